@@ -1,0 +1,3 @@
+module github.com/exsim/exsim
+
+go 1.26.8

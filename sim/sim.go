@@ -1,0 +1,223 @@
+package sim
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Kind names a class of event for the running hash and for journal readers. Models
+// pick their own values; the kernel only hashes them.
+type Kind uint16
+
+// Event is the small typed record a [Handler] receives. Its fields mean what the
+// handler that scheduled it says they mean.
+type Event struct {
+	Kind Kind
+	A, B int32
+	N    int64
+}
+
+// Handler runs events it scheduled. Implementing Handler on a model's own type and
+// scheduling with [Sim.Post] keeps the event loop free of allocations.
+type Handler interface {
+	Fire(s *Sim, ev Event)
+}
+
+// Limits stop runaway input. Zero means no limit.
+type Limits struct {
+	Horizon   time.Duration // events after this instant are not run
+	MaxEvents uint64        // more events than this end the run with ErrEventBudget
+}
+
+// ErrEventBudget ends a run that used up Limits.MaxEvents.
+var ErrEventBudget = errors.New("sim: event budget exhausted")
+
+// ErrPast is returned when an event is scheduled before the current instant.
+var ErrPast = errors.New("sim: cannot schedule an event in the past")
+
+// Sim is one simulation: a clock, an agenda, random streams and a journal. It is not
+// safe for concurrent use; run independent simulations on separate Sims.
+type Sim struct {
+	now     time.Duration
+	start   time.Time
+	seq     uint64
+	q       agenda
+	limits  Limits
+	events  uint64
+	hash    uint64
+	seed    uint64
+	streams map[string]*Stream
+	journal Journal
+	stopped bool
+}
+
+// Config sets up a Sim.
+type Config struct {
+	Start  time.Time // wall-clock time of t=0, used only to render times
+	Seed   uint64
+	Limits Limits
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// New returns a simulation at t=0.
+func New(c Config) *Sim {
+	return &Sim{start: c.Start, limits: c.Limits, seed: c.Seed, hash: fnvOffset, streams: map[string]*Stream{}}
+}
+
+// Now is the current simulated instant.
+func (s *Sim) Now() time.Duration { return s.now }
+
+// Wall renders a simulated instant as wall-clock time (output only).
+func (s *Sim) Wall(t time.Duration) time.Time { return s.start.Add(t) }
+
+// Start is the wall-clock time of t=0.
+func (s *Sim) Start() time.Time { return s.start }
+
+// Seed is the seed every random stream derives from.
+func (s *Sim) Seed() uint64 { return s.seed }
+
+// Limits returns the run limits.
+func (s *Sim) Limits() Limits { return s.limits }
+
+// Events is the number of events run so far.
+func (s *Sim) Events() uint64 { return s.events }
+
+// Pending is the number of agenda entries, including stale timer entries not yet
+// dropped.
+func (s *Sim) Pending() int { return len(s.q) }
+
+// Hash is the running FNV-1a hash of (time, sequence, kind) of every event run.
+func (s *Sim) Hash() uint64 { return s.hash }
+
+// Journal is the run's append-only record.
+func (s *Sim) Journal() *Journal { return &s.journal }
+
+func (s *Sim) check(at time.Duration) error {
+	if at < s.now {
+		return fmt.Errorf("%w: %v is before now (%v)", ErrPast, at, s.now)
+	}
+	return nil
+}
+
+func (s *Sim) nextSeq() uint64 { s.seq++; return s.seq }
+
+// Post schedules h.Fire(ev) at instant at.
+func (s *Sim) Post(at time.Duration, h Handler, ev Event) error {
+	if err := s.check(at); err != nil {
+		return err
+	}
+	s.q.push(entry{at: at, seq: s.nextSeq(), h: h, ev: ev})
+	return nil
+}
+
+// At schedules fn at instant at. kind is hashed and lets journal readers tell events
+// apart; it may be 0.
+func (s *Sim) At(at time.Duration, kind Kind, fn func()) error {
+	if err := s.check(at); err != nil {
+		return err
+	}
+	s.q.push(entry{at: at, seq: s.nextSeq(), fn: fn, ev: Event{Kind: kind}})
+	return nil
+}
+
+// After schedules fn d after now.
+func (s *Sim) After(d time.Duration, kind Kind, fn func()) error {
+	if d < 0 {
+		return fmt.Errorf("%w: negative delay %v", ErrPast, d)
+	}
+	return s.At(s.now+d, kind, fn)
+}
+
+// Stop ends the run after the current event.
+func (s *Sim) Stop() { s.stopped = true }
+
+// Step runs the next live event. It reports false when nothing is left to run before
+// the horizon (or Stop was called); err is ErrEventBudget when the budget ran out.
+func (s *Sim) Step() (bool, error) {
+	for len(s.q) > 0 && !s.stopped {
+		if s.limits.Horizon > 0 && s.q[0].at > s.limits.Horizon {
+			return false, nil
+		}
+		e := s.q.pop()
+		if e.timer != nil {
+			if e.gen != e.timer.gen {
+				continue // cancelled or re-armed: a stale entry
+			}
+			e.timer.armed = false
+		}
+		if s.limits.MaxEvents > 0 && s.events >= s.limits.MaxEvents {
+			return false, fmt.Errorf("%w: %d events run by %v (raise the limit or shorten the scenario)", ErrEventBudget, s.events, e.at)
+		}
+		s.now = e.at
+		s.events++
+		s.mix(uint64(e.at))
+		s.mix(e.seq)
+		s.mix(uint64(e.ev.Kind))
+		switch {
+		case e.timer != nil:
+			e.timer.h.Fire(s, e.timer.ev)
+		case e.h != nil:
+			e.h.Fire(s, e.ev)
+		default:
+			e.fn()
+		}
+		return true, nil
+	}
+	return false, nil
+}
+
+// Run runs events until the agenda is empty, the horizon is reached or Stop is called.
+// When a horizon is set, the clock ends at the horizon.
+func (s *Sim) Run() error {
+	for {
+		ok, err := s.Step()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+	}
+	if s.limits.Horizon > s.now && !s.stopped {
+		s.now = s.limits.Horizon
+	}
+	return nil
+}
+
+// RunUntil runs every event up to and including instant t, then sets the clock to t.
+func (s *Sim) RunUntil(t time.Duration) error {
+	if err := s.check(t); err != nil {
+		return err
+	}
+	for len(s.q) > 0 && !s.stopped {
+		if s.q[0].at > t {
+			break
+		}
+		ok, err := s.Step()
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+	}
+	if t > s.now && (s.limits.Horizon == 0 || t <= s.limits.Horizon) {
+		s.now = t
+	}
+	return nil
+}
+
+func (s *Sim) mix(v uint64) {
+	h := s.hash
+	for i := 0; i < 8; i++ {
+		h ^= v & 0xff
+		h *= fnvPrime
+		v >>= 8
+	}
+	s.hash = h
+}

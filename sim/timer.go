@@ -1,0 +1,57 @@
+package sim
+
+import "time"
+
+// Timer is a reusable event that can be armed, re-armed and stopped. A stopped or
+// re-armed timer's old agenda entry is dropped lazily when it surfaces.
+type Timer struct {
+	s     *Sim
+	h     Handler
+	ev    Event
+	gen   uint32
+	armed bool
+	at    time.Duration
+}
+
+// NewTimer returns an unarmed timer that calls h.Fire(ev) when it fires.
+func (s *Sim) NewTimer(h Handler, ev Event) *Timer {
+	return &Timer{s: s, h: h, ev: ev}
+}
+
+// NewFuncTimer returns an unarmed timer that calls fn when it fires.
+func (s *Sim) NewFuncTimer(kind Kind, fn func()) *Timer {
+	return &Timer{s: s, h: funcHandler(fn), ev: Event{Kind: kind}}
+}
+
+type funcHandler func()
+
+func (f funcHandler) Fire(*Sim, Event) { f() }
+
+// Reset arms the timer to fire at instant at, replacing any earlier arming.
+func (t *Timer) Reset(at time.Duration) error {
+	if err := t.s.check(at); err != nil {
+		return err
+	}
+	t.gen++
+	t.armed = true
+	t.at = at
+	t.s.q.push(entry{at: at, seq: t.s.nextSeq(), timer: t, gen: t.gen, ev: t.ev})
+	return nil
+}
+
+// ResetAfter arms the timer to fire d after now.
+func (t *Timer) ResetAfter(d time.Duration) error { return t.Reset(t.s.now + d) }
+
+// Stop disarms the timer. It reports whether the timer was armed.
+func (t *Timer) Stop() bool {
+	was := t.armed
+	t.gen++
+	t.armed = false
+	return was
+}
+
+// Armed reports whether the timer will fire.
+func (t *Timer) Armed() bool { return t.armed }
+
+// When is the instant the timer fires at, when armed.
+func (t *Timer) When() time.Duration { return t.at }
