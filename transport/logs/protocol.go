@@ -1,0 +1,38 @@
+package logs
+
+import "time"
+
+// ProtocolEventType is the event column of an SMTP protocol log.
+type ProtocolEventType string
+
+// The five protocol log event symbols (PL-2016).
+const (
+	ProtoConnect    ProtocolEventType = "+" // the TCP connection opened
+	ProtoDisconnect ProtocolEventType = "-" // it closed; context says who closed it (Local/Remote)
+	ProtoSend       ProtocolEventType = ">" // the logging server sent a line
+	ProtoReceive    ProtocolEventType = "<" // the logging server received a line
+	ProtoInfo       ProtocolEventType = "*" // information, nothing on the wire
+)
+
+// Protocol log kinds: the side of the session a log is written by.
+const (
+	Send    = "Send"    // SmtpSend: the logging server is the client
+	Receive = "Receive" // SmtpReceive: the logging server is the server
+)
+
+// ProtocolEvent is one row of an SMTP Send or Receive protocol log, plus the simulated
+// instant and the server whose log holds it.
+type ProtocolEvent struct {
+	At     time.Duration // date-time, as a simulated instant
+	Server string        // the server whose log this row is in (not a column)
+	Kind   string        // Send or Receive: which log of Server (not a column)
+
+	ConnectorID    string // Send connector name, or "<Server>\<Receive connector>"
+	SessionID      string // 16 upper-case hex digits, constant for the session
+	SequenceNumber int    // 0, 1, 2, ... within the session
+	LocalEndpoint  string // "ip:port" of the logging server, empty before connecting
+	RemoteEndpoint string // "ip:port" of the other side
+	Event          ProtocolEventType
+	Data           string
+	Context        string
+}

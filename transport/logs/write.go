@@ -1,0 +1,214 @@
+package logs
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TimeLayout is the date-time of every log row: ISO 8601 UTC with milliseconds.
+const TimeLayout = "2006-01-02T15:04:05.000Z"
+
+// bom starts every Exchange log file (a real 2010 tracking log begins with it).
+const bom = "\ufeff"
+
+// protocolFields is the #Fields list of the SMTP protocol logs, the same in every version.
+var protocolFields = []string{
+	"date-time", "connector-id", "session-id", "sequence-number", "local-endpoint",
+	"remote-endpoint", "event", "data", "context",
+}
+
+// TrackingLogName is the file a Transport service's tracking log of day d is in
+// (the first file of the day: the instance number only grows when a file fills up).
+func TrackingLogName(d time.Time) string {
+	return "MSGTRK" + d.UTC().Format("20060102") + "-1.LOG"
+}
+
+// ProtocolLogName is the file of an SMTP Send or Receive protocol log of day d.
+func ProtocolLogName(kind string, d time.Time) (string, error) {
+	switch kind {
+	case Send:
+		return "SEND" + d.UTC().Format("20060102") + "-1.LOG", nil
+	case Receive:
+		return "RECV" + d.UTC().Format("20060102") + "-1.LOG", nil
+	}
+	return "", fmt.Errorf("unknown protocol log kind %q (want %q or %q)", kind, Send, Receive)
+}
+
+// Stamp is the date-time of instant at in a run that started at start.
+func Stamp(start time.Time, at time.Duration) string {
+	return start.Add(at).UTC().Format(TimeLayout)
+}
+
+// WriteTrackingLog writes events as the message tracking log file of an Exchange server
+// of version: a header block (#Software, #Version, #Log-type, #Date, #Fields), then
+// one CSV row per event in the given (logging) order, with the version's columns.
+// #Date is the time the file was opened: the first event's, or start when empty.
+// Lines end in CRLF, as on Windows.
+func WriteTrackingLog(w io.Writer, version string, start time.Time, events []TrackingEvent) error {
+	p, err := lookup(version)
+	if err != nil {
+		return err
+	}
+	opened := time.Duration(0)
+	if len(events) > 0 {
+		opened = events[0].At
+	}
+	bw := bufio.NewWriter(w)
+	writeHeader(bw, p.trackingVersion, "Message Tracking Log", Stamp(start, opened), p.fields)
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	row := make([]string, len(p.fields))
+	for i := range events {
+		e := &events[i]
+		if e.At < 0 {
+			return fmt.Errorf("tracking event %d (%s on %s) is before the start of the run", i, e.EventID, e.Server)
+		}
+		for j, f := range p.fields {
+			row[j] = trackingValue(start, e, f)
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// WriteProtocolLog writes events as the SMTP Send or Receive protocol log file of an
+// Exchange server of version, in the given order.
+func WriteProtocolLog(w io.Writer, version, kind string, start time.Time, events []ProtocolEvent) error {
+	p, err := lookup(version)
+	if err != nil {
+		return err
+	}
+	var logType string
+	switch kind {
+	case Send:
+		logType = "SMTP Send Protocol Log"
+	case Receive:
+		logType = "SMTP Receive Protocol Log"
+	default:
+		return fmt.Errorf("unknown protocol log kind %q (want %q or %q)", kind, Send, Receive)
+	}
+	opened := time.Duration(0)
+	if len(events) > 0 {
+		opened = events[0].At
+	}
+	bw := bufio.NewWriter(w)
+	writeHeader(bw, p.protocolVersion, logType, Stamp(start, opened), protocolFields)
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	for i := range events {
+		e := &events[i]
+		if e.At < 0 {
+			return fmt.Errorf("protocol event %d (session %s) is before the start of the run", i, e.SessionID)
+		}
+		switch e.Event {
+		case ProtoConnect, ProtoDisconnect, ProtoSend, ProtoReceive, ProtoInfo:
+		default:
+			return fmt.Errorf("protocol event %d (session %s): unknown event %q (want one of + - > < *)", i, e.SessionID, e.Event)
+		}
+		row := []string{
+			Stamp(start, e.At), e.ConnectorID, e.SessionID, strconv.Itoa(e.SequenceNumber),
+			e.LocalEndpoint, e.RemoteEndpoint, string(e.Event), e.Data, e.Context,
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+func writeHeader(w *bufio.Writer, version, logType, date string, fields []string) {
+	w.WriteString(bom)
+	w.WriteString("#Software: Microsoft Exchange Server\r\n")
+	w.WriteString("#Version: " + version + "\r\n")
+	w.WriteString("#Log-type: " + logType + "\r\n")
+	w.WriteString("#Date: " + date + "\r\n")
+	w.WriteString("#Fields: " + strings.Join(fields, ",") + "\r\n")
+}
+
+func itoaOrEmpty(n int64) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+func trackingValue(start time.Time, e *TrackingEvent, field string) string {
+	switch field {
+	case "date-time":
+		return Stamp(start, e.At)
+	case "client-ip":
+		return e.ClientIP
+	case "client-hostname":
+		return e.ClientHostname
+	case "server-ip":
+		return e.ServerIP
+	case "server-hostname":
+		return e.ServerHostname
+	case "source-context":
+		return e.SourceContext
+	case "connector-id":
+		return e.ConnectorID
+	case "source":
+		return string(e.Source)
+	case "event-id":
+		return string(e.EventID)
+	case "internal-message-id":
+		return itoaOrEmpty(e.InternalMessageID)
+	case "message-id":
+		return e.MessageID
+	case "network-message-id":
+		return e.NetworkMessageID
+	case "recipient-address":
+		return strings.Join(e.Recipients, ";")
+	case "recipient-status":
+		return strings.Join(e.RecipientStatus, ";")
+	case "total-bytes":
+		return itoaOrEmpty(int64(e.TotalBytes))
+	case "recipient-count":
+		return itoaOrEmpty(int64(e.RecipientCount))
+	case "related-recipient-address":
+		return e.RelatedRecipientAddress
+	case "reference":
+		return e.Reference
+	case "message-subject":
+		return e.MessageSubject
+	case "sender-address":
+		return e.Sender
+	case "return-path":
+		return e.ReturnPath
+	case "message-info":
+		return e.MessageInfo
+	case "directionality":
+		return e.Directionality
+	case "tenant-id":
+		return e.TenantID
+	case "original-client-ip":
+		return e.OriginalClientIP
+	case "original-server-ip":
+		return e.OriginalServerIP
+	case "custom-data":
+		return e.CustomData
+	case "transport-traffic-type":
+		return e.TransportTrafficType
+	case "log-id":
+		return e.LogID
+	case "schema-version":
+		return e.SchemaVersion
+	}
+	return ""
+}
