@@ -1,0 +1,177 @@
+package components
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/exsim/exsim/sim"
+)
+
+// The two Windows services that read a component state only when they start.
+const (
+	ServiceTransport         = "MSExchangeTransport"         // reads HubTransport
+	ServiceFrontEndTransport = "MSExchangeFrontEndTransport" // reads FrontendTransport
+)
+
+type serviceInfo struct {
+	name, component string
+	inconsistentID  int // the warning logged while set and running states differ
+	responder       string
+}
+
+var services = []serviceInfo{
+	{ServiceTransport, HubTransport, 7011, "HubTransport.ServiceInconsistentState.Restart.Responder"},
+	{ServiceFrontEndTransport, FrontendTransport, 7012, "FrontendTransport.ServiceInconsistentState.Restart.Responder"},
+}
+
+func lookupService(name string) (serviceInfo, bool) {
+	for _, s := range services {
+		if strings.EqualFold(s.name, name) {
+			return s, true
+		}
+	}
+	return serviceInfo{}, false
+}
+
+// EventRecord is the Data of a "component.event" journal record: an Application
+// log event of category Components.
+type EventRecord struct {
+	EventID   int    // 7009, 7011 or 7012
+	Source    string // the service: MSExchangeTransport or MSExchangeFrontEndTransport
+	Level     string // "Information" or "Warning"
+	Component string
+	Current   State // the state the running service took at its start
+	Expected  State // the component state as set now
+}
+
+// ServiceStarted is called by transport when service starts on server. The service
+// reads its component's effective state now and keeps it until its next start; the
+// state is returned, remembered for RunningState, and journaled as event 7009. An
+// unknown server or service gives "". Exchange 2010 services always run Active.
+func (st *Store) ServiceStarted(serverName, service string) State {
+	sv, err := st.server(serverName)
+	if err != nil {
+		return ""
+	}
+	si, ok := lookupService(service)
+	if !ok {
+		return ""
+	}
+	if !sv.version.HasComponentStates() {
+		sv.running[si.name] = Active
+		return Active
+	}
+	state := sv.effective(si.component)
+	_, wasInconsistent := sv.warned(si.name)
+	sv.running[si.name] = state
+	if r := sv.resp[si.name]; r != nil {
+		r.warned = ""
+	}
+	if j := st.s.Journal(); j.Enabled() {
+		text := fmt.Sprintf("Event 7009 from %s: the service started and retrieved %s = %s, %s.", si.name, si.component, state, consequence(state))
+		if wasInconsistent {
+			text += " This clears the earlier inconsistency between the set and the running state."
+		}
+		j.Add(sim.Record{At: st.s.Now(), Kind: "component.event", Server: sv.name, Subject: si.component, Text: text,
+			Data: EventRecord{EventID: 7009, Source: si.name, Level: "Information", Component: si.component, Current: state, Expected: state}})
+	}
+	return state
+}
+
+func consequence(s State) string {
+	switch s {
+	case Inactive:
+		return "so it takes no new mail (SMTP senders get 421 4.3.2 Service not active)"
+	case Draining:
+		return "so it takes no new mail but keeps delivering what is already queued"
+	}
+	return "so it takes mail normally"
+}
+
+// ServiceStopped is called by transport when service stops or crashes on server: it
+// no longer runs with any state.
+func (st *Store) ServiceStopped(serverName, service string) {
+	sv, err := st.server(serverName)
+	if err != nil {
+		return
+	}
+	if si, ok := lookupService(service); ok {
+		delete(sv.running, si.name)
+		if r := sv.resp[si.name]; r != nil {
+			r.warned = ""
+		}
+	}
+}
+
+// RunningState is the state service took when it last started on server; ok is
+// false when it is not running (or the server or service is unknown).
+func (st *Store) RunningState(serverName, service string) (State, bool) {
+	sv, err := st.server(serverName)
+	if err != nil {
+		return "", false
+	}
+	si, ok := lookupService(service)
+	if !ok {
+		return "", false
+	}
+	s, ok := sv.running[si.name]
+	return s, ok
+}
+
+// Inconsistent reports whether service runs on server with a state other than its
+// component's effective state now, and both states.
+func (st *Store) Inconsistent(serverName, service string) (running, set State, inconsistent bool) {
+	running, ok := st.RunningState(serverName, service)
+	if !ok {
+		return "", "", false
+	}
+	si, _ := lookupService(service)
+	set = st.Effective(serverName, si.component)
+	return running, set, running != set
+}
+
+// warned returns the expected state the last inconsistency warning named.
+func (sv *server) warned(service string) (State, bool) {
+	if r := sv.resp[service]; r != nil && r.warned != "" {
+		return r.warned, true
+	}
+	return "", false
+}
+
+func (sv *server) responder(service string) *responderState {
+	r := sv.resp[service]
+	if r == nil {
+		r = &responderState{}
+		sv.resp[service] = r
+	}
+	return r
+}
+
+// checkServices compares each running service's state with its component's state
+// after a write. A new difference is journaled as warning 7011 (transport) or 7012
+// (front end) and handed to the Managed Availability responder when it is enabled.
+func (st *Store) checkServices(sv *server) {
+	for _, si := range services {
+		running, ok := sv.running[si.name]
+		if !ok {
+			continue
+		}
+		r := sv.responder(si.name)
+		set := sv.effective(si.component)
+		if set == running {
+			r.warned = ""
+			continue
+		}
+		if r.warned == set {
+			continue
+		}
+		r.warned = set
+		if j := st.s.Journal(); j.Enabled() {
+			text := fmt.Sprintf("Event %d (Warning) from %s: the %s state is inconsistent, current: %s, expected: %s. The service reads its component state only when it starts, so it keeps running as %s until %s restarts.",
+				si.inconsistentID, si.name, si.component, running, set, running, si.name)
+			j.Add(sim.Record{At: st.s.Now(), Kind: "component.event", Server: sv.name, Subject: si.component, Text: text,
+				Data: EventRecord{EventID: si.inconsistentID, Source: si.name, Level: "Warning", Component: si.component, Current: running, Expected: set}})
+		}
+		st.armResponder(sv, si)
+	}
+}

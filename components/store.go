@@ -1,0 +1,320 @@
+package components
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exsim/exsim/sim"
+)
+
+// entry is one requester's value in one store (registry or AD). seq breaks ties
+// between writes at the same simulated instant: Exchange stamps writes with UTC
+// ticks, so a later write always carries a later timestamp.
+type entry struct {
+	requester Requester
+	state     State
+	at        time.Duration
+	seq       uint64
+}
+
+func (e entry) newer(o entry) bool { return e.at > o.at || (e.at == o.at && e.seq > o.seq) }
+
+// stores holds one component's entries in both places Exchange keeps them.
+// local keeps registry value order (a rewrite updates in place); remote keeps AD
+// order (a rewrite removes the old value and appends the new one).
+type stores struct {
+	local, remote []entry
+}
+
+type server struct {
+	name    string
+	version Version
+	comps   map[string]*stores
+	running map[string]State // service -> state picked up at its last start
+	dag     bool
+	resp    map[string]*responderState // service -> Managed Availability responder
+}
+
+// Store holds the component states of every server of an organization.
+type Store struct {
+	s       *sim.Sim
+	servers map[string]*server // key: lower-case name
+	names   []string           // in AddServer order
+	seq     uint64
+	ma      *ResponderConfig
+}
+
+// NewStore returns an empty store that stamps writes with s's clock and journals to s.
+func NewStore(s *sim.Sim) *Store {
+	return &Store{s: s, servers: map[string]*server{}}
+}
+
+// AddServer registers a server. Exchange 2010 servers are accepted but keep no
+// component states (Set and Get return an error for them; Effective reads Active).
+func (st *Store) AddServer(name string, v Version) error {
+	if strings.TrimSpace(name) == "" {
+		return errors.New("server name is empty")
+	}
+	if _, err := ParseVersion(string(v)); err != nil {
+		return err
+	}
+	key := strings.ToLower(name)
+	if _, ok := st.servers[key]; ok {
+		return fmt.Errorf("server %q already added", name)
+	}
+	st.servers[key] = &server{name: name, version: v, comps: map[string]*stores{}, running: map[string]State{}, resp: map[string]*responderState{}}
+	st.names = append(st.names, name)
+	return nil
+}
+
+func (st *Store) server(name string) (*server, error) {
+	if sv, ok := st.servers[strings.ToLower(name)]; ok {
+		return sv, nil
+	}
+	return nil, unknown("server", name, st.names)
+}
+
+func (st *Store) serverWithStates(name string) (*server, error) {
+	sv, err := st.server(name)
+	if err != nil {
+		return nil, err
+	}
+	if !sv.version.HasComponentStates() {
+		return nil, fmt.Errorf("server %s runs %s, which has no server component states (they were added in Exchange 2013)", sv.name, sv.version)
+	}
+	return sv, nil
+}
+
+// SetOptions choose which store Set-ServerComponentState writes: by default both
+// the registry (local) and AD (remote).
+type SetOptions struct{ LocalOnly, RemoteOnly bool }
+
+func (o SetOptions) where() string {
+	switch {
+	case o.LocalOnly:
+		return "in the registry only (-LocalOnly)"
+	case o.RemoteOnly:
+		return "in Active Directory only (-RemoteOnly)"
+	}
+	return "in the registry and in Active Directory"
+}
+
+// Set is Set-ServerComponentState: it writes requester r's entry for component on
+// server, timestamped with the simulated clock, and journals "component.set".
+// Names are matched case-insensitively and stored in Exchange's spelling.
+func (st *Store) Set(serverName, comp string, state State, r Requester, o SetOptions) error {
+	sv, err := st.serverWithStates(serverName)
+	if err != nil {
+		return err
+	}
+	c, err := component(sv.version, comp)
+	if err != nil {
+		return err
+	}
+	if state, err = ParseState(string(state)); err != nil {
+		return err
+	}
+	if r, err = ParseRequester(string(r)); err != nil {
+		return err
+	}
+	if o.LocalOnly && o.RemoteOnly {
+		return errors.New("-LocalOnly and -RemoteOnly cannot be used together")
+	}
+	if o.LocalOnly && (c == Monitoring || c == RecoveryActionsEnabled) {
+		return fmt.Errorf("-LocalOnly cannot be used for the %s component: Managed Availability needs it in Active Directory too", c)
+	}
+	before := sv.effective(c)
+	st.seq++
+	e := entry{requester: r, state: state, at: st.s.Now(), seq: st.seq}
+	cs := sv.stores(c)
+	if !o.RemoteOnly {
+		if i := slices.IndexFunc(cs.local, func(x entry) bool { return x.requester == r }); i >= 0 {
+			cs.local[i] = e
+		} else {
+			cs.local = append(cs.local, e)
+		}
+	}
+	if !o.LocalOnly {
+		cs.remote = slices.DeleteFunc(cs.remote, func(x entry) bool { return x.requester == r })
+		cs.remote = append(cs.remote, e)
+	}
+	after := sv.effective(c)
+	if j := st.s.Journal(); j.Enabled() {
+		j.Add(sim.Record{
+			At: st.s.Now(), Kind: "component.set", Server: sv.name, Subject: c,
+			Text: st.narrateSet(sv, c, state, r, o, after),
+			Data: SetRecord{Component: c, Requester: r, State: state, Local: !o.RemoteOnly, Remote: !o.LocalOnly, Before: before, After: after},
+		})
+	}
+	st.checkServices(sv)
+	return nil
+}
+
+// SetRecord is the Data of a "component.set" journal record.
+type SetRecord struct {
+	Component     string
+	Requester     Requester
+	State         State
+	Local, Remote bool  // which stores were written
+	Before, After State // the component's effective state around the write
+}
+
+func (st *Store) narrateSet(sv *server, c string, state State, r Requester, o SetOptions, after State) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s set %s to %s on %s %s", r, c, state, sv.name, o.where())
+	override := c != Monitoring && c != RecoveryActionsEnabled && c != ServerWideOffline &&
+		sv.effectiveDirect(ServerWideOffline) != Active
+	switch {
+	case after == state && c == ServerWideOffline && after != Active:
+		b.WriteString("; every component except Monitoring and RecoveryActionsEnabled now reads Inactive")
+	case after == state:
+		fmt.Fprintf(&b, "; it is now %s", after)
+	case override:
+		fmt.Fprintf(&b, ", but it still reads %s because ServerWideOffline is not Active, which overrides every component except Monitoring and RecoveryActionsEnabled", after)
+	default:
+		var holders []string
+		for _, e := range sv.reconciled(c) {
+			if e.requester != r && e.state == after {
+				holders = append(holders, string(e.requester))
+			}
+		}
+		verb := "hold"
+		if len(holders) == 1 {
+			verb = "holds"
+		}
+		fmt.Fprintf(&b, ", but it stays %s: %s still %s it %s, and only the requester that set a state can clear it",
+			after, strings.Join(holders, " and "), verb, after)
+		if c == ServerWideOffline {
+			b.WriteString(", so every component except Monitoring and RecoveryActionsEnabled still reads Inactive")
+		}
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+func (sv *server) stores(c string) *stores {
+	cs := sv.comps[c]
+	if cs == nil {
+		cs = &stores{}
+		sv.comps[c] = cs
+	}
+	return cs
+}
+
+// reconciled merges the two stores per requester: the newer entry wins and an entry
+// in one store only is kept. Order: registry order, then AD-only entries in AD order.
+// (Exchange's ReconcileStates keeps the registry value on a timestamp tie; with
+// seq-ordered stamps two entries of one requester never tie.)
+func (sv *server) reconciled(c string) []entry {
+	cs := sv.comps[c]
+	if cs == nil {
+		return nil
+	}
+	out := slices.Clone(cs.local)
+	for _, re := range cs.remote {
+		i := slices.IndexFunc(out, func(x entry) bool { return x.requester == re.requester })
+		switch {
+		case i < 0:
+			out = append(out, re)
+		case re.newer(out[i]):
+			out[i] = re
+		}
+	}
+	return out
+}
+
+// precedence: Inactive beats Draining beats Active; no entries gives def.
+func precedence(es []entry, def State) State {
+	if len(es) == 0 {
+		return def
+	}
+	result := Active
+	for _, e := range es {
+		switch e.state {
+		case Inactive:
+			return Inactive
+		case Draining:
+			result = Draining
+		}
+	}
+	return result
+}
+
+// effectiveDirect is the component's own state, ignoring ServerWideOffline.
+func (sv *server) effectiveDirect(c string) State { return precedence(sv.reconciled(c), Default(c)) }
+
+// effective applies the ServerWideOffline override: when ServerWideOffline is
+// anything but Active (Draining included), every component except Monitoring and
+// RecoveryActionsEnabled reads Inactive, whatever its own entries say.
+func (sv *server) effective(c string) State {
+	if c != Monitoring && c != RecoveryActionsEnabled && c != ServerWideOffline &&
+		sv.effectiveDirect(ServerWideOffline) != Active {
+		return Inactive
+	}
+	return sv.effectiveDirect(c)
+}
+
+// Effective is the state Get-ServerComponentState shows for component on server.
+// Exchange 2010 servers have no component states, so everything reads Active there.
+// An unknown server or component gives "" (use Get to learn why).
+func (st *Store) Effective(serverName, comp string) State {
+	sv, err := st.server(serverName)
+	if err != nil {
+		return ""
+	}
+	if !sv.version.HasComponentStates() {
+		return Active
+	}
+	c, err := component(sv.version, comp)
+	if err != nil {
+		return ""
+	}
+	return sv.effective(c)
+}
+
+// ActivationBlocked reports whether the HighAvailability component is effectively
+// Inactive on server (itself, or through ServerWideOffline): Active Manager then
+// refuses to activate database copies there.
+func (st *Store) ActivationBlocked(serverName string) bool {
+	sv, err := st.server(serverName)
+	if err != nil || !sv.version.HasComponentStates() {
+		return false
+	}
+	return sv.effective(HighAvailability) == Inactive
+}
+
+// CheckActivation returns the error Move-ActiveMailboxDatabase gives when
+// activation on server is blocked by the HighAvailability component, or nil.
+func (st *Store) CheckActivation(serverName string) error {
+	if !st.ActivationBlocked(serverName) {
+		return nil
+	}
+	sv, _ := st.server(serverName)
+	return fmt.Errorf("Server '%s' component (HighAvailability) state is offline. If you need to activate databases copies on this server, you can use Set-ServerComponentState -Component 'HighAvailability' -State 'Active' and retry Move-ActiveMailboxDatabase.", sv.name)
+}
+
+// SetupBegin models what Exchange setup (a CU install) does early on: it sets
+// Monitoring, RecoveryActionsEnabled and ServerWideOffline Inactive as Functional.
+// A setup that fails never calls SetupEnd, and those entries stay: Maintenance
+// cannot clear them, and restarting services or the server does not either.
+func (st *Store) SetupBegin(serverName string) error {
+	return st.setup(serverName, Inactive)
+}
+
+// SetupEnd models a setup that completes: it sets the same three components back to
+// Active as Functional (also Microsoft's manual recovery after a failed update).
+func (st *Store) SetupEnd(serverName string) error {
+	return st.setup(serverName, Active)
+}
+
+func (st *Store) setup(serverName string, state State) error {
+	for _, c := range []string{Monitoring, RecoveryActionsEnabled, ServerWideOffline} {
+		if err := st.Set(serverName, c, state, Functional, SetOptions{}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
