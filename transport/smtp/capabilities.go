@@ -1,0 +1,79 @@
+package smtp
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Versions are the behaviour profiles this package knows.
+var Versions = []string{
+	"Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3",
+	"Exchange2013", "Exchange2016", "Exchange2019",
+}
+
+// majorOf is 14 for the 2010 profiles and 15 for 2013+.
+func majorOf(version string) (int, error) {
+	switch version {
+	case "Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3":
+		return 14, nil
+	case "Exchange2013", "Exchange2016", "Exchange2019":
+		return 15, nil
+	}
+	return 0, fmt.Errorf("unknown Exchange version %q (want one of %s)", version, strings.Join(Versions, ", "))
+}
+
+// Capabilities returns the ESMTP extensions an Exchange server of version advertises
+// after "250-<fqdn> Hello [<ip>]" on its default Receive connector, in order.
+//
+//   - 2013+: the list of a 2013 EHLO transcript in KB 2866822, ending in XRDST and
+//     XSHADOWREQUEST.
+//   - 2010: the same list ending in XSHADOW (section 1.1: only 2010 speaks XSHADOW), as
+//     a 2010 server answers in a real 2013 SMTP Send log of 2019. XRDST is there; an
+//     internet-facing 2010 server of 2016 did not show it, and RTM behaviour is unknown,
+//     so the choice is: XRDST from SP1 on, none in RTM.
+//
+// SIZE is bare, as both real lists show it (no size limit advertised).
+func Capabilities(version string) ([]string, error) {
+	if _, err := majorOf(version); err != nil {
+		return nil, err
+	}
+	caps := []string{
+		"SIZE", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "X-ANONYMOUSTLS",
+		"AUTH NTLM", "X-EXPS GSSAPI NTLM", "8BITMIME", "BINARYMIME", "CHUNKING", "XEXCH50",
+	}
+	switch version {
+	case "Exchange2010":
+		caps = append(caps, "XSHADOW")
+	case "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3":
+		caps = append(caps, "XRDST", "XSHADOW")
+	default:
+		caps = append(caps, "XRDST", "XSHADOWREQUEST")
+	}
+	return caps, nil
+}
+
+// Has reports whether caps advertises the extension verb (the first word of an entry).
+func Has(caps []string, verb string) bool {
+	for _, c := range caps {
+		w, _, _ := strings.Cut(c, " ")
+		if strings.EqualFold(w, verb) {
+			return true
+		}
+	}
+	return false
+}
+
+// EHLOLines is the multi-line EHLO reply: "250-<fqdn> Hello [<ip>]", one "250-" line
+// per capability, the last one "250 ".
+func EHLOLines(serverFQDN, clientIP string, caps []string) []string {
+	lines := make([]string, 0, len(caps)+1)
+	all := append([]string{serverFQDN + " Hello [" + clientIP + "]"}, caps...)
+	for i, c := range all {
+		sep := "-"
+		if i == len(all)-1 {
+			sep = " "
+		}
+		lines = append(lines, "250"+sep+c)
+	}
+	return lines
+}

@@ -1,0 +1,19 @@
+// Package smtp is the SMTP vocabulary of Exchange transport: the replies Exchange sends
+// (verbatim), the EHLO capabilities per version, the LastError texts a queue shows when
+// its next hop fails, and Converse, which plays one SMTP session between two hosts in
+// simulated time and returns the rows of both servers' protocol logs.
+//
+// Documented facts it reproduces:
+//   - 2010 servers advertise XSHADOW, 2013+ XSHADOWREQUEST (exchange-transport.md 1.1);
+//     the 2013 list is KB 2866822's transcript.
+//   - A server whose transport is Inactive or Draining accepts EHLO and answers MAIL FROM
+//     with "421 4.3.2 Service not active" (3.8, 5; section 9 conflict 4: 421, not the
+//     KB's "412" typo).
+//   - 4xx is transient (the sender keeps the message and retries), 5xx permanent (an NDR).
+//   - Protocol log events + - > < *, sequence numbers from 0 per session, the local
+//     endpoint empty until the Send side has connected (the seed's 2010 Send log; a
+//     real 2016 Send log).
+//
+// The model decides what each side answers (Conversation.MailReply, Message.RcptReplies,
+// Message.DataReply, Message.AckDelay) and when; this package only words and times it.
+package smtp

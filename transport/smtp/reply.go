@@ -1,0 +1,159 @@
+package smtp
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Reply is one SMTP reply: a three-digit code, an enhanced status code (RFC 3463,
+// empty for replies that carry none, like the 220 banner) and the text.
+type Reply struct {
+	Code     int
+	Enhanced string
+	Text     string
+}
+
+// String is the reply line as it appears on the wire and in the logs.
+func (r Reply) String() string {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(r.Code))
+	if r.Enhanced != "" {
+		b.WriteByte(' ')
+		b.WriteString(r.Enhanced)
+	}
+	if r.Text != "" {
+		b.WriteByte(' ')
+		b.WriteString(r.Text)
+	}
+	return b.String()
+}
+
+// Positive reports a 2xx or 3xx reply.
+func (r Reply) Positive() bool { return r.Code >= 200 && r.Code < 400 }
+
+// Transient reports a 4xx reply: the sender keeps the message and retries later
+// (RFC 5321 4.2.1), which is why it still owns a copy.
+func (r Reply) Transient() bool { return r.Code >= 400 && r.Code < 500 }
+
+// Permanent reports a 5xx reply: the sender gives up and returns an NDR.
+func (r Reply) Permanent() bool { return r.Code >= 500 && r.Code < 600 }
+
+// Replies Exchange sends, verbatim. Sources: exchange-transport.md sections 3.8 and 5,
+// the MS telnet test procedure (354, 250 2.6.0, 221), KB 2866822 (421 4.3.2 after an
+// accepted EHLO), NDR-2016 (4.3.1, 4.4.7, 5.4.6), real queue LastError texts.
+var (
+	// SenderOK answers MAIL FROM.
+	SenderOK = Reply{250, "2.1.0", "Sender OK"}
+	// RecipientOK answers RCPT TO; also the recipient-status of a RECEIVE row.
+	RecipientOK = Reply{250, "2.1.5", "Recipient OK"}
+	// StartMailInput answers DATA.
+	StartMailInput = Reply{354, "", "Start mail input; end with <CRLF>.<CRLF>"}
+	// ClosingChannel answers QUIT.
+	ClosingChannel = Reply{221, "2.0.0", "Service closing transmission channel"}
+	// ServiceNotActive is what a server whose transport components are Inactive or
+	// Draining answers at MAIL FROM (EHLO still works), before closing the session.
+	ServiceNotActive = Reply{421, "4.3.2", "Service not active"}
+	// NotRedundant rejects a message that could not be shadowed when
+	// RejectMessageOnShadowFailure is $true (section 9 conflict 1: 451 4.4.0 chosen
+	// over STC's 450 4.5.1, as SR-2013, SR-2016 and the code agree).
+	NotRedundant = Reply{451, "4.4.0", "Message failed to be made redundant"}
+	// TemporaryServerError is the Front End proxy layer's generic failure.
+	TemporaryServerError = Reply{451, "4.7.0", "Temporary server error. Please try again later"}
+	// InsufficientResources is back pressure (disk, memory) refusing new mail.
+	InsufficientResources = Reply{452, "4.3.1", "Insufficient system resources"}
+	// Delayed is the recipient-status of a delay DSN (DelayNotificationTimeout).
+	Delayed = Reply{400, "4.4.7", "Message delayed"}
+	// Expired is the recipient-status of the NDR sent at MessageExpirationTimeout.
+	Expired = Reply{550, "4.4.7", "QUEUE.Expired; message expired"}
+	// HopCountExceeded breaks a loop after 20 hops.
+	HopCountExceeded = Reply{554, "5.4.6", "Hop count exceeded - possible mail loop"}
+	// RecipientNotFound is the categorizer's NDR for an unknown recipient.
+	RecipientNotFound = Reply{550, "5.1.1", "RESOLVER.ADR.RecipNotFound; not found"}
+	// UnableToConnect is the status a sender records when the next hop refuses or
+	// does not answer the connection (a server that is down).
+	UnableToConnect = Reply{421, "4.2.1", "Unable to connect"}
+	// ConnectionTimedOut is the status of a connection that timed out.
+	ConnectionTimedOut = Reply{421, "4.4.1", "Connection timed out"}
+	// ConnectionDropped is the status of a session the other side dropped.
+	ConnectionDropped = Reply{421, "4.4.2", "Connection dropped"}
+	// Delivered is the recipient-status of a DELIVER row.
+	Delivered = Reply{250, "2.0.0", "OK"}
+)
+
+// Banner is the 220 greeting an Exchange server sends when a client connects, e.g.
+// "220 EX1.contoso.com Microsoft ESMTP MAIL Service ready at Thu, 27 Jun 2013 17:04:17 +0000"
+// (KB 2866822 shows the form; the time is the server's local time, UTC here).
+func Banner(fqdn string, at time.Time) Reply {
+	return Reply{Code: 220, Text: fqdn + " Microsoft ESMTP MAIL Service ready at " + at.UTC().Format("Mon, 2 Jan 2006 15:04:05 -0700")}
+}
+
+// Queued is the final reply to the message data once the receiving server has it in
+// its queue database. Exchange 2010 writes "250 2.6.0 <id> [InternalId=n] Queued mail
+// for delivery" (seen from a 2010 server in 2011); 2013+ adds the receiving host
+// ("[InternalId=n, Hostname=fqdn]").
+func Queued(version, messageID string, internalID int64, hostFQDN string) (Reply, error) {
+	major, err := majorOf(version)
+	if err != nil {
+		return Reply{}, err
+	}
+	id := "[InternalId=" + strconv.FormatInt(internalID, 10) + "]"
+	if major >= 15 {
+		id = "[InternalId=" + strconv.FormatInt(internalID, 10) + ", Hostname=" + hostFQDN + "]"
+	}
+	return Reply{250, "2.6.0", messageID + " " + id + " Queued mail for delivery"}, nil
+}
+
+// FailoverError is the LastError a queue shows when the next hop answered with
+// primary (or could not be reached) and there was no other host to try:
+// "451 4.4.0 Primary target IP address responded with: "421 4.3.2 Service not active."
+// Attempted failover to alternate host, but that did not succeed. Either there are no
+// alternate hosts, or delivery failed to all alternate hosts." 2013+ appends "The last
+// endpoint attempted was <ip:port>" (both forms are in Microsoft KB articles).
+func FailoverError(version string, primary Reply, endpoint string) (string, error) {
+	major, err := majorOf(version)
+	if err != nil {
+		return "", err
+	}
+	s := "451 4.4.0 Primary target IP address responded with: \"" + primary.String() + ".\" " + failoverTail
+	if major >= 15 && endpoint != "" {
+		s += " The last endpoint attempted was " + endpoint
+	}
+	return s, nil
+}
+
+const failoverTail = "Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts."
+
+// Winsock error codes of a failed TCP connection.
+const (
+	WinsockTimedOut = 10060 // no answer: the host is down or unreachable (partition)
+	WinsockRefused  = 10061 // the host answered but nothing listens: the service is stopped
+)
+
+// ConnectFailureError is the LastError of a queue whose next hop could not be
+// connected to. 2013+: "441 4.4.1 Error encountered while communicating with primary
+// target IP address: "Failed to connect. Winsock error code: 10060, Win32 error code:
+// 10060." Attempted failover ... The last endpoint attempted was <ip:port>" (a real
+// 2013+ NDR text). 2010: the failover text around "421 4.2.1 Unable to connect"
+// (chosen: no 2010 capture of a refused connection was found).
+func ConnectFailureError(version string, winsock int, endpoint string) (string, error) {
+	major, err := majorOf(version)
+	if err != nil {
+		return "", err
+	}
+	if major < 15 {
+		return FailoverError(version, UnableToConnect, endpoint)
+	}
+	s := "441 4.4.1 Error encountered while communicating with primary target IP address: \"" +
+		FailedToConnect(winsock) + "\" " + failoverTail
+	if endpoint != "" {
+		s += " The last endpoint attempted was " + endpoint
+	}
+	return s, nil
+}
+
+// FailedToConnect is the text Exchange logs for a TCP connection that failed.
+func FailedToConnect(winsock int) string {
+	n := strconv.Itoa(winsock)
+	return "Failed to connect. Winsock error code: " + n + ", Win32 error code: " + n + "."
+}
