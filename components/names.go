@@ -180,12 +180,17 @@ func unknown(what, s string, list []string) error {
 
 // closest returns the candidate nearest to s by case-insensitive Levenshtein
 // distance, or "" when none is near enough to be a plausible typo (distance at
-// most max(2, len/3) of the candidate). Ties go to the earlier candidate.
+// most max(2, len/3) of the candidate, or a prefix of it). Ties go to the earlier
+// candidate.
 func closest(s string, candidates []string) string {
 	best, bestD := "", -1
 	ls := strings.ToLower(s)
 	for _, c := range candidates {
-		d := levenshtein(ls, strings.ToLower(c))
+		lc := strings.ToLower(c)
+		d := levenshtein(ls, lc)
+		if ls != "" && strings.HasPrefix(lc, ls) {
+			d = 1 // an abbreviation is as good as a one-letter typo
+		}
 		if d > max(2, len([]rune(c))/3) {
 			continue
 		}

@@ -97,9 +97,6 @@ func (st *Store) ServiceStopped(serverName, service string) {
 	}
 	if si, ok := lookupService(service); ok {
 		delete(sv.running, si.name)
-		if r := sv.resp[si.name]; r != nil {
-			r.warned = ""
-		}
 	}
 }
 

@@ -145,7 +145,7 @@ func (st *Store) Set(serverName, comp string, state State, r Requester, o SetOpt
 	if j := st.s.Journal(); j.Enabled() {
 		j.Add(sim.Record{
 			At: st.s.Now(), Kind: "component.set", Server: sv.name, Subject: c,
-			Text: st.narrateSet(sv, c, state, r, o, after),
+			Text: st.narrateSet(sv, c, state, r, o, before, after),
 			Data: SetRecord{Component: c, Requester: r, State: state, Local: !o.RemoteOnly, Remote: !o.LocalOnly, Before: before, After: after},
 		})
 	}
@@ -162,7 +162,7 @@ type SetRecord struct {
 	Before, After State // the component's effective state around the write
 }
 
-func (st *Store) narrateSet(sv *server, c string, state State, r Requester, o SetOptions, after State) string {
+func (st *Store) narrateSet(sv *server, c string, state State, r Requester, o SetOptions, before, after State) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s set %s to %s on %s %s", r, c, state, sv.name, o.where())
 	override := c != Monitoring && c != RecoveryActionsEnabled && c != ServerWideOffline &&
@@ -170,6 +170,8 @@ func (st *Store) narrateSet(sv *server, c string, state State, r Requester, o Se
 	switch {
 	case after == state && c == ServerWideOffline && after != Active:
 		b.WriteString("; every component except Monitoring and RecoveryActionsEnabled now reads Inactive")
+	case after == state && c == ServerWideOffline && before != Active:
+		b.WriteString("; it is now Active and every component reads its own state again")
 	case after == state:
 		fmt.Fprintf(&b, "; it is now %s", after)
 	case override:
