@@ -175,6 +175,9 @@ func unknown(what, s string, list []string) error {
 	if c := closest(s, list); c != "" {
 		return fmt.Errorf("unknown %s %q (did you mean %q?)", what, s, c)
 	}
+	if len(list) == 0 {
+		return fmt.Errorf("unknown %s %q", what, s)
+	}
 	return fmt.Errorf("unknown %s %q (valid: %s)", what, s, strings.Join(list, ", "))
 }
 
