@@ -2,63 +2,101 @@ package sim
 
 import "time"
 
-// entry is one pending event on the agenda. It is stored by value in the heap so
-// that scheduling does not allocate once the heap has grown to its working size.
+// entry is what a pending event runs. Entries live in a slab indexed by slot and
+// never move while pending; only the small keys move in the heap.
+// A plain func is stored as a funcHandler (a func value fits an interface without
+// allocating), which keeps the entry at 56 bytes.
 type entry struct {
-	at    time.Duration
-	seq   uint64
 	h     Handler
-	fn    func()
 	ev    Event
 	timer *Timer
 	gen   uint32
 }
 
-func (e *entry) before(o *entry) bool {
-	return e.at < o.at || (e.at == o.at && e.seq < o.seq)
+// key orders the agenda by (at, seq) and points at its entry. Keeping it at 24 bytes
+// (the size of a bare (time, seq, func) heap element) is what makes the kernel's
+// heap as cheap as a hand-written one: sift-up and sift-down copy keys, not the
+// 56-byte entries.
+type key struct {
+	at   time.Duration
+	seq  uint64
+	slot uint32
 }
 
-// agenda is a binary min-heap of entries keyed by (at, seq). It is typed (no
-// interface boxing, unlike container/heap) because it is the kernel's hot path.
-type agenda []entry
+func (k *key) before(o *key) bool {
+	return k.at < o.at || (k.at == o.at && k.seq < o.seq)
+}
 
-func (q *agenda) push(e entry) {
-	*q = append(*q, e)
-	h := *q
+// agenda is a binary min-heap of keys with a slab of entries and a free list of
+// slots. It is typed (no interface boxing, unlike container/heap) because it is the
+// kernel's hot path; once the slab and heap reach their working size, push and pop
+// allocate nothing.
+type agenda struct {
+	heap  []key
+	slots []entry
+	free  []uint32
+}
+
+func (q *agenda) len() int { return len(q.heap) }
+
+// top is the earliest key; the agenda must not be empty.
+func (q *agenda) top() *key { return &q.heap[0] }
+
+func (q *agenda) push(at time.Duration, seq uint64, e entry) {
+	var slot uint32
+	if n := len(q.free); n > 0 {
+		slot = q.free[n-1]
+		q.free = q.free[:n-1]
+		q.slots[slot] = e
+	} else {
+		slot = uint32(len(q.slots))
+		q.slots = append(q.slots, e)
+	}
+	q.heap = append(q.heap, key{at: at, seq: seq, slot: slot})
+	h := q.heap
 	i := len(h) - 1
+	k := h[i]
 	for i > 0 {
 		p := (i - 1) / 2
-		if !h[i].before(&h[p]) {
+		if !k.before(&h[p]) {
 			break
 		}
-		h[p], h[i] = h[i], h[p]
+		h[i] = h[p]
 		i = p
 	}
+	h[i] = k
 }
 
-func (q *agenda) pop() entry {
-	h := *q
+// pop removes the earliest key and returns it with its entry; the agenda must not
+// be empty.
+func (q *agenda) pop() (key, entry) {
+	h := q.heap
 	top := h[0]
 	n := len(h) - 1
-	h[0] = h[n]
-	h[n] = entry{} // drop references held by the vacated slot
+	last := h[n]
 	h = h[:n]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
+	if n > 0 {
+		i := 0
+		for {
+			l := 2*i + 1
+			if l >= n {
+				break
+			}
+			m := l
+			if r := l + 1; r < n && h[r].before(&h[l]) {
+				m = r
+			}
+			if !h[m].before(&last) {
+				break
+			}
+			h[i] = h[m]
+			i = m
 		}
-		m := l
-		if r := l + 1; r < n && h[r].before(&h[l]) {
-			m = r
-		}
-		if !h[m].before(&h[i]) {
-			break
-		}
-		h[i], h[m] = h[m], h[i]
-		i = m
+		h[i] = last
 	}
-	*q = h
-	return top
+	q.heap = h
+	e := q.slots[top.slot]
+	q.slots[top.slot] = entry{} // drop the references the vacated slot held
+	q.free = append(q.free, top.slot)
+	return top, e
 }

@@ -32,6 +32,6 @@
 //     journal, so outputs cannot disagree.
 //   - Return errors for bad input; a panic is a bug in exsim.
 //
-// Every event run is folded into a running FNV-1a hash of (time, sequence, kind), so
-// two runs can be compared at a glance with [Sim.Hash].
+// Every event run is folded into a running hash (FNV-1a over 64-bit words) of (time,
+// sequence, kind), so two runs can be compared at a glance with [Sim.Hash].
 package sim

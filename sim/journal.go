@@ -27,6 +27,9 @@ type Journal struct {
 // reports false afterwards so callers can skip building records.
 func (j *Journal) Disable() { j.off = true }
 
+// Enable resumes recording after Disable.
+func (j *Journal) Enable() { j.off = false }
+
 // Enabled reports whether records are kept.
 func (j *Journal) Enabled() bool { return !j.off }
 

@@ -20,7 +20,11 @@ func (s *Sim) NewTimer(h Handler, ev Event) *Timer {
 
 // NewFuncTimer returns an unarmed timer that calls fn when it fires.
 func (s *Sim) NewFuncTimer(kind Kind, fn func()) *Timer {
-	return &Timer{s: s, h: funcHandler(fn), ev: Event{Kind: kind}}
+	t := &Timer{s: s, ev: Event{Kind: kind}}
+	if fn != nil {
+		t.h = funcHandler(fn)
+	}
+	return t
 }
 
 type funcHandler func()
@@ -29,18 +33,26 @@ func (f funcHandler) Fire(*Sim, Event) { f() }
 
 // Reset arms the timer to fire at instant at, replacing any earlier arming.
 func (t *Timer) Reset(at time.Duration) error {
+	if t.s == nil || t.h == nil {
+		return errNoHandler // a zero Timer, or one made with a nil handler or func
+	}
 	if err := t.s.check(at); err != nil {
 		return err
 	}
 	t.gen++
 	t.armed = true
 	t.at = at
-	t.s.q.push(entry{at: at, seq: t.s.nextSeq(), timer: t, gen: t.gen, ev: t.ev})
+	t.s.q.push(at, t.s.nextSeq(), entry{timer: t, gen: t.gen, ev: t.ev})
 	return nil
 }
 
 // ResetAfter arms the timer to fire d after now.
-func (t *Timer) ResetAfter(d time.Duration) error { return t.Reset(t.s.now + d) }
+func (t *Timer) ResetAfter(d time.Duration) error {
+	if t.s == nil {
+		return errNoHandler
+	}
+	return t.Reset(t.s.now + d)
+}
 
 // Stop disarms the timer. It reports whether the timer was armed.
 func (t *Timer) Stop() bool {
