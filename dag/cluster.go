@@ -1,0 +1,453 @@
+package dag
+
+import (
+	"fmt"
+	"strings"
+)
+
+// update re-evaluates quorum, PAM ownership, every database's mount state and every
+// copy's status after a change, journaling what changed and why. It is the one place
+// automatic decisions (remount, failover) are taken.
+func (o *Org) update(why string) {
+	if o.busy { // an update already in progress covers this change
+		return
+	}
+	o.busy = true
+	for _, d := range o.dags {
+		o.evalQuorum(d, why)
+	}
+	for _, db := range o.dbs {
+		o.evalDB(db, why)
+	}
+	o.settle(why)
+	o.busy = false
+	o.flushLosses()
+}
+
+func (o *Org) flushLosses() {
+	ls := o.losses
+	o.losses = nil
+	for _, l := range ls {
+		if o.env.LossyFailover != nil {
+			o.env.LossyFailover(l.db, l.from, l.to)
+		}
+	}
+}
+
+// evalQuorum decides which members form the cluster's majority. Votes: every member,
+// plus the file share witness when the member count is even (Node and File Share
+// Majority); an odd count is Node Majority [DAG]. Members that are down do not vote; a
+// paused node keeps its vote (inferred, see doc.go). Members split into groups that can
+// talk to each other; the witness's vote goes to the group of the locking node if it
+// can still reach the witness, else to the first group (in member order) that can.
+func (o *Org) evalQuorum(d *dagT, why string) {
+	n := len(d.members)
+	total := n
+	useWitness := n%2 == 0 && d.witness != ""
+	if useWitness {
+		total++
+	}
+	needed := total/2 + 1
+	group := make([]int, n)
+	for i := range group {
+		group[i] = -1
+	}
+	ngroups := 0
+	for i, m := range d.members {
+		if !m.up || group[i] >= 0 {
+			continue
+		}
+		group[i] = ngroups
+		stack := []int{i}
+		for len(stack) > 0 {
+			a := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for j, b := range d.members {
+				if b.up && group[j] < 0 && o.reach(d.members[a].name, b.name) && o.reach(b.name, d.members[a].name) {
+					group[j] = ngroups
+					stack = append(stack, j)
+				}
+			}
+		}
+		ngroups++
+	}
+	votes := make([]int, ngroups)
+	for i := range d.members {
+		if group[i] >= 0 {
+			votes[group[i]]++
+		}
+	}
+	if useWitness {
+		li := -1
+		for i, m := range d.members {
+			if m == d.lock {
+				li = i
+			}
+		}
+		if li < 0 || group[li] < 0 || !o.reach(d.lock.name, d.witness) {
+			d.lock = nil
+			for i, m := range d.members {
+				if group[i] >= 0 && o.reach(m.name, d.witness) {
+					d.lock, li = m, i
+					break
+				}
+			}
+		}
+		if d.lock != nil {
+			votes[group[li]]++
+		}
+	}
+	best, bestVotes := -1, 0
+	for g, v := range votes {
+		if v > bestVotes {
+			best, bestVotes = g, v
+		}
+	}
+	has := bestVotes >= needed
+	var majority []string
+	for i, m := range d.members {
+		m.inQuorum = has && group[i] == best
+		if m.inQuorum {
+			majority = append(majority, m.name)
+		}
+	}
+	if has != d.hasQuorum || bestVotes != d.votes {
+		model := "Node Majority"
+		if useWitness {
+			model = "Node and File Share Majority"
+		}
+		var text string
+		switch {
+		case has && !d.hasQuorum:
+			text = fmt.Sprintf("DAG %s has quorum (%s): %d of %d votes can talk to each other (%s), %d needed; Active Manager can mount databases again.", d.name, model, bestVotes, total, strings.Join(majority, ", "), needed)
+		case !has && d.hasQuorum:
+			text = fmt.Sprintf("DAG %s lost quorum (%s) because %s: at most %d of %d votes can talk to each other and %d are needed, so the cluster stops and every mounted database in the DAG dismounts until quorum returns.", d.name, model, why, bestVotes, total, needed)
+		case has:
+			text = fmt.Sprintf("DAG %s keeps quorum (%s) after %s: %d of %d votes in the majority (%s).", d.name, model, why, bestVotes, total, strings.Join(majority, ", "))
+		default:
+			text = fmt.Sprintf("DAG %s still has no quorum after %s: at most %d of %d votes can talk to each other, %d needed.", d.name, why, bestVotes, total, needed)
+		}
+		o.note("dag.quorum", "", d.name, text, QuorumChange{DAG: d.name, Quorum: has, Votes: bestVotes, Needed: needed, Majority: majority})
+	}
+	d.hasQuorum, d.votes = has, bestVotes
+	o.evalPAM(d, why)
+}
+
+// evalPAM keeps the PAM on the owner of the cluster group: it stays while its server is
+// in the majority (a paused owner keeps the groups it owns), and otherwise moves to the
+// first member in the majority that is not paused (groups never move to a paused node).
+func (o *Org) evalPAM(d *dagT, why string) {
+	old := d.pam
+	switch {
+	case !d.hasQuorum:
+		d.pam = nil
+	case d.pam != nil && d.pam.inQuorum:
+	default:
+		d.pam = nil
+		for _, m := range d.members {
+			if m.inQuorum && !m.paused {
+				d.pam = m
+				break
+			}
+		}
+	}
+	if old == d.pam {
+		return
+	}
+	switch {
+	case d.pam == nil && d.hasQuorum:
+		o.note("dag.pam", "", d.name, fmt.Sprintf("DAG %s has no Primary Active Manager: the cluster group cannot come online because every member in the majority is paused, so no failover can happen.", d.name), nil)
+	case d.pam == nil:
+		o.note("dag.pam", "", d.name, fmt.Sprintf("DAG %s has no Primary Active Manager while it has no quorum.", d.name), nil)
+	default:
+		o.note("dag.pam", d.pam.name, d.name, fmt.Sprintf("%s is now the Primary Active Manager of DAG %s: it took the cluster group after %s.", d.pam.name, d.name, why), nil)
+	}
+}
+
+// available reports whether db's copy c can be mounted where it is, and if not why.
+func (o *Org) available(c *dbCopy) (bool, string) {
+	sv := c.server
+	switch {
+	case !sv.up:
+		return false, "server " + sv.name + " is down"
+	case c.broken:
+		return false, "the database copy on " + sv.name + " failed"
+	case c.db.dag != nil && !c.db.dag.hasQuorum:
+		return false, "DAG " + c.db.dag.name + " has no quorum"
+	case c.db.dag != nil && !sv.inQuorum:
+		return false, sv.name + " is cut off from the DAG's majority, so its cluster service stopped"
+	}
+	return true, ""
+}
+
+func (o *Org) evalDB(db *database, why string) {
+	a := db.active
+	ok, cause := o.available(a)
+	now := o.s.Now()
+	if db.mounted && !ok {
+		db.mounted = false
+		db.downSince = now
+		db.lastNoCopy = ""
+		o.note("dag.dismount", a.server.name, db.name, fmt.Sprintf("%s dismounted on %s: %s.", db.name, a.server.name, cause), nil)
+	}
+	if db.mounted || !db.wantMounted {
+		db.detect.Stop()
+		return
+	}
+	if ok {
+		if a.server.moveNow && db.dag != nil {
+			if c, rule, _ := o.bestCopy(db, selectOpts{}); c != nil {
+				o.activate(db, c, "switchover", true, "Active Manager", rule+"; "+a.server.name+" has DatabaseCopyActivationDisabledAndMoveNow set and another healthy copy exists")
+				return
+			}
+		}
+		db.mounted = true
+		db.lastNoCopy = ""
+		db.detect.Stop()
+		o.note("dag.mount", a.server.name, db.name, fmt.Sprintf("Active Manager mounted %s on %s again (%s); that copy holds every log, so nothing is lost.", db.name, a.server.name, why), nil)
+		return
+	}
+	if db.dag == nil || !db.dag.hasQuorum || db.dag.pam == nil {
+		return // standalone: waits for its server; DAG: waits for quorum / a PAM
+	}
+	if due := db.downSince + o.t.FailureDetection; now < due {
+		if !db.detect.Armed() {
+			_ = db.detect.Reset(due)
+		}
+		return
+	}
+	o.failover(db, cause)
+}
+
+// failover runs best copy selection for a database whose active copy is lost.
+func (o *Org) failover(db *database, cause string) {
+	pam := db.dag.pam.name
+	c, rule, skipped := o.bestCopy(db, selectOpts{})
+	if c == nil {
+		text := fmt.Sprintf("The PAM (%s) found no copy of %s eligible for activation after %s (%s), so %s stays dismounted: a failover with no healthy target leaves the database dismounted.", pam, db.name, cause, strings.Join(skipped, "; "), db.name)
+		if text != db.lastNoCopy {
+			db.lastNoCopy = text
+			o.note("dag.failover", pam, db.name, text, nil)
+		}
+		return
+	}
+	o.activate(db, c, "failover", true, "the PAM ("+pam+")", rule+" after "+cause)
+}
+
+// settle derives every copy's status, journals changes, and starts or stops log
+// shipping and resynchronization as copies connect and disconnect.
+func (o *Org) settle(why string) {
+	for _, db := range o.dbs {
+		for _, c := range db.copies {
+			repl := o.replicating(c)
+			if repl && c.epoch != db.epoch {
+				if v := db.valid(c); c.copied > v {
+					c.phase = phaseResync
+					_ = c.timer.ResetAfter(o.t.Resynchronizing)
+					repl = false
+				} else {
+					c.epoch = db.epoch
+					c.conn++
+					c.rconn++
+					c.repl = false // catch up from the new source below
+				}
+			}
+			if !repl && c.repl {
+				c.conn++
+			}
+			if repl && !c.repl {
+				o.catchUp(c)
+			}
+			c.repl = repl
+			st := o.status(c)
+			if st != c.shown {
+				if c.shown != statusNone {
+					o.note("dag.copy", c.server.name, c.name(), fmt.Sprintf("%s: %s -> %s (%s).", c.name(), c.shown, st, o.statusReason(c, st, why)), CopyChange{Database: db.name, Server: c.server.name, From: c.shown, To: st})
+				}
+				c.shown = st
+			}
+		}
+	}
+}
+
+func (o *Org) statusReason(c *dbCopy, st Status, why string) string {
+	switch st {
+	case Initializing:
+		return why + "; the replication service checks the copy before it copies logs again, usually about 15 s"
+	case Resynchronizing:
+		return why + "; this copy holds logs the active copy never had, so it compares itself with the active copy and drops the divergent logs"
+	case DisconnectedAndHealthy, DisconnectedAndResynchronizing:
+		return why + "; the copy cannot reach the active copy's server, so its copy queue grows, but it stays eligible for activation"
+	case ServiceDown:
+		return why + "; the Microsoft Exchange Replication service is not running there"
+	}
+	return why
+}
+
+// connected reports whether c can talk to its database's active copy for log shipping.
+func (o *Org) connected(c *dbCopy) bool {
+	a := c.db.active
+	return a.server.up && !a.broken && o.reach(a.server.name, c.server.name) && o.reach(c.server.name, a.server.name)
+}
+
+func (o *Org) replicating(c *dbCopy) bool {
+	return c != c.db.active && c.db.dag != nil && c.server.up && !c.broken && !c.suspended && c.phase == phaseReady && o.connected(c)
+}
+
+func (o *Org) status(c *dbCopy) Status {
+	db := c.db
+	if c == db.active {
+		switch {
+		case !c.server.up:
+			return ServiceDown
+		case db.mounted:
+			return Mounted
+		}
+		return Dismounted
+	}
+	switch {
+	case !c.server.up:
+		return ServiceDown
+	case c.broken && c.suspended:
+		return FailedAndSuspended
+	case c.broken:
+		return Failed
+	case c.suspended:
+		return Suspended
+	case c.phase == phaseInit:
+		return Initializing
+	case c.phase == phaseResync:
+		if o.connected(c) {
+			return Resynchronizing
+		}
+		return DisconnectedAndResynchronizing
+	case !o.connected(c):
+		return DisconnectedAndHealthy
+	}
+	return Healthy
+}
+
+// startInit puts a passive copy into Initializing for Timings.Initializing.
+func (o *Org) startInit(c *dbCopy) {
+	c.phase = phaseInit
+	_ = c.timer.ResetAfter(o.t.Initializing)
+}
+
+func (o *Org) phaseDone(c *dbCopy) {
+	switch c.phase {
+	case phaseInit:
+		c.phase = phaseReady
+		o.update(c.name() + " finished initializing")
+	case phaseResync:
+		v := c.db.valid(c)
+		c.copied = min(c.copied, v)
+		c.replayed = min(c.replayed, v)
+		c.epoch = c.db.epoch
+		c.phase = phaseReady
+		c.conn++
+		c.rconn++
+		c.repl = false
+		o.update(c.name() + " finished resynchronizing")
+	}
+}
+
+// ServerDown records a crash or stop of server: its copies go ServiceDown, its mounted
+// databases dismount, and after Timings.FailureDetection the PAM fails them over. A
+// down server also stops voting for its DAG's quorum.
+func (o *Org) ServerDown(server string) {
+	sv, ok := o.servers[key(server)]
+	if !ok || !sv.up {
+		return
+	}
+	sv.up = false
+	for _, db := range o.dbs {
+		if c := o.copyOn(db, sv); c != nil {
+			c.timer.Stop()
+			c.phase = phaseInit
+			c.conn++
+			c.rconn++
+		}
+	}
+	o.note("dag.server", sv.name, sv.name, fmt.Sprintf("%s is down: its database copies stop and the DAG counts one vote fewer.", sv.name), nil)
+	o.update("server " + sv.name + " went down")
+}
+
+// ServerUp records that server booted: its replication service starts, so its passive
+// copies go through Initializing; its active databases mount again if nothing else
+// took them over.
+func (o *Org) ServerUp(server string) {
+	sv, ok := o.servers[key(server)]
+	if !ok || sv.up {
+		return
+	}
+	sv.up = true
+	for _, db := range o.dbs {
+		if c := o.copyOn(db, sv); c != nil {
+			if c == db.active {
+				c.phase = phaseReady
+			} else {
+				o.startInit(c)
+			}
+		}
+	}
+	o.note("dag.server", sv.name, sv.name, fmt.Sprintf("%s is up: its Microsoft Exchange Replication service starts.", sv.name), nil)
+	o.update("server " + sv.name + " came back")
+}
+
+// NetworkChanged re-evaluates quorum, log shipping and failovers after partitions
+// changed.
+func (o *Org) NetworkChanged() { o.update("the network changed") }
+
+// FailCopy fails one database copy (its disk): a passive copy shows Failed; an active
+// copy dismounts and the PAM fails the database over after Timings.FailureDetection.
+// The failed copy's logs are unreadable, so a failover from it is lossy (choice).
+func (o *Org) FailCopy(db, server string) error {
+	c, err := o.identity(db, server)
+	if err != nil {
+		return err
+	}
+	if c.broken {
+		return nil
+	}
+	c.broken = true
+	c.conn++
+	c.rconn++
+	o.note("dag.fault", c.server.name, c.name(), fmt.Sprintf("Database copy %s failed (its disk).", c.name()), nil)
+	o.update("copy " + c.name() + " failed")
+	return nil
+}
+
+// RepairCopy ends a FailCopy: the replication service re-checks the copy, which goes
+// Initializing and then Healthy (or FailedAndSuspended stays Suspended until resumed).
+func (o *Org) RepairCopy(db, server string) error {
+	c, err := o.identity(db, server)
+	if err != nil {
+		return err
+	}
+	if !c.broken {
+		return nil
+	}
+	c.broken = false
+	if c != c.db.active && c.server.up {
+		o.startInit(c)
+	}
+	o.note("dag.fault", c.server.name, c.name(), fmt.Sprintf("Database copy %s was repaired.", c.name()), nil)
+	o.update("copy " + c.name() + " was repaired")
+	return nil
+}
+
+func (o *Org) identity(db, server string) (*dbCopy, error) {
+	d, err := o.database(db)
+	if err != nil {
+		return nil, err
+	}
+	sv, err := o.server(server)
+	if err != nil {
+		return nil, err
+	}
+	c := o.copyOn(d, sv)
+	if c == nil {
+		return nil, fmt.Errorf("The operation couldn't be performed because object '%s\\%s' couldn't be found.", d.name, sv.name)
+	}
+	return c, nil
+}

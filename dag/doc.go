@@ -1,0 +1,82 @@
+// Package dag models Exchange mailbox databases and database availability groups: the
+// copies of each database and their status, log shipping between them, Active
+// Manager's switchovers and failovers (best copy selection), the cluster's quorum and
+// the maintenance scripts. It knows nothing of messages: transport tells it when a
+// delivery wrote a log ([Org.Committed]) and hears back when a lossy failover lost some
+// ([Env.LossyFailover]). Facts come from shared/reference/exchange-dag-components.md
+// sections 2 and 3; the bracketed keys in comments are that document's sources.
+//
+// # What is modelled
+//
+//   - Databases with copies in activation preference order; exactly one active copy,
+//     Mounted or Dismounted. A single copy on a server outside any DAG is a standalone
+//     database: it dismounts with its server and mounts again when it returns.
+//   - Passive copy statuses Healthy, Initializing (Timings.Initializing, ~15 s),
+//     Resynchronizing, DisconnectedAndHealthy, DisconnectedAndResynchronizing,
+//     Suspended, Failed, FailedAndSuspended, ServiceDown. Seeding, SeedingSource and
+//     SinglePageRestore are named but never reached (no seeding is modelled).
+//   - Log shipping: each [Org.Committed] is one log generation on the active copy; a
+//     connected passive copy holds it Timings.LogShipping later and has replayed it
+//     Timings.LogReplay after that, so CopyQueueLength and ReplayQueueLength rise and
+//     fall. A copy that reconnects catches up in one shipment.
+//   - Failover: a lost active copy (server down, copy failed, server cut off from the
+//     majority) dismounts at once; after Timings.FailureDetection the PAM runs best
+//     copy selection: drops unreachable, paused, Blocked, IntrasiteOnly-foreign,
+//     HighAvailability-blocked and activation-suspended copies and those not in an
+//     eligible status (Healthy, DisconnectedAndHealthy, DisconnectedAndResynchronizing,
+//     SeedingSource); sorts by copy queue length, or by activation preference when any
+//     server holding a copy uses Lossless; tries the ten criteria in order; a copy
+//     whose queue after attempting to copy the last logs exceeds its server's
+//     AutoDatabaseMountDial (BestAvailability 12, GoodAvailability 6, Lossless 0) is
+//     skipped. No eligible copy: the database stays dismounted, and selection runs
+//     again on the next change (a server returning, a copy initialized, ...).
+//   - Lossy activation: when the old active server cannot give its last logs, the new
+//     active copy's lineage restarts from its own last log; deliveries in the lost
+//     window are reported through Env.LossyFailover; copies holding logs beyond that
+//     point (the old active copy when it returns) go Resynchronizing.
+//   - Quorum: Node Majority for an odd member count, Node and File Share Majority for
+//     an even one. Without quorum every database of the DAG dismounts and nothing is
+//     activated; when quorum returns, databases whose active copy is reachable mount
+//     again and the others fail over (the reference says an admin must step in; the
+//     issue asks for "until quorum returns", and the cluster service does recover by
+//     itself once nodes can talk, so it recovers here).
+//   - The PAM is the owner of the cluster group: the first member at creation; it
+//     stays while its server is in the majority (paused or not) and otherwise moves to
+//     the first unpaused member in the majority.
+//   - Cmdlets: Mount-Database, Dismount-Database, Move-ActiveMailboxDatabase (targeted,
+//     targetless, -Server, -MountDialOverride), Suspend-/Resume-MailboxDatabaseCopy
+//     (-ActivationOnly), Set-MailboxServer -DatabaseCopyAutoActivationPolicy /
+//     -DatabaseCopyActivationDisabledAndMoveNow / -AutoDatabaseMountDial,
+//     Suspend-/Resume-ClusterNode, StartDagServerMaintenance.ps1 and
+//     StopDagServerMaintenance.ps1, Get-MailboxDatabaseCopyStatus.
+//
+// # Choices where the sources are silent or disagree
+//
+//   - A paused node keeps its quorum vote (inferred in the reference, not stated).
+//   - Witness arbitration: the witness's vote goes to the group holding the lock (the
+//     locking node), else to the first group in member order that reaches the witness.
+//   - Manual Move-ActiveMailboxDatabase -ActivateOnServer may target a Blocked,
+//     paused or DatabaseCopyActivationDisabledAndMoveNow server: the documents speak
+//     only of automatic activation. A HighAvailability-blocked server is refused with
+//     the sourced error text.
+//   - A failed copy's logs are unreadable, so a failover away from it is lossy.
+//   - Mounting and dismounting are instant; Timings lists every duration modelled.
+//   - Copies created with a database start Healthy (an established DAG at t=0).
+//   - ContentIndexState is Healthy for a running copy (Unknown when its server is
+//     down, Failed when the copy failed); Crawling never happens, so criteria 2, 4, 7
+//     and 9 never match.
+//   - StartDagServerMaintenance follows the documented summary (policy Blocked, node
+//     paused, moves, PAM moved, rollback) plus the 2016/2019 HighAvailability step when
+//     Env.SetHighAvailability is wired; the 2013-era -ActivationOnly suspends and the
+//     2022 script's optional pause are options. The checks are GetCriticalMailboxResources:
+//     PAM, active copy, active dismounted elsewhere, ServiceDown, a non-replicated
+//     database (assumed to hold mailboxes), and redundancy (at least two other healthy
+//     copies, one when two DAG servers are up or with -overrideMinimumTwoCopies).
+//   - Error texts follow Exchange's shapes; only the HighAvailability one is quoted
+//     from a source.
+//
+// Not modelled: seeding and reseeding, lagged copies (ReplayLagTime), MaximumActive
+// Databases, move suppression (4 moves an hour), PreferenceMoveFrequency rebalancing,
+// DAC mode, the 2016+ health filters, MAPI-network failures, and the script's retries
+// one minute apart.
+package dag
