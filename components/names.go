@@ -147,7 +147,14 @@ func ParseVersion(s string) (Version, error) {
 
 // component returns the canonical spelling of name among v's components.
 func component(v Version, name string) (string, error) {
-	list := Components(v)
+	list := components2016
+	if v == Exchange2013 {
+		list = components2013
+	}
+	if c, ok := fold(name, list); ok && v.HasComponentStates() {
+		return c, nil
+	}
+	list = Components(v)
 	if c, ok := fold(name, list); ok {
 		return c, nil
 	}

@@ -42,6 +42,7 @@ type server struct {
 type Store struct {
 	s       *sim.Sim
 	servers map[string]*server // key: lower-case name
+	exact   map[string]*server // key: the name as added (no allocation on lookup)
 	names   []string           // in AddServer order
 	seq     uint64
 	ma      *ResponderConfig
@@ -49,7 +50,7 @@ type Store struct {
 
 // NewStore returns an empty store that stamps writes with s's clock and journals to s.
 func NewStore(s *sim.Sim) *Store {
-	return &Store{s: s, servers: map[string]*server{}}
+	return &Store{s: s, servers: map[string]*server{}, exact: map[string]*server{}}
 }
 
 // AddServer registers a server. Exchange 2010 servers are accepted but keep no
@@ -65,12 +66,17 @@ func (st *Store) AddServer(name string, v Version) error {
 	if _, ok := st.servers[key]; ok {
 		return fmt.Errorf("server %q already added", name)
 	}
-	st.servers[key] = &server{name: name, version: v, comps: map[string]*stores{}, running: map[string]State{}, resp: map[string]*responderState{}}
+	sv := &server{name: name, version: v, comps: map[string]*stores{}, running: map[string]State{}, resp: map[string]*responderState{}}
+	st.servers[key] = sv
+	st.exact[name] = sv
 	st.names = append(st.names, name)
 	return nil
 }
 
 func (st *Store) server(name string) (*server, error) {
+	if sv, ok := st.exact[name]; ok {
+		return sv, nil
+	}
 	if sv, ok := st.servers[strings.ToLower(name)]; ok {
 		return sv, nil
 	}
@@ -228,25 +234,42 @@ func (sv *server) reconciled(c string) []entry {
 	return out
 }
 
-// precedence: Inactive beats Draining beats Active; no entries gives def.
-func precedence(es []entry, def State) State {
-	if len(es) == 0 {
-		return def
+// effectiveDirect is the component's own state, ignoring ServerWideOffline: the
+// reconciled entries under Inactive > Draining > Active, or the default when there
+// are none. It does not allocate: transport may ask once per SMTP session.
+func (sv *server) effectiveDirect(c string) State {
+	cs := sv.comps[c]
+	if cs == nil || len(cs.local)+len(cs.remote) == 0 {
+		return Default(c)
 	}
 	result := Active
-	for _, e := range es {
-		switch e.state {
+	held := func(s State) bool {
+		switch s {
 		case Inactive:
-			return Inactive
+			return true
 		case Draining:
 			result = Draining
+		}
+		return false
+	}
+	for _, l := range cs.local {
+		e := l
+		for _, r := range cs.remote {
+			if r.requester == l.requester && r.newer(l) {
+				e = r
+			}
+		}
+		if held(e.state) {
+			return Inactive
+		}
+	}
+	for _, r := range cs.remote {
+		if !slices.ContainsFunc(cs.local, func(l entry) bool { return l.requester == r.requester }) && held(r.state) {
+			return Inactive
 		}
 	}
 	return result
 }
-
-// effectiveDirect is the component's own state, ignoring ServerWideOffline.
-func (sv *server) effectiveDirect(c string) State { return precedence(sv.reconciled(c), Default(c)) }
 
 // effective applies the ServerWideOffline override: when ServerWideOffline is
 // anything but Active (Draining included), every component except Monitoring and

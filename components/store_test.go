@@ -242,3 +242,15 @@ func TestSetupBeginLeavesFunctionalInactiveUntilSetupEnd(t *testing.T) {
 	require.Equal(t, Active, st.Effective("EX1", Monitoring))
 	require.EqualError(t, st.SetupBegin("EX9"), `unknown server "EX9" (did you mean "EX1"?)`)
 }
+
+func TestEffectiveDoesNotAllocate(t *testing.T) {
+	_, st := world(t, "EX1=Exchange2016")
+	require.NoError(t, st.Set("EX1", HubTransport, Draining, Maintenance, SetOptions{}))
+	require.NoError(t, st.Set("EX1", HubTransport, Active, HealthAPI, SetOptions{LocalOnly: true}))
+	require.NoError(t, st.Set("EX1", ServerWideOffline, Active, Maintenance, SetOptions{RemoteOnly: true}))
+	require.Zero(t, testing.AllocsPerRun(100, func() {
+		if st.Effective("EX1", "hubtransport") != Draining {
+			panic("wrong state")
+		}
+	}))
+}
