@@ -13,6 +13,8 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 	"pgregory.net/rapid"
+
+	"github.com/exsim/exsim/sim"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -344,4 +346,67 @@ func TestFilterApplyIsOrderedSubset(t *testing.T) {
 			require.True(t, f.match(&e))
 		}
 	})
+}
+
+// Every log derives from the journal: rows recorded as transport.track /
+// transport.smtp come back in logging order, other records are ignored.
+func TestFromJournalCollectsRowsInLoggingOrder(t *testing.T) {
+	var j sim.Journal
+	rows := seedInternal()
+	j.Add(sim.Record{Kind: KindTracking, Data: rows[0]})
+	j.Add(sim.Record{Kind: "component.set", Text: "not a row"})
+	j.Add(sim.Record{Kind: KindTracking, Data: &rows[1]})
+	j.Add(sim.Record{Kind: KindProtocol, Data: ProtocolEvent{SessionID: "08D0000000000001"}})
+	j.Add(sim.Record{Kind: KindTracking, Data: "wrong payload"})
+	tr, pr := FromJournal(j.Records())
+	require.Equal(t, []EventID{EventNotifyMAPI, EventSubmit}, []EventID{tr[0].EventID, tr[1].EventID})
+	require.Len(t, tr, 2)
+	require.Len(t, pr, 1)
+}
+
+// The Transport service starts a new tracking file each UTC day; 2010 keeps protocol
+// logs in ProtocolLog\SmtpSend, 2013+ in Hub\ProtocolLog\SmtpSend.
+func TestFilesRollPerServerAndDay(t *testing.T) {
+	start := time.Date(2016, 8, 27, 23, 59, 0, 0, time.UTC)
+	versions := map[string]string{"EX1": "Exchange2010SP3", "EX2": "Exchange2016"}
+	versionOf := func(s string) string { return versions[s] }
+	tr := []TrackingEvent{
+		{At: 2 * time.Minute, Server: "EX2", EventID: EventReceive},
+		{At: 0, Server: "EX1", EventID: EventSubmit},
+		{At: 30 * time.Second, Server: "EX2", EventID: EventReceive},
+	}
+	files, err := TrackingFiles(versionOf, start, tr)
+	require.NoError(t, err)
+	var paths []string
+	for _, f := range files {
+		paths = append(paths, f.Path)
+	}
+	require.Equal(t, []string{
+		"EX1/MessageTracking/MSGTRK20160827-1.LOG",
+		"EX2/MessageTracking/MSGTRK20160827-1.LOG",
+		"EX2/MessageTracking/MSGTRK20160828-1.LOG",
+	}, paths)
+	require.Contains(t, string(files[2].Data), "#Date: 2016-08-28T00:01:00.000Z")
+
+	pr := []ProtocolEvent{
+		{Server: "EX2", Kind: Send, Event: ProtoConnect},
+		{Server: "EX1", Kind: Send, Event: ProtoConnect},
+		{Server: "EX1", Kind: Receive, Event: ProtoConnect},
+	}
+	pfiles, err := ProtocolFiles(versionOf, start, pr)
+	require.NoError(t, err)
+	paths = nil
+	for _, f := range pfiles {
+		paths = append(paths, f.Path)
+	}
+	require.Equal(t, []string{
+		"EX1/ProtocolLog/SmtpReceive/RECV20160827-1.LOG",
+		"EX1/ProtocolLog/SmtpSend/SEND20160827-1.LOG",
+		"EX2/Hub/ProtocolLog/SmtpSend/SEND20160827-1.LOG",
+	}, paths)
+
+	_, err = TrackingFiles(func(string) string { return "" }, start, tr)
+	require.Error(t, err)
+	_, err = ProtocolFiles(versionOf, start, []ProtocolEvent{{Server: "EX1", Kind: "Both"}})
+	require.Error(t, err)
 }
