@@ -1,0 +1,182 @@
+package cmdlet
+
+import (
+	"sort"
+	"strings"
+)
+
+// Components are the server components Set-ServerComponentState accepts: the
+// Exchange 2013 settable set plus the 2016 additions (reference
+// exchange-dag-components.md §1.2). The 2019 list is not sourced; we accept the
+// 2016 one for 2019 too.
+var Components = []string{
+	"ServerWideOffline", "HubTransport", "FrontendTransport", "Monitoring",
+	"RecoveryActionsEnabled", "AutoDiscoverProxy", "ActiveSyncProxy", "EcpProxy",
+	"EwsProxy", "ImapProxy", "OabProxy", "OwaProxy", "PopProxy",
+	"PushNotificationsProxy", "RpsProxy", "RwsProxy", "RpcProxy", "UMCallRouter",
+	"XropProxy", "HttpProxyAvailabilityGroup", "ForwardSyncDaemon", "ProvisioningRps",
+	"MapiProxy", "EdgeTransport", "HighAvailability", "SharedCache",
+	"MailboxDeliveryProxy", "RoutingUpdates", "RestProxy", "DefaultProxy", "Lsass",
+	"RoutingService", "E4EProxy", "CafeLAMv2", "LogExportProvider",
+}
+
+// Requesters are the five -Requester values (SET-SCS).
+var Requesters = []string{"HealthApi", "Maintenance", "Sidelined", "Functional", "Deployment"}
+
+// Services are the Windows services a step may restart.
+var Services = []string{"MSExchangeTransport", "MSExchangeFrontEndTransport"}
+
+var services = ParamSpec{Name: "Name", Position: 1, Required: true, Type: EnumType, Enum: Services}
+
+// supported is the cmdlet table of scenario-format.md. MinVersion gates cmdlets
+// that do not exist before Exchange 2013 (server component states,
+// Redirect-Message, Set-TransportService, which replaced Set-TransportServer).
+var supported = []Spec{
+	{Name: "Get-ServerComponentState", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Server},
+		{Name: "Component", Type: EnumType, Enum: Components},
+	}},
+	{Name: "Set-ServerComponentState", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Server},
+		{Name: "Component", Required: true, Type: EnumType, Enum: Components},
+		{Name: "State", Required: true, Type: EnumType, Enum: []string{"Active", "Inactive", "Draining"}},
+		{Name: "Requester", Required: true, Type: EnumType, Enum: Requesters},
+		{Name: "LocalOnly", Switch: true},
+		{Name: "RemoteOnly", Switch: true},
+	}},
+	{Name: "Restart-Service", Params: []ParamSpec{services, {Name: "Force", Switch: true}}},
+	{Name: "Stop-Service", Params: []ParamSpec{services, {Name: "Force", Switch: true}}},
+	{Name: "Start-Service", Params: []ParamSpec{services}},
+	{Name: "Redirect-Message", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Server", Required: true, Type: Server},
+		{Name: "Target", Required: true, Type: Text},
+	}},
+	{Name: "Set-MailboxServer", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Server},
+		{Name: "DatabaseCopyAutoActivationPolicy", Type: EnumType, Enum: []string{"Unrestricted", "IntrasiteOnly", "Blocked"}},
+		{Name: "DatabaseCopyActivationDisabledAndMoveNow", Type: Boolean},
+	}},
+	{Name: "Suspend-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
+	{Name: "Resume-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
+	{Name: "Mount-Database", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Database},
+		{Name: "Force", Switch: true},
+	}},
+	{Name: "Dismount-Database", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Database}}},
+	{Name: "Move-ActiveMailboxDatabase", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Database},
+		{Name: "Server", Type: Server},
+		{Name: "ActivateOnServer", Type: Server},
+		{Name: "MountDialOverride", Type: EnumType, Enum: []string{"None", "Lossless", "GoodAvailability", "BestAvailability", "BestEffort"}},
+		{Name: "SkipMoveSuppressionChecks", Switch: true},
+		{Name: "SkipClientExperienceChecks", Switch: true},
+		{Name: "SkipHealthChecks", Switch: true},
+		{Name: "SkipLagChecks", Switch: true},
+	}},
+	{Name: "Suspend-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Copy},
+		{Name: "ActivationOnly", Switch: true},
+		{Name: "SuspendComment", Type: Text},
+	}},
+	{Name: "Resume-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Copy},
+		{Name: "ReplicationOnly", Switch: true},
+	}},
+	{Name: "Get-MailboxDatabaseCopyStatus", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Text},
+		{Name: "Server", Type: Server},
+		{Name: "Active", Switch: true},
+	}},
+	{Name: "Get-Queue", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Queue},
+		{Name: "Server", Type: Server},
+		{Name: "Filter", Type: Filter},
+		{Name: "Include", Type: Texts},
+		{Name: "Exclude", Type: Texts},
+	}},
+	{Name: "Get-Message", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Text},
+		{Name: "Server", Type: Server},
+		{Name: "Queue", Type: Queue},
+		{Name: "Filter", Type: Filter},
+		{Name: "IncludeRecipientInfo", Switch: true},
+	}},
+	{Name: "Get-MessageTrackingLog", Params: []ParamSpec{
+		{Name: "Server", Type: Server},
+		{Name: "Start", Type: Text},
+		{Name: "End", Type: Text},
+		{Name: "EventId", Type: Text},
+		{Name: "MessageSubject", Type: Text},
+		{Name: "MessageId", Type: Text},
+		{Name: "Sender", Type: Text},
+		{Name: "Recipients", Type: Texts},
+		{Name: "ResultSize", Type: Text},
+	}},
+	{Name: "Set-TransportConfig", Params: []ParamSpec{
+		{Name: "ShadowRedundancyEnabled", Type: Boolean},
+		{Name: "MaxAcknowledgementDelay", Type: Duration},
+		{Name: "ShadowHeartbeatFrequency", Type: Duration},
+		{Name: "ShadowHeartbeatTimeoutInterval", Type: Duration},
+		{Name: "ShadowHeartbeatRetryCount", Type: Integer},
+		{Name: "ShadowResubmitTimeSpan", Type: Duration},
+		{Name: "ShadowMessageAutoDiscardInterval", Type: Duration},
+		{Name: "ShadowMessagePreferenceSetting", Type: EnumType, Enum: []string{"PreferRemote", "LocalOnly", "RemoteOnly"}},
+		{Name: "MaxRetriesForLocalSiteShadow", Type: Integer},
+		{Name: "MaxRetriesForRemoteSiteShadow", Type: Integer},
+		{Name: "RejectMessageOnShadowFailure", Type: Boolean},
+		{Name: "SafetyNetHoldTime", Type: Duration},
+		{Name: "MaxDumpsterTime", Type: Duration},
+		{Name: "MaxDumpsterSizePerDatabase", Type: Text},
+		{Name: "ExternalDelayDsnEnabled", Type: Boolean},
+		{Name: "InternalDelayDsnEnabled", Type: Boolean},
+	}},
+	transportServer("Set-TransportService", "Exchange2013"),
+	transportServer("Set-TransportServer", ""),
+	{Name: "Start-SCOMMaintenanceMode", Params: []ParamSpec{
+		{Name: "Instance", Required: true, Type: Server},
+		{Name: "Duration", Required: true, Type: Duration},
+		{Name: "Reason", Type: Text},
+		{Name: "Comment", Type: Text},
+	}},
+	{Name: "Stop-SCOMMaintenanceMode", Params: []ParamSpec{{Name: "Instance", Required: true, Type: Server}}},
+	{Name: "Format-List", Params: []ParamSpec{{Name: "Property", Position: 1, Type: Texts}}},
+	{Name: "Format-Table", Params: []ParamSpec{
+		{Name: "Property", Position: 1, Type: Texts},
+		{Name: "AutoSize", Switch: true},
+		{Name: "Wrap", Switch: true},
+	}},
+}
+
+func transportServer(name, minVersion string) Spec {
+	return Spec{Name: name, MinVersion: minVersion, Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Server},
+		{Name: "MessageExpirationTimeout", Type: Duration},
+		{Name: "MessageRetryInterval", Type: Duration},
+		{Name: "TransientFailureRetryCount", Type: Integer},
+		{Name: "TransientFailureRetryInterval", Type: Duration},
+		{Name: "OutboundConnectionFailureRetryInterval", Type: Duration},
+		{Name: "DelayNotificationTimeout", Type: Duration},
+		{Name: "QueueMaxIdleTime", Type: Duration},
+		{Name: "MessageTrackingLogEnabled", Type: Boolean},
+	}}
+}
+
+// Lookup finds a supported cmdlet by name, case-insensitively.
+func Lookup(name string) (Spec, bool) {
+	for _, s := range supported {
+		if strings.EqualFold(s.Name, name) {
+			return s, true
+		}
+	}
+	return Spec{}, false
+}
+
+// Names lists the supported cmdlets, sorted.
+func Names() []string {
+	out := make([]string, len(supported))
+	for i, s := range supported {
+		out[i] = s.Name
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,52 @@
+package cmdlet
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Closest returns the candidate nearest to word by case-insensitive Levenshtein
+// distance, when it is within a third of the longer word's length (at least 1),
+// so a typo gets a suggestion and nonsense gets none. Ties go to the earliest
+// candidate.
+func Closest(word string, candidates []string) (string, bool) {
+	best, bestD := "", -1
+	lw := strings.ToLower(word)
+	for _, c := range candidates {
+		if d := levenshtein(lw, strings.ToLower(c)); bestD < 0 || d < bestD {
+			best, bestD = c, d
+		}
+	}
+	if bestD < 0 || bestD > max(1, max(len(word), len(best))/3) {
+		return "", false
+	}
+	return best, true
+}
+
+func didYouMean(word string, candidates []string) string {
+	if c, ok := Closest(word, candidates); ok {
+		return fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return ""
+}
+
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,15 @@
+// Package fault parses the fault lines of scenario steps: what the world does to
+// the organization, as opposed to what an admin does (cmdlets).
+//
+//	crash S              S stops at once; its queue database survives
+//	crash S lose-queue   S stops at once and its queue database is lost
+//	stop S               a clean shutdown
+//	start S              S boots; services start and pick up component states
+//	fail-copy DB\S       that database copy fails (its disk)
+//	partition A,B from C,D
+//	                     the listed servers or sites cannot reach each other;
+//	                     "internet" as a member cuts the internet link
+//	heal                 every partition ends
+//
+// Parse checks the grammar only; whether S is a server is the loader's check.
+package fault
