@@ -64,6 +64,15 @@ func (st *Store) EnableResponder(c ResponderConfig) error {
 		c.PerDayDAGMember = 4
 	}
 	st.ma = &c
+	// Inconsistencies that already exist are found now, not at the next write.
+	for _, name := range st.names {
+		sv := st.exact[name]
+		for _, si := range services {
+			if running, ok := sv.running[si.name]; ok && sv.version.HasComponentStates() && running != sv.effective(si.component) {
+				st.armResponder(sv, si)
+			}
+		}
+	}
 	return nil
 }
 

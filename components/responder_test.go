@@ -130,3 +130,16 @@ func TestResponderCannotActWhileRecoveryActionsAreDisabled(t *testing.T) {
 	running, _ := st.RunningState("EX1", ServiceTransport)
 	require.Equal(t, Active, running)
 }
+
+func TestResponderEnabledLaterFindsAnExistingInconsistency(t *testing.T) {
+	s, st := world(t, "EX1=Exchange2016", "EX2=Exchange2016")
+	st.ServiceStarted("EX1", ServiceTransport)
+	st.ServiceStarted("EX2", ServiceTransport)
+	require.NoError(t, st.Set("EX2", HubTransport, Inactive, Maintenance, SetOptions{}))
+	at(t, s, time.Hour)
+	var calls []time.Duration
+	require.NoError(t, st.EnableResponder(ResponderConfig{Restart: restarter(&st, &calls)}))
+	at(t, s, 2*time.Hour)
+	require.Equal(t, []time.Duration{time.Hour + 15*time.Minute}, calls)
+	require.Equal(t, []string{"Aug 8 11:15 Restart MSExchangeTransport"}, actions(st))
+}
