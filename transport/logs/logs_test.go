@@ -410,3 +410,15 @@ func TestFilesRollPerServerAndDay(t *testing.T) {
 	_, err = ProtocolFiles(versionOf, start, []ProtocolEvent{{Server: "EX1", Kind: "Both"}})
 	require.Error(t, err)
 }
+
+func TestSourceContextAndMessageInfoForms(t *testing.T) {
+	created := time.Date(2016, 4, 5, 0, 0, 1, 22e6, time.UTC)
+	require.Equal(t,
+		"MDB:61914740-3f1b-4ddb-94e0-557196870cfa, Mailbox:279f077c-216f-4323-a9ee-48e50ffd3cad, Event:269492708, MessageClass:IPM.Note.StorageQuotaWarning.Warning, CreationTime:2016-04-05T00:00:01.022Z, ClientType:System",
+		MailboxSourceContext("61914740-3f1b-4ddb-94e0-557196870cfa", "279f077c-216f-4323-a9ee-48e50ffd3cad", 269492708, "IPM.Note.StorageQuotaWarning.Warning", created, "System"),
+		"a real Exchange 2010 NOTIFYMAPI row")
+	require.Equal(t, "2016-07-18T15:57:14.276Z;LSRV=EX13-1.mynet.lan:TOTAL=1",
+		SubmitMessageInfo(time.Date(2016, 7, 18, 15, 57, 14, 276e6, time.UTC), "EX13-1.mynet.lan", 1), "the seed's SUBMIT row")
+	require.Equal(t, "08D0000000000007;2016-08-27T22:47:00.025Z;1",
+		SMTPSourceContext("08D0000000000007", time.Date(2016, 8, 27, 22, 47, 0, 25e6, time.UTC), 1))
+}

@@ -293,7 +293,7 @@ func Converse(c Conversation) (Result, error) {
 			res.Failure = mailReply
 			return finish(t)
 		}
-		sv(s, logs.ProtoInfo, c.ReceiveSessionID+";"+logs.Stamp(c.Epoch, s)+";"+strconv.Itoa(mi+1), "receiving message")
+		sv(s, logs.ProtoInfo, logs.SMTPSourceContext(c.ReceiveSessionID, c.Epoch.Add(s), mi+1), "receiving message")
 		sv(s, logs.ProtoSend, mailReply.String(), "")
 		if pipelining {
 			for _, r := range m.To {
