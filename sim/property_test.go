@@ -95,6 +95,13 @@ func (r *recorder) schedule(s *sim.Sim, id int, at time.Duration) error {
 
 // runProgram runs prog on a fresh Sim and returns what ran, in order.
 func runProgram(t require.TestingT, prog []spec) []ran {
+	log, _ := driveProgram(t, prog, nil)
+	return log
+}
+
+// driveProgram runs prog, first with RunUntil at each checkpoint, then Run to the
+// end, and returns what ran and the final hash.
+func driveProgram(t require.TestingT, prog []spec, checkpoints []time.Duration) ([]ran, uint64) {
 	r := &recorder{prog: prog, children: make([][]int, len(prog)), due: make([]time.Duration, len(prog)), seq: make([]int, len(prog))}
 	s := sim.New(sim.Config{Seed: 1})
 	for i, sp := range prog {
@@ -107,9 +114,33 @@ func runProgram(t require.TestingT, prog []spec) []ran {
 			require.NoError(t, r.schedule(s, i, sp.delay))
 		}
 	}
+	for _, c := range checkpoints {
+		require.NoError(t, s.RunUntil(c))
+		require.Equal(t, c, s.Now(), "RunUntil leaves the clock at its instant")
+		for _, x := range r.log {
+			require.LessOrEqual(t, x.at, c, "RunUntil(%v) ran an event due later", c)
+		}
+	}
 	require.NoError(t, s.Run())
 	require.Zero(t, s.Pending(), "the agenda is empty after Run")
-	return r.log
+	return r.log, s.Hash()
+}
+
+func TestPropertyRunUntilInStepsEqualsOneRun(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		prog := genProgram(t)
+		steps := rapid.SliceOfN(rapid.IntRange(0, 15), 0, 8).Draw(t, "steps")
+		var checkpoints []time.Duration
+		at := time.Duration(0)
+		for _, d := range steps {
+			at += time.Duration(d)
+			checkpoints = append(checkpoints, at)
+		}
+		whole, wholeHash := driveProgram(t, prog, nil)
+		pieces, piecesHash := driveProgram(t, prog, checkpoints)
+		require.Equal(t, whole, pieces)
+		require.Equal(t, wholeHash, piecesHash)
+	})
 }
 
 // referenceOrder is a deliberately naive simulator: a list scanned for the smallest
