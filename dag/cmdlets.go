@@ -136,11 +136,12 @@ func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 		return refuse(errValidate(c, "is on a server that isn't in the database availability group's majority"))
 	case o.haBlocked(sv):
 		return refuse(fmt.Errorf("Server '%s' component (HighAvailability) state is offline. If you need to activate databases copies on this server, you can use Set-ServerComponentState -Component 'HighAvailability' -State 'Active' and retry Move-ActiveMailboxDatabase.", sv.name))
-	case c.activationSuspended:
-		return refuse(errValidate(c, "has been administratively blocked from activation (activation suspended); run Resume-MailboxDatabaseCopy first"))
 	}
 	if st := o.status(c); !eligible(st) {
 		return refuse(errValidate(c, fmt.Sprintf("is in state '%s' and can't be activated", st)))
+	}
+	if c.activationSuspended {
+		return refuse(errValidate(c, "has been administratively blocked from activation (activation suspended); run Resume-MailboxDatabaseCopy first"))
 	}
 	post := d.cql(c)
 	if o.logsFrom(src, c) {

@@ -205,13 +205,13 @@ func (o *Org) AddDatabase(name string, copies []string) error {
 			return fmt.Errorf("dag: database %q has two copies on server %q", name, sv.name)
 		}
 		seen[key(n)] = true
+		if len(copies) > 1 && sv.dag == nil {
+			return fmt.Errorf("dag: database %q: server %q is not in a DAG, so it cannot hold a copy of a replicated database", name, sv.name)
+		}
 		if i == 0 {
 			db.dag = sv.dag
-		} else if sv.dag == nil || sv.dag != db.dag {
-			return fmt.Errorf("dag: database %q: server %q is not a member of the DAG of %q; copies of a database live in one DAG", name, sv.name, copies[0])
-		}
-		if len(copies) > 1 && sv.dag == nil {
-			return fmt.Errorf("dag: database %q: server %q is not in a DAG, so it cannot hold a database copy", name, sv.name)
+		} else if sv.dag != db.dag {
+			return fmt.Errorf("dag: database %q: server %q is not a member of DAG %s; copies of a database live in one DAG", name, sv.name, db.dag.name)
 		}
 		c := &dbCopy{db: db, server: sv, pref: i + 1}
 		c.timer = o.s.NewFuncTimer(kindPhase, func() { o.phaseDone(c) })
