@@ -34,6 +34,14 @@
 // local-endpoint,remote-endpoint,event,data,context, events + - > < *. The rows of a
 // session are built by package transport/smtp.
 //
+// # From the journal to files
+//
+// [FromJournal] collects the rows recorded under [KindTracking] and [KindProtocol];
+// [TrackingFiles] and [ProtocolFiles] split them per server and UTC day into files named
+// and foldered as Exchange does (2010: MessageTracking, ProtocolLog\SmtpSend; 2013+:
+// Hub\ProtocolLog\SmtpSend). [MailboxSourceContext], [SubmitMessageInfo] and
+// [SMTPSourceContext] word the columns whose form real rows show.
+//
 // # Get-MessageTrackingLog
 //
 // [Filter] applies the cmdlet's parameters (-Server, -Start, -End exclusive, -EventId,

@@ -318,3 +318,21 @@ func TestConverseLogsAgreeOnTheWire(t *testing.T) {
 		}
 	})
 }
+
+// The seed's inbound mail: an internet host (through the load balancer) hands a message
+// to EX13-2; only EX13-2's Receive log has the session, and the sender owns the message
+// until the 250 2.6.0 reaches it.
+func TestConverseInternetSenderToHub2010ReceiveLog(t *testing.T) {
+	res, err := Converse(Conversation{
+		Epoch: epoch, Start: 5 * time.Minute, Latency: 40 * time.Millisecond,
+		Client:           Peer{FQDN: "mail-wm0-f54.google.com", IP: "192.0.2.54", Port: 33512},
+		Server:           hub("EX13-2", "10.0.0.12", "Exchange2010SP3", 25),
+		ReceiveConnector: DefaultReceiveConnector("EX13-2"), ReceiveSessionID: SessionID(21),
+		Messages: []Message{{From: "someone@gmail.com", To: []string{"alan.reid@mynet.lan"}, Size: 3120,
+			MessageID: "<CAF=inbd001@mail.gmail.com>", InternalID: 7}},
+	})
+	require.NoError(t, err)
+	require.Nil(t, res.Send)
+	require.Equal(t, 250, res.Outcomes[0].Final.Code)
+	writeBoth(t, "converse-2010-internet-inbound.log", "Exchange2010SP3", res)
+}
