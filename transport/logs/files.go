@@ -70,8 +70,10 @@ func dayOf(start time.Time, at time.Duration) time.Time {
 }
 
 // TrackingFiles writes each server's tracking rows into one file per UTC day, as the
-// Transport service rolls them, sorted by server then day. versionOf gives a server's
-// profile.
+// Transport service rolls them, sorted by server then day. Rows in a file are in time
+// order (same instant: journal order), as a log written as things happen is; this
+// matters for protocol rows, which a model may record for a whole session at once.
+// versionOf gives a server's profile.
 func TrackingFiles(versionOf func(server string) string, start time.Time, events []TrackingEvent) ([]File, error) {
 	groups := map[dayKey][]TrackingEvent{}
 	for _, e := range events {
@@ -80,8 +82,10 @@ func TrackingFiles(versionOf func(server string) string, start time.Time, events
 	}
 	var files []File
 	for _, k := range sortedKeys(groups) {
+		rows := groups[k]
+		slices.SortStableFunc(rows, func(a, b TrackingEvent) int { return cmp.Compare(a.At, b.At) })
 		var b bytes.Buffer
-		if err := WriteTrackingLog(&b, versionOf(k.server), start, groups[k]); err != nil {
+		if err := WriteTrackingLog(&b, versionOf(k.server), start, rows); err != nil {
 			return nil, err
 		}
 		files = append(files, File{Server: k.server, Path: k.server + "/MessageTracking/" + TrackingLogName(k.day), Data: b.Bytes()})
@@ -100,8 +104,10 @@ func ProtocolFiles(versionOf func(server string) string, start time.Time, events
 	var files []File
 	for _, k := range sortedKeys(groups) {
 		version := versionOf(k.server)
+		rows := groups[k]
+		slices.SortStableFunc(rows, func(a, b ProtocolEvent) int { return cmp.Compare(a.At, b.At) })
 		var b bytes.Buffer
-		if err := WriteProtocolLog(&b, version, k.kind, start, groups[k]); err != nil {
+		if err := WriteProtocolLog(&b, version, k.kind, start, rows); err != nil {
 			return nil, err
 		}
 		name, _ := ProtocolLogName(k.kind, k.day)

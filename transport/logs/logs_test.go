@@ -422,3 +422,20 @@ func TestSourceContextAndMessageInfoForms(t *testing.T) {
 	require.Equal(t, "08D0000000000007;2016-08-27T22:47:00.025Z;1",
 		SMTPSourceContext("08D0000000000007", time.Date(2016, 8, 27, 22, 47, 0, 25e6, time.UTC), 1))
 }
+
+// Sessions recorded whole at their start interleave in the file by time, as a log
+// written as things happen does.
+func TestProtocolFilesInterleaveSessionsByTime(t *testing.T) {
+	pr := []ProtocolEvent{
+		{At: 0, Server: "EX1", Kind: Receive, SessionID: "A", SequenceNumber: 0, Event: ProtoConnect},
+		{At: 30 * time.Second, Server: "EX1", Kind: Receive, SessionID: "A", SequenceNumber: 1, Event: ProtoDisconnect},
+		{At: time.Second, Server: "EX1", Kind: Receive, SessionID: "B", SequenceNumber: 0, Event: ProtoConnect},
+	}
+	files, err := ProtocolFiles(func(string) string { return "Exchange2010" }, seedStart, pr)
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	lines := strings.Split(strings.TrimSpace(string(files[0].Data)), "\r\n")
+	require.Contains(t, lines[5], ",A,0,")
+	require.Contains(t, lines[6], ",B,0,")
+	require.Contains(t, lines[7], ",A,1,")
+}
