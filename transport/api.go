@@ -1,0 +1,156 @@
+package transport
+
+import (
+	"time"
+)
+
+// Version is a server's behaviour profile.
+type Version string
+
+// The profiles. Exchange2010SP3 behaves as SP1 (the transport facts modelled here did
+// not change after SP1).
+const (
+	Exchange2010    Version = "Exchange2010"
+	Exchange2010SP1 Version = "Exchange2010SP1"
+	Exchange2010SP3 Version = "Exchange2010SP3"
+	Exchange2013    Version = "Exchange2013"
+	Exchange2016    Version = "Exchange2016"
+	Exchange2019    Version = "Exchange2019"
+)
+
+// Is2010 reports whether v is an Exchange 2010 profile (Hub Transport role, delayed
+// acknowledgement, XSHADOW).
+func (v Version) Is2010() bool {
+	return v == Exchange2010 || v == Exchange2010SP1 || v == Exchange2010SP3
+}
+
+// sp1 reports whether v has the Exchange 2010 SP1 changes (promotion, 15 min x 12
+// heartbeat).
+func (v Version) sp1() bool { return v == Exchange2010SP1 || v == Exchange2010SP3 }
+
+func (v Version) valid() bool {
+	switch v {
+	case Exchange2010, Exchange2010SP1, Exchange2010SP3, Exchange2013, Exchange2016, Exchange2019:
+		return true
+	}
+	return false
+}
+
+// ServerSpec describes one Exchange server.
+type ServerSpec struct {
+	Name, Site string
+	Version    Version
+	Roles      []string // "Mailbox", "HubTransport", "ClientAccess"
+	DAG        string
+}
+
+// Connector is a send connector.
+type Connector struct {
+	Name          string
+	AddressSpaces []string
+	SourceServers []string
+	SmartHost     string
+}
+
+// Mailbox is a mailbox recipient and the database that holds it.
+type Mailbox struct{ Address, Database string }
+
+// Topology is the organization transport runs in.
+type Topology struct {
+	Servers             []ServerSpec
+	Mailboxes           []Mailbox
+	Connectors          []Connector
+	Inbound             []string
+	InboundLoadBalanced bool          // round robin over Inbound
+	SenderRetry         time.Duration // internet sender retry interval (default 15m, for up to 5 days)
+	Latency             time.Duration // one SMTP hop (default 50ms)
+}
+
+// Env is how the rest of the world (databases, component states, the network) reaches
+// transport. Nil functions take the documented defaults.
+type Env struct {
+	// ActiveCopy names the server holding db's active copy and whether it is mounted.
+	// Nil: every database is mounted on the first Mailbox server.
+	ActiveCopy func(db string) (server string, mounted bool)
+	// Committed is told that a delivery wrote into db's active copy now.
+	Committed func(db string)
+	// ServiceStarted returns the component state a service picks up when it starts:
+	// "Active", "Draining" or "Inactive" (nil: Active).
+	ServiceStarted func(server, service string) string
+	// Reachable reports whether a and b can talk; "internet" is the outside world (nil: all).
+	Reachable func(a, b string) bool
+}
+
+// Param is one cmdlet parameter, as text.
+type Param struct{ Name, Value string }
+
+// Message is one message to submit.
+type Message struct {
+	From    string
+	To      []string
+	Subject string
+	Size    int
+	Origin  string // a server for probes; "" = by sender (a mailbox's Outbox, else the internet)
+}
+
+// QueueInfo is one Get-Queue row.
+type QueueInfo struct {
+	Identity        string
+	DeliveryType    string
+	Status          string
+	MessageCount    int
+	NextHopDomain   string
+	NextHopCategory string
+	LastError       string
+	RetryCount      int
+	FirstRetryTime  time.Time // zero: none
+	LastRetryTime   time.Time
+	NextRetryTime   time.Time
+	Velocity        float64
+}
+
+// FateKind says how a (message, recipient) ended.
+type FateKind string
+
+// Fates.
+const (
+	Delivered FateKind = "Delivered"
+	Bounced   FateKind = "Bounced"
+	Lost      FateKind = "Lost"
+	Stuck     FateKind = "Stuck"
+)
+
+// Fate is the end of one (message, recipient).
+type Fate struct {
+	Message   int
+	Recipient string
+	Fate      FateKind
+	Latency   time.Duration // submission to first delivery (Delivered) or to the NDR (Bounced)
+	Reason    string        // Bounced: the NDR status; Lost: the fault; Stuck: where and why
+	Server    string        // Lost: the server that destroyed the last copy; Stuck: where it sits
+	// Duplicates: extra copies that reached the recipient. A mailbox's duplicate
+	// detection drops them (DuplicatesDetected); an external recipient sees them
+	// (DuplicatesDelivered).
+	DuplicatesDetected, DuplicatesDelivered int
+}
+
+// SPOFWindow is an interval in which an acknowledged, undelivered message had copies on
+// exactly one server.
+type SPOFWindow struct {
+	Message  int
+	Server   string
+	From, To time.Duration
+}
+
+// Verdict is the ledger's judgement of a run.
+type Verdict struct {
+	Fates                           []Fate
+	Delivered, Bounced, Lost, Stuck int
+	Duplicates                      int // duplicates an end user sees (external recipients)
+	DuplicatesDetected              int // duplicates a mailbox's duplicate detection dropped
+	DSNs                            int // delay DSNs and NDRs Exchange generated
+	SPOF                            []SPOFWindow
+	ExposureSeconds                 float64
+	PeakExposed                     int
+	MostExposedServer               string
+}

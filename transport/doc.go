@@ -1,0 +1,92 @@
+// Package transport models Exchange mail transport on the servers of one organization:
+// receiving, categorizing, routing, queueing and delivering messages; SMTP between
+// servers with per-hop latency; the retry ladder and expiry; Exchange 2010 delayed
+// acknowledgement, DelayedAckSkipping, shadow redundancy (XSHADOW, heartbeat, takeover)
+// and Shadow Redundancy Promotion; and the ledger of every durable copy of every
+// message, from which the verdict (delivered, bounced, lost, stuck, duplicates, single
+// points of failure) is judged. Facts: shared/reference/exchange-transport.md (cited by
+// section below). The world (databases, component states, the network) reaches it
+// through [Env]; it never imports components or dag.
+//
+// # Copies and the ledger
+//
+// A copy is a durable instance of a message: with an internet sender that has no 250
+// yet, in a mailbox's Outbox, in a server's queue database (a primary in Submission, a
+// delivery queue or Unreachable; a shadow in a shadow queue), or delivered into a
+// mailbox database. Every change of copies goes through the ledger; [Org.Check]
+// verifies after any event that each (message, recipient) is exactly one of in flight
+// (with a copy), delivered, bounced or lost (no copy left, naming the fault and the
+// server that destroyed the last copy). A single point of failure (SPOF) window is an
+// interval in which an acknowledged, undelivered message has copies on exactly one
+// server.
+//
+// # Exchange 2010 (sections 1, 3.6, 6.1)
+//
+//   - Hub Transport servers queue mailbox mail in MapiDelivery queues whose
+//     NextHopDomain is the database. A dismounted database sends the queue to Retry with
+//     LastError "432 4.3.2 STOREDRV; mailbox database is offline" (the store driver's
+//     MDBOffline response in the decompiled code; no 2010 document quotes a LastError);
+//     an unreachable or stopped mailbox server gives "432 4.3.2 STOREDRV; mailbox server
+//     is offline".
+//   - Delayed acknowledgement: a message from a sender without XSHADOW (the internet)
+//     has its 250 held until it reaches its next hop or MaxAcknowledgementDelay (30 s)
+//     runs out. DelayedAckSkipping (EdgeTransport.exe.config, default on, queue length
+//     100) acknowledges at once when the message goes to Unreachable, to a Suspended
+//     queue, to a delivery queue in Retry or to one at or over the length; the reason is
+//     journaled with the code's names (Unreachable, QueueIsSuspended, QueueInRetry,
+//     QueueLength=n>=limit). Deferral is not modelled.
+//   - Between two 2010 hubs XSHADOW is negotiated: the receiver acknowledges at once and
+//     the sender keeps the message in a shadow queue (<Server>\Shadow\<n>, DeliveryType
+//     ShadowRedundancy, NextHopDomain the primary server) until a heartbeat finds it
+//     delivered. Heartbeat every ShadowHeartbeatTimeoutInterval (RTM 5 min, SP1+ 15
+//     min); after ShadowHeartbeatRetryCount silent heartbeats (RTM 3, SP1+ 12) or on a
+//     new queue database ID the shadow server takes the message over and resubmits it
+//     (the 2010 takeover table, 1.3; a primary that returns with the same database after
+//     a takeover delivers too: duplicates, detected by mailboxes, seen by external
+//     recipients).
+//   - Shadow Redundancy Promotion (SP1+, ShadowRedundancyPromotionEnabled, default
+//     false): a message received without XSHADOW is routed to another hub of the local
+//     site (SmtpRelayWithinAdSite; exsim names the site as its NextHopDomain), stamped
+//     X-MS-Exchange-Forest-RoutedForHighAvailability so it is not redirected again, with
+//     a HAREDIRECT (ROUTING, NoShadowServer) tracking event. When no other hub can take
+//     it, it is resubmitted straight to its destination (HAREDIRECT, QUEUE,
+//     ResubmitForDirectDelivery) at the first failed connection. Section 9 conflict 5:
+//     exsim redirects at routing time, as the code does (the more precise source); the
+//     exsim-only appSettings key ExsimPromotionTrigger=AckTimeout gives the prose reading
+//     (redirect when the acknowledgement delay runs out).
+//   - DAG rules (6.1): a hub that is a DAG member relays mail for a database mounted on
+//     its own server to another hub of the site; Mail Submission on a DAG member submits
+//     to the other hubs of its site round robin, the local hub only when no other is
+//     available. Mail Submission logs NOTIFYMAPI and SUBMIT on the mailbox server, the
+//     hub logs RECEIVE (STOREDRIVER).
+//   - A started transport service reloads its queue database and routes what it holds
+//     again, so queued mail follows configuration changed before the restart (as in
+//     seed 002, where promotion is enabled and the services restarted).
+//
+// # Retry and expiry (3.6)
+//
+// A queue whose next hop fails goes to Retry: QueueGlitchRetryCount (4) retries
+// QueueGlitchRetryInterval (1 min) apart, then TransientFailureRetryCount (6) at
+// TransientFailureRetryInterval (5 min), then every OutboundConnectionFailureRetryInterval
+// (10 min); 2013+ mailbox delivery queues retry every MailboxDeliveryQueueRetryInterval
+// (5 min). At each failed retry a message older than DelayNotificationTimeout (4 h) gets
+// one delay DSN, and one older than MessageExpirationTimeout (2 days) is returned with
+// an NDR "550 4.4.7 QUEUE.Expired; message expired" (ages count from when the
+// organization accepted the message). MessageRetryInterval: section 9 conflict 3, 1
+// min for 2010 and 15 min for 2013+.
+//
+// # Senders
+//
+// An internet sender tries the inbound servers in order (MX preference) or, with a load
+// balancer, the next server of a round robin whose health probe skips servers that are
+// down; a refused connection or a 421 sends it to the next; when none accepts it retries
+// after SenderRetry for up to 5 days. A session that dies before the 250 leaves the
+// message with the sender, which retries.
+//
+// # Configuration
+//
+// [Org.SetTransportConfig], [Org.SetTransportService] and [Org.SetEdgeTransportConfig]
+// take Exchange's names and text values; unknown names are errors suggesting the
+// closest valid name. MaxAcknowledgementDelay (a receive connector parameter) is
+// accepted on Set-TransportConfig for every connector.
+package transport

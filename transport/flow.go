@@ -1,0 +1,544 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// senderGiveUp is how long an internet sender keeps retrying a message it has no 250
+// for (RFC 5321's advice of 4-5 days; the scenario format says 5 days).
+const senderGiveUp = 5 * day
+
+// outboxRetry is how often the Mail Submission service tries again to hand an Outbox
+// message to a hub when none took it. No source gives the figure; exsim picks 1 min.
+const outboxRetry = time.Minute
+
+// pendingAck is an SMTP session whose 250 (the reply to end-of-data) is being held:
+// Exchange 2010's delayed acknowledgement.
+type pendingAck struct {
+	srv    *server
+	sender *item // the sender's copy, released when the 250 arrives
+	root   *item // the copy received on srv
+	done   bool
+}
+
+// Submit submits m now. A sender that is a mailbox submits from its Outbox through the
+// Mail Submission service; any other sender is on the internet and connects to the
+// inbound servers. With Origin set, the message is a probe submitted on that server.
+func (o *Org) Submit(msg Message) (int, error) {
+	if len(msg.To) == 0 {
+		return 0, errors.New("transport: a message needs at least one recipient")
+	}
+	if !strings.Contains(msg.From, "@") {
+		return 0, fmt.Errorf("transport: bad sender %q", msg.From)
+	}
+	m := &message{id: len(o.msgs) + 1, m: msg, submitted: o.now()}
+	seen := map[string]bool{}
+	for _, to := range msg.To {
+		at := strings.LastIndex(to, "@")
+		if at <= 0 || at == len(to)-1 {
+			return 0, fmt.Errorf("transport: bad recipient %q", to)
+		}
+		low := strings.ToLower(to)
+		if seen[low] {
+			continue
+		}
+		seen[low] = true
+		m.rcpts = append(m.rcpts, rcpt{addr: to, db: o.mailboxes[low]})
+	}
+	if msg.Origin != "" {
+		srv, err := o.server(msg.Origin)
+		if err != nil {
+			return 0, fmt.Errorf("transport: probe origin: %w", err)
+		}
+		m.origin = srv
+		m.fromOrg = true
+	} else if db, ok := o.mailboxes[strings.ToLower(msg.From)]; ok {
+		m.fromOrg = true
+		m.senderDB = db
+	}
+	dom := msg.From[strings.LastIndex(msg.From, "@")+1:]
+	m.msgID = fmt.Sprintf("<%08X%04X@%s>", uint32(m.id)*2654435761, m.id&0xffff, dom)
+	o.msgs = append(o.msgs, m)
+	all := make([]int, len(m.rcpts))
+	for i := range all {
+		all[i] = i
+	}
+	if m.fromOrg {
+		it := &item{m: m, rcpts: all, loc: locOutbox}
+		o.addCopy(it)
+		o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from %s waits in the Outbox for the Mail Submission service.", m.id, msg.From), nil)
+		o.submitOutbox(m, it)
+		return m.id, nil
+	}
+	it := &item{m: m, rcpts: all, loc: locSender}
+	o.addCopy(it)
+	o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from internet sender %s: the sender holds it until an Exchange server answers 250.", m.id, msg.From), nil)
+	o.internetSend(m, it)
+	return m.id, nil
+}
+
+// inboundCandidates is the list of servers an internet sender tries, in order.
+func (o *Org) inboundCandidates() []*server {
+	var list []*server
+	if len(o.top.Inbound) == 0 {
+		for _, s := range o.servers {
+			if s.transport {
+				list = append(list, s)
+			}
+		}
+	} else {
+		for _, n := range o.top.Inbound {
+			list = append(list, o.byName[strings.ToLower(n)])
+		}
+	}
+	if !o.top.InboundLoadBalanced || len(list) == 0 {
+		return list
+	}
+	// A round-robin load balancer: its health probe skips servers that are down.
+	for k := 0; k < len(list); k++ {
+		s := list[o.lbNext%len(list)]
+		o.lbNext++
+		if s.up {
+			return []*server{s}
+		}
+	}
+	return nil
+}
+
+// internetSend makes the sender try the inbound servers once, in order.
+func (o *Org) internetSend(m *message, sender *item) {
+	if sender.dead {
+		return
+	}
+	m.tries++
+	o.tryInbound(m, sender, o.inboundCandidates(), 0)
+}
+
+func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
+	if k >= len(cands) {
+		if o.now()-m.submitted+o.top.SenderRetry > senderGiveUp {
+			for _, r := range sender.rcpts {
+				o.bounceRcpt(m, r, "the internet sender gave up after 5 days without a 250")
+			}
+			o.removeCopy(sender, "sender gave up", internet)
+			return
+		}
+		o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("No inbound server accepted message #%d; the internet sender keeps it and retries in %v.", m.id, o.top.SenderRetry), nil)
+		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
+		return
+	}
+	srv := cands[k]
+	o.after(o.top.Latency, kindSession, func() {
+		if sender.dead {
+			return
+		}
+		if !srv.up || !o.reachable(internet, srv.name) {
+			o.journal("transport.smtp", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The internet sender of message #%d cannot connect to %s (%s).", m.id, srv.name, o.whyUnreachable(internet, srv)), nil)
+			o.tryInbound(m, sender, cands, k+1)
+			return
+		}
+		if st := o.inboundState(srv); st != "Active" {
+			o.journal("transport.smtp", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: its transport component was %s when the service started.", srv.name, m.id, st), nil)
+			o.tryInbound(m, sender, cands, k+1)
+			return
+		}
+		o.receiveFromInternet(srv, m, sender)
+	})
+}
+
+func (o *Org) whyUnreachable(from string, srv *server) string {
+	if !srv.up {
+		return srv.name + " is down: connection refused"
+	}
+	return "no network path"
+}
+
+// inboundState is the state of the service answering port 25 from outside.
+func (o *Org) inboundState(srv *server) string {
+	if !srv.version.Is2010() && srv.fetState != "Active" {
+		return srv.fetState
+	}
+	return srv.state
+}
+
+// receiveFromInternet: srv has the whole message from a sender without XSHADOW.
+func (o *Org) receiveFromInternet(srv *server, m *message, sender *item) {
+	it := o.newItem(srv, m, sender.rcpts)
+	it.visited = []string{srv.name}
+	o.track(srv, "RECEIVE", "SMTP", it, "", "")
+	o.addCopy(it)
+	pa := &pendingAck{srv: srv, sender: sender, root: it}
+	delay := o.cfgDur("MaxAcknowledgementDelay", srv)
+	switch {
+	case !srv.version.Is2010():
+		o.sendAck(pa, "")
+	case !o.cfgBool("ShadowRedundancyEnabled", srv):
+		o.sendAck(pa, "shadow redundancy is disabled (ShadowRedundancyDisabled), so there is nothing to wait for")
+	case delay == 0:
+		o.sendAck(pa, "MaxAcknowledgementDelay is 0, which turns delayed acknowledgement off")
+	default:
+		it.ack = pa
+		srv.acks = append(srv.acks, pa)
+		o.journal("transport.delayedack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s holds the 250 for message #%d up to MaxAcknowledgementDelay (%v): the internet sender does not speak XSHADOW, so until the message reaches its next hop the sender's copy is the only other copy.", srv.name, m.id, delay), nil)
+		o.on(srv, delay, kindAckTimeout, func() { o.ackTimeout(pa) })
+	}
+	o.categorize(srv, it)
+}
+
+func (o *Org) ackTimeout(pa *pendingAck) {
+	if pa.done {
+		return
+	}
+	srv := pa.srv
+	if o.promotionTrigger(srv) == "AckTimeout" && o.promotionOn(srv) {
+		// Microsoft's prose reading: instead of acknowledging unprotected, route the
+		// message to another hub of the site, which leaves this hub with a shadow.
+		for _, it := range o.leavesOf(pa.root) {
+			if it.q != nil && it.q.kind == qDelivery && it.haHeader == "" && len(o.relayPeers(srv, it)) > 0 {
+				o.takeFromQueue(it)
+				o.categorizePromote(srv, it)
+			}
+		}
+		o.sendAck(pa, "MaxAcknowledgementDelay ran out, so the message was routed to another hub of the site (Shadow Redundancy Promotion) and acknowledged")
+		return
+	}
+	o.sendAck(pa, fmt.Sprintf("MaxAcknowledgementDelay (%v) ran out before the message reached its next hop; from now on the sender no longer holds a copy", o.cfgDur("MaxAcknowledgementDelay", srv)))
+}
+
+func (o *Org) leavesOf(root *item) []*item {
+	var out []*item
+	for _, it := range root.m.items {
+		for p := it; p != nil; p = p.parent {
+			if p == root {
+				out = append(out, it)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// ackReached: the held message reached its next hop.
+func (o *Org) ackReached(pa *pendingAck, _ *item) {
+	o.sendAck(pa, "the message reached its next hop, so another copy exists")
+}
+
+// sendAck sends the 250 for a held (or unheld, why == "") session.
+func (o *Org) sendAck(pa *pendingAck, why string) {
+	if pa.done {
+		return
+	}
+	pa.done = true
+	srv := pa.srv
+	for k, x := range srv.acks {
+		if x == pa {
+			srv.acks = append(srv.acks[:k], srv.acks[k+1:]...)
+			break
+		}
+	}
+	m := pa.root.m
+	if why != "" {
+		o.journal("transport.ack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s sends 250 2.6.0 Queued mail for delivery for message #%d: %s.", srv.name, m.id, why), nil)
+	}
+	sender := pa.sender
+	o.after(o.top.Latency, kindAck, func() {
+		m.everAcked = true
+		o.release(sender)
+	})
+}
+
+// dropSession: the receiving server went away before acknowledging: the sender never
+// got a 250, keeps its copy and retries.
+func (o *Org) dropSession(pa *pendingAck, fault string) {
+	if pa.done {
+		return
+	}
+	pa.done = true
+	m := pa.root.m
+	o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d died (%s) before %s sent 250: the internet sender still has it and retries in %v.", m.id, fault, pa.srv.name, o.top.SenderRetry), nil)
+	sender := pa.sender
+	o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
+}
+
+// submitOutbox: the Mail Submission service on the server holding the sender's
+// mailbox database notifies a hub, whose store driver picks the message up.
+func (o *Org) submitOutbox(m *message, outbox *item) {
+	if outbox.dead {
+		return
+	}
+	mbx := m.origin
+	if mbx == nil {
+		act, mounted := o.activeCopy(m.senderDB)
+		if !mounted {
+			act = nil
+		}
+		mbx = act
+	}
+	var hub *server
+	if mbx != nil && mbx.up {
+		hub = o.pickSubmissionHub(mbx)
+	}
+	if hub == nil {
+		o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("No Hub Transport server can take message #%d now; it stays in the Outbox and Mail Submission tries again in %v.", m.id, outboxRetry), nil)
+		o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
+		return
+	}
+	o.after(o.top.Latency, kindSession, func() {
+		if outbox.dead {
+			return
+		}
+		if !hub.up || !mbx.up || hub.state != "Active" {
+			o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
+			return
+		}
+		// NOTIFYMAPI and SUBMIT are written by the Mailbox server's Mail Submission
+		// service (2010) / Mailbox Transport Submission (2013+).
+		o.trackRaw(mbx, "NOTIFYMAPI", "STOREDRIVER", m, nil, 0, "", "")
+		o.trackRaw(mbx, "SUBMIT", "STOREDRIVER", m, outbox.rcpts, 0, hub.name, "")
+		it := o.newItem(hub, m, outbox.rcpts)
+		it.visited = []string{hub.name}
+		o.track(hub, "RECEIVE", "STOREDRIVER", it, "", "")
+		o.addCopy(it)
+		m.everAcked = true
+		o.release(outbox)
+		o.categorize(hub, it)
+	})
+}
+
+// pickSubmissionHub chooses the hub Mail Submission on mbx notifies. Exchange 2010: a
+// Mailbox server that is a DAG member (or whose local hub is) load-balances over the
+// other hubs of its site and falls back to the local hub only when no other is
+// available (exchange-transport.md 6.1). 2013+: the local Transport service, else
+// another of the DAG or site (6.2 leaves this open; exsim's choice).
+func (o *Org) pickSubmissionHub(mbx *server) *server {
+	avail := func(h *server) bool {
+		return h.up && h.state == "Active" && o.reachable(mbx.name, h.name)
+	}
+	var cands []*server
+	var local *server
+	for _, h := range o.transportServersInSite(mbx.site) {
+		if !avail(h) {
+			continue
+		}
+		if h == mbx {
+			local = h
+			continue
+		}
+		cands = append(cands, h)
+	}
+	if !mbx.version.Is2010() && local != nil {
+		return local
+	}
+	if mbx.version.Is2010() && mbx.dag == "" && local != nil {
+		return local
+	}
+	if len(cands) == 0 {
+		return local
+	}
+	h := cands[mbx.submitRR%len(cands)]
+	mbx.submitRR++
+	return h
+}
+
+func (o *Org) newItem(srv *server, m *message, rcpts []int) *item {
+	srv.nextInternal++
+	if !m.hasAccept {
+		m.hasAccept = true
+		m.accepted = o.now()
+	}
+	return &item{m: m, rcpts: append([]int(nil), rcpts...), loc: locQueue, srv: srv, intID: srv.nextInternal}
+}
+
+// route is where the categorizer sends one recipient.
+type route struct {
+	dtype, nextHop string
+	kind           qkind
+	targets        []*server // relay targets
+	promote        bool      // Shadow Redundancy Promotion redirect
+	bounce         string    // NDR status instead of a queue
+}
+
+func (r route) key() string { return r.dtype + "|" + r.nextHop }
+
+// categorize routes it's open recipients on srv, bifurcating by next hop.
+func (o *Org) categorize(srv *server, it *item) { o.categorizeWith(srv, it, false) }
+
+func (o *Org) categorizePromote(srv *server, it *item) { o.categorizeWith(srv, it, true) }
+
+func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
+	m := it.m
+	type group struct {
+		r     route
+		rcpts []int
+	}
+	var groups []*group
+	var open []int
+	for _, r := range it.rcpts {
+		if !m.final(r) {
+			open = append(open, r)
+		}
+	}
+	if len(open) == 0 {
+		o.finish(it)
+		o.release(it)
+		return
+	}
+	for _, r := range open {
+		rt := o.routeFor(srv, it, r, forcePromote)
+		if rt.bounce != "" {
+			o.bounceRcpt(m, r, rt.bounce)
+			o.led.dsns++
+			o.trackRaw(srv, "FAIL", "ROUTING", m, []int{r}, it.intID, "", rt.bounce)
+			o.trackRaw(srv, "DSN", "DSN", m, []int{r}, it.intID, "", "")
+			continue
+		}
+		found := false
+		for _, g := range groups {
+			if g.r.key() == rt.key() {
+				g.rcpts = append(g.rcpts, r)
+				found = true
+				break
+			}
+		}
+		if !found {
+			groups = append(groups, &group{r: rt, rcpts: []int{r}})
+		}
+	}
+	if len(groups) == 0 {
+		o.finish(it)
+		o.release(it)
+		return
+	}
+	if len(groups) == 1 {
+		it.rcpts = groups[0].rcpts
+		o.place(srv, it, groups[0].r)
+		return
+	}
+	// Bifurcation: one fork per next hop; the original becomes their parent.
+	forks := make([]*item, 0, len(groups))
+	for _, g := range groups {
+		srv.nextInternal++
+		f := &item{m: m, rcpts: g.rcpts, loc: locQueue, srv: srv, intID: srv.nextInternal, xshadow: it.xshadow,
+			haHeader: it.haHeader, direct: it.direct, visited: it.visited, parent: it}
+		forks = append(forks, f)
+		o.addCopy(f)
+	}
+	it.forks = len(forks)
+	o.removeCopy(it, "bifurcated", srv.name)
+	for k, f := range forks {
+		if len(forks) > 1 {
+			o.trackRaw(srv, "TRANSFER", "ROUTING", m, f.rcpts, f.intID, "", fmt.Sprintf("%d", it.intID))
+		}
+		o.place(srv, f, groups[k].r)
+	}
+}
+
+func (o *Org) place(srv *server, it *item, r route) {
+	if r.promote {
+		it.haHeader = srv.name
+		o.track(srv, "HAREDIRECT", "ROUTING", it, "", "NoShadowServer")
+		o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Shadow Redundancy Promotion: %s routes message #%d to another hub of site %s instead of delivering it itself, so that it keeps a shadow copy (it came from a sender without XSHADOW).", srv.name, it.m.id, srv.site), nil)
+	}
+	q := o.queueFor(srv, r)
+	o.enqueue(q, it)
+}
+
+// routeFor decides the next hop of recipient r of it on srv.
+func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
+	rc := it.m.rcpts[r]
+	if rc.db != "" {
+		if !srv.version.Is2010() {
+			return route{dtype: "SmtpDeliveryToMailbox", nextHop: rc.db, kind: qDelivery}
+		}
+		if peers := o.relayPeers(srv, it); len(peers) > 0 {
+			if forcePromote || (o.promotionOn(srv) && o.promotionTrigger(srv) == "Routing" && it.haHeader == "" && !it.xshadow && !it.direct) {
+				return route{dtype: "SmtpRelayWithinAdSite", nextHop: srv.site, kind: qDelivery, targets: peers, promote: true}
+			}
+			if act, _ := o.activeCopy(rc.db); act == srv && srv.dag != "" && !it.direct {
+				// Exchange 2010 DAG rule: a hub does not deliver to a database mounted on
+				// its own server; another hub of the site does, so the dumpster copy
+				// sits on a different server.
+				return route{dtype: "SmtpRelayWithinAdSite", nextHop: srv.site, kind: qDelivery, targets: peers}
+			}
+		}
+		return route{dtype: "MapiDelivery", nextHop: rc.db, kind: qDelivery}
+	}
+	dom := strings.ToLower(rc.addr[strings.LastIndex(rc.addr, "@")+1:])
+	if o.domains[dom] {
+		return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
+	}
+	c := o.connectorFor(dom)
+	if c == nil {
+		return route{dtype: "Unreachable", nextHop: "Unreachable Domain", kind: qUnreachable}
+	}
+	for _, ss := range c.SourceServers {
+		if strings.EqualFold(ss, srv.name) {
+			if c.SmartHost != "" {
+				return route{dtype: "SmartHostConnectorDelivery", nextHop: c.SmartHost, kind: qDelivery}
+			}
+			return route{dtype: "DnsConnectorDelivery", nextHop: dom, kind: qDelivery}
+		}
+	}
+	var targets []*server
+	for _, ss := range c.SourceServers {
+		targets = append(targets, o.byName[strings.ToLower(ss)])
+	}
+	return route{dtype: "SmtpRelayToConnectorSourceServers", nextHop: c.Name, kind: qDelivery, targets: targets}
+}
+
+// relayPeers are the other transport servers of srv's site the item has not visited.
+func (o *Org) relayPeers(srv *server, it *item) []*server {
+	var out []*server
+	for _, h := range o.transportServersInSite(srv.site) {
+		if h == srv || h.version.Is2010() != srv.version.Is2010() {
+			continue
+		}
+		seen := false
+		for _, v := range it.visited {
+			if strings.EqualFold(v, h.name) {
+				seen = true
+				break
+			}
+		}
+		if !seen {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+func (o *Org) promotionOn(srv *server) bool {
+	return srv.version.sp1() && o.cfgBool("ShadowRedundancyPromotionEnabled", srv) && o.cfgBool("ShadowRedundancyEnabled", srv)
+}
+
+func (o *Org) promotionTrigger(srv *server) string {
+	return settingByName["exsimpromotiontrigger"].enum[o.cfg.get(settingByName["exsimpromotiontrigger"], srv)]
+}
+
+// connectorFor picks the send connector with the most specific matching address space.
+func (o *Org) connectorFor(dom string) *Connector {
+	var best *Connector
+	bestLen := -1
+	for i := range o.top.Connectors {
+		c := &o.top.Connectors[i]
+		for _, as := range c.AddressSpaces {
+			a := strings.ToLower(strings.TrimPrefix(as, "smtp:"))
+			l := -1
+			switch {
+			case a == "*":
+				l = 0
+			case a == dom:
+				l = len(a) + 1
+			case strings.HasPrefix(a, "*.") && strings.HasSuffix(dom, a[1:]):
+				l = len(a)
+			}
+			if l > bestLen {
+				best, bestLen = c, l
+			}
+		}
+	}
+	return best
+}

@@ -1,0 +1,412 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// message is one submitted message and its ledger entry.
+type message struct {
+	id        int
+	m         Message
+	msgID     string
+	submitted time.Duration
+	accepted  time.Duration // when the organization first received it (expiry counts from here)
+	hasAccept bool
+	rcpts     []rcpt
+	items     []*item // live copies
+	everAcked bool    // the originator got a 250 (or the Outbox hand-off completed)
+	fromOrg   bool    // sent by a mailbox (Outbox), not by the internet
+	senderDB  string
+	origin    *server // probe origin
+	delayDSN  bool
+	tries     int // internet sender attempts
+	// SPOF window currently open
+	spofSrv  *server
+	spofFrom time.Duration
+}
+
+type rcpt struct {
+	addr     string
+	db       string // mailbox database; "" for an external recipient
+	fate     FateKind
+	at       time.Duration
+	reason   string
+	server   string
+	dupDet   int
+	dupDel   int
+	finalSet bool
+}
+
+type locKind uint8
+
+const (
+	locSender locKind = iota // an internet sender that has no 250 yet
+	locOutbox                // a mailbox's Outbox (in the mailbox database)
+	locQueue                 // a primary copy in a transport queue (Submission, delivery, Unreachable)
+	locShadow                // a shadow copy in a shadow queue
+)
+
+// item is one durable copy of a message for some of its recipients.
+type item struct {
+	m         *message
+	rcpts     []int
+	loc       locKind
+	srv       *server
+	q         *queue
+	intID     int
+	xshadow   bool   // received over a session that negotiated XSHADOW
+	haHeader  string // X-MS-Exchange-Forest-RoutedForHighAvailability
+	direct    bool   // RouteForHighAvailability cleared: route straight to the destination
+	visited   []string
+	ack       *pendingAck // a delayed acknowledgement waiting for this copy to reach its next hop
+	primary   *item       // shadow: the primary it shadows
+	primaryDB int         // shadow: the primary server's queue database ID when the shadow was made
+	parent    *item       // fork: the item it was bifurcated from
+	forks     int
+	finished  bool // handed to the next hop (discard status: delivery complete)
+	destroyed bool
+	dead      bool
+	deferred  time.Duration
+	expiryArm bool
+}
+
+// ledger keeps the SPOF windows and counters.
+type ledger struct {
+	windows  []SPOFWindow
+	exposed  int
+	peak     int
+	perSrv   map[string]time.Duration
+	dsns     int
+	lastFail string
+}
+
+func (m *message) final(i int) bool { return m.rcpts[i].fate != "" }
+
+func (m *message) covers(it *item, i int) bool {
+	for _, r := range it.rcpts {
+		if r == i {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *message) copiesOf(i int) int {
+	n := 0
+	for _, it := range m.items {
+		if m.covers(it, i) {
+			n++
+		}
+	}
+	return n
+}
+
+func (o *Org) addCopy(it *item) {
+	it.m.items = append(it.m.items, it)
+	o.spofUpdate(it.m)
+}
+
+// removeCopy drops it from the ledger. A recipient left with no copy and no fate is
+// lost, to the fault that removed the copy.
+func (o *Org) removeCopy(it *item, fault, where string) {
+	if it.dead {
+		return
+	}
+	it.dead = true
+	m := it.m
+	for k, x := range m.items {
+		if x == it {
+			m.items = append(m.items[:k], m.items[k+1:]...)
+			break
+		}
+	}
+	for _, r := range it.rcpts {
+		if !m.final(r) && m.copiesOf(r) == 0 {
+			m.rcpts[r].fate = Lost
+			m.rcpts[r].at = o.now()
+			m.rcpts[r].reason = fault
+			m.rcpts[r].server = where
+			o.journal("transport.lost", where, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s destroyed its last copy.", m.id, m.rcpts[r].addr, fault), nil)
+		}
+	}
+	o.spofUpdate(m)
+}
+
+// release removes a copy that was handed on (its next hop has it now).
+func (o *Org) release(it *item) { o.removeCopy(it, "released", "") }
+
+// finish marks it handed to its next hop: its discard status is complete and a delayed
+// acknowledgement waiting for it may go.
+func (o *Org) finish(it *item) {
+	if it.finished {
+		return
+	}
+	it.finished = true
+	if it.ack != nil {
+		o.ackReached(it.ack, it)
+	}
+	if p := it.parent; p != nil {
+		p.forks--
+		if p.forks <= 0 {
+			o.finish(p)
+		}
+	}
+}
+
+// deliverRcpt records a delivery of recipient r of m (into mailbox database db, or to
+// an external host when db is "").
+func (o *Org) deliverRcpt(m *message, r int, srv *server) {
+	rc := &m.rcpts[r]
+	switch rc.fate {
+	case "":
+		rc.fate = Delivered
+		rc.at = o.now()
+		rc.server = srv.name
+		for _, f := range o.delivered {
+			f(m.id, rc.addr, o.now())
+		}
+	case Delivered:
+		if rc.db != "" {
+			rc.dupDet++
+			o.journal("transport.duplicate", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d reached %s again; the mailbox's duplicate detection drops the second copy.", m.id, rc.addr), nil)
+		} else {
+			rc.dupDel++
+			o.journal("transport.duplicate", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d was sent to the external recipient %s a second time: the recipient sees a duplicate.", m.id, rc.addr), nil)
+		}
+	}
+	if rc.db != "" && o.env.Committed != nil {
+		o.env.Committed(rc.db)
+	}
+}
+
+func (o *Org) bounceRcpt(m *message, r int, reason string) {
+	rc := &m.rcpts[r]
+	if rc.fate != "" {
+		return
+	}
+	rc.fate = Bounced
+	rc.at = o.now()
+	rc.reason = reason
+}
+
+// spofUpdate opens or closes m's single-point-of-failure window: an acknowledged,
+// undelivered message whose copies all sit on one server.
+func (o *Org) spofUpdate(m *message) {
+	var only *server
+	exposed := false
+	if m.everAcked && !m.allFinal() {
+		exposed = true
+		for _, it := range m.items {
+			if it.loc == locSender || it.loc == locOutbox {
+				exposed = false // the originator still holds it
+				break
+			}
+			if !o.coversOpen(it) {
+				continue
+			}
+			if only == nil {
+				only = it.srv
+			} else if only != it.srv {
+				exposed = false
+				break
+			}
+		}
+		if only == nil {
+			exposed = false
+		}
+	}
+	if m.spofSrv != nil && (!exposed || m.spofSrv != only) {
+		o.closeWindow(m)
+	}
+	if exposed && m.spofSrv == nil {
+		m.spofSrv = only
+		m.spofFrom = o.now()
+		o.led.exposed++
+		if o.led.exposed > o.led.peak {
+			o.led.peak = o.led.exposed
+		}
+		o.journal("transport.spof", only.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d is acknowledged but exists only on %s: a single point of failure until a second copy exists or it is delivered.", m.id, only.name), nil)
+	}
+}
+
+func (o *Org) coversOpen(it *item) bool {
+	for _, r := range it.rcpts {
+		if !it.m.final(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *Org) closeWindow(m *message) {
+	w := SPOFWindow{Message: m.id, Server: m.spofSrv.name, From: m.spofFrom, To: o.now()}
+	if w.To > w.From {
+		o.led.windows = append(o.led.windows, w)
+		if o.led.perSrv == nil {
+			o.led.perSrv = map[string]time.Duration{}
+		}
+		o.led.perSrv[w.Server] += w.To - w.From
+	}
+	o.led.exposed--
+	m.spofSrv = nil
+}
+
+func (m *message) allFinal() bool {
+	for i := range m.rcpts {
+		if m.rcpts[i].fate == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// Check verifies the ledger: every live copy is where it says it is and every queue
+// holds only live copies; every (message, recipient) is exactly one of in flight (at
+// least one copy), delivered, bounced or lost (no copy). Tests call it after every
+// event.
+func (o *Org) Check() error {
+	inQueues := map[*item]bool{}
+	for _, srv := range o.servers {
+		for _, q := range srv.queues {
+			for _, it := range q.items {
+				if it.dead {
+					return fmt.Errorf("message #%d: dead copy in %s", it.m.id, q.identity())
+				}
+				if it.q != q || it.srv != srv {
+					return fmt.Errorf("message #%d: copy in %s thinks it is elsewhere", it.m.id, q.identity())
+				}
+				if inQueues[it] {
+					return fmt.Errorf("message #%d: copy twice in queues", it.m.id)
+				}
+				inQueues[it] = true
+			}
+		}
+	}
+	n := 0
+	for _, m := range o.msgs {
+		for _, it := range m.items {
+			if it.dead {
+				return fmt.Errorf("message #%d: dead copy in the ledger", m.id)
+			}
+			switch it.loc {
+			case locQueue, locShadow:
+				if !inQueues[it] {
+					return fmt.Errorf("message #%d: ledger copy on %s is in no queue", m.id, it.srv.name)
+				}
+				n++
+			}
+		}
+		for i, rc := range m.rcpts {
+			c := m.copiesOf(i)
+			switch rc.fate {
+			case "":
+				if c == 0 {
+					return fmt.Errorf("message #%d to %s: in flight with no copy", m.id, rc.addr)
+				}
+			case Lost:
+				if c != 0 {
+					return fmt.Errorf("message #%d to %s: lost but %d copies remain", m.id, rc.addr, c)
+				}
+			case Delivered, Bounced:
+			default:
+				return fmt.Errorf("message #%d to %s: unknown fate %q", m.id, rc.addr, rc.fate)
+			}
+		}
+	}
+	if n != len(inQueues) {
+		return errors.New("queues hold copies the ledger does not know")
+	}
+	return nil
+}
+
+// Verdict judges the run from the ledger at the current instant.
+func (o *Org) Verdict() Verdict {
+	var v Verdict
+	now := o.now()
+	perSrv := map[string]time.Duration{}
+	for k, d := range o.led.perSrv {
+		perSrv[k] = d
+	}
+	v.SPOF = append(v.SPOF, o.led.windows...)
+	for _, m := range o.msgs {
+		if m.spofSrv != nil && now > m.spofFrom {
+			v.SPOF = append(v.SPOF, SPOFWindow{Message: m.id, Server: m.spofSrv.name, From: m.spofFrom, To: now})
+			perSrv[m.spofSrv.name] += now - m.spofFrom
+		}
+		for i, rc := range m.rcpts {
+			f := Fate{Message: m.id, Recipient: rc.addr, Fate: rc.fate, DuplicatesDetected: rc.dupDet, DuplicatesDelivered: rc.dupDel}
+			switch rc.fate {
+			case Delivered:
+				f.Latency = rc.at - m.submitted
+				f.Server = rc.server
+				v.Delivered++
+			case Bounced:
+				f.Latency = rc.at - m.submitted
+				f.Reason = rc.reason
+				v.Bounced++
+			case Lost:
+				f.Reason = rc.reason
+				f.Server = rc.server
+				v.Lost++
+			default:
+				f.Fate = Stuck
+				f.Server, f.Reason = o.whereStuck(m, i)
+				v.Stuck++
+			}
+			v.Duplicates += rc.dupDel
+			v.DuplicatesDetected += rc.dupDet
+			v.Fates = append(v.Fates, f)
+		}
+	}
+	sort.SliceStable(v.SPOF, func(a, b int) bool {
+		if v.SPOF[a].From != v.SPOF[b].From {
+			return v.SPOF[a].From < v.SPOF[b].From
+		}
+		return v.SPOF[a].Message < v.SPOF[b].Message
+	})
+	var best time.Duration
+	for _, k := range sortedKeys(perSrv) {
+		v.ExposureSeconds += perSrv[k].Seconds()
+		if perSrv[k] > best {
+			best, v.MostExposedServer = perSrv[k], k
+		}
+	}
+	v.PeakExposed = o.led.peak
+	v.DSNs = o.led.dsns
+	return v
+}
+
+// whereStuck says where an undelivered recipient's copies sit and why they do not move.
+func (o *Org) whereStuck(m *message, r int) (string, string) {
+	var where, why []string
+	for _, it := range m.items {
+		if !m.covers(it, r) {
+			continue
+		}
+		switch it.loc {
+		case locSender:
+			where = append(where, internet)
+			why = append(why, fmt.Sprintf("the internet sender has no 250 yet and retries every %v", o.top.SenderRetry))
+		case locOutbox:
+			where = append(where, "Outbox")
+			why = append(why, "still in the sender's Outbox: no Hub Transport server took it")
+		default:
+			where = append(where, it.srv.name)
+			switch {
+			case !it.srv.up:
+				why = append(why, fmt.Sprintf("in %s, and %s is down", it.q.identity(), it.srv.name))
+			case it.loc == locShadow:
+				why = append(why, fmt.Sprintf("a shadow in %s waiting for its primary on %s", it.q.identity(), it.q.nextHop))
+			case it.q.status == "Retry":
+				why = append(why, fmt.Sprintf("in %s (Retry: %s)", it.q.identity(), it.q.lastError))
+			default:
+				why = append(why, fmt.Sprintf("in %s (%s)", it.q.identity(), it.q.status))
+			}
+		}
+	}
+	return strings.Join(where, ", "), strings.Join(why, "; ")
+}

@@ -1,0 +1,442 @@
+package transport
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/exsim/exsim/sim"
+)
+
+// Event kinds for the running hash.
+const (
+	kindSession sim.Kind = 100 + iota
+	kindAck
+	kindAckTimeout
+	kindAttempt
+	kindRetry
+	kindHeartbeat
+	kindSenderRetry
+	kindExpiry
+	kindOutbox
+)
+
+const internet = "internet"
+
+// Org is the transport side of one organization.
+type Org struct {
+	s         *sim.Sim
+	top       Topology
+	env       Env
+	cfg       config
+	servers   []*server // topology order
+	byName    map[string]*server
+	mailboxes map[string]string // lower-case address -> database
+	domains   map[string]bool   // accepted domains: those of the mailboxes
+	msgs      []*message
+	lbNext    int
+	delivered []func(id int, recipient string, at time.Duration)
+	led       ledger
+}
+
+// server is one Exchange server as transport sees it.
+type server struct {
+	name, site, dag string
+	version         Version
+	mailbox         bool // holds mailbox databases (Mail Submission / store driver side)
+	transport       bool // runs a transport service with a queue database
+	up              bool
+	epoch           int    // bumped at every stop, crash and start: stale events are dropped
+	dbID            int    // queue database ID; a new mail.que gets a new one
+	lostDB          bool   // the queue database was destroyed; a new one is made at start
+	state           string // HubTransport state picked up when MSExchangeTransport started
+	fetState        string // FrontendTransport state picked up by MSExchangeFrontEndTransport (2013+)
+	queues          []*queue
+	byKey           map[string]*queue
+	nextQueue       int
+	nextInternal    int
+	acks            []*pendingAck
+	rr              int // round robin over relay targets
+	submitRR        int // Mail Submission round robin over hubs
+}
+
+// New builds transport for topology t. Every server starts running.
+func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
+	if s == nil {
+		return nil, errors.New("transport: nil simulation")
+	}
+	if t.SenderRetry == 0 {
+		t.SenderRetry = 15 * time.Minute
+	}
+	if t.Latency == 0 {
+		t.Latency = 50 * time.Millisecond
+	}
+	if t.SenderRetry < 0 || t.Latency < 0 {
+		return nil, errors.New("transport: negative SenderRetry or Latency")
+	}
+	o := &Org{s: s, top: t, env: env, byName: map[string]*server{}, mailboxes: map[string]string{}, domains: map[string]bool{},
+		cfg: config{org: map[string]int64{}, server: map[string]map[string]int64{}}}
+	for _, sp := range t.Servers {
+		if sp.Name == "" {
+			return nil, errors.New("transport: a server has no name")
+		}
+		if _, dup := o.byName[strings.ToLower(sp.Name)]; dup {
+			return nil, fmt.Errorf("transport: server %q listed twice", sp.Name)
+		}
+		v := sp.Version
+		if v == "" {
+			v = Exchange2010SP1
+		}
+		if !v.valid() {
+			return nil, fmt.Errorf("transport: server %s: unknown version %q", sp.Name, sp.Version)
+		}
+		srv := &server{name: sp.Name, site: sp.Site, dag: sp.DAG, version: v, up: true, dbID: 1, state: "Active", fetState: "Active", byKey: map[string]*queue{}}
+		for _, r := range sp.Roles {
+			switch strings.ToLower(r) {
+			case "mailbox":
+				srv.mailbox = true
+				if !v.Is2010() {
+					srv.transport = true // 2013+: the Mailbox role runs the Transport service
+				}
+			case "hubtransport":
+				if !v.Is2010() {
+					return nil, fmt.Errorf("transport: server %s: the HubTransport role does not exist in %s (the Mailbox role runs transport)", sp.Name, v)
+				}
+				srv.transport = true
+			case "clientaccess":
+			default:
+				return nil, fmt.Errorf("transport: server %s: unknown role %q (Mailbox, HubTransport, ClientAccess)", sp.Name, r)
+			}
+		}
+		o.servers = append(o.servers, srv)
+		o.byName[strings.ToLower(sp.Name)] = srv
+	}
+	for _, mb := range t.Mailboxes {
+		at := strings.LastIndex(mb.Address, "@")
+		if at <= 0 || mb.Database == "" {
+			return nil, fmt.Errorf("transport: bad mailbox %q (database %q)", mb.Address, mb.Database)
+		}
+		o.mailboxes[strings.ToLower(mb.Address)] = mb.Database
+		o.domains[strings.ToLower(mb.Address[at+1:])] = true
+	}
+	for _, c := range t.Connectors {
+		for _, ss := range c.SourceServers {
+			srv, err := o.server(ss)
+			if err != nil {
+				return nil, fmt.Errorf("transport: send connector %s: %w", c.Name, err)
+			}
+			if !srv.transport {
+				return nil, fmt.Errorf("transport: send connector %s: source server %s runs no transport service", c.Name, ss)
+			}
+		}
+	}
+	for _, in := range t.Inbound {
+		srv, err := o.server(in)
+		if err != nil {
+			return nil, fmt.Errorf("transport: inbound: %w", err)
+		}
+		if !srv.transport {
+			return nil, fmt.Errorf("transport: inbound server %s runs no transport service", in)
+		}
+	}
+	for _, srv := range o.servers {
+		if srv.transport {
+			o.newPersistentQueues(srv)
+		}
+	}
+	return o, nil
+}
+
+func (o *Org) server(name string) (*server, error) {
+	if srv, ok := o.byName[strings.ToLower(name)]; ok {
+		return srv, nil
+	}
+	names := make([]string, 0, len(o.servers))
+	for _, s := range o.servers {
+		names = append(names, s.name)
+	}
+	if c := closest(name, names); c != "" {
+		return nil, fmt.Errorf("unknown server %q (did you mean %q?)", name, c)
+	}
+	return nil, fmt.Errorf("unknown server %q", name)
+}
+
+func (o *Org) now() time.Duration { return o.s.Now() }
+
+func (o *Org) journal(kind, server, subject, text string, data any) {
+	j := o.s.Journal()
+	if !j.Enabled() {
+		return
+	}
+	j.Add(sim.Record{At: o.s.Now(), Kind: kind, Server: server, Subject: subject, Text: text, Data: data})
+}
+
+func (o *Org) reachable(a, b string) bool {
+	if o.env.Reachable == nil || strings.EqualFold(a, b) {
+		return true
+	}
+	return o.env.Reachable(a, b)
+}
+
+// activeCopy asks where db is mounted.
+func (o *Org) activeCopy(db string) (*server, bool) {
+	if o.env.ActiveCopy == nil {
+		for _, s := range o.servers {
+			if s.mailbox {
+				return s, true
+			}
+		}
+		return nil, false
+	}
+	name, mounted := o.env.ActiveCopy(db)
+	srv, ok := o.byName[strings.ToLower(name)]
+	if !ok {
+		return nil, false
+	}
+	return srv, mounted && srv.up
+}
+
+func (o *Org) after(d time.Duration, k sim.Kind, fn func()) {
+	if err := o.s.After(d, k, fn); err != nil {
+		panic(err) // d is never negative here: a bug in exsim
+	}
+}
+
+// on schedules fn d from now, dropped if srv stopped or restarted meanwhile.
+func (o *Org) on(srv *server, d time.Duration, k sim.Kind, fn func()) {
+	ep := srv.epoch
+	o.after(d, k, func() {
+		if srv.up && srv.epoch == ep {
+			fn()
+		}
+	})
+}
+
+// OnDelivered registers f, called at every first delivery of a (message, recipient).
+func (o *Org) OnDelivered(f func(id int, recipient string, at time.Duration)) {
+	o.delivered = append(o.delivered, f)
+}
+
+// Crash stops server at once. With loseQueue its queue database is gone (corrupt, or
+// its disk died): every copy on it (primaries, shadows, dumpster) is destroyed, and it
+// will start with a new queue database ID.
+func (o *Org) Crash(server string, loseQueue bool) {
+	srv, err := o.server(server)
+	if err != nil || !srv.up && !loseQueue {
+		return
+	}
+	fault := "crash " + srv.name
+	if loseQueue {
+		fault += " lose-queue"
+	}
+	o.down(srv, fault)
+	if loseQueue {
+		o.journal("transport.crash", srv.name, srv.name, fmt.Sprintf("%s crashed and its queue database (mail.que) is lost: every message copy it held is gone.", srv.name), nil)
+		o.destroyQueueDatabase(srv, fault)
+	} else {
+		o.journal("transport.crash", srv.name, srv.name, fmt.Sprintf("%s crashed; its queue database survives, so its queued messages wait for it to start again.", srv.name), nil)
+	}
+}
+
+// Stop shuts server down cleanly: the queue database is kept.
+func (o *Org) Stop(server string) {
+	srv, err := o.server(server)
+	if err != nil || !srv.up {
+		return
+	}
+	o.down(srv, "stop "+srv.name)
+	o.journal("transport.stop", srv.name, srv.name, fmt.Sprintf("%s shut down cleanly; its queue database is kept.", srv.name), nil)
+}
+
+// Start boots server: its services start and pick up their component states.
+func (o *Org) Start(server string) {
+	srv, err := o.server(server)
+	if err != nil || srv.up {
+		return
+	}
+	o.boot(srv)
+}
+
+// RestartService restarts a service on server: MSExchangeTransport (transport picks
+// up its HubTransport component state and reloads its queue database) or
+// MSExchangeFrontEndTransport (2013+).
+func (o *Org) RestartService(server, service string) error {
+	if err := o.StopService(server, service); err != nil {
+		return err
+	}
+	return o.StartService(server, service)
+}
+
+// StopService stops a service on server.
+func (o *Org) StopService(server, service string) error {
+	srv, err := o.checkService(server, service)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
+		srv.fetState = "Inactive"
+		o.journal("transport.service", srv.name, service, fmt.Sprintf("%s stopped on %s: it no longer accepts SMTP on port 25.", service, srv.name), nil)
+		return nil
+	}
+	if srv.up {
+		o.down(srv, "stop "+srv.name)
+		o.journal("transport.service", srv.name, service, fmt.Sprintf("MSExchangeTransport stopped on %s; its queue database is kept.", srv.name), nil)
+	}
+	return nil
+}
+
+// StartService starts a service on server.
+func (o *Org) StartService(server, service string) error {
+	srv, err := o.checkService(server, service)
+	if err != nil {
+		return err
+	}
+	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
+		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
+		o.journal("transport.service", srv.name, service, fmt.Sprintf("MSExchangeFrontEndTransport started on %s and picked up FrontendTransport = %s.", srv.name, srv.fetState), nil)
+		return nil
+	}
+	if !srv.up {
+		o.boot(srv)
+	}
+	return nil
+}
+
+func (o *Org) checkService(server, service string) (*server, error) {
+	srv, err := o.server(server)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case strings.EqualFold(service, "MSExchangeTransport"):
+		if !srv.transport {
+			return nil, fmt.Errorf("%s runs no MSExchangeTransport service", srv.name)
+		}
+	case strings.EqualFold(service, "MSExchangeFrontEndTransport"):
+		if srv.version.Is2010() || !srv.transport {
+			return nil, fmt.Errorf("%s runs no MSExchangeFrontEndTransport service (Exchange 2013+ Mailbox servers only)", srv.name)
+		}
+	default:
+		if c := closest(service, []string{"MSExchangeTransport", "MSExchangeFrontEndTransport"}); c != "" {
+			return nil, fmt.Errorf("unknown service %q (did you mean %q?)", service, c)
+		}
+		return nil, fmt.Errorf("unknown service %q (MSExchangeTransport, MSExchangeFrontEndTransport)", service)
+	}
+	return srv, nil
+}
+
+func (o *Org) pickUp(srv *server, service string) string {
+	if o.env.ServiceStarted == nil {
+		return "Active"
+	}
+	st := o.env.ServiceStarted(srv.name, service)
+	switch st {
+	case "Active", "Draining", "Inactive":
+		return st
+	}
+	return "Active"
+}
+
+// NetworkChanged tells transport that Env.Reachable may answer differently now.
+// Sessions check reachability when they connect, and queues in Retry try again at
+// their next retry time, as Exchange does; nothing else changes at once.
+func (o *Org) NetworkChanged() {
+	o.journal("transport.network", "", "network", "The network changed: SMTP sessions follow the new reachability from their next connection attempt.", nil)
+}
+
+// down stops srv's services: timers die with the epoch, sessions waiting for a delayed
+// acknowledgement are dropped (the sender keeps its copy and retries).
+func (o *Org) down(srv *server, fault string) {
+	srv.up = false
+	srv.epoch++
+	acks := srv.acks
+	srv.acks = nil
+	for _, pa := range acks {
+		o.dropSession(pa, fault)
+	}
+	for _, q := range srv.queues {
+		q.busy = false
+		if q.timer != nil {
+			q.timer.Stop()
+		}
+	}
+}
+
+// destroyQueueDatabase destroys every copy held on srv.
+func (o *Org) destroyQueueDatabase(srv *server, fault string) {
+	var dead []*item
+	for _, q := range srv.queues {
+		dead = append(dead, q.items...)
+		q.items = nil
+	}
+	for _, it := range dead {
+		it.destroyed = true
+		o.removeCopy(it, fault, srv.name)
+	}
+	srv.queues = nil
+	srv.byKey = map[string]*queue{}
+	srv.lostDB = true
+}
+
+func (o *Org) boot(srv *server) {
+	srv.up = true
+	srv.epoch++
+	if !srv.transport {
+		o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("%s started.", srv.name), nil)
+		return
+	}
+	srv.state = o.pickUp(srv, "MSExchangeTransport")
+	if !srv.version.Is2010() {
+		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
+	}
+	if srv.lostDB {
+		srv.lostDB = false
+		srv.dbID++
+		srv.nextQueue = 0
+		o.newPersistentQueues(srv)
+		o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s with a new, empty queue database (database ID %d); HubTransport is %s.", srv.name, srv.dbID, srv.state), nil)
+		return
+	}
+	// The queue database is loaded and the categorizer routes what it holds again with
+	// the routing tables just built (this is what makes queued mail follow a changed
+	// EdgeTransport.exe.config after the restart the setting requires).
+	var reload []*item
+	for _, q := range srv.queues {
+		if q.kind == qDelivery || q.kind == qSubmission || q.kind == qUnreachable {
+			reload = append(reload, q.items...)
+			q.items = nil
+		}
+	}
+	o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s (queue database ID %d kept, %d queued message(s) reloaded); HubTransport is %s.", srv.name, srv.dbID, len(reload), srv.state), nil)
+	for _, q := range srv.queues {
+		if q.kind == qShadow && len(q.items) > 0 {
+			o.armHeartbeat(q)
+		}
+	}
+	for _, it := range reload {
+		it.q = nil
+		o.categorize(srv, it)
+	}
+}
+
+func (o *Org) transportServersInSite(site string) []*server {
+	var out []*server
+	for _, s := range o.servers {
+		if s.transport && s.site == site {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	k := make([]string, 0, len(m))
+	for x := range m {
+		k = append(k, x)
+	}
+	sort.Strings(k)
+	return k
+}
+

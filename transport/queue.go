@@ -1,0 +1,638 @@
+package transport
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/sim/psfmt"
+)
+
+type qkind uint8
+
+const (
+	qSubmission qkind = iota
+	qUnreachable
+	qDelivery
+	qShadow
+)
+
+// queue is one transport queue of a server.
+type queue struct {
+	srv        *server
+	kind       qkind
+	num        int // the integer in <Server>\<n>
+	key        string
+	dtype      string
+	nextHop    string
+	targets    []*server
+	status     string
+	lastError  string
+	retryCount int
+	firstRetry time.Duration
+	lastRetry  time.Duration
+	nextRetry  time.Duration
+	inRetry    bool
+	items      []*item
+	busy       bool
+	timer      *sim.Timer
+	emptySince time.Duration
+	shadowOf   *server
+	misses     int
+	hbEpoch    int
+	hbArmed    bool
+}
+
+func (q *queue) identity() string {
+	switch q.kind {
+	case qSubmission:
+		return q.srv.name + `\Submission`
+	case qUnreachable:
+		return q.srv.name + `\Unreachable`
+	case qShadow:
+		return q.srv.name + `\Shadow\` + strconv.Itoa(q.num)
+	}
+	return q.srv.name + `\` + strconv.Itoa(q.num)
+}
+
+func (o *Org) newPersistentQueues(srv *server) {
+	for _, k := range []qkind{qSubmission, qUnreachable} {
+		q := &queue{srv: srv, kind: k, status: "Ready"}
+		if k == qSubmission {
+			q.dtype, q.nextHop, q.key = "Undefined", "Submission", "Undefined|Submission"
+		} else {
+			q.dtype, q.nextHop, q.key = "Unreachable", "Unreachable Domain", "Unreachable|Unreachable Domain"
+		}
+		srv.queues = append(srv.queues, q)
+		srv.byKey[q.key] = q
+	}
+}
+
+// queueFor returns srv's queue for route r, creating it (or re-creating one removed
+// after QueueMaxIdleTime) as Exchange does on demand.
+func (o *Org) queueFor(srv *server, r route) *queue {
+	key := r.key()
+	q := srv.byKey[key]
+	if q != nil && q.kind == qDelivery && len(q.items) == 0 && !q.busy && q.status != "Suspended" &&
+		o.now()-q.emptySince >= o.cfgDur("QueueMaxIdleTime", srv) && !q.inRetry {
+		o.dropQueue(q)
+		q = nil
+	}
+	if q == nil {
+		srv.nextQueue++
+		q = &queue{srv: srv, kind: r.kind, num: srv.nextQueue, key: key, dtype: r.dtype, nextHop: r.nextHop, status: "Ready", emptySince: o.now()}
+		srv.queues = append(srv.queues, q)
+		srv.byKey[key] = q
+	}
+	if len(r.targets) > 0 {
+		q.targets = r.targets
+	}
+	return q
+}
+
+func (o *Org) dropQueue(q *queue) {
+	srv := q.srv
+	for k, x := range srv.queues {
+		if x == q {
+			srv.queues = append(srv.queues[:k], srv.queues[k+1:]...)
+			break
+		}
+	}
+	delete(srv.byKey, q.key)
+	if q.timer != nil {
+		q.timer.Stop()
+	}
+}
+
+func (o *Org) takeFromQueue(it *item) {
+	q := it.q
+	if q == nil {
+		return
+	}
+	for k, x := range q.items {
+		if x == it {
+			q.items = append(q.items[:k], q.items[k+1:]...)
+			break
+		}
+	}
+	if len(q.items) == 0 {
+		q.emptySince = o.now()
+	}
+	it.q = nil
+}
+
+// enqueue puts it into q and applies DelayedAckSkipping.
+func (o *Org) enqueue(q *queue, it *item) {
+	srv := q.srv
+	active := len(q.items)
+	it.q = q
+	it.srv = srv
+	q.items = append(q.items, it)
+	if pa := ackOf(it); pa != nil && !pa.done && o.cfgBool("DelayedAckSkippingEnabled", srv) {
+		reason := ""
+		limit := o.cfgInt("DelayedAckSkippingQueueLength", srv)
+		switch {
+		case q.kind == qUnreachable:
+			reason = "Unreachable"
+		case q.status == "Suspended":
+			reason = "QueueIsSuspended"
+		case q.kind == qDelivery && q.inRetry:
+			reason = "QueueInRetry"
+		case q.kind == qDelivery && active >= limit:
+			reason = fmt.Sprintf("QueueLength=%d>=%d", active, limit)
+		}
+		if reason != "" {
+			o.sendAck(pa, fmt.Sprintf("DelayedAckSkipping (%s): the message went to %s, whose delivery cannot be confirmed within MaxAcknowledgementDelay, so holding the sender is pointless; the message now has no other copy", reason, q.identity()))
+		}
+	}
+	switch q.kind {
+	case qUnreachable:
+		o.armExpiry(it)
+	case qDelivery:
+		if !q.busy && !q.inRetry && q.status != "Suspended" {
+			o.scheduleAttempt(q, 0)
+		}
+	}
+}
+
+func ackOf(it *item) *pendingAck {
+	for p := it; p != nil; p = p.parent {
+		if p.ack != nil {
+			return p.ack
+		}
+	}
+	return nil
+}
+
+func (o *Org) scheduleAttempt(q *queue, d time.Duration) {
+	srv := q.srv
+	if q.timer == nil {
+		q.timer = o.s.NewFuncTimer(kindAttempt, func() { o.attempt(q) })
+	}
+	if q.timer.Armed() && q.timer.When() <= o.now()+d {
+		return
+	}
+	ep := srv.epoch
+	_ = ep
+	if err := q.timer.Reset(o.now() + d); err != nil {
+		panic(err)
+	}
+}
+
+// attempt opens a connection to q's next hop; the outcome is known one latency later.
+func (o *Org) attempt(q *queue) {
+	srv := q.srv
+	if !srv.up || q.busy || q.status == "Suspended" || srv.byKey[q.key] != q {
+		return
+	}
+	if len(q.items) == 0 {
+		q.status = "Ready"
+		q.inRetry = false
+		return
+	}
+	q.busy = true
+	q.status = "Active"
+	o.on(srv, o.top.Latency, kindSession, func() { o.outcome(q) })
+}
+
+func (o *Org) outcome(q *queue) {
+	q.busy = false
+	if q.srv.byKey[q.key] != q {
+		return
+	}
+	var err string
+	switch q.dtype {
+	case "MapiDelivery", "SmtpDeliveryToMailbox":
+		err = o.deliverMailbox(q)
+	case "SmtpRelayWithinAdSite", "SmtpRelayToConnectorSourceServers":
+		err = o.relay(q)
+	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
+		err = o.sendInternet(q)
+	}
+	if err != "" {
+		o.fail(q, err)
+		return
+	}
+	q.status = "Ready"
+	q.inRetry = false
+	q.retryCount = 0
+	q.lastError = ""
+	if len(q.items) > 0 {
+		o.scheduleAttempt(q, 0)
+	} else {
+		q.emptySince = o.now()
+	}
+}
+
+// fail puts q in Retry and arms the next attempt from the retry ladder: the queue
+// glitch retries, then the transient failure retries, then the outbound connection
+// failure interval (exchange-transport.md 3.6).
+func (o *Org) fail(q *queue, lastError string) {
+	srv := q.srv
+	if !q.inRetry {
+		q.firstRetry = o.now()
+		o.journal("transport.queue", srv.name, q.identity(), fmt.Sprintf("Queue %s (%s, NextHopDomain %s) goes to Retry: %s.", q.identity(), q.dtype, q.nextHop, lastError), QueueEvent{Identity: q.identity(), Status: "Retry", LastError: lastError})
+	}
+	q.inRetry = true
+	q.status = "Retry"
+	q.lastError = lastError
+	q.retryCount++
+	q.lastRetry = o.now()
+	d := o.retryInterval(q)
+	q.nextRetry = o.now() + d
+	o.scheduleAttempt(q, d)
+	o.checkAge(q)
+}
+
+func (o *Org) retryInterval(q *queue) time.Duration {
+	srv := q.srv
+	if q.dtype == "SmtpDeliveryToMailbox" {
+		return o.cfgDur("MailboxDeliveryQueueRetryInterval", srv)
+	}
+	n := q.retryCount
+	glitch := o.cfgInt("QueueGlitchRetryCount", srv)
+	if n <= glitch {
+		return o.cfgDur("QueueGlitchRetryInterval", srv)
+	}
+	if n <= glitch+o.cfgInt("TransientFailureRetryCount", srv) {
+		return o.cfgDur("TransientFailureRetryInterval", srv)
+	}
+	return o.cfgDur("OutboundConnectionFailureRetryInterval", srv)
+}
+
+// checkAge sends delay DSNs after DelayNotificationTimeout and NDRs after
+// MessageExpirationTimeout, both counted from when the organization accepted the
+// message.
+func (o *Org) checkAge(q *queue) {
+	srv := q.srv
+	exp := o.cfgDur("MessageExpirationTimeout", srv)
+	delay := o.cfgDur("DelayNotificationTimeout", srv)
+	for _, it := range append([]*item(nil), q.items...) {
+		m := it.m
+		age := o.now() - m.accepted
+		if age >= exp {
+			o.expire(it)
+			continue
+		}
+		if age >= delay && !m.delayDSN && o.delayDSNEnabled(m) {
+			m.delayDSN = true
+			o.led.dsns++
+			o.trackRaw(srv, "DSN", "DSN", m, it.rcpts, it.intID, "", "delay")
+			o.journal("transport.dsn", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d has waited longer than DelayNotificationTimeout (%v): %s sends its sender a delay DSN; it keeps trying.", m.id, delay, srv.name), nil)
+		}
+	}
+}
+
+func (o *Org) delayDSNEnabled(m *message) bool {
+	if m.fromOrg {
+		return o.cfgBool("InternalDelayDsnEnabled", nil)
+	}
+	return o.cfgBool("ExternalDelayDsnEnabled", nil)
+}
+
+const expiredStatus = "550 4.4.7 QUEUE.Expired; message expired"
+
+func (o *Org) expire(it *item) {
+	srv, m := it.srv, it.m
+	o.trackRaw(srv, "FAIL", "QUEUE", m, it.rcpts, it.intID, "", expiredStatus)
+	o.trackRaw(srv, "DSN", "DSN", m, it.rcpts, it.intID, "", "")
+	o.led.dsns++
+	for _, r := range it.rcpts {
+		o.bounceRcpt(m, r, expiredStatus)
+	}
+	o.journal("transport.ndr", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d expired in %s after MessageExpirationTimeout (%v): %s sends the sender an NDR (%s).", m.id, it.q.identity(), o.cfgDur("MessageExpirationTimeout", srv), srv.name, expiredStatus), nil)
+	o.takeFromQueue(it)
+	o.finish(it)
+	o.release(it)
+}
+
+// armExpiry expires a message sitting in Unreachable.
+func (o *Org) armExpiry(it *item) {
+	srv := it.srv
+	at := it.m.accepted + o.cfgDur("MessageExpirationTimeout", srv)
+	d := at - o.now()
+	if d < 0 {
+		d = 0
+	}
+	o.on(srv, d, kindExpiry, func() {
+		if !it.dead && it.q != nil && it.q.kind == qUnreachable {
+			o.expire(it)
+		}
+	})
+}
+
+// deliverMailbox delivers q's messages to the active copy of its database.
+func (o *Org) deliverMailbox(q *queue) string {
+	srv := q.srv
+	act, mounted := o.activeCopy(q.nextHop)
+	switch {
+	case act == nil || !act.up || !o.reachable(srv.name, act.name):
+		return "432 4.3.2 STOREDRV; mailbox server is offline"
+	case !mounted:
+		return "432 4.3.2 STOREDRV; mailbox database is offline"
+	}
+	items := q.items
+	q.items = nil
+	for _, it := range items {
+		it.q = nil
+		for _, r := range it.rcpts {
+			o.deliverRcpt(it.m, r, act)
+		}
+		o.track(srv, "DELIVER", "STOREDRIVER", it, act.name, "")
+		o.finish(it)
+		o.release(it)
+	}
+	o.journal("transport.deliver", srv.name, q.identity(), fmt.Sprintf("%s delivered %d message(s) from %s into database %s on %s.", srv.name, len(items), q.identity(), q.nextHop, act.name), nil)
+	return ""
+}
+
+func (o *Org) sendInternet(q *queue) string {
+	srv := q.srv
+	if !o.reachable(srv.name, internet) {
+		return `451 4.4.0 Primary target IP address responded with: "421 4.2.1 Unable to connect." Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts.`
+	}
+	items := q.items
+	q.items = nil
+	for _, it := range items {
+		it.q = nil
+		o.track(srv, "SEND", "SMTP", it, q.nextHop, "")
+		for _, r := range it.rcpts {
+			o.deliverRcpt(it.m, r, srv)
+		}
+		o.finish(it)
+		o.release(it)
+	}
+	return ""
+}
+
+// relay hands q's messages over SMTP to one of its target servers (round robin, next
+// target on failure). Between two Exchange 2010 hubs XSHADOW is negotiated: the
+// receiver acknowledges at once and the sender keeps a shadow copy.
+func (o *Org) relay(q *queue) string {
+	srv := q.srv
+	inner := `421 4.2.1 Unable to connect.`
+	var target *server
+	n := len(q.targets)
+	for k := 0; k < n; k++ {
+		t := q.targets[(srv.rr+k)%n]
+		if !t.up || !o.reachable(srv.name, t.name) {
+			continue
+		}
+		if t.state != "Active" {
+			inner = "421 4.3.2 Service not active"
+			continue
+		}
+		target = t
+		srv.rr = (srv.rr + k + 1) % n
+		break
+	}
+	if target == nil {
+		lastErr := fmt.Sprintf(`451 4.4.0 Primary target IP address responded with: "%s" Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts.`, inner)
+		if q.dtype == "SmtpRelayWithinAdSite" {
+			o.resubmitDirect(q, lastErr)
+		}
+		return lastErr
+	}
+	xshadow := srv.version.Is2010() && target.version.Is2010() && o.cfgBool("ShadowRedundancyEnabled", srv) &&
+		!o.cfgBool("ShadowRedundancyLocalDisabled", srv)
+	items := q.items
+	q.items = nil
+	q.emptySince = o.now()
+	for _, it := range items {
+		it.q = nil
+		nit := o.newItem(target, it.m, it.rcpts)
+		nit.xshadow = xshadow
+		nit.haHeader = it.haHeader
+		nit.direct = it.direct
+		nit.visited = append(append([]string(nil), it.visited...), target.name)
+		o.track(srv, "SEND", "SMTP", it, target.name, "")
+		o.track(target, "RECEIVE", "SMTP", nit, srv.name, "")
+		o.addCopy(nit)
+		if xshadow {
+			sq := o.shadowQueue(srv, target)
+			it.loc = locShadow
+			it.primary = nit
+			it.primaryDB = target.dbID
+			sq.items = append(sq.items, it)
+			it.q = sq
+			o.armHeartbeat(sq)
+			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s relayed message #%d to %s with XSHADOW and keeps a shadow copy in %s until %s reports it delivered.", srv.name, it.m.id, target.name, sq.identity(), target.name), nil)
+			o.finish(it)
+			o.spofUpdate(it.m)
+		} else {
+			o.finish(it)
+			o.release(it)
+		}
+		o.categorize(target, nit)
+	}
+	return ""
+}
+
+// resubmitDirect: the other hubs of the site are unreachable, so messages routed to
+// them for high availability go straight to their destination instead
+// (ResubmitForDirectDelivery).
+func (o *Org) resubmitDirect(q *queue, why string) {
+	srv := q.srv
+	items := q.items
+	q.items = nil
+	q.emptySince = o.now()
+	for _, it := range items {
+		it.q = nil
+		it.direct = true
+		o.track(srv, "HAREDIRECT", "QUEUE", it, "", "ResubmitForDirectDelivery")
+		o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("No other hub of site %s can take message #%d (%s); %s routes it straight to its destination.", srv.site, it.m.id, why, srv.name), nil)
+		o.categorize(srv, it)
+	}
+}
+
+// shadowQueue is srv's shadow queue for messages whose primary is on primary.
+func (o *Org) shadowQueue(srv, primary *server) *queue {
+	key := "ShadowRedundancy|" + primary.name
+	if q := srv.byKey[key]; q != nil {
+		return q
+	}
+	srv.nextQueue++
+	q := &queue{srv: srv, kind: qShadow, num: srv.nextQueue, key: key, dtype: "ShadowRedundancy", nextHop: primary.name, status: "Ready", shadowOf: primary, emptySince: o.now()}
+	srv.queues = append(srv.queues, q)
+	srv.byKey[key] = q
+	return q
+}
+
+func (o *Org) heartbeatInterval(srv *server) (time.Duration, int) {
+	if srv.version.Is2010() {
+		return o.cfgDur("ShadowHeartbeatTimeoutInterval", srv), o.cfgInt("ShadowHeartbeatRetryCount", srv)
+	}
+	f := o.cfgDur("ShadowHeartbeatFrequency", srv)
+	n := int(o.cfgDur("ShadowResubmitTimeSpan", srv) / f)
+	return f, max(n, 1)
+}
+
+func (o *Org) armHeartbeat(q *queue) {
+	srv := q.srv
+	if q.hbArmed && q.hbEpoch == srv.epoch {
+		return
+	}
+	q.hbArmed, q.hbEpoch = true, srv.epoch
+	d, _ := o.heartbeatInterval(srv)
+	o.on(srv, d, kindHeartbeat, func() {
+		q.hbArmed = false
+		o.heartbeat(q)
+	})
+}
+
+// heartbeat: the shadow server asks the primary for the discard status of its
+// shadows. A primary that answers with the same queue database ID discards the
+// shadows of messages it delivered; one that answers with a new ID has lost them, so
+// the shadows are resubmitted at once; one that stays silent for the retry count of
+// heartbeats is presumed dead and its shadows are resubmitted.
+func (o *Org) heartbeat(q *queue) {
+	srv := q.srv
+	if srv.byKey[q.key] != q || len(q.items) == 0 {
+		return
+	}
+	p := q.shadowOf
+	_, limit := o.heartbeatInterval(srv)
+	if p.up && o.reachable(srv.name, p.name) {
+		q.misses = 0
+		for _, it := range append([]*item(nil), q.items...) {
+			switch {
+			case it.primaryDB != p.dbID:
+				o.takeover(it, fmt.Sprintf("%s came back with a new queue database (ID %d), so the primary copy is gone", p.name, p.dbID))
+			case it.primary.finished:
+				o.takeFromQueue(it)
+				o.release(it)
+			}
+		}
+	} else {
+		q.misses++
+		o.journal("transport.heartbeat", srv.name, q.identity(), fmt.Sprintf("%s cannot reach %s for the discard status of %d shadow message(s) (heartbeat %d of %d).", srv.name, p.name, len(q.items), q.misses, limit), nil)
+		if q.misses >= limit {
+			q.misses = 0
+			for _, it := range append([]*item(nil), q.items...) {
+				o.takeover(it, fmt.Sprintf("%s was silent for %d heartbeats", p.name, limit))
+			}
+		}
+	}
+	if len(q.items) > 0 {
+		o.armHeartbeat(q)
+	}
+}
+
+// takeover promotes a shadow to a primary copy on its server and resubmits it.
+func (o *Org) takeover(it *item, why string) {
+	srv := it.srv
+	o.takeFromQueue(it)
+	it.loc = locQueue
+	it.primary = nil
+	it.direct = true
+	o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s takes ownership of its shadow of message #%d and resubmits it: %s.", srv.name, it.m.id, why), nil)
+	o.categorize(srv, it)
+}
+
+// GetQueue returns server's queues as Get-Queue lists them: delivery and shadow queues
+// by queue number, then Submission, then Unreachable when it holds messages. Empty
+// delivery and shadow queues disappear after QueueMaxIdleTime. A server that is down
+// returns nil (the cmdlet cannot connect).
+func (o *Org) GetQueue(server string) []QueueInfo {
+	srv, err := o.server(server)
+	if err != nil || !srv.up || !srv.transport {
+		return nil
+	}
+	var rows []QueueInfo
+	idle := o.cfgDur("QueueMaxIdleTime", srv)
+	var tail []QueueInfo
+	qs := append([]*queue(nil), srv.queues...)
+	sort.SliceStable(qs, func(a, b int) bool { return qs[a].num < qs[b].num })
+	for _, q := range qs {
+		if (q.kind == qDelivery || q.kind == qShadow) && len(q.items) == 0 && !q.busy && !q.inRetry && o.now()-q.emptySince >= idle {
+			continue
+		}
+		if q.kind == qUnreachable && len(q.items) == 0 {
+			continue
+		}
+		r := QueueInfo{Identity: q.identity(), DeliveryType: q.dtype, Status: q.status, MessageCount: len(q.items),
+			NextHopDomain: q.nextHop, NextHopCategory: "Internal", LastError: q.lastError, RetryCount: q.retryCount}
+		if q.dtype == "SmartHostConnectorDelivery" || q.dtype == "DnsConnectorDelivery" {
+			r.NextHopCategory = "External"
+		}
+		if q.inRetry {
+			r.FirstRetryTime = o.s.Wall(q.firstRetry)
+			r.LastRetryTime = o.s.Wall(q.lastRetry)
+			r.NextRetryTime = o.s.Wall(q.nextRetry)
+		}
+		if q.kind == qSubmission || q.kind == qUnreachable {
+			tail = append(tail, r)
+		} else {
+			rows = append(rows, r)
+		}
+	}
+	return append(rows, tail...)
+}
+
+// FormatQueues prints Get-Queue rows as the Exchange Management Shell of version v
+// does: the default table, or Format-List. (The 2010 table columns are Identity,
+// DeliveryType, Status, MessageCount, NextHopDomain; 2013+ adds Velocity, RiskLevel
+// and OutboundIPPool: style-and-ecosystem.md B5.)
+func FormatQueues(v Version, rows []QueueInfo, list bool) string {
+	if list {
+		var objs [][]psfmt.Field
+		for _, r := range rows {
+			f := []psfmt.Field{
+				{Name: "DeliveryType", Value: r.DeliveryType},
+				{Name: "NextHopDomain", Value: r.NextHopDomain},
+				{Name: "TlsDomain"},
+				{Name: "NextHopConnector", Value: "00000000-0000-0000-0000-000000000000"},
+				{Name: "Status", Value: r.Status},
+				{Name: "MessageCount", Value: strconv.Itoa(r.MessageCount)},
+				{Name: "LastError", Value: r.LastError},
+				{Name: "RetryCount", Value: strconv.Itoa(r.RetryCount)},
+				{Name: "LastRetryTime", Value: psTime(r.LastRetryTime)},
+				{Name: "NextRetryTime", Value: psTime(r.NextRetryTime)},
+			}
+			if !v.Is2010() {
+				f = append(f, psfmt.Field{Name: "FirstRetryTime", Value: psTime(r.FirstRetryTime)}, psfmt.Field{Name: "DeferredMessageCount", Value: "0"})
+			}
+			f = append(f,
+				psfmt.Field{Name: "NextHopCategory", Value: r.NextHopCategory},
+				psfmt.Field{Name: "IncomingRate", Value: "0"},
+				psfmt.Field{Name: "OutgoingRate", Value: "0"},
+				psfmt.Field{Name: "Velocity", Value: strconv.FormatFloat(r.Velocity, 'f', -1, 64)},
+				psfmt.Field{Name: "Identity", Value: r.Identity},
+				psfmt.Field{Name: "IsValid", Value: "True"},
+			)
+			objs = append(objs, f)
+		}
+		return psfmt.List(objs)
+	}
+	if v.Is2010() {
+		cols := []psfmt.Column{{Name: "Identity"}, {Name: "DeliveryType"}, {Name: "Status"}, {Name: "MessageCount", Numeric: true}, {Name: "NextHopDomain"}}
+		var cells [][]string
+		for _, r := range rows {
+			cells = append(cells, []string{r.Identity, r.DeliveryType, r.Status, strconv.Itoa(r.MessageCount), r.NextHopDomain})
+		}
+		return psfmt.Table(cols, cells)
+	}
+	cols := []psfmt.Column{{Name: "Identity"}, {Name: "DeliveryType"}, {Name: "Status"}, {Name: "MessageCount", Numeric: true},
+		{Name: "Velocity", Numeric: true}, {Name: "RiskLevel"}, {Name: "OutboundIPPool", Numeric: true}, {Name: "NextHopDomain"}}
+	var cells [][]string
+	for _, r := range rows {
+		cells = append(cells, []string{r.Identity, r.DeliveryType, r.Status, strconv.Itoa(r.MessageCount),
+			strconv.FormatFloat(r.Velocity, 'f', -1, 64), "Normal", "0", r.NextHopDomain})
+	}
+	return psfmt.Table(cols, cells)
+}
+
+// psTime renders a time as en-US PowerShell does; zero is empty.
+func psTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("1/2/2006 3:04:05 PM")
+}
+
+// QueueEvent is the Data of a "transport.queue" journal record.
+type QueueEvent struct {
+	Identity, Status, LastError string
+}
