@@ -439,4 +439,3 @@ func sortedKeys[M ~map[string]V, V any](m M) []string {
 	sort.Strings(k)
 	return k
 }
-
