@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -34,22 +35,33 @@ func majorOf(version string) (int, error) {
 //
 // SIZE is bare, as both real lists show it (no size limit advertised).
 func Capabilities(version string) ([]string, error) {
+	caps, err := capsOf(version)
+	return slices.Clone(caps), err
+}
+
+var (
+	caps2010    = append(slices.Clone(capsCommon), "XSHADOW")
+	caps2010SP1 = append(slices.Clone(capsCommon), "XRDST", "XSHADOW")
+	caps2013    = append(slices.Clone(capsCommon), "XRDST", "XSHADOWREQUEST")
+)
+
+var capsCommon = []string{
+	"SIZE", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "X-ANONYMOUSTLS",
+	"AUTH NTLM", "X-EXPS GSSAPI NTLM", "8BITMIME", "BINARYMIME", "CHUNKING", "XEXCH50",
+}
+
+// capsOf is Capabilities without the copy, for this package's read-only use.
+func capsOf(version string) ([]string, error) {
 	if _, err := majorOf(version); err != nil {
 		return nil, err
 	}
-	caps := []string{
-		"SIZE", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "X-ANONYMOUSTLS",
-		"AUTH NTLM", "X-EXPS GSSAPI NTLM", "8BITMIME", "BINARYMIME", "CHUNKING", "XEXCH50",
-	}
 	switch version {
 	case "Exchange2010":
-		caps = append(caps, "XSHADOW")
+		return caps2010, nil
 	case "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3":
-		caps = append(caps, "XRDST", "XSHADOW")
-	default:
-		caps = append(caps, "XRDST", "XSHADOWREQUEST")
+		return caps2010SP1, nil
 	}
-	return caps, nil
+	return caps2013, nil
 }
 
 // Has reports whether caps advertises the extension verb (the first word of an entry).

@@ -130,7 +130,8 @@ type Result struct {
 	End      time.Duration        // client time the session ended
 }
 
-// Converse plays one SMTP session and returns both protocol logs' rows.
+// Converse plays one SMTP session and returns both protocol logs' rows. When the
+// journal is off, Timing gives the same outcome without building rows.
 //
 // The client connects, reads the banner, sends EHLO, then for each message MAIL FROM
 // and RCPT TO (pipelined when the server advertises PIPELINING), then BDAT <size> LAST
@@ -148,24 +149,9 @@ type Result struct {
 // "250  <fqdn> Hello [<ip>] SIZE PIPELINING ...".
 func Converse(c Conversation) (Result, error) {
 	var res Result
-	if c.Latency < 0 || c.Start < 0 {
-		return res, errors.New("smtp: negative start or latency")
-	}
-	clientMajor, serverMajor := 0, 0
-	var err error
-	if c.Client.Version != "" {
-		if clientMajor, err = majorOf(c.Client.Version); err != nil {
-			return res, err
-		}
-	}
-	if c.Server.Version != "" {
-		if serverMajor, err = majorOf(c.Server.Version); err != nil {
-			return res, err
-		}
-	}
-	caps := c.Server.Caps
-	if caps == nil && c.Server.Version != "" {
-		caps, _ = Capabilities(c.Server.Version)
+	clientMajor, serverMajor, caps, err := c.check()
+	if err != nil {
+		return res, err
 	}
 	L := c.Latency
 	var snd, rcv *Session
@@ -248,9 +234,6 @@ func Converse(c Conversation) (Result, error) {
 	chunking := Has(caps, "CHUNKING")
 
 	for mi, m := range c.Messages {
-		if len(m.RcptReplies) != 0 && len(m.RcptReplies) != len(m.To) {
-			return res, fmt.Errorf("smtp: message %d has %d recipients but %d recipient replies", mi, len(m.To), len(m.RcptReplies))
-		}
 		if clientMajor >= 15 {
 			cl(t, logs.ProtoInfo, "", "sending message with RecordId "+strconv.FormatInt(m.RecordID, 10)+" and InternetMessageId "+m.MessageID)
 		} else {
@@ -259,22 +242,8 @@ func Converse(c Conversation) (Result, error) {
 		mail := "MAIL FROM:<" + m.From + "> SIZE=" + strconv.Itoa(m.Size)
 		var out Outcome
 		// The server's answer to MAIL FROM.
-		mailReply := SenderOK
-		if serverMajor == 0 {
-			mailReply = Reply{250, "2.1.0", "Ok"}
-		}
-		if c.MailReply != nil {
-			mailReply = *c.MailReply
-		}
-		rcptReply := func(i int) Reply {
-			if m.RcptReplies != nil {
-				return m.RcptReplies[i]
-			}
-			if serverMajor == 0 {
-				return Reply{250, "2.1.5", "Ok"}
-			}
-			return RecipientOK
-		}
+		mailReply := c.mailReply(serverMajor)
+		rcptReply := func(i int) Reply { return m.rcptReply(i, serverMajor) }
 		// Client sends MAIL (and the RCPTs when pipelining); the server answers each.
 		cl(t, logs.ProtoSend, mail, "")
 		s = t + L
@@ -355,13 +324,7 @@ func Converse(c Conversation) (Result, error) {
 			cl(t, logs.ProtoReceive, start.String(), "")
 			s = t + L // the message data arrives
 		}
-		final := Reply{250, "2.0.0", "Ok: queued as " + strconv.FormatInt(m.InternalID, 16)}
-		if serverMajor > 0 {
-			final, _ = Queued(c.Server.Version, m.MessageID, m.InternalID, c.Server.FQDN)
-		}
-		if m.DataReply != nil {
-			final = *m.DataReply
-		}
+		final := c.finalReply(m, serverMajor)
 		out.QueuedAt = s
 		sv(s+m.AckDelay, logs.ProtoSend, final.String(), "")
 		t = s + m.AckDelay + L
@@ -389,4 +352,126 @@ func Converse(c Conversation) (Result, error) {
 		cl(t, logs.ProtoDisconnect, "", "Local")
 	}
 	return finish(t)
+}
+
+// check validates c and returns the two sides' major versions (0: not Exchange) and
+// the server's capabilities.
+func (c *Conversation) check() (clientMajor, serverMajor int, caps []string, err error) {
+	if c.Latency < 0 || c.Start < 0 {
+		return 0, 0, nil, errors.New("smtp: negative start or latency")
+	}
+	if c.Client.Version != "" {
+		if clientMajor, err = majorOf(c.Client.Version); err != nil {
+			return 0, 0, nil, err
+		}
+	}
+	if c.Server.Version != "" {
+		if serverMajor, err = majorOf(c.Server.Version); err != nil {
+			return 0, 0, nil, err
+		}
+	}
+	for mi, m := range c.Messages {
+		if len(m.RcptReplies) != 0 && len(m.RcptReplies) != len(m.To) {
+			return 0, 0, nil, fmt.Errorf("smtp: message %d has %d recipients but %d recipient replies", mi, len(m.To), len(m.RcptReplies))
+		}
+	}
+	caps = c.Server.Caps
+	if caps == nil && c.Server.Version != "" {
+		caps, _ = capsOf(c.Server.Version)
+	}
+	return clientMajor, serverMajor, caps, nil
+}
+
+// mailReply is the server's answer to MAIL FROM.
+func (c *Conversation) mailReply(serverMajor int) Reply {
+	if c.MailReply != nil {
+		return *c.MailReply
+	}
+	if serverMajor == 0 {
+		return Reply{250, "2.1.0", "Ok"}
+	}
+	return SenderOK
+}
+
+// rcptReply is the server's answer to RCPT TO for To[i].
+func (m *Message) rcptReply(i, serverMajor int) Reply {
+	if m.RcptReplies != nil {
+		return m.RcptReplies[i]
+	}
+	if serverMajor == 0 {
+		return Reply{250, "2.1.5", "Ok"}
+	}
+	return RecipientOK
+}
+
+// finalReply is the server's answer to the message data.
+func (c *Conversation) finalReply(m Message, serverMajor int) Reply {
+	if m.DataReply != nil {
+		return *m.DataReply
+	}
+	if serverMajor == 0 {
+		return Reply{250, "2.0.0", "Ok: queued as " + strconv.FormatInt(m.InternalID, 16)}
+	}
+	final, _ := Queued(c.Server.Version, m.MessageID, m.InternalID, c.Server.FQDN)
+	return final
+}
+
+// Timing plays the same session as Converse without building any log row: the
+// outcome, failure and end time only, for runs whose journal is off (benchmarks).
+func Timing(c Conversation) (Result, error) {
+	var res Result
+	_, serverMajor, caps, err := c.check()
+	if err != nil {
+		return res, err
+	}
+	L, t := c.Latency, c.Start
+	if c.ConnectFailure != 0 {
+		wait := 2 * L
+		res.Failure = UnableToConnect
+		if c.ConnectFailure == WinsockTimedOut {
+			res.Failure = ConnectionTimedOut
+			if c.ConnectTimeout > 0 {
+				wait = c.ConnectTimeout
+			}
+		}
+		res.End = t + wait
+		return res, nil
+	}
+	t += 4 * L // connect and banner, EHLO and its reply
+	pipelining, chunking := Has(caps, "PIPELINING"), Has(caps, "CHUNKING")
+	for _, m := range c.Messages {
+		mailReply := c.mailReply(serverMajor)
+		if !mailReply.Positive() {
+			res.Failure = mailReply
+			res.End = t + 2*L
+			return res, nil
+		}
+		var out Outcome
+		accepted := false
+		t += 2 * L // MAIL (and the pipelined RCPTs)
+		for i := range m.To {
+			if !pipelining {
+				t += 2 * L
+			}
+			r := m.rcptReply(i, serverMajor)
+			out.Rcpt = append(out.Rcpt, r)
+			accepted = accepted || r.Positive()
+		}
+		if !accepted {
+			t += 2 * L // RSET
+			res.Outcomes = append(res.Outcomes, out)
+			continue
+		}
+		if !chunking {
+			t += 2 * L // DATA and 354
+		}
+		s := t + L
+		out.QueuedAt = s
+		out.Final = c.finalReply(m, serverMajor)
+		t = s + m.AckDelay + L
+		out.AckAt = t
+		res.Outcomes = append(res.Outcomes, out)
+	}
+	res.End = t + 2*L // QUIT
+	return res, nil
 }

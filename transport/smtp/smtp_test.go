@@ -336,3 +336,59 @@ func TestConverseInternetSenderToHub2010ReceiveLog(t *testing.T) {
 	require.Equal(t, 250, res.Outcomes[0].Final.Code)
 	writeBoth(t, "converse-2010-internet-inbound.log", "Exchange2010SP3", res)
 }
+
+// Timing (no rows, for runs with the journal off) decides exactly what Converse does:
+// the same failure, outcomes and end, for any conversation.
+func TestTimingAgreesWithConverse(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		peer := func(label, name, ip string, port int) Peer {
+			v := rapid.SampledFrom(append([]string{""}, Versions...)).Draw(t, label)
+			p := Peer{Server: name, FQDN: name + ".example", IP: ip, Port: port, Version: v}
+			if v == "" || rapid.IntRange(0, 3).Draw(t, label+"caps") == 0 {
+				p.Caps = rapid.SliceOfDistinct(rapid.SampledFrom([]string{"SIZE", "PIPELINING", "CHUNKING", "8BITMIME"}), rapid.ID[string]).Draw(t, label+"list")
+			}
+			return p
+		}
+		c := Conversation{
+			Epoch: epoch, Start: time.Duration(rapid.IntRange(0, 1e6).Draw(t, "start")) * time.Millisecond,
+			Latency:        time.Duration(rapid.IntRange(0, 500).Draw(t, "latency")) * time.Millisecond,
+			Client:         peer("client", "A", "10.0.0.1", 4000),
+			Server:         peer("server", "B", "10.0.0.2", 25),
+			ConnectFailure: rapid.SampledFrom([]int{0, 0, 0, WinsockRefused, WinsockTimedOut}).Draw(t, "connect"),
+			ConnectTimeout: time.Duration(rapid.IntRange(0, 30).Draw(t, "timeout")) * time.Second,
+		}
+		if rapid.IntRange(0, 4).Draw(t, "draining") == 0 {
+			c.MailReply = &ServiceNotActive
+		}
+		for i := range rapid.IntRange(0, 3).Draw(t, "messages") {
+			to := rapid.SliceOfN(rapid.StringMatching(`[a-z]{1,3}@x\.com`), 1, 3).Draw(t, "to")
+			m := Message{From: "s@x.com", To: to, Size: 10 * (i + 1), MessageID: "<m@x>", InternalID: int64(i + 1),
+				AckDelay: time.Duration(rapid.IntRange(0, 30).Draw(t, "ack")) * time.Second}
+			if rapid.Bool().Draw(t, "rejectsome") {
+				for range to {
+					m.RcptReplies = append(m.RcptReplies, rapid.SampledFrom([]Reply{RecipientOK, RecipientNotFound}).Draw(t, "rr"))
+				}
+			}
+			if rapid.IntRange(0, 3).Draw(t, "noredundancy") == 0 {
+				m.DataReply = &NotRedundant
+			}
+			c.Messages = append(c.Messages, m)
+		}
+		full, err := Converse(c)
+		require.NoError(t, err)
+		quick, err := Timing(c)
+		require.NoError(t, err)
+		require.Equal(t, full.Failure, quick.Failure)
+		require.Equal(t, full.Outcomes, quick.Outcomes)
+		require.Equal(t, full.End, quick.End)
+		require.Nil(t, quick.Send)
+		require.Nil(t, quick.Receive)
+	})
+}
+
+func TestCapabilitiesReturnsACopy(t *testing.T) {
+	a, _ := Capabilities("Exchange2016")
+	a[0] = "CHANGED"
+	b, _ := Capabilities("Exchange2016")
+	require.Equal(t, "SIZE", b[0])
+}
