@@ -187,3 +187,22 @@ func TestRetryQueueDrainsAtNextRetryAfterMount(t *testing.T) {
 	require.Equal(t, 2, v.Delivered)
 	require.Equal(t, next+h.o.top.Latency-10*time.Minute, v.Fates[0].Latency)
 }
+
+// A message still queued at the horizon is stuck, and the verdict says where and why.
+func TestVerdictReportsStuckMessageWithQueueAndLastError(t *testing.T) {
+	h := seed002(t, false)
+	v := h.o.Verdict()
+	require.Equal(t, 2, v.Stuck)
+	require.Equal(t, "FAB-RED-HUB1", v.Fates[0].Server)
+	require.Equal(t, `in FAB-RED-HUB1\1 (Retry: 432 4.3.2 STOREDRV; mailbox database is offline)`, v.Fates[0].Reason)
+}
+
+// The conservation check fails when the ledger and the queues disagree (the check can
+// fail).
+func TestCheckDetectsACopyMissingFromItsQueue(t *testing.T) {
+	h := seed002(t, false)
+	require.NoError(t, h.o.Check())
+	q := h.o.byName["fab-red-hub1"].byKey["MapiDelivery|DB1"]
+	q.items = q.items[:1]
+	require.Error(t, h.o.Check())
+}

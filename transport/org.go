@@ -407,6 +407,11 @@ func (o *Org) boot(srv *server) {
 		if q.kind == qDelivery || q.kind == qSubmission || q.kind == qUnreachable {
 			reload = append(reload, q.items...)
 			q.items = nil
+			// a new process: the in-memory retry state starts afresh
+			q.inRetry, q.retryCount, q.lastError, q.busy = false, 0, "", false
+			if q.status != "Suspended" {
+				q.status = "Ready"
+			}
 		}
 	}
 	o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s (queue database ID %d kept, %d queued message(s) reloaded); HubTransport is %s.", srv.name, srv.dbID, len(reload), srv.state), nil)

@@ -1,0 +1,131 @@
+package transport
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/exsim/exsim/sim"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// rapidWorld builds a random organization: 2-4 transport servers of one version in one
+// site (2010 hubs with a mailbox server, or 2013+ Mailbox servers in a DAG), two
+// databases, internal and external recipients, a send connector.
+func rapidWorld(t *rapid.T) (Topology, *world, []string) {
+	v := rapid.SampledFrom([]Version{Exchange2010, Exchange2010SP1, Exchange2016}).Draw(t, "version")
+	n := rapid.IntRange(2, 4).Draw(t, "servers")
+	var top Topology
+	var names []string
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("EX%d", i+1)
+		names = append(names, name)
+		roles := []string{"HubTransport"}
+		if !v.Is2010() {
+			roles = []string{"Mailbox"}
+		}
+		top.Servers = append(top.Servers, ServerSpec{Name: name, Site: "S1", Version: v, Roles: roles, DAG: "DAG1"})
+	}
+	w := newWorld()
+	mbx := names[0]
+	if v.Is2010() {
+		top.Servers = append(top.Servers, ServerSpec{Name: "MBX1", Site: "S1", Version: v, Roles: []string{"Mailbox"}, DAG: "DAG1"})
+		mbx = "MBX1"
+	}
+	w.active["DB1"], w.mounted["DB1"] = mbx, true
+	w.active["DB2"], w.mounted["DB2"] = names[len(names)-1], true
+	top.Mailboxes = []Mailbox{{Address: "a@contoso.com", Database: "DB1"}, {Address: "b@contoso.com", Database: "DB2"}}
+	top.Connectors = []Connector{{Name: "Internet", AddressSpaces: []string{"*"}, SourceServers: names[:1]}}
+	top.Inbound = names
+	top.InboundLoadBalanced = rapid.Bool().Draw(t, "lb")
+	return top, w, names
+}
+
+type rapidHarness struct {
+	s *sim.Sim
+	o *Org
+}
+
+// runChecked runs to d, checking the ledger after every event.
+func runChecked(t *rapid.T, s *sim.Sim, o *Org, d time.Duration) {
+	done := false
+	if err := s.At(d, 0, func() { done = true }); err != nil {
+		t.Fatal(err)
+	}
+	for !done {
+		ok, err := s.Step()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			break
+		}
+		if err := o.Check(); err != nil {
+			t.Fatalf("at %v: %v", s.Now(), err)
+		}
+	}
+}
+
+// Messages are conserved: after every event each (message, recipient) is exactly one of
+// in flight, delivered, bounced or lost, under random traffic, crashes (with and without
+// queue loss), clean stops, restarts, dismounts and partitions; and once every fault is
+// healed the run settles: nothing is stuck.
+func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		top, w, names := rapidWorld(t)
+		s := sim.New(sim.Config{Start: t0, Seed: 1})
+		o, err := New(s, top, w.env())
+		require.NoError(t, err)
+		if rapid.Bool().Draw(t, "promotion") {
+			require.NoError(t, o.SetEdgeTransportConfig("", "ShadowRedundancyPromotionEnabled", "$true"))
+		}
+		senders := []string{"x@fabrikam.net", "a@contoso.com", "b@contoso.com"}
+		rcpts := []string{"a@contoso.com", "b@contoso.com", "z@gmail.com", "nobody@contoso.com"}
+		steps := rapid.IntRange(1, 25).Draw(t, "steps")
+		at := time.Duration(0)
+		for i := 0; i < steps; i++ {
+			at += time.Duration(rapid.IntRange(0, 600).Draw(t, "gap")) * time.Second
+			kind := rapid.IntRange(0, 9).Draw(t, "kind")
+			srv := rapid.SampledFrom(names).Draw(t, "server")
+			from := rapid.SampledFrom(senders).Draw(t, "from")
+			to := rapid.SliceOfNDistinct(rapid.SampledFrom(rcpts), 1, 3, rapid.ID[string]).Draw(t, "to")
+			db := rapid.SampledFrom([]string{"DB1", "DB2"}).Draw(t, "db")
+			require.NoError(t, s.At(at, 1, func() {
+				switch kind {
+				case 0, 1, 2, 3:
+					_, err := o.Submit(Message{From: from, To: to, Subject: "m"})
+					require.NoError(t, err)
+				case 4:
+					o.Crash(srv, true)
+				case 5:
+					o.Crash(srv, false)
+				case 6:
+					o.Start(srv)
+				case 7:
+					w.mounted[db] = !w.mounted[db]
+				case 8:
+					w.cut[[2]string{srv, internet}] = !w.cut[[2]string{srv, internet}]
+					o.NetworkChanged()
+				case 9:
+					require.NoError(t, o.RestartService(srv, "MSExchangeTransport"))
+				}
+			}))
+		}
+		runChecked(t, s, o, at+time.Minute)
+		// heal everything and let the run settle
+		for _, n := range names {
+			o.Start(n)
+		}
+		for db := range w.mounted {
+			w.mounted[db] = true
+		}
+		w.cut = map[[2]string]bool{}
+		runChecked(t, s, o, s.Now()+4*day)
+		v := o.Verdict()
+		for _, f := range v.Fates {
+			require.NotEqual(t, Stuck, f.Fate, "message #%d to %s: %s (%s)", f.Message, f.Recipient, f.Reason, f.Server)
+		}
+		require.Equal(t, len(v.Fates), v.Delivered+v.Bounced+v.Lost)
+	})
+}
