@@ -14,6 +14,14 @@
 //     endpoint empty until the Send side has connected (the seed's 2010 Send log; a
 //     real 2016 Send log).
 //
+// Choices where no capture was found: TLS (STARTTLS, X-ANONYMOUSTLS) and the XSHADOW /
+// XSHADOWREQUEST verbs are advertised but not played (the seed leaves TLS out too);
+// between Exchange servers the data goes as "BDAT <size> LAST" because the server
+// advertises CHUNKING, and as DATA otherwise; a host that is not Exchange answers as
+// the seed's smart host does ("250 2.1.0 Ok", "250 2.0.0 Ok: queued as <id>", "221 2.0.0 Bye").
+// The session rows are logs.ProtocolEvent, so this package imports transport/logs (and
+// nothing else of exsim).
+//
 // The model decides what each side answers (Conversation.MailReply, Message.RcptReplies,
 // Message.DataReply, Message.AckDelay) and when; this package only words and times it.
 package smtp
