@@ -1,0 +1,235 @@
+package main
+
+import (
+		"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/exsim/exsim/scenarios"
+)
+
+// version is set at build time with -ldflags "-X main.version=..."; the default
+// names the development line.
+var version = "0.1.0-dev"
+
+// run is the whole CLI, testable in-process: it starts no goroutines and touches no
+// global state except through the writers it is given.
+func run(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return 2
+		}
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(args[1:], stdout, stderr)
+		}
+	}
+	names := make([]string, 0, len(commands()))
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	fmt.Fprintf(stderr, "exsim: unknown command %q%s\n", args[0], didYouMean(args[0], names))
+	usage(stderr)
+	return 2
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "exsim replays Microsoft Exchange mail transport in simulated time.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Usage:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %s\n", c.usage)
+	}
+}
+
+func didYouMean(word string, candidates []string) string {
+	if s := scenarios.Closest(word, candidates); s != "" {
+		return fmt.Sprintf(" (did you mean %q?)", s)
+	}
+	return ""
+}
+
+// parseInterleaved parses flags that may come before or after the positional
+// arguments, as the README promises ("exsim run FILE --seed 3" and
+// "exsim run --seed 3 FILE" are the same).
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet("exsim "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", stderr)
+	seed := fs.Uint64("seed", 0, "override the scenario's seed")
+	asJSON := fs.Bool("json", false, "print the result as JSON instead of the narration")
+	quiet := fs.Bool("quiet", false, "print only the verdict")
+	trackingDir := fs.String("tracking-logs", "", "write message tracking logs (one per server) to `DIR`")
+	protocolDir := fs.String("protocol-logs", "", "write SMTP protocol logs to `DIR`")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "exsim run: expected one scenario file or built-in name")
+		return 2
+	}
+	sc, err := scenarios.Open(pos[0])
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	opts := scenarios.Options{}
+	if isSet(fs, "seed") {
+		opts.Seed = seed
+	}
+	res, err := scenarios.Run(sc, opts)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim: %v\n", err)
+		return 2
+	}
+	for _, w := range []struct {
+		dir   string
+		write func(string) error
+	}{{*trackingDir, res.WriteTrackingLogs}, {*protocolDir, res.WriteProtocolLogs}} {
+		if w.dir == "" {
+			continue
+		}
+		if err := os.MkdirAll(w.dir, 0o755); err != nil {
+			fmt.Fprintf(stderr, "exsim: %v\n", err)
+			return 2
+		}
+		if err := w.write(w.dir); err != nil {
+			fmt.Fprintf(stderr, "exsim: %v\n", err)
+			return 2
+		}
+	}
+	switch {
+	case *asJSON:
+		err = res.WriteJSON(stdout)
+	default:
+		err = res.WriteReport(stdout, scenarios.ReportOptions{Quiet: *quiet, Command: reproduce(pos[0], res.Seed)})
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim: %v\n", err)
+		return 2
+	}
+	if !res.Passed() {
+		return 1
+	}
+	return 0
+}
+
+func reproduce(file string, seed uint64) string {
+	return fmt.Sprintf("exsim run %s --seed %d", file, seed)
+}
+
+func writeFile(path string, write func(io.Writer) error) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+func isSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) {
+		if f.Name == name {
+			set = true
+		}
+	})
+	return set
+}
+
+func cmdValidate(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("validate", stderr)
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) == 0 {
+		fmt.Fprintln(stderr, "exsim validate: expected at least one scenario file")
+		return 2
+	}
+	code := 0
+	for _, p := range pos {
+		if _, err := scenarios.Open(p); err != nil {
+			fmt.Fprintln(stderr, err)
+			code = 2
+			continue
+		}
+		fmt.Fprintf(stdout, "%s: ok\n", p)
+	}
+	return code
+}
+
+func cmdList(args []string, stdout, stderr io.Writer) int {
+	if len(args) > 0 {
+		fmt.Fprintln(stderr, "exsim list: takes no arguments")
+		return 2
+	}
+	list, err := scenarios.Builtins()
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim: %v\n", err)
+		return 2
+	}
+	w := 0
+	for _, b := range list {
+		w = max(w, len(b.Name))
+	}
+	for _, b := range list {
+		fmt.Fprintf(stdout, "%-*s  %s\n", w, b.Name, firstSentence(b.Description))
+	}
+	return 0
+}
+
+func firstSentence(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if i := strings.Index(s, ". "); i >= 0 {
+		return s[:i+1]
+	}
+	return s
+}
+
+func cmdVersion(args []string, stdout, stderr io.Writer) int {
+	fmt.Fprintf(stdout, "exsim %s\n", version)
+	return 0
+}

@@ -1,0 +1,34 @@
+// Command exsim replays Microsoft Exchange mail transport scenarios in simulated time.
+//
+//	exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE]
+//	exsim check FILE|NAME --property no-loss[,no-stuck,...] [--runs N] ...
+//	exsim validate FILE...
+//	exsim list
+//	exsim version
+//
+// Exit codes: 0 the expectations held, 1 one failed, 2 bad input or usage.
+package main
+
+import (
+	"io"
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// command is one subcommand of the CLI.
+type command struct {
+	name, usage, summary string
+	run                  func(args []string, stdout, stderr io.Writer) int
+}
+
+func commands() []command {
+	return []command{
+		{"run", "exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR]", "replay a scenario: narration, cmdlet output, verdict", cmdRun},
+		{"validate", "exsim validate FILE...", "check scenario files without running them", cmdValidate},
+		{"list", "exsim list", "list the built-in scenarios", cmdList},
+		{"version", "exsim version", "print the version", cmdVersion},
+	}
+}

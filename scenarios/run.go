@@ -1,0 +1,377 @@
+package scenarios
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport"
+)
+
+// Options change one run of a scenario without editing it.
+type Options struct {
+	// Seed overrides the scenario's seed when not nil.
+	Seed *uint64
+	// Steps are extra steps (admin actions or faults) merged into the scenario's, by
+	// instant; at one instant the scenario's own steps run first.
+	Steps []Step
+	// MaxEvents bounds the run (default DefaultMaxEvents).
+	MaxEvents uint64
+	// Settle runs on after the scenario's duration, with every fault healed (stopped
+	// and crashed servers started, partitions healed), for at most this long before
+	// judging: the liveness phase of exploration. Zero: no liveness phase.
+	Settle time.Duration
+	// NoJournal skips building the journal (benchmarks, exploration): the verdict
+	// and counts are still computed; the narration and logs are empty.
+	NoJournal bool
+}
+
+// DefaultMaxEvents stops runaway scenarios with a clear error.
+const DefaultMaxEvents = 50_000_000
+
+// Result is everything one run produced. Every output is derived from its journal
+// and verdict.
+type Result struct {
+	Scenario *Scenario
+	Seed     uint64
+	Hash     uint64 // running hash of every event run
+	Events   uint64
+	End      time.Duration
+	Journal  []sim.Record
+	Verdict  transport.Verdict
+	Alerts   []Alert
+	// Failures explain each expectation that did not hold; empty when all held.
+	Failures []string
+}
+
+// Passed reports whether every expectation held.
+func (r *Result) Passed() bool { return len(r.Failures) == 0 }
+
+// Run replays sc and checks its expectations.
+func Run(sc *Scenario, o Options) (*Result, error) {
+	seed := sc.Seed
+	if o.Seed != nil {
+		seed = *o.Seed
+	}
+	maxEvents := o.MaxEvents
+	if maxEvents == 0 {
+		maxEvents = DefaultMaxEvents
+	}
+	w, err := newWorld(sc, seed, sim.Limits{Horizon: sc.Duration + o.Settle, MaxEvents: maxEvents})
+	if err != nil {
+		return nil, err
+	}
+	if o.NoJournal {
+		w.s.Journal().Disable()
+	}
+	if err := w.configure(); err != nil {
+		return nil, err
+	}
+	if err := w.schedule(o.Steps); err != nil {
+		return nil, err
+	}
+	if err := w.s.RunUntil(sc.Duration); err != nil {
+		return nil, fmt.Errorf("%s: %w", sc.File, err)
+	}
+	if o.Settle > 0 {
+		w.healAll()
+		if err := w.s.Run(); err != nil {
+			return nil, fmt.Errorf("%s: %w", sc.File, err)
+		}
+	}
+	res := &Result{
+		Scenario: sc, Seed: seed, Hash: w.s.Hash(), Events: w.s.Events(), End: w.s.Now(),
+		Journal: w.s.Journal().Records(), Verdict: w.tr.Verdict(), Alerts: w.mon.alerts,
+	}
+	res.Failures = append(w.fail, checkExpect(sc, res)...)
+	return res, nil
+}
+
+// configure applies the scenario's config cmdlets and EdgeTransport.exe.config
+// settings before t=0.
+func (w *world) configure() error {
+	for _, c := range w.sc.Config {
+		if _, err := w.runPipeline(c.Pipeline, ""); err != nil {
+			return w.sc.Errorf(c.Pos, "%s: %v", c.Text, err)
+		}
+	}
+	for _, k := range sortedNames(w.sc.EdgeTransportConfig) {
+		if err := w.tr.SetEdgeTransportConfig("", k, w.sc.EdgeTransportConfig[k]); err != nil {
+			return w.sc.Errorf(w.sc.EdgePos[k], "edgeTransportConfig: %v", err)
+		}
+	}
+	return nil
+}
+
+const (
+	kindTraffic sim.Kind = 901 + iota
+	kindStep
+	kindSnapshot
+)
+
+// schedule puts traffic, steps, monitors and snapshots on the agenda.
+func (w *world) schedule(extra []Step) error {
+	if err := w.scheduleTraffic(); err != nil {
+		return err
+	}
+	steps := append(slices.Clone(w.sc.Steps), extra...)
+	slices.SortStableFunc(steps, func(a, b Step) int { return compareDuration(a.At, b.At) })
+	for _, st := range steps {
+		st := st
+		if err := w.s.At(st.At, kindStep, func() { w.runStep(st) }); err != nil {
+			return w.sc.Errorf(st.Pos, "%v", err)
+		}
+	}
+	if err := w.mon.start(); err != nil {
+		return err
+	}
+	return w.scheduleSnapshots()
+}
+
+func compareDuration(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// scheduleTraffic submits each traffic entry's messages at their instants. Poisson
+// streams draw from their own named random stream, so adding one traffic entry never
+// moves another's messages.
+func (w *world) scheduleTraffic() error {
+	for i, tr := range w.sc.Traffic {
+		tr := tr
+		stream := w.s.Rand(fmt.Sprintf("traffic/%d", i))
+		if tr.Poisson() {
+			until := tr.Until
+			if until == 0 {
+				until = w.sc.Duration
+			}
+			mean := float64(time.Hour) / tr.PerHour
+			t := tr.Start
+			n := 0
+			for {
+				t += time.Duration(stream.ExpFloat64() * mean)
+				if t >= until {
+					break
+				}
+				n++
+				if n > MaxMessages {
+					return w.sc.Errorf(tr.Pos, "traffic submits more than %d messages", MaxMessages)
+				}
+				k := n
+				if err := w.s.At(t, kindTraffic, func() { w.submit(tr, stream, k) }); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		count := max(tr.Count, 1)
+		for k := 0; k < count; k++ {
+			k := k
+			if err := w.s.At(tr.At+time.Duration(k)*tr.Every, kindTraffic, func() { w.submit(tr, stream, k+1) }); err != nil {
+				return w.sc.Errorf(tr.Pos, "%v", err)
+			}
+		}
+	}
+	return nil
+}
+
+// submit sends one message of a traffic entry. A wildcard sender "*@domain" becomes a
+// numbered sender of that domain; a wildcard recipient picks a mailbox of the domain.
+func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
+	from := tr.From
+	if strings.HasPrefix(from, "*@") {
+		from = fmt.Sprintf("sender%d%s", r.IntN(1000)+1, from[1:])
+	}
+	var to []string
+	for _, rc := range tr.To {
+		if strings.HasPrefix(rc, "*@") {
+			var boxes []string
+			for _, m := range w.sc.Topology.Mailboxes {
+				if strings.HasSuffix(strings.ToLower(m.Address), strings.ToLower(rc[1:])) {
+					boxes = append(boxes, m.Address)
+				}
+			}
+			if len(boxes) == 0 {
+				to = append(to, fmt.Sprintf("user%d%s", r.IntN(1000)+1, rc[1:]))
+				continue
+			}
+			to = append(to, boxes[r.IntN(len(boxes))])
+			continue
+		}
+		to = append(to, rc)
+	}
+	subject := tr.Subject
+	if subject == "" {
+		subject = fmt.Sprintf("Message %d", n)
+	}
+	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject}); err != nil {
+		w.s.Journal().Add(sim.Record{At: w.s.Now(), Kind: "traffic.error", Text: "message not submitted: " + err.Error()})
+	}
+}
+
+// healAll ends every fault for the liveness phase: partitions heal, every server
+// that is down starts.
+func (w *world) healAll() {
+	now := w.s.Now()
+	w.s.Journal().Add(sim.Record{At: now, Kind: "liveness", Text: "Every fault is healed; the run goes on to see whether all mail gets through."})
+	if len(w.parts) > 0 {
+		w.parts = nil
+		w.dag.NetworkChanged()
+		w.tr.NetworkChanged()
+	}
+	for _, sv := range w.sc.Topology.Servers {
+		if !w.mon.up[sv.Name] {
+			w.runFault(Step{At: now, Text: "start " + sv.Name, Fault: startFault(sv.Name)})
+		}
+	}
+}
+
+// snapshot is an expectation checked at an instant during the run.
+type snapshot struct {
+	at    time.Duration
+	check func() string // "" when it holds
+}
+
+func (w *world) scheduleSnapshots() error {
+	e := w.sc.Expect
+	for _, q := range e.Queues {
+		q := q
+		if err := w.s.At(q.At, kindSnapshot, func() {
+			if msg := w.checkQueue(q); msg != "" {
+				w.fail = append(w.fail, msg)
+			}
+		}); err != nil {
+			return w.sc.Errorf(q.Pos, "%v", err)
+		}
+	}
+	for _, st := range e.States {
+		st := st
+		if err := w.s.At(st.At, kindSnapshot, func() {
+			got := string(w.comp.Effective(st.Server, st.Component))
+			if !strings.EqualFold(got, st.State) {
+				w.fail = append(w.fail, fmt.Sprintf("%s: at %s %s's %s is %s, expected %s",
+					st.Pos, fmtDur(st.At), st.Server, st.Component, got, st.State))
+			}
+		}); err != nil {
+			return w.sc.Errorf(st.Pos, "%v", err)
+		}
+	}
+	return nil
+}
+
+func (w *world) checkQueue(q QueueExpect) string {
+	server, _, _ := strings.Cut(q.Queue, `\`)
+	for _, row := range w.tr.GetQueue(server) {
+		if !queueMatches(row, q.Queue) {
+			continue
+		}
+		var bad []string
+		if q.Status != "" && !strings.EqualFold(row.Status, q.Status) {
+			bad = append(bad, fmt.Sprintf("Status is %s, expected %s", row.Status, q.Status))
+		}
+		if q.MessageCount != nil && !q.MessageCount.Holds(float64(row.MessageCount)) {
+			bad = append(bad, fmt.Sprintf("MessageCount is %d, expected %s", row.MessageCount, q.MessageCount))
+		}
+		if len(bad) == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%s: at %s queue %s: %s", q.Pos, fmtDur(q.At), q.Queue, strings.Join(bad, "; "))
+	}
+	if q.MessageCount != nil && q.MessageCount.Holds(0) && q.Status == "" {
+		return "" // an absent queue holds no messages
+	}
+	return fmt.Sprintf("%s: at %s there is no queue %s", q.Pos, fmtDur(q.At), q.Queue)
+}
+
+// checkExpect judges the run against the scenario's expect block.
+func checkExpect(sc *Scenario, r *Result) []string {
+	e := sc.Expect
+	v := r.Verdict
+	var fail []string
+	count := func(name string, c *Compare, got int) {
+		if c != nil && !c.Holds(float64(got)) {
+			fail = append(fail, fmt.Sprintf("%s: %d, expected %s%s", name, got, c, explainCount(name, v)))
+		}
+	}
+	count("delivered", e.Delivered, v.Delivered)
+	count("lost", e.Lost, v.Lost)
+	count("duplicates", e.Duplicates, v.Duplicates)
+	count("bounced", e.Bounced, v.Bounced)
+	if e.SPOF != nil {
+		if e.SPOF.Windows != nil && !e.SPOF.Windows.Holds(float64(len(v.SPOF))) {
+			fail = append(fail, fmt.Sprintf("spof.windows: %d, expected %s", len(v.SPOF), e.SPOF.Windows))
+		}
+		if e.SPOF.MaxExposure != nil {
+			for _, win := range v.SPOF {
+				if win.To-win.From > *e.SPOF.MaxExposure {
+					fail = append(fail, fmt.Sprintf("spof.maxExposure: message #%d sat only on %s for %s (%s to %s), more than %s",
+						win.Message, win.Server, fmtDur(win.To-win.From), fmtDur(win.From), fmtDur(win.To), fmtDur(*e.SPOF.MaxExposure)))
+				}
+			}
+		}
+	}
+	if e.MaxLatency != nil {
+		for _, f := range v.Fates {
+			if f.Fate == transport.Delivered && f.Latency > *e.MaxLatency {
+				fail = append(fail, fmt.Sprintf("maxLatency: message #%d to %s took %s, more than %s", f.Message, f.Recipient, fmtDur(f.Latency), fmtDur(*e.MaxLatency)))
+			}
+		}
+	}
+	for _, a := range e.Alerts {
+		n := 0
+		for _, got := range r.Alerts {
+			if strings.EqualFold(got.Monitor, a.Monitor) {
+				n++
+			}
+		}
+		if !a.Count.Holds(float64(n)) {
+			fail = append(fail, fmt.Sprintf("alerts: %s raised %d, expected %s", a.Monitor, n, a.Count))
+		}
+	}
+	for _, t := range e.Tracking {
+		got := trackingSequence(r.Journal, t.Message)
+		if !slices.EqualFunc(got, t.Events, strings.EqualFold) {
+			fail = append(fail, fmt.Sprintf("tracking: message #%d logged [%s], expected [%s]", t.Message, strings.Join(got, ", "), strings.Join(t.Events, ", ")))
+		}
+	}
+	return fail
+}
+
+func explainCount(name string, v transport.Verdict) string {
+	var parts []string
+	for _, f := range v.Fates {
+		if (name == "lost" && f.Fate == transport.Lost) || (name == "delivered" && f.Fate != transport.Delivered) {
+			s := fmt.Sprintf("#%d to %s %s", f.Message, f.Recipient, strings.ToLower(string(f.Fate)))
+			if f.Reason != "" {
+				s += " (" + f.Reason + ")"
+			}
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 || len(parts) > 5 {
+		return ""
+	}
+	return ": " + strings.Join(parts, "; ")
+}
+
+// fmtDur prints a simulated instant or span compactly: 1h2m3s, 30s, 1.5s.
+func fmtDur(d time.Duration) string {
+	if d == 0 {
+		return "0s"
+	}
+	s := d.String()
+	s = strings.Replace(s, "m0s", "m", 1)
+	s = strings.Replace(s, "h0m", "h", 1)
+	return s
+}
+
+// Seconds is a float for JSON (message-seconds of exposure).
+func roundSeconds(f float64) float64 { return math.Round(f*1000) / 1000 }

@@ -1,0 +1,508 @@
+package scenarios
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exsim/exsim/components"
+	"github.com/exsim/exsim/dag"
+	"github.com/exsim/exsim/scenarios/cmdlet"
+	"github.com/exsim/exsim/scenarios/fault"
+	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport"
+	"github.com/exsim/exsim/transport/logs"
+)
+
+// call is one cmdlet invocation being run: its bound arguments, the server the step
+// runs on, and how a Get- cmdlet's output is formatted (a pipe into Format-List).
+type call struct {
+	w    *world
+	name string
+	on   string
+	args map[string]cmdlet.Value
+	list bool
+}
+
+func (c *call) str(name string) string {
+	v, ok := c.args[name]
+	if !ok {
+		return ""
+	}
+	switch v.Kind {
+	case cmdlet.Bool:
+		if v.Bool {
+			return "$true"
+		}
+		return "$false"
+	case cmdlet.List:
+		return strings.Join(v.Strings(), ",")
+	}
+	return v.Str
+}
+
+func (c *call) has(name string) bool { _, ok := c.args[name]; return ok }
+
+func (c *call) flag(name string) bool {
+	v, ok := c.args[name]
+	if !ok {
+		return false
+	}
+	if v.Kind == cmdlet.Bool {
+		return v.Bool
+	}
+	b, _ := strconv.ParseBool(strings.TrimPrefix(strings.ToLower(v.Str), "$"))
+	return b
+}
+
+// params turns every bound argument but the common ones into transport.Params, in
+// the order the spec lists them (deterministic, unlike the map).
+func (c *call) params(except ...string) []transport.Param {
+	spec, _ := cmdlet.Lookup(c.name)
+	var out []transport.Param
+	for _, p := range spec.Params {
+		if _, ok := c.args[p.Name]; !ok || slicesContains(except, p.Name) {
+			continue
+		}
+		out = append(out, transport.Param{Name: p.Name, Value: c.str(p.Name)})
+	}
+	return out
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// handler runs one cmdlet and returns what the shell would print.
+type handler func(c *call) (string, error)
+
+// handlers maps each supported cmdlet to the model that carries it out.
+var handlers = map[string]handler{
+	"Get-ServerComponentState": func(c *call) (string, error) {
+		rows, err := c.w.comp.Get(c.str("Identity"), c.str("Component"))
+		if err != nil {
+			return "", err
+		}
+		if c.list {
+			return components.FormatList(rows), nil
+		}
+		return components.FormatTable(rows), nil
+	},
+	"Set-ServerComponentState": func(c *call) (string, error) {
+		state, err := components.ParseState(c.str("State"))
+		if err != nil {
+			return "", err
+		}
+		req, err := components.ParseRequester(c.str("Requester"))
+		if err != nil {
+			return "", err
+		}
+		return "", c.w.comp.Set(c.str("Identity"), c.str("Component"), state, req,
+			components.SetOptions{LocalOnly: c.flag("LocalOnly"), RemoteOnly: c.flag("RemoteOnly")})
+	},
+	"Restart-Service": func(c *call) (string, error) { return "", c.service("restart") },
+	"Stop-Service":    func(c *call) (string, error) { return "", c.service("stop") },
+	"Start-Service":   func(c *call) (string, error) { return "", c.service("start") },
+	"Redirect-Message": func(c *call) (string, error) {
+		return "", c.w.trRedirect(c.str("Server"), c.str("Target"))
+	},
+	"Set-MailboxServer": func(c *call) (string, error) {
+		id := c.str("Identity")
+		if c.has("DatabaseCopyAutoActivationPolicy") {
+			if err := c.w.dag.SetAutoActivationPolicy(id, c.str("DatabaseCopyAutoActivationPolicy")); err != nil {
+				return "", err
+			}
+		}
+		if c.has("DatabaseCopyActivationDisabledAndMoveNow") {
+			if err := c.w.dag.SetActivationDisabledAndMoveNow(id, c.flag("DatabaseCopyActivationDisabledAndMoveNow")); err != nil {
+				return "", err
+			}
+		}
+		return "", nil
+	},
+	"Suspend-ClusterNode": func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
+	"Resume-ClusterNode":  func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
+	"Mount-Database":      func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
+	"Dismount-Database":   func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
+	"Move-ActiveMailboxDatabase": func(c *call) (string, error) {
+		target := c.str("ActivateOnServer")
+		if c.has("Identity") {
+			return "", c.w.dag.Move(c.str("Identity"), target)
+		}
+		if c.has("Server") {
+			return "", c.w.dag.MoveServer(c.str("Server"), target)
+		}
+		return "", fmt.Errorf("Move-ActiveMailboxDatabase needs -Identity or -Server")
+	},
+	"Suspend-MailboxDatabaseCopy": func(c *call) (string, error) {
+		db, server, err := splitCopy(c.str("Identity"))
+		if err != nil {
+			return "", err
+		}
+		return "", c.w.dag.SuspendCopy(db, server, c.flag("ActivationOnly"))
+	},
+	"Resume-MailboxDatabaseCopy": func(c *call) (string, error) {
+		db, server, err := splitCopy(c.str("Identity"))
+		if err != nil {
+			return "", err
+		}
+		return "", c.w.dag.ResumeCopy(db, server)
+	},
+	"Get-MailboxDatabaseCopyStatus": func(c *call) (string, error) {
+		rows, err := c.copyStatus()
+		if err != nil {
+			return "", err
+		}
+		return dag.FormatCopyStatus(rows), nil
+	},
+	"Get-Queue": func(c *call) (string, error) {
+		rows, v, err := c.queues()
+		if err != nil {
+			return "", err
+		}
+		return transport.FormatQueues(v, rows, c.list), nil
+	},
+	"Get-Message": func(c *call) (string, error) {
+		return c.w.trGetMessage(c.str("Server"), c.str("Queue"), c.list)
+	},
+	"Get-MessageTrackingLog": func(c *call) (string, error) { return c.trackingLog() },
+	"Set-TransportConfig": func(c *call) (string, error) {
+		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
+	},
+	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
+	"Set-TransportServer":  func(c *call) (string, error) { return "", c.transportService() },
+	"Start-SCOMMaintenanceMode": func(c *call) (string, error) {
+		d, err := ParseDuration(c.str("Duration"))
+		if err != nil {
+			return "", err
+		}
+		return "", c.w.mon.startMaintenance(c.str("Instance"), d)
+	},
+	"Stop-SCOMMaintenanceMode": func(c *call) (string, error) {
+		return "", c.w.mon.stopMaintenance(c.str("Instance"))
+	},
+	"StartDagServerMaintenance.ps1": func(c *call) (string, error) {
+		return "", c.w.dag.StartDagServerMaintenance(c.str("ServerName"))
+	},
+	"StopDagServerMaintenance.ps1": func(c *call) (string, error) {
+		return "", c.w.dag.StopDagServerMaintenance(c.str("ServerName"))
+	},
+	"Retry-Queue":   func(c *call) (string, error) { return "", c.w.trQueueOp("retry", c.str("Identity")) },
+	"Suspend-Queue": func(c *call) (string, error) { return "", c.w.trQueueOp("suspend", c.str("Identity")) },
+	"Resume-Queue":  func(c *call) (string, error) { return "", c.w.trQueueOp("resume", c.str("Identity")) },
+}
+
+func (c *call) service(op string) error {
+	server := c.on
+	if server == "" {
+		return fmt.Errorf("%s needs the server it runs on: give the step `on: SERVER`", c.name)
+	}
+	switch op {
+	case "restart":
+		return c.w.tr.RestartService(server, c.str("Name"))
+	case "stop":
+		return c.w.tr.StopService(server, c.str("Name"))
+	default:
+		return c.w.tr.StartService(server, c.str("Name"))
+	}
+}
+
+func (c *call) copyStatus() ([]dag.CopyStatusRow, error) {
+	if c.has("Server") && !c.has("Identity") {
+		return c.w.dag.CopyStatusServer(c.str("Server"))
+	}
+	return c.w.dag.CopyStatus(c.str("Identity"))
+}
+
+func (c *call) transportService() error {
+	id := c.str("Identity")
+	if id == "" {
+		id = c.on
+	}
+	return c.w.tr.SetTransportService(id, c.params("Identity", "Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
+}
+
+// queues answers Get-Queue: -Server S, -Identity S\Q, or every transport server.
+func (c *call) queues() ([]transport.QueueInfo, transport.Version, error) {
+	var servers []string
+	id := c.str("Identity")
+	switch {
+	case c.has("Server"):
+		servers = []string{c.str("Server")}
+	case strings.Contains(id, `\`):
+		servers = []string{id[:strings.Index(id, `\`)]}
+	case c.on != "":
+		servers = []string{c.on}
+	default:
+		for _, sv := range c.w.sc.Topology.Servers {
+			if sv.Transport() {
+				servers = append(servers, sv.Name)
+			}
+		}
+	}
+	var rows []transport.QueueInfo
+	v := transport.Version(versionOf(c.w.spec[servers[0]].Version))
+	for _, s := range servers {
+		for _, q := range c.w.tr.GetQueue(s) {
+			if id != "" && !queueMatches(q, id) {
+				continue
+			}
+			if slicesContains(c.excludes(), "Empty") && q.MessageCount == 0 {
+				continue
+			}
+			rows = append(rows, q)
+		}
+	}
+	return rows, v, nil
+}
+
+func (c *call) excludes() []string {
+	if v, ok := c.args["Exclude"]; ok {
+		return v.Strings()
+	}
+	return nil
+}
+
+// queueMatches reports whether a Get-Queue row answers to id: its Identity, or
+// Server\NextHopDomain, as admins and scenario files name delivery queues.
+func queueMatches(q transport.QueueInfo, id string) bool {
+	if strings.EqualFold(q.Identity, id) {
+		return true
+	}
+	server, _, _ := strings.Cut(q.Identity, `\`)
+	return q.NextHopDomain != "" && strings.EqualFold(server+`\`+q.NextHopDomain, id)
+}
+
+func (c *call) trackingLog() (string, error) {
+	f := logs.Filter{
+		Server:         c.str("Server"),
+		EventId:        c.str("EventId"),
+		MessageSubject: c.str("MessageSubject"),
+		Sender:         c.str("Sender"),
+		MessageId:      c.str("MessageId"),
+	}
+	if v, ok := c.args["Recipients"]; ok {
+		f.Recipients = v.Strings()
+	}
+	for _, b := range []struct {
+		name string
+		dst  **time.Duration
+	}{{"Start", &f.Start}, {"End", &f.End}} {
+		if !c.has(b.name) {
+			continue
+		}
+		t, err := c.w.instant(c.str(b.name))
+		if err != nil {
+			return "", fmt.Errorf("-%s: %v", b.name, err)
+		}
+		*b.dst = &t
+	}
+	events := f.Apply(trackingEvents(c.w.s.Journal().Records()))
+	if c.list {
+		v := "Exchange2016"
+		if f.Server != "" {
+			v = versionOf(c.w.spec[f.Server].Version)
+		}
+		return logs.FormatTrackingList(v, events, c.w.s.Start())
+	}
+	return logs.FormatTrackingTable(events), nil
+}
+
+// instant reads a -Start/-End value: an RFC 3339 time, "MM/dd/yyyy HH:mm:ss" as
+// Exchange's examples write it, or a duration since the scenario start.
+func (w *world) instant(s string) (time.Duration, error) {
+	for _, layout := range []string{time.RFC3339, "01/02/2006 15:04:05", "1/2/2006 15:04:05", "01/02/2006 3:04 PM", "1/2/2006 3:04 PM", "01/02/2006"} {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t.Sub(w.s.Start()), nil
+		}
+	}
+	if d, err := ParseDuration(s); err == nil {
+		return d, nil
+	}
+	return 0, fmt.Errorf("invalid time %q (want RFC 3339, \"MM/dd/yyyy HH:mm:ss\" or a duration since the start)", s)
+}
+
+func trackingEvents(records []sim.Record) []logs.TrackingEvent {
+	var out []logs.TrackingEvent
+	for _, r := range records {
+		if e, ok := r.Data.(logs.TrackingEvent); ok {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func splitCopy(id string) (db, server string, err error) {
+	db, server, ok := strings.Cut(id, `\`)
+	if !ok || db == "" || server == "" {
+		return "", "", fmt.Errorf("the database copy %q must be written DB\\Server", id)
+	}
+	return db, server, nil
+}
+
+// runStep carries out one step at its instant: a cmdlet pipeline or a fault. A
+// cmdlet that Exchange would refuse is behaviour, not a scenario error: its error is
+// journaled and printed as the shell would print it.
+func (w *world) runStep(st Step) {
+	if st.Fault != nil {
+		w.runFault(st)
+		return
+	}
+	now := w.s.Now()
+	w.s.Journal().Add(sim.Record{At: now, Kind: "step.run", Server: st.On, Subject: st.Text, Text: "[PS] " + st.Text})
+	out, err := w.runPipeline(st.Run, st.On)
+	if err != nil {
+		w.s.Journal().Add(sim.Record{At: now, Kind: "step.error", Server: st.On, Subject: st.Text, Text: err.Error()})
+		return
+	}
+	if out != "" {
+		w.s.Journal().Add(sim.Record{At: now, Kind: "step.output", Server: st.On, Subject: st.Text, Data: Output{At: now, Step: st.Text, Text: out}})
+	}
+}
+
+// Output is what a Get- step printed, at its instant.
+type Output struct {
+	At   time.Duration `json:"-"`
+	Step string        `json:"step"`
+	Text string        `json:"text"`
+}
+
+func (w *world) runPipeline(p cmdlet.Pipeline, on string) (string, error) {
+	if len(p) == 0 {
+		return "", nil
+	}
+	list := false
+	var next []cmdlet.Command
+	for _, c := range p[1:] {
+		switch c.Name {
+		case "Format-List":
+			list = true
+		case "Format-Table":
+			list = false
+		default:
+			next = append(next, c)
+		}
+	}
+	out, err := w.runCommand(p[0], on, list, nil)
+	if err != nil || len(next) == 0 {
+		return out, err
+	}
+	// A Get- piped into an action: the action runs once per object the Get- found,
+	// with its Identity bound to that object's identity.
+	ids, err := w.pipedIdentities(p[0], on)
+	if err != nil {
+		return "", err
+	}
+	for _, c := range next {
+		for _, id := range ids {
+			if _, err := w.runCommand(c, on, false, &id); err != nil {
+				return "", err
+			}
+		}
+	}
+	return "", nil
+}
+
+func (w *world) runCommand(c cmdlet.Command, on string, list bool, identity *string) (string, error) {
+	spec, ok := cmdlet.Lookup(c.Name)
+	if !ok {
+		return "", fmt.Errorf("the term '%s' is not recognized as the name of a cmdlet", c.Name)
+	}
+	args, err := spec.Check(c, identity != nil)
+	if err != nil {
+		return "", err
+	}
+	if identity != nil {
+		if _, ok := args["Identity"]; !ok {
+			args["Identity"] = cmdlet.Value{Kind: cmdlet.String, Str: *identity}
+		}
+	}
+	h, ok := handlers[spec.Name]
+	if !ok {
+		return "", fmt.Errorf("%s is not supported in a step", spec.Name)
+	}
+	return h(&call{w: w, name: spec.Name, on: on, args: args, list: list})
+}
+
+// pipedIdentities runs the Get- side of a pipe for the identities of what it found.
+func (w *world) pipedIdentities(c cmdlet.Command, on string) ([]string, error) {
+	spec, _ := cmdlet.Lookup(c.Name)
+	args, err := spec.Check(c, false)
+	if err != nil {
+		return nil, err
+	}
+	cl := &call{w: w, name: spec.Name, on: on, args: args}
+	switch spec.Name {
+	case "Get-Queue":
+		rows, _, err := cl.queues()
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.Identity
+		}
+		return ids, nil
+	case "Get-MailboxDatabaseCopyStatus":
+		rows, err := cl.copyStatus()
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.Name
+		}
+		return ids, nil
+	}
+	return nil, fmt.Errorf("%s cannot be piped into another cmdlet here", spec.Name)
+}
+
+// runFault applies a fault to every model it concerns.
+func (w *world) runFault(st Step) {
+	f := st.Fault
+	now := w.s.Now()
+	w.s.Journal().Add(sim.Record{At: now, Kind: "fault", Server: f.Server, Subject: st.Text, Text: "FAULT: " + st.Text})
+	switch f.Kind {
+	case fault.Crash:
+		w.tr.Crash(f.Server, f.LoseQueue)
+		if w.isMailbox(f.Server) {
+			w.dag.ServerDown(f.Server)
+		}
+		w.mon.serverDown(f.Server)
+	case fault.Stop:
+		w.tr.Stop(f.Server)
+		if w.isMailbox(f.Server) {
+			w.dag.ServerDown(f.Server)
+		}
+		w.mon.serverDown(f.Server)
+	case fault.Start:
+		if w.isMailbox(f.Server) {
+			w.dag.ServerUp(f.Server)
+		}
+		w.tr.Start(f.Server)
+		w.mon.serverUp(f.Server)
+	case fault.FailCopy:
+		if err := w.dag.FailCopy(f.Database, f.Server); err != nil {
+			w.s.Journal().Add(sim.Record{At: now, Kind: "step.error", Subject: st.Text, Text: err.Error()})
+		}
+	case fault.Partition:
+		w.parts = append(w.parts, partition{a: w.members(f.A), b: w.members(f.B)})
+		w.dag.NetworkChanged()
+		w.tr.NetworkChanged()
+	case fault.Heal:
+		w.parts = nil
+		w.dag.NetworkChanged()
+		w.tr.NetworkChanged()
+	}
+}
+
+func (w *world) isMailbox(server string) bool {
+	sv, ok := w.spec[server]
+	return ok && sv.HasRole("Mailbox")
+}

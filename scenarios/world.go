@@ -1,0 +1,179 @@
+package scenarios
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/exsim/exsim/components"
+	"github.com/exsim/exsim/dag"
+	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport"
+)
+
+// world is one run's organization: the kernel and the three models, wired together
+// through the small function interfaces each model asks for. The world owns what no
+// model owns: the network partitions, SCOM maintenance mode and the monitors.
+type world struct {
+	sc    *Scenario
+	s     *sim.Sim
+	comp  *components.Store
+	dag   *dag.Org
+	tr    *transport.Org
+	spec  map[string]ServerSpec
+	parts []partition
+	mon   *monitors
+	snaps []snapshot
+	fail  []string // failed expectations found while running (queue and state snapshots)
+}
+
+// partition is one `partition A from B` fault: no node of A reaches a node of B.
+type partition struct{ a, b map[string]bool }
+
+func (p partition) cuts(x, y string) bool {
+	return (p.a[x] && p.b[y]) || (p.b[x] && p.a[y])
+}
+
+// reachable is the network every model sees: partitions only. A server that is down
+// is down in each model's own state, not here.
+func (w *world) reachable(a, b string) bool {
+	for _, p := range w.parts {
+		if p.cuts(a, b) {
+			return false
+		}
+	}
+	return true
+}
+
+// members expands a partition side (servers, site names, "internet") into nodes.
+func (w *world) members(side []string) map[string]bool {
+	m := map[string]bool{}
+	for _, n := range side {
+		if strings.EqualFold(n, "internet") {
+			m["internet"] = true
+			continue
+		}
+		if _, ok := w.spec[n]; ok {
+			m[n] = true
+			continue
+		}
+		for _, sv := range w.sc.Topology.Servers {
+			if strings.EqualFold(sv.Site, n) {
+				m[sv.Name] = true
+			}
+		}
+		for _, d := range w.sc.Topology.DAGs {
+			if strings.EqualFold(d.Witness, n) {
+				m[d.Witness] = true
+			}
+		}
+	}
+	return m
+}
+
+func versionOf(v string) string {
+	if v == "" {
+		return "Exchange2016"
+	}
+	return v
+}
+
+// newWorld builds the organization of sc at t=0 with the given seed.
+func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
+	s := sim.New(sim.Config{Start: sc.Start, Seed: seed, Limits: limits})
+	w := &world{sc: sc, s: s, spec: map[string]ServerSpec{}}
+	w.comp = components.NewStore(s)
+	dagOf := map[string]string{}
+	for _, d := range sc.Topology.DAGs {
+		for _, m := range d.Members {
+			dagOf[m] = d.Name
+		}
+	}
+	for _, sv := range sc.Topology.Servers {
+		w.spec[sv.Name] = sv
+		if err := w.comp.AddServer(sv.Name, components.Version(versionOf(sv.Version))); err != nil {
+			return nil, sc.Errorf(sv.Pos, "%v", err)
+		}
+		if dagOf[sv.Name] != "" {
+			if err := w.comp.SetDAGMember(sv.Name, true); err != nil {
+				return nil, sc.Errorf(sv.Pos, "%v", err)
+			}
+		}
+	}
+	w.dag = dag.New(s, dag.Env{
+		Reachable:         w.reachable,
+		ActivationBlocked: w.comp.ActivationBlocked,
+		LossyFailover: func(db string, from, to time.Duration) {
+			w.trLossyFailover(db, from, to)
+		},
+	})
+	for _, sv := range sc.Topology.Servers {
+		if !sv.HasRole("Mailbox") {
+			continue
+		}
+		if err := w.dag.AddServer(sv.Name, sv.Site); err != nil {
+			return nil, sc.Errorf(sv.Pos, "%v", err)
+		}
+	}
+	for _, d := range sc.Topology.DAGs {
+		if err := w.dag.AddDAG(d.Name, d.Members, d.Witness); err != nil {
+			return nil, sc.Errorf(d.Pos, "%v", err)
+		}
+	}
+	for _, db := range sc.Topology.Databases {
+		if err := w.dag.AddDatabase(db.Name, db.Copies); err != nil {
+			return nil, sc.Errorf(db.Pos, "%v", err)
+		}
+	}
+	topo := transport.Topology{
+		Inbound:             sc.Topology.Internet.Inbound.Servers,
+		InboundLoadBalanced: sc.Topology.Internet.Inbound.LoadBalancer,
+		SenderRetry:         sc.Topology.Internet.SenderRetry,
+		Latency:             sc.Topology.Latency,
+	}
+	for _, sv := range sc.Topology.Servers {
+		topo.Servers = append(topo.Servers, transport.ServerSpec{
+			Name: sv.Name, Site: sv.Site, Version: transport.Version(versionOf(sv.Version)),
+			Roles: sv.Roles, DAG: dagOf[sv.Name],
+		})
+	}
+	for _, m := range sc.Topology.Mailboxes {
+		topo.Mailboxes = append(topo.Mailboxes, transport.Mailbox{Address: m.Address, Database: m.Database})
+	}
+	for _, c := range sc.Topology.SendConnectors {
+		topo.Connectors = append(topo.Connectors, transport.Connector{
+			Name: c.Name, AddressSpaces: c.AddressSpaces, SourceServers: c.SourceServers, SmartHost: c.SmartHost,
+		})
+	}
+	mon, err := newMonitors(w)
+	if err != nil {
+		return nil, err
+	}
+	w.mon = mon
+	topo.Mailboxes = append(topo.Mailboxes, mon.mailboxes()...)
+	tr, err := transport.New(s, topo, transport.Env{
+		ActiveCopy: w.dag.ActiveCopy,
+		Committed:  func(db string) { _ = w.dag.Committed(db) },
+		ServiceStarted: func(server, service string) string {
+			return string(w.comp.ServiceStarted(server, service))
+		},
+		Reachable: w.reachable,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", sc.File, err)
+	}
+	w.tr = tr
+	tr.OnDelivered(w.mon.delivered)
+	return w, nil
+}
+
+// sortedNames returns the keys of m in order, so no map order reaches output.
+func sortedNames[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
