@@ -111,6 +111,9 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 			majority = append(majority, m.name)
 		}
 	}
+	if has && useWitness && d.lock != nil && d.lock.inQuorum {
+		majority = append(majority, "witness "+d.witness)
+	}
 	if has != d.hasQuorum || bestVotes != d.votes {
 		model := "Node Majority"
 		if useWitness {
@@ -231,7 +234,7 @@ func (o *Org) failover(db *database, cause string) {
 		}
 		return
 	}
-	o.activate(db, c, "failover", true, "the PAM ("+pam+")", rule+" after "+cause)
+	o.activate(db, c, "failover", true, "the PAM ("+pam+")", rule+"; it failed over because "+cause)
 }
 
 // settle derives every copy's status, journals changes, and starts or stops log

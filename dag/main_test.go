@@ -26,6 +26,7 @@ type world struct {
 	cut    map[[2]string]bool
 	ha     map[string]bool // true: HighAvailability Inactive
 	losses []loss
+	skip   int
 }
 
 func newWorld(t *testing.T) *world {
@@ -61,6 +62,9 @@ func two(t *testing.T) *world {
 	require.NoError(t, w.o.AddDatabase("DB1", []string{"EX1", "EX2"}))
 	return w
 }
+
+// journalFrom drops the set-up records so golden narration starts at the story.
+func (w *world) journalFrom() { w.skip = w.s.Journal().Len() }
 
 func (w *world) run(d time.Duration) {
 	w.t.Helper()
