@@ -134,17 +134,23 @@ func (v Value) String() string {
 
 // quote writes s bare when it lexes back to itself, else single-quoted.
 func quote(s string) string {
-	if s != "" && !isDash(firstRune(s)) && !strings.HasPrefix(s, "$") {
-		bare := true
-		for _, r := range s {
-			if isSpace(r) || isQuote(r) || strings.ContainsRune(",|;{}()#`@$", r) {
-				bare = false
-				break
-			}
+	bare := s != ""
+	if bare {
+		switch r := firstRune(s); {
+		case isDash(r) || r == '$' || r == '@' || r == '#':
+			bare = false
 		}
-		if bare {
-			return s
+	}
+	for _, r := range s {
+		if !bare {
+			break
 		}
+		if endOfWord(r) || r == '`' {
+			bare = false
+		}
+	}
+	if bare {
+		return s
 	}
 	var b strings.Builder
 	b.WriteByte('\'')
