@@ -170,7 +170,7 @@ func FuzzParse(f *testing.F) {
 		"Dismount-Database -Identity DB1 -Confirm:$false",
 		`Get-Queue FAB-RED-HUB1\DB1 | Format-List`,
 		"Get-Queue -Filter {Status -eq 'Retry'} | Format-Table Identity,Status -AutoSize",
-		`Set-X -A "x ""y"" `+"`$"+`z" -B 'it''s' -C a, b ,c`,
+		`Set-X -A "x ""y"" ` + "`$" + `z" -B 'it''s' -C a, b ,c`,
 		"Set-X –Identity ‘EX1’ -N -5",
 	} {
 		f.Add(s)
