@@ -67,34 +67,56 @@ func (q *agenda) push(at time.Duration, seq uint64, e entry) {
 	h[i] = k
 }
 
+// compact removes every entry for which stale reports true and restores the heap.
+func (q *agenda) compact(stale func(*entry) bool) {
+	h := q.heap[:0]
+	for _, k := range q.heap {
+		if stale(&q.slots[k.slot]) {
+			q.slots[k.slot] = entry{}
+			q.free = append(q.free, k.slot)
+			continue
+		}
+		h = append(h, k)
+	}
+	q.heap = h
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		q.down(i)
+	}
+}
+
+// down sifts the key at i towards the leaves.
+func (q *agenda) down(i int) {
+	h := q.heap
+	n := len(h)
+	k := h[i]
+	for {
+		l := 2*i + 1
+		if l >= n {
+			break
+		}
+		m := l
+		if r := l + 1; r < n && h[r].before(&h[l]) {
+			m = r
+		}
+		if !h[m].before(&k) {
+			break
+		}
+		h[i] = h[m]
+		i = m
+	}
+	h[i] = k
+}
+
 // pop removes the earliest key and returns it with its entry; the agenda must not
 // be empty.
 func (q *agenda) pop() (key, entry) {
-	h := q.heap
-	top := h[0]
-	n := len(h) - 1
-	last := h[n]
-	h = h[:n]
+	top := q.heap[0]
+	n := len(q.heap) - 1
+	q.heap[0] = q.heap[n]
+	q.heap = q.heap[:n]
 	if n > 0 {
-		i := 0
-		for {
-			l := 2*i + 1
-			if l >= n {
-				break
-			}
-			m := l
-			if r := l + 1; r < n && h[r].before(&h[l]) {
-				m = r
-			}
-			if !h[m].before(&last) {
-				break
-			}
-			h[i] = h[m]
-			i = m
-		}
-		h[i] = last
+		q.down(0)
 	}
-	q.heap = h
 	e := q.slots[top.slot]
 	q.slots[top.slot] = entry{} // drop the references the vacated slot held
 	q.free = append(q.free, top.slot)

@@ -243,6 +243,16 @@ func TestPropertyCancelledTimerNeverFiresAtItsOldTime(t *testing.T) {
 				require.NoError(t, timers[i].ResetAfter(d))
 				want[i], armed[i] = s.Now()+d, true
 			},
+			"churn": func(t *rapid.T) {
+				// Re-arm one timer many times, as an idle timeout is on every
+				// message: enough stale entries to make the agenda compact itself.
+				i := pick.Draw(t, "timer")
+				delays := rapid.SliceOfN(rapid.IntRange(0, 10), 1, 100).Draw(t, "delays")
+				for _, d := range delays {
+					require.NoError(t, timers[i].ResetAfter(time.Duration(d)))
+					want[i], armed[i] = s.Now()+time.Duration(d), true
+				}
+			},
 			"stop": func(t *rapid.T) {
 				i := pick.Draw(t, "timer")
 				require.Equal(t, armed[i], timers[i].Stop(), "Stop reports whether the timer was armed")

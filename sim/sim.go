@@ -48,6 +48,7 @@ type Sim struct {
 	start   time.Time
 	seq     uint64
 	q       agenda
+	stale   int // agenda entries of stopped or re-armed timers
 	limits  Limits
 	events  uint64
 	hash    uint64
@@ -152,6 +153,17 @@ func (s *Sim) Stop() { s.stopped = true }
 // the horizon (or Stop was called); err is ErrEventBudget when the budget ran out.
 func (s *Sim) Step() (bool, error) { return s.step(s.horizon()) }
 
+// noteStale counts one more stale entry and, once stale entries are the majority
+// (and more than a handful), removes them all: O(n) now and then, amortised O(1)
+// per cancellation. Order is unaffected because (at, seq) is a total order.
+func (s *Sim) noteStale() {
+	s.stale++
+	if s.stale > 64 && 2*s.stale > s.q.len() {
+		s.q.compact(func(e *entry) bool { return e.timer != nil && e.gen != e.timer.gen })
+		s.stale = 0
+	}
+}
+
 // horizon is the last instant an event may run at.
 func (s *Sim) horizon() time.Duration {
 	if s.limits.Horizon > 0 {
@@ -172,6 +184,7 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 		k := s.q.top()
 		if e := &s.q.slots[k.slot]; e.timer != nil && e.gen != e.timer.gen {
 			s.q.pop() // cancelled or re-armed: a stale entry
+			s.stale--
 			continue
 		}
 		if k.at > limit {

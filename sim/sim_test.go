@@ -288,3 +288,38 @@ func TestErrorsAreDistinct(t *testing.T) {
 	require.False(t, errors.Is(sim.ErrPast, sim.ErrEventBudget))
 	require.True(t, strings.HasPrefix(sim.ErrPast.Error(), "sim: "))
 }
+
+// An idle-timeout timer re-armed on every message leaves one stale entry per
+// re-arming; the agenda removes them once they outnumber the live entries, so it
+// stays small even when many re-armings happen within one timeout.
+func TestReArmingATimerDoesNotGrowTheAgendaWithoutBound(t *testing.T) {
+	s := sim.New(sim.Config{})
+	fired := 0
+	idle := s.NewFuncTimer(1, func() { fired++ })
+	// A heartbeat keeps a live event ahead of the stale entries, so they are not
+	// simply dropped from the top of the agenda as the run advances.
+	beating := true
+	var beat func()
+	beat = func() {
+		if beating {
+			require.NoError(t, s.After(30*time.Second, 2, beat))
+		}
+	}
+	require.NoError(t, s.At(0, 2, beat))
+	maxPending := 0
+	for i := range 100_000 {
+		require.NoError(t, idle.ResetAfter(10*time.Minute))
+		if i%3 == 1 {
+			idle.Stop()
+		}
+		maxPending = max(maxPending, s.Pending())
+		if i%10 == 9 { // ten messages a second
+			require.NoError(t, s.RunUntil(s.Now()+time.Second))
+		}
+	}
+	require.LessOrEqual(t, maxPending, 200, "without compaction about 6000 stale entries would wait for their instant")
+	beating = false
+	require.NoError(t, s.Run())
+	require.Equal(t, 1, fired, "only the last arming fires")
+	require.Equal(t, 9_999*time.Second+10*time.Minute, s.Now(), "the last arming, made at 9999s")
+}

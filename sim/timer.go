@@ -3,7 +3,9 @@ package sim
 import "time"
 
 // Timer is a reusable event that can be armed, re-armed and stopped. A stopped or
-// re-armed timer's old agenda entry is dropped lazily when it surfaces.
+// re-armed timer's old agenda entry is dropped lazily when it surfaces, or when stale
+// entries outnumber live ones (so a timer re-armed on every message, like an idle
+// timeout, cannot grow the agenda without bound).
 type Timer struct {
 	s     *Sim
 	h     Handler
@@ -39,6 +41,9 @@ func (t *Timer) Reset(at time.Duration) error {
 	if err := t.s.check(at); err != nil {
 		return err
 	}
+	if t.armed {
+		t.s.noteStale() // the entry of the earlier arming is now stale
+	}
 	t.gen++
 	t.armed = true
 	t.at = at
@@ -59,6 +64,9 @@ func (t *Timer) Stop() bool {
 	was := t.armed
 	t.gen++
 	t.armed = false
+	if was {
+		t.s.noteStale()
+	}
 	return was
 }
 
