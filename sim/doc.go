@@ -20,7 +20,8 @@
 //
 // A [Timer] is a reusable, re-armable event. Stopping or re-arming it bumps its
 // generation; the stale agenda entry is dropped when it surfaces (lazy cancellation),
-// so cancellation is O(1) and never searches the heap.
+// so cancellation is O(1) and never searches the heap. When stale entries become the
+// majority they are removed in one pass, so re-arming cannot grow the agenda unboundedly.
 //
 // # Rules for model authors
 //

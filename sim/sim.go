@@ -146,7 +146,8 @@ func (s *Sim) After(d time.Duration, kind Kind, fn func()) error {
 	return s.At(s.now+d, kind, fn)
 }
 
-// Stop ends the run after the current event.
+// Stop ends the run after the current event. It is final: a stopped Sim runs no
+// more events, and its clock stays at the event that called Stop.
 func (s *Sim) Stop() { s.stopped = true }
 
 // Step runs the next live event. It reports false when nothing is left to run before
