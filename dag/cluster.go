@@ -24,12 +24,22 @@ func (o *Org) update(why string) {
 	o.flushLosses()
 }
 
+// flushLosses tells the environment about lost windows and moved databases once the
+// model is consistent, so its callbacks may call back in.
 func (o *Org) flushLosses() {
 	ls := o.losses
 	o.losses = nil
 	for _, l := range ls {
 		if o.env.LossyFailover != nil {
 			o.env.LossyFailover(l.db, l.from, l.to)
+		}
+	}
+	for _, db := range o.dbs {
+		if w := db.where(); w != db.told {
+			db.told = w
+			if o.env.DatabaseChanged != nil {
+				o.env.DatabaseChanged(db.name, db.active.server.name, db.mounted)
+			}
 		}
 	}
 }

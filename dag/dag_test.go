@@ -547,3 +547,48 @@ func TestStopDagServerMaintenanceClearsBlocksThatExistedBeforeMaintenance(t *tes
 	// EX3 alone has no quorum; the policy reset is what we check here.
 	require.Equal(t, Unrestricted, w.o.servers["ex3"].policy)
 }
+
+func TestDatabaseChangedIsCalledWhenTheActiveCopyMovesOrMounts(t *testing.T) {
+	w := three(t)
+	var got []string
+	w.o.env.DatabaseChanged = func(db, server string, mounted bool) {
+		got = append(got, db+"@"+server+"/"+map[bool]string{true: "mounted", false: "dismounted"}[mounted])
+	}
+	require.NoError(t, w.o.Move("DB1", "EX2"))
+	require.NoError(t, w.o.Dismount("DB1"))
+	require.NoError(t, w.o.Mount("DB1"))
+	w.o.ServerDown("EX3")
+	require.Equal(t, []string{"DB1@EX2/mounted", "DB1@EX2/dismounted", "DB1@EX2/mounted"}, got)
+}
+
+func TestRefreshRetriesFailoverWhenHighAvailabilityReturns(t *testing.T) {
+	w := three(t)
+	w.ha["EX2"], w.ha["EX3"] = true, true
+	w.o.ServerDown("EX1")
+	w.run(time.Minute)
+	_, mounted := w.active("DB1")
+	require.False(t, mounted, "HighAvailability Inactive blocks activation")
+	w.ha["EX2"] = false
+	w.o.Refresh("HighAvailability of EX2 is Active")
+	srv, mounted := w.active("DB1")
+	require.Equal(t, "EX2", srv)
+	require.True(t, mounted)
+}
+
+func TestMountDialOverrideBestEffortMountsBeyondTheDial(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.SuspendCopy("DB1", "EX3", false))
+	w.partition([]string{"EX1"}, []string{"EX2"})
+	w.commit("DB1", 20)
+	w.heal()
+	w.o.ServerDown("EX1")
+	w.run(10 * time.Second)
+	_, mounted := w.active("DB1")
+	require.False(t, mounted, "20 missing logs are beyond GoodAvailability")
+	require.ErrorContains(t, w.o.Move("DB1", "EX2"), "copy queue length of 20 logs")
+	require.NoError(t, w.o.MoveWith("DB1", "EX2", MoveOptions{MountDialOverride: BestEffort}))
+	srv, mounted := w.active("DB1")
+	require.Equal(t, "EX2", srv)
+	require.True(t, mounted)
+	require.Len(t, w.losses, 1, "a forced mount loses the logs that were not shipped")
+}

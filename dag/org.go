@@ -45,6 +45,7 @@ type database struct {
 	active *dbCopy
 
 	mounted     bool
+	told        string        // "server/mounted" last given to Env.DatabaseChanged
 	wantMounted bool          // false after Dismount-Database until Mount-Database
 	downSince   time.Duration // when it last stopped being mounted against the admin's wish
 	detect      *sim.Timer    // failure detection before best copy selection
@@ -90,6 +91,10 @@ type Org struct {
 	losses  []loss
 	busy    bool
 }
+
+// Refresh makes Active Manager look at every database again, e.g. after a
+// HighAvailability component state changed.
+func (o *Org) Refresh(reason string) { o.update(reason) }
 
 type loss struct {
 	db       string
@@ -230,7 +235,11 @@ func (o *Org) AddDatabase(name string, copies []string) error {
 		if c != db.active && !c.server.up {
 			c.phase = phaseInit
 		}
+		if c != db.active {
+			c.hasInspected = true // an established copy has inspected logs before t=0
+		}
 	}
+	db.told = db.where()
 	o.update("database " + name + " was created")
 	return nil
 }
@@ -305,6 +314,8 @@ func (o *Org) copyOn(db *database, sv *server) *dbCopy {
 	}
 	return nil
 }
+
+func (db *database) where() string { return fmt.Sprintf("%s/%t", db.active.server.name, db.mounted) }
 
 func (c *dbCopy) name() string { return c.db.name + `\` + c.server.name }
 

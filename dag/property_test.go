@@ -100,6 +100,9 @@ func (m *propMachine) check(t *rapid.T) {
 		if sv.policy == Blocked || sv.paused || m.w.ha[sv.name] {
 			t.Fatalf("automatic activation of %s on %s, which is Blocked/paused/HA-blocked: %s", a.Database, a.To, r.Text)
 		}
+		if !sv.dial.allows(a.LostLogs) {
+			t.Fatalf("automatic activation of %s on %s lost %d logs, more than its %s dial allows: %s", a.Database, a.To, a.LostLogs, sv.dial, r.Text)
+		}
 	}
 	m.seen = len(recs)
 }

@@ -129,10 +129,13 @@ func DefaultTimings() Timings {
 // Env is what the DAG model needs from the rest of the world.
 type Env struct {
 	// Reachable reports whether two nodes (server names, or a witness name) can talk now
-	// (network partitions and crashes are the caller's). nil: everything reachable.
+	// (network partitions and crashes are the caller's; a witness server that is down
+	// is unreachable). nil: everything reachable. Call [Org.NetworkChanged] whenever
+	// its answers change.
 	Reachable func(a, b string) bool
 	// ActivationBlocked reports whether server's HighAvailability component is Inactive
-	// (wired to components.Store.ActivationBlocked). nil: never blocked.
+	// (wired to components.Store.ActivationBlocked). nil: never blocked. Call
+	// [Org.Refresh] when it changes, so a pending failover is tried again.
 	ActivationBlocked func(server string) bool
 	// SetHighAvailability sets server's HighAvailability component Active (true) or
 	// Inactive (false) with requester Maintenance, as StartDagServerMaintenance.ps1
@@ -142,6 +145,10 @@ type Env struct {
 	// shipped: deliveries into db made in [from, to] are gone from the new active copy.
 	// Transport resubmits them from Safety Net / the transport dumpster.
 	LossyFailover func(db string, from, to time.Duration)
+	// DatabaseChanged is called after db's active copy moved or was mounted or
+	// dismounted, with where it is now. nil: nobody listens. Like LossyFailover it is
+	// called once the model is consistent again, so it may call back into the Org.
+	DatabaseChanged func(db, server string, mounted bool)
 }
 
 // Journal payloads (sim.Record.Data) for writers that need fields.
