@@ -592,3 +592,26 @@ func TestMountDialOverrideBestEffortMountsBeyondTheDial(t *testing.T) {
 	require.True(t, mounted)
 	require.Len(t, w.losses, 1, "a forced mount loses the logs that were not shipped")
 }
+
+func TestStartDagServerMaintenanceRefusedWhileItIsPAMAndHoldsActiveCopies(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.SuspendClusterNode("EX2"))
+	require.NoError(t, w.o.SuspendClusterNode("EX3"))
+	err := w.o.StartDagServerMaintenance("EX1")
+	require.ErrorContains(t, err, "EX1 is the Primary Active Manager of DAG DAG1")
+	require.ErrorContains(t, err, "DB1: Copy is active")
+	require.Equal(t, "EX1", w.o.PAM("DAG1"))
+	require.False(t, w.o.servers["ex1"].paused, "rollback resumes the node")
+	require.Equal(t, Unrestricted, w.o.servers["ex1"].policy, "rollback sets the policy to Unrestricted")
+}
+
+func TestStartDagServerMaintenanceRefusedWhenActiveIsDismountedElsewhere(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.Dismount("DB1"))
+	err := w.o.StartDagServerMaintenance("EX3")
+	require.ErrorContains(t, err, "DB1: Active is dismounted on EX1")
+}
+
+func TestEmptyCopyStatusPrintsNothing(t *testing.T) {
+	require.Equal(t, "", FormatCopyStatus(nil))
+}

@@ -89,6 +89,9 @@ func (o *Org) row(c *dbCopy) CopyStatusRow {
 // Name, Status, CopyQueueLength, ReplayQueueLength, LastInspectedLogTime,
 // ContentIndexState, with times in the en-US form PowerShell uses.
 func FormatCopyStatus(rows []CopyStatusRow) string {
+	if len(rows) == 0 {
+		return "" // PowerShell prints nothing for an empty result
+	}
 	cols := []psfmt.Column{
 		{Name: "Name"}, {Name: "Status"},
 		{Name: "CopyQueueLength", Numeric: true}, {Name: "ReplayQueueLength", Numeric: true},
