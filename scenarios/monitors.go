@@ -167,8 +167,8 @@ func (m *monitors) start() error {
 const kindMonitor sim.Kind = 900
 
 func (m *monitors) sendProbe(mf *mailflow, n int) {
-	if !m.up[mf.from] {
-		return // the sending script runs on From
+	if !m.up[mf.from] || m.w.s.Now() >= m.w.sc.Duration {
+		return // the sending script runs on From; a probe sent at the horizon could never arrive
 	}
 	now := m.w.s.Now()
 	id, err := m.w.tr.Submit(transport.Message{
