@@ -31,9 +31,15 @@
 //     skipped. No eligible copy: the database stays dismounted, and selection runs
 //     again on the next change (a server returning, a copy initialized, ...).
 //   - Lossy activation: when the old active server cannot give its last logs, the new
-//     active copy's lineage restarts from its own last log; deliveries in the lost
-//     window are reported through Env.LossyFailover; copies holding logs beyond that
-//     point (the old active copy when it returns) go Resynchronizing.
+//     active copy's lineage restarts from its own last log; the lost window (the
+//     commit times of the first and last lost log) is reported through
+//     Env.LossyFailover, the way Active Manager asks Safety Net for one database over
+//     a time window: a delivery at the window's first instant that did survive is
+//     resubmitted too, and the store's duplicate detection drops it. Copies holding
+//     logs beyond that point (the old active copy when it returns) go Resynchronizing.
+//   - Env.DatabaseChanged hears every move, mount and dismount; [Org.Refresh] makes
+//     Active Manager look again after something outside the package changed (the
+//     HighAvailability component).
 //   - Quorum: Node Majority for an odd member count, Node and File Share Majority for
 //     an even one. Without quorum every database of the DAG dismounts and nothing is
 //     activated; when quorum returns, databases whose active copy is reachable mount

@@ -1,7 +1,6 @@
 package dag
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -106,9 +105,4 @@ func FormatCopyStatus(rows []CopyStatusRow) string {
 		cells[i] = []string{r.Name, string(r.Status), strconv.FormatInt(r.CopyQueueLength, 10), strconv.FormatInt(r.ReplayQueueLength, 10), t, r.ContentIndexState}
 	}
 	return psfmt.Table(cols, cells)
-}
-
-// String renders a row for debugging.
-func (r CopyStatusRow) String() string {
-	return fmt.Sprintf("%s %s CQL=%d RQL=%d", r.Name, r.Status, r.CopyQueueLength, r.ReplayQueueLength)
 }
