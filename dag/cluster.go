@@ -385,6 +385,29 @@ func (o *Org) ServerDown(server string) {
 	o.update("server " + sv.name + " went down")
 }
 
+// ServerStop is a clean shutdown of an Exchange 2013+ server: Exchange hooks Windows
+// shutdown and first tries to activate another copy of every database mounted there
+// (best copy selection; lossless here because the server still answers), then the
+// server goes down as with ServerDown [MANAGE-DAG-13/16]. For Exchange 2010, call
+// ServerDown.
+func (o *Org) ServerStop(server string) {
+	sv, ok := o.servers[key(server)]
+	if !ok || !sv.up {
+		return
+	}
+	for _, db := range o.dbs {
+		if db.dag == nil || db.active.server != sv || !db.mounted {
+			continue
+		}
+		if c, rule, skipped := o.bestCopy(db, selectOpts{}); c != nil {
+			o.activate(db, c, "switchover", true, "Shutdown of "+sv.name+" and Active Manager", rule)
+		} else {
+			o.note("dag.switchover", sv.name, db.name, fmt.Sprintf("Shutdown of %s found no other copy of %s to activate (%s), so it goes down with the server.", sv.name, db.name, strings.Join(skipped, "; ")), nil)
+		}
+	}
+	o.ServerDown(server)
+}
+
 // ServerUp records that server booted: its replication service starts, so its passive
 // copies go through Initializing; its active databases mount again if nothing else
 // took them over.

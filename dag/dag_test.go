@@ -615,3 +615,14 @@ func TestStartDagServerMaintenanceRefusedWhenActiveIsDismountedElsewhere(t *test
 func TestEmptyCopyStatusPrintsNothing(t *testing.T) {
 	require.Equal(t, "", FormatCopyStatus(nil))
 }
+
+func TestCleanShutdownActivatesAnotherCopyFirst(t *testing.T) {
+	w := three(t)
+	w.commit("DB1", 3)
+	w.o.ServerStop("EX1")
+	srv, mounted := w.active("DB1")
+	require.Equal(t, "EX2", srv)
+	require.True(t, mounted, "no outage: the database moved before the server went down")
+	require.Empty(t, w.losses)
+	require.Equal(t, ServiceDown, w.status(`DB1\EX1`).Status)
+}

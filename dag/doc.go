@@ -37,6 +37,8 @@
 //     a time window: a delivery at the window's first instant that did survive is
 //     resubmitted too, and the store's duplicate detection drops it. Copies holding
 //     logs beyond that point (the old active copy when it returns) go Resynchronizing.
+//   - A clean shutdown ([Org.ServerStop], 2013+) first activates another copy of
+//     each mounted database, as Exchange's shutdown hook does; a crash does not.
 //   - Env.DatabaseChanged hears every move, mount and dismount; [Org.Refresh] makes
 //     Active Manager look again after something outside the package changed (the
 //     HighAvailability component).

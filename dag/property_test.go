@@ -139,6 +139,7 @@ func TestPropertyRandomOperationsKeepDAGInvariants(t *testing.T) {
 			},
 			"resume":  func(t *rapid.T) { _ = o.ResumeCopy(dbg.Draw(t, "db"), srv.Draw(t, "server")) },
 			"crash":   func(t *rapid.T) { o.ServerDown(srv.Draw(t, "server")) },
+			"stop":    func(t *rapid.T) { o.ServerStop(srv.Draw(t, "server")) },
 			"restart": func(t *rapid.T) { o.ServerUp(srv.Draw(t, "server")) },
 			"failcopy": func(t *rapid.T) {
 				_ = o.FailCopy(dbg.Draw(t, "db"), srv.Draw(t, "server"))
