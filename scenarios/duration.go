@@ -74,6 +74,9 @@ func parseGoDays(in string) (time.Duration, error) {
 			j++
 		}
 		u, ok := units[rest[:j]]
+		if !ok && strings.ContainsAny(rest[:j], " \t") {
+			return bad()
+		}
 		if !ok {
 			if j == 0 {
 				return 0, fmt.Errorf("duration %q needs a unit (ns, us, ms, s, m, h, d)", in)

@@ -1374,7 +1374,11 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 		if err != nil {
 			var ce *cmdlet.Error
 			if errors.As(err, &ce) {
-				return nil, l.errf(at(p, text, ce.Pos), "%s: %s", spec.Name, ce.Msg)
+				msg := ce.Msg
+				if !strings.HasPrefix(msg, spec.Name) {
+					msg = spec.Name + ": " + msg
+				}
+				return nil, l.errf(at(p, text, ce.Pos), "%s", msg)
 			}
 			return nil, l.errf(cp, "%v", err)
 		}
@@ -1384,12 +1388,7 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			if !ok {
 				continue
 			}
-			ap := cp
-			for _, a := range c.Args {
-				if strings.EqualFold(a.Name, ps.Name) || (a.Name != "" && len(a.Name) < len(ps.Name) && strings.EqualFold(ps.Name[:len(a.Name)], a.Name)) {
-					ap = at(p, text, a.Pos)
-				}
-			}
+			ap := at(p, text, v.Pos)
 			name, err := l.checkValue(spec.Name, ps, v, ap)
 			if err != nil {
 				return nil, err
@@ -1432,19 +1431,28 @@ func (l *loader) checkValue(cmd string, ps cmdlet.ParamSpec, v cmdlet.Value, p P
 	}
 	switch ps.Type {
 	case cmdlet.Server:
-		for _, s := range v.Strings() {
-			if _, err := l.server(s, p); err != nil {
-				return "", err
+		if v.Kind == cmdlet.List {
+			// Several servers (e.g. -Instance EX1,EX2); each is checked where it is.
+			for _, e := range v.List {
+				ep := Pos{Line: p.Line, Col: p.Col + e.Pos - v.Pos}
+				if e.Kind != cmdlet.String {
+					return "", l.errf(ep, "%s -%s takes server names, not %s", cmd, ps.Name, e)
+				}
+				if _, err := l.server(e.Str, ep); err != nil {
+					return "", err
+				}
 			}
-		}
-		s, err := one()
-		if err != nil && v.Kind == cmdlet.List && len(v.Strings()) > 0 {
 			return "", nil
 		}
+		s, err := one()
 		if err != nil {
 			return "", err
 		}
-		return l.servers[strings.ToLower(s)].Name, nil
+		sv, err := l.server(s, p)
+		if err != nil {
+			return "", err
+		}
+		return sv.Name, nil
 	case cmdlet.Database:
 		s, err := one()
 		if err != nil {

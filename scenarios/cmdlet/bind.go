@@ -77,15 +77,15 @@ func (c Command) Bind(spec []ParamSpec) (map[string]Value, error) {
 		}
 		switch {
 		case p.Switch && a.Value.Kind == None:
-			out[p.Name] = Value{Kind: Bool, Bool: true}
+			out[p.Name] = Value{Kind: Bool, Bool: true, Pos: a.Pos}
 		case p.Switch && a.Colon:
 			if a.Value.Kind != Bool {
 				return nil, errAt(a.Pos, "switch -%s takes $true or $false after ':', not %s", p.Name, a.Value)
 			}
 			out[p.Name] = a.Value
 		case p.Switch:
-			out[p.Name] = Value{Kind: Bool, Bool: true}
-			positional = append(positional, pv{a.Value, a.Pos + 1 + len(a.Name)})
+			out[p.Name] = Value{Kind: Bool, Bool: true, Pos: a.Pos}
+			positional = append(positional, pv{a.Value, a.Value.Pos})
 		case a.Value.Kind == None:
 			return nil, errAt(a.Pos, "missing an argument for parameter -%s", p.Name)
 		default:

@@ -41,6 +41,7 @@ const (
 
 // Value is an argument value.
 type Value struct {
+	Pos  int // byte offset of the value in the line
 	Kind Kind
 	Str  string  // String, Block
 	Bool bool    // Bool

@@ -40,8 +40,9 @@ func Parse(line string) (Pipeline, error) {
 }
 
 type parser struct {
-	s string
-	i int
+	s     string
+	i     int
+	start int // where the value being read starts
 }
 
 func (p *parser) eof() bool { return p.i >= len(p.s) }
@@ -198,7 +199,7 @@ func (p *parser) value() (Value, error) {
 		p.i = save
 		return first, nil
 	}
-	list := Value{Kind: List, List: []Value{first}}
+	list := Value{Kind: List, List: []Value{first}, Pos: first.Pos}
 	for !p.eof() && p.peek() == ',' {
 		p.next()
 		p.skipSpace()
@@ -220,7 +221,14 @@ func (p *parser) value() (Value, error) {
 }
 
 func (p *parser) single() (Value, error) {
+	v, err := p.single1()
+	v.Pos = p.start
+	return v, err
+}
+
+func (p *parser) single1() (Value, error) {
 	start := p.i
+	p.start = start
 	r := p.peek()
 	switch {
 	case isSingleQuote(r):

@@ -18,6 +18,7 @@ func clearPos(p Pipeline) Pipeline {
 		args := make([]Arg, len(c.Args))
 		for j, a := range c.Args {
 			a.Pos = 0
+			a.Value = clearValue(a.Value)
 			args[j] = a
 		}
 		if len(args) == 0 {
@@ -27,6 +28,18 @@ func clearPos(p Pipeline) Pipeline {
 		out[i] = c
 	}
 	return out
+}
+
+func clearValue(v Value) Value {
+	v.Pos = 0
+	if v.List != nil {
+		l := make([]Value, len(v.List))
+		for i, e := range v.List {
+			l[i] = clearValue(e)
+		}
+		v.List = l
+	}
+	return v
 }
 
 func TestParseReadsPowerShellArgumentMode(t *testing.T) {
@@ -77,6 +90,11 @@ func TestParseRecordsByteOffsets(t *testing.T) {
 	require.Equal(t, 0, p[0].Pos)
 	require.Equal(t, 10, p[0].Args[0].Pos)
 	require.Equal(t, 24, p[1].Pos)
+	require.Equal(t, 18, p[0].Args[0].Value.Pos)
+	l, err := Parse("Format-Table a, b")
+	require.NoError(t, err)
+	require.Equal(t, 13, l[0].Args[0].Value.Pos)
+	require.Equal(t, 16, l[0].Args[0].Value.List[1].Pos)
 }
 
 func TestParseRejectsWhatAStepCannotBe(t *testing.T) {

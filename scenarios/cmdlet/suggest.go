@@ -5,8 +5,9 @@ import (
 	"strings"
 )
 
-// Closest returns the candidate nearest to word by case-insensitive Levenshtein
-// distance, when it is within a third of the longer word's length (at least 1),
+// Closest returns the candidate nearest to word by case-insensitive edit distance
+// (Levenshtein counting a swap of two neighbours as one edit, since "rolse" is
+// one typo of "roles"), when it is within a third of the longer word's length (at least 1),
 // so a typo gets a suggestion and nonsense gets none. Ties go to the earliest
 // candidate.
 func Closest(word string, candidates []string) (string, bool) {
@@ -30,8 +31,10 @@ func didYouMean(word string, candidates []string) string {
 	return ""
 }
 
+// levenshtein is the optimal-string-alignment distance.
 func levenshtein(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
 	prev := make([]int, len(rb)+1)
 	cur := make([]int, len(rb)+1)
 	for j := range prev {
@@ -45,8 +48,11 @@ func levenshtein(a, b string) int {
 				cost = 0
 			}
 			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1) // a transposition is one typo
+			}
 		}
-		prev, cur = cur, prev
+		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
 }
