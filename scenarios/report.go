@@ -87,7 +87,17 @@ func (r *Result) writeVerdict(b *strings.Builder) {
 	if v.DSNs > 0 {
 		fmt.Fprintf(b, "  Exchange generated %d DSNs (delay notifications and NDRs), not counted above.\n", v.DSNs)
 	}
+	shown := map[transport.FateKind]int{}
 	for _, f := range v.Fates {
+		if f.Fate != transport.Delivered {
+			shown[f.Fate]++
+			if shown[f.Fate] == maxListed+1 {
+				fmt.Fprintf(b, "  ... more %s messages (see --json)\n", strings.ToLower(string(f.Fate)))
+			}
+			if shown[f.Fate] > maxListed {
+				continue
+			}
+		}
 		switch f.Fate {
 		case transport.Lost:
 			fmt.Fprintf(b, "  LOST  #%d to %s: the last copy was destroyed on %s by %s.\n", f.Message, f.Recipient, f.Server, f.Reason)
@@ -128,6 +138,9 @@ func (r *Result) writeVerdict(b *strings.Builder) {
 		fmt.Fprintf(b, "  - %s\n", f)
 	}
 }
+
+// maxListed bounds the lost, stuck and bounced messages the report lists one by one.
+const maxListed = 10
 
 func wrap(s string, width int) []string {
 	var lines []string
