@@ -88,3 +88,20 @@ func TestNarrationOfQuorumLoss(t *testing.T) {
 	w.run(time.Minute)
 	golden(t, "quorum.txt", w.narration())
 }
+
+func TestSameStoryTwiceGivesTheSameJournalAndHash(t *testing.T) {
+	story := func() (string, uint64) {
+		w := three(t)
+		w.commit("DB1", 5)
+		w.partition([]string{"EX1"}, []string{"EX2", "EX3"})
+		w.run(30 * time.Second)
+		w.heal()
+		require.NoError(t, w.o.StartDagServerMaintenance("EX2"))
+		w.run(30 * time.Second)
+		return w.narration(), w.s.Hash()
+	}
+	n1, h1 := story()
+	n2, h2 := story()
+	require.Equal(t, n1, n2)
+	require.Equal(t, h1, h2)
+}
