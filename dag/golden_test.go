@@ -96,8 +96,10 @@ func TestSameStoryTwiceGivesTheSameJournalAndHash(t *testing.T) {
 		w.partition([]string{"EX1"}, []string{"EX2", "EX3"})
 		w.run(30 * time.Second)
 		w.heal()
-		require.NoError(t, w.o.StartDagServerMaintenance("EX2"))
+		err := w.o.StartDagServerMaintenance("EX2") // refused: EX1 is still initializing
+		require.Error(t, err)
 		w.run(30 * time.Second)
+		require.NoError(t, w.o.StartDagServerMaintenance("EX2"))
 		return w.narration(), w.s.Hash()
 	}
 	n1, h1 := story()
