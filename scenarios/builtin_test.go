@@ -1,0 +1,127 @@
+package scenarios
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// goldenFile compares got with testdata/golden/name byte for byte; -update rewrites it.
+func goldenFile(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err, "missing golden file; run: go test ./scenarios -run %s -update", t.Name())
+	require.Equal(t, string(want), string(got), "output changed; if intended, run: go test ./scenarios -run %s -update and review the diff", t.Name())
+}
+
+func runBuiltin(t testing.TB, name string) *Result {
+	t.Helper()
+	sc, err := Open(name)
+	require.NoError(t, err)
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	return res
+}
+
+// Every built-in scenario passes its own expectations, and its narration, JSON result
+// and first tracking log are pinned byte for byte.
+func TestBuiltinScenariosPassAndMatchGolden(t *testing.T) {
+	list, err := Builtins()
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(list), 6)
+	for _, b := range list {
+		t.Run(b.Name, func(t *testing.T) {
+			res := runBuiltin(t, b.Name)
+			require.True(t, res.Passed(), "expectations failed:\n%s", strings.Join(res.Failures, "\n"))
+
+			var narration bytes.Buffer
+			require.NoError(t, res.WriteReport(&narration, ReportOptions{Command: "exsim run " + b.Name}))
+			goldenFile(t, b.Name+".narration.golden", narration.Bytes())
+
+			var js bytes.Buffer
+			require.NoError(t, res.WriteJSON(&js))
+			goldenFile(t, b.Name+".json.golden", js.Bytes())
+
+			files, err := res.TrackingLogs()
+			require.NoError(t, err)
+			if len(files) > 0 {
+				goldenFile(t, b.Name+".tracking.golden", []byte(files[0].Path+"\n"+string(files[0].Data)))
+			}
+		})
+	}
+}
+
+// The same scenario and seed give byte-identical output and the same hash.
+func TestBuiltinScenariosAreDeterministic(t *testing.T) {
+	list, err := Builtins()
+	require.NoError(t, err)
+	for _, b := range list {
+		t.Run(b.Name, func(t *testing.T) {
+			a, c := runBuiltin(t, b.Name), runBuiltin(t, b.Name)
+			require.Equal(t, a.Hash, c.Hash)
+			var x, y bytes.Buffer
+			require.NoError(t, a.WriteJSON(&x))
+			require.NoError(t, c.WriteJSON(&y))
+			require.Equal(t, x.String(), y.String())
+		})
+	}
+}
+
+// A different seed changes a scenario with random traffic, so the hash really
+// covers what ran (the test can fail).
+func TestSeedChangesRandomTraffic(t *testing.T) {
+	sc, err := Open("single-server-maintenance-documented")
+	require.NoError(t, err)
+	a, err := Run(sc, Options{})
+	require.NoError(t, err)
+	seed := uint64(7)
+	b, err := Run(sc, Options{Seed: &seed})
+	require.NoError(t, err)
+	require.NotEqual(t, a.Hash, b.Hash)
+}
+
+// seed 002: the first ack is delayed the full 30 s, the second is skipped because
+// the queue is in Retry, and the crash with a lost queue database loses both.
+func TestHubFailureReproducesSeed002(t *testing.T) {
+	res := runBuiltin(t, "hub-failure")
+	var acks []string
+	for _, r := range res.Journal {
+		if r.Kind == "transport.ack" {
+			acks = append(acks, res.clock(r.At)+" "+r.Text)
+		}
+	}
+	require.Len(t, acks, 2)
+	require.Contains(t, acks[0], "09:10:30.050")
+	require.Contains(t, acks[0], "MaxAcknowledgementDelay (30s) ran out")
+	require.Contains(t, acks[1], "DelayedAckSkipping (QueueInRetry)")
+	require.Equal(t, 2, res.Verdict.Lost)
+	require.Equal(t, "FAB-RED-HUB1", res.Verdict.MostExposedServer)
+}
+
+// seed 000: no alert while MX01 is in maintenance mode, two missing-heartbeat alerts
+// when it ends with MX01 still down, and one latency alert listing the queued probes
+// about ten minutes after MX01 is back.
+func TestMailflowMaintenanceModeReproducesSeed000(t *testing.T) {
+	res := runBuiltin(t, "mailflow-maintenance-mode")
+	require.Len(t, res.Alerts, 3)
+	for _, a := range res.Alerts {
+		require.GreaterOrEqual(t, a.At, 60*time.Minute, "no alert during maintenance (30m to 60m)")
+	}
+	require.Equal(t, "heartbeat", res.Alerts[0].Monitor)
+	require.Equal(t, "heartbeat", res.Alerts[1].Monitor)
+	late := res.Alerts[2]
+	require.Equal(t, "mailflow", late.Monitor)
+	require.Equal(t, "Specified delivery latency of mail flow messages exceeded", late.Name)
+	require.Equal(t, 4, strings.Count(late.Detail, "Delivery latency from MX02"), late.Detail)
+}
