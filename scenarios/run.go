@@ -227,6 +227,11 @@ func (w *world) healAll() {
 		w.dag.NetworkChanged()
 		w.tr.NetworkChanged()
 	}
+	for _, c := range w.failed {
+		db, server, _ := strings.Cut(c, `\`)
+		_ = w.dag.RepairCopy(db, server)
+	}
+	w.failed = nil
 	for _, sv := range w.sc.Topology.Servers {
 		if !w.mon.up[sv.Name] {
 			w.runFault(Step{At: now, Text: "start " + sv.Name, Fault: startFault(sv.Name)})

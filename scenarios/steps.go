@@ -103,8 +103,14 @@ var handlers = map[string]handler{
 		if err != nil {
 			return "", err
 		}
-		return "", c.w.comp.Set(c.str("Identity"), c.str("Component"), state, req,
-			components.SetOptions{LocalOnly: c.flag("LocalOnly"), RemoteOnly: c.flag("RemoteOnly")})
+		if err := c.w.comp.Set(c.str("Identity"), c.str("Component"), state, req,
+			components.SetOptions{LocalOnly: c.flag("LocalOnly"), RemoteOnly: c.flag("RemoteOnly")}); err != nil {
+			return "", err
+		}
+		if strings.EqualFold(c.str("Component"), "HighAvailability") || strings.EqualFold(c.str("Component"), "ServerWideOffline") {
+			c.w.dag.Refresh("the HighAvailability component of " + c.str("Identity") + " changed")
+		}
+		return "", nil
 	},
 	"Restart-Service": func(c *call) (string, error) { return "", c.service("restart") },
 	"Stop-Service":    func(c *call) (string, error) { return "", c.service("stop") },
@@ -120,6 +126,9 @@ var handlers = map[string]handler{
 			}
 		}
 		if c.has("DatabaseCopyActivationDisabledAndMoveNow") {
+			if v := components.Version(versionOf(c.w.spec[id].Version)); !v.HasComponentStates() {
+				return "", fmt.Errorf("a parameter cannot be found that matches parameter name 'DatabaseCopyActivationDisabledAndMoveNow' (it exists from Exchange 2013 on; %s runs %s)", id, v)
+			}
 			if err := c.w.dag.SetActivationDisabledAndMoveNow(id, c.flag("DatabaseCopyActivationDisabledAndMoveNow")); err != nil {
 				return "", err
 			}
@@ -478,7 +487,13 @@ func (w *world) runFault(st Step) {
 	case fault.Stop:
 		w.tr.Stop(f.Server)
 		if w.isMailbox(f.Server) {
-			w.dag.ServerDown(f.Server)
+			// A clean shutdown of a 2013+ server moves its active databases first;
+			// 2010 has no such step, so its copies just go down.
+			if components.Version(versionOf(w.spec[f.Server].Version)).HasComponentStates() {
+				w.dag.ServerStop(f.Server)
+			} else {
+				w.dag.ServerDown(f.Server)
+			}
 		}
 		w.mon.serverDown(f.Server)
 	case fault.Start:
@@ -490,6 +505,8 @@ func (w *world) runFault(st Step) {
 	case fault.FailCopy:
 		if err := w.dag.FailCopy(f.Database, f.Server); err != nil {
 			w.s.Journal().Add(sim.Record{At: now, Kind: "step.error", Subject: st.Text, Text: err.Error()})
+		} else {
+			w.failed = append(w.failed, f.Database+`\`+f.Server)
 		}
 	case fault.Partition:
 		w.parts = append(w.parts, partition{a: w.members(f.A), b: w.members(f.B)})

@@ -23,9 +23,12 @@ type world struct {
 	tr    *transport.Org
 	spec  map[string]ServerSpec
 	parts []partition
-	mon   *monitors
-	snaps []snapshot
-	fail  []string // failed expectations found while running (queue and state snapshots)
+	// failed are the database copies a fail-copy fault broke ("DB\Server"), repaired
+	// in the liveness phase.
+	failed []string
+	mon    *monitors
+	snaps  []snapshot
+	fail   []string // failed expectations found while running (queue and state snapshots)
 }
 
 // partition is one `partition A from B` fault: no node of A reaches a node of B.
@@ -104,6 +107,16 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	w.dag = dag.New(s, dag.Env{
 		Reachable:         w.reachable,
 		ActivationBlocked: w.comp.ActivationBlocked,
+		// The maintenance scripts set HighAvailability as the Maintenance requester.
+		SetHighAvailability: func(server string, active bool) {
+			state := components.Inactive
+			if active {
+				state = components.Active
+			}
+			if v := components.Version(versionOf(w.spec[server].Version)); v.HasComponentStates() {
+				_ = w.comp.Set(server, "HighAvailability", state, components.Maintenance, components.SetOptions{})
+			}
+		},
 		LossyFailover: func(db string, from, to time.Duration) {
 			w.trLossyFailover(db, from, to)
 		},
