@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exsim/exsim/scenarios/cmdlet"
+	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
 )
@@ -116,6 +118,11 @@ const (
 func (w *world) schedule(extra []Step) error {
 	if err := w.scheduleTraffic(); err != nil {
 		return err
+	}
+	for _, st := range extra {
+		if err := w.checkExtraStep(st); err != nil {
+			return err
+		}
 	}
 	steps := append(slices.Clone(w.sc.Steps), extra...)
 	slices.SortStableFunc(steps, func(a, b Step) int { return compareDuration(a.At, b.At) })
@@ -380,3 +387,51 @@ func fmtDur(d time.Duration) string {
 
 // Seconds is a float for JSON (message-seconds of exposure).
 func roundSeconds(f float64) float64 { return math.Round(f*1000) / 1000 }
+
+// FaultAt returns a step that injects a fault, written in the scenario grammar
+// ("crash EX1 lose-queue", "partition Red from Blue"), at instant at. Run checks its
+// names against the scenario's topology.
+func FaultAt(at time.Duration, line string) (Step, error) {
+	f, err := fault.Parse(line)
+	if err != nil {
+		return Step{}, fmt.Errorf("fault %q: %v", line, err)
+	}
+	return Step{At: at, Text: line, Fault: &f}, nil
+}
+
+// CmdletAt returns a step that runs a cmdlet line at instant at on server on ("" when
+// the cmdlet names its server itself).
+func CmdletAt(at time.Duration, on, line string) (Step, error) {
+	p, err := cmdlet.Parse(line)
+	if err != nil {
+		return Step{}, fmt.Errorf("cmdlet %q: %v", line, err)
+	}
+	for _, c := range p {
+		if _, ok := cmdlet.Lookup(c.Name); !ok {
+			return Step{}, fmt.Errorf("cmdlet %q: unknown cmdlet %s%s", line, c.Name, didYouMean(c.Name, cmdlet.Names()))
+		}
+	}
+	return Step{At: at, On: on, Text: line, Run: p}, nil
+}
+
+// checkExtraStep checks the names an extra step uses, as Load checks the scenario's.
+func (w *world) checkExtraStep(st Step) error {
+	known := func(n string) error {
+		if _, ok := w.spec[n]; ok {
+			return nil
+		}
+		return fmt.Errorf("step %q at %s: unknown server %q%s", st.Text, fmtDur(st.At), n, didYouMean(n, sortedNames(w.spec)))
+	}
+	if st.At < 0 || st.At > w.sc.Duration {
+		return fmt.Errorf("step %q at %s: outside the scenario's duration (%s)", st.Text, fmtDur(st.At), fmtDur(w.sc.Duration))
+	}
+	if st.On != "" {
+		if err := known(st.On); err != nil {
+			return err
+		}
+	}
+	if f := st.Fault; f != nil && f.Server != "" {
+		return known(f.Server)
+	}
+	return nil
+}
