@@ -1,0 +1,263 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exsim/exsim/scenarios"
+	"github.com/exsim/exsim/scenarios/explore"
+)
+
+// checkUsage is the usage line of `exsim check`.
+const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N] [--settle D] [--out DIR] [--exhaustive]`
+
+// multi is a flag that may be given several times.
+type multi []string
+
+func (m *multi) String() string     { return strings.Join(*m, "; ") }
+func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+
+// cmdCheck searches generated variants of a scenario for one that breaks a
+// property, shrinks the first it finds and writes it as a scenario that replays.
+// Exit 0: no variant broke a property; 1: one did (counterexample written); 2: bad
+// input.
+//
+// A sweep splits into batch jobs with --shard: job K of N runs the variants i with
+// i % N == K-1 of the same --seed and --runs, so N jobs together run exactly the
+// variants one job would, each drawn from (seed, i) alone.
+func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("check", stderr)
+	props := fs.String("property", "", "properties every variant must keep, comma separated: "+strings.Join(explore.PropertyNames, ", "))
+	var faults multi
+	fs.Var(&faults, "faults", "fault template, repeatable (default \"crash any\" and \"crash any lose-queue\"); \"any\" stands for every server or copy")
+	maxFaults := fs.Int("max-faults", 2, "at most `N` faults per variant")
+	runs := fs.Int("runs", 100, "number of variants")
+	seed := fs.Uint64("seed", 1, "sweep seed: variant i depends on (seed, i) only")
+	workers := fs.Int("workers", 0, "parallel runs (default: all cores)")
+	shard := fs.String("shard", "", "run only shard `K/N` of the variants (i % N == K-1)")
+	settle := fs.String("settle", "2h", "liveness phase after the plan, every fault healed (0 for none)")
+	gran := fs.String("granularity", "1m", "fault instants are multiples of this")
+	out := fs.String("out", "counterexamples", "write the shrunk counterexample to `DIR`")
+	exhaustive := fs.Bool("exhaustive", false, "run every single fault at every step boundary of the plan and print the table")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) != 1 {
+		fmt.Fprintln(stderr, "exsim check: expected one scenario file or built-in name")
+		fmt.Fprintln(stderr, "usage: "+checkUsage)
+		return 2
+	}
+	if *props == "" {
+		fmt.Fprintln(stderr, "exsim check: --property is required (e.g. --property no-loss,no-stuck)")
+		return 2
+	}
+	properties, err := explore.ParseProperties(*props)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	sc, err := scenarios.Open(pos[0])
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 2
+	}
+	if len(faults) == 0 {
+		faults = explore.DefaultFaults
+	}
+	cfg := explore.Config{Scenario: sc, Properties: properties, Faults: faults, MaxFaults: *maxFaults,
+		Runs: *runs, Seed: *seed, Workers: *workers}
+	if cfg.Settle, err = scenarios.ParseDuration(*settle); err != nil {
+		fmt.Fprintf(stderr, "exsim check: --settle: %v\n", err)
+		return 2
+	}
+	if cfg.Settle == 0 {
+		cfg.Settle = -1 // explicitly none
+	}
+	if cfg.Granularity, err = scenarios.ParseDuration(*gran); err != nil || cfg.Granularity <= 0 {
+		fmt.Fprintf(stderr, "exsim check: --granularity must be a positive duration like 1m\n")
+		return 2
+	}
+	if *shard != "" {
+		k, n, ok := strings.Cut(*shard, "/")
+		ki, err1 := strconv.Atoi(k)
+		ni, err2 := strconv.Atoi(n)
+		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
+			fmt.Fprintf(stderr, "exsim check: --shard %q: want K/N with 1 <= K <= N, e.g. 2/8\n", *shard)
+			return 2
+		}
+		cfg.Shard, cfg.Shards = ki, ni
+	}
+	if *runs < 1 || *maxFaults < 1 || *workers < 0 {
+		fmt.Fprintln(stderr, "exsim check: --runs and --max-faults must be at least 1, --workers at least 0")
+		return 2
+	}
+	if terminal(stderr) {
+		cfg.Progress = func(done, total int) {
+			fmt.Fprintf(stderr, "\r%d/%d runs", done, total)
+			if done == total {
+				fmt.Fprint(stderr, "\r\033[K")
+			}
+		}
+	}
+	cands, err := explore.Expand(sc, cfg.Faults)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	names := make([]string, len(properties))
+	for i, p := range properties {
+		names[i] = p.Name
+	}
+	if *exhaustive {
+		return checkExhaustive(cfg, names, len(cands), stdout, stderr)
+	}
+	fmt.Fprintf(stdout, "exsim check %s: properties %s; %d variant(s) from seed %d", sc.Name, strings.Join(names, ","), cfg.Runs, cfg.Seed)
+	if cfg.Shards > 1 {
+		fmt.Fprintf(stdout, ", shard %d/%d", cfg.Shard, cfg.Shards)
+	}
+	fmt.Fprintf(stdout, "; 1 to %d of %d fault(s) each; liveness phase %s\n", cfg.MaxFaults, len(cands), settleText(cfg.Settle))
+	rep, err := explore.Check(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	failures := rep.Failures()
+	for k, o := range failures {
+		if k == 10 {
+			fmt.Fprintf(stdout, "  ... %d more failing variant(s)\n", len(failures)-10)
+			break
+		}
+		fmt.Fprintf(stdout, "  variant %d (seed %d) [%s]: %s\n", o.Index, o.Seed, faultList(o.Faults), outcomeText(o))
+	}
+	fmt.Fprintf(stdout, "%d of %d variant(s) broke a property.\n", len(failures), len(rep.Outcomes))
+	code := 0
+	if len(failures) > 0 {
+		code = 1
+		if c := counterexample(cfg, failures[0], *out, stdout, stderr); c != 0 {
+			code = c
+		}
+	}
+	fmt.Fprintln(stdout)
+	fmt.Fprint(stdout, rep.Coverage.Table())
+	return code
+}
+
+func checkExhaustive(cfg explore.Config, names []string, n int, stdout, stderr io.Writer) int {
+	ats, _ := explore.Boundaries(cfg.Scenario)
+	fmt.Fprintf(stdout, "exsim check %s --exhaustive: properties %s; %d fault(s) x %d step boundaries; liveness phase %s\n\n",
+		cfg.Scenario.Name, strings.Join(names, ","), n, len(ats), settleText(cfg.Settle))
+	cells, cov, err := explore.Exhaustive(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	fmt.Fprint(stdout, explore.ExhaustiveTable(cells))
+	fmt.Fprintln(stdout)
+	fmt.Fprintln(stdout, explore.Summary(cells))
+	fmt.Fprintln(stdout)
+	fmt.Fprint(stdout, cov.Table())
+	for _, c := range cells {
+		if len(c.Violations) > 0 || c.Err != nil {
+			return 1
+		}
+	}
+	return 0
+}
+
+// counterexample shrinks the first failure, writes it and checks that it replays.
+func counterexample(cfg explore.Config, o explore.Outcome, dir string, stdout, stderr io.Writer) int {
+	if o.Err != nil {
+		fmt.Fprintf(stderr, "exsim check: variant %d could not run: %v\n", o.Index, o.Err)
+		return 2
+	}
+	s, err := explore.Shrink(cfg.Scenario, cfg.Properties, o.Variant, cfg.Settle, cfg.Granularity)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	ce, err := explore.Counterexample(s, cfg.Properties, cfg.Settle)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	ce.Name = cfg.Scenario.Name + "-counterexample"
+	ce.Description = fmt.Sprintf("Counterexample found by exsim check in %s: %s.", cfg.Scenario.Name, violationText(s.Violations))
+	path := filepath.Join(dir, fmt.Sprintf("%s-counterexample-%d-%d.yaml", cfg.Scenario.Name, cfg.Seed, o.Index))
+	comment := fmt.Sprintf("Found by: exsim check %s (variant %d of seed %d), shrunk in %d run(s).\nFaults: %s\nReplay:   exsim run %s\nThe expect below pins the failure: the replay exits 0 while it still happens.",
+		cfg.Scenario.File, o.Index, cfg.Seed, s.Runs, faultList(s.Faults), path)
+	data, err := explore.Marshal(ce, comment)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "\nShrunk variant %d in %d run(s) to %d fault(s) [%s] and %d of %d plan step(s): %s\n",
+		o.Index, s.Runs, len(s.Faults), faultList(s.Faults), len(s.Scenario.Steps), len(cfg.Scenario.Steps), violationText(s.Violations))
+	fmt.Fprintf(stdout, "Counterexample: %s\n", path)
+	replay, err := scenarios.Load(path)
+	if err == nil {
+		var res *scenarios.Result
+		if res, err = scenarios.Run(replay, scenarios.Options{}); err == nil && len(explore.Violations(cfg.Properties, res)) == 0 {
+			err = fmt.Errorf("its replay keeps every property")
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim check: warning: the counterexample does not replay the failure: %v\n", err)
+	}
+	fmt.Fprintf(stdout, "Replay: exsim run %s\n", path)
+	return 0
+}
+
+func settleText(d time.Duration) string {
+	if d <= 0 {
+		return "none"
+	}
+	return d.String()
+}
+
+func faultList(fs []explore.Fault) string {
+	parts := make([]string, len(fs))
+	for i, f := range fs {
+		parts[i] = f.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func violationText(vs []explore.Violation) string {
+	parts := make([]string, len(vs))
+	for i, v := range vs {
+		parts[i] = v.String()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func outcomeText(o explore.Outcome) string {
+	if o.Err != nil {
+		return "error: " + o.Err.Error()
+	}
+	return violationText(o.Violations)
+}
+
+// terminal reports whether w is a character device (a terminal), the only place a
+// progress line that rewrites itself belongs.
+func terminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

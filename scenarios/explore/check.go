@@ -1,0 +1,359 @@
+package explore
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/exsim/exsim/scenarios"
+	"github.com/exsim/exsim/scenarios/fault"
+)
+
+// Config is one sweep: N variants of a scenario, each with random faults, judged
+// against properties. Zero fields take the defaults named.
+type Config struct {
+	Scenario   *scenarios.Scenario
+	Properties []Property
+	// Faults are fault templates (see [Expand]); default DefaultFaults.
+	Faults []string
+	// MaxFaults bounds the faults of one variant (default 2); each has at least one.
+	MaxFaults int
+	// Runs is the number of variants (default 100).
+	Runs int
+	// Seed: variant i is drawn from (Seed, i) alone, so results do not depend on the
+	// worker count or the shard.
+	Seed uint64
+	// Workers run variants in parallel (default runtime.NumCPU()).
+	Workers int
+	// Shard K of Shards (1-based) runs only the variants i with i % Shards == K-1.
+	Shard, Shards int
+	// Settle is the liveness phase after the plan (default DefaultSettle).
+	Settle time.Duration
+	// Granularity: fault instants and durations are multiples of it (default 1m).
+	Granularity time.Duration
+	// Progress, when set, is called from the calling goroutine after each variant.
+	Progress func(done, total int)
+}
+
+// DefaultSettle is the liveness phase when none is given: long enough for the
+// 2010 retry ladder (4 glitch retries, 6 at 5 minutes, then every 10 minutes) and
+// an internet sender's 15-minute retry to move mail again after a heal.
+const DefaultSettle = 2 * time.Hour
+
+func (c *Config) defaults() error {
+	if c.Scenario == nil {
+		return errors.New("explore: no scenario")
+	}
+	if len(c.Properties) == 0 {
+		return errors.New("explore: no property")
+	}
+	if len(c.Faults) == 0 {
+		c.Faults = DefaultFaults
+	}
+	if c.MaxFaults <= 0 {
+		c.MaxFaults = 2
+	}
+	if c.Runs <= 0 {
+		c.Runs = 100
+	}
+	if c.Workers <= 0 {
+		c.Workers = runtime.NumCPU()
+	}
+	if c.Shards <= 0 {
+		c.Shard, c.Shards = 1, 1
+	}
+	if c.Shard < 1 || c.Shard > c.Shards {
+		return fmt.Errorf("explore: shard %d/%d: want K/N with 1 <= K <= N", c.Shard, c.Shards)
+	}
+	if c.Settle == 0 {
+		c.Settle = DefaultSettle
+	}
+	if c.Settle < 0 {
+		c.Settle = 0
+	}
+	if c.Granularity <= 0 {
+		c.Granularity = time.Minute
+	}
+	return nil
+}
+
+// Variant is one generated run: its index in the sweep, the scenario seed it runs
+// with, and its faults.
+type Variant struct {
+	Index  int
+	Seed   uint64
+	Faults []Fault
+}
+
+// Outcome is what one variant showed.
+type Outcome struct {
+	Variant
+	Violations                               []Violation
+	Err                                      error // the run could not be made (a bug, or a run limit)
+	Delivered, Lost, Stuck, Duplicates, SPOF int
+	Coverage                                 Coverage
+}
+
+// Failed reports whether the variant broke a property or could not run.
+func (o Outcome) Failed() bool { return len(o.Violations) > 0 || o.Err != nil }
+
+// Report is a whole sweep, in variant order.
+type Report struct {
+	Outcomes []Outcome
+	Coverage Coverage
+}
+
+// Failures are the failed outcomes, in variant order.
+func (r *Report) Failures() []Outcome {
+	var out []Outcome
+	for _, o := range r.Outcomes {
+		if o.Failed() {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Draw makes variant i of the sweep from (seed, i) alone: 1 to MaxFaults faults,
+// each a fault line of candidates at a multiple of the granularity within the
+// scenario, half of them repaired (crash and stop only) some time later.
+func Draw(sc *scenarios.Scenario, candidates []string, maxFaults int, gran time.Duration, seed uint64, i int) Variant {
+	rng := rand.New(rand.NewPCG(seed, uint64(i)))
+	slots := int(sc.Duration / gran)
+	v := Variant{Index: i, Seed: rng.Uint64() >> 1}
+	n := 1 + rng.IntN(maxFaults)
+	for range n {
+		f := Fault{Line: candidates[rng.IntN(len(candidates))], At: time.Duration(rng.IntN(slots+1)) * gran}
+		if rng.IntN(2) == 1 {
+			f.For = time.Duration(1+rng.IntN(max(slots, 1))) * gran
+		}
+		v.Faults = append(v.Faults, f)
+	}
+	slices.SortStableFunc(v.Faults, func(a, b Fault) int { return int(a.At - b.At) })
+	return v
+}
+
+// Check runs the sweep on Workers goroutines and returns every outcome in variant
+// order. It returns when every worker has ended.
+func Check(cfg Config) (*Report, error) {
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	cands, err := Expand(cfg.Scenario, cfg.Faults)
+	if err != nil {
+		return nil, err
+	}
+	var idx []int
+	for i := range cfg.Runs {
+		if i%cfg.Shards == cfg.Shard-1 {
+			idx = append(idx, i)
+		}
+	}
+	outs := make([]Outcome, len(idx))
+	jobs := make(chan int)
+	done := make(chan struct{}, len(idx))
+	var wg sync.WaitGroup
+	for range min(cfg.Workers, max(len(idx), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range jobs {
+				v := Draw(cfg.Scenario, cands, cfg.MaxFaults, cfg.Granularity, cfg.Seed, idx[k])
+				outs[k] = RunVariant(cfg.Scenario, cfg.Properties, v, cfg.Settle)
+				done <- struct{}{}
+			}
+		}()
+	}
+	go func() {
+		for k := range idx {
+			jobs <- k
+		}
+		close(jobs)
+	}()
+	for n := range len(idx) {
+		<-done
+		if cfg.Progress != nil {
+			cfg.Progress(n+1, len(idx))
+		}
+	}
+	wg.Wait()
+	rep := &Report{Outcomes: outs, Coverage: newCoverage()}
+	for _, o := range outs {
+		rep.Coverage.Add(o.Coverage)
+	}
+	return rep, nil
+}
+
+// RunVariant runs sc with v's faults and a liveness phase of settle, and judges it.
+func RunVariant(sc *scenarios.Scenario, props []Property, v Variant, settle time.Duration) Outcome {
+	o := Outcome{Variant: v}
+	res, err := runFaults(sc, v.Seed, v.Faults, settle)
+	if err != nil {
+		o.Err = err
+		return o
+	}
+	o.Violations = Violations(props, res)
+	vd := res.Verdict
+	o.Delivered, o.Lost, o.Stuck, o.Duplicates, o.SPOF = vd.Delivered, vd.Lost, vd.Stuck, vd.Duplicates, len(vd.SPOF)
+	o.Coverage = CoverageOf(res.Journal)
+	return o
+}
+
+func runFaults(sc *scenarios.Scenario, seed uint64, faults []Fault, settle time.Duration) (*scenarios.Result, error) {
+	settle = max(settle, 0)
+	steps, err := Steps(sc, faults)
+	if err != nil {
+		return nil, err
+	}
+	return scenarios.Run(sc, scenarios.Options{Seed: &seed, Steps: steps, Settle: settle})
+}
+
+// Shrunk is a minimised failing variant: the scenario with the plan steps that were
+// not needed dropped, and the fewest, earliest faults that still break a property.
+type Shrunk struct {
+	Scenario   *scenarios.Scenario
+	Seed       uint64
+	Faults     []Fault
+	Violations []Violation
+	Result     *scenarios.Result
+	Runs       int // runs the shrinking took
+}
+
+// Shrink minimises a failing variant greedily, as far as each pass still fails
+// (any of props): drop each fault; drop each repair (a fault that lasts is
+// simpler to state); move each fault earlier (to 0, half-way, one granularity
+// step); drop each step of the plan. It repeats the passes until none helps. It is
+// deterministic: it runs one variant at a time.
+func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran time.Duration) (*Shrunk, error) {
+	if gran <= 0 {
+		gran = time.Minute
+	}
+	s := &Shrunk{Scenario: sc, Seed: v.Seed, Faults: slices.Clone(v.Faults)}
+	try := func(sc *scenarios.Scenario, fs []Fault) bool {
+		s.Runs++
+		res, err := runFaults(sc, s.Seed, fs, settle)
+		if err != nil {
+			return false
+		}
+		vs := Violations(props, res)
+		if len(vs) == 0 {
+			return false
+		}
+		s.Scenario, s.Faults, s.Violations, s.Result = sc, fs, vs, res
+		return true
+	}
+	if !try(sc, s.Faults) {
+		return nil, fmt.Errorf("explore: variant %d does not fail when run again", v.Index)
+	}
+	for changed := true; changed; {
+		changed = false
+		for i := 0; i < len(s.Faults); {
+			if try(s.Scenario, slices.Delete(slices.Clone(s.Faults), i, i+1)) {
+				changed = true
+				continue
+			}
+			i++
+		}
+		for i := range s.Faults {
+			if s.Faults[i].For > 0 {
+				fs := slices.Clone(s.Faults)
+				fs[i].For = 0
+				changed = try(s.Scenario, fs) || changed
+			}
+		}
+		for i := range s.Faults {
+			at := s.Faults[i].At
+			for _, earlier := range []time.Duration{0, (at / 2 / gran) * gran, at - gran} {
+				if earlier < 0 || earlier >= s.Faults[i].At {
+					continue
+				}
+				fs := slices.Clone(s.Faults)
+				fs[i].At = earlier
+				if try(s.Scenario, fs) {
+					changed = true
+					break
+				}
+			}
+		}
+		for j := 0; j < len(s.Scenario.Steps); {
+			smaller := *s.Scenario
+			smaller.Steps = slices.Delete(slices.Clone(s.Scenario.Steps), j, j+1)
+			if try(&smaller, s.Faults) {
+				changed = true
+				continue
+			}
+			j++
+		}
+	}
+	slices.SortStableFunc(s.Faults, func(a, b Fault) int { return int(a.At - b.At) })
+	return s, nil
+}
+
+// Counterexample turns a shrunk failure into a scenario a person can run: the
+// (shrunk) scenario with its faults as steps, the liveness phase written out (the
+// duration grows by settle; at the old end every partition heals and every server
+// the steps left down starts), and an expect that holds exactly when the failure
+// happens again (each violated property's pin). Replaying it with exsim run shows
+// the failure.
+func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenarios.Scenario, error) {
+	sc := *s.Scenario
+	sc.Seed = s.Seed
+	fsteps, err := Steps(&sc, s.Faults)
+	if err != nil {
+		return nil, err
+	}
+	steps := append(slices.Clone(sc.Steps), fsteps...)
+	slices.SortStableFunc(steps, func(a, b scenarios.Step) int { return int(a.At - b.At) })
+	if settle > 0 {
+		end := sc.Duration
+		down := map[string]bool{}
+		var order []string
+		parted := false
+		for _, st := range steps {
+			if st.Fault == nil {
+				continue
+			}
+			switch st.Fault.Kind {
+			case fault.Crash, fault.Stop:
+				if !down[st.Fault.Server] {
+					order = append(order, st.Fault.Server)
+				}
+				down[st.Fault.Server] = true
+			case fault.Start:
+				down[st.Fault.Server] = false
+			case fault.Partition:
+				parted = true
+			case fault.Heal:
+				parted = false
+			}
+		}
+		if parted {
+			st, _ := step(end, "heal")
+			steps = append(steps, st)
+		}
+		for _, sv := range order {
+			if down[sv] {
+				st, _ := step(end, "start "+sv)
+				steps = append(steps, st)
+			}
+		}
+		sc.Duration += settle
+	}
+	sc.Steps = steps
+	e := scenarios.Expect{}
+	byName := map[string]Property{}
+	for _, p := range props {
+		byName[p.Name] = p
+	}
+	for _, v := range s.Violations {
+		if p, ok := byName[v.Property]; ok && p.pin != nil {
+			p.pin(s.Result, &e)
+		}
+	}
+	sc.Expect = e
+	return &sc, nil
+}

@@ -1,0 +1,40 @@
+// Package explore searches the space of faults and plans around a scenario for a
+// run that breaks a property, and hands back the smallest such run as a scenario
+// anyone can replay with `exsim run` (issue 8). It follows the deterministic
+// simulation testers of simulation-anchors.md: one seed rules a sweep (TigerBeetle's
+// VOPR), faults are healed after the plan and the run goes on to check liveness
+// (VOPR's liveness mode, Options.Settle), failures are kept as value-level YAML
+// scenarios rather than as a fuzzer's bitstream (the caveat of rapid's fail files).
+//
+// # Pieces
+//
+//   - [Property] values (no-loss, no-duplicates, no-stuck, spof-under:D,
+//     latency-under:D, expectations) judge a [scenarios.Result]; a test combines
+//     them in a slice.
+//   - [Expand] turns fault templates ("crash any lose-queue") into fault lines over
+//     a topology; [Steps] turns [Fault] values into steps with their repairs.
+//   - rapid generators ([FaultsGen], [PlanGen], [TrafficGen], [TopologyGen]) draw
+//     in an order that makes rapid's shrinking give fewer faults, earlier times,
+//     the plan's own order and smaller topologies.
+//   - [Check] is a sweep independent of rapid for the CLI: variant i is drawn
+//     from (seed, i) alone and results come back in variant order, so the worker
+//     count and the shard change nothing but the speed. [Shrink] minimises a
+//     failure greedily and [Counterexample] writes it as a scenario whose expect
+//     pins the failure; [Marshal] writes any scenario as YAML.
+//   - [Exhaustive] runs each single fault at each step boundary of the plan.
+//   - [Coverage] counts the mechanisms a sweep exercised, from each run's journal.
+//
+// # Choices
+//
+//   - An injected crash or stop may be repaired ("start S") some time later; an
+//     injected partition or copy failure lasts until the liveness phase, because
+//     "heal" ends every partition (also one the scenario makes on purpose, such as
+//     a cut internet link) and a failed copy needs a reseed, which is not modelled.
+//   - The liveness phase defaults to 2 hours, long enough for the retry ladder and
+//     an internet sender's 15-minute retry after a heal.
+//   - A counterexample's expect pins the failure (lost: 1): `exsim run` exits 0 while
+//     the failure reproduces and 1 once a change fixes it. The one exception is the
+//     expectations property: its counterexample keeps the scenario's own expect,
+//     which fails again on replay. The liveness phase is written out as steps at the
+//     old end (heal, start S) and a longer duration.
+package explore
