@@ -136,12 +136,12 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			return
 		}
 		if !srv.up || !o.reachable(internet, srv.name) {
-			o.journal("transport.smtp", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The internet sender of message #%d cannot connect to %s (%s).", m.id, srv.name, o.whyUnreachable(internet, srv)), nil)
+			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The internet sender of message #%d cannot connect to %s (%s).", m.id, srv.name, o.whyUnreachable(internet, srv)), nil)
 			o.tryInbound(m, sender, cands, k+1)
 			return
 		}
 		if st := o.inboundState(srv); st != "Active" {
-			o.journal("transport.smtp", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: its transport component was %s when the service started.", srv.name, m.id, st), nil)
+			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: its transport component was %s when the service started.", srv.name, m.id, st), nil)
 			o.tryInbound(m, sender, cands, k+1)
 			return
 		}

@@ -72,6 +72,8 @@ type item struct {
 	dead      bool
 	deferred  time.Duration
 	expiryArm bool
+	sending   bool  // on the wire in an SMTP session
+	next      *item // the copy the next hop made of it
 }
 
 // ledger keeps the SPOF windows and counters.

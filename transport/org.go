@@ -39,6 +39,7 @@ type Org struct {
 	lbNext    int
 	delivered []func(id int, recipient string, at time.Duration)
 	led       ledger
+	sessions  uint64
 }
 
 // server is one Exchange server as transport sees it.
@@ -422,6 +423,7 @@ func (o *Org) boot(srv *server) {
 	}
 	for _, it := range reload {
 		it.q = nil
+		it.sending = false
 		o.categorize(srv, it)
 	}
 }

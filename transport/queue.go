@@ -194,27 +194,27 @@ func (o *Org) attempt(q *queue) {
 	}
 	q.busy = true
 	q.status = "Active"
+	if q.dtype != "MapiDelivery" {
+		o.smtpAttempt(q)
+		return
+	}
 	o.on(srv, o.top.Latency, kindSession, func() { o.outcome(q) })
 }
 
+// outcome ends a MapiDelivery attempt (store driver delivery over RPC, one latency).
 func (o *Org) outcome(q *queue) {
 	q.busy = false
 	if q.srv.byKey[q.key] != q {
 		return
 	}
-	var err string
-	switch q.dtype {
-	case "MapiDelivery", "SmtpDeliveryToMailbox":
-		err = o.deliverMailbox(q)
-	case "SmtpRelayWithinAdSite", "SmtpRelayToConnectorSourceServers":
-		err = o.relay(q)
-	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
-		err = o.sendInternet(q)
-	}
-	if err != "" {
+	if err := o.deliverMailbox(q); err != "" {
 		o.fail(q, err)
 		return
 	}
+	o.succeeded(q)
+}
+
+func (o *Org) succeeded(q *queue) {
 	q.status = "Ready"
 	q.inRetry = false
 	q.retryCount = 0
@@ -345,88 +345,6 @@ func (o *Org) deliverMailbox(q *queue) string {
 		o.release(it)
 	}
 	o.journal("transport.deliver", srv.name, q.identity(), fmt.Sprintf("%s delivered %d message(s) from %s into database %s on %s.", srv.name, len(items), q.identity(), q.nextHop, act.name), nil)
-	return ""
-}
-
-func (o *Org) sendInternet(q *queue) string {
-	srv := q.srv
-	if !o.reachable(srv.name, internet) {
-		return `451 4.4.0 Primary target IP address responded with: "421 4.2.1 Unable to connect." Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts.`
-	}
-	items := q.items
-	q.items = nil
-	for _, it := range items {
-		it.q = nil
-		o.track(srv, "SEND", "SMTP", it, q.nextHop, "")
-		for _, r := range it.rcpts {
-			o.deliverRcpt(it.m, r, srv)
-		}
-		o.finish(it)
-		o.release(it)
-	}
-	return ""
-}
-
-// relay hands q's messages over SMTP to one of its target servers (round robin, next
-// target on failure). Between two Exchange 2010 hubs XSHADOW is negotiated: the
-// receiver acknowledges at once and the sender keeps a shadow copy.
-func (o *Org) relay(q *queue) string {
-	srv := q.srv
-	inner := `421 4.2.1 Unable to connect.`
-	var target *server
-	n := len(q.targets)
-	for k := 0; k < n; k++ {
-		t := q.targets[(srv.rr+k)%n]
-		if !t.up || !o.reachable(srv.name, t.name) {
-			continue
-		}
-		if t.state != "Active" {
-			inner = "421 4.3.2 Service not active"
-			continue
-		}
-		target = t
-		srv.rr = (srv.rr + k + 1) % n
-		break
-	}
-	if target == nil {
-		lastErr := fmt.Sprintf(`451 4.4.0 Primary target IP address responded with: "%s" Attempted failover to alternate host, but that did not succeed. Either there are no alternate hosts, or delivery failed to all alternate hosts.`, inner)
-		if q.dtype == "SmtpRelayWithinAdSite" {
-			o.resubmitDirect(q, lastErr)
-		}
-		return lastErr
-	}
-	xshadow := srv.version.Is2010() && target.version.Is2010() && o.cfgBool("ShadowRedundancyEnabled", srv) &&
-		!o.cfgBool("ShadowRedundancyLocalDisabled", srv)
-	items := q.items
-	q.items = nil
-	q.emptySince = o.now()
-	for _, it := range items {
-		it.q = nil
-		nit := o.newItem(target, it.m, it.rcpts)
-		nit.xshadow = xshadow
-		nit.haHeader = it.haHeader
-		nit.direct = it.direct
-		nit.visited = append(append([]string(nil), it.visited...), target.name)
-		o.track(srv, "SEND", "SMTP", it, target.name, "")
-		o.track(target, "RECEIVE", "SMTP", nit, srv.name, "")
-		o.addCopy(nit)
-		if xshadow {
-			sq := o.shadowQueue(srv, target)
-			it.loc = locShadow
-			it.primary = nit
-			it.primaryDB = target.dbID
-			sq.items = append(sq.items, it)
-			it.q = sq
-			o.armHeartbeat(sq)
-			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s relayed message #%d to %s with XSHADOW and keeps a shadow copy in %s until %s reports it delivered.", srv.name, it.m.id, target.name, sq.identity(), target.name), nil)
-			o.finish(it)
-			o.spofUpdate(it.m)
-		} else {
-			o.finish(it)
-			o.release(it)
-		}
-		o.categorize(target, nit)
-	}
 	return ""
 }
 

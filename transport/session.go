@@ -1,0 +1,319 @@
+package transport
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport/logs"
+	"github.com/exsim/exsim/transport/smtp"
+)
+
+// orgDomain is the domain in server FQDNs: the first accepted domain.
+func (o *Org) orgDomain() string {
+	d := sortedKeys(o.domains)
+	if len(d) == 0 {
+		return "contoso.com"
+	}
+	return d[0]
+}
+
+func (o *Org) fqdn(srv *server) string { return srv.name + "." + o.orgDomain() }
+
+func (o *Org) peer(srv *server, port int) smtp.Peer {
+	return smtp.Peer{Server: srv.name, FQDN: o.fqdn(srv), IP: o.ip(srv.name), Port: port, Version: string(srv.version)}
+}
+
+// externalPeer is a host outside the organization (not Exchange: no protocol log).
+func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
+	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.ip(internet), Port: port}
+}
+
+func (o *Org) nextSession() (id string, port int) {
+	o.sessions++
+	return smtp.SessionID(o.sessions), 1024 + int(o.sessions%60000)
+}
+
+// converse plays c and journals both protocol logs; with the journal off it only
+// times the session.
+func (o *Org) converse(c smtp.Conversation) smtp.Result {
+	if !o.s.Journal().Enabled() {
+		res, err := smtp.Timing(c)
+		if err != nil {
+			panic(err) // the conversation is built here from valid profiles: a bug
+		}
+		return res
+	}
+	res, err := smtp.Converse(c)
+	if err != nil {
+		panic(err)
+	}
+	rows := append(append([]logs.ProtocolEvent(nil), res.Send...), res.Receive...)
+	sort.SliceStable(rows, func(a, b int) bool { return rows[a].At < rows[b].At })
+	for _, r := range rows {
+		o.s.Journal().Add(sim.Record{At: r.At, Kind: logs.KindProtocol, Server: r.Server, Subject: r.SessionID, Data: r})
+	}
+	return res
+}
+
+func (o *Org) smtpMessage(it *item, internalID int64) smtp.Message {
+	m := smtp.Message{From: it.m.m.From, Size: max(it.m.m.Size, 1), MessageID: it.m.msgID, RecordID: int64(it.intID), InternalID: internalID}
+	for _, r := range it.rcpts {
+		m.To = append(m.To, it.m.rcpts[r].addr)
+	}
+	return m
+}
+
+// smtpAttempt runs one SMTP session from q's server to its next hop carrying every
+// message of q not already on the wire. The receiver takes each message when its data
+// is complete; the sender learns of the 250 one latency later and then keeps a shadow
+// (XSHADOW between 2010 hubs) or lets the message go.
+func (o *Org) smtpAttempt(q *queue) {
+	srv := q.srv
+	sid, port := o.nextSession()
+	rid, _ := o.nextSession()
+	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port),
+		SendConnector: smtp.IntraOrgSendConnector, SendSessionID: sid, ReceiveSessionID: rid}
+	var target *server
+	external := false
+	var notActive *server
+	var firstDown *server
+	switch q.dtype {
+	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
+		external = true
+		c.SendConnector = o.connectorName(q)
+		host := q.nextHop
+		if q.dtype == "DnsConnectorDelivery" {
+			host = "mx." + q.nextHop
+		}
+		c.Server = o.externalPeer(host, 25)
+		if !o.reachable(srv.name, internet) {
+			c.ConnectFailure = smtp.WinsockTimedOut
+		}
+	case "SmtpDeliveryToMailbox":
+		act, mounted := o.activeCopy(q.nextHop)
+		if act == nil {
+			o.busyFail(q, fmt.Sprintf("no server holds database %s", q.nextHop))
+			return
+		}
+		c.Server = o.peer(act, 475) // the Mailbox Transport Delivery service
+		c.ReceiveConnector = smtp.DefaultReceiveConnector(act.name)
+		switch {
+		case !act.up || !o.reachable(srv.name, act.name):
+			c.ConnectFailure = smtp.WinsockTimedOut
+		case !mounted:
+			// The Mailbox Transport Delivery service answers for the database.
+			lastErr, _ := smtp.FailoverError(string(srv.version), smtp.Reply{Code: 432, Enhanced: "4.3.2", Text: "STOREDRV; mailbox database is offline"}, o.ip(act.name)+":25")
+			o.busyFail(q, lastErr)
+			return
+		default:
+			target = act
+		}
+	default: // relays to other transport servers
+		n := len(q.targets)
+		for k := 0; k < n; k++ {
+			t := q.targets[(srv.rr+k)%n]
+			switch {
+			case !t.up || !o.reachable(srv.name, t.name):
+				if firstDown == nil {
+					firstDown = t
+				}
+			case t.state != "Active":
+				if notActive == nil {
+					notActive = t
+				}
+			default:
+				target = t
+				srv.rr = (srv.rr + k + 1) % n
+			}
+			if target != nil {
+				break
+			}
+		}
+		switch {
+		case target != nil:
+			c.Server = o.peer(target, 25)
+			c.ReceiveConnector = smtp.DefaultReceiveConnector(target.name)
+		case notActive != nil:
+			c.Server = o.peer(notActive, 25)
+			c.ReceiveConnector = smtp.DefaultReceiveConnector(notActive.name)
+			r := smtp.ServiceNotActive
+			c.MailReply = &r
+		case firstDown != nil:
+			c.Server = o.peer(firstDown, 25)
+			c.ConnectFailure = smtp.WinsockTimedOut
+		default:
+			o.busyFail(q, "no transport server to relay to")
+			return
+		}
+	}
+	var batch []*item
+	for _, it := range q.items {
+		if !it.sending {
+			batch = append(batch, it)
+		}
+	}
+	if len(batch) == 0 {
+		q.busy = false
+		return
+	}
+	if len(batch) > 20 { // messages per connection
+		batch = batch[:20]
+	}
+	if c.ConnectFailure == 0 && c.MailReply == nil {
+		for k, it := range batch {
+			id := int64(0)
+			if target != nil {
+				id = int64(target.nextInternal + k + 1)
+			}
+			c.Messages = append(c.Messages, o.smtpMessage(it, id))
+		}
+	} else {
+		c.Messages = append(c.Messages, o.smtpMessage(batch[0], 0))
+	}
+	res := o.converse(c)
+	ep := srv.epoch
+	if res.Failure.Code != 0 {
+		var lastErr string
+		if c.ConnectFailure != 0 {
+			lastErr, _ = smtp.ConnectFailureError(string(srv.version), c.ConnectFailure, c.Server.IP+":25")
+		} else {
+			lastErr, _ = smtp.FailoverError(string(srv.version), res.Failure, c.Server.IP+":25")
+		}
+		o.at(res.End, kindSession, func() {
+			if srv.epoch != ep || !srv.up {
+				return
+			}
+			q.busy = false
+			if q.dtype == "SmtpRelayWithinAdSite" {
+				o.resubmitDirect(q, lastErr)
+			}
+			o.fail(q, lastErr)
+		})
+		return
+	}
+	for _, it := range batch {
+		it.sending = true
+	}
+	broken := false
+	var tep int
+	if target != nil {
+		tep = target.epoch
+	}
+	xshadow := target != nil && srv.version.Is2010() && target.version.Is2010() && o.cfgBool("ShadowRedundancyEnabled", srv) &&
+		!o.cfgBool("ShadowRedundancyLocalDisabled", srv)
+	final := q.dtype == "SmtpDeliveryToMailbox"
+	for k := range res.Outcomes {
+		it, out := batch[k], res.Outcomes[k]
+		o.at(out.QueuedAt, kindSession, func() {
+			if broken || srv.epoch != ep || !srv.up || it.dead {
+				broken = true
+				return
+			}
+			if external {
+				return
+			}
+			if !target.up || target.epoch != tep {
+				broken = true
+				return
+			}
+			if final {
+				// Mailbox Transport Delivery writes into the database and answers 250.
+				for _, r := range it.rcpts {
+					o.deliverRcpt(it.m, r, target)
+				}
+				o.track(target, "DELIVER", "STOREDRIVER", it, target.name, "")
+				return
+			}
+			nit := o.newItem(target, it.m, it.rcpts)
+			nit.xshadow = xshadow
+			nit.haHeader = it.haHeader
+			nit.direct = it.direct
+			nit.visited = append(append([]string(nil), it.visited...), target.name)
+			o.track(target, "RECEIVE", "SMTP", nit, srv.name, "")
+			o.addCopy(nit)
+			it.next = nit
+			o.categorize(target, nit)
+		})
+		o.at(out.AckAt, kindAck, func() {
+			if broken || srv.epoch != ep || it.dead {
+				return
+			}
+			it.sending = false
+			o.takeFromQueue(it)
+			if external {
+				o.track(srv, "SEND", "SMTP", it, q.nextHop, "")
+				for _, r := range it.rcpts {
+					o.deliverRcpt(it.m, r, srv)
+				}
+				o.finish(it)
+				o.release(it)
+				return
+			}
+			o.track(srv, "SEND", "SMTP", it, target.name, "")
+			if final {
+				o.finish(it)
+				o.release(it)
+				return
+			}
+			if xshadow {
+				sq := o.shadowQueue(srv, target)
+				it.loc = locShadow
+				it.primary = it.next
+				it.primaryDB = target.dbID
+				it.q = sq
+				sq.items = append(sq.items, it)
+				o.armHeartbeat(sq)
+				o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s relayed message #%d to %s with XSHADOW and keeps a shadow copy in %s until %s reports it delivered.", srv.name, it.m.id, target.name, sq.identity(), target.name), nil)
+				o.finish(it)
+				o.spofUpdate(it.m)
+				return
+			}
+			o.finish(it)
+			o.release(it)
+		})
+	}
+	o.at(res.End, kindSession, func() {
+		if srv.epoch != ep || !srv.up {
+			return
+		}
+		q.busy = false
+		for _, it := range batch {
+			it.sending = false
+		}
+		if broken {
+			lastErr, _ := smtp.FailoverError(string(srv.version), smtp.ConnectionDropped, c.Server.IP+":25")
+			o.fail(q, lastErr)
+			return
+		}
+		o.succeeded(q)
+	})
+}
+
+func (o *Org) connectorName(q *queue) string {
+	for _, c := range o.top.Connectors {
+		if c.SmartHost == q.nextHop {
+			return c.Name
+		}
+	}
+	if c := o.connectorFor(q.nextHop); c != nil {
+		return c.Name
+	}
+	return smtp.IntraOrgSendConnector
+}
+
+// busyFail fails an attempt that needed no session.
+func (o *Org) busyFail(q *queue, lastErr string) {
+	q.busy = false
+	o.fail(q, lastErr)
+}
+
+func (o *Org) at(t time.Duration, k sim.Kind, fn func()) {
+	if t < o.now() {
+		t = o.now()
+	}
+	if err := o.s.At(t, k, fn); err != nil {
+		panic(err)
+	}
+}
