@@ -1335,7 +1335,19 @@ func (l *loader) fault(st *Step) error {
 					side[i] = s
 					continue
 				}
-				cands := append(append(l.serverNames(), l.s.Topology.Sites...), fault.Internet)
+				// A file share witness is a server too, and cutting it off is how
+				// a DAG loses quorum.
+				var witnesses []string
+				for _, d := range l.s.Topology.DAGs {
+					if d.Witness != "" {
+						witnesses = append(witnesses, d.Witness)
+					}
+				}
+				if j := slices.IndexFunc(witnesses, func(x string) bool { return strings.EqualFold(x, w) }); j >= 0 {
+					side[i] = witnesses[j]
+					continue
+				}
+				cands := append(append(append(l.serverNames(), witnesses...), l.s.Topology.Sites...), fault.Internet)
 				return l.errf(word(w), "unknown server or site %q%s", w, didYouMean(w, cands))
 			}
 		}
@@ -1367,8 +1379,9 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			return nil, l.errf(cp, "%s formats the output of a Get- cmdlet: pipe one into it", spec.Name)
 		case i > 0 && !strings.HasPrefix(pl[i-1].Name, "Get-"):
 			return nil, l.errf(cp, "only a Get- cmdlet can be piped into %s", spec.Name)
-		case i > 0 && !format && !strings.HasPrefix(spec.Name, "Set-") && !strings.HasPrefix(spec.Name, "Resume-"):
-			return nil, l.errf(cp, "a Get- cmdlet can be piped into Format-List, Format-Table, a Set- or a Resume- cmdlet, not %s", spec.Name)
+		case i > 0 && !format && !slices.Contains(cmdlet.Pipes[pl[i-1].Name], spec.Name):
+			into := append([]string{"Format-List", "Format-Table"}, cmdlet.Pipes[pl[i-1].Name]...)
+			return nil, l.errf(cp, "%s can be piped into %s, not %s", pl[i-1].Name, strings.Join(into, ", "), spec.Name)
 		}
 		bound, err := spec.Check(c, i > 0)
 		if err != nil {
@@ -1393,8 +1406,14 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			if err != nil {
 				return nil, err
 			}
-			if ps.Type == cmdlet.Server && target == "" && (ps.Name == "Identity" || ps.Name == "Server" || ps.Name == "Name") {
+			if ps.Type == cmdlet.Server && target == "" && (ps.Name == "Identity" || ps.Name == "Server" || ps.Name == "Name" || ps.Name == "ServerName") {
 				target = name
+			}
+		}
+		switch spec.Name {
+		case "StartDagServerMaintenance.ps1", "StopDagServerMaintenance.ps1", "Suspend-ClusterNode", "Resume-ClusterNode":
+			if _, member := l.dagOf[target]; target != "" && !member {
+				return nil, l.errf(cp, "%s works on a DAG member, and %s is in no DAG", spec.Name, target)
 			}
 		}
 		if strings.HasSuffix(spec.Name, "-Service") {

@@ -132,6 +132,20 @@ var supported = []Spec{
 	}},
 	transportServer("Set-TransportService", "Exchange2013"),
 	transportServer("Set-TransportServer", ""),
+	queueOp("Retry-Queue", ParamSpec{Name: "Resubmit", Type: Boolean}),
+	queueOp("Suspend-Queue"),
+	queueOp("Resume-Queue"),
+	// Microsoft's DAG maintenance scripts, run from $exscripts
+	// (reference exchange-dag-components.md, [START-OLD]/[START-NEW]).
+	{Name: "StartDagServerMaintenance.ps1", Params: []ParamSpec{
+		{Name: "ServerName", Position: 1, Required: true, Type: Server},
+		{Name: "OverrideMinimumTwoCopies", Switch: true},
+		{Name: "Force", Type: Text},
+	}},
+	{Name: "StopDagServerMaintenance.ps1", Params: []ParamSpec{
+		{Name: "ServerName", Position: 1, Required: true, Type: Server},
+		{Name: "SetDatabaseCopyActivationDisabledAndMoveNow", Switch: true},
+	}},
 	{Name: "Start-SCOMMaintenanceMode", Params: []ParamSpec{
 		{Name: "Instance", Required: true, Type: Server},
 		{Name: "Duration", Required: true, Type: Duration},
@@ -145,6 +159,14 @@ var supported = []Spec{
 		{Name: "AutoSize", Switch: true},
 		{Name: "Wrap", Switch: true},
 	}},
+}
+
+func queueOp(name string, extra ...ParamSpec) Spec {
+	return Spec{Name: name, Params: append([]ParamSpec{
+		{Name: "Identity", Position: 1, Type: Queue},
+		{Name: "Server", Type: Server},
+		{Name: "Filter", Type: Filter},
+	}, extra...)}
 }
 
 func transportServer(name, minVersion string) Spec {
@@ -161,8 +183,18 @@ func transportServer(name, minVersion string) Spec {
 	}}
 }
 
-// Lookup finds a supported cmdlet by name, case-insensitively.
+// Pipes says which cmdlets a Get- cmdlet may be piped into besides Format-List
+// and Format-Table: the ones that take the piped objects' Identity, where
+// Exchange allows it.
+var Pipes = map[string][]string{
+	"Get-Queue":                     {"Retry-Queue", "Suspend-Queue", "Resume-Queue"},
+	"Get-MailboxDatabaseCopyStatus": {"Suspend-MailboxDatabaseCopy", "Resume-MailboxDatabaseCopy"},
+}
+
+// Lookup finds a supported cmdlet by name, case-insensitively; a script may be
+// written .\Name.ps1.
 func Lookup(name string) (Spec, bool) {
+	name = strings.TrimPrefix(strings.TrimPrefix(name, `.\`), "./")
 	for _, s := range supported {
 		if strings.EqualFold(s.Name, name) {
 			return s, true

@@ -86,7 +86,7 @@ func (p *parser) command() (Command, error) {
 		if name == "" {
 			return Command{}, errAt(start, "expected a cmdlet name, found %q", p.peek())
 		}
-		return Command{}, errAt(start, "%q is not a cmdlet name (want Verb-Noun, e.g. Get-Queue)", name)
+		return Command{}, errAt(start, "%q is not a cmdlet name (want Verb-Noun, e.g. Get-Queue, or a script such as .\\StartDagServerMaintenance.ps1)", name)
 	}
 	c := Command{Name: name, Pos: start}
 	for {
@@ -118,15 +118,24 @@ func (p *parser) command() (Command, error) {
 	}
 }
 
+// validName accepts Verb-Noun, and an Exchange script as it is run from
+// $exscripts: Name.ps1 or .\Name.ps1.
 func validName(n string) bool {
+	if script := strings.TrimPrefix(strings.TrimPrefix(n, `.\`), "./"); strings.HasSuffix(strings.ToLower(script), ".ps1") {
+		return alnum(script[:len(script)-4])
+	}
 	dash := strings.IndexByte(n, '-')
 	if dash <= 0 || dash == len(n)-1 {
 		return false
 	}
-	for i, r := range n {
-		if i == dash {
-			continue
-		}
+	return alnum(n[:dash]) && alnum(n[dash+1:])
+}
+
+func alnum(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
 		if !(r < 128 && (unicode.IsLetter(r) || unicode.IsDigit(r))) {
 			return false
 		}
