@@ -1,0 +1,1098 @@
+package scenarios
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/exsim/exsim/components"
+	"github.com/exsim/exsim/dag"
+	"github.com/exsim/exsim/scenarios/fault"
+	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport"
+	"github.com/exsim/exsim/transport/logs"
+)
+
+// The teaching view: one self-contained HTML page of a run (porcupine's pattern:
+// embedded index.html, index.css and index.js, data injected as JSON). Everything is
+// drawn from the journal and the verdict, like every other output, so the page never
+// disagrees with the narration.
+//
+// The lanes are inline SVG written by html/template, so the page shows the run
+// without script and every name from the scenario is escaped; index.js only adds the
+// time slider, play button and the links between the drawing and the narration.
+//
+// Choices, where the journal does not say everything:
+//   - Queue depth of a server is the number of messages with a primary copy in its
+//     queues: a message enters at RECEIVE (or a shadow resubmission) and leaves at
+//     SEND, DELIVER or FAIL, or when its copy is destroyed (a crash that loses the
+//     queue database, or the loss of the message). Shadow copies are counted apart;
+//     transport journals when a shadow is made and resubmitted but not when it is
+//     discarded, so a shadow is shown until the message is first delivered (Exchange
+//     discards it at the next discard notification, a little later).
+//   - Runs of thousands of messages are aggregated: queue depths count every
+//     message (and are downsampled to one value per pixel column, keeping the peak),
+//     but only maxPaths message paths are drawn (lost, stuck and bounced ones first)
+//     and the narration keeps at most maxNarration lines.
+
+//go:embed htmlview/*
+var htmlView embed.FS
+
+// Aggregation bounds that keep a page of a large run small and readable.
+const (
+	maxPaths     = 120  // message paths drawn
+	maxNarration = 1500 // narration lines kept
+	maxSeries    = 4000 // queue change points kept exactly per server; more are bucketed
+	maxTitleList = 12   // messages named in one tooltip
+)
+
+// Geometry of the SVG (user units; the SVG scales to the page width).
+const (
+	hLabelW = 170
+	hPlotW  = 880
+	hAxisH  = 26
+	hAdminH = 34
+	hLaneH  = 70
+	hLaneGp = 6
+)
+
+// WriteHTML writes the run as one self-contained HTML page (no network access): a
+// lane per server with its down, maintenance and component-state periods, queue
+// depths over time, message paths, lost messages where they died, SPOF windows
+// shaded on the server that held the only copy, alerts, steps and faults, the
+// narration beside the timeline, and a time slider that replays queues and copies.
+// The same run always gives the same bytes.
+func (r *Result) WriteHTML(w io.Writer) error {
+	if r == nil || r.Scenario == nil {
+		return fmt.Errorf("WriteHTML: no result to draw")
+	}
+	t, err := template.ParseFS(htmlView, "htmlview/index.html")
+	if err != nil {
+		return fmt.Errorf("WriteHTML: %w", err)
+	}
+	css, err := htmlView.ReadFile("htmlview/index.css")
+	if err != nil {
+		return fmt.Errorf("WriteHTML: %w", err)
+	}
+	js, err := htmlView.ReadFile("htmlview/index.js")
+	if err != nil {
+		return fmt.Errorf("WriteHTML: %w", err)
+	}
+	p := r.htmlPage()
+	p.CSS = template.CSS(css)
+	p.JS = template.JS(js)
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		return fmt.Errorf("WriteHTML: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// htmlPage is what index.html is executed with.
+type htmlPage struct {
+	Name, Description, Date string
+	Seed                    uint64
+	Hash                    string
+	Events                  uint64
+	Passed                  bool
+	Verdict                 []string
+	Note                    []string
+	W, H                    int
+	PlotX, PlotW            int
+	Ticks                   []hTick
+	AdminY                  int
+	Admin                   []hMarker
+	Lanes                   []hLane
+	Paths                   []hPath
+	Lost                    []hMarker
+	Narration               []hLine
+	Omitted                 int
+	EndText, AxisEndText    string
+	Data                    hData
+	CSS                     template.CSS
+	JS                      template.JS
+}
+
+type hTick struct {
+	X     string
+	Label string
+}
+
+// hLane is one server's lane.
+type hLane struct {
+	Name, Info    string
+	Y, H          int
+	MidY, BaseY   int
+	Down, Bands   []hRect
+	DBBands, SPOF []hRect
+	QPath, SPath  string // queue and shadow depth polylines
+	MaxQ          int
+	Markers       []hMarker
+}
+
+type hRect struct {
+	X, W, Y, H string
+	Class      string
+	Label      string // drawn when wide enough
+	Title      string
+}
+
+// hMarker is a point event: a step, fault, alert or lost message.
+type hMarker struct {
+	X, Y  string
+	Class string
+	Label string
+	Title string
+	Seq   int // the narration line it links to (-1: none)
+	T     int64
+}
+
+type hPath struct {
+	Msg    int
+	Class  string
+	D      string
+	Shadow []string // dashed segments where a shadow copy sat
+	Title  string
+	Seq    int
+	Ends   []hMarker
+}
+
+type hLine struct {
+	Seq    int
+	T      int64
+	Clock  string
+	Server string
+	Class  string
+	Msg    int
+	Text   string
+	Out    string // Get- step output
+}
+
+// hData is the JSON index.js reads.
+type hData struct {
+	End     int64      `json:"end"`     // axis end, ms
+	PlotX   int        `json:"plotX"`   // SVG x of t=0
+	PlotW   int        `json:"plotW"`   // SVG width of the time axis
+	Start   int64      `json:"start"`   // Unix ms of t=0, for the clock
+	Servers []string   `json:"servers"` // lane order
+	Queues  [][]hPoint `json:"queues"`  // per server: [t, primary, shadow] from t on
+	Down    [][]hSpan  `json:"down"`    // per server: [from, to] down
+	SPOF    [][]hPoint `json:"spof"`    // per server: [t, messages only there, 0]
+	Lines   []int64    `json:"lines"`   // time of each narration line, in order
+}
+
+type hPoint [3]int64
+type hSpan [2]int64
+
+func ms(d time.Duration) int64 { return d.Milliseconds() }
+
+// hbuild carries the state of one page build.
+type hbuild struct {
+	r     *Result
+	end   time.Duration // axis end
+	lane  map[string]int
+	names []string
+}
+
+func (b *hbuild) x(t time.Duration) float64 {
+	if t > b.end {
+		t = b.end
+	}
+	if t < 0 {
+		t = 0
+	}
+	return hLabelW + float64(t)/float64(b.end)*hPlotW
+}
+
+func fx(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+func laneY(i int) int { return hAxisH + hAdminH + i*(hLaneH+hLaneGp) }
+
+func (r *Result) htmlPage() *htmlPage {
+	sc := r.Scenario
+	b := &hbuild{r: r, lane: map[string]int{}}
+	for i, sv := range sc.Topology.Servers {
+		b.lane[sv.Name] = i
+		b.names = append(b.names, sv.Name)
+	}
+	b.end = axisEnd(r)
+	p := &htmlPage{
+		Name: sc.Name, Description: sc.Description, Date: sc.Start.UTC().Format("2006-01-02 15:04:05 UTC"),
+		Seed: r.Seed, Hash: fmt.Sprintf("%016x", r.Hash), Events: r.Events, Passed: r.Passed(),
+		PlotX: hLabelW, PlotW: hPlotW, W: hLabelW + hPlotW + 10, AdminY: hAxisH,
+		EndText: fmtDur(r.End), AxisEndText: fmtDur(b.end),
+	}
+	var vb strings.Builder
+	r.writeVerdict(&vb)
+	p.Verdict = strings.Split(strings.TrimRight(vb.String(), "\n"), "\n")
+	if b.end < r.End {
+		p.Note = append(p.Note, fmt.Sprintf("The axis ends at %s: nothing happens after that until the run's end at %s.", fmtDur(b.end), fmtDur(r.End)))
+	}
+	p.Ticks = b.ticks()
+	p.H = laneY(len(b.names)) + 4
+
+	q := b.queues()
+	p.Lanes = make([]hLane, len(b.names))
+	p.Data = hData{End: ms(b.end), PlotX: hLabelW, PlotW: hPlotW, Start: sc.Start.UnixMilli(), Servers: b.names}
+	down := b.periods()
+	spof := b.spof()
+	for i, name := range b.names {
+		y := laneY(i)
+		sv := sc.Topology.Servers[i]
+		l := hLane{Name: name, Info: sv.Version + " · " + strings.Join(sv.Roles, ", "), Y: y, H: hLaneH, MidY: y + 44, BaseY: y + hLaneH - 3}
+		l.Down, l.Bands, l.DBBands = down.down[name], down.bands[name], down.db[name]
+		l.SPOF = spof.rects[name]
+		l.QPath, l.SPath, l.MaxQ = b.depthPaths(q[name], l.BaseY, 26)
+		p.Lanes[i] = l
+		p.Data.Queues = append(p.Data.Queues, seriesJSON(q[name], b.end))
+		p.Data.Down = append(p.Data.Down, down.spans[name])
+		p.Data.SPOF = append(p.Data.SPOF, spof.series[name])
+	}
+	p.Admin = b.adminMarkers(p.Lanes)
+	b.alertMarkers(p.Lanes)
+	var notes []string
+	p.Paths, p.Lost, notes = b.paths()
+	p.Note = append(p.Note, notes...)
+	p.Narration, p.Omitted = b.narration(p.Paths)
+	for _, l := range p.Narration {
+		p.Data.Lines = append(p.Data.Lines, l.T)
+	}
+	return p
+}
+
+// axisEnd is where the time axis stops: the run's end, or shortly after the last
+// thing that happened when the run idles for most of its duration (a 2h scenario
+// whose story ends at 35m reads better on a 40m axis).
+func axisEnd(r *Result) time.Duration {
+	var last time.Duration
+	for _, rec := range r.Journal {
+		last = max(last, rec.At)
+	}
+	for _, w := range r.Verdict.SPOF {
+		last = max(last, w.To)
+	}
+	end := r.End
+	if end <= 0 {
+		end = last
+	}
+	if last < end/2 {
+		step := niceStep(last + last/8)
+		end = min(end, ((last+last/10)/step+1)*step)
+	}
+	if end <= 0 {
+		end = time.Second
+	}
+	return end
+}
+
+var tickSteps = []time.Duration{
+	time.Millisecond, 10 * time.Millisecond, 100 * time.Millisecond, time.Second, 5 * time.Second, 10 * time.Second, 30 * time.Second,
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 15 * time.Minute, 30 * time.Minute,
+	time.Hour, 2 * time.Hour, 3 * time.Hour, 6 * time.Hour, 12 * time.Hour, 24 * time.Hour, 48 * time.Hour, 7 * 24 * time.Hour,
+}
+
+// niceStep is the smallest tick step that puts at most 12 ticks on span.
+func niceStep(span time.Duration) time.Duration {
+	for _, s := range tickSteps {
+		if span/s <= 12 {
+			return s
+		}
+	}
+	return tickSteps[len(tickSteps)-1]
+}
+
+func (b *hbuild) ticks() []hTick {
+	step := niceStep(b.end)
+	format := "15:04"
+	if step < time.Minute {
+		format = "15:04:05"
+	}
+	if step < time.Second {
+		format = "15:04:05.000"
+	}
+	var out []hTick
+	for t := time.Duration(0); t <= b.end; t += step {
+		out = append(out, hTick{X: fx(b.x(t)), Label: b.r.Scenario.Start.Add(t).UTC().Format(format)})
+	}
+	return out
+}
+
+// msgNum parses a message subject "#12"; 0 when the record is not about a message.
+func msgNum(subject string) int {
+	if !strings.HasPrefix(subject, "#") {
+		return 0
+	}
+	n, err := strconv.Atoi(subject[1:])
+	if err != nil {
+		return 0
+	}
+	return n
+}
+
+// depth is one change of a server's queues: from At on it holds Q primary and S
+// shadow copies.
+type depth struct {
+	At   time.Duration
+	Q, S int
+}
+
+// queues replays the journal into each server's queue depth over time.
+func (b *hbuild) queues() map[string][]depth {
+	type key struct {
+		server string
+		msg    int
+	}
+	prim := map[key]int{} // recipients of msg queued on server
+	shadow := map[key]bool{}
+	nq, ns := map[string]int{}, map[string]int{}
+	out := map[string][]depth{}
+	note := func(server string, at time.Duration) {
+		s := out[server]
+		d := depth{at, nq[server], ns[server]}
+		if n := len(s); n > 0 && s[n-1].At == at {
+			s[n-1] = d
+		} else if n == 0 || s[n-1].Q != d.Q || s[n-1].S != d.S {
+			s = append(s, d)
+		}
+		out[server] = s
+	}
+	add := func(k key, n int, at time.Duration) {
+		if prim[k] == 0 {
+			nq[k.server]++
+		}
+		prim[k] += n
+		note(k.server, at)
+	}
+	sub := func(k key, n int, at time.Duration) {
+		if prim[k] == 0 {
+			return
+		}
+		prim[k] -= n
+		if prim[k] <= 0 {
+			delete(prim, k)
+			nq[k.server]--
+		}
+		note(k.server, at)
+	}
+	unshadow := func(k key, at time.Duration) {
+		if shadow[k] {
+			delete(shadow, k)
+			ns[k.server]--
+			note(k.server, at)
+		}
+	}
+	// forget drops every copy matching pred, in a deterministic (sorted) order.
+	forget := func(at time.Duration, pred func(key) bool) {
+		var ks []key
+		for k := range prim {
+			if pred(k) {
+				ks = append(ks, k)
+			}
+		}
+		for k := range shadow {
+			if pred(k) {
+				ks = append(ks, k)
+			}
+		}
+		slices.SortFunc(ks, func(a, c key) int {
+			if a.server != c.server {
+				return strings.Compare(a.server, c.server)
+			}
+			return a.msg - c.msg
+		})
+		for _, k := range ks {
+			if n := prim[k]; n > 0 {
+				sub(k, n, at)
+			}
+			unshadow(k, at)
+		}
+	}
+	for _, rec := range b.r.Journal {
+		m := msgNum(rec.Subject)
+		switch rec.Kind {
+		case logs.KindTracking:
+			e, ok := rec.Data.(logs.TrackingEvent)
+			if !ok || m == 0 {
+				continue
+			}
+			k := key{e.Server, m}
+			n := max(len(e.Recipients), 1)
+			switch e.EventID {
+			case logs.EventReceive:
+				add(k, n, rec.At)
+			case logs.EventSend, logs.EventDeliver, logs.EventFail:
+				sub(k, n, rec.At)
+			}
+			if e.EventID == logs.EventDeliver {
+				forget(rec.At, func(x key) bool { return x.msg == m && shadow[x] && prim[x] == 0 })
+			}
+		case "transport.shadow":
+			if m == 0 {
+				continue
+			}
+			k := key{rec.Server, m}
+			if strings.Contains(rec.Text, "resubmits") {
+				unshadow(k, rec.At)
+				add(k, 1, rec.At)
+			} else if !shadow[k] {
+				shadow[k] = true
+				ns[rec.Server]++
+				note(rec.Server, rec.At)
+			}
+		case "transport.lost":
+			forget(rec.At, func(x key) bool { return x.msg == m })
+		case "fault":
+			if f, err := fault.Parse(rec.Subject); err == nil && f.Kind == fault.Crash && f.LoseQueue {
+				server := rec.Server
+				forget(rec.At, func(x key) bool { return x.server == server })
+			}
+		}
+	}
+	return out
+}
+
+// depthPaths draws a lane's queue (solid) and shadow (dashed) depth as step lines
+// above base, scaled to the lane's own peak.
+func (b *hbuild) depthPaths(ds []depth, base, height int) (qp, sp string, peak int) {
+	for _, d := range ds {
+		peak = max(peak, d.Q, d.S)
+	}
+	if peak == 0 {
+		return "", "", 0
+	}
+	ds = bucket(ds, b)
+	y := func(v int) string { return fx(float64(base) - float64(v)*float64(height)/float64(peak)) }
+	line := func(v func(depth) int) string {
+		var sb strings.Builder
+		prev := 0
+		fmt.Fprintf(&sb, "M%s %s", fx(b.x(0)), y(0))
+		for _, d := range ds {
+			if d.At > b.end {
+				break
+			}
+			x := fx(b.x(d.At))
+			fmt.Fprintf(&sb, "H%s", x)
+			if v(d) != prev {
+				fmt.Fprintf(&sb, "V%s", y(v(d)))
+				prev = v(d)
+			}
+		}
+		fmt.Fprintf(&sb, "H%s", fx(b.x(b.end)))
+		return sb.String()
+	}
+	qp = line(func(d depth) int { return d.Q })
+	if slices.ContainsFunc(ds, func(d depth) bool { return d.S > 0 }) {
+		sp = line(func(d depth) int { return d.S })
+	}
+	return qp, sp, peak
+}
+
+// bucket keeps a long series drawable: past maxSeries changes, one change per pixel
+// column holding that column's peak.
+func bucket(ds []depth, b *hbuild) []depth {
+	if len(ds) <= maxSeries {
+		return ds
+	}
+	col := func(t time.Duration) int { return int(float64(min(t, b.end)) / float64(b.end) * hPlotW) }
+	peaks := make([]depth, hPlotW+1)
+	for i := range peaks {
+		peaks[i].At = time.Duration(float64(i) / hPlotW * float64(b.end))
+		peaks[i].Q, peaks[i].S = -1, -1
+	}
+	for i, d := range ds {
+		last := hPlotW
+		if i+1 < len(ds) {
+			last = col(ds[i+1].At)
+		}
+		for c := col(d.At); c <= last && c <= hPlotW; c++ {
+			peaks[c].Q, peaks[c].S = max(peaks[c].Q, d.Q), max(peaks[c].S, d.S)
+		}
+	}
+	var out []depth
+	for _, p := range peaks {
+		if p.Q >= 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func seriesJSON(ds []depth, end time.Duration) []hPoint {
+	out := []hPoint{}
+	for _, d := range bucketFor(ds, end) {
+		out = append(out, hPoint{ms(d.At), int64(d.Q), int64(d.S)})
+	}
+	return out
+}
+
+func bucketFor(ds []depth, end time.Duration) []depth {
+	return bucket(ds, &hbuild{end: end})
+}
+
+// hPeriods are the lane bands: down periods, component-state and maintenance
+// periods, database copy status.
+type hPeriods struct {
+	down, bands, db map[string][]hRect
+	spans           map[string][]hSpan
+}
+
+// periods derives up/down, component-state, maintenance and database-copy periods.
+func (b *hbuild) periods() hPeriods {
+	p := hPeriods{down: map[string][]hRect{}, bands: map[string][]hRect{}, db: map[string][]hRect{}, spans: map[string][]hSpan{}}
+	for _, n := range b.names {
+		p.spans[n] = []hSpan{}
+	}
+	type open struct {
+		at    time.Duration
+		label string
+		seq   int
+	}
+	downAt := map[string]*open{}
+	closeDown := func(server string, at time.Duration) {
+		o := downAt[server]
+		if o == nil {
+			return
+		}
+		delete(downAt, server)
+		if at <= o.at {
+			return
+		}
+		i, ok := b.lane[server]
+		if !ok {
+			return
+		}
+		y := laneY(i)
+		p.down[server] = append(p.down[server], hRect{X: fx(b.x(o.at)), W: fx(b.x(at) - b.x(o.at)), Y: strconv.Itoa(y), H: strconv.Itoa(hLaneH),
+			Class: "down", Label: o.label, Title: fmt.Sprintf("%s %s from %s to %s", server, o.label, b.r.clock(o.at), b.r.clock(at))})
+		p.spans[server] = append(p.spans[server], hSpan{ms(o.at), ms(at)})
+	}
+	// state bands: per server, the set of labels in force; a segment is drawn for
+	// each interval the set is constant and not empty.
+	type bandState struct {
+		since time.Duration
+		on    map[string]bool
+	}
+	bands := map[string]*bandState{}
+	dbs := map[string]*bandState{}
+	flush := func(states map[string]*bandState, out map[string][]hRect, server string, at time.Duration, row int, class string) {
+		st := states[server]
+		if st == nil || len(st.on) == 0 || at <= st.since {
+			return
+		}
+		i, ok := b.lane[server]
+		if !ok {
+			return
+		}
+		var labels []string
+		for l := range st.on {
+			labels = append(labels, l)
+		}
+		slices.Sort(labels)
+		label := strings.Join(labels, ", ")
+		w := b.x(at) - b.x(st.since)
+		out[server] = append(out[server], hRect{X: fx(b.x(st.since)), W: fx(w), Y: strconv.Itoa(laneY(i) + 3 + row*14), H: "12",
+			Class: class, Label: fit(label, w), Title: fmt.Sprintf("%s: %s from %s to %s", server, label, b.r.clock(st.since), b.r.clock(at))})
+	}
+	set := func(states map[string]*bandState, out map[string][]hRect, server string, at time.Duration, row int, class, label string, on bool) {
+		st := states[server]
+		if st == nil {
+			st = &bandState{on: map[string]bool{}}
+			states[server] = st
+		}
+		if st.on[label] == on {
+			return
+		}
+		flush(states, out, server, at, row, class)
+		st.since = at
+		if on {
+			st.on[label] = true
+		} else {
+			delete(st.on, label)
+		}
+	}
+	for _, rec := range b.r.Journal {
+		switch rec.Kind {
+		case "fault":
+			f, err := fault.Parse(rec.Subject)
+			if err != nil {
+				continue
+			}
+			switch f.Kind {
+			case fault.Crash, fault.Stop:
+				if downAt[f.Server] == nil {
+					label := "stopped"
+					if f.Kind == fault.Crash {
+						label = "crashed"
+						if f.LoseQueue {
+							label = "crashed, queue database lost"
+						}
+					}
+					downAt[f.Server] = &open{at: rec.At, label: label}
+				}
+			case fault.Start:
+				closeDown(f.Server, rec.At)
+			}
+		case "transport.service":
+			if rec.Subject == "MSExchangeTransport" && strings.Contains(rec.Text, " stopped ") && downAt[rec.Server] == nil {
+				downAt[rec.Server] = &open{at: rec.At, label: "MSExchangeTransport stopped"}
+			}
+		case "transport.start":
+			if o := downAt[rec.Server]; o != nil && o.label == "MSExchangeTransport stopped" {
+				closeDown(rec.Server, rec.At)
+			}
+		case "component.set":
+			if d, ok := rec.Data.(components.SetRecord); ok {
+				label := d.Component + " " + string(d.After)
+				// a component's previous non-Active state ends with any new write
+				if st := bands[rec.Server]; st != nil {
+					for l := range st.on {
+						if strings.HasPrefix(l, d.Component+" ") && l != label {
+							set(bands, p.bands, rec.Server, rec.At, 0, "state", l, false)
+						}
+					}
+				}
+				set(bands, p.bands, rec.Server, rec.At, 0, "state", label, d.After != components.Active)
+			}
+		case "monitor.maintenance":
+			set(bands, p.bands, rec.Server, rec.At, 0, "state", "SCOM maintenance mode", !strings.HasSuffix(rec.Text, "leaves maintenance mode."))
+		case "dag.copy":
+			if d, ok := rec.Data.(dag.CopyChange); ok {
+				if st := dbs[d.Server]; st != nil {
+					for l := range st.on {
+						if strings.HasPrefix(l, d.Database+" ") {
+							set(dbs, p.db, d.Server, rec.At, 1, "dbstate", l, false)
+						}
+					}
+				}
+				healthy := d.To == "Mounted" || d.To == "Healthy"
+				set(dbs, p.db, d.Server, rec.At, 1, "dbstate", d.Database+" "+string(d.To), !healthy)
+			}
+		}
+	}
+	end := b.end
+	for _, n := range b.names {
+		closeDown(n, end)
+		flush(bands, p.bands, n, end, 0, "state")
+		flush(dbs, p.db, n, end, 1, "dbstate")
+	}
+	return p
+}
+
+type hSPOF struct {
+	rects  map[string][]hRect
+	series map[string][]hPoint
+}
+
+// spof shades, on each server's lane, the union of the SPOF windows it held, and
+// gives the slider the number of messages exposed on it at each instant.
+func (b *hbuild) spof() hSPOF {
+	out := hSPOF{rects: map[string][]hRect{}, series: map[string][]hPoint{}}
+	type edge struct {
+		at    time.Duration
+		delta int
+		msg   int
+	}
+	edges := map[string][]edge{}
+	for _, w := range b.r.Verdict.SPOF {
+		edges[w.Server] = append(edges[w.Server], edge{w.From, 1, w.Message}, edge{w.To, -1, w.Message})
+	}
+	for _, server := range b.names {
+		out.series[server] = []hPoint{}
+		es := edges[server]
+		slices.SortStableFunc(es, func(a, c edge) int {
+			if a.at != c.at {
+				return compareDuration(a.at, c.at)
+			}
+			return a.delta - c.delta // ends before starts at one instant
+		})
+		i, ok := b.lane[server]
+		if !ok {
+			continue
+		}
+		n, peak := 0, 0
+		var from time.Duration
+		var msgs []int
+		for _, e := range es {
+			if e.delta > 0 {
+				if n == 0 {
+					from, peak, msgs = e.at, 0, nil
+				}
+				msgs = append(msgs, e.msg)
+			}
+			n += e.delta
+			peak = max(peak, n)
+			if s := out.series[server]; len(s) > 0 && s[len(s)-1][0] == ms(e.at) {
+				s[len(s)-1][1] = int64(n)
+			} else {
+				out.series[server] = append(s, hPoint{ms(e.at), int64(n), 0})
+			}
+			if n == 0 {
+				title := fmt.Sprintf("Single point of failure on %s from %s to %s: %d message(s) had their only copy here (at most %d at once): %s",
+					server, b.r.clock(from), b.r.clock(e.at), len(msgs), peak, listMsgs(msgs))
+				out.rects[server] = append(out.rects[server], hRect{X: fx(b.x(from)), W: fx(max(b.x(e.at)-b.x(from), 1)),
+					Y: strconv.Itoa(laneY(i)), H: strconv.Itoa(hLaneH), Class: "spof", Title: title, Label: fmt.Sprintf("SPOF ×%d", len(msgs))})
+			}
+		}
+	}
+	return out
+}
+
+// fit shortens a band label to the width of its band (9px text: about 5 units a
+// character); "" when not even a few characters fit.
+func fit(label string, w float64) string {
+	n := int((w - 4) / 5)
+	r := []rune(label)
+	switch {
+	case len(r) <= n:
+		return label
+	case n < 4:
+		return ""
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func listMsgs(msgs []int) string {
+	var s []string
+	for i, m := range msgs {
+		if i == maxTitleList {
+			s = append(s, fmt.Sprintf("… %d more", len(msgs)-i))
+			break
+		}
+		s = append(s, "#"+strconv.Itoa(m))
+	}
+	return strings.Join(s, ", ")
+}
+
+// adminMarkers puts every step and fault on the admin lane, and each fault on the
+// lane of the server it hits too.
+func (b *hbuild) adminMarkers(lanes []hLane) []hMarker {
+	var out []hMarker
+	labelEnd := -1e9 // where the last drawn label ends, so labels never overlap
+	for _, rec := range b.r.Journal {
+		var class string
+		switch rec.Kind {
+		case "step.run":
+			class = "step"
+		case "fault":
+			class = "fault"
+		case "liveness":
+			class = "step"
+		default:
+			continue
+		}
+		text := rec.Subject
+		if rec.Kind == "liveness" {
+			text = "liveness phase: every fault healed"
+		}
+		x := b.x(rec.At)
+		m := hMarker{X: fx(x), Y: strconv.Itoa(hAxisH + hAdminH/2), Class: class, Title: b.r.clock(rec.At) + "  " + text, Seq: rec.Seq, T: ms(rec.At)}
+		if x > labelEnd+6 {
+			m.Label = text
+			if r := []rune(m.Label); len(r) > 24 {
+				m.Label = string(r[:23]) + "…"
+			}
+			labelEnd = x + 8 + 5.6*float64(len([]rune(m.Label)))
+		}
+		out = append(out, m)
+		if class == "fault" {
+			if i, ok := b.lane[rec.Server]; ok {
+				lm := m
+				lm.Label = ""
+				lm.Y = strconv.Itoa(lanes[i].Y + 10)
+				lanes[i].Markers = append(lanes[i].Markers, lm)
+			}
+		}
+	}
+	return out
+}
+
+func (b *hbuild) alertMarkers(lanes []hLane) {
+	for _, rec := range b.r.Journal {
+		a, ok := rec.Data.(Alert)
+		if !ok || rec.Kind != "monitor.alert" {
+			continue
+		}
+		i, ok := b.lane[a.Server]
+		if !ok {
+			continue
+		}
+		lanes[i].Markers = append(lanes[i].Markers, hMarker{X: fx(b.x(rec.At)), Y: strconv.Itoa(lanes[i].Y + 24), Class: "alert", Label: "!",
+			Title: fmt.Sprintf("%s ALERT %s (%s monitor): %s", b.r.clock(rec.At), a.Name, a.Monitor, a.Detail), Seq: rec.Seq, T: ms(rec.At)})
+	}
+}
+
+// hop is one point of a message's path.
+type hop struct {
+	at     time.Duration
+	server string
+	event  string
+	seq    int
+}
+
+// paths draws each message's way across the lanes (up to maxPaths, lost, stuck and
+// bounced first) and marks every lost message where it died.
+func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
+	hops := map[int][]hop{}
+	shadows := map[int][][2]hop{} // open/close of each shadow copy
+	openShadow := map[[2]string]hop{}
+	lostAt := map[int]sim.Record{}
+	first := map[int]int{} // first narrated record of each message
+	var order []int
+	for _, rec := range b.r.Journal {
+		m := msgNum(rec.Subject)
+		if m == 0 {
+			continue
+		}
+		if _, ok := hops[m]; !ok {
+			hops[m] = nil
+			order = append(order, m)
+		}
+		if _, ok := first[m]; !ok && rec.Text != "" {
+			first[m] = rec.Seq
+		}
+		switch rec.Kind {
+		case logs.KindTracking:
+			e, ok := rec.Data.(logs.TrackingEvent)
+			if !ok {
+				continue
+			}
+			switch e.EventID {
+			case logs.EventReceive, logs.EventSend, logs.EventSubmit, logs.EventHARedirect, logs.EventFail:
+				hops[m] = append(hops[m], hop{rec.At, e.Server, string(e.EventID), rec.Seq})
+			case logs.EventDeliver:
+				hops[m] = append(hops[m], hop{rec.At, e.Server, "DELIVER", rec.Seq})
+				if _, ok := b.lane[e.ServerHostname]; ok && e.ServerHostname != e.Server {
+					hops[m] = append(hops[m], hop{rec.At, e.ServerHostname, "DELIVERED", rec.Seq})
+				}
+				for k, h := range openShadow {
+					if k[1] == rec.Subject {
+						shadows[m] = append(shadows[m], [2]hop{h, {at: rec.At}})
+						delete(openShadow, k)
+					}
+				}
+			}
+		case "transport.shadow":
+			k := [2]string{rec.Server, rec.Subject}
+			if strings.Contains(rec.Text, "resubmits") {
+				if h, ok := openShadow[k]; ok {
+					shadows[m] = append(shadows[m], [2]hop{h, {at: rec.At}})
+					delete(openShadow, k)
+				}
+				hops[m] = append(hops[m], hop{rec.At, rec.Server, "RESUBMIT", rec.Seq})
+			} else if _, ok := openShadow[k]; !ok {
+				openShadow[k] = hop{rec.At, rec.Server, "SHADOW", rec.Seq}
+			}
+		case "transport.lost":
+			lostAt[m] = rec
+			for k, h := range openShadow {
+				if k[1] == rec.Subject {
+					shadows[m] = append(shadows[m], [2]hop{h, {at: rec.At}})
+					delete(openShadow, k)
+				}
+			}
+		}
+	}
+	// shadows still open at the end, in a fixed order
+	var still [][2]string
+	for k := range openShadow {
+		still = append(still, k)
+	}
+	slices.SortFunc(still, func(a, c [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], c[0]+"\x00"+c[1]) })
+	for _, k := range still {
+		m := msgNum(k[1])
+		shadows[m] = append(shadows[m], [2]hop{openShadow[k], {at: b.end}})
+	}
+
+	fate := map[int]transport.FateKind{}
+	for _, f := range b.r.Verdict.Fates {
+		if f.Fate != transport.Delivered {
+			if _, ok := fate[f.Message]; !ok || f.Fate == transport.Lost {
+				fate[f.Message] = f.Fate
+			}
+		} else if _, ok := fate[f.Message]; !ok {
+			fate[f.Message] = f.Fate
+		}
+	}
+	// choose: troubled messages first, then by number
+	var pick []int
+	for _, m := range order {
+		if fate[m] != transport.Delivered && len(hops[m]) > 0 {
+			pick = append(pick, m)
+		}
+	}
+	for _, m := range order {
+		if fate[m] == transport.Delivered && len(hops[m]) > 0 {
+			pick = append(pick, m)
+		}
+	}
+	drawn := 0
+	for _, m := range order {
+		if len(hops[m]) > 0 {
+			drawn++
+		}
+	}
+	if len(pick) > maxPaths {
+		notes = append(notes, fmt.Sprintf("Paths are drawn for %d of %d messages (lost, stuck and bounced ones first); queue depths count every message.", maxPaths, drawn))
+		pick = pick[:maxPaths]
+	}
+	slices.Sort(pick)
+	for _, m := range pick {
+		hs := hops[m]
+		var d strings.Builder
+		cls := "path " + strings.ToLower(string(fate[m]))
+		y := func(server string) (float64, bool) {
+			i, ok := b.lane[server]
+			if !ok {
+				return 0, false
+			}
+			// spread paths a little so that messages on one lane do not hide each other
+			return float64(laneY(i)+30) + float64(m%7)*2, true
+		}
+		started := false
+		var lastX, lastY float64
+		for _, h := range hs {
+			yy, ok := y(h.server)
+			if !ok {
+				continue
+			}
+			x := b.x(h.at)
+			if !started {
+				fmt.Fprintf(&d, "M%s %s", fx(x), fx(yy))
+				started = true
+			} else {
+				if yy != lastY {
+					fmt.Fprintf(&d, "H%s L%s %s", fx(max(x-1.5, lastX)), fx(x), fx(yy))
+				} else {
+					fmt.Fprintf(&d, "H%s", fx(x))
+				}
+			}
+			lastX, lastY = x, yy
+		}
+		if !started {
+			continue
+		}
+		endAt := b.end
+		if rec, ok := lostAt[m]; ok {
+			endAt = rec.At
+		}
+		last := hs[len(hs)-1]
+		if fate[m] == transport.Delivered || last.event == "DELIVERED" || last.event == "FAIL" {
+			endAt = last.at
+		}
+		if x := b.x(endAt); x > lastX {
+			fmt.Fprintf(&d, "H%s", fx(x))
+		}
+		p := hPath{Msg: m, Class: cls, D: d.String(), Seq: first[m],
+			Title: fmt.Sprintf("Message #%d (%s): %s", m, strings.ToLower(string(fate[m])), hopText(hs, b.r))}
+		for _, sh := range shadows[m] {
+			if yy, ok := y(sh[0].server); ok {
+				p.Shadow = append(p.Shadow, fmt.Sprintf("M%s %sH%s", fx(b.x(sh[0].at)), fx(yy+5), fx(b.x(sh[1].at))))
+			}
+		}
+		if last.event == "DELIVERED" || last.event == "DELIVER" {
+			p.Ends = append(p.Ends, hMarker{X: fx(b.x(last.at)), Y: fx(lastY), Class: "delivered", Seq: last.seq, T: ms(last.at), Title: fmt.Sprintf("#%d delivered at %s", m, b.r.clock(last.at))})
+		}
+		paths = append(paths, p)
+	}
+	// lost markers: one per (server, instant), naming the messages
+	type place struct {
+		server string
+		at     time.Duration
+	}
+	group := map[place][]int{}
+	var places []place
+	seqOf := map[place]int{}
+	for _, f := range b.r.Verdict.Fates {
+		if f.Fate != transport.Lost {
+			continue
+		}
+		rec, ok := lostAt[f.Message]
+		at := b.end
+		if ok {
+			at = rec.At
+		}
+		pl := place{f.Server, at}
+		if _, seen := group[pl]; !seen {
+			places = append(places, pl)
+			seqOf[pl] = -1
+			if ok {
+				seqOf[pl] = rec.Seq
+			}
+		}
+		if !slices.Contains(group[pl], f.Message) {
+			group[pl] = append(group[pl], f.Message)
+		}
+	}
+	for _, pl := range places {
+		i, ok := b.lane[pl.server]
+		if !ok {
+			continue
+		}
+		msgs := group[pl]
+		label := "✕"
+		if len(msgs) > 1 {
+			label = fmt.Sprintf("✕ %d lost", len(msgs))
+		}
+		lost = append(lost, hMarker{X: fx(b.x(pl.at)), Y: strconv.Itoa(laneY(i) + 34), Class: "lost", Label: label, Seq: seqOf[pl], T: ms(pl.at),
+			Title: fmt.Sprintf("LOST on %s at %s: %s (the last copy was destroyed here)", pl.server, b.r.clock(pl.at), listMsgs(msgs))})
+	}
+	return paths, lost, notes
+}
+
+func hopText(hs []hop, r *Result) string {
+	var s []string
+	for i, h := range hs {
+		if i == 10 {
+			s = append(s, "…")
+			break
+		}
+		s = append(s, fmt.Sprintf("%s %s %s", r.clock(h.at), h.server, h.event))
+	}
+	return strings.Join(s, " → ")
+}
+
+// narration lists the narrated records; for large runs it keeps the records that are
+// not about one message, and those of the messages whose paths are drawn.
+func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
+	drawn := map[int]bool{}
+	for _, p := range paths {
+		drawn[p.Msg] = true
+	}
+	total := 0
+	for _, rec := range b.r.Journal {
+		if rec.Text != "" || rec.Kind == "step.output" {
+			total++
+		}
+	}
+	var out []hLine
+	omitted := 0
+	for _, rec := range b.r.Journal {
+		out1, isOut := rec.Data.(Output)
+		if rec.Text == "" && !isOut {
+			continue
+		}
+		m := msgNum(rec.Subject)
+		if total > maxNarration && m != 0 && !drawn[m] || len(out) >= maxNarration {
+			omitted++
+			continue
+		}
+		if isOut && len(out) > 0 && out[len(out)-1].T == ms(rec.At) && out[len(out)-1].Out == "" {
+			out[len(out)-1].Out = strings.TrimRight(out1.Text, "\n") // beneath its step
+			continue
+		}
+		l := hLine{Seq: rec.Seq, T: ms(rec.At), Clock: b.r.clock(rec.At), Server: rec.Server, Msg: m,
+			Class: strings.ReplaceAll(rec.Kind, ".", "-"), Text: rec.Text}
+		if isOut {
+			l.Out = strings.TrimRight(out1.Text, "\n")
+		}
+		out = append(out, l)
+	}
+	return out, omitted
+}

@@ -1,0 +1,299 @@
+package scenarios
+
+import (
+	"bytes"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport"
+	"github.com/exsim/exsim/transport/logs"
+)
+
+func htmlRun(t testing.TB, name string) *Result {
+	t.Helper()
+	sc, err := Open(name)
+	require.NoError(t, err)
+	r, err := Run(sc, Options{})
+	require.NoError(t, err)
+	return r
+}
+
+func pageOf(t testing.TB, r *Result) string {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, r.WriteHTML(&b))
+	return b.String()
+}
+
+// requireHas checks that page holds s without printing the whole page on failure.
+func requireHas(t testing.TB, page, s string) {
+	t.Helper()
+	if !strings.Contains(page, s) {
+		t.Fatalf("the page lacks %q", s)
+	}
+}
+
+// when returns the instant of the first journal record matching pred.
+func when(t testing.TB, r *Result, pred func(sim.Record) bool) time.Duration {
+	t.Helper()
+	for _, rec := range r.Journal {
+		if pred(rec) {
+			return rec.At
+		}
+	}
+	t.Fatal("no such journal record")
+	return 0
+}
+
+func tracked(m int, server string, ev logs.EventID) func(sim.Record) bool {
+	return func(rec sim.Record) bool {
+		e, ok := rec.Data.(logs.TrackingEvent)
+		return ok && rec.Subject == fmt.Sprintf("#%d", m) && e.Server == server && e.EventID == ev
+	}
+}
+
+// The hub-failure page draws what the blog post describes: both messages queue on
+// FAB-RED-HUB1, sit there as single points of failure, and die with its queue
+// database; the database is dismounted on FAB-RED-MBX1 meanwhile.
+func TestHTMLHubFailureShowsLanesLossAndSPOF(t *testing.T) {
+	r := htmlRun(t, "hub-failure")
+	page := pageOf(t, r)
+	require.Len(t, r.Verdict.SPOF, 2)
+	for _, s := range []string{
+		`<g class="lane" data-server="FAB-RED-HUB1">`,
+		`<g class="lane" data-server="FAB-RED-HUB2">`,
+		`<g class="lane" data-server="FAB-RED-MBX1">`,
+		`class="marker lost"`,
+		`✕ 2 lost`,
+		`LOST on FAB-RED-HUB1 at 09:20:00.000: #1, #2`,
+		`<rect class="spof"`,
+		fmt.Sprintf(`Single point of failure on FAB-RED-HUB1 from %s to 09:20:00.000: 2 message(s)`, r.clock(r.Verdict.SPOF[0].From)),
+		`<rect class="down"`,
+		`FAB-RED-HUB1 crashed, queue database lost from 09:20:00.000 to 09:25:00.000`,
+		`DB1 Dismounted`,
+		`class="marker fault"`,
+		`09:20:00.000  crash FAB-RED-HUB1 lose-queue`,
+		`09:05:00.000  Dismount-Database -Identity DB1 -Confirm:$false`,
+		`class="qline"`,
+		`<pre>Identity`, // Get-Queue output beneath its step
+	} {
+		requireHas(t, page, s)
+	}
+	// the two SPOF windows on HUB1 overlap, so they shade one interval
+	require.Equal(t, 1, strings.Count(page, `<rect class="spof"`))
+	require.Equal(t, 2, strings.Count(page, `class="path lost"`))
+}
+
+// Shadow Redundancy Promotion: the messages queue on FAB-RED-HUB2 while FAB-RED-HUB1
+// keeps their shadows, until HUB1 dies and HUB2 holds the only copies.
+func TestHTMLQueueDepthFollowsShadowPromotion(t *testing.T) {
+	r := htmlRun(t, "shadow-promotion")
+	b := &hbuild{r: r, end: axisEnd(r)}
+	q := b.queues()
+	at := func(server string, d time.Duration) depth {
+		var cur depth
+		for _, x := range q[server] {
+			if x.At <= d {
+				cur = x
+			}
+		}
+		return cur
+	}
+	require.Equal(t, 2, at("FAB-RED-HUB2", 15*time.Minute).Q, "HUB1 relayed both to HUB2 (promotion)")
+	require.Equal(t, 2, at("FAB-RED-HUB1", 15*time.Minute).S, "HUB1 keeps a shadow of each message it relayed")
+	require.Equal(t, 0, at("FAB-RED-HUB1", 15*time.Minute).Q)
+	require.Equal(t, 0, at("FAB-RED-HUB1", 21*time.Minute).S, "the lose-queue crash destroys the shadows")
+	require.Equal(t, 2, at("FAB-RED-HUB2", 21*time.Minute).Q)
+	require.Equal(t, 0, at("FAB-RED-HUB2", r.End).Q, "both are delivered once DB1 is mounted")
+
+	page := pageOf(t, r)
+	requireHas(t, page, `class="sline"`)
+	requireHas(t, page, `class="shadowcopy"`)
+	requireHas(t, page, `Single point of failure on FAB-RED-HUB2`)
+	require.NotContains(t, page, `class="marker lost"`)
+	require.Equal(t, 2, strings.Count(page, `class="path delivered"`))
+}
+
+// On hub-failure, HUB1's queue grows with each RECEIVE and empties when the crash
+// destroys its queue database.
+func TestHTMLHubFailureQueueDepth(t *testing.T) {
+	r := htmlRun(t, "hub-failure")
+	b := &hbuild{r: r, end: axisEnd(r)}
+	crash := when(t, r, func(rec sim.Record) bool { return rec.Kind == "fault" && strings.HasPrefix(rec.Subject, "crash") })
+	require.Equal(t, []depth{
+		{when(t, r, tracked(1, "FAB-RED-HUB1", logs.EventReceive)), 1, 0},
+		{when(t, r, tracked(2, "FAB-RED-HUB1", logs.EventReceive)), 2, 0},
+		{crash, 0, 0},
+	}, b.queues()["FAB-RED-HUB1"])
+}
+
+// Same run, same bytes: nothing on the page depends on map order or the wall clock.
+func TestHTMLIsDeterministic(t *testing.T) {
+	for _, name := range []string{"hub-failure", "shadow-promotion"} {
+		a := pageOf(t, htmlRun(t, name))
+		b := pageOf(t, htmlRun(t, name))
+		require.Equal(t, a, b, name)
+	}
+	r := htmlRun(t, "hub-failure")
+	require.Equal(t, pageOf(t, r), pageOf(t, r))
+}
+
+// A built-in scenario's page stays well under 1 MB and fetches nothing.
+func TestHTMLBuiltinsAreSmallAndOffline(t *testing.T) {
+	list, err := Builtins()
+	require.NoError(t, err)
+	require.NotEmpty(t, list)
+	for _, bi := range list {
+		page := pageOf(t, htmlRun(t, bi.Name))
+		require.Less(t, len(page), 512<<10, bi.Name)
+		requireOffline(t, page)
+	}
+}
+
+var externalRef = regexp.MustCompile(`(?i)(https?:|ftp:|wss?:|//[a-z0-9.-]+\.[a-z]{2,}/|\bsrc\s*=|\bhref\s*=|url\(|@import|fetch\(|XMLHttpRequest|WebSocket|EventSource)`)
+
+func requireOffline(t *testing.T, page string) {
+	t.Helper()
+	if m := externalRef.FindString(page); m != "" {
+		i := strings.Index(page, m)
+		t.Fatalf("page refers to something outside itself: %q in %q", m, page[max(0, i-60):min(len(page), i+60)])
+	}
+	requireHas(t, page, `default-src 'none'`) // the Content-Security-Policy forbids every fetch
+}
+
+const evil = `<script>alert(1)</script>`
+
+// evilResult is a run whose every name is markup, built by hand so that names the
+// loader would refuse reach the writer too.
+func evilResult(name string) *Result {
+	sc := &Scenario{Name: name, Description: name + " description", Start: DefaultStart, Duration: time.Hour}
+	sc.Topology.Servers = []ServerSpec{{Name: name, Roles: []string{name}, Version: name}, {Name: "EX2", Version: "Exchange2016"}}
+	j := []sim.Record{
+		{At: time.Minute, Kind: "step.run", Subject: name, Text: "[PS] " + name},
+		{At: time.Minute, Kind: "step.output", Subject: name, Data: Output{At: time.Minute, Step: name, Text: name}},
+		{At: 2 * time.Minute, Kind: "transport.submit", Subject: "#1", Text: name},
+		{At: 3 * time.Minute, Kind: "transport.shadow", Server: name, Subject: "#1", Text: name},
+		{At: 4 * time.Minute, Kind: "fault", Server: name, Subject: "crash " + name + " lose-queue", Text: "FAULT: " + name},
+		{At: 4 * time.Minute, Kind: "transport.lost", Server: name, Subject: "#1", Text: name},
+		{At: 5 * time.Minute, Kind: "monitor.alert", Server: name, Subject: "heartbeat", Text: name,
+			Data: Alert{At: 5 * time.Minute, Monitor: name, Server: name, Name: name, Detail: name}},
+		{At: 6 * time.Minute, Kind: "monitor.maintenance", Server: name, Text: name},
+	}
+	for i := range j {
+		j[i].Seq = i
+	}
+	return &Result{Scenario: sc, Seed: 1, End: time.Hour, Journal: j,
+		Verdict: transport.Verdict{
+			Fates: []transport.Fate{{Message: 1, Recipient: name, Fate: transport.Lost, Reason: name, Server: name}}, Lost: 1,
+			SPOF: []transport.SPOFWindow{{Message: 1, Server: name, From: 3 * time.Minute, To: 4 * time.Minute}}, MostExposedServer: name,
+		},
+		Alerts:   []Alert{{At: 5 * time.Minute, Monitor: name, Server: name, Name: name, Detail: name}},
+		Failures: []string{name},
+	}
+}
+
+// Every name from the scenario is escaped: markup in a scenario renders as text.
+func TestHTMLEscapesScriptInNames(t *testing.T) {
+	page := pageOf(t, evilResult(evil))
+	require.False(t, strings.Contains(page, evil), "raw markup on the page")
+	require.Equal(t, 2, strings.Count(page, "<script"), "only the page's own data and code scripts")
+	requireHas(t, page, `&lt;script&gt;alert(1)&lt;/script&gt;`)
+	requireHas(t, page, `\u003cscript\u003ealert(1)\u003c/script\u003e`) // in the JSON data
+	requireHas(t, page, `class="marker lost"`)                             // still drawn on the oddly named server
+
+	// and from a scenario file: names the loader accepts, such as a description or a
+	// step's text, are escaped the same way.
+	sc, err := Parse("evil.yaml", []byte(`name: evil
+description: "`+evil+`"
+version: Exchange2016
+duration: 1h
+topology:
+  servers: [{name: EX1, roles: [Mailbox]}]
+  databases: [{name: DB1, copies: [EX1]}]
+  mailboxes: [{address: a@contoso.com, database: DB1}]
+  internet: {inbound: [EX1]}
+traffic:
+  - {at: 1m, from: "x@fabrikam.net", to: a@contoso.com, subject: "`+evil+`"}
+steps:
+  - {at: 2m, run: "Get-Queue -Server EX1"}
+`))
+	require.NoError(t, err)
+	r, err := Run(sc, Options{})
+	require.NoError(t, err)
+	page = pageOf(t, r)
+	require.False(t, strings.Contains(page, "<script>alert"), "raw markup on the page")
+	requireHas(t, page, `&lt;script&gt;alert(1)&lt;/script&gt;`)
+}
+
+// Property: whatever text a name holds, it never opens an element on the page.
+func TestHTMLEscapingProperty(t *testing.T) {
+	frag := rapid.SampledFrom([]string{"<", ">", "&", `"`, "'", "</script>", "<script>", "<!--", "-->", "]]>", "{{", "}}", "\\", "\u2028", "x", "é", " ", "/", "`", "${"})
+	rapid.Check(t, func(t *rapid.T) {
+		parts := rapid.SliceOfN(frag, 1, 12).Draw(t, "parts")
+		name := "<b>" + strings.Join(parts, "")
+		var buf bytes.Buffer
+		if err := evilResult(name).WriteHTML(&buf); err != nil {
+			t.Fatal(err)
+		}
+		page := buf.String()
+		if strings.Contains(page, "<b>") {
+			t.Fatalf("markup from a name reached the page: %q", name)
+		}
+		if n := strings.Count(strings.ToLower(page), "<script"); n != 2 {
+			t.Fatalf("%d script elements for name %q", n, name)
+		}
+	})
+}
+
+// A run of thousands of messages stays readable and small: queue depths count every
+// message, but only a bounded number of paths and narration lines are drawn.
+func TestHTMLAggregatesThousandsOfMessages(t *testing.T) {
+	sc, err := Parse("busy.yaml", []byte(`name: busy
+description: Three thousand messages an hour through two hubs, one of which fails.
+version: Exchange2010SP1
+duration: 1h
+topology:
+  servers:
+    - {name: HUB1, roles: [HubTransport]}
+    - {name: HUB2, roles: [HubTransport]}
+    - {name: MBX1, roles: [Mailbox]}
+  databases: [{name: DB1, copies: [MBX1]}]
+  mailboxes: [{address: user1@contoso.com, database: DB1}, {address: user2@contoso.com, database: DB1}]
+  internet: {inbound: [HUB1, HUB2]}
+traffic:
+  - {from: "*@fabrikam.net", to: "*@contoso.com", perHour: 3000}
+steps:
+  - {at: 10m, run: "Dismount-Database -Identity DB1 -Confirm:$false"}
+  - {at: 20m, fault: "crash HUB1 lose-queue"}
+  - {at: 25m, fault: "start HUB1"}
+  - {at: 30m, run: "Mount-Database -Identity DB1"}
+expect: {lost: ">0"}
+`))
+	require.NoError(t, err)
+	r, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.Greater(t, len(r.Verdict.Fates), 2000)
+	page := pageOf(t, r)
+	require.Less(t, len(page), 1<<20)
+	require.LessOrEqual(t, strings.Count(page, `<g class="path `), maxPaths)
+	requireHas(t, page, fmt.Sprintf("Paths are drawn for %d of", maxPaths))
+	require.LessOrEqual(t, strings.Count(page, "<li id="), maxNarration)
+	requireHas(t, page, `class="marker lost"`)
+	requireHas(t, page, "narration lines about individual messages are left out")
+	requireOffline(t, page)
+}
+
+// A result without a scenario is an error, not a panic.
+func TestHTMLRejectsEmptyResult(t *testing.T) {
+	var b bytes.Buffer
+	require.Error(t, (&Result{}).WriteHTML(&b))
+	var nilResult *Result
+	require.Error(t, nilResult.WriteHTML(&b))
+}
