@@ -206,7 +206,7 @@ func TestHTMLEscapesScriptInNames(t *testing.T) {
 	require.Equal(t, 2, strings.Count(page, "<script"), "only the page's own data and code scripts")
 	requireHas(t, page, `&lt;script&gt;alert(1)&lt;/script&gt;`)
 	requireHas(t, page, `\u003cscript\u003ealert(1)\u003c/script\u003e`) // in the JSON data
-	requireHas(t, page, `class="marker lost"`)                             // still drawn on the oddly named server
+	requireHas(t, page, `class="marker lost"`)                           // still drawn on the oddly named server
 
 	// and from a scenario file: names the loader accepts, such as a description or a
 	// step's text, are escaped the same way.
