@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/exsim/exsim/transport/smtp"
 )
 
 // senderGiveUp is how long an internet sender keeps retrying a message it has no 250
@@ -18,10 +20,12 @@ const outboxRetry = time.Minute
 // pendingAck is an SMTP session whose 250 (the reply to end-of-data) is being held:
 // Exchange 2010's delayed acknowledgement.
 type pendingAck struct {
-	srv    *server
-	sender *item // the sender's copy, released when the 250 arrives
-	root   *item // the copy received on srv
-	done   bool
+	srv      *server
+	sender   *item // the sender's copy, released when the 250 arrives
+	root     *item // the copy received on srv
+	done     bool
+	conv     smtp.Conversation
+	queuedAt time.Duration
 }
 
 // Submit submits m now. A sender that is a mailbox submits from its Outbox through the
@@ -131,21 +135,51 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	srv := cands[k]
-	o.after(o.top.Latency, kindSession, func() {
+	// The internet MTA connects, greets, and offers the message (no XSHADOW: it is not
+	// Exchange 2010). Only the Exchange side writes a protocol log.
+	rid, port := o.nextSession()
+	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency,
+		Client: o.externalPeer("mail."+senderDomain(m), port), Server: o.peer(srv, 25),
+		ReceiveConnector: smtp.DefaultReceiveConnector(srv.name), ReceiveSessionID: rid}
+	c.Client.Server = ""
+	msg := o.smtpMessage(sender, 0)
+	c.Messages = []smtp.Message{msg}
+	switch {
+	case !srv.up || !o.reachable(internet, srv.name):
+		c.ConnectFailure = smtp.WinsockTimedOut
+		res := o.converse(c)
+		o.at(res.End, kindSession, func() {
+			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The internet sender of message #%d cannot connect to %s (%s).", m.id, srv.name, o.whyUnreachable(internet, srv)), nil)
+			o.tryInbound(m, sender, cands, k+1)
+		})
+		return
+	case o.inboundState(srv) != "Active":
+		st := o.inboundState(srv)
+		r := smtp.ServiceNotActive
+		c.MailReply = &r
+		res := o.converse(c)
+		o.at(res.End, kindSession, func() {
+			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: its transport component was %s when the service started; the sender tries elsewhere.", srv.name, m.id, st), nil)
+			o.tryInbound(m, sender, cands, k+1)
+		})
+		return
+	}
+	res, err := smtp.Timing(c)
+	if err != nil {
+		panic(err)
+	}
+	queued := res.Outcomes[0].QueuedAt
+	ep := srv.epoch
+	o.at(queued, kindSession, func() {
 		if sender.dead {
 			return
 		}
-		if !srv.up || !o.reachable(internet, srv.name) {
-			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The internet sender of message #%d cannot connect to %s (%s).", m.id, srv.name, o.whyUnreachable(internet, srv)), nil)
-			o.tryInbound(m, sender, cands, k+1)
+		if !srv.up || srv.epoch != ep || !o.reachable(internet, srv.name) {
+			o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d to %s broke before the data was complete: the internet sender still has it and retries in %v.", m.id, srv.name, o.top.SenderRetry), nil)
+			o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 			return
 		}
-		if st := o.inboundState(srv); st != "Active" {
-			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: its transport component was %s when the service started.", srv.name, m.id, st), nil)
-			o.tryInbound(m, sender, cands, k+1)
-			return
-		}
-		o.receiveFromInternet(srv, m, sender)
+		o.receiveFromInternet(srv, m, sender, c)
 	})
 }
 
@@ -165,12 +199,13 @@ func (o *Org) inboundState(srv *server) string {
 }
 
 // receiveFromInternet: srv has the whole message from a sender without XSHADOW.
-func (o *Org) receiveFromInternet(srv *server, m *message, sender *item) {
+func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c smtp.Conversation) {
 	it := o.newItem(srv, m, sender.rcpts)
+	c.Messages[0].InternalID = int64(it.intID)
 	it.visited = []string{srv.name}
 	o.track(srv, "RECEIVE", "SMTP", it, "", "")
 	o.addCopy(it)
-	pa := &pendingAck{srv: srv, sender: sender, root: it}
+	pa := &pendingAck{srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
 	delay := o.cfgDur("MaxAcknowledgementDelay", srv)
 	switch {
 	case !srv.version.Is2010():
@@ -244,7 +279,9 @@ func (o *Org) sendAck(pa *pendingAck, why string) {
 		o.journal("transport.ack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s sends 250 2.6.0 Queued mail for delivery for message #%d: %s.", srv.name, m.id, why), nil)
 	}
 	sender := pa.sender
-	o.after(o.top.Latency, kindAck, func() {
+	pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
+	res := o.converse(pa.conv)
+	o.at(res.Outcomes[0].AckAt, kindAck, func() {
 		m.everAcked = true
 		o.release(sender)
 	})
@@ -441,6 +478,11 @@ func (o *Org) place(srv *server, it *item, r route) {
 		it.haHeader = srv.name
 		o.track(srv, "HAREDIRECT", "ROUTING", it, "", "NoShadowServer")
 		o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Shadow Redundancy Promotion: %s routes message #%d to another hub of site %s instead of delivering it itself, so that it keeps a shadow copy (it came from a sender without XSHADOW).", srv.name, it.m.id, srv.site), nil)
+	}
+	if srv.version.Is2010() && it.m.fromOrg && (r.dtype == "SmartHostConnectorDelivery" || r.dtype == "DnsConnectorDelivery") {
+		// Seed 003: a 2010 hub logs TRANSFER (routing and content conversion of a
+		// mailbox message for the internet) before SEND.
+		o.track(srv, "TRANSFER", "ROUTING", it, "", "")
 	}
 	q := o.queueFor(srv, r)
 	o.enqueue(q, it)

@@ -59,12 +59,12 @@ func TestDelayedAckFirstMessageWaits30sSecondSkippedBecauseQueueInRetry(t *testi
 	h := seed002(t, false)
 	a1 := ackRecords(h, "#1")
 	require.Len(t, a1, 1)
-	// received at 10m+50ms, acknowledged when the 30 s run out
-	require.True(t, strings.HasPrefix(a1[0], "09:10:30.050 "), a1[0])
+	// data complete at 10m+350ms (connect, banner, EHLO, MAIL/RCPT, DATA), acknowledged when the 30 s run out
+	require.True(t, strings.HasPrefix(a1[0], "09:10:30.350 "), a1[0])
 	require.Contains(t, a1[0], "MaxAcknowledgementDelay (30s) ran out")
 	a2 := ackRecords(h, "#2")
 	require.Len(t, a2, 1)
-	require.True(t, strings.HasPrefix(a2[0], "09:10:45.050 "), a2[0])
+	require.True(t, strings.HasPrefix(a2[0], "09:10:45.350 "), a2[0])
 	require.Contains(t, a2[0], "DelayedAckSkipping (QueueInRetry)")
 
 	rows := h.o.GetQueue("FAB-RED-HUB1")
