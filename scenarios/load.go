@@ -36,7 +36,17 @@ func Load(path string) (*Scenario, error) {
 
 // Parse parses and checks a scenario. Every error has the form
 // "file:line:col: message"; unknown keys and misspelled names suggest the closest
-// valid word.
+// valid word. The first error found is returned.
+//
+// go-yaml parses the file into its AST (its syntax errors keep their positions),
+// and a small walker decodes the AST instead of go-yaml's struct decoder with
+// DisallowUnknownField. Why: that decoder reports one unknown key picked from a
+// map (so with two typos the message changes from run to run), cannot suggest
+// the key meant, and does not tell us where each list item or value sits, which
+// every later check needs for its error. The walker is as strict: unknown and
+// duplicate keys are errors, a scalar where a list belongs is an error (except
+// traffic "to", which the format allows as either), anchors and aliases work,
+// merge keys (<<) are refused.
 func Parse(filename string, data []byte) (*Scenario, error) {
 	l := &loader{file: filename, anchors: map[string]ast.Node{}}
 	if len(data) > MaxFileSize {
@@ -196,9 +206,8 @@ func (l *loader) mapping(n ast.Node, what string, keys ...string) ([]entry, erro
 			k = mk.Value
 		}
 		key := ""
-		if sc, ok := k.(ast.ScalarNode); ok && k.GetToken() != nil {
+		if _, ok := k.(ast.ScalarNode); ok && k.GetToken() != nil {
 			key = k.GetToken().Value
-			_ = sc
 		}
 		kp := posOf(mv.Key)
 		if !slices.Contains(keys, key) {
@@ -226,7 +235,7 @@ func has(es []entry, key string) bool {
 	return slices.ContainsFunc(es, func(e entry) bool { return e.key == key })
 }
 
-// scalar returns a scalar's text and whether it was quoted.
+// scalar returns a scalar's text (numbers and booleans as written).
 func (l *loader) scalar(n ast.Node, what string) (string, error) {
 	n, err := l.resolve(n)
 	if err != nil {
@@ -628,7 +637,7 @@ func (l *loader) serversDecl(n ast.Node) error {
 			return err
 		}
 		sv := ServerSpec{Pos: posOf(it), Version: l.s.Version}
-		var sitePos, rolesPos, versionPos Pos
+		var sitePos, rolesPos Pos
 		var rolePos []Pos
 		for _, e := range es {
 			switch e.key {
@@ -643,9 +652,8 @@ func (l *loader) serversDecl(n ast.Node) error {
 				rolesPos = posOf(e.val)
 				sv.Roles, rolePos, err = l.strs(e.val, "roles", false)
 			case "version":
-				versionPos = posOf(e.val)
 				if sv.Version, err = l.str(e.val, "version"); err == nil {
-					sv.Version, err = l.version(sv.Version, versionPos)
+					sv.Version, err = l.version(sv.Version, posOf(e.val))
 				}
 			}
 			if err != nil {
@@ -671,7 +679,6 @@ func (l *loader) serversDecl(n ast.Node) error {
 		default:
 			return l.errf(sv.Pos, "server %q needs a site: the topology has several", sv.Name)
 		}
-		_ = versionPos
 		valid := rolesByVersion[sv.Version]
 		if len(sv.Roles) == 0 {
 			return l.errf(rolesPos, "server %q needs at least one role (%s in %s)", sv.Name, strings.Join(valid, ", "), sv.Version)
@@ -1138,7 +1145,9 @@ func (l *loader) traffic(n ast.Node) error {
 			case "from":
 				fromPos = posOf(e.val)
 				if t.From, err = l.str(e.val, "from"); err == nil {
-					err = l.checkAddress(t.From, fromPos, true)
+					if err = l.checkAddress(t.From, fromPos, true); err == nil {
+						err = l.checkRecipient(t.From, fromPos)
+					}
 				}
 			case "to":
 				if t.To, toPos, err = l.strs(e.val, "to", true); err == nil && len(t.To) == 0 {
@@ -1204,7 +1213,7 @@ func (l *loader) traffic(n ast.Node) error {
 				}
 				return l.errf(p, "traffic at %v (last message at %v) is after the scenario's duration %v", t.At, last, l.s.Duration)
 			}
-			total += float64(t.Count * len(t.To))
+			total += float64(t.Count)
 		}
 		if total > MaxMessages {
 			return l.errf(t.Pos, "traffic adds up to more than %d messages, the limit", MaxMessages)
@@ -1215,8 +1224,8 @@ func (l *loader) traffic(n ast.Node) error {
 }
 
 // checkRecipient: an address in a domain of the organization (one with a mailbox)
-// must be a mailbox, since Exchange would reject it with 550 5.1.1 and that is
-// rarely what the author meant.
+// must be a mailbox: as a recipient Exchange would reject it with 550 5.1.1, and
+// as a sender it has no Outbox to submit from; neither is what the author meant.
 func (l *loader) checkRecipient(a string, p Pos) error {
 	local, domain, _ := strings.Cut(strings.ToLower(a), "@")
 	if local == "*" || !l.domains[domain] || l.mailboxes[strings.ToLower(a)] {
@@ -1783,8 +1792,11 @@ func (l *loader) alerts(n ast.Node) error {
 }
 
 // fixedMessages is the number of numbered messages when traffic has no Poisson
-// entry, or -1.
+// entry and no monitor sends probes, or -1 when it is not known before the run.
 func (l *loader) fixedMessages() int {
+	if len(l.s.Monitors) > 0 {
+		return -1
+	}
 	n := 0
 	for _, t := range l.s.Traffic {
 		if t.Poisson() {

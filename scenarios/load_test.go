@@ -215,3 +215,45 @@ func TestParseNeverPanicsOnMangledScenarios(t *testing.T) {
 		require.NotNil(t, s)
 	})
 }
+
+func TestAnchorsAndAliasesAreResolved(t *testing.T) {
+	src := `name: anchors
+description: d
+version: Exchange2013
+duration: 1h
+topology:
+  servers:
+    - {name: EX1, roles: &r [Mailbox, ClientAccess]}
+    - {name: EX2, roles: *r}
+`
+	s, err := Parse("a.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Equal(t, []string{"Mailbox", "ClientAccess"}, s.Topology.Servers[1].Roles)
+	_, err = Parse("a.yaml", []byte(strings.Replace(src, "*r", "*nope", 1)))
+	require.ErrorContains(t, err, "a.yaml:8:26: unknown alias")
+}
+
+func TestConfigLinesAreParsedCmdlets(t *testing.T) {
+	s, err := Load("testdata/good/format-example.yaml")
+	require.NoError(t, err)
+	require.Len(t, s.Config, 1)
+	require.Equal(t, "Set-TransportConfig", s.Config[0].Pipeline[0].Name)
+	require.Equal(t, Pos{Line: 28, Col: 5}, s.Config[0].Pos)
+}
+
+func FuzzParse(f *testing.F) {
+	files, _ := filepath.Glob("testdata/*/*.yaml")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("f.yaml", data)
+		if err != nil {
+			require.True(t, strings.HasPrefix(err.Error(), "f.yaml:"), err.Error())
+			return
+		}
+		require.NotEmpty(t, s.Topology.Servers)
+	})
+}

@@ -15,7 +15,8 @@ const (
 	// MaxDuration is the longest simulated time a scenario may ask for.
 	MaxDuration = 30 * 24 * time.Hour
 	// MaxMessages bounds the messages a scenario's traffic may submit (for Poisson
-	// traffic, the expected count perHour × window).
+	// traffic, the expected count perHour × window); a message to several
+	// recipients counts once.
 	MaxMessages = 1_000_000
 )
 
@@ -128,12 +129,19 @@ func (s ServerSpec) Transport() bool {
 	return s.HasRole("Mailbox")
 }
 
-// DAGSpec is a database availability group.
+// DAGSpec is a database availability group (at most 16 members, each a Mailbox
+// server in no other DAG).
+//
+// Witness is the file share witness's server, required when the member count
+// is even. The format says it is not one of the servers; we refuse only a
+// witness that is a member of the DAG (Exchange refuses that too) and allow
+// another declared server, since a Hub or CAS server commonly holds the witness
+// share. It may be named in a partition fault.
 type DAGSpec struct {
 	Pos     Pos
 	Name    string
 	Members []string
-	Witness string // file share witness server; "" when the member count is odd
+	Witness string // "" allowed when the member count is odd (then it is unused)
 }
 
 // DatabaseSpec is a mailbox database; Copies are in activation preference order and
@@ -202,6 +210,9 @@ type Traffic struct {
 func (t Traffic) Poisson() bool { return t.PerHour > 0 }
 
 // Step is an admin action (Run) or a fault (Fault) at a simulated instant.
+// Byte offsets in Run (cmdlet.Command.Pos, Arg.Pos, Value.Pos) are relative to
+// Text, which starts at TextPos in the file (after an opening quote; for a block
+// scalar, at its indicator).
 type Step struct {
 	Pos     Pos
 	At      time.Duration
