@@ -57,6 +57,12 @@ func PlanGen(sc *scenarios.Scenario, maxDelay, gran time.Duration) *rapid.Genera
 				admin = append(admin, st)
 			}
 		}
+		if len(admin) == 0 {
+			// Nothing to vary; rapid wants every generator to draw something.
+			rapid.Bool().Draw(t, "emptyPlan")
+			out := *sc
+			return &out
+		}
 		times := make([]time.Duration, len(admin))
 		for i, st := range admin {
 			times[i] = st.At
