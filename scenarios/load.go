@@ -25,6 +25,10 @@ import (
 // MaxFileSize bounds the size of a scenario file.
 const MaxFileSize = 1 << 20
 
+// maxItems bounds the list items a load visits, so a few aliases of aliases
+// cannot make a small file expensive to load.
+const maxItems = 1_000_000
+
 // Load reads and parses a scenario file; errors name the file by its base name.
 func Load(path string) (*Scenario, error) {
 	data, err := os.ReadFile(path)
@@ -81,6 +85,7 @@ type loader struct {
 	file    string
 	anchors map[string]ast.Node
 	s       *Scenario
+	items   int // list items visited, aliases included: bounds alias bombs
 
 	servers   map[string]*ServerSpec // lower-case name → server
 	dagOf     map[string]string      // server → DAG name
@@ -311,6 +316,10 @@ func (l *loader) list(n ast.Node, what string, single bool) ([]ast.Node, error) 
 	}
 	switch v := n.(type) {
 	case *ast.SequenceNode:
+		l.items += len(v.Values)
+		if l.items > maxItems {
+			return nil, l.errf(posOf(n), "the scenario has more than %d list items (aliases counted each time they are used)", maxItems)
+		}
 		return v.Values, nil
 	case *ast.NullNode:
 		return nil, nil
@@ -1681,13 +1690,13 @@ var EventIDs = []string{
 var QueueStatuses = []string{"Active", "Connecting", "Ready", "Retry", "Suspended"}
 
 func (l *loader) expect(n ast.Node) error {
-	x := &l.s.Expect
-	*x = Expect{Pos: posOf(n)}
 	if r, err := l.resolve(n); err == nil {
 		if _, null := r.(*ast.NullNode); null {
-			return nil
+			return nil // "expect:" with nothing is an absent expect
 		}
 	}
+	x := &l.s.Expect
+	*x = Expect{Pos: posOf(n)}
 	es, err := l.mapping(n, "expect", "delivered", "lost", "duplicates", "bounced", "spof",
 		"maxLatency", "alerts", "tracking", "queues", "states")
 	if err != nil {

@@ -257,3 +257,22 @@ func FuzzParse(f *testing.F) {
 		require.NotEmpty(t, s.Topology.Servers)
 	})
 }
+
+func TestAliasBombIsStopped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(minimal + "traffic:\n  - {at: 1m, from: a@b.net, to: &l0 [x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net]}\n")
+	for range 2000 {
+		b.WriteString("  - {at: 1m, from: a@b.net, to: *l0}\n")
+	}
+	big := strings.Repeat("x@y.net, ", 1000)
+	src := strings.Replace(b.String(), "[x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net]", "["+big+"x@y.net]", 1)
+	_, err := Parse("bomb.yaml", []byte(src))
+	require.ErrorContains(t, err, "more than 1000000 list items")
+}
+
+func TestEmptyExpectIsAnAbsentExpect(t *testing.T) {
+	s, err := Parse("x.yaml", []byte(minimal+"expect:\n"))
+	require.NoError(t, err)
+	require.True(t, s.Expect.Implicit)
+	require.NotNil(t, s.Expect.Lost)
+}
