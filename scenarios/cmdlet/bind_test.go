@@ -1,6 +1,7 @@
 package cmdlet
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -115,4 +116,35 @@ func TestClosestSuggestsTyposOnly(t *testing.T) {
 	require.Equal(t, "Get-Queue", c)
 	_, ok = Closest("Frobnicate-Everything", Names())
 	require.False(t, ok)
+}
+
+// TestEveryUniquePrefixBindsItsParameter: for every supported cmdlet and every
+// parameter, each prefix that no other parameter (common ones included) shares
+// binds to that parameter, in any letter case.
+func TestEveryUniquePrefixBindsItsParameter(t *testing.T) {
+	for _, name := range Names() {
+		spec, _ := Lookup(name)
+		all := append(append([]ParamSpec(nil), spec.Params...), common...)
+		for _, p := range spec.Params {
+			for n := 1; n <= len(p.Name); n++ {
+				prefix := p.Name[:n]
+				unique := true
+				for _, o := range all {
+					if o.Name != p.Name && len(o.Name) >= n && strings.EqualFold(o.Name[:n], prefix) {
+						unique = false
+					}
+				}
+				if !unique && n < len(p.Name) {
+					continue
+				}
+				line := name + " -" + strings.ToLower(prefix)
+				if !p.Switch {
+					line += " x"
+				}
+				got, err := mustParse(t, line).Bind(spec.Params)
+				require.NoError(t, err, line)
+				require.Contains(t, got, p.Name, line)
+			}
+		}
+	}
 }

@@ -20,7 +20,13 @@
 // ErrorAction and WarningAction exist on every cmdlet, so `-C` is ambiguous
 // between -Component and -Confirm, exactly as in PowerShell.
 //
-// [Lookup] and [Names] give the cmdlets scenarios support (scenario-format.md),
-// with the parameters the simulation reads; [ParamSpec.Type] says what a value
-// names so the loader can check server and database references at load time.
+// [Lookup] and [Names] give the cmdlets scenarios support (scenario-format.md,
+// plus Retry-/Suspend-/Resume-Queue and Microsoft's StartDagServerMaintenance.ps1
+// and StopDagServerMaintenance.ps1, written as run from $exscripts, with or
+// without .\), with the parameters the simulation reads; [ParamSpec.Type] says
+// what a value names so the loader can check server and database references at
+// load time. [Pipes] lists where a Get- cmdlet's output may be piped besides
+// Format-List and Format-Table: only into cmdlets that take the piped objects'
+// Identity (Get-Queue | Retry-Queue, Get-MailboxDatabaseCopyStatus |
+// Suspend-MailboxDatabaseCopy).
 package cmdlet
