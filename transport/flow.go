@@ -412,18 +412,9 @@ func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 		rcpts []int
 	}
 	var groups []*group
-	var open []int
+	// Every recipient of the copy is routed, even one delivered through another copy:
+	// this server cannot know, which is how duplicates happen.
 	for _, r := range it.rcpts {
-		if !m.final(r) {
-			open = append(open, r)
-		}
-	}
-	if len(open) == 0 {
-		o.finish(it)
-		o.release(it)
-		return
-	}
-	for _, r := range open {
 		rt := o.routeFor(srv, it, r, forcePromote)
 		if rt.bounce != "" {
 			o.bounceRcpt(m, r, rt.bounce)
@@ -491,14 +482,20 @@ func (o *Org) place(srv *server, it *item, r route) {
 // routeFor decides the next hop of recipient r of it on srv.
 func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 	rc := it.m.rcpts[r]
+	dom := strings.ToLower(rc.addr[strings.LastIndex(rc.addr, "@")+1:])
+	if rc.db == "" && o.domains[dom] {
+		return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
+	}
+	if srv.version.Is2010() && (forcePromote || (o.promotionOn(srv) && o.promotionTrigger(srv) == "Routing" && it.haHeader == "" && !it.xshadow && !it.direct)) {
+		if peers := o.relayPeers(srv, it); len(peers) > 0 {
+			return route{dtype: "SmtpRelayWithinAdSite", nextHop: srv.site, kind: qDelivery, targets: peers, promote: true}
+		}
+	}
 	if rc.db != "" {
 		if !srv.version.Is2010() {
 			return route{dtype: "SmtpDeliveryToMailbox", nextHop: rc.db, kind: qDelivery}
 		}
 		if peers := o.relayPeers(srv, it); len(peers) > 0 {
-			if forcePromote || (o.promotionOn(srv) && o.promotionTrigger(srv) == "Routing" && it.haHeader == "" && !it.xshadow && !it.direct) {
-				return route{dtype: "SmtpRelayWithinAdSite", nextHop: srv.site, kind: qDelivery, targets: peers, promote: true}
-			}
 			if act, _ := o.activeCopy(rc.db); act == srv && srv.dag != "" && !it.direct {
 				// Exchange 2010 DAG rule: a hub does not deliver to a database mounted on
 				// its own server; another hub of the site does, so the dumpster copy
@@ -507,10 +504,6 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 			}
 		}
 		return route{dtype: "MapiDelivery", nextHop: rc.db, kind: qDelivery}
-	}
-	dom := strings.ToLower(rc.addr[strings.LastIndex(rc.addr, "@")+1:])
-	if o.domains[dom] {
-		return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
 	}
 	c := o.connectorFor(dom)
 	if c == nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -233,7 +234,7 @@ func (o *Org) fail(q *queue, lastError string) {
 	srv := q.srv
 	if !q.inRetry {
 		q.firstRetry = o.now()
-		o.journal("transport.queue", srv.name, q.identity(), fmt.Sprintf("Queue %s (%s, NextHopDomain %s) goes to Retry: %s.", q.identity(), q.dtype, q.nextHop, lastError), QueueEvent{Identity: q.identity(), Status: "Retry", LastError: lastError})
+		o.journal("transport.queue", srv.name, q.identity(), fmt.Sprintf("Queue %s (%s, NextHopDomain %s) goes to Retry: %s.", q.identity(), q.dtype, q.nextHop, strings.TrimSuffix(lastError, ".")), QueueEvent{Identity: q.identity(), Status: "Retry", LastError: lastError})
 	}
 	q.inRetry = true
 	q.status = "Retry"
@@ -360,7 +361,7 @@ func (o *Org) resubmitDirect(q *queue, why string) {
 		it.q = nil
 		it.direct = true
 		o.track(srv, "HAREDIRECT", "QUEUE", it, "", "ResubmitForDirectDelivery")
-		o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("No other hub of site %s can take message #%d (%s); %s routes it straight to its destination.", srv.site, it.m.id, why, srv.name), nil)
+		o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("No other hub of site %s can take message #%d (%s); %s routes it straight to its destination.", srv.site, it.m.id, strings.TrimSuffix(why, "."), srv.name), nil)
 		o.categorize(srv, it)
 	}
 }
