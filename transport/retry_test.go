@@ -107,9 +107,13 @@ func TestDrainedServerAnswers421OnlyAfterTransportRestart(t *testing.T) {
 	top, w := twoMailbox2016()
 	h := newHarness(t, top, w)
 	h.at(time.Minute, func() { h.w.states["EX1"] = "Draining" })
-	h.at(2*time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "before restart"}) })
+	h.at(2*time.Minute, func() {
+		h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "before restart"})
+	})
 	h.at(3*time.Minute, func() { require.NoError(t, h.o.RestartService("EX1", "MSExchangeTransport")) })
-	h.at(4*time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "after restart"}) })
+	h.at(4*time.Minute, func() {
+		h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "after restart"})
+	})
 	h.run(10 * time.Minute)
 	v := h.o.Verdict()
 	require.Equal(t, Delivered, v.Fates[0].Fate)
