@@ -110,9 +110,11 @@ type recorder struct {
 	log    []string
 }
 
-func (r *recorder) Helper()                           {}
-func (r *recorder) Name() string                      { return r.name }
-func (r *recorder) Logf(format string, args ...any)   { r.log = append(r.log, fmt.Sprintf(format, args...)) }
+func (r *recorder) Helper()      {}
+func (r *recorder) Name() string { return r.name }
+func (r *recorder) Logf(format string, args ...any) {
+	r.log = append(r.log, fmt.Sprintf(format, args...))
+}
 func (r *recorder) Log(args ...any)                   { r.log = append(r.log, fmt.Sprint(args...)) }
 func (r *recorder) Skipf(format string, args ...any)  {}
 func (r *recorder) Skip(args ...any)                  {}
