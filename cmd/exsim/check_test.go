@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/exsim/exsim/scenarios"
+)
+
+const dag2File = "../../scenarios/explore/testdata/dag2-maintenance.yaml"
+
+func check(args ...string) (int, string, string) {
+	var out, errw bytes.Buffer
+	code := cmdCheck(args, &out, &errw)
+	return code, out.String(), errw.String()
+}
+
+// Issue 8: on failure exsim check writes the shrunk counterexample and the command
+// that replays it, and exits 1; `exsim run FILE` replays it to the same failure
+// (its expect pins the failure, so the replay passes while the failure remains).
+func TestCheckWritesACounterexampleThatReplaysWithExsimRun(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := check(dag2File, "--property", "no-loss,no-stuck", "--runs", "8", "--out", dir)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errs)
+	require.Empty(t, errs, "no progress on a non-terminal, no replay warning")
+	require.Contains(t, out, "broke a property")
+	require.Contains(t, out, "Coverage over 8 run(s)")
+	m := regexp.MustCompile(`Replay: exsim run (\S+)`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	path := m[1]
+	require.Equal(t, dir, filepath.Dir(path))
+	sc, err := scenarios.Load(path)
+	require.NoError(t, err)
+	require.NotNil(t, sc.Expect.Lost)
+	require.NotZero(t, sc.Expect.Lost.Value, "the expect shows the loss")
+	var rout, rerr bytes.Buffer
+	require.Equal(t, 0, cmdRun([]string{path}, &rout, &rerr), "%s%s", rout.String(), rerr.String())
+	require.Contains(t, rout.String(), "LOST")
+}
+
+// The same seed gives the same output whatever the worker count.
+func TestCheckSameSeedSameOutputWith1And4Workers(t *testing.T) {
+	var outs []string
+	for _, w := range []string{"1", "4"} {
+		code, out, _ := check(dag2File, "--property", "no-loss", "--runs", "6", "--seed", "42", "--workers", w, "--out", t.TempDir())
+		require.Equal(t, 1, code)
+		outs = append(outs, regexp.MustCompile(`(?m)^(Counterexample|Replay): .*$`).ReplaceAllString(out, ""))
+	}
+	require.Equal(t, outs[0], outs[1])
+}
+
+func TestCheckPassingSweepExitsZero(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := check(dag2File, "--property", "no-duplicates", "--faults", "crash any", "--runs", "4", "--out", dir)
+	require.Equal(t, 0, code, out+errs)
+	require.Contains(t, out, "0 of 4 variant(s) broke a property.")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Empty(t, entries, "nothing written when nothing failed")
+}
+
+func TestCheckShardRunsItsShareOfTheVariants(t *testing.T) {
+	code, out, _ := check(dag2File, "--property", "no-duplicates", "--faults", "crash any", "--runs", "10", "--shard", "2/4", "--out", t.TempDir())
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "shard 2/4")
+	require.Contains(t, out, "0 of 3 variant(s)") // variants 1, 5, 9
+}
+
+func TestCheckExhaustivePrintsTheTable(t *testing.T) {
+	code, out, _ := check(dag2File, "--property", "no-loss", "--faults", "crash any lose-queue", "--exhaustive")
+	require.Equal(t, 1, code)
+	require.Contains(t, out, "Fault                After")
+	require.Contains(t, out, "crash EX2 lose-queue")
+	require.Contains(t, out, "single faults break a property.")
+	require.Contains(t, out, "Coverage over 18 run(s)")
+}
+
+func TestCheckBadInputExitsTwo(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no file", []string{"--property", "no-loss"}, "expected one scenario"},
+		{"no property", []string{dag2File}, "--property is required"},
+		{"unknown property", []string{dag2File, "--property", "no-los"}, `did you mean "no-loss"`},
+		{"bound missing", []string{dag2File, "--property", "spof-under"}, "needs a bound"},
+		{"bad shard", []string{dag2File, "--property", "no-loss", "--shard", "5/4"}, "want K/N"},
+		{"bad fault", []string{dag2File, "--property", "no-loss", "--faults", "crash EX9"}, `unknown server "EX9"`},
+		{"bad settle", []string{dag2File, "--property", "no-loss", "--settle", "soon"}, "--settle"},
+		{"unknown scenario", []string{"no-such-scenario", "--property", "no-loss"}, "no such file"},
+		{"unknown flag", []string{dag2File, "--property", "no-loss", "--bogus"}, "flag provided but not defined"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := check(tc.args...)
+			require.Equal(t, 2, code, out+errs)
+			require.Contains(t, errs, tc.want)
+		})
+	}
+}
+
+func TestCheckUsageNamesEveryFlag(t *testing.T) {
+	for _, f := range []string{"--property", "--faults", "--runs", "--seed", "--workers", "--shard", "--out", "--exhaustive"} {
+		require.True(t, strings.Contains(checkUsage, f), f)
+	}
+}
