@@ -407,6 +407,14 @@ func (o *Org) categorizePromote(srv *server, it *item) { o.categorizeWith(srv, i
 
 func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 	m := it.m
+	if sub := srv.byKey["Undefined|Submission"]; sub != nil && sub.suspended && it.q != sub {
+		// a suspended Submission queue: the categorizer does not pick messages up
+		o.takeFromQueue(it)
+		it.q, it.srv = sub, srv
+		sub.items = append(sub.items, it)
+		return
+	}
+	o.takeFromQueue(it)
 	type group struct {
 		r     route
 		rcpts []int

@@ -410,7 +410,7 @@ func (o *Org) boot(srv *server) {
 			q.items = nil
 			// a new process: the in-memory retry state starts afresh
 			q.inRetry, q.retryCount, q.lastError, q.busy = false, 0, "", false
-			if q.status != "Suspended" {
+			if !q.suspended {
 				q.status = "Ready"
 			}
 		}

@@ -30,6 +30,7 @@ type queue struct {
 	nextHop    string
 	targets    []*server
 	status     string
+	suspended  bool
 	lastError  string
 	retryCount int
 	firstRetry time.Duration
@@ -76,7 +77,7 @@ func (o *Org) newPersistentQueues(srv *server) {
 func (o *Org) queueFor(srv *server, r route) *queue {
 	key := r.key()
 	q := srv.byKey[key]
-	if q != nil && q.kind == qDelivery && len(q.items) == 0 && !q.busy && q.status != "Suspended" &&
+	if q != nil && q.kind == qDelivery && len(q.items) == 0 && !q.busy && !q.suspended &&
 		o.now()-q.emptySince >= o.cfgDur("QueueMaxIdleTime", srv) && !q.inRetry {
 		o.dropQueue(q)
 		q = nil
@@ -137,7 +138,7 @@ func (o *Org) enqueue(q *queue, it *item) {
 		switch {
 		case q.kind == qUnreachable:
 			reason = "Unreachable"
-		case q.status == "Suspended":
+		case q.suspended:
 			reason = "QueueIsSuspended"
 		case q.kind == qDelivery && q.inRetry:
 			reason = "QueueInRetry"
@@ -152,7 +153,7 @@ func (o *Org) enqueue(q *queue, it *item) {
 	case qUnreachable:
 		o.armExpiry(it)
 	case qDelivery:
-		if !q.busy && !q.inRetry && q.status != "Suspended" {
+		if !q.busy && !q.inRetry && !q.suspended {
 			o.scheduleAttempt(q, 0)
 		}
 	}
@@ -185,7 +186,7 @@ func (o *Org) scheduleAttempt(q *queue, d time.Duration) {
 // attempt opens a connection to q's next hop; the outcome is known one latency later.
 func (o *Org) attempt(q *queue) {
 	srv := q.srv
-	if !srv.up || q.busy || q.status == "Suspended" || srv.byKey[q.key] != q {
+	if !srv.up || q.busy || q.suspended || srv.byKey[q.key] != q {
 		return
 	}
 	if len(q.items) == 0 {
@@ -194,7 +195,9 @@ func (o *Org) attempt(q *queue) {
 		return
 	}
 	q.busy = true
-	q.status = "Active"
+	if !q.inRetry {
+		q.status = "Active"
+	}
 	if q.dtype != "MapiDelivery" {
 		o.smtpAttempt(q)
 		return
@@ -216,7 +219,9 @@ func (o *Org) outcome(q *queue) {
 }
 
 func (o *Org) succeeded(q *queue) {
-	q.status = "Ready"
+	if !q.suspended {
+		q.status = "Ready"
+	}
 	q.inRetry = false
 	q.retryCount = 0
 	q.lastError = ""
@@ -237,7 +242,9 @@ func (o *Org) fail(q *queue, lastError string) {
 		o.journal("transport.queue", srv.name, q.identity(), fmt.Sprintf("Queue %s (%s, NextHopDomain %s) goes to Retry: %s.", q.identity(), q.dtype, q.nextHop, strings.TrimSuffix(lastError, ".")), QueueEvent{Identity: q.identity(), Status: "Retry", LastError: lastError})
 	}
 	q.inRetry = true
-	q.status = "Retry"
+	if !q.suspended {
+		q.status = "Retry"
+	}
 	q.lastError = lastError
 	q.retryCount++
 	q.lastRetry = o.now()

@@ -1,0 +1,194 @@
+package transport
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/exsim/exsim/sim/psfmt"
+)
+
+// findQueue resolves a queue identity: <Server>\<n>, <Server>\Shadow\<n>,
+// <Server>\Submission, <Server>\Unreachable or <Server>\<NextHopDomain>.
+func (o *Org) findQueue(id string) (*queue, error) {
+	server, name, ok := strings.Cut(id, `\`)
+	if !ok || name == "" {
+		return nil, fmt.Errorf(`queue identity %q: expected <Server>\<Queue>`, id)
+	}
+	srv, err := o.server(server)
+	if err != nil {
+		return nil, err
+	}
+	if !srv.up {
+		return nil, fmt.Errorf("%s is not reachable: its transport service is not running", srv.name)
+	}
+	var names []string
+	for _, q := range srv.queues {
+		qn := strings.TrimPrefix(q.identity(), srv.name+`\`)
+		names = append(names, qn)
+		if strings.EqualFold(qn, name) || (q.kind == qDelivery && strings.EqualFold(q.nextHop, name)) {
+			return q, nil
+		}
+	}
+	if c := closest(name, names); c != "" {
+		return nil, fmt.Errorf("queue %q was not found (did you mean %q?)", id, srv.name+`\`+c)
+	}
+	return nil, fmt.Errorf("queue %q was not found", id)
+}
+
+// RetryQueue forces a connection attempt now for a delivery queue (Retry-Queue).
+func (o *Org) RetryQueue(id string) error {
+	q, err := o.findQueue(id)
+	if err != nil {
+		return err
+	}
+	if q.kind != qDelivery {
+		return fmt.Errorf("Retry-Queue: %s is not a delivery queue", q.identity())
+	}
+	if q.suspended {
+		return fmt.Errorf("Retry-Queue: %s is suspended; resume it first", q.identity())
+	}
+	o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Retry-Queue %s: a connection attempt now instead of at the next retry time.", q.identity()), QueueEvent{Identity: q.identity(), Status: q.status})
+	if !q.busy {
+		o.scheduleAttempt(q, 0)
+	}
+	return nil
+}
+
+// SuspendQueue suspends a queue (Suspend-Queue): new messages still enter, nothing
+// leaves until it is resumed. A suspended Submission queue holds messages before the
+// categorizer.
+func (o *Org) SuspendQueue(id string) error {
+	q, err := o.findQueue(id)
+	if err != nil {
+		return err
+	}
+	q.suspended = true
+	q.status = "Suspended"
+	o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Suspend-Queue %s: messages stay queued until Resume-Queue.", q.identity()), QueueEvent{Identity: q.identity(), Status: "Suspended"})
+	return nil
+}
+
+// ResumeQueue resumes a suspended queue (Resume-Queue).
+func (o *Org) ResumeQueue(id string) error {
+	q, err := o.findQueue(id)
+	if err != nil {
+		return err
+	}
+	if !q.suspended {
+		return nil
+	}
+	q.suspended = false
+	q.status = "Ready"
+	if q.inRetry {
+		q.status = "Retry"
+	}
+	o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Resume-Queue %s.", q.identity()), QueueEvent{Identity: q.identity(), Status: q.status})
+	switch q.kind {
+	case qDelivery:
+		if !q.busy {
+			o.scheduleAttempt(q, 0)
+		}
+	case qSubmission:
+		items := q.items
+		q.items = nil
+		q.emptySince = o.now()
+		for _, it := range items {
+			it.q = nil
+			o.categorize(q.srv, it)
+		}
+	}
+	return nil
+}
+
+// GetMessage prints the messages of a queue (queue "<Server>\<Queue>") or of every
+// queue of server, as Get-Message does: the default table Identity, FromAddress,
+// Status, Queue, Subject, or Format-List.
+func (o *Org) GetMessage(server, queueID string, list bool) (string, error) {
+	var qs []*queue
+	switch {
+	case queueID != "":
+		q, err := o.findQueue(queueID)
+		if err != nil {
+			return "", err
+		}
+		qs = []*queue{q}
+	case server != "":
+		srv, err := o.server(server)
+		if err != nil {
+			return "", err
+		}
+		if !srv.up {
+			return "", fmt.Errorf("%s is not reachable: its transport service is not running", srv.name)
+		}
+		qs = srv.queues
+	default:
+		for _, srv := range o.servers {
+			if srv.up {
+				qs = append(qs, srv.queues...)
+			}
+		}
+	}
+	type row struct{ id, from, status, queue, subject, lastErr, size string }
+	var rows []row
+	for _, q := range qs {
+		for _, it := range q.items {
+			st := "Ready"
+			switch {
+			case q.suspended:
+				st = "Suspended"
+			case q.inRetry:
+				st = "Retry"
+			case it.sending:
+				st = "Active"
+			}
+			rows = append(rows, row{id: q.identity() + `\` + strconv.Itoa(it.intID), from: it.m.m.From, status: st, queue: q.identity(),
+				subject: it.m.m.Subject, lastErr: q.lastError, size: psSize(it.m.m.Size)})
+		}
+	}
+	if list {
+		var objs [][]psfmt.Field
+		for _, r := range rows {
+			objs = append(objs, []psfmt.Field{
+				{Name: "Subject", Value: r.subject},
+				{Name: "Size", Value: r.size},
+				{Name: "FromAddress", Value: r.from},
+				{Name: "Status", Value: r.status},
+				{Name: "LastError", Value: r.lastErr},
+				{Name: "Queue", Value: r.queue},
+				{Name: "Identity", Value: r.id},
+			})
+		}
+		return psfmt.List(objs), nil
+	}
+	cols := []psfmt.Column{{Name: "Identity"}, {Name: "FromAddress"}, {Name: "Status"}, {Name: "Queue"}, {Name: "Subject"}}
+	var cells [][]string
+	for _, r := range rows {
+		cells = append(cells, []string{r.id, r.from, r.status, r.queue, r.subject})
+	}
+	return psfmt.Table(cols, cells), nil
+}
+
+// psSize renders a byte count as Exchange's ByteQuantifiedSize does: "4 KB (4,096 bytes)".
+func psSize(n int) string {
+	unit, div := "B", 1.0
+	switch {
+	case n >= 1<<30:
+		unit, div = "GB", 1<<30
+	case n >= 1<<20:
+		unit, div = "MB", 1<<20
+	case n >= 1<<10:
+		unit, div = "KB", 1<<10
+	}
+	v := strconv.FormatFloat(float64(n)/div, 'f', 3, 64)
+	v = strings.TrimRight(strings.TrimRight(v, "0"), ".")
+	s := strconv.Itoa(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return v + " " + unit + " (" + b.String() + " bytes)"
+}
