@@ -212,3 +212,22 @@ func TestCoverageCountsMechanismsFromTheJournal(t *testing.T) {
 	require.Equal(t, 2, sum.Runs)
 	require.Contains(t, sum.Table(), "never")
 }
+
+// Without the journal a sweep judges every variant the same; only the coverage
+// counters, read from the journal, stay empty.
+func TestNoCoverageJudgesTheSame(t *testing.T) {
+	cfg := Config{Scenario: dag2(t), Properties: []Property{NoLoss(), NoStuck()}, Runs: 6, Seed: 9, Workers: 2}
+	with, err := Check(cfg)
+	require.NoError(t, err)
+	cfg.NoCoverage = true
+	without, err := Check(cfg)
+	require.NoError(t, err)
+	for i := range with.Outcomes {
+		a, b := with.Outcomes[i], without.Outcomes[i]
+		a.Coverage, b.Coverage = Coverage{}, Coverage{}
+		require.Equal(t, a, b)
+	}
+	require.NotZero(t, with.Coverage.Counts[0])
+	require.Zero(t, without.Coverage.Counts[0])
+	require.Equal(t, 6, without.Coverage.Runs)
+}

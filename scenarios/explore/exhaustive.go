@@ -73,7 +73,7 @@ func Exhaustive(cfg Config) ([]Cell, Coverage, error) {
 			for k := range jobs {
 				c := &cells[k]
 				v := Variant{Index: k, Seed: cfg.Scenario.Seed, Faults: []Fault{{At: c.At, Line: c.Fault}}}
-				o := RunVariant(cfg.Scenario, cfg.Properties, v, cfg.Settle)
+				o := runVariant(cfg.Scenario, cfg.Properties, v, cfg.Settle, !cfg.NoCoverage)
 				c.Lost, c.Stuck, c.SPOF, c.Duplicates = o.Lost, o.Stuck, o.SPOF, o.Duplicates
 				c.Violations, c.Err, c.Coverage = o.Violations, o.Err, o.Coverage
 				done <- struct{}{}
