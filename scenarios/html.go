@@ -38,8 +38,12 @@ import (
 //     discards it at the next discard notification, a little later).
 //   - Runs of thousands of messages are aggregated: queue depths count every
 //     message (and are downsampled to one value per pixel column, keeping the peak),
-//     but only maxPaths message paths are drawn (lost, stuck and bounced ones first)
-//     and the narration keeps at most maxNarration lines.
+//     but only maxPaths message paths are drawn (two thirds of them lost, stuck or
+//     bounced when there are that many, each group sampled evenly over the run), and
+//     past maxNarration lines the narration keeps every step, fault, loss, alert and
+//     state change, the lines of the drawn messages, and an even sample of the other
+//     routine traffic lines (so it may still exceed maxNarration when a run has more
+//     events than that which are not routine).
 
 //go:embed htmlview/*
 var htmlView embed.FS
@@ -920,27 +924,25 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 			fate[f.Message] = f.Fate
 		}
 	}
-	// choose: troubled messages first, then by number
-	var pick []int
+	// choose: when there are too many, two thirds of the budget goes to troubled
+	// (lost, stuck, bounced) messages and the rest to delivered ones, each picked
+	// evenly across the run so the drawing stays representative.
+	var troubled, fine []int
 	for _, m := range order {
-		if fate[m] != transport.Delivered && len(hops[m]) > 0 {
-			pick = append(pick, m)
+		switch {
+		case len(hops[m]) == 0:
+		case fate[m] == transport.Delivered:
+			fine = append(fine, m)
+		default:
+			troubled = append(troubled, m)
 		}
 	}
-	for _, m := range order {
-		if fate[m] == transport.Delivered && len(hops[m]) > 0 {
-			pick = append(pick, m)
-		}
-	}
-	drawn := 0
-	for _, m := range order {
-		if len(hops[m]) > 0 {
-			drawn++
-		}
-	}
-	if len(pick) > maxPaths {
-		notes = append(notes, fmt.Sprintf("Paths are drawn for %d of %d messages (lost, stuck and bounced ones first); queue depths count every message.", maxPaths, drawn))
-		pick = pick[:maxPaths]
+	pick := append(slices.Clone(troubled), fine...)
+	if n := len(pick); n > maxPaths {
+		nt := min(len(troubled), max(maxPaths*2/3, maxPaths-len(fine)))
+		pick = append(spread(troubled, nt), spread(fine, maxPaths-nt)...)
+		notes = append(notes, fmt.Sprintf("Paths are drawn for %d of %d messages (%d of the %d lost, stuck or bounced, %d of the %d delivered, spread over the run); queue depths count every message.",
+			maxPaths, n, nt, len(troubled), maxPaths-nt, len(fine)))
 	}
 	slices.Sort(pick)
 	for _, m := range pick {
@@ -1046,6 +1048,18 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 	return paths, lost, notes
 }
 
+// spread picks n of xs, evenly spaced, keeping their order.
+func spread(xs []int, n int) []int {
+	if n >= len(xs) {
+		return xs
+	}
+	out := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		out = append(out, xs[i*len(xs)/n])
+	}
+	return out
+}
+
 func hopText(hs []hop, r *Result) string {
 	var s []string
 	for i, h := range hs {
@@ -1058,36 +1072,87 @@ func hopText(hs []hop, r *Result) string {
 	return strings.Join(s, " → ")
 }
 
-// narration lists the narrated records; for large runs it keeps the records that are
-// not about one message, and those of the messages whose paths are drawn.
+// routineKinds are narrated records of everyday traffic; a large run keeps those of
+// the messages whose paths are drawn and a sample of the rest.
+var routineKinds = map[string]bool{
+	"transport.submit": true, "transport.ack": true, "transport.delayedack": true, "transport.spof": true,
+	"transport.shadow": true, "transport.deliver": true, "transport.session": true, "transport.sender": true,
+	"transport.promotion": true, "transport.dsn": true, "transport.heartbeat": true, "transport.queue": true,
+	"monitor.probe": true,
+}
+
+// narration lists the narrated records. Past maxNarration lines it keeps every
+// record that is not routine traffic (steps, faults, losses, alerts, state changes),
+// the routine records of the messages whose paths are drawn, and an even sample of
+// the other routine records.
 func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 	drawn := map[int]bool{}
 	for _, p := range paths {
 		drawn[p.Msg] = true
 	}
-	total := 0
+	narrated := func(rec sim.Record) bool {
+		_, isOut := rec.Data.(Output)
+		return rec.Text != "" || isOut
+	}
+	// keep: 2 always, 1 sampled, 0 dropped
+	keep := func(rec sim.Record) int {
+		if !routineKinds[rec.Kind] {
+			return 2
+		}
+		if m := msgNum(rec.Subject); m != 0 {
+			if drawn[m] {
+				return 2
+			}
+			return 0
+		}
+		return 1
+	}
+	total, always, sampled := 0, 0, 0
 	for _, rec := range b.r.Journal {
-		if rec.Text != "" || rec.Kind == "step.output" {
-			total++
+		if !narrated(rec) {
+			continue
+		}
+		total++
+		switch keep(rec) {
+		case 2:
+			always++
+		case 1:
+			sampled++
+		}
+	}
+	every := 1 // keep every n-th sampled record
+	if total > maxNarration {
+		budget := maxNarration - always
+		every = sampled + 1
+		if budget > 0 {
+			every = (sampled + budget - 1) / budget
 		}
 	}
 	var out []hLine
-	omitted := 0
+	omitted, k := 0, 0
 	for _, rec := range b.r.Journal {
+		if !narrated(rec) {
+			continue
+		}
+		if total > maxNarration {
+			switch keep(rec) {
+			case 0:
+				omitted++
+				continue
+			case 1:
+				k++
+				if (k-1)%every != 0 {
+					omitted++
+					continue
+				}
+			}
+		}
 		out1, isOut := rec.Data.(Output)
-		if rec.Text == "" && !isOut {
-			continue
-		}
-		m := msgNum(rec.Subject)
-		if total > maxNarration && m != 0 && !drawn[m] || len(out) >= maxNarration {
-			omitted++
-			continue
-		}
 		if isOut && len(out) > 0 && out[len(out)-1].T == ms(rec.At) && out[len(out)-1].Out == "" {
 			out[len(out)-1].Out = strings.TrimRight(out1.Text, "\n") // beneath its step
 			continue
 		}
-		l := hLine{Seq: rec.Seq, T: ms(rec.At), Clock: b.r.clock(rec.At), Server: rec.Server, Msg: m,
+		l := hLine{Seq: rec.Seq, T: ms(rec.At), Clock: b.r.clock(rec.At), Server: rec.Server, Msg: msgNum(rec.Subject),
 			Class: strings.ReplaceAll(rec.Kind, ".", "-"), Text: rec.Text}
 		if isOut {
 			l.Out = strings.TrimRight(out1.Text, "\n")

@@ -284,7 +284,11 @@ expect: {lost: ">0"}
 	require.Less(t, len(page), 1<<20)
 	require.LessOrEqual(t, strings.Count(page, `<g class="path `), maxPaths)
 	requireHas(t, page, fmt.Sprintf("Paths are drawn for %d of", maxPaths))
+	require.Greater(t, strings.Count(page, `class="path lost"`), maxPaths/2, "lost messages get most of the paths")
+	require.Greater(t, strings.Count(page, `class="path delivered"`), 0, "and delivered ones are drawn too")
 	require.LessOrEqual(t, strings.Count(page, "<li id="), maxNarration)
+	requireHas(t, page, `FAULT: crash HUB1 lose-queue`) // steps and faults always keep their line
+	requireHas(t, page, `[PS] Mount-Database -Identity DB1`)
 	requireHas(t, page, `class="marker lost"`)
 	requireHas(t, page, "narration lines about individual messages are left out")
 	requireOffline(t, page)
