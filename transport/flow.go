@@ -209,7 +209,8 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c smtp.
 	delay := o.cfgDur("MaxAcknowledgementDelay", srv)
 	switch {
 	case !srv.version.Is2010():
-		o.sendAck(pa, "")
+		o.accept2013(srv, it, pa, nil, nil)
+		return
 	case !o.cfgBool("ShadowRedundancyEnabled", srv):
 		o.sendAck(pa, "shadow redundancy is disabled (ShadowRedundancyDisabled), so there is nothing to wait for")
 	case delay == 0:
@@ -339,8 +340,15 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		it.visited = []string{hub.name}
 		o.track(hub, "RECEIVE", "STOREDRIVER", it, "", "")
 		o.addCopy(it)
-		m.everAcked = true
-		o.release(outbox)
+		handOff := func() {
+			m.everAcked = true
+			o.release(outbox)
+		}
+		if !hub.version.Is2010() {
+			o.accept2013(hub, it, nil, handOff, func() { o.submitOutbox(m, outbox) })
+			return
+		}
+		handOff()
 		o.categorize(hub, it)
 	})
 }
@@ -407,11 +415,13 @@ func (o *Org) categorizePromote(srv *server, it *item) { o.categorizeWith(srv, i
 
 func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 	m := it.m
-	if sub := srv.byKey["Undefined|Submission"]; sub != nil && sub.suspended && it.q != sub {
+	if sub := srv.byKey["Undefined|Submission"]; sub != nil && sub.suspended {
 		// a suspended Submission queue: the categorizer does not pick messages up
-		o.takeFromQueue(it)
-		it.q, it.srv = sub, srv
-		sub.items = append(sub.items, it)
+		if it.q != sub {
+			o.takeFromQueue(it)
+			it.q, it.srv = sub, srv
+			sub.items = append(sub.items, it)
+		}
 		return
 	}
 	o.takeFromQueue(it)

@@ -44,10 +44,11 @@ type rcpt struct {
 type locKind uint8
 
 const (
-	locSender locKind = iota // an internet sender that has no 250 yet
-	locOutbox                // a mailbox's Outbox (in the mailbox database)
-	locQueue                 // a primary copy in a transport queue (Submission, delivery, Unreachable)
-	locShadow                // a shadow copy in a shadow queue
+	locSender    locKind = iota // an internet sender that has no 250 yet
+	locOutbox                   // a mailbox's Outbox (in the mailbox database)
+	locQueue                    // a primary copy in a transport queue (Submission, delivery, Unreachable)
+	locShadow                   // a shadow copy in a shadow queue
+	locSafetyNet                // a processed copy in Safety Net (2013+) or the transport dumpster (2010)
 )
 
 // item is one durable copy of a message for some of its recipients.
@@ -64,6 +65,7 @@ type item struct {
 	visited   []string
 	ack       *pendingAck // a delayed acknowledgement waiting for this copy to reach its next hop
 	primary   *item       // shadow: the primary it shadows
+	shadow    *item       // 2013+ primary: its shadow
 	primaryDB int         // shadow: the primary server's queue database ID when the shadow was made
 	parent    *item       // fork: the item it was bifurcated from
 	forks     int
@@ -74,6 +76,9 @@ type item struct {
 	expiryArm bool
 	sending   bool  // on the wire in an SMTP session
 	next      *item // the copy the next hop made of it
+	shadowSN  bool  // in the shadow Safety Net (else the primary one)
+	keptAt    time.Duration
+	resubmit  bool // resubmitted from Safety Net: DSNs suppressed
 }
 
 // ledger keeps the SPOF windows and counters.
@@ -207,7 +212,7 @@ func (o *Org) spofUpdate(m *message) {
 				exposed = false // the originator still holds it
 				break
 			}
-			if !o.coversOpen(it) {
+			if it.loc == locSafetyNet || !o.coversOpen(it) {
 				continue
 			}
 			if only == nil {
@@ -295,7 +300,7 @@ func (o *Org) Check() error {
 				return fmt.Errorf("message #%d: dead copy in the ledger", m.id)
 			}
 			switch it.loc {
-			case locQueue, locShadow:
+			case locQueue, locShadow, locSafetyNet:
 				if !inQueues[it] {
 					return fmt.Errorf("message #%d: ledger copy on %s is in no queue", m.id, it.srv.name)
 				}

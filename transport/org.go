@@ -61,6 +61,8 @@ type server struct {
 	acks            []*pendingAck
 	rr              int // round robin over relay targets
 	submitRR        int // Mail Submission round robin over hubs
+	sweepArmed      bool
+	sweepEpoch      int
 }
 
 // New builds transport for topology t. Every server starts running.
@@ -376,6 +378,7 @@ func (o *Org) destroyQueueDatabase(srv *server, fault string) {
 		it.destroyed = true
 		o.removeCopy(it, fault, srv.name)
 	}
+	o.lostShadows(dead)
 	srv.queues = nil
 	srv.byKey = map[string]*queue{}
 	srv.lostDB = true

@@ -18,6 +18,7 @@ const (
 	qUnreachable
 	qDelivery
 	qShadow
+	qSafetyNet
 )
 
 // queue is one transport queue of a server.
@@ -284,7 +285,7 @@ func (o *Org) checkAge(q *queue) {
 			o.expire(it)
 			continue
 		}
-		if age >= delay && !m.delayDSN && o.delayDSNEnabled(m) {
+		if age >= delay && !m.delayDSN && !it.resubmit && o.delayDSNEnabled(m) {
 			m.delayDSN = true
 			o.led.dsns++
 			o.trackRaw(srv, "DSN", "DSN", m, it.rcpts, it.intID, "", "delay")
@@ -350,7 +351,9 @@ func (o *Org) deliverMailbox(q *queue) string {
 		}
 		o.track(srv, "DELIVER", "STOREDRIVER", it, act.name, "")
 		o.finish(it)
-		o.release(it)
+		it.q = q
+		q.items = append(q.items, it)
+		o.keep(it, false)
 	}
 	o.journal("transport.deliver", srv.name, q.identity(), fmt.Sprintf("%s delivered %d message(s) from %s into database %s on %s.", srv.name, len(items), q.identity(), q.nextHop, act.name), nil)
 	return ""
@@ -427,13 +430,20 @@ func (o *Org) heartbeat(q *queue) {
 			case it.primaryDB != p.dbID:
 				o.takeover(it, fmt.Sprintf("%s came back with a new queue database (ID %d), so the primary copy is gone", p.name, p.dbID))
 			case it.primary.finished:
-				o.takeFromQueue(it)
-				o.release(it)
+				if srv.version.Is2010() {
+					o.takeFromQueue(it)
+					o.release(it)
+				} else {
+					o.track(srv, "HADISCARD", "REDUNDANCY", it, "", "")
+					o.keep(it, true)
+				}
 			}
 		}
 	} else {
 		q.misses++
-		o.journal("transport.heartbeat", srv.name, q.identity(), fmt.Sprintf("%s cannot reach %s for the discard status of %d shadow message(s) (heartbeat %d of %d).", srv.name, p.name, len(q.items), q.misses, limit), nil)
+		if q.misses == 1 || q.misses >= limit {
+			o.journal("transport.heartbeat", srv.name, q.identity(), fmt.Sprintf("%s cannot reach %s for the discard status of %d shadow message(s) (heartbeat %d of %d).", srv.name, p.name, len(q.items), q.misses, limit), nil)
+		}
 		if q.misses >= limit {
 			q.misses = 0
 			for _, it := range append([]*item(nil), q.items...) {
@@ -454,6 +464,11 @@ func (o *Org) takeover(it *item, why string) {
 	it.primary = nil
 	it.direct = true
 	o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s takes ownership of its shadow of message #%d and resubmits it: %s.", srv.name, it.m.id, why), nil)
+	if !srv.version.Is2010() {
+		// the promoted message is protected again like a new one (exsim's choice)
+		o.accept2013(srv, it, nil, nil, nil)
+		return
+	}
 	o.categorize(srv, it)
 }
 
@@ -475,7 +490,7 @@ func (o *Org) GetQueue(server string) []QueueInfo {
 		if (q.kind == qDelivery || q.kind == qShadow) && len(q.items) == 0 && !q.busy && !q.inRetry && o.now()-q.emptySince >= idle {
 			continue
 		}
-		if q.kind == qUnreachable && len(q.items) == 0 {
+		if q.kind == qUnreachable && len(q.items) == 0 || q.kind == qSafetyNet {
 			continue
 		}
 		r := QueueInfo{Identity: q.identity(), DeliveryType: q.dtype, Status: q.status, MessageCount: len(q.items),

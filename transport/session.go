@@ -241,23 +241,23 @@ func (o *Org) smtpAttempt(q *queue) {
 				return
 			}
 			it.sending = false
-			o.takeFromQueue(it)
 			if external {
 				o.track(srv, "SEND", "SMTP", it, q.nextHop, "")
 				for _, r := range it.rcpts {
 					o.deliverRcpt(it.m, r, srv)
 				}
 				o.finish(it)
-				o.release(it)
+				o.keepOrRelease(it)
 				return
 			}
 			o.track(srv, "SEND", "SMTP", it, target.name, "")
 			if final {
 				o.finish(it)
-				o.release(it)
+				o.keepOrRelease(it)
 				return
 			}
 			if xshadow {
+				o.takeFromQueue(it)
 				sq := o.shadowQueue(srv, target)
 				it.loc = locShadow
 				it.primary = it.next
@@ -271,7 +271,7 @@ func (o *Org) smtpAttempt(q *queue) {
 				return
 			}
 			o.finish(it)
-			o.release(it)
+			o.keepOrRelease(it)
 		})
 	}
 	o.at(res.End, kindSession, func() {
@@ -316,4 +316,15 @@ func (o *Org) at(t time.Duration, k sim.Kind, fn func()) {
 	if err := o.s.At(t, k, fn); err != nil {
 		panic(err)
 	}
+}
+
+// keepOrRelease: a 2013+ server keeps what it processed in its primary Safety Net; a
+// 2010 hub's dumpster keeps only its own mailbox deliveries.
+func (o *Org) keepOrRelease(it *item) {
+	if it.srv.version.Is2010() {
+		o.takeFromQueue(it)
+		o.release(it)
+		return
+	}
+	o.keep(it, false)
 }

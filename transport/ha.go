@@ -1,0 +1,426 @@
+package transport
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/exsim/exsim/transport/smtp"
+)
+
+// Exchange 2013+ shadow redundancy (exchange-transport.md 2.1-2.4), Safety Net (2.5)
+// and the Exchange 2010 transport dumpster (1.7), with resubmission after a lossy
+// failover.
+
+// boundary lists the servers that may hold srv's shadows: the other members of its
+// DAG, else the other transport servers of its AD site; remote-site members first
+// under ShadowMessagePreferenceSetting PreferRemote or RemoteOnly.
+func (o *Org) shadowCandidates(srv *server) (remote, local []*server) {
+	for _, s := range o.servers {
+		if s == srv || !s.transport || s.version.Is2010() {
+			continue
+		}
+		if srv.dag != "" {
+			if s.dag != srv.dag {
+				continue
+			}
+		} else if s.site != srv.site {
+			continue
+		}
+		if s.site != srv.site {
+			remote = append(remote, s)
+		} else {
+			local = append(local, s)
+		}
+	}
+	return remote, local
+}
+
+// shadowPlan is the ordered list of shadow attempts: up to MaxRetriesForRemoteSiteShadow
+// on remote-site members then MaxRetriesForLocalSiteShadow on local ones (PreferRemote),
+// only local ones (LocalOnly, or a single-site boundary) or only remote ones (RemoteOnly).
+func (o *Org) shadowPlan(srv *server) []*server {
+	remote, local := o.shadowCandidates(srv)
+	pref := settingByName["shadowmessagepreferencesetting"]
+	mode := pref.enum[o.cfg.get(pref, srv)]
+	var plan []*server
+	add := func(list []*server, n int) {
+		for k := 0; k < n && len(list) > 0; k++ {
+			plan = append(plan, list[(srv.rr+k)%len(list)])
+		}
+	}
+	if len(remote) == 0 {
+		mode = "LocalOnly"
+	}
+	if mode != "LocalOnly" {
+		add(remote, o.cfgInt("MaxRetriesForRemoteSiteShadow", srv))
+	}
+	if mode != "RemoteOnly" {
+		add(local, o.cfgInt("MaxRetriesForLocalSiteShadow", srv))
+	}
+	srv.rr++
+	return plan
+}
+
+// makeShadow opens a second SMTP session from srv to another server of the boundary
+// and copies it there (HAREDIRECT on srv, HARECEIVE on the shadow server), then calls
+// done(true); done(false) when every attempt failed. Nothing is called if srv stops
+// meanwhile (the sender's session dies with it).
+func (o *Org) makeShadow(srv *server, it *item, done func(ok bool)) {
+	o.shadowTry(srv, it, o.shadowPlan(srv), 0, done)
+}
+
+func (o *Org) shadowTry(srv *server, it *item, plan []*server, k int, done func(bool)) {
+	if k >= len(plan) {
+		o.track(srv, "HAREDIRECTFAIL", "SMTP", it, "", fmt.Sprintf("No shadow server available after %d attempt(s)", len(plan)))
+		done(false)
+		return
+	}
+	b := plan[k]
+	sid, port := o.nextSession()
+	rid, _ := o.nextSession()
+	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port), Server: o.peer(b, 25),
+		SendConnector: smtp.IntraOrgSendConnector, ReceiveConnector: smtp.DefaultReceiveConnector(b.name), SendSessionID: sid, ReceiveSessionID: rid}
+	switch {
+	case !b.up || !o.reachable(srv.name, b.name):
+		c.ConnectFailure = smtp.WinsockTimedOut
+	case b.state != "Active":
+		r := smtp.ServiceNotActive
+		c.MailReply = &r
+	}
+	c.Messages = []smtp.Message{o.smtpMessage(it, int64(b.nextInternal+1))}
+	res := o.converse(c)
+	ep, bep := srv.epoch, b.epoch
+	if res.Failure.Code != 0 {
+		o.at(res.End, kindSession, func() {
+			if srv.up && srv.epoch == ep && !it.dead {
+				o.shadowTry(srv, it, plan, k+1, done)
+			}
+		})
+		return
+	}
+	var sh *item
+	o.at(res.Outcomes[0].QueuedAt, kindSession, func() {
+		if !srv.up || srv.epoch != ep || it.dead || !b.up || b.epoch != bep {
+			return
+		}
+		sh = o.newItem(b, it.m, it.rcpts)
+		sh.loc = locShadow
+		sh.primary = it
+		sh.primaryDB = srv.dbID
+		o.track(b, "HARECEIVE", "SMTP", sh, srv.name, "")
+		q := o.shadowQueue(b, srv)
+		sh.q = q
+		q.items = append(q.items, sh)
+		o.addCopy(sh)
+		it.shadow = sh
+		o.armHeartbeat(q)
+	})
+	o.at(res.Outcomes[0].AckAt, kindAck, func() {
+		if !srv.up || srv.epoch != ep || it.dead {
+			return
+		}
+		if sh == nil {
+			o.shadowTry(srv, it, plan, k+1, done)
+			return
+		}
+		o.track(srv, "HAREDIRECT", "SMTP", it, b.name, "")
+		o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s made a shadow copy of message #%d on %s before acknowledging it (Exchange 2013+ shadow redundancy).", srv.name, it.m.id, b.name), nil)
+		done(true)
+	})
+}
+
+// accept2013 finishes a 2013+ reception: shadow first, then acknowledge (or reject
+// with 451 4.4.0 when RejectMessageOnShadowFailure is $true), then categorize.
+func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retryOutbox func()) {
+	if !o.cfgBool("ShadowRedundancyEnabled", srv) {
+		o.ack2013(pa, ackOutbox, "")
+		o.categorize(srv, it)
+		return
+	}
+	if pa != nil {
+		srv.acks = append(srv.acks, pa)
+	}
+	// the message waits in Submission while its shadow is made
+	if sub := srv.byKey["Undefined|Submission"]; sub != nil && it.q == nil {
+		it.q = sub
+		sub.items = append(sub.items, it)
+	}
+	o.makeShadow(srv, it, func(ok bool) {
+		if ok {
+			o.ack2013(pa, ackOutbox, "")
+			o.categorize(srv, it)
+			return
+		}
+		if o.cfgBool("RejectMessageOnShadowFailure", srv) && (pa != nil || ackOutbox != nil) {
+			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
+			o.reject2013(pa, retryOutbox, it)
+			return
+		}
+		o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d; RejectMessageOnShadowFailure is $false, so it accepts the message unprotected.", srv.name, it.m.id), nil)
+		o.ack2013(pa, ackOutbox, "no shadow could be made and RejectMessageOnShadowFailure is $false: the message is accepted unprotected")
+		o.categorize(srv, it)
+	})
+}
+
+func (o *Org) ack2013(pa *pendingAck, ackOutbox func(), why string) {
+	if pa != nil {
+		o.sendAck(pa, why)
+	}
+	if ackOutbox != nil {
+		ackOutbox()
+	}
+}
+
+func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
+	if pa != nil && !pa.done {
+		pa.done = true
+		srv := pa.srv
+		for k, x := range srv.acks {
+			if x == pa {
+				srv.acks = append(srv.acks[:k], srv.acks[k+1:]...)
+				break
+			}
+		}
+		r := smtp.NotRedundant
+		pa.conv.Messages[0].DataReply = &r
+		o.converse(pa.conv)
+		sender, m := pa.sender, it.m
+		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
+	}
+	o.release(it)
+	if retryOutbox != nil {
+		o.after(outboxRetry, kindOutbox, retryOutbox)
+	}
+}
+
+// safetyNet is srv's Safety Net (2013+) or transport dumpster (2010): a queue in its
+// queue database that Get-Queue does not list.
+func (o *Org) safetyNet(srv *server) *queue {
+	key := "SafetyNet|"
+	if q := srv.byKey[key]; q != nil {
+		return q
+	}
+	q := &queue{srv: srv, kind: qSafetyNet, key: key, dtype: "SafetyNet", status: "Ready", emptySince: o.now()}
+	srv.queues = append(srv.queues, q)
+	srv.byKey[key] = q
+	return q
+}
+
+// keep moves a processed copy into srv's Safety Net (2013+; primary or shadow) or
+// transport dumpster (2010, mailbox deliveries into a replicated database only), or
+// releases it. Only copies with mailbox recipients are kept: they are what a lossy
+// failover may need again.
+func (o *Org) keep(it *item, shadow bool) {
+	srv := it.srv
+	o.takeFromQueue(it)
+	mailbox := false
+	for _, r := range it.rcpts {
+		if it.m.rcpts[r].db != "" {
+			mailbox = true
+		}
+	}
+	hold := o.cfgDur("SafetyNetHoldTime", nil)
+	if v := o.cfgDur("SafetyNetHoldTimeInterval", srv); v >= 0 {
+		hold = v
+	}
+	if srv.version.Is2010() {
+		hold = o.cfgDur("MaxDumpsterTime", nil)
+		if o.cfgInt("MaxDumpsterSizePerDatabase", nil) == 0 {
+			hold = 0
+		}
+	}
+	if !mailbox || hold <= 0 || srv.dag == "" && srv.version.Is2010() && !o.replicated(it) {
+		o.release(it)
+		return
+	}
+	q := o.safetyNet(srv)
+	it.loc = locSafetyNet
+	it.shadowSN = shadow
+	it.keptAt = o.now()
+	it.q = q
+	q.items = append(q.items, it)
+	o.spofUpdate(it.m)
+	if srv.version.Is2010() {
+		o.trimDumpster(q)
+	}
+	o.armSweep(srv)
+}
+
+// replicated: a 2010 dumpster keeps copies only for databases in a DAG (exsim: the
+// active copy's server is a DAG member).
+func (o *Org) replicated(it *item) bool {
+	for _, r := range it.rcpts {
+		if db := it.m.rcpts[r].db; db != "" {
+			if act, _ := o.activeCopy(db); act != nil && act.dag != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dumpsterSize is the size exsim counts for a message without one: 75 KB, a typical
+// mean message size (exsim's choice).
+const dumpsterSize = 75 << 10
+
+// trimDumpster evicts the oldest copies of each database beyond
+// MaxDumpsterSizePerDatabase (first in, first out, as 2007 documents).
+func (o *Org) trimDumpster(q *queue) {
+	limit := int64(o.cfgInt("MaxDumpsterSizePerDatabase", nil))
+	per := map[string]int64{}
+	for k := len(q.items) - 1; k >= 0; k-- {
+		it := q.items[k]
+		db := it.m.rcpts[it.rcpts[0]].db
+		size := int64(it.m.m.Size)
+		if size <= 0 {
+			size = dumpsterSize
+		}
+		per[db] += size
+		if per[db] > limit {
+			o.takeFromQueue(it)
+			o.release(it)
+		}
+	}
+}
+
+// armSweep drops Safety Net / dumpster copies older than their hold time, hourly.
+func (o *Org) armSweep(srv *server) {
+	if srv.sweepArmed && srv.sweepEpoch == srv.epoch {
+		return
+	}
+	srv.sweepArmed, srv.sweepEpoch = true, srv.epoch
+	o.on(srv, time.Hour, kindExpiry, func() {
+		srv.sweepArmed = false
+		q := srv.byKey["SafetyNet|"]
+		if q == nil {
+			return
+		}
+		hold := o.cfgDur("SafetyNetHoldTime", nil)
+		if v := o.cfgDur("SafetyNetHoldTimeInterval", srv); v >= 0 {
+			hold = v
+		}
+		if srv.version.Is2010() {
+			hold = o.cfgDur("MaxDumpsterTime", nil)
+		}
+		for _, it := range append([]*item(nil), q.items...) {
+			if o.now()-it.keptAt >= hold {
+				o.takeFromQueue(it)
+				o.release(it)
+			}
+		}
+		if len(q.items) > 0 {
+			o.armSweep(srv)
+		}
+	})
+}
+
+// LossyFailover is told by dag that db failed over losing the deliveries made into it
+// from from to to (not yet copied to the new active copy). Those recipients are no
+// longer delivered; Safety Net (2013+: the primary Safety Net at once, the shadow
+// Safety Net after 12 hours if the primary stays unreachable) or the transport dumpster
+// of every 2010 hub (at once) resubmits its copies; DSNs are suppressed and a
+// recipient already redelivered is a duplicate the mailbox detects. A recipient with no
+// copy left is lost to the failover.
+func (o *Org) LossyFailover(db string, from, to time.Duration) {
+	fault := "lossy failover of " + db
+	o.journal("transport.lossy", "", db, fmt.Sprintf("Database %s failed over and lost what was delivered into it between %s and %s: transport must deliver it again.", db, o.s.Wall(from).Format("15:04:05"), o.s.Wall(to).Format("15:04:05")), nil)
+	type undone struct {
+		m *message
+		r int
+	}
+	var list []undone
+	for _, m := range o.msgs {
+		for r := range m.rcpts {
+			rc := &m.rcpts[r]
+			if rc.db == db && rc.fate == Delivered && rc.at >= from && rc.at <= to {
+				rc.fate = ""
+				rc.dupDet = 0
+				list = append(list, undone{m, r})
+			}
+		}
+	}
+	for _, u := range list {
+		m, r := u.m, u.r
+		var primary, shadow []*item
+		for _, it := range m.items {
+			if it.loc != locSafetyNet || !m.covers(it, r) {
+				continue
+			}
+			if it.shadowSN {
+				shadow = append(shadow, it)
+			} else {
+				primary = append(primary, it)
+			}
+		}
+		if m.copiesOf(r) == 0 {
+			m.rcpts[r].fate = Lost
+			m.rcpts[r].reason = fault
+			m.rcpts[r].at = o.now()
+			o.journal("transport.lost", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s undid its delivery and no Safety Net or dumpster copy is left.", m.id, m.rcpts[r].addr, fault), nil)
+			o.spofUpdate(m)
+			continue
+		}
+		resubmitted := false
+		for _, it := range primary {
+			if it.srv.up {
+				o.resubmitFromSafetyNet(it, r, "")
+				resubmitted = true
+				if !it.srv.version.Is2010() {
+					break // one primary Safety Net copy is enough; 2010: every hub resubmits
+				}
+			}
+		}
+		if !resubmitted {
+			for _, it := range shadow {
+				sn := it
+				o.on(sn.srv, 12*time.Hour, kindExpiry, func() {
+					if !sn.dead && m.rcpts[r].fate == "" && sn.loc == locSafetyNet {
+						o.resubmitFromSafetyNet(sn, r, "the primary Safety Net was unreachable for 12 hours")
+					}
+				})
+			}
+		}
+		o.spofUpdate(m)
+	}
+}
+
+// resubmitFromSafetyNet makes a new primary copy for recipient r from a Safety Net or
+// dumpster copy and categorizes it (RESUBMIT, source SAFETYNET).
+func (o *Org) resubmitFromSafetyNet(sn *item, r int, why string) {
+	srv := sn.srv
+	it := o.newItem(srv, sn.m, []int{r})
+	it.direct = true
+	it.resubmit = true
+	it.visited = []string{srv.name}
+	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", "")
+	text := fmt.Sprintf("%s resubmits message #%d for %s from its Safety Net.", srv.name, sn.m.id, sn.m.rcpts[r].addr)
+	if srv.version.Is2010() {
+		text = fmt.Sprintf("%s redelivers message #%d for %s from its transport dumpster.", srv.name, sn.m.id, sn.m.rcpts[r].addr)
+	}
+	if why != "" {
+		text = text[:len(text)-1] + ": " + why + "."
+	}
+	o.journal("transport.resubmit", srv.name, fmt.Sprintf("#%d", sn.m.id), text, nil)
+	o.addCopy(it)
+	o.categorize(srv, it)
+}
+
+// lostShadows: srv lost its queue database; primaries elsewhere whose shadows it held
+// notice at their next heartbeat exchange (ShadowHeartbeatFrequency) and make new
+// shadows. The sources do not say how a 2013+ primary reacts to a lost shadow; exsim
+// re-shadows, as it does for any message it must protect.
+func (o *Org) lostShadows(dead []*item) {
+	for _, sh := range dead {
+		p := sh.primary
+		if sh.loc != locShadow || p == nil || p.dead || p.srv == nil || p.srv.version.Is2010() {
+			continue
+		}
+		o.on(p.srv, o.cfgDur("ShadowHeartbeatFrequency", p.srv), kindHeartbeat, func() {
+			if p.dead || p.loc != locQueue || p.finished || (p.shadow != nil && !p.shadow.dead) {
+				return
+			}
+			o.journal("transport.shadow", p.srv.name, fmt.Sprintf("#%d", p.m.id), fmt.Sprintf("%s learns that the shadow of message #%d on %s is gone and makes a new one.", p.srv.name, p.m.id, sh.srv.name), nil)
+			o.makeShadow(p.srv, p, func(bool) {})
+		})
+	}
+}
