@@ -286,7 +286,7 @@ func axisEnd(r *Result) time.Duration {
 	if end <= 0 {
 		end = last
 	}
-	if last < end/2 {
+	if last > 0 && last < end/2 {
 		step := niceStep(last + last/8)
 		end = min(end, ((last+last/10)/step+1)*step)
 	}
@@ -721,28 +721,42 @@ func (b *hbuild) spof() hSPOF {
 			continue
 		}
 		n, peak := 0, 0
-		var from time.Duration
+		var from, to time.Duration
 		var msgs []int
+		var series []depth
+		flush := func() {
+			if len(msgs) == 0 {
+				return
+			}
+			title := fmt.Sprintf("Single point of failure on %s from %s to %s: %d message(s) had their only copy here (at most %d at once): %s",
+				server, b.r.clock(from), b.r.clock(to), len(msgs), peak, listMsgs(msgs))
+			out.rects[server] = append(out.rects[server], hRect{X: fx(b.x(from)), W: fx(max(b.x(to)-b.x(from), 1)),
+				Y: strconv.Itoa(laneY(i)), H: strconv.Itoa(hLaneH), Class: "spof", Title: title, Label: fmt.Sprintf("SPOF ×%d", len(msgs))})
+			msgs = nil
+		}
 		for _, e := range es {
+			// windows less than a pixel apart share one shaded rectangle
+			if e.delta > 0 && n == 0 && (len(msgs) == 0 || b.x(e.at)-b.x(to) >= 1) {
+				flush()
+				from, peak = e.at, 0
+			}
 			if e.delta > 0 {
-				if n == 0 {
-					from, peak, msgs = e.at, 0, nil
-				}
 				msgs = append(msgs, e.msg)
 			}
 			n += e.delta
 			peak = max(peak, n)
-			if s := out.series[server]; len(s) > 0 && s[len(s)-1][0] == ms(e.at) {
-				s[len(s)-1][1] = int64(n)
+			if k := len(series); k > 0 && series[k-1].At == e.at {
+				series[k-1].Q = n
 			} else {
-				out.series[server] = append(s, hPoint{ms(e.at), int64(n), 0})
+				series = append(series, depth{At: e.at, Q: n})
 			}
 			if n == 0 {
-				title := fmt.Sprintf("Single point of failure on %s from %s to %s: %d message(s) had their only copy here (at most %d at once): %s",
-					server, b.r.clock(from), b.r.clock(e.at), len(msgs), peak, listMsgs(msgs))
-				out.rects[server] = append(out.rects[server], hRect{X: fx(b.x(from)), W: fx(max(b.x(e.at)-b.x(from), 1)),
-					Y: strconv.Itoa(laneY(i)), H: strconv.Itoa(hLaneH), Class: "spof", Title: title, Label: fmt.Sprintf("SPOF ×%d", len(msgs))})
+				to = e.at
 			}
+		}
+		flush()
+		for _, d := range bucket(series, b) {
+			out.series[server] = append(out.series[server], hPoint{ms(d.At), int64(d.Q), 0})
 		}
 	}
 	return out
@@ -846,6 +860,20 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 	hops := map[int][]hop{}
 	shadows := map[int][][2]hop{} // open/close of each shadow copy
 	openShadow := map[[2]string]hop{}
+	// closeShadows ends every open shadow of a message, in server order
+	closeShadows := func(m int, subject string, at time.Duration) {
+		var ks [][2]string
+		for k := range openShadow {
+			if k[1] == subject {
+				ks = append(ks, k)
+			}
+		}
+		slices.SortFunc(ks, func(a, c [2]string) int { return strings.Compare(a[0], c[0]) })
+		for _, k := range ks {
+			shadows[m] = append(shadows[m], [2]hop{openShadow[k], {at: at}})
+			delete(openShadow, k)
+		}
+	}
 	lostAt := map[int]sim.Record{}
 	first := map[int]int{} // first narrated record of each message
 	var order []int
@@ -875,12 +903,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 				if _, ok := b.lane[e.ServerHostname]; ok && e.ServerHostname != e.Server {
 					hops[m] = append(hops[m], hop{rec.At, e.ServerHostname, "DELIVERED", rec.Seq})
 				}
-				for k, h := range openShadow {
-					if k[1] == rec.Subject {
-						shadows[m] = append(shadows[m], [2]hop{h, {at: rec.At}})
-						delete(openShadow, k)
-					}
-				}
+				closeShadows(m, rec.Subject, rec.At)
 			}
 		case "transport.shadow":
 			k := [2]string{rec.Server, rec.Subject}
@@ -895,12 +918,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 			}
 		case "transport.lost":
 			lostAt[m] = rec
-			for k, h := range openShadow {
-				if k[1] == rec.Subject {
-					shadows[m] = append(shadows[m], [2]hop{h, {at: rec.At}})
-					delete(openShadow, k)
-				}
-			}
+			closeShadows(m, rec.Subject, rec.At)
 		}
 	}
 	// shadows still open at the end, in a fixed order
@@ -1003,47 +1021,56 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 		}
 		paths = append(paths, p)
 	}
-	// lost markers: one per (server, instant), naming the messages
+	// lost markers: one per server and 8-unit column of the axis (markers closer
+	// than that would overlap), naming the messages
 	type place struct {
 		server string
-		at     time.Duration
+		col    int
 	}
-	group := map[place][]int{}
+	type grp struct {
+		from, to time.Duration
+		seq      int
+		msgs     []int
+	}
+	group := map[place]*grp{}
 	var places []place
-	seqOf := map[place]int{}
+	seen := map[int]bool{}
 	for _, f := range b.r.Verdict.Fates {
-		if f.Fate != transport.Lost {
+		if f.Fate != transport.Lost || seen[f.Message] {
 			continue
 		}
+		seen[f.Message] = true
 		rec, ok := lostAt[f.Message]
-		at := b.end
+		at, seq := b.end, -1
 		if ok {
-			at = rec.At
+			at, seq = rec.At, rec.Seq
 		}
-		pl := place{f.Server, at}
-		if _, seen := group[pl]; !seen {
+		pl := place{f.Server, int(b.x(at) / 8)}
+		g := group[pl]
+		if g == nil {
+			g = &grp{from: at, to: at, seq: seq}
+			group[pl] = g
 			places = append(places, pl)
-			seqOf[pl] = -1
-			if ok {
-				seqOf[pl] = rec.Seq
-			}
 		}
-		if !slices.Contains(group[pl], f.Message) {
-			group[pl] = append(group[pl], f.Message)
-		}
+		g.from, g.to = min(g.from, at), max(g.to, at)
+		g.msgs = append(g.msgs, f.Message)
 	}
 	for _, pl := range places {
 		i, ok := b.lane[pl.server]
 		if !ok {
 			continue
 		}
-		msgs := group[pl]
+		g := group[pl]
 		label := "✕"
-		if len(msgs) > 1 {
-			label = fmt.Sprintf("✕ %d lost", len(msgs))
+		if len(g.msgs) > 1 {
+			label = fmt.Sprintf("✕ %d lost", len(g.msgs))
 		}
-		lost = append(lost, hMarker{X: fx(b.x(pl.at)), Y: strconv.Itoa(laneY(i) + 34), Class: "lost", Label: label, Seq: seqOf[pl], T: ms(pl.at),
-			Title: fmt.Sprintf("LOST on %s at %s: %s (the last copy was destroyed here)", pl.server, b.r.clock(pl.at), listMsgs(msgs))})
+		when := "at " + b.r.clock(g.from)
+		if g.to != g.from {
+			when = "from " + b.r.clock(g.from) + " to " + b.r.clock(g.to)
+		}
+		lost = append(lost, hMarker{X: fx(b.x(g.from)), Y: strconv.Itoa(laneY(i) + 34), Class: "lost", Label: label, Seq: g.seq, T: ms(g.from),
+			Title: fmt.Sprintf("LOST on %s %s: %s (the last copy was destroyed here)", pl.server, when, listMsgs(g.msgs))})
 	}
 	return paths, lost, notes
 }
@@ -1082,9 +1109,10 @@ var routineKinds = map[string]bool{
 }
 
 // narration lists the narrated records. Past maxNarration lines it keeps every
-// record that is not routine traffic (steps, faults, losses, alerts, state changes),
-// the routine records of the messages whose paths are drawn, and an even sample of
-// the other routine records.
+// record that is not about one message and not routine traffic (steps, faults,
+// alerts, state changes), every record of the messages whose paths are drawn, and an
+// even sample of the rest (losses and NDRs of other messages, routine queue lines);
+// routine lines about other messages are left out.
 func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 	drawn := map[int]bool{}
 	for _, p := range paths {
@@ -1096,16 +1124,16 @@ func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 	}
 	// keep: 2 always, 1 sampled, 0 dropped
 	keep := func(rec sim.Record) int {
-		if !routineKinds[rec.Kind] {
+		m := msgNum(rec.Subject)
+		switch {
+		case m != 0 && drawn[m]:
 			return 2
-		}
-		if m := msgNum(rec.Subject); m != 0 {
-			if drawn[m] {
-				return 2
-			}
+		case m != 0 && routineKinds[rec.Kind]:
 			return 0
+		case m != 0 || routineKinds[rec.Kind]:
+			return 1 // a loss, NDR or duplicate of an undrawn message; routine lines of queues
 		}
-		return 1
+		return 2
 	}
 	total, always, sampled := 0, 0, 0
 	for _, rec := range b.r.Journal {
@@ -1132,6 +1160,10 @@ func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 	omitted, k := 0, 0
 	for _, rec := range b.r.Journal {
 		if !narrated(rec) {
+			continue
+		}
+		if len(out) >= 3*maxNarration { // a hard bound, whatever the run
+			omitted++
 			continue
 		}
 		if total > maxNarration {

@@ -301,3 +301,41 @@ func TestHTMLRejectsEmptyResult(t *testing.T) {
 	var nilResult *Result
 	require.Error(t, nilResult.WriteHTML(&b))
 }
+
+// manyResult is a run of n messages, each a single point of failure on EX1 for one
+// second and then lost: the worst case for the page's size.
+func manyResult(n int) *Result {
+	sc := &Scenario{Name: "many", Description: "many losses", Start: DefaultStart, Duration: time.Hour}
+	sc.Topology.Servers = []ServerSpec{{Name: "EX1", Version: "Exchange2016"}, {Name: "EX2", Version: "Exchange2016"}}
+	r := &Result{Scenario: sc, Seed: 1, End: time.Hour}
+	for m := 1; m <= n; m++ {
+		at := time.Duration(m) * time.Hour / time.Duration(n+1)
+		subject := fmt.Sprintf("#%d", m)
+		r.Journal = append(r.Journal,
+			sim.Record{At: at, Kind: "transport.submit", Subject: subject, Text: "Message " + subject + " from the internet."},
+			sim.Record{At: at, Kind: logs.KindTracking, Server: "EX1", Subject: subject, Data: logs.TrackingEvent{At: at, Server: "EX1", EventID: logs.EventReceive, Recipients: []string{"a@contoso.com"}}},
+			sim.Record{At: at, Kind: "transport.spof", Server: "EX1", Subject: subject, Text: "Message " + subject + " exists only on EX1."},
+			sim.Record{At: at + time.Second, Kind: "transport.lost", Server: "EX1", Subject: subject, Text: "Message " + subject + " is lost."})
+		r.Verdict.Fates = append(r.Verdict.Fates, transport.Fate{Message: m, Recipient: "a@contoso.com", Fate: transport.Lost, Server: "EX1", Reason: "crash EX1 lose-queue"})
+		r.Verdict.SPOF = append(r.Verdict.SPOF, transport.SPOFWindow{Message: m, Server: "EX1", From: at, To: at + time.Second})
+	}
+	for i := range r.Journal {
+		r.Journal[i].Seq = i
+	}
+	r.Verdict.Lost = n
+	return r
+}
+
+// Many short windows and losses are merged at the drawing's resolution, so even a
+// run that loses every one of 20,000 messages gives a page under 1 MB.
+func TestHTMLMergesManyWindowsAndLosses(t *testing.T) {
+	for _, n := range []int{2000, 20000} { // windows apart, and overlapping
+		page := pageOf(t, manyResult(n))
+		require.Less(t, len(page), 1<<20, n)
+		require.LessOrEqual(t, strings.Count(page, `<rect class="spof"`), 10, n)
+		require.LessOrEqual(t, strings.Count(page, `class="marker lost"`), hPlotW/8+1, n)
+		require.LessOrEqual(t, strings.Count(page, "<li id="), maxNarration+1, n)
+		requireHas(t, page, "✕ ")
+		t.Logf("%d messages: %d bytes", n, len(page))
+	}
+}
