@@ -187,6 +187,7 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 		sender, m := pa.sender, it.m
 		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 	}
+	o.takeFromQueue(it)
 	o.release(it)
 	if retryOutbox != nil {
 		o.after(outboxRetry, kindOutbox, retryOutbox)

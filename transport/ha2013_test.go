@@ -1,0 +1,206 @@
+package transport
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exsim/exsim/sim"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+// threeMember2016 is a 2016 DAG of three Mailbox servers in one site, DB1 active on
+// EX1, internet mail through a round-robin load balancer.
+func threeMember2016() (Topology, *world) {
+	var top Topology
+	for _, n := range []string{"EX1", "EX2", "EX3"} {
+		top.Servers = append(top.Servers, ServerSpec{Name: n, Site: "S1", Version: Exchange2016, Roles: []string{"Mailbox"}, DAG: "DAG1"})
+	}
+	top.Mailboxes = []Mailbox{{Address: "user@contoso.com", Database: "DB1"}}
+	top.Inbound = []string{"EX1", "EX2", "EX3"}
+	top.InboundLoadBalanced = true
+	w := newWorld()
+	w.active["DB1"], w.mounted["DB1"] = "EX1", true
+	return top, w
+}
+
+// SR-2016 2.2: the receiving server makes a shadow on another DAG member before it
+// acknowledges; with a dismounted database the queued message has two copies, so no
+// single point of failure exists.
+func TestExchange2016ShadowExistsBeforeAckNoSPOF(t *testing.T) {
+	top, w := threeMember2016()
+	w.mounted["DB1"] = false
+	h := newHarness(t, top, w)
+	for i := 0; i < 4; i++ {
+		at := time.Duration(i+1) * time.Minute
+		h.at(at, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "s"}) })
+	}
+	h.run(10 * time.Minute)
+	v := h.o.Verdict()
+	require.Empty(t, v.SPOF)
+	for id := 1; id <= 4; id++ {
+		path := trackingPath(h, id)
+		require.Contains(t, path[1], "HARECEIVE", "message %d: %v", id, path)
+		require.Contains(t, path[2], "HAREDIRECT", "message %d: %v", id, path)
+	}
+	h.at(11*time.Minute, func() { h.w.mounted["DB1"] = true })
+	h.run(time.Hour)
+	require.Equal(t, 4, h.o.Verdict().Delivered)
+}
+
+// RejectMessageOnShadowFailure $false (default): with every other member down the
+// message is accepted unprotected (HAREDIRECTFAIL) and the verdict shows a SPOF
+// window; $true answers 451 4.4.0 and the sender keeps the message.
+func TestExchange2016ShadowFailureAcceptsUnprotectedOrRejects(t *testing.T) {
+	for _, reject := range []bool{false, true} {
+		t.Run(fmt.Sprint(reject), func(t *testing.T) {
+			top, w := threeMember2016()
+			top.InboundLoadBalanced = false
+			w.mounted["DB1"] = false
+			h := newHarness(t, top, w)
+			if reject {
+				require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$true"}}))
+			}
+			h.o.Crash("EX2", false)
+			h.o.Crash("EX3", false)
+			h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "s"}) })
+			h.run(5 * time.Minute)
+			v := h.o.Verdict()
+			if reject {
+				require.Empty(t, v.SPOF)
+				require.Equal(t, "internet", v.Fates[0].Server, "the sender keeps it")
+			} else {
+				require.Len(t, v.SPOF, 1)
+				require.Equal(t, "EX1", v.SPOF[0].Server)
+				require.Contains(t, trackingPath(h, 1), "EX1 HAREDIRECTFAIL")
+			}
+		})
+	}
+}
+
+// SN-2016: after a lossy failover Safety Net resubmits the deliveries the database
+// lost: no loss; a recipient whose delivery was not lost is a duplicate the mailbox
+// detects.
+func TestExchange2016LossyFailoverSafetyNetRedelivers(t *testing.T) {
+	top, w := threeMember2016()
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "other@contoso.com", Database: "DB2"})
+	w.active["DB2"], w.mounted["DB2"] = "EX3", true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() {
+		h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com", "other@contoso.com"}, Subject: "s"})
+	})
+	h.run(5 * time.Minute)
+	require.Equal(t, 2, h.o.Verdict().Delivered)
+	h.at(6*time.Minute, func() {
+		h.w.active["DB1"] = "EX2"
+		h.o.LossyFailover("DB1", 0, 6*time.Minute)
+	})
+	h.run(10 * time.Minute)
+	v := h.o.Verdict()
+	require.Equal(t, 2, v.Delivered)
+	require.Equal(t, 0, v.Lost)
+	require.Contains(t, trackingPath(h, 1), "EX1 RESUBMIT")
+	require.Equal(t, 2, h.w.commits["DB1"])
+}
+
+// Exchange 2010: the transport dumpster on the delivering hub redelivers after a lossy
+// failover; without it (MaxDumpsterSizePerDatabase 0) the delivery is lost.
+func TestExchange2010LossyFailoverTransportDumpster(t *testing.T) {
+	for _, on := range []bool{true, false} {
+		t.Run(fmt.Sprint(on), func(t *testing.T) {
+			top, w := redSite()
+			top.Servers[2].DAG = "DAG1"
+			w.mounted["DB1"] = true
+			h := newHarness(t, top, w)
+			if !on {
+				require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "MaxDumpsterSizePerDatabase", Value: "0"}}))
+			}
+			h.at(time.Minute, func() { h.submit(internetMail("dumpster")) })
+			h.run(5 * time.Minute)
+			h.at(6*time.Minute, func() { h.o.LossyFailover("DB1", 0, 6*time.Minute) })
+			h.run(10 * time.Minute)
+			v := h.o.Verdict()
+			if on {
+				require.Equal(t, 1, v.Delivered)
+			} else {
+				require.Equal(t, 1, v.Lost)
+				require.Equal(t, "lossy failover of DB1", v.Fates[0].Reason)
+			}
+		})
+	}
+}
+
+// Under random crashes of one server at a time with queue loss (each server back
+// before the next crash), dismounts and random traffic, a 2016 DAG of three members with
+// shadow redundancy loses no message.
+func TestRapidExchange2016DAGShadowRedundancyLosesNothingUnderSingleCrashes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		v := singleCrashRun(t, true)
+		require.Zero(t, v.Lost, "%+v", v.Fates)
+	})
+}
+
+// The same workload without shadow redundancy loses mail: the property above can fail.
+func TestWithoutShadowRedundancySingleCrashesLoseMail(t *testing.T) {
+	lost := 0
+	for seed := 0; seed < 40 && lost == 0; seed++ {
+		rapid.Check(t, func(t *rapid.T) {
+			lost += singleCrashRun(t, false).Lost
+		})
+	}
+	require.Positive(t, lost)
+}
+
+func singleCrashRun(t *rapid.T, shadow bool) Verdict {
+	top, w := threeMember2016()
+	names := []string{"EX1", "EX2", "EX3"}
+	s := sim.New(sim.Config{Start: t0, Seed: 1})
+	o, err := New(s, top, w.env())
+	require.NoError(t, err)
+	if !shadow {
+		require.NoError(t, o.SetTransportConfig([]Param{{Name: "ShadowRedundancyEnabled", Value: "$false"}}))
+	}
+	// the database fails over (losslessly) when its server goes down, as dag would
+	moveDB := func() {
+		for _, n := range names {
+			if o.byName[strings.ToLower(n)].up {
+				w.active["DB1"] = n
+				return
+			}
+		}
+	}
+	at := time.Duration(0)
+	crashes := rapid.IntRange(1, 6).Draw(t, "crashes")
+	for i := 0; i < crashes; i++ {
+		victim := rapid.SampledFrom(names).Draw(t, "victim")
+		msgs := rapid.IntRange(0, 6).Draw(t, "msgs")
+		for k := 0; k < msgs; k++ {
+			at += time.Duration(rapid.IntRange(1, 120).Draw(t, "gap")) * time.Second
+			require.NoError(t, s.At(at, 1, func() {
+				_, err := o.Submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "m"})
+				require.NoError(t, err)
+			}))
+		}
+		if rapid.Bool().Draw(t, "dismount") {
+			require.NoError(t, s.At(at, 1, func() { w.mounted["DB1"] = false }))
+			back := at + time.Duration(rapid.IntRange(1, 40).Draw(t, "dismounted"))*time.Minute
+			require.NoError(t, s.At(back, 1, func() { w.mounted["DB1"] = true }))
+		}
+		at += time.Duration(rapid.IntRange(1, 300).Draw(t, "before crash")) * time.Second
+		down := time.Duration(rapid.IntRange(1, 9).Draw(t, "down")) * time.Minute
+		require.NoError(t, s.At(at, 1, func() {
+			o.Crash(victim, true)
+			if w.active["DB1"] == victim {
+				moveDB()
+			}
+		}))
+		require.NoError(t, s.At(at+down, 1, func() { o.Start(victim) }))
+		at += 15 * time.Minute
+	}
+	runChecked(t, s, o, at+time.Hour)
+	w.mounted["DB1"] = true
+	runChecked(t, s, o, s.Now()+6*time.Hour)
+	return o.Verdict()
+}
