@@ -191,8 +191,6 @@ func counterexample(cfg explore.Config, o explore.Outcome, dir string, stdout, s
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
 		return 2
 	}
-	ce.Name = cfg.Scenario.Name + "-counterexample"
-	ce.Description = fmt.Sprintf("Counterexample found by exsim check in %s: %s.", cfg.Scenario.Name, violationText(s.Violations))
 	path := filepath.Join(dir, fmt.Sprintf("%s-counterexample-%d-%d.yaml", cfg.Scenario.Name, cfg.Seed, o.Index))
 	comment := fmt.Sprintf("Found by: exsim check %s (variant %d of seed %d), shrunk in %d run(s).\nFaults: %s\nReplay:   exsim run %s\nThe expect below pins the failure: the replay exits 0 while it still happens.",
 		cfg.Scenario.File, o.Index, cfg.Seed, s.Runs, faultList(s.Faults), path)

@@ -26,11 +26,11 @@ func check(args ...string) (int, string, string) {
 // (its expect pins the failure, so the replay passes while the failure remains).
 func TestCheckWritesACounterexampleThatReplaysWithExsimRun(t *testing.T) {
 	dir := t.TempDir()
-	code, out, errs := check(dag2File, "--property", "no-loss,no-stuck", "--runs", "8", "--out", dir)
+	code, out, errs := check(dag2File, "--property", "no-loss,no-stuck", "--faults", "crash EX2 lose-queue", "--max-faults", "1", "--runs", "30", "--out", dir)
 	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errs)
 	require.Empty(t, errs, "no progress on a non-terminal, no replay warning")
 	require.Contains(t, out, "broke a property")
-	require.Contains(t, out, "Coverage over 8 run(s)")
+	require.Contains(t, out, "Coverage over 30 run(s)")
 	m := regexp.MustCompile(`Replay: exsim run (\S+)`).FindStringSubmatch(out)
 	require.NotNil(t, m, out)
 	path := m[1]
@@ -48,8 +48,8 @@ func TestCheckWritesACounterexampleThatReplaysWithExsimRun(t *testing.T) {
 func TestCheckSameSeedSameOutputWith1And4Workers(t *testing.T) {
 	var outs []string
 	for _, w := range []string{"1", "4"} {
-		code, out, _ := check(dag2File, "--property", "no-loss", "--runs", "6", "--seed", "42", "--workers", w, "--out", t.TempDir())
-		require.Equal(t, 1, code)
+		code, out, _ := check(dag2File, "--property", "no-loss", "--faults", "crash EX2 lose-queue", "--runs", "12", "--seed", "42", "--workers", w, "--out", t.TempDir())
+		require.Equal(t, 1, code, out)
 		outs = append(outs, regexp.MustCompile(`(?m)^(Counterexample|Replay): .*$`).ReplaceAllString(out, ""))
 	}
 	require.Equal(t, outs[0], outs[1])

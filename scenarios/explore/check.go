@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -317,6 +318,12 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenarios.Scenario, error) {
 	sc := *s.Scenario
 	sc.Seed = s.Seed
+	sc.Name = s.Scenario.Name + "-counterexample"
+	var why []string
+	for _, v := range s.Violations {
+		why = append(why, v.String())
+	}
+	sc.Description = fmt.Sprintf("A counterexample to %s, found by exploration: %s.", s.Scenario.Name, strings.Join(why, "; "))
 	fsteps, err := Steps(&sc, s.Faults)
 	if err != nil {
 		return nil, err
