@@ -221,7 +221,7 @@ func laneY(i int) int { return hAxisH + hAdminH + i*(hLaneH+hLaneGp) }
 
 func (r *Result) htmlPage() *htmlPage {
 	sc := r.Scenario
-	b := &hbuild{r: r, lane: map[string]int{}}
+	b := &hbuild{r: r, lane: map[string]int{}, names: []string{}}
 	for i, sv := range sc.Topology.Servers {
 		b.lane[sv.Name] = i
 		b.names = append(b.names, sv.Name)
@@ -244,7 +244,8 @@ func (r *Result) htmlPage() *htmlPage {
 
 	q := b.queues()
 	p.Lanes = make([]hLane, len(b.names))
-	p.Data = hData{End: ms(b.end), PlotX: hLabelW, PlotW: hPlotW, Start: sc.Start.UnixMilli(), Servers: b.names}
+	p.Data = hData{End: ms(b.end), PlotX: hLabelW, PlotW: hPlotW, Start: sc.Start.UnixMilli(), Servers: b.names,
+		Queues: [][]hPoint{}, Down: [][]hSpan{}, SPOF: [][]hPoint{}, Lines: []int64{}} // [] not null for index.js
 	down := b.periods()
 	spof := b.spof()
 	for i, name := range b.names {

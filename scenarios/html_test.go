@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 
+	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
 	"github.com/exsim/exsim/transport/logs"
@@ -338,4 +339,61 @@ func TestHTMLMergesManyWindowsAndLosses(t *testing.T) {
 		requireHas(t, page, "✕ ")
 		t.Logf("%d messages: %d bytes", n, len(page))
 	}
+}
+
+const propScenario = `name: prop
+description: Two hubs and a mailbox server under Poisson internet mail.
+version: Exchange2010SP1
+duration: 1h
+topology:
+  servers:
+    - {name: HUB1, roles: [HubTransport]}
+    - {name: HUB2, roles: [HubTransport]}
+    - {name: MBX1, roles: [Mailbox]}
+  databases: [{name: DB1, copies: [MBX1]}]
+  mailboxes: [{address: user1@contoso.com, database: DB1}]
+  internet: {inbound: [HUB1, HUB2]}
+traffic:
+  - {from: "*@fabrikam.net", to: "*@contoso.com", perHour: 120}
+expect: {lost: ">=0"}
+`
+
+// Property: the queue depths the page replays never go below zero, and when the
+// verdict has no stuck message every queue and shadow count ends at zero: the view's
+// bookkeeping agrees with transport's ledger whatever the seed and the faults.
+func TestHTMLQueueDepthAgreesWithVerdict(t *testing.T) {
+	sc, err := Parse("prop.yaml", []byte(propScenario))
+	require.NoError(t, err)
+	rapid.Check(t, func(t *rapid.T) {
+		seed := rapid.Uint64().Draw(t, "seed")
+		var steps []Step
+		for i, n := 0, rapid.IntRange(0, 3).Draw(t, "faults"); i < n; i++ {
+			server := rapid.SampledFrom([]string{"HUB1", "HUB2", "MBX1"}).Draw(t, "server")
+			verb := rapid.SampledFrom([]string{"crash %s", "crash %s lose-queue", "stop %s"}).Draw(t, "verb")
+			at := time.Duration(rapid.IntRange(1, 39).Draw(t, "at")) * time.Minute
+			down := time.Duration(rapid.IntRange(1, 20).Draw(t, "down")) * time.Minute
+			for j, line := range []string{fmt.Sprintf(verb, server), "start " + server} {
+				f, err := fault.Parse(line)
+				if err != nil {
+					t.Fatal(err)
+				}
+				steps = append(steps, Step{At: at + time.Duration(j)*down, Text: line, Fault: &f})
+			}
+		}
+		r, err := Run(sc, Options{Seed: &seed, Steps: steps, Settle: time.Hour})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := &hbuild{r: r, end: r.End}
+		for server, ds := range b.queues() {
+			for _, d := range ds {
+				if d.Q < 0 || d.S < 0 {
+					t.Fatalf("%s holds %d queued and %d shadow copies at %s", server, d.Q, d.S, d.At)
+				}
+			}
+			if last := ds[len(ds)-1]; r.Verdict.Stuck == 0 && (last.Q != 0 || last.S != 0) {
+				t.Fatalf("nothing is stuck, yet %s ends with %d queued and %d shadow copies", server, last.Q, last.S)
+			}
+		}
+	})
 }
