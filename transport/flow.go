@@ -155,11 +155,15 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	case o.inboundState(srv) != "Active":
 		st := o.inboundState(srv)
+		why := fmt.Sprintf("its transport component was %s when the service started", st)
+		if srv.redirected {
+			why = "Redirect-Message is draining it"
+		}
 		r := smtp.ServiceNotActive
 		c.MailReply = &r
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
-			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: its transport component was %s when the service started; the sender tries elsewhere.", srv.name, m.id, st), nil)
+			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: %s; the sender tries elsewhere.", srv.name, m.id, why), nil)
 			o.tryInbound(m, sender, cands, k+1)
 		})
 		return
@@ -194,6 +198,16 @@ func (o *Org) whyUnreachable(from string, srv *server) string {
 func (o *Org) inboundState(srv *server) string {
 	if !srv.version.Is2010() && srv.fetState != "Active" {
 		return srv.fetState
+	}
+	return o.acceptState(srv)
+}
+
+// acceptState is the state in which srv's transport service takes new messages: the
+// HubTransport state it picked up when it started, or Draining while Redirect-Message
+// drains it.
+func (o *Org) acceptState(srv *server) string {
+	if srv.redirected && srv.state == "Active" {
+		return "Draining"
 	}
 	return srv.state
 }
@@ -328,7 +342,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		if outbox.dead {
 			return
 		}
-		if !hub.up || !mbx.up || hub.state != "Active" {
+		if !hub.up || !mbx.up || o.acceptState(hub) != "Active" {
 			o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
 			return
 		}
@@ -360,7 +374,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 // another of the DAG or site (6.2 leaves this open; exsim's choice).
 func (o *Org) pickSubmissionHub(mbx *server) *server {
 	avail := func(h *server) bool {
-		return h.up && h.state == "Active" && o.reachable(mbx.name, h.name)
+		return h.up && o.acceptState(h) == "Active" && o.reachable(mbx.name, h.name)
 	}
 	var cands []*server
 	var local *server

@@ -83,7 +83,7 @@ func (o *Org) shadowTry(srv *server, it *item, plan []*server, k int, done func(
 	switch {
 	case !b.up || !o.reachable(srv.name, b.name):
 		c.ConnectFailure = smtp.WinsockTimedOut
-	case b.state != "Active":
+	case o.acceptState(b) != "Active":
 		r := smtp.ServiceNotActive
 		c.MailReply = &r
 	}
@@ -137,6 +137,18 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		o.categorize(srv, it)
 		return
 	}
+	it.accepting = true
+	prev := ackOutbox
+	ackOutbox = func() {
+		it.accepting = false
+		if prev != nil {
+			prev()
+		}
+		if f := it.afterAccept; f != nil {
+			it.afterAccept = nil
+			f()
+		}
+	}
 	if pa != nil {
 		srv.acks = append(srv.acks, pa)
 	}
@@ -151,7 +163,7 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 			o.categorize(srv, it)
 			return
 		}
-		if o.cfgBool("RejectMessageOnShadowFailure", srv) && (pa != nil || ackOutbox != nil) {
+		if o.cfgBool("RejectMessageOnShadowFailure", srv) && (pa != nil || prev != nil) {
 			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
 			o.reject2013(pa, retryOutbox, it)
 			return

@@ -204,3 +204,41 @@ func singleCrashRun(t *rapid.T, shadow bool) Verdict {
 	runChecked(t, s, o, s.Now()+6*time.Hour)
 	return o.Verdict()
 }
+
+// RM / 3.7: Redirect-Message drains the delivery queues of the source to the target,
+// which shadows them again; the source takes no new messages; 2010 has no
+// Redirect-Message.
+func TestRedirectMessageDrainsDeliveryQueuesToTarget(t *testing.T) {
+	top, w := threeMember2016()
+	top.InboundLoadBalanced = false
+	top.Inbound = []string{"EX1"}
+	w.mounted["DB1"] = false
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "one"}) })
+	h.at(2*time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "two"}) })
+	h.at(5*time.Minute, func() { require.NoError(t, h.o.RedirectMessage("EX1", "EX2.contoso.com")) })
+	h.at(6*time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "three"}) })
+	h.run(10 * time.Minute)
+	for _, q := range h.o.GetQueue("EX1") {
+		if q.DeliveryType != "ShadowRedundancy" {
+			require.Zero(t, q.MessageCount, q.Identity)
+		}
+	}
+	var onEX2 int
+	for _, q := range h.o.GetQueue("EX2") {
+		if q.DeliveryType == "SmtpDeliveryToMailbox" {
+			onEX2 = q.MessageCount
+		}
+	}
+	require.Equal(t, 2, onEX2)
+	require.Empty(t, h.o.Verdict().SPOF, "the target made new shadows")
+	// EX1 refuses the third message (421 4.3.2): EX2 and EX3 are not inbound servers
+	require.Equal(t, "internet", h.o.Verdict().Fates[2].Server)
+	h.at(11*time.Minute, func() { h.w.mounted["DB1"] = true })
+	h.run(time.Hour)
+	require.Equal(t, 2, h.o.Verdict().Delivered)
+
+	top2, w2 := redSite()
+	h2 := newHarness(t, top2, w2)
+	require.ErrorContains(t, h2.o.RedirectMessage("FAB-RED-HUB1", "FAB-RED-HUB2"), "2013 and later")
+}

@@ -53,32 +53,35 @@ const (
 
 // item is one durable copy of a message for some of its recipients.
 type item struct {
-	m         *message
-	rcpts     []int
-	loc       locKind
-	srv       *server
-	q         *queue
-	intID     int
-	xshadow   bool   // received over a session that negotiated XSHADOW
-	haHeader  string // X-MS-Exchange-Forest-RoutedForHighAvailability
-	direct    bool   // RouteForHighAvailability cleared: route straight to the destination
-	visited   []string
-	ack       *pendingAck // a delayed acknowledgement waiting for this copy to reach its next hop
-	primary   *item       // shadow: the primary it shadows
-	shadow    *item       // 2013+ primary: its shadow
-	primaryDB int         // shadow: the primary server's queue database ID when the shadow was made
-	parent    *item       // fork: the item it was bifurcated from
-	forks     int
-	finished  bool // handed to the next hop (discard status: delivery complete)
-	destroyed bool
-	dead      bool
-	deferred  time.Duration
-	expiryArm bool
-	sending   bool  // on the wire in an SMTP session
-	next      *item // the copy the next hop made of it
-	shadowSN  bool  // in the shadow Safety Net (else the primary one)
-	keptAt    time.Duration
-	resubmit  bool // resubmitted from Safety Net: DSNs suppressed
+	m           *message
+	rcpts       []int
+	loc         locKind
+	srv         *server
+	q           *queue
+	intID       int
+	xshadow     bool   // received over a session that negotiated XSHADOW
+	haHeader    string // X-MS-Exchange-Forest-RoutedForHighAvailability
+	direct      bool   // RouteForHighAvailability cleared: route straight to the destination
+	visited     []string
+	ack         *pendingAck // a delayed acknowledgement waiting for this copy to reach its next hop
+	primary     *item       // shadow: the primary it shadows
+	shadow      *item       // 2013+ primary: its shadow
+	primaryDB   int         // shadow: the primary server's queue database ID when the shadow was made
+	parent      *item       // fork: the item it was bifurcated from
+	forks       int
+	finished    bool // handed to the next hop (discard status: delivery complete)
+	destroyed   bool
+	dead        bool
+	deferred    time.Duration
+	expiryArm   bool
+	sending     bool  // on the wire in an SMTP session
+	next        *item // the copy the next hop made of it
+	shadowSN    bool  // in the shadow Safety Net (else the primary one)
+	keptAt      time.Duration
+	resubmit    bool   // resubmitted from Safety Net: DSNs suppressed
+	awaiting    bool   // sent; the 2013+ receiver has not acknowledged (it is making a shadow)
+	accepting   bool   // 2013+: received, shadow being made, not yet acknowledged
+	afterAccept func() // run when it is acknowledged
 }
 
 // ledger keeps the SPOF windows and counters.

@@ -62,6 +62,7 @@ type server struct {
 	rr              int // round robin over relay targets
 	submitRR        int // Mail Submission round robin over hubs
 	sweepArmed      bool
+	redirected      bool // Redirect-Message ran: no new messages until the service restarts
 	sweepEpoch      int
 }
 
@@ -392,6 +393,7 @@ func (o *Org) boot(srv *server) {
 		return
 	}
 	srv.state = o.pickUp(srv, "MSExchangeTransport")
+	srv.redirected = false
 	if !srv.version.Is2010() {
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
 	}

@@ -192,3 +192,50 @@ func psSize(n int) string {
 	}
 	return v + " " + unit + " (" + b.String() + " bytes)"
 }
+
+// RedirectMessage drains the active messages of every delivery queue of server to
+// target (Redirect-Message -Server -Target, Exchange 2013+ only: RM). Shadow queues,
+// Safety Net and Poison stay. While it drains, server takes no new messages (exsim:
+// until its transport service next starts). The target shadows what it receives
+// again. The drained messages wait in a queue of DeliveryType SmtpRelayToServers
+// whose NextHopDomain is the target (exsim's choice: the sources do not show it).
+func (o *Org) RedirectMessage(source, target string) error {
+	srv, err := o.server(source)
+	if err != nil {
+		return err
+	}
+	tgt, err := o.server(strings.TrimSuffix(strings.SplitN(target, ".", 2)[0], "."))
+	if err != nil {
+		return fmt.Errorf("Redirect-Message -Target: %w", err)
+	}
+	if srv.version.Is2010() || tgt.version.Is2010() {
+		return fmt.Errorf("Redirect-Message exists in Exchange 2013 and later only (%s runs %s)", srv.name, srv.version)
+	}
+	if !srv.transport || !tgt.transport {
+		return fmt.Errorf("Redirect-Message: %s and %s must both run the Transport service", srv.name, tgt.name)
+	}
+	if srv == tgt {
+		return fmt.Errorf("Redirect-Message: the target must be another server than %s", srv.name)
+	}
+	if !srv.up {
+		return fmt.Errorf("%s is not reachable: its transport service is not running", srv.name)
+	}
+	srv.redirected = true
+	rq := o.queueFor(srv, route{dtype: "SmtpRelayToServers", nextHop: o.fqdn(tgt), kind: qDelivery, targets: []*server{tgt}})
+	n := 0
+	for _, q := range append([]*queue(nil), srv.queues...) {
+		if q.kind != qDelivery || q == rq {
+			continue
+		}
+		for _, it := range append([]*item(nil), q.items...) {
+			if it.sending {
+				continue
+			}
+			o.takeFromQueue(it)
+			o.enqueue(rq, it)
+			n++
+		}
+	}
+	o.journal("transport.redirect", srv.name, srv.name, fmt.Sprintf("Redirect-Message: %s hands its %d queued message(s) to %s and takes no new ones; its shadow queues stay.", srv.name, n, tgt.name), nil)
+	return nil
+}

@@ -119,7 +119,7 @@ func (o *Org) smtpAttempt(q *queue) {
 				if firstDown == nil {
 					firstDown = t
 				}
-			case t.state != "Active":
+			case o.acceptState(t) != "Active":
 				if notActive == nil {
 					notActive = t
 				}
@@ -234,6 +234,10 @@ func (o *Org) smtpAttempt(q *queue) {
 			o.track(target, "RECEIVE", "SMTP", nit, srv.name, "")
 			o.addCopy(nit)
 			it.next = nit
+			if !target.version.Is2010() {
+				o.accept2013(target, nit, nil, nil, nil) // shadowed again on arrival
+				return
+			}
 			o.categorize(target, nit)
 		})
 		o.at(out.AckAt, kindAck, func() {
@@ -270,8 +274,27 @@ func (o *Org) smtpAttempt(q *queue) {
 				o.spofUpdate(it.m)
 				return
 			}
-			o.finish(it)
-			o.keepOrRelease(it)
+			fin := func() {
+				if srv.epoch != ep || it.dead {
+					return
+				}
+				it.sending, it.awaiting = false, false
+				o.finish(it)
+				o.keepOrRelease(it)
+			}
+			if nit := it.next; nit != nil && nit.accepting && !nit.dead {
+				// a 2013+ receiver acknowledges only once it has made its shadow
+				it.sending, it.awaiting = true, true
+				nit.afterAccept = fin
+				o.on(srv, 10*time.Minute, kindAck, func() {
+					if it.awaiting && !it.dead {
+						it.sending, it.awaiting = false, false // no answer: send it again
+						o.scheduleAttempt(q, 0)
+					}
+				})
+				return
+			}
+			fin()
 		})
 	}
 	o.at(res.End, kindSession, func() {
@@ -280,7 +303,9 @@ func (o *Org) smtpAttempt(q *queue) {
 		}
 		q.busy = false
 		for _, it := range batch {
-			it.sending = false
+			if !it.awaiting {
+				it.sending = false
+			}
 		}
 		if broken {
 			lastErr, _ := smtp.FailoverError(string(srv.version), smtp.ConnectionDropped, c.Server.IP+":25")
