@@ -665,6 +665,14 @@ func (b *hbuild) periods() hPeriods {
 				}
 				set(bands, p.bands, rec.Server, rec.At, 0, "state", label, d.After != components.Active)
 			}
+		case "dag.node": // dag journals no payload here: its narration says which way
+			if strings.Contains(rec.Text, "is paused") || strings.Contains(rec.Text, "no longer paused") {
+				set(bands, p.bands, rec.Server, rec.At, 0, "state", "cluster node paused", !strings.Contains(rec.Text, "no longer paused"))
+			}
+		case "dag.policy":
+			if i := strings.Index(rec.Text, "DatabaseCopyAutoActivationPolicy of "); i >= 0 {
+				set(bands, p.bands, rec.Server, rec.At, 0, "state", "activation Blocked", strings.HasSuffix(rec.Text, " is Blocked."))
+			}
 		case "monitor.maintenance":
 			set(bands, p.bands, rec.Server, rec.At, 0, "state", "SCOM maintenance mode", !strings.HasSuffix(rec.Text, "leaves maintenance mode."))
 		case "dag.copy":

@@ -135,6 +135,25 @@ func TestHTMLHubFailureQueueDepth(t *testing.T) {
 	}, b.queues()["FAB-RED-HUB1"])
 }
 
+// A DAG member taken out of service shows why on its lane: component states,
+// paused cluster node, blocked activation, SCOM maintenance and copy status.
+func TestHTMLShowsMaintenancePeriods(t *testing.T) {
+	sc, err := Open("testdata/good/dag-2013.yaml")
+	require.NoError(t, err)
+	r, err := Run(sc, Options{})
+	require.NoError(t, err)
+	page := pageOf(t, r)
+	for _, s := range []string{
+		"EX1: HubTransport Draining from 01:00:00.000",
+		"cluster node paused",
+		"activation Blocked",
+		"SCOM maintenance mode",
+		"EX1: DB1 DisconnectedAndHealthy",
+	} {
+		requireHas(t, page, s)
+	}
+}
+
 // Same run, same bytes: nothing on the page depends on map order or the wall clock.
 func TestHTMLIsDeterministic(t *testing.T) {
 	for _, name := range []string{"hub-failure", "shadow-promotion"} {
