@@ -16,9 +16,7 @@ type mechanism struct {
 	text string // "" = every record of the kind
 }
 
-// mechanisms are counted in this order in every coverage table. Safety Net has no
-// journal kind of its own yet: it is matched by name in any transport record, so a
-// zero there says the model never narrated a Safety Net resubmit.
+// mechanisms are counted in this order in every coverage table.
 var mechanisms = []mechanism{
 	{"fault steps (the plan's and injected)", "fault", ""},
 	{"queue databases lost", "transport.crash", "is lost"},
@@ -26,11 +24,16 @@ var mechanisms = []mechanism{
 	{"delayed acks", "transport.delayedack", ""},
 	{"delayed acks skipped (DelayedAckSkipping)", "transport.ack", "DelayedAckSkipping"},
 	{"acks after MaxAcknowledgementDelay ran out", "transport.ack", "ran out"},
-	{"shadow copies made (XSHADOW)", "transport.shadow", "XSHADOW"},
+	{"shadows made before the ack (2013+)", "transport.shadow", "before acknowledging"},
+	{"shadows made with XSHADOW (2010)", "transport.shadow", "with XSHADOW"},
+	{"shadows that could not be made", "transport.shadow", "could not make a shadow"},
+	{"shadows made again after a loss", "transport.shadow", "makes a new one"},
 	{"shadow heartbeats failed", "transport.heartbeat", ""},
 	{"shadow takeovers (resubmits)", "transport.shadow", "takes ownership"},
 	{"Shadow Redundancy Promotion", "transport.promotion", ""},
-	{"Safety Net resubmits", "transport.", "Safety Net"},
+	{"Safety Net resubmits (2013+)", "transport.resubmit", "Safety Net"},
+	{"transport dumpster redeliveries (2010)", "transport.resubmit", "transport dumpster"},
+	{"Redirect-Message hand-overs", "transport.redirect", ""},
 	{"SPOF windows opened", "transport.spof", ""},
 	{"duplicates", "transport.duplicate", ""},
 	{"messages lost", "transport.lost", ""},
@@ -38,7 +41,7 @@ var mechanisms = []mechanism{
 	{"NDRs (expired)", "transport.ndr", ""},
 	{"switchovers", "dag.activate", "(a switchover)"},
 	{"failovers", "dag.activate", "(a failover)"},
-	{"lossy failovers", "dag.activate", "Lossy:"},
+	{"lossy failovers", "transport.lossy", ""},
 	{"database copy failures", "dag.fault", "failed"},
 	{"quorum changes", "dag.quorum", ""},
 	{"maintenance script stages", "dag.maintenance", ""},
@@ -64,7 +67,7 @@ func CoverageOf(journal []sim.Record) Coverage {
 	c.Runs = 1
 	for _, r := range journal {
 		for i, m := range mechanisms {
-			if !matchKind(r.Kind, m.kind) || (m.text != "" && !strings.Contains(r.Text, m.text)) {
+			if r.Kind != m.kind || (m.text != "" && !strings.Contains(r.Text, m.text)) {
 				continue
 			}
 			c.Counts[i]++
@@ -76,14 +79,6 @@ func CoverageOf(journal []sim.Record) Coverage {
 		}
 	}
 	return c
-}
-
-// matchKind: a pattern ending in "." matches every kind under it.
-func matchKind(kind, pattern string) bool {
-	if strings.HasSuffix(pattern, ".") {
-		return strings.HasPrefix(kind, pattern)
-	}
-	return kind == pattern
 }
 
 // Add folds o into c.
