@@ -64,6 +64,7 @@ const (
 	hAdminH = 34
 	hLaneH  = 70
 	hLaneGp = 6
+	hNetH   = 40
 )
 
 // WriteHTML writes the run as one self-contained HTML page (no network access): a
@@ -114,6 +115,7 @@ type htmlPage struct {
 	AdminY                  int
 	Admin                   []hMarker
 	Lanes                   []hLane
+	Net                     *hNet
 	Paths                   []hPath
 	Lost                    []hMarker
 	Narration               []hLine
@@ -163,6 +165,7 @@ type hPath struct {
 	Class  string
 	D      string
 	Shadow []string // dashed segments where a shadow copy sat
+	Sender string   // dashed segment while the internet sender held its copy
 	Title  string
 	Seq    int
 	Ends   []hMarker
@@ -190,6 +193,7 @@ type hData struct {
 	Down    [][]hSpan  `json:"down"`    // per server: [from, to] down
 	SPOF    [][]hPoint `json:"spof"`    // per server: [t, messages only there, 0]
 	Lines   []int64    `json:"lines"`   // time of each narration line, in order
+	Net     []hPoint   `json:"net"`     // [t, messages internet senders hold, 0]
 }
 
 type hPoint [3]int64
@@ -199,10 +203,14 @@ func ms(d time.Duration) int64 { return d.Milliseconds() }
 
 // hbuild carries the state of one page build.
 type hbuild struct {
-	r     *Result
-	end   time.Duration // axis end
-	lane  map[string]int
-	names []string
+	sender map[int][2]time.Duration // how long each internet message sat with its sender
+	r      *Result
+	end    time.Duration // axis end
+	lane   map[string]int
+	names  []string
+	top    int  // y of the first server lane
+	net    bool // an internet lane is drawn
+	netY   int
 }
 
 func (b *hbuild) x(t time.Duration) float64 {
@@ -217,7 +225,16 @@ func (b *hbuild) x(t time.Duration) float64 {
 
 func fx(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
-func laneY(i int) int { return hAxisH + hAdminH + i*(hLaneH+hLaneGp) }
+func (b *hbuild) laneY(i int) int { return b.top + i*(hLaneH+hLaneGp) }
+
+// internetLane is the name paths use for the internet senders' lane.
+const internetLane = "\x00internet"
+
+// internetSubmit tells an internet sender's message from its submit record (the
+// narration is the only mark transport leaves).
+func internetSubmit(rec sim.Record) bool {
+	return rec.Kind == "transport.submit" && strings.Contains(rec.Text, "from internet sender")
+}
 
 func (r *Result) htmlPage() *htmlPage {
 	sc := r.Scenario
@@ -227,6 +244,14 @@ func (r *Result) htmlPage() *htmlPage {
 		b.names = append(b.names, sv.Name)
 	}
 	b.end = axisEnd(r)
+	b.top = hAxisH + hAdminH
+	for _, rec := range r.Journal {
+		if internetSubmit(rec) {
+			b.net, b.netY = true, b.top
+			b.top += hNetH + hLaneGp
+			break
+		}
+	}
 	p := &htmlPage{
 		Name: sc.Name, Description: sc.Description, Date: sc.Start.UTC().Format("2006-01-02 15:04:05 UTC"),
 		Seed: r.Seed, Hash: fmt.Sprintf("%016x", r.Hash), Events: r.Events, Passed: r.Passed(),
@@ -240,16 +265,16 @@ func (r *Result) htmlPage() *htmlPage {
 		p.Note = append(p.Note, fmt.Sprintf("The axis ends at %s: nothing happens after that until the run's end at %s.", fmtDur(b.end), fmtDur(r.End)))
 	}
 	p.Ticks = b.ticks()
-	p.H = laneY(len(b.names)) + 4
+	p.H = b.laneY(len(b.names)) + 4
 
 	q := b.queues()
 	p.Lanes = make([]hLane, len(b.names))
 	p.Data = hData{End: ms(b.end), PlotX: hLabelW, PlotW: hPlotW, Start: sc.Start.UnixMilli(), Servers: b.names,
-		Queues: [][]hPoint{}, Down: [][]hSpan{}, SPOF: [][]hPoint{}, Lines: []int64{}} // [] not null for index.js
+		Queues: [][]hPoint{}, Down: [][]hSpan{}, SPOF: [][]hPoint{}, Lines: []int64{}, Net: []hPoint{}} // [] not null for index.js
 	down := b.periods()
 	spof := b.spof()
 	for i, name := range b.names {
-		y := laneY(i)
+		y := b.laneY(i)
 		sv := sc.Topology.Servers[i]
 		l := hLane{Name: name, Info: sv.Version + " · " + strings.Join(sv.Roles, ", "), Y: y, H: hLaneH, MidY: y + 44, BaseY: y + hLaneH - 3}
 		l.Down, l.Bands, l.DBBands = down.down[name], down.bands[name], down.db[name]
@@ -259,6 +284,10 @@ func (r *Result) htmlPage() *htmlPage {
 		p.Data.Queues = append(p.Data.Queues, seriesJSON(q[name], b.end))
 		p.Data.Down = append(p.Data.Down, down.spans[name])
 		p.Data.SPOF = append(p.Data.SPOF, spof.series[name])
+	}
+	if b.net {
+		p.Net = b.internet()
+		p.Data.Net = p.Net.series
 	}
 	p.Admin = b.adminMarkers(p.Lanes)
 	b.alertMarkers(p.Lanes)
@@ -573,7 +602,7 @@ func (b *hbuild) periods() hPeriods {
 		if !ok {
 			return
 		}
-		y := laneY(i)
+		y := b.laneY(i)
 		p.down[server] = append(p.down[server], hRect{X: fx(b.x(o.at)), W: fx(b.x(at) - b.x(o.at)), Y: strconv.Itoa(y), H: strconv.Itoa(hLaneH),
 			Class: "down", Label: o.label, Title: fmt.Sprintf("%s %s from %s to %s", server, o.label, b.r.clock(o.at), b.r.clock(at))})
 		p.spans[server] = append(p.spans[server], hSpan{ms(o.at), ms(at)})
@@ -602,7 +631,7 @@ func (b *hbuild) periods() hPeriods {
 		slices.Sort(labels)
 		label := strings.Join(labels, ", ")
 		w := b.x(at) - b.x(st.since)
-		out[server] = append(out[server], hRect{X: fx(b.x(st.since)), W: fx(w), Y: strconv.Itoa(laneY(i) + 3 + row*14), H: "12",
+		out[server] = append(out[server], hRect{X: fx(b.x(st.since)), W: fx(w), Y: strconv.Itoa(b.laneY(i) + 3 + row*14), H: "12",
 			Class: class, Label: fit(label, w), Title: fmt.Sprintf("%s: %s from %s to %s", server, label, b.r.clock(st.since), b.r.clock(at))})
 	}
 	set := func(states map[string]*bandState, out map[string][]hRect, server string, at time.Duration, row int, class, label string, on bool) {
@@ -740,7 +769,7 @@ func (b *hbuild) spof() hSPOF {
 			title := fmt.Sprintf("Single point of failure on %s from %s to %s: %d message(s) had their only copy here (at most %d at once): %s",
 				server, b.r.clock(from), b.r.clock(to), len(msgs), peak, listMsgs(msgs))
 			out.rects[server] = append(out.rects[server], hRect{X: fx(b.x(from)), W: fx(max(b.x(to)-b.x(from), 1)),
-				Y: strconv.Itoa(laneY(i)), H: strconv.Itoa(hLaneH), Class: "spof", Title: title, Label: fmt.Sprintf("SPOF ×%d", len(msgs))})
+				Y: strconv.Itoa(b.laneY(i)), H: strconv.Itoa(hLaneH), Class: "spof", Title: title, Label: fmt.Sprintf("SPOF ×%d", len(msgs))})
 			msgs = nil
 		}
 		for _, e := range es {
@@ -840,6 +869,80 @@ func (b *hbuild) adminMarkers(lanes []hLane) []hMarker {
 	return out
 }
 
+// hNet is the internet senders' lane: an internet sender keeps its copy of a
+// message until an Exchange server answers 250 (after a delayed acknowledgement in
+// 2010), so until then the sender's copy is one of the message's copies.
+type hNet struct {
+	Y, H, Max int
+	Path      string
+	series    []hPoint
+}
+
+// internet replays how many messages internet senders hold over time. A sender's
+// copy ends at the server's 250 (the "transport.ack" record); where transport writes
+// none (2013+ acknowledges once the shadow exists, within the SMTP session), at the
+// message's first RECEIVE.
+func (b *hbuild) internet() *hNet {
+	b.sender = map[int][2]time.Duration{}
+	var order []int
+	acked := map[int]bool{}
+	for _, rec := range b.r.Journal {
+		m := msgNum(rec.Subject)
+		if m == 0 {
+			continue
+		}
+		sp, ok := b.sender[m]
+		switch {
+		case internetSubmit(rec):
+			if !ok {
+				b.sender[m] = [2]time.Duration{rec.At, -1}
+				order = append(order, m)
+			}
+		case !ok:
+		case rec.Kind == "transport.ack":
+			sp[1], acked[m] = rec.At, true
+			b.sender[m] = sp
+		case rec.Kind == logs.KindTracking && !acked[m] && sp[1] < 0:
+			if e, ok := rec.Data.(logs.TrackingEvent); ok && e.EventID == logs.EventReceive {
+				sp[1] = rec.At
+				b.sender[m] = sp
+			}
+		}
+	}
+	type edge struct {
+		at    time.Duration
+		delta int
+	}
+	var es []edge
+	for _, m := range order {
+		sp := b.sender[m]
+		if sp[1] < 0 {
+			sp[1] = b.r.End
+			b.sender[m] = sp
+		}
+		es = append(es, edge{sp[0], 1}, edge{sp[1], -1})
+	}
+	slices.SortStableFunc(es, func(a, c edge) int {
+		if a.at != c.at {
+			return compareDuration(a.at, c.at)
+		}
+		return a.delta - c.delta
+	})
+	var ds []depth
+	n := 0
+	for _, e := range es {
+		n += e.delta
+		if k := len(ds); k > 0 && ds[k-1].At == e.at {
+			ds[k-1].Q = n
+		} else {
+			ds = append(ds, depth{At: e.at, Q: n})
+		}
+	}
+	l := &hNet{Y: b.netY, H: hNetH, series: seriesJSON(ds, b.end)}
+	l.Path, _, l.Max = b.depthPaths(ds, b.netY+hNetH-3, 22)
+	return l
+}
+
 func (b *hbuild) alertMarkers(lanes []hLane) {
 	for _, rec := range b.r.Journal {
 		a, ok := rec.Data.(Alert)
@@ -899,6 +1002,10 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 			first[m] = rec.Seq
 		}
 		switch rec.Kind {
+		case "transport.submit":
+			if internetSubmit(rec) && len(hops[m]) == 0 {
+				hops[m] = append(hops[m], hop{rec.At, internetLane, "SENDER", rec.Seq})
+			}
 		case logs.KindTracking:
 			e, ok := rec.Data.(logs.TrackingEvent)
 			if !ok {
@@ -977,12 +1084,15 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 		var d strings.Builder
 		cls := "path " + strings.ToLower(string(fate[m]))
 		y := func(server string) (float64, bool) {
+			if server == internetLane {
+				return float64(b.netY+20) + float64(m%7)*2, b.net
+			}
 			i, ok := b.lane[server]
 			if !ok {
 				return 0, false
 			}
 			// spread paths a little so that messages on one lane do not hide each other
-			return float64(laneY(i)+30) + float64(m%7)*2, true
+			return float64(b.laneY(i)+30) + float64(m%7)*2, true
 		}
 		started := false
 		var lastX, lastY float64
@@ -1020,6 +1130,10 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 		}
 		p := hPath{Msg: m, Class: cls, D: d.String(), Seq: first[m],
 			Title: fmt.Sprintf("Message #%d (%s): %s", m, strings.ToLower(string(fate[m])), hopText(hs, b.r))}
+		if sp, ok := b.sender[m]; ok && b.net {
+			yy, _ := y(internetLane)
+			p.Sender = fmt.Sprintf("M%s %sH%s", fx(b.x(sp[0])), fx(yy+5), fx(max(b.x(sp[1]), b.x(sp[0])+1)))
+		}
 		for _, sh := range shadows[m] {
 			if yy, ok := y(sh[0].server); ok {
 				p.Shadow = append(p.Shadow, fmt.Sprintf("M%s %sH%s", fx(b.x(sh[0].at)), fx(yy+5), fx(b.x(sh[1].at))))
@@ -1078,7 +1192,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 		if g.to != g.from {
 			when = "from " + b.r.clock(g.from) + " to " + b.r.clock(g.to)
 		}
-		lost = append(lost, hMarker{X: fx(b.x(g.from)), Y: strconv.Itoa(laneY(i) + 34), Class: "lost", Label: label, Seq: g.seq, T: ms(g.from),
+		lost = append(lost, hMarker{X: fx(b.x(g.from)), Y: strconv.Itoa(b.laneY(i) + 34), Class: "lost", Label: label, Seq: g.seq, T: ms(g.from),
 			Title: fmt.Sprintf("LOST on %s %s: %s (the last copy was destroyed here)", pl.server, when, listMsgs(g.msgs))})
 	}
 	return paths, lost, notes
@@ -1103,7 +1217,11 @@ func hopText(hs []hop, r *Result) string {
 			s = append(s, "…")
 			break
 		}
-		s = append(s, fmt.Sprintf("%s %s %s", r.clock(h.at), h.server, h.event))
+		server := h.server
+		if server == internetLane {
+			server = "internet"
+		}
+		s = append(s, fmt.Sprintf("%s %s %s", r.clock(h.at), server, h.event))
 	}
 	return strings.Join(s, " → ")
 }

@@ -171,6 +171,28 @@ steps:
 	}
 }
 
+// An internet sender keeps its copy until the hub answers 250: on hub-failure the
+// first message's acknowledgement is delayed the full 30 seconds, the second's is
+// not (DelayedAckSkipping), and the internet lane shows exactly that.
+func TestHTMLInternetSenderHoldsCopyUntilAck(t *testing.T) {
+	r := htmlRun(t, "hub-failure")
+	b := &hbuild{r: r, end: axisEnd(r)}
+	b.internet()
+	ack := func(m int) time.Duration {
+		return when(t, r, func(rec sim.Record) bool { return rec.Kind == "transport.ack" && rec.Subject == fmt.Sprintf("#%d", m) })
+	}
+	submit := func(m int) time.Duration {
+		return when(t, r, func(rec sim.Record) bool { return rec.Kind == "transport.submit" && rec.Subject == fmt.Sprintf("#%d", m) })
+	}
+	require.Equal(t, [2]time.Duration{submit(1), ack(1)}, b.sender[1])
+	require.Equal(t, [2]time.Duration{submit(2), ack(2)}, b.sender[2])
+	require.GreaterOrEqual(t, ack(1)-submit(1), 30*time.Second, "delayed acknowledgement")
+	require.Less(t, ack(2)-submit(2), time.Second, "DelayedAckSkipping")
+	page := pageOf(t, r)
+	requireHas(t, page, `<g class="netlane">`)
+	require.Equal(t, 2, strings.Count(page, `class="sendercopy"`))
+}
+
 // Same run, same bytes: nothing on the page depends on map order or the wall clock.
 func TestHTMLIsDeterministic(t *testing.T) {
 	for _, name := range []string{"hub-failure", "shadow-promotion"} {

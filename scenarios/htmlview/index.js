@@ -10,6 +10,7 @@
   var pane = document.getElementById("narration-pane");
   var lines = Array.prototype.slice.call(document.querySelectorAll("#narration li"));
   var play = document.getElementById("play");
+  var netEl = document.getElementById("netdepth");
 
   function byServer(cls) {
     var m = {};
@@ -56,6 +57,7 @@
       stEl[name].textContent = down ? "DOWN" : "up";
       laneEl[name].classList.toggle("isdown", down);
     });
+    if (netEl) { var n = at(D.net, t); netEl.textContent = n ? n[1] : 0; }
     var now = null;
     for (var i = 0; i < lines.length; i++) {
       var future = D.lines[i] > t;
