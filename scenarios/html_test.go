@@ -182,7 +182,9 @@ func TestHTMLInternetSenderHoldsCopyUntilAck(t *testing.T) {
 		return when(t, r, func(rec sim.Record) bool { return rec.Kind == "transport.ack" && rec.Subject == fmt.Sprintf("#%d", m) })
 	}
 	submit := func(m int) time.Duration {
-		return when(t, r, func(rec sim.Record) bool { return rec.Kind == "transport.submit" && rec.Subject == fmt.Sprintf("#%d", m) })
+		return when(t, r, func(rec sim.Record) bool {
+			return rec.Kind == "transport.submit" && rec.Subject == fmt.Sprintf("#%d", m)
+		})
 	}
 	require.Equal(t, [2]time.Duration{submit(1), ack(1)}, b.sender[1])
 	require.Equal(t, [2]time.Duration{submit(2), ack(2)}, b.sender[2])
