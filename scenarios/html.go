@@ -546,6 +546,9 @@ func bucket(ds []depth, b *hbuild) []depth {
 			last = col(ds[i+1].At)
 		}
 		for c := col(d.At); c <= last && c <= hPlotW; c++ {
+			if peaks[c].Q < 0 { // the column's value starts with its first change
+				peaks[c].At = max(peaks[c].At, d.At)
+			}
 			peaks[c].Q, peaks[c].S = max(peaks[c].Q, d.Q), max(peaks[c].S, d.S)
 		}
 	}

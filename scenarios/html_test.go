@@ -457,3 +457,24 @@ func TestHTMLQueueDepthAgreesWithVerdict(t *testing.T) {
 		}
 	})
 }
+
+// A long series is kept to one value per pixel column, holding the column's peak and
+// starting at its first change (so the slider shows 0 before anything happened).
+func TestHTMLBucketKeepsPeaksAndStart(t *testing.T) {
+	b := &hbuild{end: time.Hour}
+	var ds []depth
+	for i := 0; i < 3*maxSeries; i++ {
+		ds = append(ds, depth{At: 5*time.Second + time.Duration(i)*time.Second/4, Q: i % 7, S: i % 3})
+	}
+	got := bucket(ds, b)
+	require.LessOrEqual(t, len(got), hPlotW+1)
+	require.Equal(t, 5*time.Second, got[0].At)
+	for i := 1; i < len(got); i++ {
+		require.Less(t, got[i-1].At, got[i].At)
+		if got[i].At < ds[len(ds)-1].At-time.Minute { // columns that see every value
+			require.Equal(t, 6, got[i].Q)
+			require.Equal(t, 2, got[i].S)
+		}
+	}
+	require.Equal(t, ds[:maxSeries], bucket(ds[:maxSeries], b), "short series are kept exactly")
+}
