@@ -35,15 +35,25 @@ import (
 //     queue database, or the loss of the message). Shadow copies are counted apart;
 //     transport journals when a shadow is made and resubmitted but not when it is
 //     discarded, so a shadow is shown until the message is first delivered (Exchange
-//     discards it at the next discard notification, a little later).
-//   - Runs of thousands of messages are aggregated: queue depths count every
-//     message (and are downsampled to one value per pixel column, keeping the peak),
-//     but only maxPaths message paths are drawn (two thirds of them lost, stuck or
-//     bounced when there are that many, each group sampled evenly over the run), and
-//     past maxNarration lines the narration keeps every step, fault, loss, alert and
-//     state change, the lines of the drawn messages, and an even sample of the other
-//     routine traffic lines (so it may still exceed maxNarration when a run has more
-//     events than that which are not routine).
+//     discards it at the next discard notification, a little later). Safety Net and
+//     the transport dumpster are not drawn.
+//   - An internet sender holds its copy from submission until the server's 250 (the
+//     "transport.ack" record; 2013+ writes none, so there the first RECEIVE).
+//   - Where a record carries no payload, its kind and narration tell the state: an
+//     internet submission, a shadow resubmission, SCOM maintenance start and end, a
+//     paused cluster node, a blocked activation policy. If that wording changes, the
+//     band or segment is simply not drawn; nothing else depends on it.
+//   - Down periods come from the faults (crash, stop, start) and from stopping
+//     MSExchangeTransport; component states from "component.set" (effective state),
+//     database copies from "dag.copy" (a copy neither Mounted nor Healthy).
+//   - Runs of thousands of messages are aggregated: queue depths count every message
+//     (downsampled past maxSeries changes to one value per pixel column, keeping the
+//     peak); SPOF windows and lost markers closer than the drawing can tell apart
+//     are merged; only maxPaths message paths are drawn (two thirds lost, stuck or
+//     bounced when there are that many, each group sampled evenly over the run); past
+//     maxNarration lines the narration keeps every step, fault, alert and state change
+//     and every line of the drawn messages, an even sample of the losses and routine
+//     queue lines, and no routine line of another message.
 
 //go:embed htmlview/*
 var htmlView embed.FS
