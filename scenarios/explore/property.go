@@ -86,7 +86,7 @@ func SPOFUnder(d time.Duration) Property {
 		check: func(r *scenarios.Result) string {
 			for _, w := range r.Verdict.SPOF {
 				if w.To-w.From >= d {
-					return fmt.Sprintf("message #%d sat only on %s for %s (from %s), not under %s", w.Message, w.Server, dur(w.To-w.From), dur(w.From), dur(d))
+					return fmt.Sprintf("message #%d sat only on %s for %s (from %s), not under %s", w.Message, w.Server, ms(w.To-w.From), ms(w.From), dur(d))
 				}
 			}
 			return ""
@@ -105,7 +105,7 @@ func LatencyUnder(d time.Duration) Property {
 		check: func(r *scenarios.Result) string {
 			for _, f := range r.Verdict.Fates {
 				if f.Fate == transport.Delivered && f.Latency >= d {
-					return fmt.Sprintf("message #%d to %s took %s, not under %s", f.Message, f.Recipient, dur(f.Latency), dur(d))
+					return fmt.Sprintf("message #%d to %s took %s, not under %s", f.Message, f.Recipient, ms(f.Latency), dur(d))
 				}
 			}
 			return ""
@@ -208,6 +208,9 @@ func didYouMean(w string, cands []string) string {
 	}
 	return ""
 }
+
+// ms prints a simulated span to the millisecond, as the narration's clock does.
+func ms(d time.Duration) string { return dur(d.Round(time.Millisecond)) }
 
 // Violation is one property a run broke, and why.
 type Violation struct {
