@@ -19,8 +19,17 @@ const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-s
 // multi is a flag that may be given several times.
 type multi []string
 
-func (m *multi) String() string     { return strings.Join(*m, "; ") }
-func (m *multi) Set(v string) error { *m = append(*m, v); return nil }
+func (m *multi) String() string { return strings.Join(*m, "; ") }
+
+// Set takes one template, or several separated by ";" ("crash any; stop any").
+func (m *multi) Set(v string) error {
+	for _, t := range strings.Split(v, ";") {
+		if t = strings.TrimSpace(t); t != "" {
+			*m = append(*m, t)
+		}
+	}
+	return nil
+}
 
 // cmdCheck searches generated variants of a scenario for one that breaks a
 // property, shrinks the first it finds and writes it as a scenario that replays.
@@ -34,7 +43,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("check", stderr)
 	props := fs.String("property", "", "properties every variant must keep, comma separated: "+strings.Join(explore.PropertyNames, ", "))
 	var faults multi
-	fs.Var(&faults, "faults", "fault template, repeatable (default \"crash any\" and \"crash any lose-queue\"); \"any\" stands for every server or copy")
+	fs.Var(&faults, "faults", "fault templates, repeatable or separated by \";\" (default \"crash any; crash any lose-queue\"); \"any\" stands for every server or copy")
 	maxFaults := fs.Int("max-faults", 2, "at most `N` faults per variant")
 	runs := fs.Int("runs", 100, "number of variants")
 	seed := fs.Uint64("seed", 1, "sweep seed: variant i depends on (seed, i) only")

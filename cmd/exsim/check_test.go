@@ -105,6 +105,13 @@ func TestCheckBadInputExitsTwo(t *testing.T) {
 	}
 }
 
+func TestCheckFaultTemplatesSplitOnSemicolons(t *testing.T) {
+	var m multi
+	require.NoError(t, m.Set("crash any; partition EX1,EX2 from internet"))
+	require.NoError(t, m.Set("stop EX1"))
+	require.Equal(t, multi{"crash any", "partition EX1,EX2 from internet", "stop EX1"}, m)
+}
+
 func TestCheckUsageNamesEveryFlag(t *testing.T) {
 	for _, f := range []string{"--property", "--faults", "--runs", "--seed", "--workers", "--shard", "--out", "--exhaustive"} {
 		require.True(t, strings.Contains(checkUsage, f), f)

@@ -239,8 +239,8 @@ type Shrunk struct {
 	Runs       int // runs the shrinking took
 }
 
-// Shrink minimises a failing variant greedily, as far as each pass still fails
-// (any of props): drop each fault; drop each repair (a fault that lasts is
+// Shrink minimises a failing variant greedily, as far as each pass still breaks
+// one of the properties the variant broke: drop each fault; drop each repair (a fault that lasts is
 // simpler to state); move each fault earlier (to 0, half-way, one granularity
 // step); drop each step of the plan. It repeats the passes until none helps. It is
 // deterministic: it runs one variant at a time.
@@ -249,6 +249,9 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 		gran = time.Minute
 	}
 	s := &Shrunk{Scenario: sc, Seed: v.Seed, Faults: slices.Clone(v.Faults)}
+	// broken are the properties the variant breaks: a smaller candidate must break
+	// one of them, so shrinking keeps the failure rather than wandering to another.
+	var broken map[string]bool
 	try := func(sc *scenarios.Scenario, fs []Fault) bool {
 		s.Runs++
 		res, err := runFaults(sc, s.Seed, fs, settle)
@@ -259,11 +262,18 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 		if len(vs) == 0 {
 			return false
 		}
+		if broken != nil && !slices.ContainsFunc(vs, func(v Violation) bool { return broken[v.Property] }) {
+			return false
+		}
 		s.Scenario, s.Faults, s.Violations, s.Result = sc, fs, vs, res
 		return true
 	}
 	if !try(sc, s.Faults) {
 		return nil, fmt.Errorf("explore: variant %d does not fail when run again", v.Index)
+	}
+	broken = map[string]bool{}
+	for _, v := range s.Violations {
+		broken[v.Property] = true
 	}
 	for changed := true; changed; {
 		changed = false
