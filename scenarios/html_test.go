@@ -218,15 +218,34 @@ func TestHTMLBuiltinsAreSmallAndOffline(t *testing.T) {
 	}
 }
 
-var externalRef = regexp.MustCompile(`(?i)(https?:|ftp:|wss?:|//[a-z0-9.-]+\.[a-z]{2,}/|\bsrc\s*=|\bhref\s*=|url\(|@import|fetch\(|XMLHttpRequest|WebSocket|EventSource)`)
+// fetching finds markup that makes a browser fetch: elements that load, attributes
+// that point somewhere, CSS that imports.
+var fetching = regexp.MustCompile(`(?i)<(img|link|iframe|frame|object|embed|audio|video|source|track|base|image|use|script\s[^>]*src)\b|<[a-z]+[^>]*\s(src|href|xlink:href|srcset|action|formaction|poster|background|ping)\s*=|url\(|@import`)
+
+// external finds code or text in the page's own assets that names another place.
+var external = regexp.MustCompile(`(?i)(https?:|ftp:|wss?:|//[a-z0-9.-]+\.[a-z]{2,}/|fetch\(|XMLHttpRequest|WebSocket|EventSource|import\(|sendBeacon|new Image)`)
 
 func requireOffline(t *testing.T, page string) {
 	t.Helper()
-	if m := externalRef.FindString(page); m != "" {
+	if m := fetching.FindString(page); m != "" {
 		i := strings.Index(page, m)
-		t.Fatalf("page refers to something outside itself: %q in %q", m, page[max(0, i-60):min(len(page), i+60)])
+		t.Fatalf("the page would fetch something: %q in %q", m, page[max(0, i-60):min(len(page), i+60)])
 	}
 	requireHas(t, page, `default-src 'none'`) // the Content-Security-Policy forbids every fetch
+}
+
+// The embedded template, style and script name no other place at all.
+func TestHTMLAssetsNameNoOtherPlace(t *testing.T) {
+	for _, name := range []string{"index.html", "index.css", "index.js"} {
+		data, err := htmlView.ReadFile("htmlview/" + name)
+		require.NoError(t, err)
+		if m := external.Find(data); m != nil {
+			t.Fatalf("%s refers to %q", name, m)
+		}
+		if m := fetching.Find(data); m != nil {
+			t.Fatalf("%s would fetch %q", name, m)
+		}
+	}
 }
 
 const evil = `<script>alert(1)</script>`
