@@ -37,6 +37,7 @@ type setting struct {
 	min, max int64
 	enum     []string
 	def      func(v Version) int64
+	idx      int
 }
 
 func constDef(x int64) func(Version) int64 { return func(Version) int64 { return x } }
@@ -131,10 +132,40 @@ var settingByName = func() map[string]*setting {
 	return m
 }()
 
+var settingExact = func() map[string]*setting {
+	m := map[string]*setting{}
+	for i := range settings {
+		settings[i].idx = i
+		m[settings[i].name] = &settings[i]
+	}
+	return m
+}()
+
 // config holds explicitly set values; unset names take the version default.
 type config struct {
 	org    map[string]int64
 	server map[string]map[string]int64 // server -> name -> value (service and app scopes)
+	gen    int                         // bumped at every change: invalidates cache
+	cache  map[*server][]int64         // resolved values per server (nil: organization)
+	cgen   int
+}
+
+// val is the resolved value of st on srv, from a cache rebuilt after any change (the
+// hot path asks for settings on every message).
+func (c *config) val(st *setting, srv *server) int64 {
+	if c.cache == nil || c.cgen != c.gen {
+		c.cache = map[*server][]int64{}
+		c.cgen = c.gen
+	}
+	vals, ok := c.cache[srv]
+	if !ok {
+		vals = make([]int64, len(settings))
+		for i := range settings {
+			vals[i] = c.get(&settings[i], srv)
+		}
+		c.cache[srv] = vals
+	}
+	return vals[st.idx]
 }
 
 func (c *config) get(st *setting, srv *server) int64 {
@@ -335,6 +366,7 @@ func (o *Org) SetTransportConfig(params []Param) error {
 	}
 	for _, kv := range vals {
 		o.cfg.org[kv.name] = kv.v
+		o.cfg.gen++
 		o.journalConfig("", "Set-TransportConfig", kv.name, kv.text)
 	}
 	return nil
@@ -417,10 +449,13 @@ func (o *Org) setServer(server, name string, v int64) {
 		o.cfg.server[server] = m
 	}
 	m[name] = v
+	o.cfg.gen++
 }
 
 func (o *Org) journalConfig(server, where, name, value string) {
-	o.journal("transport.config", server, name, fmt.Sprintf("%s: %s = %s.", where, name, value), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.config", server, name, fmt.Sprintf("%s: %s = %s.", where, name, value), nil)
+	}
 }
 
 // Settings lists the configuration names exsim knows, by where they live, sorted: for
@@ -445,13 +480,13 @@ func Settings() (transportConfig, transportService, edgeTransportConfig []string
 // typed accessors
 
 func (o *Org) cfgDur(name string, srv *server) time.Duration {
-	return time.Duration(o.cfg.get(settingByName[strings.ToLower(name)], srv))
+	return time.Duration(o.cfg.val(settingExact[name], srv))
 }
 
 func (o *Org) cfgInt(name string, srv *server) int {
-	return int(o.cfg.get(settingByName[strings.ToLower(name)], srv))
+	return int(o.cfg.val(settingExact[name], srv))
 }
 
 func (o *Org) cfgBool(name string, srv *server) bool {
-	return o.cfg.get(settingByName[strings.ToLower(name)], srv) != 0
+	return o.cfg.val(settingExact[name], srv) != 0
 }

@@ -39,18 +39,23 @@ func (o *Org) Submit(msg Message) (int, error) {
 		return 0, fmt.Errorf("transport: bad sender %q", msg.From)
 	}
 	m := &message{id: len(o.msgs) + 1, m: msg, submitted: o.now()}
-	seen := map[string]bool{}
+	m.rcpts = make([]rcpt, 0, len(msg.To))
+next:
 	for _, to := range msg.To {
 		at := strings.LastIndex(to, "@")
 		if at <= 0 || at == len(to)-1 {
 			return 0, fmt.Errorf("transport: bad recipient %q", to)
 		}
-		low := strings.ToLower(to)
-		if seen[low] {
-			continue
+		for _, r := range m.rcpts {
+			if strings.EqualFold(r.addr, to) {
+				continue next
+			}
 		}
-		seen[low] = true
-		m.rcpts = append(m.rcpts, rcpt{addr: to, db: o.mailboxes[low]})
+		db, ok := o.mailboxes[to]
+		if !ok {
+			db = o.mailboxes[strings.ToLower(to)]
+		}
+		m.rcpts = append(m.rcpts, rcpt{addr: to, db: db})
 	}
 	if msg.Origin != "" {
 		srv, err := o.server(msg.Origin)
@@ -63,8 +68,6 @@ func (o *Org) Submit(msg Message) (int, error) {
 		m.fromOrg = true
 		m.senderDB = db
 	}
-	dom := msg.From[strings.LastIndex(msg.From, "@")+1:]
-	m.msgID = fmt.Sprintf("<%08X%04X@%s>", uint32(m.id)*2654435761, m.id&0xffff, dom)
 	o.msgs = append(o.msgs, m)
 	all := make([]int, len(m.rcpts))
 	for i := range all {
@@ -73,40 +76,46 @@ func (o *Org) Submit(msg Message) (int, error) {
 	if m.fromOrg {
 		it := &item{m: m, rcpts: all, loc: locOutbox}
 		o.addCopy(it)
-		o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from %s waits in the Outbox for the Mail Submission service.", m.id, msg.From), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from %s waits in the Outbox for the Mail Submission service.", m.id, msg.From), nil)
+		}
 		o.submitOutbox(m, it)
 		return m.id, nil
 	}
 	it := &item{m: m, rcpts: all, loc: locSender}
 	o.addCopy(it)
-	o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from internet sender %s: the sender holds it until an Exchange server answers 250.", m.id, msg.From), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from internet sender %s: the sender holds it until an Exchange server answers 250.", m.id, msg.From), nil)
+	}
 	o.internetSend(m, it)
 	return m.id, nil
 }
 
 // inboundCandidates is the list of servers an internet sender tries, in order.
 func (o *Org) inboundCandidates() []*server {
-	var list []*server
-	if len(o.top.Inbound) == 0 {
-		for _, s := range o.servers {
-			if s.transport {
-				list = append(list, s)
+	if o.inbound == nil {
+		if len(o.top.Inbound) == 0 {
+			for _, s := range o.servers {
+				if s.transport {
+					o.inbound = append(o.inbound, s)
+				}
+			}
+		} else {
+			for _, n := range o.top.Inbound {
+				o.inbound = append(o.inbound, o.byName[strings.ToLower(n)])
 			}
 		}
-	} else {
-		for _, n := range o.top.Inbound {
-			list = append(list, o.byName[strings.ToLower(n)])
-		}
 	}
+	list := o.inbound
 	if !o.top.InboundLoadBalanced || len(list) == 0 {
 		return list
 	}
 	// A round-robin load balancer: its health probe skips servers that are down.
 	for k := 0; k < len(list); k++ {
-		s := list[o.lbNext%len(list)]
+		i := o.lbNext % len(list)
 		o.lbNext++
-		if s.up {
-			return []*server{s}
+		if list[i].up {
+			return list[i : i+1]
 		}
 	}
 	return nil
@@ -130,7 +139,9 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			o.removeCopy(sender, "sender gave up", internet)
 			return
 		}
-		o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("No inbound server accepted message #%d; the internet sender keeps it and retries in %v.", m.id, o.top.SenderRetry), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("No inbound server accepted message #%d; the internet sender keeps it and retries in %v.", m.id, o.top.SenderRetry), nil)
+		}
 		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 		return
 	}
@@ -140,16 +151,18 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	rid, port := o.nextSession()
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency,
 		Client: o.externalPeer("mail."+senderDomain(m), port), Server: o.peer(srv, 25),
-		ReceiveConnector: smtp.DefaultReceiveConnector(srv.name), ReceiveSessionID: rid}
+		ReceiveConnector: o.receiveConnector(srv), ReceiveSessionID: rid}
 	c.Client.Server = ""
 	msg := o.smtpMessage(sender, 0)
-	c.Messages = []smtp.Message{msg}
+	c.Messages = o.oneMessage(msg)
 	switch {
 	case !srv.up || !o.reachable(internet, srv.name):
 		c.ConnectFailure = smtp.WinsockTimedOut
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
-			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The internet sender of message #%d cannot connect to %s (%s).", m.id, srv.name, o.whyUnreachable(internet, srv)), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The internet sender of message #%d cannot connect to %s (%s).", m.id, srv.name, o.whyUnreachable(internet, srv)), nil)
+			}
 			o.tryInbound(m, sender, cands, k+1)
 		})
 		return
@@ -163,15 +176,14 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		c.MailReply = &r
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
-			o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: %s; the sender tries elsewhere.", srv.name, m.id, why), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: %s; the sender tries elsewhere.", srv.name, m.id, why), nil)
+			}
 			o.tryInbound(m, sender, cands, k+1)
 		})
 		return
 	}
-	res, err := smtp.Timing(c)
-	if err != nil {
-		panic(err)
-	}
+	res := o.timing(c)
 	queued := res.Outcomes[0].QueuedAt
 	ep := srv.epoch
 	o.at(queued, kindSession, func() {
@@ -179,7 +191,9 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			return
 		}
 		if !srv.up || srv.epoch != ep || !o.reachable(internet, srv.name) {
-			o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d to %s broke before the data was complete: the internet sender still has it and retries in %v.", m.id, srv.name, o.top.SenderRetry), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d to %s broke before the data was complete: the internet sender still has it and retries in %v.", m.id, srv.name, o.top.SenderRetry), nil)
+			}
 			o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 			return
 		}
@@ -232,7 +246,9 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c smtp.
 	default:
 		it.ack = pa
 		srv.acks = append(srv.acks, pa)
-		o.journal("transport.delayedack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s holds the 250 for message #%d up to MaxAcknowledgementDelay (%v): the internet sender does not speak XSHADOW, so until the message reaches its next hop the sender's copy is the only other copy.", srv.name, m.id, delay), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.delayedack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s holds the 250 for message #%d up to MaxAcknowledgementDelay (%v): the internet sender does not speak XSHADOW, so until the message reaches its next hop the sender's copy is the only other copy.", srv.name, m.id, delay), nil)
+		}
 		o.on(srv, delay, kindAckTimeout, func() { o.ackTimeout(pa) })
 	}
 	o.categorize(srv, it)
@@ -291,12 +307,17 @@ func (o *Org) sendAck(pa *pendingAck, why string) {
 	}
 	m := pa.root.m
 	if why != "" {
-		o.journal("transport.ack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s sends 250 2.6.0 Queued mail for delivery for message #%d: %s.", srv.name, m.id, why), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.ack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s sends 250 2.6.0 Queued mail for delivery for message #%d: %s.", srv.name, m.id, why), nil)
+		}
 	}
 	sender := pa.sender
-	pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
-	res := o.converse(pa.conv)
-	o.at(res.Outcomes[0].AckAt, kindAck, func() {
+	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
+	if o.s.Journal().Enabled() {
+		pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
+		ackAt = o.converse(pa.conv).Outcomes[0].AckAt
+	}
+	o.at(ackAt, kindAck, func() {
 		m.everAcked = true
 		o.release(sender)
 	})
@@ -310,7 +331,9 @@ func (o *Org) dropSession(pa *pendingAck, fault string) {
 	}
 	pa.done = true
 	m := pa.root.m
-	o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d died (%s) before %s sent 250: the internet sender still has it and retries in %v.", m.id, fault, pa.srv.name, o.top.SenderRetry), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d died (%s) before %s sent 250: the internet sender still has it and retries in %v.", m.id, fault, pa.srv.name, o.top.SenderRetry), nil)
+	}
 	sender := pa.sender
 	o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 }
@@ -334,7 +357,9 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		hub = o.pickSubmissionHub(mbx)
 	}
 	if hub == nil {
-		o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("No Hub Transport server can take message #%d now; it stays in the Outbox and Mail Submission tries again in %v.", m.id, outboxRetry), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("No Hub Transport server can take message #%d now; it stays in the Outbox and Mail Submission tries again in %v.", m.id, outboxRetry), nil)
+		}
 		o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
 		return
 	}
@@ -420,7 +445,7 @@ type route struct {
 	bounce         string    // NDR status instead of a queue
 }
 
-func (r route) key() string { return r.dtype + "|" + r.nextHop }
+func (r route) key() qkey { return qkey{r.dtype, r.nextHop} }
 
 // categorize routes it's open recipients on srv, bifurcating by next hop.
 func (o *Org) categorize(srv *server, it *item) { o.categorizeWith(srv, it, false) }
@@ -429,7 +454,7 @@ func (o *Org) categorizePromote(srv *server, it *item) { o.categorizeWith(srv, i
 
 func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 	m := it.m
-	if sub := srv.byKey["Undefined|Submission"]; sub != nil && sub.suspended {
+	if sub := srv.byKey[qkey{"Undefined", "Submission"}]; sub != nil && sub.suspended {
 		// a suspended Submission queue: the categorizer does not pick messages up
 		if it.q != sub {
 			o.takeFromQueue(it)
@@ -500,7 +525,9 @@ func (o *Org) place(srv *server, it *item, r route) {
 	if r.promote {
 		it.haHeader = srv.name
 		o.track(srv, "HAREDIRECT", "ROUTING", it, "", "NoShadowServer")
-		o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Shadow Redundancy Promotion: %s routes message #%d to another hub of site %s instead of delivering it itself, so that it keeps a shadow copy (it came from a sender without XSHADOW).", srv.name, it.m.id, srv.site), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Shadow Redundancy Promotion: %s routes message #%d to another hub of site %s instead of delivering it itself, so that it keeps a shadow copy (it came from a sender without XSHADOW).", srv.name, it.m.id, srv.site), nil)
+		}
 	}
 	if srv.version.Is2010() && it.m.fromOrg && (r.dtype == "SmartHostConnectorDelivery" || r.dtype == "DnsConnectorDelivery") {
 		// Seed 003: a 2010 hub logs TRANSFER (routing and content conversion of a

@@ -15,6 +15,10 @@ import (
 // DAG, else the other transport servers of its AD site; remote-site members first
 // under ShadowMessagePreferenceSetting PreferRemote or RemoteOnly.
 func (o *Org) shadowCandidates(srv *server) (remote, local []*server) {
+	if srv.shadowSet {
+		return srv.shadowRemote, srv.shadowLocal
+	}
+	defer func() { srv.shadowSet, srv.shadowRemote, srv.shadowLocal = true, remote, local }()
 	for _, s := range o.servers {
 		if s == srv || !s.transport || s.version.Is2010() {
 			continue
@@ -38,27 +42,37 @@ func (o *Org) shadowCandidates(srv *server) (remote, local []*server) {
 // shadowPlan is the ordered list of shadow attempts: up to MaxRetriesForRemoteSiteShadow
 // on remote-site members then MaxRetriesForLocalSiteShadow on local ones (PreferRemote),
 // only local ones (LocalOnly, or a single-site boundary) or only remote ones (RemoteOnly).
-func (o *Org) shadowPlan(srv *server) []*server {
+// It is a value (no allocation per message): attempt k is at(k).
+type shadowPlan struct {
+	remote, local []*server
+	nr, nl, base  int
+}
+
+func (p shadowPlan) len() int { return p.nr + p.nl }
+
+func (p shadowPlan) at(k int) *server {
+	if k < p.nr {
+		return p.remote[(p.base+k)%len(p.remote)]
+	}
+	return p.local[(p.base+k-p.nr)%len(p.local)]
+}
+
+func (o *Org) planShadow(srv *server) shadowPlan {
 	remote, local := o.shadowCandidates(srv)
 	pref := settingByName["shadowmessagepreferencesetting"]
-	mode := pref.enum[o.cfg.get(pref, srv)]
-	var plan []*server
-	add := func(list []*server, n int) {
-		for k := 0; k < n && len(list) > 0; k++ {
-			plan = append(plan, list[(srv.rr+k)%len(list)])
-		}
-	}
+	mode := pref.enum[o.cfg.val(pref, srv)]
+	p := shadowPlan{remote: remote, local: local, base: srv.rr}
+	srv.rr++
 	if len(remote) == 0 {
 		mode = "LocalOnly"
 	}
-	if mode != "LocalOnly" {
-		add(remote, o.cfgInt("MaxRetriesForRemoteSiteShadow", srv))
+	if mode != "LocalOnly" && len(remote) > 0 {
+		p.nr = o.cfgInt("MaxRetriesForRemoteSiteShadow", srv)
 	}
-	if mode != "RemoteOnly" {
-		add(local, o.cfgInt("MaxRetriesForLocalSiteShadow", srv))
+	if mode != "RemoteOnly" && len(local) > 0 {
+		p.nl = o.cfgInt("MaxRetriesForLocalSiteShadow", srv)
 	}
-	srv.rr++
-	return plan
+	return p
 }
 
 // makeShadow opens a second SMTP session from srv to another server of the boundary
@@ -66,20 +80,20 @@ func (o *Org) shadowPlan(srv *server) []*server {
 // done(true); done(false) when every attempt failed. Nothing is called if srv stops
 // meanwhile (the sender's session dies with it).
 func (o *Org) makeShadow(srv *server, it *item, done func(ok bool)) {
-	o.shadowTry(srv, it, o.shadowPlan(srv), 0, done)
+	o.shadowTry(srv, it, o.planShadow(srv), 0, done)
 }
 
-func (o *Org) shadowTry(srv *server, it *item, plan []*server, k int, done func(bool)) {
-	if k >= len(plan) {
-		o.track(srv, "HAREDIRECTFAIL", "SMTP", it, "", fmt.Sprintf("No shadow server available after %d attempt(s)", len(plan)))
+func (o *Org) shadowTry(srv *server, it *item, plan shadowPlan, k int, done func(bool)) {
+	if k >= plan.len() {
+		o.track(srv, "HAREDIRECTFAIL", "SMTP", it, "", fmt.Sprintf("No shadow server available after %d attempt(s)", plan.len()))
 		done(false)
 		return
 	}
-	b := plan[k]
+	b := plan.at(k)
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port), Server: o.peer(b, 25),
-		SendConnector: smtp.IntraOrgSendConnector, ReceiveConnector: smtp.DefaultReceiveConnector(b.name), SendSessionID: sid, ReceiveSessionID: rid}
+		SendConnector: smtp.IntraOrgSendConnector, ReceiveConnector: o.receiveConnector(b), SendSessionID: sid, ReceiveSessionID: rid}
 	switch {
 	case !b.up || !o.reachable(srv.name, b.name):
 		c.ConnectFailure = smtp.WinsockTimedOut
@@ -87,7 +101,7 @@ func (o *Org) shadowTry(srv *server, it *item, plan []*server, k int, done func(
 		r := smtp.ServiceNotActive
 		c.MailReply = &r
 	}
-	c.Messages = []smtp.Message{o.smtpMessage(it, int64(b.nextInternal+1))}
+	c.Messages = o.oneMessage(o.smtpMessage(it, int64(b.nextInternal+1)))
 	res := o.converse(c)
 	ep, bep := srv.epoch, b.epoch
 	if res.Failure.Code != 0 {
@@ -124,7 +138,9 @@ func (o *Org) shadowTry(srv *server, it *item, plan []*server, k int, done func(
 			return
 		}
 		o.track(srv, "HAREDIRECT", "SMTP", it, b.name, "")
-		o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s made a shadow copy of message #%d on %s before acknowledging it (Exchange 2013+ shadow redundancy).", srv.name, it.m.id, b.name), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s made a shadow copy of message #%d on %s before acknowledging it (Exchange 2013+ shadow redundancy).", srv.name, it.m.id, b.name), nil)
+		}
 		done(true)
 	})
 }
@@ -153,7 +169,7 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		srv.acks = append(srv.acks, pa)
 	}
 	// the message waits in Submission while its shadow is made
-	if sub := srv.byKey["Undefined|Submission"]; sub != nil && it.q == nil {
+	if sub := srv.byKey[qkey{"Undefined", "Submission"}]; sub != nil && it.q == nil {
 		it.q = sub
 		sub.items = append(sub.items, it)
 	}
@@ -164,11 +180,15 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 			return
 		}
 		if o.cfgBool("RejectMessageOnShadowFailure", srv) && (pa != nil || prev != nil) {
-			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
+			}
 			o.reject2013(pa, retryOutbox, it)
 			return
 		}
-		o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d; RejectMessageOnShadowFailure is $false, so it accepts the message unprotected.", srv.name, it.m.id), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d; RejectMessageOnShadowFailure is $false, so it accepts the message unprotected.", srv.name, it.m.id), nil)
+		}
 		o.ack2013(pa, ackOutbox, "no shadow could be made and RejectMessageOnShadowFailure is $false: the message is accepted unprotected")
 		o.categorize(srv, it)
 	})
@@ -209,7 +229,7 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 // safetyNet is srv's Safety Net (2013+) or transport dumpster (2010): a queue in its
 // queue database that Get-Queue does not list.
 func (o *Org) safetyNet(srv *server) *queue {
-	key := "SafetyNet|"
+	key := qkey{"SafetyNet", ""}
 	if q := srv.byKey[key]; q != nil {
 		return q
 	}
@@ -304,7 +324,7 @@ func (o *Org) armSweep(srv *server) {
 	srv.sweepArmed, srv.sweepEpoch = true, srv.epoch
 	o.on(srv, time.Hour, kindExpiry, func() {
 		srv.sweepArmed = false
-		q := srv.byKey["SafetyNet|"]
+		q := srv.byKey[qkey{"SafetyNet", ""}]
 		if q == nil {
 			return
 		}
@@ -315,11 +335,16 @@ func (o *Org) armSweep(srv *server) {
 		if srv.version.Is2010() {
 			hold = o.cfgDur("MaxDumpsterTime", nil)
 		}
-		for _, it := range append([]*item(nil), q.items...) {
-			if o.now()-it.keptAt >= hold {
-				o.takeFromQueue(it)
-				o.release(it)
-			}
+		// copies are kept in order, so the expired ones are a prefix
+		n := 0
+		for n < len(q.items) && o.now()-q.items[n].keptAt >= hold {
+			n++
+		}
+		old := q.items[:n]
+		q.items = append([]*item(nil), q.items[n:]...)
+		for _, it := range old {
+			it.q = nil
+			o.release(it)
 		}
 		if len(q.items) > 0 {
 			o.armSweep(srv)
@@ -336,7 +361,9 @@ func (o *Org) armSweep(srv *server) {
 // copy left is lost to the failover.
 func (o *Org) LossyFailover(db string, from, to time.Duration) {
 	fault := "lossy failover of " + db
-	o.journal("transport.lossy", "", db, fmt.Sprintf("Database %s failed over and lost what was delivered into it between %s and %s: transport must deliver it again.", db, o.s.Wall(from).Format("15:04:05"), o.s.Wall(to).Format("15:04:05")), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.lossy", "", db, fmt.Sprintf("Database %s failed over and lost what was delivered into it between %s and %s: transport must deliver it again.", db, o.s.Wall(from).Format("15:04:05"), o.s.Wall(to).Format("15:04:05")), nil)
+	}
 	type undone struct {
 		m *message
 		r int
@@ -369,7 +396,9 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 			m.rcpts[r].fate = Lost
 			m.rcpts[r].reason = fault
 			m.rcpts[r].at = o.now()
-			o.journal("transport.lost", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s undid its delivery and no Safety Net or dumpster copy is left.", m.id, m.rcpts[r].addr, fault), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.lost", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s undid its delivery and no Safety Net or dumpster copy is left.", m.id, m.rcpts[r].addr, fault), nil)
+			}
 			o.spofUpdate(m)
 			continue
 		}
@@ -413,7 +442,9 @@ func (o *Org) resubmitFromSafetyNet(sn *item, r int, why string) {
 	if why != "" {
 		text = text[:len(text)-1] + ": " + why + "."
 	}
-	o.journal("transport.resubmit", srv.name, fmt.Sprintf("#%d", sn.m.id), text, nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.resubmit", srv.name, fmt.Sprintf("#%d", sn.m.id), text, nil)
+	}
 	o.addCopy(it)
 	o.categorize(srv, it)
 }
@@ -432,7 +463,9 @@ func (o *Org) lostShadows(dead []*item) {
 			if p.dead || p.loc != locQueue || p.finished || (p.shadow != nil && !p.shadow.dead) {
 				return
 			}
-			o.journal("transport.shadow", p.srv.name, fmt.Sprintf("#%d", p.m.id), fmt.Sprintf("%s learns that the shadow of message #%d on %s is gone and makes a new one.", p.srv.name, p.m.id, sh.srv.name), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.shadow", p.srv.name, fmt.Sprintf("#%d", p.m.id), fmt.Sprintf("%s learns that the shadow of message #%d on %s is gone and makes a new one.", p.srv.name, p.m.id, sh.srv.name), nil)
+			}
 			o.makeShadow(p.srv, p, func(bool) {})
 		})
 	}

@@ -202,7 +202,7 @@ func TestVerdictReportsStuckMessageWithQueueAndLastError(t *testing.T) {
 func TestCheckDetectsACopyMissingFromItsQueue(t *testing.T) {
 	h := seed002(t, false)
 	require.NoError(t, h.o.Check())
-	q := h.o.byName["fab-red-hub1"].byKey["MapiDelivery|DB1"]
+	q := h.o.byName["fab-red-hub1"].byKey[qkey{"MapiDelivery", "DB1"}]
 	q.items = q.items[:1]
 	require.Error(t, h.o.Check())
 }

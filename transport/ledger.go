@@ -140,7 +140,9 @@ func (o *Org) removeCopy(it *item, fault, where string) {
 			m.rcpts[r].at = o.now()
 			m.rcpts[r].reason = fault
 			m.rcpts[r].server = where
-			o.journal("transport.lost", where, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s destroyed its last copy.", m.id, m.rcpts[r].addr, fault), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.lost", where, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s destroyed its last copy.", m.id, m.rcpts[r].addr, fault), nil)
+			}
 		}
 	}
 	o.spofUpdate(m)
@@ -182,10 +184,14 @@ func (o *Org) deliverRcpt(m *message, r int, srv *server) {
 	case Delivered:
 		if rc.db != "" {
 			rc.dupDet++
-			o.journal("transport.duplicate", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d reached %s again; the mailbox's duplicate detection drops the second copy.", m.id, rc.addr), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.duplicate", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d reached %s again; the mailbox's duplicate detection drops the second copy.", m.id, rc.addr), nil)
+			}
 		} else {
 			rc.dupDel++
-			o.journal("transport.duplicate", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d was sent to the external recipient %s a second time: the recipient sees a duplicate.", m.id, rc.addr), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.duplicate", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d was sent to the external recipient %s a second time: the recipient sees a duplicate.", m.id, rc.addr), nil)
+			}
 		}
 	}
 	if rc.db != "" && o.env.Committed != nil {
@@ -239,7 +245,9 @@ func (o *Org) spofUpdate(m *message) {
 		if o.led.exposed > o.led.peak {
 			o.led.peak = o.led.exposed
 		}
-		o.journal("transport.spof", only.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d is acknowledged but exists only on %s: a single point of failure until a second copy exists or it is delivered.", m.id, only.name), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.spof", only.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d is acknowledged but exists only on %s: a single point of failure until a second copy exists or it is delivered.", m.id, only.name), nil)
+		}
 	}
 }
 
@@ -342,6 +350,7 @@ func (o *Org) Verdict() Verdict {
 		perSrv[k] = d
 	}
 	v.SPOF = append(v.SPOF, o.led.windows...)
+	v.Fates = make([]Fate, 0, len(o.msgs))
 	for _, m := range o.msgs {
 		if m.spofSrv != nil && now > m.spofFrom {
 			v.SPOF = append(v.SPOF, SPOFWindow{Message: m.id, Server: m.spofSrv.name, From: m.spofFrom, To: now})
@@ -419,4 +428,13 @@ func (o *Org) whereStuck(m *message, r int) (string, string) {
 		}
 	}
 	return strings.Join(where, ", "), strings.Join(why, "; ")
+}
+
+// messageID is the Message-Id header, constant end to end (built when first needed).
+func (m *message) messageID() string {
+	if m.msgID == "" {
+		dom := m.m.From[strings.LastIndex(m.m.From, "@")+1:]
+		m.msgID = fmt.Sprintf("<%08X%04X@%s>", uint32(m.id)*2654435761, m.id&0xffff, dom)
+	}
+	return m.msgID
 }

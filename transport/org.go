@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport/smtp"
 )
 
 // Event kinds for the running hash.
@@ -21,6 +22,7 @@ const (
 	kindSenderRetry
 	kindExpiry
 	kindOutbox
+	kindQueued
 )
 
 const internet = "internet"
@@ -40,6 +42,11 @@ type Org struct {
 	delivered []func(id int, recipient string, at time.Duration)
 	led       ledger
 	sessions  uint64
+	timings   map[timingKey]timingOffsets
+	inbound   []*server
+	blank     []string
+	outcome1  [1]smtp.Outcome
+	message1  [1]smtp.Message
 }
 
 // server is one Exchange server as transport sees it.
@@ -55,7 +62,7 @@ type server struct {
 	state           string // HubTransport state picked up when MSExchangeTransport started
 	fetState        string // FrontendTransport state picked up by MSExchangeFrontEndTransport (2013+)
 	queues          []*queue
-	byKey           map[string]*queue
+	byKey           map[qkey]*queue
 	nextQueue       int
 	nextInternal    int
 	acks            []*pendingAck
@@ -63,6 +70,11 @@ type server struct {
 	submitRR        int // Mail Submission round robin over hubs
 	sweepArmed      bool
 	redirected      bool // Redirect-Message ran: no new messages until the service restarts
+	fqdn, ipAddr    string
+	shadowSet       bool
+	shadowRemote    []*server
+	shadowLocal     []*server
+	recvConn        string
 	sweepEpoch      int
 }
 
@@ -96,7 +108,7 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 		if !v.valid() {
 			return nil, fmt.Errorf("transport: server %s: unknown version %q", sp.Name, sp.Version)
 		}
-		srv := &server{name: sp.Name, site: sp.Site, dag: sp.DAG, version: v, up: true, dbID: 1, state: "Active", fetState: "Active", byKey: map[string]*queue{}}
+		srv := &server{name: sp.Name, site: sp.Site, dag: sp.DAG, version: v, up: true, dbID: 1, state: "Active", fetState: "Active", byKey: map[qkey]*queue{}}
 		for _, r := range sp.Roles {
 			switch strings.ToLower(r) {
 			case "mailbox":
@@ -237,10 +249,14 @@ func (o *Org) Crash(server string, loseQueue bool) {
 	}
 	o.down(srv, fault)
 	if loseQueue {
-		o.journal("transport.crash", srv.name, srv.name, fmt.Sprintf("%s crashed and its queue database (mail.que) is lost: every message copy it held is gone.", srv.name), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.crash", srv.name, srv.name, fmt.Sprintf("%s crashed and its queue database (mail.que) is lost: every message copy it held is gone.", srv.name), nil)
+		}
 		o.destroyQueueDatabase(srv, fault)
 	} else {
-		o.journal("transport.crash", srv.name, srv.name, fmt.Sprintf("%s crashed; its queue database survives, so its queued messages wait for it to start again.", srv.name), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.crash", srv.name, srv.name, fmt.Sprintf("%s crashed; its queue database survives, so its queued messages wait for it to start again.", srv.name), nil)
+		}
 	}
 }
 
@@ -251,7 +267,9 @@ func (o *Org) Stop(server string) {
 		return
 	}
 	o.down(srv, "stop "+srv.name)
-	o.journal("transport.stop", srv.name, srv.name, fmt.Sprintf("%s shut down cleanly; its queue database is kept.", srv.name), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.stop", srv.name, srv.name, fmt.Sprintf("%s shut down cleanly; its queue database is kept.", srv.name), nil)
+	}
 }
 
 // Start boots server: its services start and pick up their component states.
@@ -281,12 +299,16 @@ func (o *Org) StopService(server, service string) error {
 	}
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		srv.fetState = "Inactive"
-		o.journal("transport.service", srv.name, service, fmt.Sprintf("%s stopped on %s: it no longer accepts SMTP on port 25.", service, srv.name), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.service", srv.name, service, fmt.Sprintf("%s stopped on %s: it no longer accepts SMTP on port 25.", service, srv.name), nil)
+		}
 		return nil
 	}
 	if srv.up {
 		o.down(srv, "stop "+srv.name)
-		o.journal("transport.service", srv.name, service, fmt.Sprintf("MSExchangeTransport stopped on %s; its queue database is kept.", srv.name), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.service", srv.name, service, fmt.Sprintf("MSExchangeTransport stopped on %s; its queue database is kept.", srv.name), nil)
+		}
 	}
 	return nil
 }
@@ -299,7 +321,9 @@ func (o *Org) StartService(server, service string) error {
 	}
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
-		o.journal("transport.service", srv.name, service, fmt.Sprintf("MSExchangeFrontEndTransport started on %s and picked up FrontendTransport = %s.", srv.name, srv.fetState), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.service", srv.name, service, fmt.Sprintf("MSExchangeFrontEndTransport started on %s and picked up FrontendTransport = %s.", srv.name, srv.fetState), nil)
+		}
 		return nil
 	}
 	if !srv.up {
@@ -347,7 +371,9 @@ func (o *Org) pickUp(srv *server, service string) string {
 // Sessions check reachability when they connect, and queues in Retry try again at
 // their next retry time, as Exchange does; nothing else changes at once.
 func (o *Org) NetworkChanged() {
-	o.journal("transport.network", "", "network", "The network changed: SMTP sessions follow the new reachability from their next connection attempt.", nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.network", "", "network", "The network changed: SMTP sessions follow the new reachability from their next connection attempt.", nil)
+	}
 }
 
 // down stops srv's services: timers die with the epoch, sessions waiting for a delayed
@@ -381,7 +407,7 @@ func (o *Org) destroyQueueDatabase(srv *server, fault string) {
 	}
 	o.lostShadows(dead)
 	srv.queues = nil
-	srv.byKey = map[string]*queue{}
+	srv.byKey = map[qkey]*queue{}
 	srv.lostDB = true
 }
 
@@ -389,7 +415,9 @@ func (o *Org) boot(srv *server) {
 	srv.up = true
 	srv.epoch++
 	if !srv.transport {
-		o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("%s started.", srv.name), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("%s started.", srv.name), nil)
+		}
 		return
 	}
 	srv.state = o.pickUp(srv, "MSExchangeTransport")
@@ -402,7 +430,9 @@ func (o *Org) boot(srv *server) {
 		srv.dbID++
 		srv.nextQueue = 0
 		o.newPersistentQueues(srv)
-		o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s with a new, empty queue database (database ID %d); HubTransport is %s.", srv.name, srv.dbID, srv.state), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s with a new, empty queue database (database ID %d); HubTransport is %s.", srv.name, srv.dbID, srv.state), nil)
+		}
 		return
 	}
 	// The queue database is loaded and the categorizer routes what it holds again with
@@ -420,7 +450,9 @@ func (o *Org) boot(srv *server) {
 			}
 		}
 	}
-	o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s (queue database ID %d kept, %d queued message(s) reloaded); HubTransport is %s.", srv.name, srv.dbID, len(reload), srv.state), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s (queue database ID %d kept, %d queued message(s) reloaded); HubTransport is %s.", srv.name, srv.dbID, len(reload), srv.state), nil)
+	}
 	for _, q := range srv.queues {
 		if q.kind == qShadow && len(q.items) > 0 {
 			o.armHeartbeat(q)

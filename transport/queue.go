@@ -26,7 +26,7 @@ type queue struct {
 	srv        *server
 	kind       qkind
 	num        int // the integer in <Server>\<n>
-	key        string
+	key        qkey
 	dtype      string
 	nextHop    string
 	targets    []*server
@@ -64,10 +64,11 @@ func (o *Org) newPersistentQueues(srv *server) {
 	for _, k := range []qkind{qSubmission, qUnreachable} {
 		q := &queue{srv: srv, kind: k, status: "Ready"}
 		if k == qSubmission {
-			q.dtype, q.nextHop, q.key = "Undefined", "Submission", "Undefined|Submission"
+			q.dtype, q.nextHop = "Undefined", "Submission"
 		} else {
-			q.dtype, q.nextHop, q.key = "Unreachable", "Unreachable Domain", "Unreachable|Unreachable Domain"
+			q.dtype, q.nextHop = "Unreachable", "Unreachable Domain"
 		}
+		q.key = qkey{q.dtype, q.nextHop}
 		srv.queues = append(srv.queues, q)
 		srv.byKey[q.key] = q
 	}
@@ -240,7 +241,9 @@ func (o *Org) fail(q *queue, lastError string) {
 	srv := q.srv
 	if !q.inRetry {
 		q.firstRetry = o.now()
-		o.journal("transport.queue", srv.name, q.identity(), fmt.Sprintf("Queue %s (%s, NextHopDomain %s) goes to Retry: %s.", q.identity(), q.dtype, q.nextHop, strings.TrimSuffix(lastError, ".")), QueueEvent{Identity: q.identity(), Status: "Retry", LastError: lastError})
+		if o.s.Journal().Enabled() {
+			o.journal("transport.queue", srv.name, q.identity(), fmt.Sprintf("Queue %s (%s, NextHopDomain %s) goes to Retry: %s.", q.identity(), q.dtype, q.nextHop, strings.TrimSuffix(lastError, ".")), QueueEvent{Identity: q.identity(), Status: "Retry", LastError: lastError})
+		}
 	}
 	q.inRetry = true
 	if !q.suspended {
@@ -289,7 +292,9 @@ func (o *Org) checkAge(q *queue) {
 			m.delayDSN = true
 			o.led.dsns++
 			o.trackRaw(srv, "DSN", "DSN", m, it.rcpts, it.intID, "", "delay")
-			o.journal("transport.dsn", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d has waited longer than DelayNotificationTimeout (%v): %s sends its sender a delay DSN; it keeps trying.", m.id, delay, srv.name), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.dsn", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d has waited longer than DelayNotificationTimeout (%v): %s sends its sender a delay DSN; it keeps trying.", m.id, delay, srv.name), nil)
+			}
 		}
 	}
 }
@@ -311,7 +316,9 @@ func (o *Org) expire(it *item) {
 	for _, r := range it.rcpts {
 		o.bounceRcpt(m, r, expiredStatus)
 	}
-	o.journal("transport.ndr", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d expired in %s after MessageExpirationTimeout (%v): %s sends the sender an NDR (%s).", m.id, it.q.identity(), o.cfgDur("MessageExpirationTimeout", srv), srv.name, expiredStatus), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.ndr", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d expired in %s after MessageExpirationTimeout (%v): %s sends the sender an NDR (%s).", m.id, it.q.identity(), o.cfgDur("MessageExpirationTimeout", srv), srv.name, expiredStatus), nil)
+	}
 	o.takeFromQueue(it)
 	o.finish(it)
 	o.release(it)
@@ -355,7 +362,9 @@ func (o *Org) deliverMailbox(q *queue) string {
 		q.items = append(q.items, it)
 		o.keep(it, false)
 	}
-	o.journal("transport.deliver", srv.name, q.identity(), fmt.Sprintf("%s delivered %d message(s) from %s into database %s on %s.", srv.name, len(items), q.identity(), q.nextHop, act.name), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.deliver", srv.name, q.identity(), fmt.Sprintf("%s delivered %d message(s) from %s into database %s on %s.", srv.name, len(items), q.identity(), q.nextHop, act.name), nil)
+	}
 	return ""
 }
 
@@ -371,14 +380,16 @@ func (o *Org) resubmitDirect(q *queue, why string) {
 		it.q = nil
 		it.direct = true
 		o.track(srv, "HAREDIRECT", "QUEUE", it, "", "ResubmitForDirectDelivery")
-		o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("No other hub of site %s can take message #%d (%s); %s routes it straight to its destination.", srv.site, it.m.id, strings.TrimSuffix(why, "."), srv.name), nil)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("No other hub of site %s can take message #%d (%s); %s routes it straight to its destination.", srv.site, it.m.id, strings.TrimSuffix(why, "."), srv.name), nil)
+		}
 		o.categorize(srv, it)
 	}
 }
 
 // shadowQueue is srv's shadow queue for messages whose primary is on primary.
 func (o *Org) shadowQueue(srv, primary *server) *queue {
-	key := "ShadowRedundancy|" + primary.name
+	key := qkey{"ShadowRedundancy", primary.name}
 	if q := srv.byKey[key]; q != nil {
 		return q
 	}
@@ -442,7 +453,9 @@ func (o *Org) heartbeat(q *queue) {
 	} else {
 		q.misses++
 		if q.misses == 1 || q.misses >= limit {
-			o.journal("transport.heartbeat", srv.name, q.identity(), fmt.Sprintf("%s cannot reach %s for the discard status of %d shadow message(s) (heartbeat %d of %d).", srv.name, p.name, len(q.items), q.misses, limit), nil)
+			if o.s.Journal().Enabled() {
+				o.journal("transport.heartbeat", srv.name, q.identity(), fmt.Sprintf("%s cannot reach %s for the discard status of %d shadow message(s) (heartbeat %d of %d).", srv.name, p.name, len(q.items), q.misses, limit), nil)
+			}
 		}
 		if q.misses >= limit {
 			q.misses = 0
@@ -463,7 +476,9 @@ func (o *Org) takeover(it *item, why string) {
 	it.loc = locQueue
 	it.primary = nil
 	it.direct = true
-	o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s takes ownership of its shadow of message #%d and resubmits it: %s.", srv.name, it.m.id, why), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s takes ownership of its shadow of message #%d and resubmits it: %s.", srv.name, it.m.id, why), nil)
+	}
 	if !srv.version.Is2010() {
 		// the promoted message is protected again like a new one (exsim's choice)
 		o.accept2013(srv, it, nil, nil, nil)
@@ -577,3 +592,7 @@ func psTime(t time.Time) string {
 type QueueEvent struct {
 	Identity, Status, LastError string
 }
+
+// qkey identifies a queue of a server: its DeliveryType and NextHopDomain (Exchange's
+// NextHopSolutionKey without the connector).
+type qkey struct{ dtype, nextHop string }

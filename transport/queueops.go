@@ -48,7 +48,9 @@ func (o *Org) RetryQueue(id string) error {
 	if q.suspended {
 		return fmt.Errorf("Retry-Queue: %s is suspended; resume it first", q.identity())
 	}
-	o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Retry-Queue %s: a connection attempt now instead of at the next retry time.", q.identity()), QueueEvent{Identity: q.identity(), Status: q.status})
+	if o.s.Journal().Enabled() {
+		o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Retry-Queue %s: a connection attempt now instead of at the next retry time.", q.identity()), QueueEvent{Identity: q.identity(), Status: q.status})
+	}
 	if !q.busy {
 		o.scheduleAttempt(q, 0)
 	}
@@ -65,7 +67,9 @@ func (o *Org) SuspendQueue(id string) error {
 	}
 	q.suspended = true
 	q.status = "Suspended"
-	o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Suspend-Queue %s: messages stay queued until Resume-Queue.", q.identity()), QueueEvent{Identity: q.identity(), Status: "Suspended"})
+	if o.s.Journal().Enabled() {
+		o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Suspend-Queue %s: messages stay queued until Resume-Queue.", q.identity()), QueueEvent{Identity: q.identity(), Status: "Suspended"})
+	}
 	return nil
 }
 
@@ -83,7 +87,9 @@ func (o *Org) ResumeQueue(id string) error {
 	if q.inRetry {
 		q.status = "Retry"
 	}
-	o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Resume-Queue %s.", q.identity()), QueueEvent{Identity: q.identity(), Status: q.status})
+	if o.s.Journal().Enabled() {
+		o.journal("transport.queue", q.srv.name, q.identity(), fmt.Sprintf("Resume-Queue %s.", q.identity()), QueueEvent{Identity: q.identity(), Status: q.status})
+	}
 	switch q.kind {
 	case qDelivery:
 		if !q.busy {
@@ -236,6 +242,8 @@ func (o *Org) RedirectMessage(source, target string) error {
 			n++
 		}
 	}
-	o.journal("transport.redirect", srv.name, srv.name, fmt.Sprintf("Redirect-Message: %s hands its %d queued message(s) to %s and takes no new ones; its shadow queues stay.", srv.name, n, tgt.name), nil)
+	if o.s.Journal().Enabled() {
+		o.journal("transport.redirect", srv.name, srv.name, fmt.Sprintf("Redirect-Message: %s hands its %d queued message(s) to %s and takes no new ones; its shadow queues stay.", srv.name, n, tgt.name), nil)
+	}
 	return nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // failureTimes steps the run to d and records every instant q's RetryCount grew.
-func failureTimes(h *harness, server, key string, d time.Duration) []time.Duration {
+func failureTimes(h *harness, server string, key qkey, d time.Duration) []time.Duration {
 	var out []time.Duration
 	last := 0
 	done := false
@@ -40,7 +40,7 @@ func TestRetryLadderGlitchThenTransientThenOutboundConnectionFailureInterval(t *
 	top, w := redSite()
 	h := newHarness(t, top, w)
 	h.at(time.Minute, func() { h.submit(internetMail("ladder")) })
-	f := failureTimes(h, "FAB-RED-HUB1", "MapiDelivery|DB1", 3*time.Hour)
+	f := failureTimes(h, "FAB-RED-HUB1", qkey{"MapiDelivery", "DB1"}, 3*time.Hour)
 	require.GreaterOrEqual(t, len(f), 14)
 	L := h.o.top.Latency // each attempt takes one RPC latency before it fails
 	for i := 1; i < len(f); i++ {

@@ -30,7 +30,7 @@ func (o *Org) trackRaw(srv *server, ev, src string, m *message, rcpts []int, int
 		return
 	}
 	e := logs.TrackingEvent{At: o.now(), Server: srv.name, EventID: logs.EventID(ev), Source: logs.Source(src),
-		InternalMessageID: int64(intID), MessageID: m.msgID, MessageSubject: m.m.Subject, Sender: m.m.From,
+		InternalMessageID: int64(intID), MessageID: m.messageID(), MessageSubject: m.m.Subject, Sender: m.m.From,
 		ReturnPath: m.m.From, TotalBytes: m.m.Size, SourceContext: ctx}
 	if ev != "NOTIFYMAPI" {
 		for _, r := range rcpts {
