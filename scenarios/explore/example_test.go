@@ -194,3 +194,27 @@ func TestRapidShrinksToOneFaultOnShadowPromotion(t *testing.T) {
 	require.True(t, strings.HasPrefix(last[0].Line, "crash FAB-RED-HUB2"), "shrunk to a crash of FAB-RED-HUB2: %v", last)
 	require.Less(t, last[0].At, 10*time.Minute, "before the first message arrives")
 }
+
+// ExampleShrink: single crashes with queue loss over the two-member plan, the
+// first failure shrunk to what it needs. The survivor of EX1's maintenance, EX2,
+// is the single point of failure.
+func ExampleShrink() {
+	sc, err := scenarios.Load("testdata/dag2-maintenance.yaml")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	props := []explore.Property{explore.NoLoss()}
+	rep, err := explore.Check(explore.Config{Scenario: sc, Properties: props, Faults: []string{"crash any lose-queue"}, MaxFaults: 1, Runs: 20, Seed: 1, NoCoverage: true})
+	if err != nil || len(rep.Failures()) == 0 {
+		fmt.Println("no counterexample", err)
+		return
+	}
+	s, err := explore.Shrink(sc, props, rep.Failures()[0].Variant, explore.DefaultSettle, time.Minute)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(s.Faults), "fault:", s.Faults[0].Line, "breaks", s.Violations[0].Property)
+	// Output: 1 fault: crash EX2 lose-queue breaks no-loss
+}
