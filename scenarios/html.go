@@ -178,6 +178,7 @@ type hPath struct {
 	Sender string   // dashed segment while the internet sender held its copy
 	Title  string
 	Seq    int
+	Hops   []hMarker // where the message's events were logged
 	Ends   []hMarker
 }
 
@@ -1150,6 +1151,12 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 		for _, sh := range shadows[m] {
 			if yy, ok := y(sh[0].server); ok {
 				p.Shadow = append(p.Shadow, fmt.Sprintf("M%s %sH%s", fx(b.x(sh[0].at)), fx(yy+5), fx(b.x(sh[1].at))))
+			}
+		}
+		for _, h := range hs { // each logged event, with its message tracking EventId
+			if yy, ok := y(h.server); ok && h.event != "DELIVERED" && h.event != "SENDER" {
+				p.Hops = append(p.Hops, hMarker{X: fx(b.x(h.at)), Y: fx(yy), Class: "hop", T: ms(h.at),
+					Title: fmt.Sprintf("%s %s %s #%d", b.r.clock(h.at), h.server, h.event, m)})
 			}
 		}
 		if last.event == "DELIVERED" || last.event == "DELIVER" {

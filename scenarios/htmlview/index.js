@@ -98,7 +98,8 @@
   svg.addEventListener("click", function (ev) {
     var el = ev.target.closest("[data-seq]");
     if (el) {
-      var t = el.hasAttribute("data-t") ? Number(el.getAttribute("data-t")) : null;
+      var tEl = ev.target.closest("[data-t]"); // a hop of a path has its own moment
+      var t = tEl ? Number(tEl.getAttribute("data-t")) : null;
       var seq = Number(el.getAttribute("data-seq"));
       if (t === null) { var li = document.getElementById("n" + seq); if (li) t = Number(li.getAttribute("data-t")); }
       select(seq, t, Number(el.getAttribute("data-msg")) || 0);
