@@ -1,7 +1,7 @@
 // Command exsim replays Microsoft Exchange mail transport scenarios in simulated time.
 //
 //	exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE]
-//	exsim check FILE|NAME --property no-loss[,no-stuck,...] [--runs N] ...
+//	exsim check FILE|NAME --property no-loss[,no-stuck,...] [--faults SPEC]... [--runs N] [--seed N] [--workers N] [--shard K/N] [--exhaustive] [--out DIR]
 //	exsim validate FILE...
 //	exsim list
 //	exsim version
@@ -27,6 +27,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR]", "replay a scenario: narration, cmdlet output, verdict", cmdRun},
+		{"check", checkUsage, "search generated variants of a scenario for a counterexample", cmdCheck},
 		{"validate", "exsim validate FILE...", "check scenario files without running them", cmdValidate},
 		{"list", "exsim list", "list the built-in scenarios", cmdList},
 		{"version", "exsim version", "print the version", cmdVersion},
