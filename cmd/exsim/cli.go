@@ -94,6 +94,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.Bool("quiet", false, "print only the verdict")
 	trackingDir := fs.String("tracking-logs", "", "write message tracking logs (one per server) to `DIR`")
 	protocolDir := fs.String("protocol-logs", "", "write SMTP protocol logs to `DIR`")
+	htmlFile := fs.String("html", "", "write a self-contained HTML timeline of the run to `FILE`")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
@@ -128,6 +129,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 		if err := w.write(w.dir); err != nil {
+			fmt.Fprintf(stderr, "exsim: %v\n", err)
+			return 2
+		}
+	}
+	if *htmlFile != "" {
+		if err := writeFile(*htmlFile, res.WriteHTML); err != nil {
 			fmt.Fprintf(stderr, "exsim: %v\n", err)
 			return 2
 		}

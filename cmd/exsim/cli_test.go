@@ -116,3 +116,14 @@ func TestRunWritesTrackingAndProtocolLogs(t *testing.T) {
 		require.Contains(t, string(data), "#Fields: date-time,")
 	}
 }
+
+func TestRunWritesSelfContainedHTML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out", "hub-failure.html")
+	code, _, errOut := exsim("run", "hub-failure", "--quiet", "--html", path)
+	require.Equal(t, 0, code, errOut)
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(strings.TrimSpace(string(data)), "<!DOCTYPE html>"))
+	require.NotContains(t, string(data), "http://")
+	require.NotContains(t, string(data), "https://")
+}

@@ -26,7 +26,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR]", "replay a scenario: narration, cmdlet output, verdict", cmdRun},
+		{"run", "exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE]", "replay a scenario: narration, cmdlet output, verdict", cmdRun},
 		{"check", checkUsage, "search generated variants of a scenario for a counterexample", cmdCheck},
 		{"validate", "exsim validate FILE...", "check scenario files without running them", cmdValidate},
 		{"list", "exsim list", "list the built-in scenarios", cmdList},
