@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport/smtp"
 )
 
@@ -20,6 +21,7 @@ const outboxRetry = time.Minute
 // pendingAck is an SMTP session whose 250 (the reply to end-of-data) is being held:
 // Exchange 2010's delayed acknowledgement.
 type pendingAck struct {
+	o        *Org
 	srv      *server
 	sender   *item // the sender's copy, released when the 250 arrives
 	root     *item // the copy received on srv
@@ -39,6 +41,7 @@ func (o *Org) Submit(msg Message) (int, error) {
 		return 0, fmt.Errorf("transport: bad sender %q", msg.From)
 	}
 	m := &message{id: len(o.msgs) + 1, m: msg, submitted: o.now()}
+	m.items = m.itemsBuf[:0]
 	m.rcpts = make([]rcpt, 0, len(msg.To))
 next:
 	for _, to := range msg.To {
@@ -69,10 +72,10 @@ next:
 		m.senderDB = db
 	}
 	o.msgs = append(o.msgs, m)
-	all := make([]int, len(m.rcpts))
-	for i := range all {
-		all[i] = i
+	for len(o.iota) < len(m.rcpts) {
+		o.iota = append(o.iota, len(o.iota))
 	}
+	all := o.iota[:len(m.rcpts):len(m.rcpts)] // shared, never changed in place
 	if m.fromOrg {
 		it := &item{m: m, rcpts: all, loc: locOutbox}
 		o.addCopy(it)
@@ -150,7 +153,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	// Exchange 2010). Only the Exchange side writes a protocol log.
 	rid, port := o.nextSession()
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency,
-		Client: o.externalPeer("mail."+senderDomain(m), port), Server: o.peer(srv, 25),
+		Client: o.externalPeer(o.senderHost(m), port), Server: o.peer(srv, 25),
 		ReceiveConnector: o.receiveConnector(srv), ReceiveSessionID: rid}
 	c.Client.Server = ""
 	msg := o.smtpMessage(sender, 0)
@@ -184,21 +187,32 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	res := o.timing(c)
-	queued := res.Outcomes[0].QueuedAt
-	ep := srv.epoch
-	o.at(queued, kindSession, func() {
-		if sender.dead {
-			return
+	o.post(res.Outcomes[0].QueuedAt, &inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch, c: c}, kindQueued, 0)
+}
+
+// inboundSession is an internet sender's session whose data completes later.
+type inboundSession struct {
+	o      *Org
+	m      *message
+	sender *item
+	srv    *server
+	ep     int
+	c      smtp.Conversation
+}
+
+func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
+	o, m, sender, srv := is.o, is.m, is.sender, is.srv
+	if sender.dead {
+		return
+	}
+	if !srv.up || srv.epoch != is.ep || !o.reachable(internet, srv.name) {
+		if o.s.Journal().Enabled() {
+			o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d to %s broke before the data was complete: the internet sender still has it and retries in %v.", m.id, srv.name, o.top.SenderRetry), nil)
 		}
-		if !srv.up || srv.epoch != ep || !o.reachable(internet, srv.name) {
-			if o.s.Journal().Enabled() {
-				o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d to %s broke before the data was complete: the internet sender still has it and retries in %v.", m.id, srv.name, o.top.SenderRetry), nil)
-			}
-			o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
-			return
-		}
-		o.receiveFromInternet(srv, m, sender, c)
-	})
+		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
+		return
+	}
+	o.receiveFromInternet(srv, m, sender, is.c)
 }
 
 func (o *Org) whyUnreachable(from string, srv *server) string {
@@ -230,10 +244,12 @@ func (o *Org) acceptState(srv *server) string {
 func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c smtp.Conversation) {
 	it := o.newItem(srv, m, sender.rcpts)
 	c.Messages[0].InternalID = int64(it.intID)
-	it.visited = []string{srv.name}
+	if srv.version.Is2010() {
+		it.visited = []string{srv.name} // only 2010 routing looks at the hops
+	}
 	o.track(srv, "RECEIVE", "SMTP", it, "", "")
 	o.addCopy(it)
-	pa := &pendingAck{srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
+	pa := &pendingAck{o: o, srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
 	delay := o.cfgDur("MaxAcknowledgementDelay", srv)
 	switch {
 	case !srv.version.Is2010():
@@ -311,16 +327,12 @@ func (o *Org) sendAck(pa *pendingAck, why string) {
 			o.journal("transport.ack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s sends 250 2.6.0 Queued mail for delivery for message #%d: %s.", srv.name, m.id, why), nil)
 		}
 	}
-	sender := pa.sender
 	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
 	if o.s.Journal().Enabled() {
 		pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
 		ackAt = o.converse(pa.conv).Outcomes[0].AckAt
 	}
-	o.at(ackAt, kindAck, func() {
-		m.everAcked = true
-		o.release(sender)
-	})
+	o.post(ackAt, pa, kindAck, 0)
 }
 
 // dropSession: the receiving server went away before acknowledging: the sender never
@@ -433,7 +445,9 @@ func (o *Org) newItem(srv *server, m *message, rcpts []int) *item {
 		m.hasAccept = true
 		m.accepted = o.now()
 	}
-	return &item{m: m, rcpts: append([]int(nil), rcpts...), loc: locQueue, srv: srv, intID: srv.nextInternal}
+	// rcpts lists are never changed in place (categorization assigns new ones), so
+	// copies share them
+	return &item{m: m, rcpts: rcpts, loc: locQueue, srv: srv, intID: srv.nextInternal}
 }
 
 // route is where the categorizer sends one recipient.
@@ -471,6 +485,12 @@ func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 	var groups []*group
 	// Every recipient of the copy is routed, even one delivered through another copy:
 	// this server cannot know, which is how duplicates happen.
+	if len(it.rcpts) == 1 { // the common case, without grouping
+		if rt := o.routeFor(srv, it, it.rcpts[0], forcePromote); rt.bounce == "" {
+			o.place(srv, it, rt)
+			return
+		}
+	}
 	for _, r := range it.rcpts {
 		rt := o.routeFor(srv, it, r, forcePromote)
 		if rt.bounce != "" {
@@ -635,4 +655,17 @@ func (o *Org) connectorFor(dom string) *Connector {
 		}
 	}
 	return best
+}
+
+func (o *Org) senderHost(m *message) string {
+	if !o.s.Journal().Enabled() {
+		return "" // only logs show it
+	}
+	return "mail." + senderDomain(m)
+}
+
+// Fire: the 250 reached the sender, which lets its copy go.
+func (pa *pendingAck) Fire(*sim.Sim, sim.Event) {
+	pa.root.m.everAcked = true
+	pa.o.release(pa.sender)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport/smtp"
 )
 
@@ -75,21 +76,38 @@ func (o *Org) planShadow(srv *server) shadowPlan {
 	return p
 }
 
-// makeShadow opens a second SMTP session from srv to another server of the boundary
-// and copies it there (HAREDIRECT on srv, HARECEIVE on the shadow server), then calls
-// done(true); done(false) when every attempt failed. Nothing is called if srv stops
-// meanwhile (the sender's session dies with it).
-func (o *Org) makeShadow(srv *server, it *item, done func(ok bool)) {
-	o.shadowTry(srv, it, o.planShadow(srv), 0, done)
+// shadowSession makes a shadow of it: a second SMTP session from srv to another server
+// of the boundary (HAREDIRECT on srv, HARECEIVE on the shadow server), trying the plan
+// in order. It is one handler for every attempt (no allocation per event). When it
+// ends, an accepting session acknowledges (or rejects) and categorizes; a re-shadow
+// just ends. Nothing happens if srv stops meanwhile (the sender's session dies with it).
+type shadowSession struct {
+	o                      *Org
+	srv, b                 *server
+	it, sh                 *item
+	plan                   shadowPlan
+	k, ep, bep             int
+	reshadow               bool
+	pa                     *pendingAck
+	ackOutbox, retryOutbox func()
 }
 
-func (o *Org) shadowTry(srv *server, it *item, plan shadowPlan, k int, done func(bool)) {
-	if k >= plan.len() {
-		o.track(srv, "HAREDIRECTFAIL", "SMTP", it, "", fmt.Sprintf("No shadow server available after %d attempt(s)", plan.len()))
-		done(false)
+func (o *Org) makeShadow(ss *shadowSession) {
+	ss.o = o
+	ss.plan = o.planShadow(ss.srv)
+	ss.ep = ss.srv.epoch
+	o.shadowTry(ss)
+}
+
+func (o *Org) shadowTry(ss *shadowSession) {
+	srv, it := ss.srv, ss.it
+	if ss.k >= ss.plan.len() {
+		o.track(srv, "HAREDIRECTFAIL", "SMTP", it, "", fmt.Sprintf("No shadow server available after %d attempt(s)", ss.plan.len()))
+		o.shadowDone(ss, false)
 		return
 	}
-	b := plan.at(k)
+	b := ss.plan.at(ss.k)
+	ss.b, ss.bep, ss.sh = b, b.epoch, nil
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port), Server: o.peer(b, 25),
@@ -103,21 +121,27 @@ func (o *Org) shadowTry(srv *server, it *item, plan shadowPlan, k int, done func
 	}
 	c.Messages = o.oneMessage(o.smtpMessage(it, int64(b.nextInternal+1)))
 	res := o.converse(c)
-	ep, bep := srv.epoch, b.epoch
 	if res.Failure.Code != 0 {
-		o.at(res.End, kindSession, func() {
-			if srv.up && srv.epoch == ep && !it.dead {
-				o.shadowTry(srv, it, plan, k+1, done)
-			}
-		})
+		o.post(res.End, ss, kindSession, 0)
 		return
 	}
-	var sh *item
-	o.at(res.Outcomes[0].QueuedAt, kindSession, func() {
-		if !srv.up || srv.epoch != ep || it.dead || !b.up || b.epoch != bep {
+	o.post(res.Outcomes[0].QueuedAt, ss, kindQueued, 0)
+	o.post(res.Outcomes[0].AckAt, ss, kindAck, 0)
+}
+
+func (ss *shadowSession) Fire(_ *sim.Sim, ev sim.Event) {
+	o, srv, b, it := ss.o, ss.srv, ss.b, ss.it
+	switch ev.Kind {
+	case kindSession: // the attempt failed
+		if srv.up && srv.epoch == ss.ep && !it.dead {
+			ss.k++
+			o.shadowTry(ss)
+		}
+	case kindQueued: // b has the copy
+		if !srv.up || srv.epoch != ss.ep || it.dead || !b.up || b.epoch != ss.bep {
 			return
 		}
-		sh = o.newItem(b, it.m, it.rcpts)
+		sh := o.newItem(b, it.m, it.rcpts)
 		sh.loc = locShadow
 		sh.primary = it
 		sh.primaryDB = srv.dbID
@@ -127,22 +151,23 @@ func (o *Org) shadowTry(srv *server, it *item, plan shadowPlan, k int, done func
 		q.items = append(q.items, sh)
 		o.addCopy(sh)
 		it.shadow = sh
+		ss.sh = sh
 		o.armHeartbeat(q)
-	})
-	o.at(res.Outcomes[0].AckAt, kindAck, func() {
-		if !srv.up || srv.epoch != ep || it.dead {
+	case kindAck: // b's 250 reached srv
+		if !srv.up || srv.epoch != ss.ep || it.dead {
 			return
 		}
-		if sh == nil {
-			o.shadowTry(srv, it, plan, k+1, done)
+		if ss.sh == nil {
+			ss.k++
+			o.shadowTry(ss)
 			return
 		}
 		o.track(srv, "HAREDIRECT", "SMTP", it, b.name, "")
 		if o.s.Journal().Enabled() {
 			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s made a shadow copy of message #%d on %s before acknowledging it (Exchange 2013+ shadow redundancy).", srv.name, it.m.id, b.name), nil)
 		}
-		done(true)
-	})
+		o.shadowDone(ss, true)
+	}
 }
 
 // accept2013 finishes a 2013+ reception: shadow first, then acknowledge (or reject
@@ -154,17 +179,6 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		return
 	}
 	it.accepting = true
-	prev := ackOutbox
-	ackOutbox = func() {
-		it.accepting = false
-		if prev != nil {
-			prev()
-		}
-		if f := it.afterAccept; f != nil {
-			it.afterAccept = nil
-			f()
-		}
-	}
 	if pa != nil {
 		srv.acks = append(srv.acks, pa)
 	}
@@ -173,25 +187,43 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		it.q = sub
 		sub.items = append(sub.items, it)
 	}
-	o.makeShadow(srv, it, func(ok bool) {
-		if ok {
-			o.ack2013(pa, ackOutbox, "")
-			o.categorize(srv, it)
-			return
-		}
-		if o.cfgBool("RejectMessageOnShadowFailure", srv) && (pa != nil || prev != nil) {
-			if o.s.Journal().Enabled() {
-				o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
-			}
-			o.reject2013(pa, retryOutbox, it)
-			return
-		}
-		if o.s.Journal().Enabled() {
-			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d; RejectMessageOnShadowFailure is $false, so it accepts the message unprotected.", srv.name, it.m.id), nil)
-		}
-		o.ack2013(pa, ackOutbox, "no shadow could be made and RejectMessageOnShadowFailure is $false: the message is accepted unprotected")
+	o.makeShadow(&shadowSession{srv: srv, it: it, pa: pa, ackOutbox: ackOutbox, retryOutbox: retryOutbox})
+}
+
+func (o *Org) shadowDone(ss *shadowSession, ok bool) {
+	if ss.reshadow {
+		return
+	}
+	srv, it, pa := ss.srv, ss.it, ss.pa
+	if ok {
+		o.accepted(ss, "")
 		o.categorize(srv, it)
-	})
+		return
+	}
+	if o.cfgBool("RejectMessageOnShadowFailure", srv) && (pa != nil || ss.ackOutbox != nil) {
+		if o.s.Journal().Enabled() {
+			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
+		}
+		o.reject2013(pa, ss.retryOutbox, it)
+		return
+	}
+	if o.s.Journal().Enabled() {
+		o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d; RejectMessageOnShadowFailure is $false, so it accepts the message unprotected.", srv.name, it.m.id), nil)
+	}
+	o.accepted(ss, "no shadow could be made and RejectMessageOnShadowFailure is $false: the message is accepted unprotected")
+	o.categorize(srv, it)
+}
+
+// accepted acknowledges what ss was protecting: the sender's 250, the Outbox hand-off,
+// and a previous hop waiting for this server's acknowledgement.
+func (o *Org) accepted(ss *shadowSession, why string) {
+	it := ss.it
+	it.accepting = false
+	o.ack2013(ss.pa, ss.ackOutbox, why)
+	if f := it.afterAccept; f != nil {
+		it.afterAccept = nil
+		f()
+	}
 }
 
 func (o *Org) ack2013(pa *pendingAck, ackOutbox func(), why string) {
@@ -466,7 +498,7 @@ func (o *Org) lostShadows(dead []*item) {
 			if o.s.Journal().Enabled() {
 				o.journal("transport.shadow", p.srv.name, fmt.Sprintf("#%d", p.m.id), fmt.Sprintf("%s learns that the shadow of message #%d on %s is gone and makes a new one.", p.srv.name, p.m.id, sh.srv.name), nil)
 			}
-			o.makeShadow(p.srv, p, func(bool) {})
+			o.makeShadow(&shadowSession{srv: p.srv, it: p, reshadow: true})
 		})
 	}
 }

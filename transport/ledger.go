@@ -18,8 +18,9 @@ type message struct {
 	hasAccept bool
 	rcpts     []rcpt
 	items     []*item // live copies
-	everAcked bool    // the originator got a 250 (or the Outbox hand-off completed)
-	fromOrg   bool    // sent by a mailbox (Outbox), not by the internet
+	itemsBuf  [3]*item
+	everAcked bool // the originator got a 250 (or the Outbox hand-off completed)
+	fromOrg   bool // sent by a mailbox (Outbox), not by the internet
 	senderDB  string
 	origin    *server // probe origin
 	delayDSN  bool

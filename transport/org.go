@@ -45,6 +45,7 @@ type Org struct {
 	timings   map[timingKey]timingOffsets
 	inbound   []*server
 	blank     []string
+	iota      []int
 	outcome1  [1]smtp.Outcome
 	message1  [1]smtp.Message
 }
