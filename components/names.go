@@ -2,6 +2,7 @@ package components
 
 import (
 	"fmt"
+	"github.com/exsim/exsim/sim/suggest"
 	"slices"
 	"strings"
 )
@@ -193,41 +194,6 @@ func unknown(what, s string, list []string) error {
 // most max(2, len/3) of the candidate, or a prefix of it). Ties go to the earlier
 // candidate.
 func closest(s string, candidates []string) string {
-	best, bestD := "", -1
-	ls := strings.ToLower(s)
-	for _, c := range candidates {
-		lc := strings.ToLower(c)
-		d := levenshtein(ls, lc)
-		if ls != "" && strings.HasPrefix(lc, ls) {
-			d = 1 // an abbreviation is as good as a one-letter typo
-		}
-		if d > max(2, len([]rune(c))/3) {
-			continue
-		}
-		if bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
+	c, _ := suggest.Closest(s, candidates)
+	return c
 }

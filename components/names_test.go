@@ -82,7 +82,4 @@ func TestClosest(t *testing.T) {
 	require.Equal(t, "EX1", closest("ex1", list))
 	require.Equal(t, "EX1", closest("EX3", list)) // tie goes to the first
 	require.Equal(t, "", closest("completely-different", list))
-	require.Equal(t, 3, levenshtein("kitten", "sitting"))
-	require.Equal(t, 0, levenshtein("", ""))
-	require.Equal(t, 4, levenshtein("", "abcd"))
 }

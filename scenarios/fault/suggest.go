@@ -1,45 +1,8 @@
 package fault
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/exsim/exsim/sim/suggest"
 
-// didYouMean suggests the closest verb (Levenshtein, at most a third of the length).
+// didYouMean suggests the closest fault verb.
 func didYouMean(word string, candidates []string) string {
-	best, bestD := "", -1
-	for _, c := range candidates {
-		if d := levenshtein(strings.ToLower(word), c); bestD < 0 || d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if bestD < 0 || bestD > max(1, max(len(word), len(best))/3) {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
-				cur[j] = min(cur[j], prev2[j-2]+1) // a transposition is one typo
-			}
-		}
-		prev2, prev, cur = prev, cur, prev2
-	}
-	return prev[len(rb)]
+	return suggest.DidYouMean(word, candidates)
 }
