@@ -157,13 +157,21 @@ func (c *config) val(st *setting, srv *server) int64 {
 		c.cache = map[*server][]int64{}
 		c.cgen = c.gen
 	}
-	vals, ok := c.cache[srv]
-	if !ok {
-		vals = make([]int64, len(settings))
-		for i := range settings {
-			vals[i] = c.get(&settings[i], srv)
+	var vals []int64
+	if srv != nil && srv.cfgGen == c.gen+1 {
+		vals = srv.cfgVals
+	} else {
+		var ok bool
+		if vals, ok = c.cache[srv]; !ok {
+			vals = make([]int64, len(settings))
+			for i := range settings {
+				vals[i] = c.get(&settings[i], srv)
+			}
+			c.cache[srv] = vals
 		}
-		c.cache[srv] = vals
+		if srv != nil {
+			srv.cfgVals, srv.cfgGen = vals, c.gen+1
+		}
 	}
 	return vals[st.idx]
 }
@@ -479,14 +487,54 @@ func Settings() (transportConfig, transportService, edgeTransportConfig []string
 
 // typed accessors
 
-func (o *Org) cfgDur(name string, srv *server) time.Duration {
-	return time.Duration(o.cfg.val(settingExact[name], srv))
+func (o *Org) cfgDur(st *setting, srv *server) time.Duration {
+	return time.Duration(o.cfg.val(st, srv))
 }
 
-func (o *Org) cfgInt(name string, srv *server) int {
-	return int(o.cfg.val(settingExact[name], srv))
+func (o *Org) cfgInt(st *setting, srv *server) int {
+	return int(o.cfg.val(st, srv))
 }
 
-func (o *Org) cfgBool(name string, srv *server) bool {
-	return o.cfg.val(settingExact[name], srv) != 0
+func (o *Org) cfgBool(st *setting, srv *server) bool {
+	return o.cfg.val(st, srv) != 0
+}
+
+// The settings the model reads, resolved once.
+var (
+	cDelayNotificationTimeout               = mustSetting("DelayNotificationTimeout")
+	cDelayedAckSkippingEnabled              = mustSetting("DelayedAckSkippingEnabled")
+	cDelayedAckSkippingQueueLength          = mustSetting("DelayedAckSkippingQueueLength")
+	cExternalDelayDsnEnabled                = mustSetting("ExternalDelayDsnEnabled")
+	cInternalDelayDsnEnabled                = mustSetting("InternalDelayDsnEnabled")
+	cMailboxDeliveryQueueRetryInterval      = mustSetting("MailboxDeliveryQueueRetryInterval")
+	cMaxAcknowledgementDelay                = mustSetting("MaxAcknowledgementDelay")
+	cMaxDumpsterSizePerDatabase             = mustSetting("MaxDumpsterSizePerDatabase")
+	cMaxDumpsterTime                        = mustSetting("MaxDumpsterTime")
+	cMaxRetriesForLocalSiteShadow           = mustSetting("MaxRetriesForLocalSiteShadow")
+	cMaxRetriesForRemoteSiteShadow          = mustSetting("MaxRetriesForRemoteSiteShadow")
+	cMessageExpirationTimeout               = mustSetting("MessageExpirationTimeout")
+	cOutboundConnectionFailureRetryInterval = mustSetting("OutboundConnectionFailureRetryInterval")
+	cQueueGlitchRetryCount                  = mustSetting("QueueGlitchRetryCount")
+	cQueueGlitchRetryInterval               = mustSetting("QueueGlitchRetryInterval")
+	cQueueMaxIdleTime                       = mustSetting("QueueMaxIdleTime")
+	cRejectMessageOnShadowFailure           = mustSetting("RejectMessageOnShadowFailure")
+	cSafetyNetHoldTime                      = mustSetting("SafetyNetHoldTime")
+	cSafetyNetHoldTimeInterval              = mustSetting("SafetyNetHoldTimeInterval")
+	cShadowHeartbeatFrequency               = mustSetting("ShadowHeartbeatFrequency")
+	cShadowHeartbeatRetryCount              = mustSetting("ShadowHeartbeatRetryCount")
+	cShadowHeartbeatTimeoutInterval         = mustSetting("ShadowHeartbeatTimeoutInterval")
+	cShadowRedundancyEnabled                = mustSetting("ShadowRedundancyEnabled")
+	cShadowRedundancyLocalDisabled          = mustSetting("ShadowRedundancyLocalDisabled")
+	cShadowRedundancyPromotionEnabled       = mustSetting("ShadowRedundancyPromotionEnabled")
+	cShadowResubmitTimeSpan                 = mustSetting("ShadowResubmitTimeSpan")
+	cTransientFailureRetryCount             = mustSetting("TransientFailureRetryCount")
+	cTransientFailureRetryInterval          = mustSetting("TransientFailureRetryInterval")
+)
+
+func mustSetting(name string) *setting {
+	st := settingExact[name]
+	if st == nil {
+		panic("transport: no setting " + name) // a typo in exsim, caught at init
+	}
+	return st
 }

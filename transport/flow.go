@@ -26,7 +26,7 @@ type pendingAck struct {
 	sender   *item // the sender's copy, released when the 250 arrives
 	root     *item // the copy received on srv
 	done     bool
-	conv     smtp.Conversation
+	conv     *smtp.Conversation // nil with the journal off: only the logs need it
 	queuedAt time.Duration
 }
 
@@ -187,7 +187,11 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	res := o.timing(c)
-	o.post(res.Outcomes[0].QueuedAt, &inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch, c: c}, kindQueued, 0)
+	is := &inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
+	if o.s.Journal().Enabled() {
+		is.c = &c
+	}
+	o.post(res.Outcomes[0].QueuedAt, is, kindQueued, 0)
 }
 
 // inboundSession is an internet sender's session whose data completes later.
@@ -197,7 +201,7 @@ type inboundSession struct {
 	sender *item
 	srv    *server
 	ep     int
-	c      smtp.Conversation
+	c      *smtp.Conversation
 }
 
 func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
@@ -241,21 +245,23 @@ func (o *Org) acceptState(srv *server) string {
 }
 
 // receiveFromInternet: srv has the whole message from a sender without XSHADOW.
-func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c smtp.Conversation) {
+func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp.Conversation) {
 	it := o.newItem(srv, m, sender.rcpts)
-	c.Messages[0].InternalID = int64(it.intID)
+	if c != nil {
+		c.Messages[0].InternalID = int64(it.intID)
+	}
 	if srv.version.Is2010() {
 		it.visited = []string{srv.name} // only 2010 routing looks at the hops
 	}
 	o.track(srv, "RECEIVE", "SMTP", it, "", "")
 	o.addCopy(it)
 	pa := &pendingAck{o: o, srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
-	delay := o.cfgDur("MaxAcknowledgementDelay", srv)
+	delay := o.cfgDur(cMaxAcknowledgementDelay, srv)
 	switch {
 	case !srv.version.Is2010():
 		o.accept2013(srv, it, pa, nil, nil)
 		return
-	case !o.cfgBool("ShadowRedundancyEnabled", srv):
+	case !o.cfgBool(cShadowRedundancyEnabled, srv):
 		o.sendAck(pa, "shadow redundancy is disabled (ShadowRedundancyDisabled), so there is nothing to wait for")
 	case delay == 0:
 		o.sendAck(pa, "MaxAcknowledgementDelay is 0, which turns delayed acknowledgement off")
@@ -287,7 +293,7 @@ func (o *Org) ackTimeout(pa *pendingAck) {
 		o.sendAck(pa, "MaxAcknowledgementDelay ran out, so the message was routed to another hub of the site (Shadow Redundancy Promotion) and acknowledged")
 		return
 	}
-	o.sendAck(pa, fmt.Sprintf("MaxAcknowledgementDelay (%v) ran out before the message reached its next hop; from now on the sender no longer holds a copy", o.cfgDur("MaxAcknowledgementDelay", srv)))
+	o.sendAck(pa, fmt.Sprintf("MaxAcknowledgementDelay (%v) ran out before the message reached its next hop; from now on the sender no longer holds a copy", o.cfgDur(cMaxAcknowledgementDelay, srv)))
 }
 
 func (o *Org) leavesOf(root *item) []*item {
@@ -328,9 +334,9 @@ func (o *Org) sendAck(pa *pendingAck, why string) {
 		}
 	}
 	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
-	if o.s.Journal().Enabled() {
+	if pa.conv != nil && o.s.Journal().Enabled() {
 		pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
-		ackAt = o.converse(pa.conv).Outcomes[0].AckAt
+		ackAt = o.converse(*pa.conv).Outcomes[0].AckAt
 	}
 	o.post(ackAt, pa, kindAck, 0)
 }
@@ -625,7 +631,7 @@ func (o *Org) relayPeers(srv *server, it *item) []*server {
 }
 
 func (o *Org) promotionOn(srv *server) bool {
-	return srv.version.sp1() && o.cfgBool("ShadowRedundancyPromotionEnabled", srv) && o.cfgBool("ShadowRedundancyEnabled", srv)
+	return srv.version.sp1() && o.cfgBool(cShadowRedundancyPromotionEnabled, srv) && o.cfgBool(cShadowRedundancyEnabled, srv)
 }
 
 func (o *Org) promotionTrigger(srv *server) string {

@@ -68,10 +68,10 @@ func (o *Org) planShadow(srv *server) shadowPlan {
 		mode = "LocalOnly"
 	}
 	if mode != "LocalOnly" && len(remote) > 0 {
-		p.nr = o.cfgInt("MaxRetriesForRemoteSiteShadow", srv)
+		p.nr = o.cfgInt(cMaxRetriesForRemoteSiteShadow, srv)
 	}
 	if mode != "RemoteOnly" && len(local) > 0 {
-		p.nl = o.cfgInt("MaxRetriesForLocalSiteShadow", srv)
+		p.nl = o.cfgInt(cMaxRetriesForLocalSiteShadow, srv)
 	}
 	return p
 }
@@ -173,7 +173,7 @@ func (ss *shadowSession) Fire(_ *sim.Sim, ev sim.Event) {
 // accept2013 finishes a 2013+ reception: shadow first, then acknowledge (or reject
 // with 451 4.4.0 when RejectMessageOnShadowFailure is $true), then categorize.
 func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retryOutbox func()) {
-	if !o.cfgBool("ShadowRedundancyEnabled", srv) {
+	if !o.cfgBool(cShadowRedundancyEnabled, srv) {
 		o.ack2013(pa, ackOutbox, "")
 		o.categorize(srv, it)
 		return
@@ -200,7 +200,7 @@ func (o *Org) shadowDone(ss *shadowSession, ok bool) {
 		o.categorize(srv, it)
 		return
 	}
-	if o.cfgBool("RejectMessageOnShadowFailure", srv) && (pa != nil || ss.ackOutbox != nil) {
+	if o.cfgBool(cRejectMessageOnShadowFailure, srv) && (pa != nil || ss.ackOutbox != nil) {
 		if o.s.Journal().Enabled() {
 			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
 		}
@@ -246,8 +246,10 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 			}
 		}
 		r := smtp.NotRedundant
-		pa.conv.Messages[0].DataReply = &r
-		o.converse(pa.conv)
+		if pa.conv != nil {
+			pa.conv.Messages[0].DataReply = &r
+			o.converse(*pa.conv)
+		}
 		sender, m := pa.sender, it.m
 		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 	}
@@ -284,13 +286,13 @@ func (o *Org) keep(it *item, shadow bool) {
 			mailbox = true
 		}
 	}
-	hold := o.cfgDur("SafetyNetHoldTime", nil)
-	if v := o.cfgDur("SafetyNetHoldTimeInterval", srv); v >= 0 {
+	hold := o.cfgDur(cSafetyNetHoldTime, nil)
+	if v := o.cfgDur(cSafetyNetHoldTimeInterval, srv); v >= 0 {
 		hold = v
 	}
 	if srv.version.Is2010() {
-		hold = o.cfgDur("MaxDumpsterTime", nil)
-		if o.cfgInt("MaxDumpsterSizePerDatabase", nil) == 0 {
+		hold = o.cfgDur(cMaxDumpsterTime, nil)
+		if o.cfgInt(cMaxDumpsterSizePerDatabase, nil) == 0 {
 			hold = 0
 		}
 	}
@@ -331,7 +333,7 @@ const dumpsterSize = 75 << 10
 // trimDumpster evicts the oldest copies of each database beyond
 // MaxDumpsterSizePerDatabase (first in, first out, as 2007 documents).
 func (o *Org) trimDumpster(q *queue) {
-	limit := int64(o.cfgInt("MaxDumpsterSizePerDatabase", nil))
+	limit := int64(o.cfgInt(cMaxDumpsterSizePerDatabase, nil))
 	per := map[string]int64{}
 	for k := len(q.items) - 1; k >= 0; k-- {
 		it := q.items[k]
@@ -360,17 +362,23 @@ func (o *Org) armSweep(srv *server) {
 		if q == nil {
 			return
 		}
-		hold := o.cfgDur("SafetyNetHoldTime", nil)
-		if v := o.cfgDur("SafetyNetHoldTimeInterval", srv); v >= 0 {
+		hold := o.cfgDur(cSafetyNetHoldTime, nil)
+		if v := o.cfgDur(cSafetyNetHoldTimeInterval, srv); v >= 0 {
 			hold = v
 		}
 		if srv.version.Is2010() {
-			hold = o.cfgDur("MaxDumpsterTime", nil)
+			hold = o.cfgDur(cMaxDumpsterTime, nil)
 		}
 		// copies are kept in order, so the expired ones are a prefix
 		n := 0
 		for n < len(q.items) && o.now()-q.items[n].keptAt >= hold {
 			n++
+		}
+		if n == 0 {
+			if len(q.items) > 0 {
+				o.armSweep(srv)
+			}
+			return
 		}
 		old := q.items[:n]
 		q.items = append([]*item(nil), q.items[n:]...)
@@ -491,7 +499,7 @@ func (o *Org) lostShadows(dead []*item) {
 		if sh.loc != locShadow || p == nil || p.dead || p.srv == nil || p.srv.version.Is2010() {
 			continue
 		}
-		o.on(p.srv, o.cfgDur("ShadowHeartbeatFrequency", p.srv), kindHeartbeat, func() {
+		o.on(p.srv, o.cfgDur(cShadowHeartbeatFrequency, p.srv), kindHeartbeat, func() {
 			if p.dead || p.loc != locQueue || p.finished || (p.shadow != nil && !p.shadow.dead) {
 				return
 			}

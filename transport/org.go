@@ -73,6 +73,8 @@ type server struct {
 	redirected      bool // Redirect-Message ran: no new messages until the service restarts
 	fqdn, ipAddr    string
 	shadowSet       bool
+	cfgVals         []int64
+	cfgGen          int
 	shadowRemote    []*server
 	shadowLocal     []*server
 	recvConn        string

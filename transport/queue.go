@@ -80,7 +80,7 @@ func (o *Org) queueFor(srv *server, r route) *queue {
 	key := r.key()
 	q := srv.byKey[key]
 	if q != nil && q.kind == qDelivery && len(q.items) == 0 && !q.busy && !q.suspended &&
-		o.now()-q.emptySince >= o.cfgDur("QueueMaxIdleTime", srv) && !q.inRetry {
+		o.now()-q.emptySince >= o.cfgDur(cQueueMaxIdleTime, srv) && !q.inRetry {
 		o.dropQueue(q)
 		q = nil
 	}
@@ -134,9 +134,9 @@ func (o *Org) enqueue(q *queue, it *item) {
 	it.q = q
 	it.srv = srv
 	q.items = append(q.items, it)
-	if pa := ackOf(it); pa != nil && !pa.done && o.cfgBool("DelayedAckSkippingEnabled", srv) {
+	if pa := ackOf(it); pa != nil && !pa.done && o.cfgBool(cDelayedAckSkippingEnabled, srv) {
 		reason := ""
-		limit := o.cfgInt("DelayedAckSkippingQueueLength", srv)
+		limit := o.cfgInt(cDelayedAckSkippingQueueLength, srv)
 		switch {
 		case q.kind == qUnreachable:
 			reason = "Unreachable"
@@ -261,17 +261,17 @@ func (o *Org) fail(q *queue, lastError string) {
 func (o *Org) retryInterval(q *queue) time.Duration {
 	srv := q.srv
 	if q.dtype == "SmtpDeliveryToMailbox" {
-		return o.cfgDur("MailboxDeliveryQueueRetryInterval", srv)
+		return o.cfgDur(cMailboxDeliveryQueueRetryInterval, srv)
 	}
 	n := q.retryCount
-	glitch := o.cfgInt("QueueGlitchRetryCount", srv)
+	glitch := o.cfgInt(cQueueGlitchRetryCount, srv)
 	if n <= glitch {
-		return o.cfgDur("QueueGlitchRetryInterval", srv)
+		return o.cfgDur(cQueueGlitchRetryInterval, srv)
 	}
-	if n <= glitch+o.cfgInt("TransientFailureRetryCount", srv) {
-		return o.cfgDur("TransientFailureRetryInterval", srv)
+	if n <= glitch+o.cfgInt(cTransientFailureRetryCount, srv) {
+		return o.cfgDur(cTransientFailureRetryInterval, srv)
 	}
-	return o.cfgDur("OutboundConnectionFailureRetryInterval", srv)
+	return o.cfgDur(cOutboundConnectionFailureRetryInterval, srv)
 }
 
 // checkAge sends delay DSNs after DelayNotificationTimeout and NDRs after
@@ -279,8 +279,8 @@ func (o *Org) retryInterval(q *queue) time.Duration {
 // message.
 func (o *Org) checkAge(q *queue) {
 	srv := q.srv
-	exp := o.cfgDur("MessageExpirationTimeout", srv)
-	delay := o.cfgDur("DelayNotificationTimeout", srv)
+	exp := o.cfgDur(cMessageExpirationTimeout, srv)
+	delay := o.cfgDur(cDelayNotificationTimeout, srv)
 	for _, it := range append([]*item(nil), q.items...) {
 		m := it.m
 		age := o.now() - m.accepted
@@ -301,9 +301,9 @@ func (o *Org) checkAge(q *queue) {
 
 func (o *Org) delayDSNEnabled(m *message) bool {
 	if m.fromOrg {
-		return o.cfgBool("InternalDelayDsnEnabled", nil)
+		return o.cfgBool(cInternalDelayDsnEnabled, nil)
 	}
-	return o.cfgBool("ExternalDelayDsnEnabled", nil)
+	return o.cfgBool(cExternalDelayDsnEnabled, nil)
 }
 
 const expiredStatus = "550 4.4.7 QUEUE.Expired; message expired"
@@ -317,7 +317,7 @@ func (o *Org) expire(it *item) {
 		o.bounceRcpt(m, r, expiredStatus)
 	}
 	if o.s.Journal().Enabled() {
-		o.journal("transport.ndr", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d expired in %s after MessageExpirationTimeout (%v): %s sends the sender an NDR (%s).", m.id, it.q.identity(), o.cfgDur("MessageExpirationTimeout", srv), srv.name, expiredStatus), nil)
+		o.journal("transport.ndr", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d expired in %s after MessageExpirationTimeout (%v): %s sends the sender an NDR (%s).", m.id, it.q.identity(), o.cfgDur(cMessageExpirationTimeout, srv), srv.name, expiredStatus), nil)
 	}
 	o.takeFromQueue(it)
 	o.finish(it)
@@ -327,7 +327,7 @@ func (o *Org) expire(it *item) {
 // armExpiry expires a message sitting in Unreachable.
 func (o *Org) armExpiry(it *item) {
 	srv := it.srv
-	at := it.m.accepted + o.cfgDur("MessageExpirationTimeout", srv)
+	at := it.m.accepted + o.cfgDur(cMessageExpirationTimeout, srv)
 	d := at - o.now()
 	if d < 0 {
 		d = 0
@@ -402,10 +402,10 @@ func (o *Org) shadowQueue(srv, primary *server) *queue {
 
 func (o *Org) heartbeatInterval(srv *server) (time.Duration, int) {
 	if srv.version.Is2010() {
-		return o.cfgDur("ShadowHeartbeatTimeoutInterval", srv), o.cfgInt("ShadowHeartbeatRetryCount", srv)
+		return o.cfgDur(cShadowHeartbeatTimeoutInterval, srv), o.cfgInt(cShadowHeartbeatRetryCount, srv)
 	}
-	f := o.cfgDur("ShadowHeartbeatFrequency", srv)
-	n := int(o.cfgDur("ShadowResubmitTimeSpan", srv) / f)
+	f := o.cfgDur(cShadowHeartbeatFrequency, srv)
+	n := int(o.cfgDur(cShadowResubmitTimeSpan, srv) / f)
 	return f, max(n, 1)
 }
 
@@ -497,7 +497,7 @@ func (o *Org) GetQueue(server string) []QueueInfo {
 		return nil
 	}
 	var rows []QueueInfo
-	idle := o.cfgDur("QueueMaxIdleTime", srv)
+	idle := o.cfgDur(cQueueMaxIdleTime, srv)
 	var tail []QueueInfo
 	qs := append([]*queue(nil), srv.queues...)
 	sort.SliceStable(qs, func(a, b int) bool { return qs[a].num < qs[b].num })

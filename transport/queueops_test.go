@@ -99,7 +99,7 @@ func TestConfigurationNamesAreCheckedWithSuggestions(t *testing.T) {
 	err = h.o.SetTransportService("FAB-RED-HUB1", []Param{{Name: "MessageExpirationTimeout", Value: "soon"}})
 	require.Error(t, err)
 	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "MaxAcknowledgementDelay", Value: "00:00:15"}, {Name: "MaxDumpsterSizePerDatabase", Value: "36MB"}}))
-	require.Equal(t, 15*time.Second, h.o.cfgDur("MaxAcknowledgementDelay", nil))
+	require.Equal(t, 15*time.Second, h.o.cfgDur(cMaxAcknowledgementDelay, nil))
 	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "SafetyNetHoldTime", Value: "2.00:00:00"}}))
-	require.Equal(t, 2*day, h.o.cfgDur("SafetyNetHoldTime", nil))
+	require.Equal(t, 2*day, h.o.cfgDur(cSafetyNetHoldTime, nil))
 }

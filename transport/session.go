@@ -224,8 +224,8 @@ func (o *Org) smtpAttempt(q *queue) {
 		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP}
 	if target != nil {
 		rs.tep = target.epoch
-		rs.xshadow = srv.version.Is2010() && target.version.Is2010() && o.cfgBool("ShadowRedundancyEnabled", srv) &&
-			!o.cfgBool("ShadowRedundancyLocalDisabled", srv)
+		rs.xshadow = srv.version.Is2010() && target.version.Is2010() && o.cfgBool(cShadowRedundancyEnabled, srv) &&
+			!o.cfgBool(cShadowRedundancyLocalDisabled, srv)
 	}
 	for k := range res.Outcomes {
 		o.post(res.Outcomes[k].QueuedAt, rs, kindQueued, k)
