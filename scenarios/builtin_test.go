@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exsim/exsim/sim"
 	"github.com/stretchr/testify/require"
 )
 
@@ -95,16 +96,20 @@ func TestSeedChangesRandomTraffic(t *testing.T) {
 // the queue is in Retry, and the crash with a lost queue database loses both.
 func TestHubFailureReproducesSeed002(t *testing.T) {
 	res := runBuiltin(t, "hub-failure")
-	var acks []string
+	held := map[string]time.Duration{}
+	var acks []sim.Record
 	for _, r := range res.Journal {
-		if r.Kind == "transport.ack" {
-			acks = append(acks, res.clock(r.At)+" "+r.Text)
+		if r.Kind == "transport.delayedack" {
+			held[r.Subject] = r.At
+		} else if r.Kind == "transport.ack" {
+			acks = append(acks, r)
 		}
 	}
 	require.Len(t, acks, 2)
-	require.Contains(t, acks[0], "09:10:30.050")
-	require.Contains(t, acks[0], "MaxAcknowledgementDelay (30s) ran out")
-	require.Contains(t, acks[1], "DelayedAckSkipping (QueueInRetry)")
+	require.Equal(t, 30*time.Second, acks[0].At-held[acks[0].Subject], "the first ack waits the full MaxAcknowledgementDelay")
+	require.Contains(t, acks[0].Text, "MaxAcknowledgementDelay (30s) ran out")
+	require.Equal(t, time.Duration(0), acks[1].At-held[acks[1].Subject], "the second is not delayed at all")
+	require.Contains(t, acks[1].Text, "DelayedAckSkipping (QueueInRetry)")
 	require.Equal(t, 2, res.Verdict.Lost)
 	require.Equal(t, "FAB-RED-HUB1", res.Verdict.MostExposedServer)
 }
