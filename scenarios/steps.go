@@ -116,7 +116,7 @@ var handlers = map[string]handler{
 	"Stop-Service":    func(c *call) (string, error) { return "", c.service("stop") },
 	"Start-Service":   func(c *call) (string, error) { return "", c.service("start") },
 	"Redirect-Message": func(c *call) (string, error) {
-		return "", c.w.trRedirect(c.str("Server"), c.str("Target"))
+		return "", c.w.tr.RedirectMessage(c.str("Server"), c.str("Target"))
 	},
 	"Set-MailboxServer": func(c *call) (string, error) {
 		id := c.str("Identity")
@@ -178,7 +178,7 @@ var handlers = map[string]handler{
 		return transport.FormatQueues(v, rows, c.list), nil
 	},
 	"Get-Message": func(c *call) (string, error) {
-		return c.w.trGetMessage(c.str("Server"), c.str("Queue"), c.list)
+		return c.w.tr.GetMessage(c.str("Server"), c.str("Queue"), c.list)
 	},
 	"Get-MessageTrackingLog": func(c *call) (string, error) { return c.trackingLog() },
 	"Set-TransportConfig": func(c *call) (string, error) {
@@ -202,9 +202,9 @@ var handlers = map[string]handler{
 	"StopDagServerMaintenance.ps1": func(c *call) (string, error) {
 		return "", c.w.dag.StopDagServerMaintenance(c.str("ServerName"))
 	},
-	"Retry-Queue":   func(c *call) (string, error) { return "", c.w.trQueueOp("retry", c.str("Identity")) },
-	"Suspend-Queue": func(c *call) (string, error) { return "", c.w.trQueueOp("suspend", c.str("Identity")) },
-	"Resume-Queue":  func(c *call) (string, error) { return "", c.w.trQueueOp("resume", c.str("Identity")) },
+	"Retry-Queue":   func(c *call) (string, error) { return "", c.w.tr.RetryQueue(c.str("Identity")) },
+	"Suspend-Queue": func(c *call) (string, error) { return "", c.w.tr.SuspendQueue(c.str("Identity")) },
+	"Resume-Queue":  func(c *call) (string, error) { return "", c.w.tr.ResumeQueue(c.str("Identity")) },
 }
 
 func (c *call) service(op string) error {
@@ -214,8 +214,10 @@ func (c *call) service(op string) error {
 	}
 	switch op {
 	case "restart":
+		c.w.comp.ServiceStopped(server, c.str("Name"))
 		return c.w.tr.RestartService(server, c.str("Name"))
 	case "stop":
+		c.w.comp.ServiceStopped(server, c.str("Name"))
 		return c.w.tr.StopService(server, c.str("Name"))
 	default:
 		return c.w.tr.StartService(server, c.str("Name"))
@@ -479,12 +481,14 @@ func (w *world) runFault(st Step) {
 	w.s.Journal().Add(sim.Record{At: now, Kind: "fault", Server: f.Server, Subject: st.Text, Text: "FAULT: " + st.Text})
 	switch f.Kind {
 	case fault.Crash:
+		w.servicesStopped(f.Server)
 		w.tr.Crash(f.Server, f.LoseQueue)
 		if w.isMailbox(f.Server) {
 			w.dag.ServerDown(f.Server)
 		}
 		w.mon.serverDown(f.Server)
 	case fault.Stop:
+		w.servicesStopped(f.Server)
 		w.tr.Stop(f.Server)
 		if w.isMailbox(f.Server) {
 			// A clean shutdown of a 2013+ server moves its active databases first;
@@ -516,6 +520,14 @@ func (w *world) runFault(st Step) {
 		w.parts = nil
 		w.dag.NetworkChanged()
 		w.tr.NetworkChanged()
+	}
+}
+
+// servicesStopped tells components that a server's transport services no longer run,
+// so RunningState and the inconsistency events stay true to the server.
+func (w *world) servicesStopped(server string) {
+	for _, svc := range cmdlet.Services {
+		w.comp.ServiceStopped(server, svc)
 	}
 }
 

@@ -118,7 +118,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 			}
 		},
 		LossyFailover: func(db string, from, to time.Duration) {
-			w.trLossyFailover(db, from, to)
+			w.tr.LossyFailover(db, from, to)
 		},
 	})
 	for _, sv := range sc.Topology.Servers {
