@@ -189,7 +189,8 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	res := o.timing(c)
 	is := &inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	if o.s.Journal().Enabled() {
-		is.c = &c
+		cc := c // only the logs need the conversation later
+		is.c = &cc
 	}
 	o.post(res.Outcomes[0].QueuedAt, is, kindQueued, 0)
 }
