@@ -393,10 +393,19 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		// NOTIFYMAPI and SUBMIT are written by the Mailbox server's Mail Submission
 		// service (2010) / Mailbox Transport Submission (2013+).
 		o.trackRaw(mbx, "NOTIFYMAPI", "STOREDRIVER", m, nil, 0, "", "")
+		if !hub.version.Is2010() {
+			// MT-2016: Mailbox Transport Submission logs RECEIVE and SUBMIT (STOREDRIVER)
+			// and hands the message to the Transport service over SMTP.
+			o.trackRaw(mbx, "RECEIVE", "STOREDRIVER", m, outbox.rcpts, 0, "", "")
+		}
 		o.trackRaw(mbx, "SUBMIT", "STOREDRIVER", m, outbox.rcpts, 0, hub.name, "")
 		it := o.newItem(hub, m, outbox.rcpts)
 		it.visited = []string{hub.name}
-		o.track(hub, "RECEIVE", "STOREDRIVER", it, "", "")
+		if hub.version.Is2010() {
+			o.track(hub, "RECEIVE", "STOREDRIVER", it, "", "")
+		} else {
+			o.track(hub, "RECEIVE", "SMTP", it, mbx.name, "")
+		}
 		o.addCopy(it)
 		handOff := func() {
 			m.everAcked = true

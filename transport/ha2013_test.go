@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport/smtp"
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
 )
@@ -241,4 +242,67 @@ func TestRedirectMessageDrainsDeliveryQueuesToTarget(t *testing.T) {
 	top2, w2 := redSite()
 	h2 := newHarness(t, top2, w2)
 	require.ErrorContains(t, h2.o.RedirectMessage("FAB-RED-HUB1", "FAB-RED-HUB2"), "2013 and later")
+}
+
+// MT-2016's sequence for a message between two mailboxes, Exchange 2016: NOTIFYMAPI,
+// RECEIVE and SUBMIT (STOREDRIVER) by Mailbox Transport Submission, RECEIVE (SMTP) in
+// the Transport service, HAREDIRECT once the shadow exists, then SEND and DELIVER.
+func TestExchange2016InternalMessageTrackingSequence(t *testing.T) {
+	top, w := threeMember2016()
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "chris@contoso.com", Database: "DB1"})
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() {
+		h.submit(Message{From: "chris@contoso.com", To: []string{"user@contoso.com"}, Subject: "test"})
+	})
+	h.run(5 * time.Minute)
+	var evs []string
+	for _, e := range trackingPath(h, 1) {
+		evs = append(evs, e[strings.Index(e, " ")+1:])
+	}
+	require.Equal(t, []string{"NOTIFYMAPI", "RECEIVE", "SUBMIT", "RECEIVE", "HARECEIVE", "HAREDIRECT", "DELIVER", "SEND", "HADISCARD"}, evs)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+}
+
+// The session timing cache agrees with transport/smtp.Timing.
+func TestTimingCacheMatchesSmtpTiming(t *testing.T) {
+	top, w := threeMember2016()
+	h := newHarness(t, top, w)
+	h.s.Journal().Disable()
+	o := h.o
+	ex1, ex2 := o.byName["ex1"], o.byName["ex2"]
+	for _, c := range []smtp.Conversation{
+		{Start: 5 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: o.peer(ex2, 25),
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z"}, Size: 100}}},
+		{Start: 7 * time.Second, Latency: 50 * time.Millisecond, Client: o.externalPeer("mail.b.c", 1025), Server: o.peer(ex2, 25),
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z", "w@y.z"}, Size: 100, AckDelay: 3 * time.Second}}},
+		{Start: 9 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: o.peer(ex2, 25), ConnectFailure: smtp.WinsockTimedOut,
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z"}, Size: 100}}},
+	} {
+		for range 2 { // a miss, then a hit
+			want, err := smtp.Timing(c)
+			require.NoError(t, err)
+			got := o.timing(c)
+			require.Equal(t, want.End, got.End)
+			require.Equal(t, want.Failure, got.Failure)
+			require.Equal(t, len(want.Outcomes), len(got.Outcomes))
+			for k := range want.Outcomes {
+				require.Equal(t, want.Outcomes[k].QueuedAt, got.Outcomes[k].QueuedAt)
+				require.Equal(t, want.Outcomes[k].AckAt, got.Outcomes[k].AckAt)
+			}
+		}
+	}
+}
+
+// Two runs of the same world give the same journal and the same running hash.
+func TestRunsAreDeterministic(t *testing.T) {
+	run := func() (uint64, int) {
+		s, o, _ := anchorsWorld(t, 300)
+		s.Journal().Disable()
+		require.NoError(t, s.RunUntil(day))
+		return s.Hash(), o.Verdict().Delivered
+	}
+	h1, d1 := run()
+	h2, d2 := run()
+	require.Equal(t, h1, h2)
+	require.Equal(t, d1, d2)
 }
