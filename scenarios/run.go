@@ -193,27 +193,10 @@ func (w *world) scheduleTraffic() error {
 // submit sends one message of a traffic entry. A wildcard sender "*@domain" becomes a
 // numbered sender of that domain; a wildcard recipient picks a mailbox of the domain.
 func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
-	from := tr.From
-	if strings.HasPrefix(from, "*@") {
-		from = fmt.Sprintf("sender%d%s", r.IntN(1000)+1, from[1:])
-	}
+	from := w.pick(tr.From, "sender", r)
 	var to []string
 	for _, rc := range tr.To {
-		if strings.HasPrefix(rc, "*@") {
-			var boxes []string
-			for _, m := range w.sc.Topology.Mailboxes {
-				if strings.HasSuffix(strings.ToLower(m.Address), strings.ToLower(rc[1:])) {
-					boxes = append(boxes, m.Address)
-				}
-			}
-			if len(boxes) == 0 {
-				to = append(to, fmt.Sprintf("user%d%s", r.IntN(1000)+1, rc[1:]))
-				continue
-			}
-			to = append(to, boxes[r.IntN(len(boxes))])
-			continue
-		}
-		to = append(to, rc)
+		to = append(to, w.pick(rc, "user", r))
 	}
 	subject := tr.Subject
 	if subject == "" {
@@ -222,6 +205,26 @@ func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject}); err != nil {
 		w.s.Journal().Add(sim.Record{At: w.s.Now(), Kind: "traffic.error", Text: "message not submitted: " + err.Error()})
 	}
+}
+
+// pick resolves a wildcard address "*@domain": a mailbox of the domain when the
+// organization has one there (an organization's own domain holds only its
+// mailboxes), else a numbered address of that outside domain. Other addresses are
+// returned as written.
+func (w *world) pick(addr, prefix string, r *sim.Stream) string {
+	if !strings.HasPrefix(addr, "*@") {
+		return addr
+	}
+	var boxes []string
+	for _, m := range w.sc.Topology.Mailboxes {
+		if strings.HasSuffix(strings.ToLower(m.Address), strings.ToLower(addr[1:])) {
+			boxes = append(boxes, m.Address)
+		}
+	}
+	if len(boxes) == 0 {
+		return fmt.Sprintf("%s%d%s", prefix, r.IntN(1000)+1, addr[1:])
+	}
+	return boxes[r.IntN(len(boxes))]
 }
 
 // healAll ends every fault for the liveness phase: partitions heal, every server

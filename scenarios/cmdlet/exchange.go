@@ -141,6 +141,10 @@ var supported = []Spec{
 		{Name: "ServerName", Position: 1, Required: true, Type: Server},
 		{Name: "OverrideMinimumTwoCopies", Switch: true},
 		{Name: "Force", Type: Text},
+		// The comment the script gives Move-ActiveMailboxDatabase (MANAGE-DAG-16's
+		// example passes -MoveComment Maintenance); it changes nothing simulated.
+		{Name: "MoveComment", Type: Text},
+		{Name: "PauseClusterNode", Switch: true},
 	}},
 	{Name: "StopDagServerMaintenance.ps1", Params: []ParamSpec{
 		{Name: "ServerName", Position: 1, Required: true, Type: Server},
