@@ -63,6 +63,58 @@
 //     again, so queued mail follows configuration changed before the restart (as in
 //     seed 002, where promotion is enabled and the services restarted).
 //
+// # Exchange 2013+ (sections 2.1-2.5, 3.7)
+//
+//   - The Mailbox role runs transport. Mail for a mailbox goes to a SmtpDeliveryToMailbox
+//     queue (NextHopDomain the database) and over SMTP to the Mailbox Transport Delivery
+//     service of the server with the active copy (DELIVER logged there).
+//   - Shadow before ack: a server that receives a message (from the internet, from
+//     Mailbox Transport Submission, or relayed by another server) opens a second SMTP
+//     session to another server of its boundary (the DAG, else the AD site), remote-site
+//     members first under PreferRemote (MaxRetriesForRemoteSiteShadow 4, then
+//     MaxRetriesForLocalSiteShadow 2), logs HAREDIRECT / HARECEIVE, and only then
+//     acknowledges. When no shadow can be made: HAREDIRECTFAIL, then
+//     RejectMessageOnShadowFailure $false accepts unprotected (a SPOF window) and $true
+//     answers "451 4.4.0 Message failed to be made redundant" (section 9 conflict 1:
+//     451 4.4.0, as SR-2013, SR-2016 and the code say, not STC's 450 4.5.1).
+//   - The shadow server asks the primary for discard status every
+//     ShadowHeartbeatFrequency (2 min); a delivered primary's shadow moves to Shadow Safety
+//     Net (HADISCARD). Silent for ShadowResubmitTimeSpan (3 h), or back with a new queue
+//     database ID: the shadows are promoted and resubmitted (and shadowed again: exsim's
+//     choice, the sources are silent). A primary whose shadow server lost its queue
+//     database makes a new shadow at its next heartbeat exchange (exsim's choice too).
+//   - Safety Net: processed messages with mailbox recipients stay in the primary's Safety
+//     Net and the shadow's Shadow Safety Net for SafetyNetHoldTime (2 days; the
+//     SafetyNetHoldTimeInterval appSetting overrides it per server). After a lossy
+//     failover ([Org.LossyFailover]) the primary Safety Net resubmits at once (RESUBMIT,
+//     SAFETYNET); if its server is down the Shadow Safety Net does after 12 hours. DSNs
+//     are suppressed for resubmitted messages; a recipient already holding the message is
+//     a duplicate the mailbox detects; an external one sees it.
+//   - Redirect-Message drains the delivery queues to the target (a SmtpRelayToServers
+//     queue, exsim's choice of DeliveryType), which shadows them again; shadow queues stay;
+//     the source takes no new messages until its transport service next starts.
+//   - Component states: a service picks up its state when it starts (Env.ServiceStarted);
+//     a transport service whose HubTransport is Draining or Inactive (or the Front End
+//     Transport service's FrontendTransport) answers MAIL FROM with 421 4.3.2 Service not
+//     active after an accepted EHLO (section 9 conflict 4: 421, not the KB's 412).
+//
+// # Transport dumpster (2010, section 1.7)
+//
+// A hub that delivers into a replicated database (exsim: its active copy's server is a
+// DAG member) keeps a copy per database up to MaxDumpsterSizePerDatabase (18 MB, oldest
+// evicted first; a message without a size counts 75 KB) for MaxDumpsterTime (7 days).
+// Truncation once the delivery is replicated is not visible through Env, so exsim keeps
+// by size and time only. After a lossy failover every hub holding copies redelivers.
+//
+// # SMTP and logs
+//
+// Sessions between servers and from the internet are played line by line by
+// transport/smtp (one latency per crossing), which also words the replies and LastError
+// texts; their protocol log rows and the message tracking rows (transport/logs) go to
+// the journal. A server that is down or cut off times out the connection; a queue
+// whose next hop fails shows the failover LastError. With the journal off (benchmarks)
+// no text is built and session timings are cached per session shape.
+//
 // # Retry and expiry (3.6)
 //
 // A queue whose next hop fails goes to Retry: QueueGlitchRetryCount (4) retries

@@ -80,7 +80,7 @@ next:
 		it := &item{m: m, rcpts: all, loc: locOutbox}
 		o.addCopy(it)
 		if o.s.Journal().Enabled() {
-			o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from %s waits in the Outbox for the Mail Submission service.", m.id, msg.From), nil)
+			o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from %s waits in the Outbox for the %s.", m.id, msg.From, o.submissionService(m)), nil)
 		}
 		o.submitOutbox(m, it)
 		return m.id, nil
@@ -684,4 +684,17 @@ func (o *Org) senderHost(m *message) string {
 func (pa *pendingAck) Fire(*sim.Sim, sim.Event) {
 	pa.root.m.everAcked = true
 	pa.o.release(pa.sender)
+}
+
+// submissionService names the service that takes a message from the Outbox: Mail
+// Submission (2010) or Mailbox Transport Submission (2013+).
+func (o *Org) submissionService(m *message) string {
+	srv := m.origin
+	if srv == nil {
+		srv, _ = o.activeCopy(m.senderDB)
+	}
+	if srv != nil && !srv.version.Is2010() {
+		return "Mailbox Transport Submission service"
+	}
+	return "Mail Submission service"
 }
