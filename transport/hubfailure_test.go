@@ -206,3 +206,58 @@ func TestCheckDetectsACopyMissingFromItsQueue(t *testing.T) {
 	q.items = q.items[:1]
 	require.Error(t, h.o.Check())
 }
+
+// Section 9 conflict 5, the prose reading (ExsimPromotionTrigger=AckTimeout): the
+// message waits the full MaxAcknowledgementDelay on FAB-RED-HUB1, then is routed to
+// FAB-RED-HUB2 and acknowledged, leaving a shadow on FAB-RED-HUB1.
+func TestPromotionAtAckTimeoutReadingRedirectsWhenTheDelayRunsOut(t *testing.T) {
+	top, w := redSite()
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetEdgeTransportConfig("", "ShadowRedundancyPromotionEnabled", "True"))
+	require.NoError(t, h.o.SetEdgeTransportConfig("", "ExsimPromotionTrigger", "AckTimeout"))
+	h.at(10*time.Minute, func() { h.submit(internetMail("late promotion")) })
+	h.run(10*time.Minute + 10*time.Second)
+	require.Equal(t, "MapiDelivery", h.o.GetQueue("FAB-RED-HUB1")[0].DeliveryType, "routed normally at first")
+	h.run(11 * time.Minute)
+	acks := ackRecords(h, "#1")
+	require.Len(t, acks, 1)
+	require.True(t, strings.HasPrefix(acks[0], "09:10:30.350 "), acks[0])
+	got := map[string]int{}
+	for _, r := range h.o.GetQueue("FAB-RED-HUB1") {
+		got[r.DeliveryType] += r.MessageCount
+	}
+	require.Equal(t, 1, got["ShadowRedundancy"])
+	require.Equal(t, 0, got["MapiDelivery"])
+}
+
+// A clean stop keeps the queue database: the queued messages are delivered after the
+// start; a partition from the internet sends an outbound queue to Retry until it heals.
+func TestCleanStopKeepsQueueAndPartitionDelaysOutbound(t *testing.T) {
+	top, w := redSite()
+	top.Connectors = []Connector{{Name: "Internet", AddressSpaces: []string{"*"}, SourceServers: []string{"FAB-RED-HUB1"}, SmartHost: "relay.example.net"}}
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "boss@contoso.com", Database: "DB1"})
+	w.active["DB1"], w.mounted["DB1"] = "FAB-RED-MBX1", true
+	h := newHarness(t, top, w)
+	h.w.cut[[2]string{"FAB-RED-HUB1", internet}] = true
+	h.at(time.Minute, func() {
+		h.submit(Message{From: "boss@contoso.com", To: []string{"partner@fabrikam.net"}, Subject: "out"})
+	})
+	h.run(3 * time.Minute)
+	var q QueueInfo
+	for _, r := range h.o.GetQueue("FAB-RED-HUB1") {
+		if r.DeliveryType == "SmartHostConnectorDelivery" {
+			q = r
+		}
+	}
+	require.Equal(t, "Retry", q.Status)
+	require.Equal(t, "relay.example.net", q.NextHopDomain)
+	require.Equal(t, "External", q.NextHopCategory)
+	require.Contains(t, q.LastError, "421 4.2.1 Unable to connect")
+	h.at(4*time.Minute, func() { h.o.Stop("FAB-RED-HUB1") })
+	h.at(6*time.Minute, func() { h.w.cut = map[[2]string]bool{}; h.o.NetworkChanged() })
+	h.at(8*time.Minute, func() { h.o.Start("FAB-RED-HUB1") })
+	h.run(20 * time.Minute)
+	v := h.o.Verdict()
+	require.Equal(t, 1, v.Delivered)
+	require.Equal(t, 0, v.Lost)
+}
