@@ -130,3 +130,34 @@ func TestMailflowMaintenanceModeReproducesSeed000(t *testing.T) {
 	require.Equal(t, "Specified delivery latency of mail flow messages exceeded", late.Name)
 	require.Equal(t, 4, strings.Count(late.Detail, "Delivery latency from MX02"), late.Detail)
 }
+
+// seed 003: the Send protocol log of the outbound session to the smart host has the
+// documented #Fields and the session the author annotated: attempting to connect,
+// connect, 220, EHLO, "sending message", MAIL FROM, RCPT TO, DATA, 250, QUIT, 221.
+func TestDagMessageTrackingOutboundProtocolLog(t *testing.T) {
+	res := runBuiltin(t, "dag-message-tracking")
+	files, err := res.ProtocolLogs()
+	require.NoError(t, err)
+	var send string
+	for _, f := range files {
+		if f.Server == "EX13-2" && strings.Contains(f.Path, "SmtpSend") {
+			send = string(f.Data)
+		}
+	}
+	require.Contains(t, send, "#Fields: date-time,connector-id,session-id,sequence-number,local-endpoint,remote-endpoint,event,data,context\r\n")
+	var events []string
+	for _, line := range strings.Split(send, "\r\n") {
+		if !strings.Contains(line, ",MYNET-SendConn-1,") {
+			continue
+		}
+		f := strings.Split(line, ",")
+		require.Len(t, f, 9, line)
+		word := ""
+		if w := strings.Fields(f[7] + " " + f[8]); len(w) > 0 {
+			word = w[0]
+		}
+		events = append(events, f[6]+" "+word)
+	}
+	require.Equal(t, []string{"* attempting", "+ ", "< 220", "> EHLO", "< 250", "* 1", "> MAIL", "< 250",
+		"> RCPT", "< 250", "> DATA", "< 354", "< 250", "> QUIT", "< 221", "- Local"}, events)
+}

@@ -173,7 +173,7 @@ func (m *monitors) sendProbe(mf *mailflow, n int) {
 	now := m.w.s.Now()
 	id, err := m.w.tr.Submit(transport.Message{
 		From: m.boxes[mf.from], To: []string{m.boxes[mf.to]},
-		Subject: fmt.Sprintf("Mail flow probe %d from %s", n, mf.from), Origin: mf.from,
+		Subject: fmt.Sprintf("Mail flow probe %d from %s", n, mf.from), Origin: mf.from, Size: DefaultMessageSize,
 	})
 	if err != nil {
 		m.w.s.Journal().Add(sim.Record{At: now, Kind: "monitor.error", Server: mf.from, Text: "mail flow probe not sent: " + err.Error()})

@@ -31,6 +31,11 @@ type Options struct {
 	NoJournal bool
 }
 
+// DefaultMessageSize is the size of every traffic message, in bytes (the format has
+// no size): a short text message with its headers, about what the seed 003 session
+// carried (SIZE=6147).
+const DefaultMessageSize = 6144
+
 // DefaultMaxEvents stops runaway scenarios with a clear error.
 const DefaultMaxEvents = 50_000_000
 
@@ -202,7 +207,7 @@ func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 	if subject == "" {
 		subject = fmt.Sprintf("Message %d", n)
 	}
-	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject}); err != nil {
+	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: DefaultMessageSize}); err != nil {
 		w.s.Journal().Add(sim.Record{At: w.s.Now(), Kind: "traffic.error", Text: "message not submitted: " + err.Error()})
 	}
 }
