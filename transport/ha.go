@@ -306,6 +306,11 @@ func (o *Org) keep(it *item, shadow bool) {
 	it.keptAt = o.now()
 	it.q = q
 	q.items = append(q.items, it)
+	if m := it.m; m.lastFault != "" {
+		o.checkLost(m, it.rcpts, m.lastFault, m.lastFaultAt)
+	} else {
+		o.checkLost(m, it.rcpts, "its copies were passed on and then lost", srv.name)
+	}
 	o.spofUpdate(it.m)
 	if srv.version.Is2010() {
 		o.trimDumpster(q)
@@ -345,7 +350,7 @@ func (o *Org) trimDumpster(q *queue) {
 		per[db] += size
 		if per[db] > limit {
 			o.takeFromQueue(it)
-			o.release(it)
+			o.removeCopy(it, "the transport dumpster evicted it (MaxDumpsterSizePerDatabase)", q.srv.name)
 		}
 	}
 }
@@ -384,7 +389,7 @@ func (o *Org) armSweep(srv *server) {
 		q.items = append([]*item(nil), q.items[n:]...)
 		for _, it := range old {
 			it.q = nil
-			o.release(it)
+			o.removeCopy(it, "its Safety Net copy expired (SafetyNetHoldTime)", srv.name)
 		}
 		if len(q.items) > 0 {
 			o.armSweep(srv)
@@ -423,13 +428,48 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 		m, r := u.m, u.r
 		var primary, shadow []*item
 		for _, it := range m.items {
-			if it.loc != locSafetyNet || !m.covers(it, r) {
+			if (it.loc != locSafetyNet && it.loc != locShadow) || !m.covers(it, r) {
 				continue
 			}
-			if it.shadowSN {
+			if it.shadowSN || it.loc == locShadow {
 				shadow = append(shadow, it)
 			} else {
 				primary = append(primary, it)
+			}
+		}
+		for _, it := range primary {
+			if it.srv.up {
+				o.resubmitFromSafetyNet(it, r, "")
+				if !it.srv.version.Is2010() {
+					break // one primary Safety Net copy is enough; 2010: every hub resubmits
+				}
+			} else {
+				// a server that is down answers the request when its transport starts
+				// again (exsim's choice: the sources do not say)
+				it.armed++
+				it.srv.redeliver = append(it.srv.redeliver, redelivery{it, r})
+			}
+		}
+		// The shadow Safety Net resubmits after 12 hours if the recipient still has no
+		// delivery (the primary Safety Net could not be reached, or lost what it
+		// resubmitted).
+		if len(shadow) > 0 {
+			for _, it := range shadow[:1] {
+				sn := it
+				sn.armed++ // the recipient may wait on it
+				o.after(12*time.Hour, kindExpiry, func() {
+					if sn.dead || m.rcpts[r].fate != "" || sn.loc != locSafetyNet {
+						sn.armed--
+						o.checkLost(m, []int{r}, fault, "")
+						return
+					}
+					if !sn.srv.up {
+						sn.srv.redeliver = append(sn.srv.redeliver, redelivery{sn, r}) // still armed
+						return
+					}
+					o.resubmitFromSafetyNet(sn, r, "the primary Safety Net did not redeliver it within 12 hours")
+					sn.armed--
+				})
 			}
 		}
 		if m.copiesOf(r) == 0 {
@@ -438,28 +478,6 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 			m.rcpts[r].at = o.now()
 			if o.s.Journal().Enabled() {
 				o.journal("transport.lost", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s undid its delivery and no Safety Net or dumpster copy is left.", m.id, m.rcpts[r].addr, fault), nil)
-			}
-			o.spofUpdate(m)
-			continue
-		}
-		resubmitted := false
-		for _, it := range primary {
-			if it.srv.up {
-				o.resubmitFromSafetyNet(it, r, "")
-				resubmitted = true
-				if !it.srv.version.Is2010() {
-					break // one primary Safety Net copy is enough; 2010: every hub resubmits
-				}
-			}
-		}
-		if !resubmitted {
-			for _, it := range shadow {
-				sn := it
-				o.on(sn.srv, 12*time.Hour, kindExpiry, func() {
-					if !sn.dead && m.rcpts[r].fate == "" && sn.loc == locSafetyNet {
-						o.resubmitFromSafetyNet(sn, r, "the primary Safety Net was unreachable for 12 hours")
-					}
-				})
 			}
 		}
 		o.spofUpdate(m)
@@ -508,5 +526,24 @@ func (o *Org) lostShadows(dead []*item) {
 			}
 			o.makeShadow(&shadowSession{srv: p.srv, it: p, reshadow: true})
 		})
+	}
+}
+
+// redelivery is a resubmission request a server could not serve while it was down.
+type redelivery struct {
+	it *item
+	r  int
+}
+
+// serveRedeliveries runs the requests that arrived while srv was down.
+func (o *Org) serveRedeliveries(srv *server) {
+	list := srv.redeliver
+	srv.redeliver = nil
+	for _, rd := range list {
+		if !rd.it.dead && rd.it.loc == locSafetyNet && rd.it.m.rcpts[rd.r].fate == "" {
+			o.resubmitFromSafetyNet(rd.it, rd.r, "a request made while "+srv.name+" was down")
+		}
+		rd.it.armed--
+		o.checkLost(rd.it.m, []int{rd.r}, "a lossy failover whose redelivery found no copy", srv.name)
 	}
 }

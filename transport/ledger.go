@@ -26,8 +26,11 @@ type message struct {
 	delayDSN  bool
 	tries     int // internet sender attempts
 	// SPOF window currently open
-	spofSrv  *server
-	spofFrom time.Duration
+	spofSrv *server
+	// the fault that last destroyed a copy, for a loss found later (a shadow discarded
+	// because its primary had passed the message on to a copy that was then destroyed)
+	lastFault, lastFaultAt string
+	spofFrom               time.Duration
 }
 
 type rcpt struct {
@@ -78,6 +81,7 @@ type item struct {
 	sending     bool  // on the wire in an SMTP session
 	next        *item // the copy the next hop made of it
 	shadowSN    bool  // in the shadow Safety Net (else the primary one)
+	armed       int   // resubmission requests waiting on this Safety Net copy
 	keptAt      time.Duration
 	resubmit    bool   // resubmitted from Safety Net: DSNs suppressed
 	awaiting    bool   // sent; the 2013+ receiver has not acknowledged (it is making a shadow)
@@ -106,10 +110,14 @@ func (m *message) covers(it *item, i int) bool {
 	return false
 }
 
+// copiesOf counts the live copies of recipient i: everything but a Safety Net or
+// dumpster copy nothing will resubmit (one is live only while a resubmission request
+// waits on it). A recipient whose last live copy goes is lost, even if an inert Safety
+// Net copy remains: nothing would ever send it.
 func (m *message) copiesOf(i int) int {
 	n := 0
 	for _, it := range m.items {
-		if m.covers(it, i) {
+		if (it.loc != locSafetyNet || it.armed > 0) && m.covers(it, i) {
 			n++
 		}
 	}
@@ -135,7 +143,16 @@ func (o *Org) removeCopy(it *item, fault, where string) {
 			break
 		}
 	}
-	for _, r := range it.rcpts {
+	if it.destroyed {
+		m.lastFault, m.lastFaultAt = fault, where
+	}
+	o.checkLost(m, it.rcpts, fault, where)
+	o.spofUpdate(m)
+}
+
+// checkLost declares lost every recipient in rcpts left with no fate and no live copy.
+func (o *Org) checkLost(m *message, rcpts []int, fault, where string) {
+	for _, r := range rcpts {
 		if !m.final(r) && m.copiesOf(r) == 0 {
 			m.rcpts[r].fate = Lost
 			m.rcpts[r].at = o.now()
@@ -146,7 +163,6 @@ func (o *Org) removeCopy(it *item, fault, where string) {
 			}
 		}
 	}
-	o.spofUpdate(m)
 }
 
 // release removes a copy that was handed on (its next hop has it now).
@@ -415,8 +431,13 @@ func (o *Org) whereStuck(m *message, r int) (string, string) {
 			where = append(where, "Outbox")
 			why = append(why, "still in the sender's Outbox: no Hub Transport server took it")
 		default:
+			if it.loc == locSafetyNet && it.armed == 0 {
+				continue
+			}
 			where = append(where, it.srv.name)
 			switch {
+			case it.loc == locSafetyNet:
+				why = append(why, fmt.Sprintf("in the Safety Net of %s, waiting to be resubmitted", it.srv.name))
 			case !it.srv.up:
 				why = append(why, fmt.Sprintf("in %s, and %s is down", it.q.identity(), it.srv.name))
 			case it.loc == locShadow:

@@ -74,6 +74,7 @@ type server struct {
 	fqdn, ipAddr    string
 	shadowSet       bool
 	cfgVals         []int64
+	redeliver       []redelivery
 	cfgGen          int
 	shadowRemote    []*server
 	shadowLocal     []*server
@@ -461,6 +462,7 @@ func (o *Org) boot(srv *server) {
 			o.armHeartbeat(q)
 		}
 	}
+	defer o.serveRedeliveries(srv)
 	for _, it := range reload {
 		it.q = nil
 		it.sending = false

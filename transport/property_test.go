@@ -80,13 +80,23 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 		if rapid.Bool().Draw(t, "promotion") {
 			require.NoError(t, o.SetEdgeTransportConfig("", "ShadowRedundancyPromotionEnabled", "$true"))
 		}
+		if rapid.Bool().Draw(t, "ack timeout reading") {
+			require.NoError(t, o.SetEdgeTransportConfig("", "ExsimPromotionTrigger", "AckTimeout"))
+		}
+		if rapid.Bool().Draw(t, "reject") {
+			require.NoError(t, o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$true"}}))
+		}
+		if rapid.Bool().Draw(t, "no shadow redundancy") {
+			require.NoError(t, o.SetTransportConfig([]Param{{Name: "ShadowRedundancyEnabled", Value: "$false"}}))
+		}
 		senders := []string{"x@fabrikam.net", "a@contoso.com", "b@contoso.com"}
 		rcpts := []string{"a@contoso.com", "b@contoso.com", "z@gmail.com", "nobody@contoso.com"}
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
 		at := time.Duration(0)
 		for i := 0; i < steps; i++ {
 			at += time.Duration(rapid.IntRange(0, 600).Draw(t, "gap")) * time.Second
-			kind := rapid.IntRange(0, 9).Draw(t, "kind")
+			kind := rapid.IntRange(0, 13).Draw(t, "kind")
+			other := rapid.SampledFrom(names).Draw(t, "other")
 			srv := rapid.SampledFrom(names).Draw(t, "server")
 			from := rapid.SampledFrom(senders).Draw(t, "from")
 			to := rapid.SliceOfNDistinct(rapid.SampledFrom(rcpts), 1, 3, rapid.ID[string]).Draw(t, "to")
@@ -109,6 +119,20 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 					o.NetworkChanged()
 				case 9:
 					require.NoError(t, o.RestartService(srv, "MSExchangeTransport"))
+				case 10:
+					for _, q := range o.GetQueue(srv) {
+						_ = o.SuspendQueue(q.Identity)
+						break
+					}
+				case 11:
+					for _, q := range o.GetQueue(srv) {
+						_ = o.ResumeQueue(q.Identity)
+					}
+				case 12:
+					from := max(s.Now()-10*time.Minute, 0)
+					o.LossyFailover(db, from, s.Now())
+				case 13:
+					_ = o.RedirectMessage(srv, other) // an error on 2010 or to itself
 				}
 			}))
 		}
@@ -116,6 +140,11 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 		// heal everything and let the run settle
 		for _, n := range names {
 			o.Start(n)
+			// a restart also ends a Redirect-Message drain
+			require.NoError(t, o.RestartService(n, "MSExchangeTransport"))
+			for _, q := range o.GetQueue(n) {
+				require.NoError(t, o.ResumeQueue(q.Identity))
+			}
 		}
 		for db := range w.mounted {
 			w.mounted[db] = true

@@ -502,7 +502,7 @@ func (o *Org) GetQueue(server string) []QueueInfo {
 	qs := append([]*queue(nil), srv.queues...)
 	sort.SliceStable(qs, func(a, b int) bool { return qs[a].num < qs[b].num })
 	for _, q := range qs {
-		if (q.kind == qDelivery || q.kind == qShadow) && len(q.items) == 0 && !q.busy && !q.inRetry && o.now()-q.emptySince >= idle {
+		if (q.kind == qDelivery || q.kind == qShadow) && len(q.items) == 0 && !q.busy && !q.inRetry && !q.suspended && o.now()-q.emptySince >= idle {
 			continue
 		}
 		if q.kind == qUnreachable && len(q.items) == 0 || q.kind == qSafetyNet {
