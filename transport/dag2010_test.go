@@ -118,3 +118,37 @@ func TestDAG2010InboundThroughLoadBalancerDeliveredByServerWithoutActiveCopy(t *
 	require.NoError(t, logs.WriteProtocolLog(&b, string(Exchange2010SP3), logs.Receive, t0, recv))
 	golden(t, "seed003_inbound_EX13-2_recv.log", strings.ReplaceAll(b.String(), "\r\n", "\n"))
 }
+
+// Routing to another AD site (2010: SmtpRelayToRemoteAdSite, NextHopDomain the site)
+// and to another DAG (2013+: SmtpRelayToDag, NextHopDomain the DAG), Q-2016.
+func TestRoutingToAnotherSiteAndAnotherDAG(t *testing.T) {
+	top, w := redSite()
+	top.Servers = append(top.Servers,
+		ServerSpec{Name: "FAB-BLUE-HUB1", Site: "Blue", Version: Exchange2010SP1, Roles: []string{"HubTransport"}},
+		ServerSpec{Name: "FAB-BLUE-MBX1", Site: "Blue", Version: Exchange2010SP1, Roles: []string{"Mailbox"}})
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "blue@contoso.com", Database: "DB2"})
+	w.mounted["DB1"] = true
+	w.active["DB2"], w.mounted["DB2"] = "FAB-BLUE-MBX1", true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"blue@contoso.com"}, Subject: "x"}) })
+	h.run(5 * time.Minute)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	require.Equal(t, []string{"FAB-RED-HUB1 RECEIVE", "FAB-BLUE-HUB1 RECEIVE", "FAB-RED-HUB1 SEND", "FAB-BLUE-HUB1 DELIVER"}, trackingPath(h, 1))
+	require.NotNil(t, h.o.byName["fab-red-hub1"].byKey[qkey{"SmtpRelayToRemoteAdSite", "Blue"}])
+
+	var top2 Topology
+	for _, s := range []ServerSpec{{Name: "A1", DAG: "DAGA"}, {Name: "A2", DAG: "DAGA"}, {Name: "B1", DAG: "DAGB"}, {Name: "B2", DAG: "DAGB"}} {
+		s.Site, s.Version, s.Roles = "S1", Exchange2016, []string{"Mailbox"}
+		top2.Servers = append(top2.Servers, s)
+	}
+	top2.Mailboxes = []Mailbox{{Address: "b@contoso.com", Database: "DBB"}}
+	top2.Inbound = []string{"A1"}
+	w2 := newWorld()
+	w2.active["DBB"], w2.mounted["DBB"] = "B2", true
+	h2 := newHarness(t, top2, w2)
+	h2.at(time.Minute, func() { h2.submit(Message{From: "a@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "x"}) })
+	h2.run(5 * time.Minute)
+	require.Equal(t, 1, h2.o.Verdict().Delivered)
+	require.Empty(t, h2.o.Verdict().SPOF)
+	require.NotNil(t, h2.o.byName["a1"].byKey[qkey{"SmtpRelayToDag", "DAGB"}])
+}

@@ -587,8 +587,21 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 		}
 	}
 	if rc.db != "" {
+		act, _ := o.activeCopy(rc.db)
 		if !srv.version.Is2010() {
+			if act != nil && act.dag != "" && act.dag != srv.dag {
+				// a database of another DAG: relay to that DAG's members (Q-2016)
+				if t := o.members(func(x *server) bool { return x.dag == act.dag && !x.version.Is2010() }); len(t) > 0 {
+					return route{dtype: "SmtpRelayToDag", nextHop: act.dag, kind: qDelivery, targets: t}
+				}
+			}
 			return route{dtype: "SmtpDeliveryToMailbox", nextHop: rc.db, kind: qDelivery}
+		}
+		if act != nil && act.site != srv.site {
+			// a database in another AD site: relay to that site's hubs
+			if t := o.members(func(x *server) bool { return x.site == act.site && x.version.Is2010() }); len(t) > 0 {
+				return route{dtype: "SmtpRelayToRemoteAdSite", nextHop: act.site, kind: qDelivery, targets: t}
+			}
 		}
 		if peers := o.relayPeers(srv, it); len(peers) > 0 {
 			if act, _ := o.activeCopy(rc.db); act == srv && srv.dag != "" && !it.direct {
@@ -697,4 +710,15 @@ func (o *Org) submissionService(m *message) string {
 		return "Mailbox Transport Submission service"
 	}
 	return "Mail Submission service"
+}
+
+// members lists the transport servers that satisfy keep, in topology order.
+func (o *Org) members(keep func(*server) bool) []*server {
+	var out []*server
+	for _, x := range o.servers {
+		if x.transport && keep(x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
