@@ -350,10 +350,27 @@ func (o *Org) dropSession(pa *pendingAck, fault string) {
 	}
 	pa.done = true
 	m := pa.root.m
+	if pa.sender.loc == locOutbox {
+		if o.s.Journal().Enabled() {
+			o.journal("transport.submit", pa.srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s went away (%s) before it took message #%d: it stays in the Outbox and is submitted again in %v.", pa.srv.name, fault, m.id, outboxRetry), nil)
+		}
+		o.retrySender(pa)
+		return
+	}
 	if o.s.Journal().Enabled() {
 		o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d died (%s) before %s sent 250: the internet sender still has it and retries in %v.", m.id, fault, pa.srv.name, o.top.SenderRetry), nil)
 	}
-	sender := pa.sender
+	o.retrySender(pa)
+}
+
+// retrySender makes the holder of a message that got no 250 try again: the internet
+// sender after SenderRetry, the Mail Submission service after outboxRetry.
+func (o *Org) retrySender(pa *pendingAck) {
+	m, sender := pa.root.m, pa.sender
+	if sender.loc == locOutbox {
+		o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, sender) })
+		return
+	}
 	o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 }
 
@@ -407,15 +424,13 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 			o.track(hub, "RECEIVE", "SMTP", it, mbx.name, "")
 		}
 		o.addCopy(it)
-		handOff := func() {
-			m.everAcked = true
-			o.release(outbox)
-		}
 		if !hub.version.Is2010() {
-			o.accept2013(hub, it, nil, handOff, func() { o.submitOutbox(m, outbox) })
+			// the Outbox copy goes once the hub has made its shadow and answered
+			o.accept2013(hub, it, &pendingAck{o: o, srv: hub, sender: outbox, root: it}, nil, nil)
 			return
 		}
-		handOff()
+		m.everAcked = true
+		o.release(outbox)
 		o.categorize(hub, it)
 	})
 }

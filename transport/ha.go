@@ -250,8 +250,7 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 			pa.conv.Messages[0].DataReply = &r
 			o.converse(*pa.conv)
 		}
-		sender, m := pa.sender, it.m
-		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
+		o.retrySender(pa)
 	}
 	o.takeFromQueue(it)
 	o.release(it)
