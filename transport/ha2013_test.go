@@ -306,3 +306,47 @@ func TestRunsAreDeterministic(t *testing.T) {
 	require.Equal(t, h1, h2)
 	require.Equal(t, d1, d2)
 }
+
+// SR-2016 2.4: a shadow server that cannot reach the primary for ShadowResubmitTimeSpan
+// (3 h) promotes its shadows and delivers them; a primary back with a new queue database
+// is noticed at the next heartbeat (ShadowHeartbeatFrequency, 2 min).
+func TestExchange2016ShadowTakeoverAfterResubmitTimeSpanOrNewDatabase(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		backAt     time.Duration
+		minLatency time.Duration
+		maxLatency time.Duration
+	}{
+		{"silent 3 h", 10 * time.Hour, 3 * time.Hour, 3*time.Hour + 5*time.Minute},
+		{"new database", 30 * time.Minute, 29 * time.Minute, 33 * time.Minute},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			top, w := threeMember2016()
+			top.Servers = top.Servers[:2]
+			top.Inbound = []string{"EX1"}
+			top.InboundLoadBalanced = false
+			w.active["DB1"], w.mounted["DB1"] = "EX2", false
+			h := newHarness(t, top, w)
+			h.at(0, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "s"}) })
+			h.at(time.Minute, func() { h.o.Crash("EX1", true) })
+			h.at(2*time.Minute, func() { h.w.mounted["DB1"] = true })
+			h.at(c.backAt, func() { h.o.Start("EX1") })
+			h.run(12 * time.Hour)
+			v := h.o.Verdict()
+			require.Equal(t, 1, v.Delivered)
+			require.GreaterOrEqual(t, v.Fates[0].Latency, c.minLatency)
+			require.LessOrEqual(t, v.Fates[0].Latency, c.maxLatency)
+		})
+	}
+}
+
+func TestFormatQueues2016TableAndList(t *testing.T) {
+	top, w := threeMember2016()
+	w.mounted["DB1"] = false
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "s"}) })
+	h.run(3 * time.Minute)
+	rows := h.o.GetQueue("EX1")
+	golden(t, "getqueue_2016_table.txt", FormatQueues(Exchange2016, rows, false))
+	golden(t, "getqueue_2016_list.txt", FormatQueues(Exchange2016, rows[:1], true))
+}

@@ -442,6 +442,9 @@ func (o *Org) heartbeat(q *queue) {
 				o.takeover(it, fmt.Sprintf("%s came back with a new queue database (ID %d), so the primary copy is gone", p.name, p.dbID))
 			case it.primary.finished:
 				if srv.version.Is2010() {
+					if o.s.Journal().Enabled() {
+						o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s learns from %s that message #%d went on, and discards its shadow copy.", srv.name, p.name, it.m.id), nil)
+					}
 					o.takeFromQueue(it)
 					o.release(it)
 				} else {

@@ -128,7 +128,7 @@ func (o *Org) smtpAttempt(q *queue) {
 			c.ConnectFailure = smtp.WinsockTimedOut
 		case !mounted:
 			// The Mailbox Transport Delivery service answers for the database.
-			lastErr, _ := smtp.FailoverError(string(srv.version), smtp.Reply{Code: 432, Enhanced: "4.3.2", Text: "STOREDRV; mailbox database is offline"}, o.ip(act.name)+":25")
+			lastErr, _ := smtp.FailoverError(string(srv.version), smtp.Reply{Code: 432, Enhanced: "4.3.2", Text: "STOREDRV; mailbox database is offline"}, o.ip(act.name)+":475")
 			o.busyFail(q, lastErr)
 			return
 		default:
