@@ -3,6 +3,7 @@ package transport
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -201,9 +202,9 @@ func (o *Org) smtpAttempt(q *queue) {
 	if res.Failure.Code != 0 {
 		var lastErr string
 		if c.ConnectFailure != 0 {
-			lastErr, _ = smtp.ConnectFailureError(string(srv.version), c.ConnectFailure, c.Server.IP+":25")
+			lastErr, _ = smtp.ConnectFailureError(string(srv.version), c.ConnectFailure, c.Server.IP+":"+strconv.Itoa(c.Server.Port))
 		} else {
-			lastErr, _ = smtp.FailoverError(string(srv.version), res.Failure, c.Server.IP+":25")
+			lastErr, _ = smtp.FailoverError(string(srv.version), res.Failure, c.Server.IP+":"+strconv.Itoa(c.Server.Port))
 		}
 		o.at(res.End, kindSession, func() {
 			if srv.epoch != ep || !srv.up {
@@ -221,7 +222,7 @@ func (o *Org) smtpAttempt(q *queue) {
 		it.sending = true
 	}
 	rs := &relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
-		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP}
+		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port}
 	if target != nil {
 		rs.tep = target.epoch
 		rs.xshadow = srv.version.Is2010() && target.version.Is2010() && o.cfgBool(cShadowRedundancyEnabled, srv) &&
@@ -244,6 +245,7 @@ type relaySession struct {
 	batch                            []*item
 	external, final, xshadow, broken bool
 	serverIP                         string
+	serverPort                       int
 }
 
 func (o *Org) post(at time.Duration, h sim.Handler, k sim.Kind, a int) {
@@ -377,7 +379,7 @@ func (rs *relaySession) ended() {
 		}
 	}
 	if rs.broken {
-		lastErr, _ := smtp.FailoverError(string(srv.version), smtp.ConnectionDropped, rs.serverIP+":25")
+		lastErr, _ := smtp.FailoverError(string(srv.version), smtp.ConnectionDropped, rs.serverIP+":"+strconv.Itoa(rs.serverPort))
 		o.fail(q, lastErr)
 		return
 	}
