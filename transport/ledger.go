@@ -34,15 +34,14 @@ type message struct {
 }
 
 type rcpt struct {
-	addr     string
-	db       string // mailbox database; "" for an external recipient
-	fate     FateKind
-	at       time.Duration
-	reason   string
-	server   string
-	dupDet   int
-	dupDel   int
-	finalSet bool
+	addr   string
+	db     string // mailbox database; "" for an external recipient
+	fate   FateKind
+	at     time.Duration
+	reason string
+	server string
+	dupDet int
+	dupDel int
 }
 
 type locKind uint8
@@ -76,8 +75,6 @@ type item struct {
 	finished    bool // handed to the next hop (discard status: delivery complete)
 	destroyed   bool
 	dead        bool
-	deferred    time.Duration
-	expiryArm   bool
 	sending     bool  // on the wire in an SMTP session
 	next        *item // the copy the next hop made of it
 	shadowSN    bool  // in the shadow Safety Net (else the primary one)
@@ -91,12 +88,11 @@ type item struct {
 
 // ledger keeps the SPOF windows and counters.
 type ledger struct {
-	windows  []SPOFWindow
-	exposed  int
-	peak     int
-	perSrv   map[string]time.Duration
-	dsns     int
-	lastFail string
+	windows []SPOFWindow
+	exposed int
+	peak    int
+	perSrv  map[string]time.Duration
+	dsns    int
 }
 
 func (m *message) final(i int) bool { return m.rcpts[i].fate != "" }
