@@ -86,6 +86,7 @@ func TestDAG2010OutboundMessageSentByPartnerHub(t *testing.T) {
 	h.run(10 * time.Minute)
 	require.Equal(t, []string{"EX13-1 NOTIFYMAPI", "EX13-1 SUBMIT", "EX13-2 RECEIVE", "EX13-2 TRANSFER", "EX13-2 SEND"}, trackingPath(h, 1))
 	require.Equal(t, 1, h.o.Verdict().Delivered)
+	golden(t, "seed003_outbound_EX13-2.log", trackingCSV(t, h, "EX13-2"))
 }
 
 // Seed 003, inbound through the round-robin load balancer with DB1 active on EX13-1:

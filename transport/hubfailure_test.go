@@ -186,6 +186,8 @@ func TestRetryQueueDrainsAtNextRetryAfterMount(t *testing.T) {
 	v := h.o.Verdict()
 	require.Equal(t, 2, v.Delivered)
 	require.Equal(t, next+h.o.top.Latency-10*time.Minute, v.Fates[0].Latency)
+	// the tracking log: RECEIVE at once, DELIVER only at the retry after the mount
+	golden(t, "retry_drain_FAB-RED-HUB1.log", trackingCSV(t, h, "FAB-RED-HUB1"))
 }
 
 // A message still queued at the horizon is stuck, and the verdict says where and why.
