@@ -6,6 +6,7 @@ import (
 
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport/logs"
+	"github.com/exsim/exsim/transport/smtp"
 )
 
 // ip gives every server a stable private address and the internet a documentation one.
@@ -81,6 +82,9 @@ func (o *Org) trackRaw(srv *server, ev, src string, m *message, rcpts []int, int
 		e.MessageInfo = o.s.Wall(m.submitted).UTC().Format("2006-01-02T15:04:05.000Z") + ";" + "SRV=" + srv.name
 	case "DELIVER":
 		e.ClientHostname, e.ServerHostname = srv.name, peer
+		for range e.Recipients {
+			e.RecipientStatus = append(e.RecipientStatus, smtp.Delivered.String())
+		}
 		e.MessageInfo = o.s.Wall(m.submitted).UTC().Format("2006-01-02T15:04:05.000Z")
 	case "SUBMIT":
 		e.ClientHostname, e.ServerHostname = srv.name, peer
