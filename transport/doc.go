@@ -129,11 +129,26 @@
 //
 // # Senders
 //
+// A mailbox's message waits in its Outbox (a copy in the mailbox database, not on a
+// transport server) until a hub takes it; Mail Submission tries again every minute when
+// none can (exsim's choice), and the Outbox copy goes when the hub has it (2013+: once
+// the hub has made its shadow). Probes (Message.Origin) are submitted the same way on
+// their server.
+//
 // An internet sender tries the inbound servers in order (MX preference) or, with a load
 // balancer, the next server of a round robin whose health probe skips servers that are
 // down; a refused connection or a 421 sends it to the next; when none accepts it retries
 // after SenderRetry for up to 5 days. A session that dies before the 250 leaves the
 // message with the sender, which retries.
+//
+// # Not modelled
+//
+// Per-message and per-recipient 4xx answers (MessageRetryInterval is accepted but only
+// session failures are modelled), deferral (DEFER), the Poison queue,
+// MaxIdleTimeBeforeResubmit, Retry-Queue -Resubmit, Velocity and the rates (always 0),
+// message priorities, Edge servers, TLS, XQDISCARD on sessions other than the
+// heartbeat, the expiry of unacknowledged shadows, and 2013+ Front End Transport as a
+// separate proxy hop (its component state is honoured at MAIL FROM).
 //
 // # Configuration
 //
