@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport/logs"
 	"github.com/stretchr/testify/require"
 )
 
@@ -160,4 +161,34 @@ func TestDagMessageTrackingOutboundProtocolLog(t *testing.T) {
 	}
 	require.Equal(t, []string{"* attempting", "+ ", "< 220", "> EHLO", "< 250", "* 1", "> MAIL", "< 250",
 		"> RCPT", "< 250", "> DATA", "< 354", "< 250", "> QUIT", "< 221", "- Local"}, events)
+}
+
+// Omitting the protocol log rows (as exploration does) changes nothing else: the same
+// events run, the verdict, JSON and tracking logs are identical.
+func TestOmittingProtocolRowsChangesNothingElse(t *testing.T) {
+	list, err := Builtins()
+	require.NoError(t, err)
+	for _, b := range list {
+		t.Run(b.Name, func(t *testing.T) {
+			sc, err := Open(b.Name)
+			require.NoError(t, err)
+			full, err := Run(sc, Options{})
+			require.NoError(t, err)
+			lean, err := Run(sc, Options{OmitKinds: []string{logs.KindProtocol}})
+			require.NoError(t, err)
+			require.Equal(t, full.Hash, lean.Hash)
+			var a, c bytes.Buffer
+			require.NoError(t, full.WriteJSON(&a))
+			require.NoError(t, lean.WriteJSON(&c))
+			require.Equal(t, a.String(), c.String())
+			ft, err := full.TrackingLogs()
+			require.NoError(t, err)
+			lt, err := lean.TrackingLogs()
+			require.NoError(t, err)
+			require.Equal(t, ft, lt)
+			p, err := lean.ProtocolLogs()
+			require.NoError(t, err)
+			require.Empty(t, p)
+		})
+	}
 }

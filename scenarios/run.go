@@ -29,6 +29,10 @@ type Options struct {
 	// NoJournal skips building the journal (benchmarks, exploration): the verdict
 	// and counts are still computed; the narration and logs are empty.
 	NoJournal bool
+	// OmitKinds are journal kinds not to record, e.g. logs.KindProtocol: exploration
+	// counts mechanisms from the journal but reads no protocol log, and building its
+	// rows is most of a run's cost. Everything else, the hash included, is unchanged.
+	OmitKinds []string
 }
 
 // DefaultMessageSize is the size of every traffic message, in bytes (the format has
@@ -74,6 +78,7 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 	if o.NoJournal {
 		w.s.Journal().Disable()
 	}
+	w.s.Journal().Omit(o.OmitKinds...)
 	if err := w.configure(); err != nil {
 		return nil, err
 	}

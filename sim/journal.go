@@ -21,6 +21,25 @@ type Record struct {
 type Journal struct {
 	records []Record
 	off     bool
+	omit    []string // kinds not recorded (few: a slice beats a map here)
+}
+
+// Omit stops recording records of the given kinds, for runs that need the journal
+// but not all of it (exploration counts mechanisms but reads no protocol log).
+// Producers ask [Journal.Wants] before building an expensive record.
+func (j *Journal) Omit(kinds ...string) { j.omit = append(j.omit, kinds...) }
+
+// Wants reports whether a record of kind would be kept.
+func (j *Journal) Wants(kind string) bool {
+	if j.off {
+		return false
+	}
+	for _, k := range j.omit {
+		if k == kind {
+			return false
+		}
+	}
+	return true
 }
 
 // Disable stops recording (for benchmarks that measure only the model). Enabled
@@ -35,7 +54,7 @@ func (j *Journal) Enabled() bool { return !j.off }
 
 // Add appends r, stamping its position.
 func (j *Journal) Add(r Record) {
-	if j.off {
+	if !j.Wants(r.Kind) {
 		return
 	}
 	r.Seq = len(j.records)

@@ -48,16 +48,16 @@ func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
 
 func (o *Org) nextSession() (id string, port int) {
 	o.sessions++
-	if !o.s.Journal().Enabled() {
+	if !o.s.Journal().Wants(logs.KindProtocol) {
 		return "", 1024 + int(o.sessions%60000) // no log row will show it
 	}
 	return smtp.SessionID(o.sessions), 1024 + int(o.sessions%60000)
 }
 
-// converse plays c and journals both protocol logs; with the journal off it only
-// times the session.
+// converse plays c and journals both protocol logs; when the journal keeps no
+// protocol rows it only times the session.
 func (o *Org) converse(c smtp.Conversation) smtp.Result {
-	if !o.s.Journal().Enabled() {
+	if !o.s.Journal().Wants(logs.KindProtocol) {
 		return o.timing(c)
 	}
 	res, err := smtp.Converse(c)
@@ -74,7 +74,7 @@ func (o *Org) converse(c smtp.Conversation) smtp.Result {
 
 func (o *Org) smtpMessage(it *item, internalID int64) smtp.Message {
 	m := smtp.Message{From: it.m.m.From, Size: max(it.m.m.Size, 1), RecordID: int64(it.intID), InternalID: internalID}
-	if !o.s.Journal().Enabled() {
+	if !o.s.Journal().Wants(logs.KindProtocol) {
 		// only the timing is needed: the recipient count
 		for len(o.blank) < len(it.rcpts) {
 			o.blank = append(o.blank, "")
@@ -485,7 +485,7 @@ func (o *Org) timing(c smtp.Conversation) smtp.Result {
 // oneMessage is the message list of a one-message session; with the journal off the
 // list is only read for timing, at once, so one buffer serves.
 func (o *Org) oneMessage(m smtp.Message) []smtp.Message {
-	if o.s.Journal().Enabled() {
+	if o.s.Journal().Wants(logs.KindProtocol) {
 		return []smtp.Message{m}
 	}
 	o.message1[0] = m

@@ -1,0 +1,23 @@
+package sim
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// An omitted kind is neither recorded nor wanted; other kinds are; a disabled journal
+// wants nothing.
+func TestJournalOmit(t *testing.T) {
+	var j Journal
+	j.Omit("transport.smtp")
+	require.False(t, j.Wants("transport.smtp"))
+	require.True(t, j.Wants("transport.track"))
+	j.Add(Record{Kind: "transport.smtp"})
+	j.Add(Record{Kind: "transport.track"})
+	require.Equal(t, 1, j.Len())
+	require.Equal(t, "transport.track", j.Records()[0].Kind)
+	require.Equal(t, 0, j.Records()[0].Seq)
+	j.Disable()
+	require.False(t, j.Wants("transport.track"))
+}
