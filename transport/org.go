@@ -282,7 +282,7 @@ func (o *Org) Start(server string) {
 	if err != nil || srv.up {
 		return
 	}
-	o.boot(srv)
+	o.boot(srv, true)
 }
 
 // RestartService restarts a service on server: MSExchangeTransport (transport picks
@@ -331,7 +331,7 @@ func (o *Org) StartService(server, service string) error {
 		return nil
 	}
 	if !srv.up {
-		o.boot(srv)
+		o.boot(srv, false) // the Front End Transport service runs on
 	}
 	return nil
 }
@@ -415,7 +415,10 @@ func (o *Org) destroyQueueDatabase(srv *server, fault string) {
 	srv.lostDB = true
 }
 
-func (o *Org) boot(srv *server) {
+// boot starts the Transport service on srv; withFrontEnd when the whole server boots,
+// so that the Front End Transport service (2013+) starts too and picks up its state.
+// Restarting MSExchangeTransport alone leaves MSExchangeFrontEndTransport as it was.
+func (o *Org) boot(srv *server, withFrontEnd bool) {
 	srv.up = true
 	srv.epoch++
 	if !srv.transport {
@@ -426,7 +429,7 @@ func (o *Org) boot(srv *server) {
 	}
 	srv.state = o.pickUp(srv, "MSExchangeTransport")
 	srv.redirected = false
-	if !srv.version.Is2010() {
+	if withFrontEnd && !srv.version.Is2010() {
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
 	}
 	if srv.lostDB {
