@@ -40,9 +40,10 @@ func (o *Org) Submit(msg Message) (int, error) {
 	if !strings.Contains(msg.From, "@") {
 		return 0, fmt.Errorf("transport: bad sender %q", msg.From)
 	}
-	m := &message{id: len(o.msgs) + 1, m: msg, submitted: o.now()}
+	m := o.slabs.msgs.new()
+	*m = message{id: len(o.msgs) + 1, m: msg, submitted: o.now()}
 	m.items = m.itemsBuf[:0]
-	m.rcpts = make([]rcpt, 0, len(msg.To))
+	m.rcpts = o.slabs.rcpts.new(len(msg.To))
 next:
 	for _, to := range msg.To {
 		at := strings.LastIndex(to, "@")
@@ -77,7 +78,8 @@ next:
 	}
 	all := o.iota[:len(m.rcpts):len(m.rcpts)] // shared, never changed in place
 	if m.fromOrg {
-		it := &item{m: m, rcpts: all, loc: locOutbox}
+		it := o.slabs.senders.new()
+		*it = item{m: m, rcpts: all, loc: locOutbox}
 		o.addCopy(it)
 		if o.s.Journal().Enabled() {
 			o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from %s waits in the Outbox for the %s.", m.id, msg.From, o.submissionService(m)), nil)
@@ -85,7 +87,8 @@ next:
 		o.submitOutbox(m, it)
 		return m.id, nil
 	}
-	it := &item{m: m, rcpts: all, loc: locSender}
+	it := o.slabs.senders.new()
+	*it = item{m: m, rcpts: all, loc: locSender}
 	o.addCopy(it)
 	if o.s.Journal().Enabled() {
 		o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from internet sender %s: the sender holds it until an Exchange server answers 250.", m.id, msg.From), nil)
@@ -187,7 +190,8 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	res := o.timing(c)
-	is := &inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
+	is := o.slabs.inbound.new()
+	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	if o.s.Journal().Enabled() {
 		cc := c // only the logs need the conversation later
 		is.c = &cc
@@ -256,7 +260,8 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp
 	}
 	o.track(srv, "RECEIVE", "SMTP", it, "", "")
 	o.addCopy(it)
-	pa := &pendingAck{o: o, srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
+	pa := o.slabs.acks.new()
+	*pa = pendingAck{o: o, srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
 	delay := o.cfgDur(cMaxAcknowledgementDelay, srv)
 	switch {
 	case !srv.version.Is2010():
@@ -286,7 +291,7 @@ func (o *Org) ackTimeout(pa *pendingAck) {
 		// Microsoft's prose reading: instead of acknowledging unprotected, route the
 		// message to another hub of the site, which leaves this hub with a shadow.
 		for _, it := range o.leavesOf(pa.root) {
-			if it.q != nil && it.q.kind == qDelivery && it.haHeader == "" && len(o.relayPeers(srv, it)) > 0 {
+			if it.q != nil && it.q.kind == qDelivery && !it.haHeader && len(o.relayPeers(srv, it)) > 0 {
 				o.takeFromQueue(it)
 				o.categorizePromote(srv, it)
 			}
@@ -478,7 +483,9 @@ func (o *Org) newItem(srv *server, m *message, rcpts []int) *item {
 	}
 	// rcpts lists are never changed in place (categorization assigns new ones), so
 	// copies share them
-	return &item{m: m, rcpts: rcpts, loc: locQueue, srv: srv, intID: srv.nextInternal}
+	it := o.slabs.items.new()
+	*it = item{m: m, rcpts: rcpts, loc: locQueue, srv: srv, intID: srv.nextInternal}
+	return it
 }
 
 // route is where the categorizer sends one recipient.
@@ -562,7 +569,7 @@ func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 		forks = append(forks, f)
 		o.addCopy(f)
 	}
-	it.forks = len(forks)
+	it.forks = int32(len(forks))
 	o.removeCopy(it, "bifurcated", srv.name)
 	for k, f := range forks {
 		if len(forks) > 1 {
@@ -574,7 +581,7 @@ func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 
 func (o *Org) place(srv *server, it *item, r route) {
 	if r.promote {
-		it.haHeader = srv.name
+		it.haHeader = true
 		o.track(srv, "HAREDIRECT", "ROUTING", it, "", "NoShadowServer")
 		if o.s.Journal().Enabled() {
 			o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Shadow Redundancy Promotion: %s routes message #%d to another hub of site %s instead of delivering it itself, so that it keeps a shadow copy (it came from a sender without XSHADOW).", srv.name, it.m.id, srv.site), nil)
@@ -596,7 +603,7 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 	if rc.db == "" && o.domains[dom] {
 		return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
 	}
-	if srv.version.Is2010() && (forcePromote || (o.promotionOn(srv) && o.promotionTrigger(srv) == "Routing" && it.haHeader == "" && !it.xshadow && !it.direct)) {
+	if srv.version.Is2010() && (forcePromote || (o.promotionOn(srv) && o.promotionTrigger(srv) == "Routing" && !it.haHeader && !it.xshadow && !it.direct)) {
 		if peers := o.relayPeers(srv, it); len(peers) > 0 {
 			return route{dtype: "SmtpRelayWithinAdSite", nextHop: srv.site, kind: qDelivery, targets: peers, promote: true}
 		}

@@ -144,7 +144,7 @@ func (ss *shadowSession) Fire(_ *sim.Sim, ev sim.Event) {
 		sh := o.newItem(b, it.m, it.rcpts)
 		sh.loc = locShadow
 		sh.primary = it
-		sh.primaryDB = srv.dbID
+		sh.primaryDB = int32(srv.dbID)
 		o.track(b, "HARECEIVE", "SMTP", sh, srv.name, "")
 		q := o.shadowQueue(b, srv)
 		sh.q = q
@@ -187,7 +187,9 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		it.q = sub
 		sub.items = append(sub.items, it)
 	}
-	o.makeShadow(&shadowSession{srv: srv, it: it, pa: pa, ackOutbox: ackOutbox, retryOutbox: retryOutbox})
+	ss := o.slabs.shadows.new()
+	*ss = shadowSession{srv: srv, it: it, pa: pa, ackOutbox: ackOutbox, retryOutbox: retryOutbox}
+	o.makeShadow(ss)
 }
 
 func (o *Org) shadowDone(ss *shadowSession, ok bool) {

@@ -42,12 +42,23 @@ type Org struct {
 	delivered []func(id int, recipient string, at time.Duration)
 	led       ledger
 	sessions  uint64
-	timings   map[timingKey]timingOffsets
+	timings   []timingEntry
+	inetIP    string
 	inbound   []*server
 	blank     []string
 	iota      []int
 	outcome1  [1]smtp.Outcome
 	message1  [1]smtp.Message
+	slabs     struct {
+		msgs    slab[message]
+		rcpts   rcptSlab
+		items   slab[item] // copies received by a server: they may end in Safety Net
+		senders slab[item] // sender and Outbox copies: gone at the 250
+		acks    slab[pendingAck]
+		inbound slab[inboundSession]
+		shadows slab[shadowSession]
+		relays  slab[relaySession]
+	}
 }
 
 // server is one Exchange server as transport sees it.
@@ -211,9 +222,18 @@ func (o *Org) activeCopy(db string) (*server, bool) {
 		return nil, false
 	}
 	name, mounted := o.env.ActiveCopy(db)
-	srv, ok := o.byName[strings.ToLower(name)]
-	if !ok {
-		return nil, false
+	var srv *server
+	for _, s := range o.servers { // exact names first: cheaper than lower-casing and hashing
+		if s.name == name {
+			srv = s
+			break
+		}
+	}
+	if srv == nil {
+		var ok bool
+		if srv, ok = o.byName[strings.ToLower(name)]; !ok {
+			return nil, false
+		}
 	}
 	return srv, mounted && srv.up
 }

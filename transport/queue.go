@@ -46,6 +46,8 @@ type queue struct {
 	misses     int
 	hbEpoch    int
 	hbArmed    bool
+	hb         *heartbeatEvent
+	scratch    []*item // heartbeat's copy of items
 }
 
 func (q *queue) identity() string {
@@ -416,10 +418,24 @@ func (o *Org) armHeartbeat(q *queue) {
 	}
 	q.hbArmed, q.hbEpoch = true, srv.epoch
 	d, _ := o.heartbeatInterval(srv)
-	o.on(srv, d, kindHeartbeat, func() {
-		q.hbArmed = false
-		o.heartbeat(q)
-	})
+	if q.hb == nil {
+		q.hb = &heartbeatEvent{o: o, q: q}
+	}
+	// the event carries the epoch it was armed in: a restart makes it stale
+	o.post(o.now()+d, q.hb, kindHeartbeat, srv.epoch)
+}
+
+// heartbeatEvent is a shadow queue's heartbeat (a handler: no closure per arming).
+type heartbeatEvent struct {
+	o *Org
+	q *queue
+}
+
+func (h *heartbeatEvent) Fire(_ *sim.Sim, ev sim.Event) {
+	if srv := h.q.srv; srv.up && srv.epoch == int(ev.A) {
+		h.q.hbArmed = false
+		h.o.heartbeat(h.q)
+	}
 }
 
 // heartbeat: the shadow server asks the primary for the discard status of its
@@ -436,9 +452,10 @@ func (o *Org) heartbeat(q *queue) {
 	_, limit := o.heartbeatInterval(srv)
 	if p.up && o.reachable(srv.name, p.name) {
 		q.misses = 0
-		for _, it := range append([]*item(nil), q.items...) {
+		q.scratch = append(q.scratch[:0], q.items...)
+		for _, it := range q.scratch {
 			switch {
-			case it.primaryDB != p.dbID:
+			case int(it.primaryDB) != p.dbID:
 				o.takeover(it, fmt.Sprintf("%s came back with a new queue database (ID %d), so the primary copy is gone", p.name, p.dbID))
 			case it.primary.finished:
 				if srv.version.Is2010() {
@@ -453,6 +470,7 @@ func (o *Org) heartbeat(q *queue) {
 				}
 			}
 		}
+		clear(q.scratch) // keep no dead copies reachable
 	} else {
 		q.misses++
 		if q.misses == 1 || q.misses >= limit {

@@ -43,7 +43,10 @@ func (o *Org) receiveConnector(srv *server) string {
 
 // externalPeer is a host outside the organization (not Exchange: no protocol log).
 func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
-	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.ip(internet), Port: port}
+	if o.inetIP == "" {
+		o.inetIP = o.ip(internet)
+	}
+	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port}
 }
 
 func (o *Org) nextSession() (id string, port int) {
@@ -186,7 +189,13 @@ func (o *Org) smtpAttempt(q *queue) {
 	if len(batch) > 20 { // messages per connection
 		batch = batch[:20]
 	}
-	if c.ConnectFailure == 0 && c.MailReply == nil {
+	if c.ConnectFailure == 0 && c.MailReply == nil && len(batch) == 1 {
+		id := int64(0)
+		if target != nil {
+			id = int64(target.nextInternal + 1)
+		}
+		c.Messages = o.oneMessage(o.smtpMessage(batch[0], id))
+	} else if c.ConnectFailure == 0 && c.MailReply == nil {
 		for k, it := range batch {
 			id := int64(0)
 			if target != nil {
@@ -195,7 +204,7 @@ func (o *Org) smtpAttempt(q *queue) {
 			c.Messages = append(c.Messages, o.smtpMessage(it, id))
 		}
 	} else {
-		c.Messages = append(c.Messages, o.smtpMessage(batch[0], 0))
+		c.Messages = o.oneMessage(o.smtpMessage(batch[0], 0))
 	}
 	res := o.converse(c)
 	ep := srv.epoch
@@ -221,7 +230,8 @@ func (o *Org) smtpAttempt(q *queue) {
 	for _, it := range batch {
 		it.sending = true
 	}
-	rs := &relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
+	rs := o.slabs.relays.new()
+	*rs = relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
 		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port}
 	if target != nil {
 		rs.tep = target.epoch
@@ -332,7 +342,7 @@ func (rs *relaySession) acked(it *item) {
 		sq := o.shadowQueue(srv, target)
 		it.loc = locShadow
 		it.primary = it.next
-		it.primaryDB = target.dbID
+		it.primaryDB = int32(target.dbID)
 		it.q = sq
 		sq.items = append(sq.items, it)
 		o.armHeartbeat(sq)
@@ -432,6 +442,11 @@ type timingKey struct {
 	refused        bool
 }
 
+type timingEntry struct {
+	k   timingKey
+	off timingOffsets
+}
+
 type timingOffsets struct {
 	queued, ack, end time.Duration
 	failure          smtp.Reply
@@ -449,7 +464,15 @@ func (o *Org) timing(c smtp.Conversation) smtp.Result {
 		return res
 	}
 	k := timingKey{client: c.Client.Version, server: c.Server.Version, rcpts: len(c.Messages[0].To), connectFailure: c.ConnectFailure, refused: c.MailReply != nil}
-	off, ok := o.timings[k]
+	// a handful of shapes repeat: a linear scan beats hashing two strings
+	var off timingOffsets
+	ok := false
+	for i := range o.timings {
+		if o.timings[i].k == k {
+			off, ok = o.timings[i].off, true
+			break
+		}
+	}
 	if !ok {
 		start, delay := c.Start, c.Messages[0].AckDelay
 		c.Start = 0
@@ -465,10 +488,7 @@ func (o *Org) timing(c smtp.Conversation) smtp.Result {
 			off.outcome = true
 			off.queued, off.ack = res.Outcomes[0].QueuedAt, res.Outcomes[0].AckAt
 		}
-		if o.timings == nil {
-			o.timings = map[timingKey]timingOffsets{}
-		}
-		o.timings[k] = off
+		o.timings = append(o.timings, timingEntry{k, off})
 	}
 	// the acknowledgement delay shifts everything after the data (Converse)
 	d := c.Messages[0].AckDelay
