@@ -40,8 +40,8 @@ func (o *Org) Submit(msg Message) (int, error) {
 	if !strings.Contains(msg.From, "@") {
 		return 0, fmt.Errorf("transport: bad sender %q", msg.From)
 	}
-	m := o.slabs.msgs.new()
-	*m = message{id: len(o.msgs) + 1, m: msg, submitted: o.now()}
+	m := o.slabs.msgs.new() // zeroed: set fields, do not copy a whole struct
+	m.id, m.m, m.submitted = len(o.msgs)+1, msg, o.now()
 	m.items = m.itemsBuf[:0]
 	m.rcpts = o.slabs.rcpts.new(len(msg.To))
 next:
@@ -79,7 +79,7 @@ next:
 	all := o.iota[:len(m.rcpts):len(m.rcpts)] // shared, never changed in place
 	if m.fromOrg {
 		it := o.slabs.senders.new()
-		*it = item{m: m, rcpts: all, loc: locOutbox}
+		it.m, it.rcpts, it.loc = m, all, locOutbox
 		o.addCopy(it)
 		if o.s.Journal().Enabled() {
 			o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from %s waits in the Outbox for the %s.", m.id, msg.From, o.submissionService(m)), nil)
@@ -88,7 +88,7 @@ next:
 		return m.id, nil
 	}
 	it := o.slabs.senders.new()
-	*it = item{m: m, rcpts: all, loc: locSender}
+	it.m, it.rcpts, it.loc = m, all, locSender
 	o.addCopy(it)
 	if o.s.Journal().Enabled() {
 		o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from internet sender %s: the sender holds it until an Exchange server answers 250.", m.id, msg.From), nil)
@@ -484,7 +484,7 @@ func (o *Org) newItem(srv *server, m *message, rcpts []int) *item {
 	// rcpts lists are never changed in place (categorization assigns new ones), so
 	// copies share them
 	it := o.slabs.items.new()
-	*it = item{m: m, rcpts: rcpts, loc: locQueue, srv: srv, intID: srv.nextInternal}
+	it.m, it.rcpts, it.loc, it.srv, it.intID = m, rcpts, locQueue, srv, srv.nextInternal
 	return it
 }
 
@@ -506,7 +506,7 @@ func (o *Org) categorizePromote(srv *server, it *item) { o.categorizeWith(srv, i
 
 func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 	m := it.m
-	if sub := srv.byKey[qkey{"Undefined", "Submission"}]; sub != nil && sub.suspended {
+	if sub := srv.submission(); sub != nil && sub.suspended {
 		// a suspended Submission queue: the categorizer does not pick messages up
 		if it.q != sub {
 			o.takeFromQueue(it)

@@ -183,7 +183,7 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		srv.acks = append(srv.acks, pa)
 	}
 	// the message waits in Submission while its shadow is made
-	if sub := srv.byKey[qkey{"Undefined", "Submission"}]; sub != nil && it.q == nil {
+	if sub := srv.submission(); sub != nil && it.q == nil {
 		it.q = sub
 		sub.items = append(sub.items, it)
 	}
@@ -264,6 +264,9 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 // safetyNet is srv's Safety Net (2013+) or transport dumpster (2010): a queue in its
 // queue database that Get-Queue does not list.
 func (o *Org) safetyNet(srv *server) *queue {
+	if q := srv.snQ; q != nil && !q.gone {
+		return q
+	}
 	key := qkey{"SafetyNet", ""}
 	if q := srv.byKey[key]; q != nil {
 		return q
@@ -271,6 +274,7 @@ func (o *Org) safetyNet(srv *server) *queue {
 	q := &queue{srv: srv, kind: qSafetyNet, key: key, dtype: "SafetyNet", status: "Ready", emptySince: o.now()}
 	srv.queues = append(srv.queues, q)
 	srv.byKey[key] = q
+	srv.snQ = q
 	return q
 }
 

@@ -91,6 +91,8 @@ type server struct {
 	shadowLocal     []*server
 	recvConn        string
 	sweepEpoch      int
+	subQ, snQ       *queue             // Submission and Safety Net (check gone)
+	shadowQs        map[*server]*queue // shadow queues by primary server (check gone)
 }
 
 // New builds transport for topology t. Every server starts running.
@@ -424,6 +426,7 @@ func (o *Org) destroyQueueDatabase(srv *server, fault string) {
 	for _, q := range srv.queues {
 		dead = append(dead, q.items...)
 		q.items = nil
+		q.gone = true
 	}
 	for _, it := range dead {
 		it.destroyed = true

@@ -48,6 +48,16 @@ type queue struct {
 	hbArmed    bool
 	hb         *heartbeatEvent
 	scratch    []*item // heartbeat's copy of items
+	gone       bool    // removed from its server (srv.byKey no longer holds it)
+}
+
+// submission is srv's Submission queue, nil while its queue database is gone. Lookups
+// through pointers kept on the server avoid hashing a two-string key per message.
+func (srv *server) submission() *queue {
+	if q := srv.subQ; q != nil && !q.gone {
+		return q
+	}
+	return nil
 }
 
 func (q *queue) identity() string {
@@ -71,6 +81,9 @@ func (o *Org) newPersistentQueues(srv *server) {
 			q.dtype, q.nextHop = "Unreachable", "Unreachable Domain"
 		}
 		q.key = qkey{q.dtype, q.nextHop}
+		if k == qSubmission {
+			srv.subQ = q
+		}
 		srv.queues = append(srv.queues, q)
 		srv.byKey[q.key] = q
 	}
@@ -107,6 +120,7 @@ func (o *Org) dropQueue(q *queue) {
 		}
 	}
 	delete(srv.byKey, q.key)
+	q.gone = true
 	if q.timer != nil {
 		q.timer.Stop()
 	}
@@ -190,7 +204,7 @@ func (o *Org) scheduleAttempt(q *queue, d time.Duration) {
 // attempt opens a connection to q's next hop; the outcome is known one latency later.
 func (o *Org) attempt(q *queue) {
 	srv := q.srv
-	if !srv.up || q.busy || q.suspended || srv.byKey[q.key] != q {
+	if !srv.up || q.busy || q.suspended || q.gone {
 		return
 	}
 	if len(q.items) == 0 {
@@ -212,7 +226,7 @@ func (o *Org) attempt(q *queue) {
 // outcome ends a MapiDelivery attempt (store driver delivery over RPC, one latency).
 func (o *Org) outcome(q *queue) {
 	q.busy = false
-	if q.srv.byKey[q.key] != q {
+	if q.gone {
 		return
 	}
 	if err := o.deliverMailbox(q); err != "" {
@@ -391,6 +405,9 @@ func (o *Org) resubmitDirect(q *queue, why string) {
 
 // shadowQueue is srv's shadow queue for messages whose primary is on primary.
 func (o *Org) shadowQueue(srv, primary *server) *queue {
+	if q := srv.shadowQs[primary]; q != nil && !q.gone {
+		return q
+	}
 	key := qkey{"ShadowRedundancy", primary.name}
 	if q := srv.byKey[key]; q != nil {
 		return q
@@ -399,6 +416,10 @@ func (o *Org) shadowQueue(srv, primary *server) *queue {
 	q := &queue{srv: srv, kind: qShadow, num: srv.nextQueue, key: key, dtype: "ShadowRedundancy", nextHop: primary.name, status: "Ready", shadowOf: primary, emptySince: o.now()}
 	srv.queues = append(srv.queues, q)
 	srv.byKey[key] = q
+	if srv.shadowQs == nil {
+		srv.shadowQs = map[*server]*queue{}
+	}
+	srv.shadowQs[primary] = q
 	return q
 }
 
@@ -445,7 +466,7 @@ func (h *heartbeatEvent) Fire(_ *sim.Sim, ev sim.Event) {
 // heartbeats is presumed dead and its shadows are resubmitted.
 func (o *Org) heartbeat(q *queue) {
 	srv := q.srv
-	if srv.byKey[q.key] != q || len(q.items) == 0 {
+	if q.gone || len(q.items) == 0 {
 		return
 	}
 	p := q.shadowOf
