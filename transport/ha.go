@@ -44,34 +44,37 @@ func (o *Org) shadowCandidates(srv *server) (remote, local []*server) {
 // on remote-site members then MaxRetriesForLocalSiteShadow on local ones (PreferRemote),
 // only local ones (LocalOnly, or a single-site boundary) or only remote ones (RemoteOnly).
 // It is a value (no allocation per message): attempt k is at(k).
+// The candidate lists are the server's (computed once, never changed), so the plan
+// holds only counts.
 type shadowPlan struct {
-	remote, local []*server
-	nr, nl, base  int
+	srv    *server
+	base   int
+	nr, nl int32
 }
 
-func (p shadowPlan) len() int { return p.nr + p.nl }
+func (p shadowPlan) len() int { return int(p.nr + p.nl) }
 
 func (p shadowPlan) at(k int) *server {
-	if k < p.nr {
-		return p.remote[(p.base+k)%len(p.remote)]
+	if k < int(p.nr) {
+		return p.srv.shadowRemote[(p.base+k)%len(p.srv.shadowRemote)]
 	}
-	return p.local[(p.base+k-p.nr)%len(p.local)]
+	return p.srv.shadowLocal[(p.base+k-int(p.nr))%len(p.srv.shadowLocal)]
 }
 
 func (o *Org) planShadow(srv *server) shadowPlan {
 	remote, local := o.shadowCandidates(srv)
 	pref := settingByName["shadowmessagepreferencesetting"]
 	mode := pref.enum[o.cfg.val(pref, srv)]
-	p := shadowPlan{remote: remote, local: local, base: srv.rr}
+	p := shadowPlan{srv: srv, base: srv.rr}
 	srv.rr++
 	if len(remote) == 0 {
 		mode = "LocalOnly"
 	}
 	if mode != "LocalOnly" && len(remote) > 0 {
-		p.nr = o.cfgInt(cMaxRetriesForRemoteSiteShadow, srv)
+		p.nr = int32(o.cfgInt(cMaxRetriesForRemoteSiteShadow, srv))
 	}
 	if mode != "RemoteOnly" && len(local) > 0 {
-		p.nl = o.cfgInt(cMaxRetriesForLocalSiteShadow, srv)
+		p.nl = int32(o.cfgInt(cMaxRetriesForLocalSiteShadow, srv))
 	}
 	return p
 }
