@@ -47,8 +47,9 @@ type queue struct {
 	hbEpoch    int
 	hbArmed    bool
 	hb         *heartbeatEvent
-	scratch    []*item // heartbeat's copy of items
-	gone       bool    // removed from its server (srv.byKey no longer holds it)
+	scratch    []*item            // heartbeat's copy of items
+	gone       bool               // removed from its server (srv.byKey no longer holds it)
+	deferred   map[*item]struct{} // copies that already have a DEFER row for this queue
 }
 
 // submission is srv's Submission queue, nil while its queue database is gone. Lookups
@@ -140,7 +141,35 @@ func (o *Org) takeFromQueue(it *item) {
 	if len(q.items) == 0 {
 		q.emptySince = o.now()
 	}
+	if q.deferred != nil {
+		delete(q.deferred, it)
+	}
 	it.q = nil
+}
+
+// dbOffline is what the store driver (2010) or Mailbox Transport Delivery (2013+)
+// answers for a database that is not mounted.
+const dbOffline = "432 4.3.2 STOREDRV; mailbox database is offline"
+
+// deferQueued writes a DEFER tracking row (source STOREDRIVER, recipient-status the
+// reply) on srv for every copy in q whose delivery was refused for the moment, the
+// first time each copy is deferred in q; later retries show in the queue's
+// RetryCount and LastError only (exsim's choice: no source says whether every retry
+// writes a row).
+func (o *Org) deferQueued(q *queue, srv *server, peer, status string) {
+	for _, it := range q.items {
+		if _, done := q.deferred[it]; done {
+			continue
+		}
+		if q.deferred == nil {
+			q.deferred = map[*item]struct{}{}
+		}
+		q.deferred[it] = struct{}{}
+		o.track(srv, "DEFER", "STOREDRIVER", it, peer, status)
+		if o.s.Journal().Enabled() {
+			o.journal("transport.defer", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Delivery of message #%d into database %s is deferred (%s): the copy stays in %s and is tried again with the queue.", it.m.id, q.nextHop, status, q.identity()), nil)
+		}
+	}
 }
 
 // enqueue puts it into q and applies DelayedAckSkipping.
@@ -363,7 +392,9 @@ func (o *Org) deliverMailbox(q *queue) string {
 	case act == nil || !act.up || !o.reachable(srv.name, act.name):
 		return "432 4.3.2 STOREDRV; mailbox server is offline"
 	case !mounted:
-		return "432 4.3.2 STOREDRV; mailbox database is offline"
+		// the hub's store driver reached the server and was refused for the database
+		o.deferQueued(q, srv, act.name, dbOffline)
+		return dbOffline
 	}
 	items := q.items
 	q.items = nil

@@ -132,6 +132,8 @@ func (o *Org) smtpAttempt(q *queue) {
 			c.ConnectFailure = smtp.WinsockTimedOut
 		case !mounted:
 			// The Mailbox Transport Delivery service answers for the database.
+			// Mailbox Transport Delivery on the active copy's server logs the deferral.
+			o.deferQueued(q, act, act.name, dbOffline)
 			lastErr, _ := smtp.FailoverError(string(srv.version), smtp.Reply{Code: 432, Enhanced: "4.3.2", Text: "STOREDRV; mailbox database is offline"}, o.ip(act.name)+":475")
 			o.busyFail(q, lastErr)
 			return

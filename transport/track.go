@@ -86,6 +86,12 @@ func (o *Org) trackRaw(srv *server, ev, src string, m *message, rcpts []int, int
 			e.RecipientStatus = append(e.RecipientStatus, smtp.Delivered.String())
 		}
 		e.MessageInfo = o.s.Wall(m.submitted).UTC().Format("2006-01-02T15:04:05.000Z")
+	case "DEFER":
+		e.ClientHostname, e.ServerHostname = srv.name, peer
+		for range e.Recipients {
+			e.RecipientStatus = append(e.RecipientStatus, ctx)
+		}
+		e.SourceContext = ""
 	case "SUBMIT":
 		e.ClientHostname, e.ServerHostname = srv.name, peer
 		db := m.senderDB
