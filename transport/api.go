@@ -91,6 +91,10 @@ type Message struct {
 	Subject string
 	Size    int
 	Origin  string // a server for probes; "" = by sender (a mailbox's Outbox, else the internet)
+	// Poison makes the message crash the transport service of every server whose
+	// categorizer processes it (a message that trips a bug): exsim's way to produce a
+	// poison message. After PoisonThreshold crashes it goes to the server's Poison queue.
+	Poison bool
 }
 
 // QueueInfo is one Get-Queue row.

@@ -106,6 +106,11 @@ var settings = []setting{
 	{name: "DelayNotificationTimeout", scope: scopeService, kind: kDur, min: int64(time.Second), max: int64(30 * day), def: constDef(int64(4 * time.Hour))},
 	{name: "MessageExpirationTimeout", scope: scopeService, kind: kDur, min: int64(5 * time.Second), max: int64(90 * day), def: constDef(int64(2 * day))},
 	{name: "QueueMaxIdleTime", scope: scopeService, kind: kDur, min: int64(5 * time.Second), max: int64(day), def: constDef(int64(3 * time.Minute))},
+	// Set-TransportService / Set-TransportServer reference: default 2, range 1-10 (the
+	// SDK's TransportServer.PoisonThreshold page says 1; the cmdlet reference, which
+	// admins read, says 2, and so does the issue).
+	{name: "PoisonThreshold", scope: scopeService, kind: kInt, min: 1, max: 10, def: constDef(2)},
+	{name: "PoisonMessageDetectionEnabled", scope: scopeService, kind: kBool, def: boolDef(true)},
 
 	// EdgeTransport.exe.config
 	{name: "QueueGlitchRetryCount", scope: scopeApp, kind: kInt, min: 0, max: 15, def: constDef(4)},
@@ -517,6 +522,8 @@ var (
 	cQueueGlitchRetryCount                  = mustSetting("QueueGlitchRetryCount")
 	cQueueGlitchRetryInterval               = mustSetting("QueueGlitchRetryInterval")
 	cQueueMaxIdleTime                       = mustSetting("QueueMaxIdleTime")
+	cPoisonThreshold                        = mustSetting("PoisonThreshold")
+	cPoisonMessageDetectionEnabled          = mustSetting("PoisonMessageDetectionEnabled")
 	cRejectMessageOnShadowFailure           = mustSetting("RejectMessageOnShadowFailure")
 	cSafetyNetHoldTime                      = mustSetting("SafetyNetHoldTime")
 	cSafetyNetHoldTimeInterval              = mustSetting("SafetyNetHoldTimeInterval")

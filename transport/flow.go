@@ -515,6 +515,9 @@ func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 		}
 		return
 	}
+	if it.m.m.Poison && o.poisoned(srv, it) {
+		return
+	}
 	o.takeFromQueue(it)
 	type group struct {
 		r     route

@@ -433,6 +433,8 @@ func (o *Org) whereStuck(m *message, r int) (string, string) {
 			}
 			where = append(where, it.srv.name)
 			switch {
+			case it.q != nil && it.q.kind == qPoison:
+				why = append(why, fmt.Sprintf("in %s: processing it crashed the transport service of %s PoisonThreshold times; poison messages never expire and wait for an administrator (Resume-Message or Remove-Message)", it.q.identity(), it.srv.name))
 			case it.loc == locSafetyNet:
 				why = append(why, fmt.Sprintf("in the Safety Net of %s, waiting to be resubmitted", it.srv.name))
 			case !it.srv.up:

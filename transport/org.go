@@ -23,6 +23,7 @@ const (
 	kindExpiry
 	kindOutbox
 	kindQueued
+	kindCrash
 )
 
 const internet = "internet"
@@ -44,6 +45,7 @@ type Org struct {
 	sessions  uint64
 	timings   []timingEntry
 	inetIP    string
+	crashes   map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
 	inbound   []*server
 	blank     []string
 	iota      []int

@@ -19,6 +19,7 @@ const (
 	qDelivery
 	qShadow
 	qSafetyNet
+	qPoison
 )
 
 // queue is one transport queue of a server.
@@ -67,6 +68,8 @@ func (q *queue) identity() string {
 		return q.srv.name + `\Submission`
 	case qUnreachable:
 		return q.srv.name + `\Unreachable`
+	case qPoison:
+		return q.srv.name + `\Poison`
 	case qShadow:
 		return q.srv.name + `\Shadow\` + strconv.Itoa(q.num)
 	}
@@ -74,12 +77,15 @@ func (q *queue) identity() string {
 }
 
 func (o *Org) newPersistentQueues(srv *server) {
-	for _, k := range []qkind{qSubmission, qUnreachable} {
+	for _, k := range []qkind{qSubmission, qUnreachable, qPoison} {
 		q := &queue{srv: srv, kind: k, status: "Ready"}
-		if k == qSubmission {
+		switch k {
+		case qSubmission:
 			q.dtype, q.nextHop = "Undefined", "Submission"
-		} else {
+		case qUnreachable:
 			q.dtype, q.nextHop = "Unreachable", "Unreachable Domain"
+		case qPoison:
+			q.dtype, q.nextHop = "Undefined", "Poison Message" // 3.2
 		}
 		q.key = qkey{q.dtype, q.nextHop}
 		if k == qSubmission {
@@ -578,7 +584,7 @@ func (o *Org) GetQueue(server string) []QueueInfo {
 		if (q.kind == qDelivery || q.kind == qShadow) && len(q.items) == 0 && !q.busy && !q.inRetry && !q.suspended && o.now()-q.emptySince >= idle {
 			continue
 		}
-		if q.kind == qUnreachable && len(q.items) == 0 || q.kind == qSafetyNet {
+		if (q.kind == qUnreachable || q.kind == qPoison) && len(q.items) == 0 || q.kind == qSafetyNet {
 			continue
 		}
 		r := QueueInfo{Identity: q.identity(), DeliveryType: q.dtype, Status: q.status, MessageCount: len(q.items),
@@ -591,7 +597,7 @@ func (o *Org) GetQueue(server string) []QueueInfo {
 			r.LastRetryTime = o.s.Wall(q.lastRetry)
 			r.NextRetryTime = o.s.Wall(q.nextRetry)
 		}
-		if q.kind == qSubmission || q.kind == qUnreachable {
+		if q.kind == qSubmission || q.kind == qUnreachable || q.kind == qPoison {
 			tail = append(tail, r)
 		} else {
 			rows = append(rows, r)

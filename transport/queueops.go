@@ -65,6 +65,9 @@ func (o *Org) SuspendQueue(id string) error {
 	if err != nil {
 		return err
 	}
+	if q.kind == qPoison {
+		return fmt.Errorf("Suspend-Queue: %s cannot be suspended: its messages are already suspended", q.identity())
+	}
 	q.suspended = true
 	q.status = "Suspended"
 	if o.s.Journal().Enabled() {
@@ -78,6 +81,9 @@ func (o *Org) ResumeQueue(id string) error {
 	q, err := o.findQueue(id)
 	if err != nil {
 		return err
+	}
+	if q.kind == qPoison {
+		return fmt.Errorf("Resume-Queue: %s cannot be resumed as a queue; each message is resumed with Resume-Message", q.identity())
 	}
 	if !q.suspended {
 		return nil
@@ -141,6 +147,8 @@ func (o *Org) GetMessage(server, queueID string, list bool) (string, error) {
 		for _, it := range q.items {
 			st := "Ready"
 			switch {
+			case q.kind == qPoison: // 3.3: poison messages are permanently Suspended
+				st = "Suspended"
 			case q.suspended:
 				st = "Suspended"
 			case q.inRetry:

@@ -51,7 +51,7 @@ func TestRapidPublicAPINeverPanicsAndKeepsTheLedger(t *testing.T) {
 			if err := s.At(at, 1, func() {
 				switch op {
 				case 0, 1, 2:
-					_, _ = o.Submit(Message{From: from, To: []string{to}, Origin: rapid.SampledFrom([]string{"", a}).Draw(t, "origin")})
+					_, _ = o.Submit(Message{From: from, To: []string{to}, Origin: rapid.SampledFrom([]string{"", a}).Draw(t, "origin"), Poison: rapid.IntRange(0, 9).Draw(t, "poison") == 0})
 				case 3:
 					o.Crash(a, rapid.Bool().Draw(t, "lose"))
 				case 4:
@@ -65,9 +65,9 @@ func TestRapidPublicAPINeverPanicsAndKeepsTheLedger(t *testing.T) {
 				case 8:
 					_ = o.RetryQueue(a + `\1`)
 				case 9:
-					_ = o.SuspendQueue(a + `\` + rapid.SampledFrom([]string{"1", "Submission", "DB1", "x"}).Draw(t, "q"))
+					_ = o.SuspendQueue(a + `\` + rapid.SampledFrom([]string{"1", "Submission", "DB1", "x", "Poison"}).Draw(t, "q"))
 				case 10:
-					_ = o.ResumeQueue(a + `\` + rapid.SampledFrom([]string{"1", "Submission", "DB1", "x"}).Draw(t, "q"))
+					_ = o.ResumeQueue(a + `\` + rapid.SampledFrom([]string{"1", "Submission", "DB1", "x", "Poison"}).Draw(t, "q"))
 				case 11:
 					_, _ = o.GetMessage(a, "", rapid.Bool().Draw(t, "list"))
 					_ = FormatQueues(Version(rapid.SampledFrom([]string{"Exchange2010", "Exchange2016", "x"}).Draw(t, "fv")), o.GetQueue(a), rapid.Bool().Draw(t, "list"))
