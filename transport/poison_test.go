@@ -99,3 +99,30 @@ func TestExchange2010PoisonMessageWithDelayedAckEndsTwiceInPoison(t *testing.T) 
 	require.Equal(t, 2, poison.MessageCount)
 	require.NoError(t, h.o.Check())
 }
+
+// The Unreachable queue (3.1, 3.2): one per server, DeliveryType Unreachable,
+// NextHopDomain "Unreachable Domain", listed after Submission once it holds a message
+// (no send connector for the recipient's domain) and hidden while empty, like Poison.
+func TestUnreachableQueueAsGetQueueShowsIt(t *testing.T) {
+	for _, v := range []Version{Exchange2010SP1, Exchange2016} {
+		t.Run(string(v), func(t *testing.T) {
+			top := Topology{
+				Servers:   []ServerSpec{{Name: "EX1", Site: "S1", Version: v, Roles: []string{"Mailbox"}}},
+				Mailboxes: []Mailbox{{Address: "user@contoso.com", Database: "DB1"}},
+			}
+			if v.Is2010() {
+				top.Servers[0].Roles = append(top.Servers[0].Roles, "HubTransport")
+			}
+			w := newWorld()
+			w.active["DB1"], w.mounted["DB1"] = "EX1", true
+			h := newHarness(t, top, w)
+			require.NotContains(t, FormatQueues(v, h.o.GetQueue("EX1"), false), "Unreachable")
+			h.at(time.Minute, func() {
+				h.submit(Message{From: "user@contoso.com", To: []string{"someone@gmail.com"}, Subject: "nowhere", Size: 4096})
+			})
+			h.run(10 * time.Minute)
+			rows := h.o.GetQueue("EX1")
+			golden(t, "unreachable_getqueue_"+string(v)+".txt", FormatQueues(v, rows, false)+"\n"+FormatQueues(v, rows[len(rows)-1:], true))
+		})
+	}
+}
