@@ -24,6 +24,9 @@ func (o *Org) findQueue(id string) (*queue, error) {
 	}
 	var names []string
 	for _, q := range srv.queues {
+		if q.kind == qSafetyNet {
+			continue // Safety Net is in the queue database but is no queue the cmdlets see
+		}
 		qn := strings.TrimPrefix(q.identity(), srv.name+`\`)
 		names = append(names, qn)
 		if strings.EqualFold(qn, name) || (q.kind == qDelivery && strings.EqualFold(q.nextHop, name)) {
@@ -144,6 +147,9 @@ func (o *Org) GetMessage(server, queueID string, list bool) (string, error) {
 	type row struct{ id, from, status, queue, subject, lastErr, size string }
 	var rows []row
 	for _, q := range qs {
+		if q.kind == qSafetyNet {
+			continue // Get-Message does not list Safety Net
+		}
 		for _, it := range q.items {
 			st := "Ready"
 			switch {

@@ -103,3 +103,20 @@ func TestConfigurationNamesAreCheckedWithSuggestions(t *testing.T) {
 	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "SafetyNetHoldTime", Value: "2.00:00:00"}}))
 	require.Equal(t, 2*day, h.o.cfgDur(cSafetyNetHoldTime, nil))
 }
+
+// Safety Net lives in the queue database but is not a queue: Get-Message does not
+// list its copies and no queue identity reaches it.
+func TestGetMessageDoesNotListSafetyNet(t *testing.T) {
+	top, w := oneServer2016()
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() {
+		h.submit(Message{From: "sender@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "good", Size: 4096})
+	})
+	h.run(10 * time.Minute)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	out, err := h.o.GetMessage("EX1", "", false)
+	require.NoError(t, err)
+	require.NotContains(t, out, "good")
+	_, err = h.o.GetMessage("", `EX1\0`, false)
+	require.Error(t, err)
+}
