@@ -34,7 +34,10 @@
 //     100) acknowledges at once when the message goes to Unreachable, to a Suspended
 //     queue, to a delivery queue in Retry or to one at or over the length; the reason is
 //     journaled with the code's names (Unreachable, QueueIsSuspended, QueueInRetry,
-//     QueueLength=n>=limit). Deferral is not modelled.
+//     QueueLength=n>=limit). The code's fifth reason, ItemDeferred, is a per-message
+//     deferral, which exsim does not produce: a dismounted database is a queue-level
+//     retry (below), so the first copy waits out MaxAcknowledgementDelay and the next
+//     finds QueueInRetry, as the issue's two-message test expects.
 //   - Between two 2010 hubs XSHADOW is negotiated: the receiver acknowledges at once and
 //     the sender keeps the message in a shadow queue (<Server>\Shadow\<n>, DeliveryType
 //     ShadowRedundancy, NextHopDomain the primary server) until a heartbeat finds it
@@ -106,6 +109,35 @@
 // Truncation once the delivery is replicated is not visible through Env, so exsim keeps
 // by size and time only. After a lossy failover every hub holding copies redelivers.
 //
+// # DEFER (section 4.1)
+//
+// The reference lists DEFER ("message delivery was delayed") without its Source or
+// recipient-status; exsim's choice: when the store driver (2010, on the hub) or
+// Mailbox Transport Delivery (2013+, on the server with the active copy) reaches the
+// server but the database is not mounted, that server writes DEFER with Source
+// STOREDRIVER and recipient-status "432 4.3.2 STOREDRV; mailbox database is offline"
+// for each copy in the queue, once per copy per queue (later retries show only in the
+// queue's RetryCount and LastError; no source says whether every retry writes a row).
+// A connection that fails (server down or cut off) offered no message: the queue goes
+// to Retry with its LastError and no DEFER is written.
+//
+// # Poison, Unreachable and Safety Net in Get-Queue (sections 3.1-3.3)
+//
+// Every server has a Submission, an Unreachable (<Server>\Unreachable, DeliveryType
+// Unreachable, NextHopDomain "Unreachable Domain") and a Poison queue
+// (<Server>\Poison, DeliveryType Undefined, NextHopDomain "Poison Message"); Get-Queue
+// lists Unreachable and Poison only while they hold messages, after Submission.
+// Message.Poison makes a message crash MSExchangeTransport on every server whose
+// categorizer processes it; the queue database survives and service recovery starts
+// the service again after 5 s (exsim's choice). After PoisonThreshold crashes
+// (Set-TransportService, default 2, range 1-10: the cmdlet reference; the SDK class
+// page says 1) the restarted service puts the message in Poison (POISONMESSAGE,
+// source POISONMESSAGE) instead of processing it; PoisonMessageDetectionEnabled
+// $false makes it crash the service at every start. Poison messages are Suspended,
+// never expire and stay until the horizon (stuck, with the reason); Suspend-Queue and
+// Resume-Queue refuse the Poison queue. Safety Net is kept in the queue database but
+// is no queue: Get-Queue and Get-Message do not show it.
+//
 // # SMTP and logs
 //
 // Sessions between servers and from the internet are played line by line by
@@ -143,12 +175,27 @@
 //
 // # Not modelled
 //
-// Per-message and per-recipient 4xx answers (MessageRetryInterval is accepted but only
-// session failures are modelled), deferral (DEFER), the Poison queue,
-// MaxIdleTimeBeforeResubmit, Retry-Queue -Resubmit, Velocity and the rates (always 0),
-// message priorities, Edge servers, TLS, XQDISCARD on sessions other than the
-// heartbeat, the expiry of unacknowledged shadows, and 2013+ Front End Transport as a
-// separate proxy hop (its component state is honoured at MAIL FROM).
+// Per-message and per-recipient 4xx answers from a next hop (MessageRetryInterval is
+// accepted but only session failures and the dismounted database are modelled, so no
+// per-message DEFER and no ItemDeferred ack skipping), Resume-Message and
+// Remove-Message (a poison message stays in Poison), MaxIdleTimeBeforeResubmit,
+// Retry-Queue -Resubmit, message priorities, Edge servers, TLS, XQDISCARD on sessions
+// other than the heartbeat, the expiry of unacknowledged shadows, and 2013+ Front End
+// Transport as a separate proxy hop (its component state is honoured at MAIL FROM).
+//
+// Get-Queue's IncomingRate, OutgoingRate and Velocity are always 0: the reference
+// gives Velocity = OutgoingRate - IncomingRate in messages per second "averaged over
+// 1 minute" but neither the averaging Exchange uses nor how it rounds what it prints,
+// so a computed figure would look precise and be unsourced.
+//
+// # Performance
+//
+// The anchors workload (BENCHMARKS.md at the repository root) keeps every delivered
+// message's copies for SafetyNetHoldTime, so allocation and the garbage collector set
+// the pace: copies, ledger entries, recipient lists and sessions come from slabs (one
+// allocation per chunk of over 32 KB, see slab.go), copies are packed, the queues
+// looked up per message are reached through pointers kept on the server rather than
+// by hashing two-string keys, and heartbeats are typed handlers.
 //
 // # Configuration
 //
