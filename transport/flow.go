@@ -190,7 +190,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	res := o.timing(c)
-	is := o.slabs.inbound.new()
+	is := o.newInbound()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	if o.s.Journal().Enabled() {
 		cc := c // only the logs need the conversation later
@@ -210,18 +210,21 @@ type inboundSession struct {
 }
 
 func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
-	o, m, sender, srv := is.o, is.m, is.sender, is.srv
+	o, m, sender, srv, c, ep := is.o, is.m, is.sender, is.srv, is.c, is.ep
+	// posted once: nothing refers to it after this event
+	*is = inboundSession{}
+	o.pool.inbound = append(o.pool.inbound, is)
 	if sender.dead {
 		return
 	}
-	if !srv.up || srv.epoch != is.ep || !o.reachable(internet, srv.name) {
+	if !srv.up || srv.epoch != ep || !o.reachable(internet, srv.name) {
 		if o.s.Journal().Enabled() {
 			o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d to %s broke before the data was complete: the internet sender still has it and retries in %v.", m.id, srv.name, o.top.SenderRetry), nil)
 		}
 		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 		return
 	}
-	o.receiveFromInternet(srv, m, sender, is.c)
+	o.receiveFromInternet(srv, m, sender, c)
 }
 
 func (o *Org) whyUnreachable(from string, srv *server) string {

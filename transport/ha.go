@@ -91,6 +91,7 @@ type shadowSession struct {
 	plan                   shadowPlan
 	k, ep, bep             int
 	reshadow               bool
+	pending                int // posted events not yet fired
 	pa                     *pendingAck
 	ackOutbox, retryOutbox func()
 }
@@ -125,15 +126,24 @@ func (o *Org) shadowTry(ss *shadowSession) {
 	c.Messages = o.oneMessage(o.smtpMessage(it, int64(b.nextInternal+1)))
 	res := o.converse(c)
 	if res.Failure.Code != 0 {
+		ss.pending++
 		o.post(res.End, ss, kindSession, 0)
 		return
 	}
+	ss.pending += 2
 	o.post(res.Outcomes[0].QueuedAt, ss, kindQueued, 0)
 	o.post(res.Outcomes[0].AckAt, ss, kindAck, 0)
 }
 
 func (ss *shadowSession) Fire(_ *sim.Sim, ev sim.Event) {
 	o, srv, b, it := ss.o, ss.srv, ss.b, ss.it
+	ss.pending--
+	defer func() {
+		if ss.pending == 0 { // its last event, and no new attempt posted
+			*ss = shadowSession{}
+			o.pool.shadows = append(o.pool.shadows, ss)
+		}
+	}()
 	switch ev.Kind {
 	case kindSession: // the attempt failed
 		if srv.up && srv.epoch == ss.ep && !it.dead {
@@ -190,7 +200,7 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		it.q = sub
 		sub.items = append(sub.items, it)
 	}
-	ss := o.slabs.shadows.new()
+	ss := o.newShadowSession()
 	*ss = shadowSession{srv: srv, it: it, pa: pa, ackOutbox: ackOutbox, retryOutbox: retryOutbox}
 	o.makeShadow(ss)
 }

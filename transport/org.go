@@ -61,6 +61,13 @@ type Org struct {
 		shadows slab[shadowSession]
 		relays  slab[relaySession]
 	}
+	// sessions whose last event has fired, reused so that their memory stays warm
+	pool struct {
+		inbound []*inboundSession
+		shadows []*shadowSession
+		relays  []*relaySession
+		batches [][]*item
+	}
 }
 
 // server is one Exchange server as transport sees it.

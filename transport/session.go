@@ -178,7 +178,7 @@ func (o *Org) smtpAttempt(q *queue) {
 			return
 		}
 	}
-	batch := make([]*item, 0, min(len(q.items), 20))
+	batch := o.newBatch()
 	for _, it := range q.items {
 		if !it.sending && len(batch) < 20 {
 			batch = append(batch, it)
@@ -186,6 +186,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	}
 	if len(batch) == 0 {
 		q.busy = false
+		o.freeBatch(batch)
 		return
 	}
 	if len(batch) > 20 { // messages per connection
@@ -217,6 +218,7 @@ func (o *Org) smtpAttempt(q *queue) {
 		} else {
 			lastErr, _ = smtp.FailoverError(string(srv.version), res.Failure, c.Server.IP+":"+strconv.Itoa(c.Server.Port))
 		}
+		o.freeBatch(batch)
 		o.at(res.End, kindSession, func() {
 			if srv.epoch != ep || !srv.up {
 				return
@@ -232,7 +234,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	for _, it := range batch {
 		it.sending = true
 	}
-	rs := o.slabs.relays.new()
+	rs := o.newRelay()
 	*rs = relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
 		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port}
 	if target != nil {
@@ -245,6 +247,7 @@ func (o *Org) smtpAttempt(q *queue) {
 		o.post(res.Outcomes[k].AckAt, rs, kindAck, k)
 	}
 	o.post(res.End, rs, kindSession, 0)
+	rs.pending = 2*len(res.Outcomes) + 1
 }
 
 // relaySession is one successful SMTP session of a queue: its events are posted to it
@@ -258,6 +261,7 @@ type relaySession struct {
 	external, final, xshadow, broken bool
 	serverIP                         string
 	serverPort                       int
+	pending                          int // posted events not yet fired
 }
 
 func (o *Org) post(at time.Duration, h sim.Handler, k sim.Kind, a int) {
@@ -272,6 +276,10 @@ func (o *Org) post(at time.Duration, h sim.Handler, k sim.Kind, a int) {
 // Fire runs the session's events: kindQueued (the receiver has message A), kindAck
 // (its 250 reached the sender), kindSession (the session ended).
 func (rs *relaySession) Fire(_ *sim.Sim, ev sim.Event) {
+	rs.pending--
+	if rs.pending == 0 {
+		defer rs.o.freeRelay(rs)
+	}
 	switch ev.Kind {
 	case kindQueued:
 		rs.queued(rs.batch[ev.A])

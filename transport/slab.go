@@ -42,3 +42,58 @@ func (s *rcptSlab) new(n int) []rcpt {
 	s.buf = s.buf[n:]
 	return r
 }
+
+// Session pools: a session whose last posted event has fired is referred to by
+// nothing (closures it scheduled capture what they need, not the session), so it is
+// reused; reused memory is warm in cache and is no new work for the collector.
+
+func (o *Org) newInbound() *inboundSession {
+	if n := len(o.pool.inbound); n > 0 {
+		is := o.pool.inbound[n-1]
+		o.pool.inbound = o.pool.inbound[:n-1]
+		return is
+	}
+	return o.slabs.inbound.new()
+}
+
+func (o *Org) newShadowSession() *shadowSession {
+	if n := len(o.pool.shadows); n > 0 {
+		ss := o.pool.shadows[n-1]
+		o.pool.shadows = o.pool.shadows[:n-1]
+		return ss
+	}
+	return o.slabs.shadows.new()
+}
+
+func (o *Org) newRelay() *relaySession {
+	if n := len(o.pool.relays); n > 0 {
+		rs := o.pool.relays[n-1]
+		o.pool.relays = o.pool.relays[:n-1]
+		return rs
+	}
+	return o.slabs.relays.new()
+}
+
+func (o *Org) freeRelay(rs *relaySession) {
+	o.freeBatch(rs.batch)
+	*rs = relaySession{}
+	o.pool.relays = append(o.pool.relays, rs)
+}
+
+// newBatch is an empty list for the up to 20 messages of one SMTP session.
+func (o *Org) newBatch() []*item {
+	if n := len(o.pool.batches); n > 0 {
+		b := o.pool.batches[n-1]
+		o.pool.batches = o.pool.batches[:n-1]
+		return b
+	}
+	return make([]*item, 0, 20)
+}
+
+func (o *Org) freeBatch(b []*item) {
+	if cap(b) == 0 {
+		return
+	}
+	clear(b[:cap(b)])
+	o.pool.batches = append(o.pool.batches, b[:0])
+}
