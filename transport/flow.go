@@ -87,7 +87,7 @@ next:
 		o.submitOutbox(m, it)
 		return m.id, nil
 	}
-	it := o.slabs.senders.new()
+	it := o.newSender()
 	it.m, it.rcpts, it.loc = m, all, locSender
 	o.addCopy(it)
 	if o.s.Journal().Enabled() {
@@ -129,7 +129,7 @@ func (o *Org) inboundCandidates() []*server {
 
 // internetSend makes the sender try the inbound servers once, in order.
 func (o *Org) internetSend(m *message, sender *item) {
-	if sender.dead {
+	if sender.dead || sender.m != m { // gone (and perhaps reused for another message)
 		return
 	}
 	m.tries++
@@ -214,7 +214,7 @@ func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
 	// posted once: nothing refers to it after this event
 	*is = inboundSession{}
 	o.pool.inbound = append(o.pool.inbound, is)
-	if sender.dead {
+	if sender.dead || sender.m != m {
 		return
 	}
 	if !srv.up || srv.epoch != ep || !o.reachable(internet, srv.name) {
@@ -724,7 +724,14 @@ func (o *Org) senderHost(m *message) string {
 // Fire: the 250 reached the sender, which lets its copy go.
 func (pa *pendingAck) Fire(*sim.Sim, sim.Event) {
 	pa.root.m.everAcked = true
+	if pa.sender.dead || pa.sender.m != pa.root.m {
+		return // already let go (and perhaps reused)
+	}
 	pa.o.release(pa.sender)
+	if pa.sender.loc == locSender {
+		// an internet sender's copy is done with: reuse it (holders check .m)
+		pa.o.pool.senders = append(pa.o.pool.senders, pa.sender)
+	}
 }
 
 // submissionService names the service that takes a message from the Outbox: Mail

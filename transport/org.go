@@ -67,6 +67,7 @@ type Org struct {
 		shadows []*shadowSession
 		relays  []*relaySession
 		batches [][]*item
+		senders []*item // released internet senders' copies
 	}
 }
 

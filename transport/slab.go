@@ -97,3 +97,16 @@ func (o *Org) freeBatch(b []*item) {
 	clear(b[:cap(b)])
 	o.pool.batches = append(o.pool.batches, b[:0])
 }
+
+// newSender is a zeroed copy for an internet sender. A released one is reused: the
+// closures and sessions that may still hold it check that it is still the copy of
+// their message (it.m) and not dead.
+func (o *Org) newSender() *item {
+	if n := len(o.pool.senders); n > 0 {
+		it := o.pool.senders[n-1]
+		o.pool.senders = o.pool.senders[:n-1]
+		*it = item{}
+		return it
+	}
+	return o.slabs.senders.new()
+}
