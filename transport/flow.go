@@ -259,7 +259,7 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp
 		c.Messages[0].InternalID = int64(it.intID)
 	}
 	if srv.version.Is2010() {
-		it.visited = []string{srv.name} // only 2010 routing looks at the hops
+		it.x().visited = []string{srv.name} // only 2010 routing looks at the hops
 	}
 	o.track(srv, "RECEIVE", "SMTP", it, "", "")
 	o.addCopy(it)
@@ -275,7 +275,7 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp
 	case delay == 0:
 		o.sendAck(pa, "MaxAcknowledgementDelay is 0, which turns delayed acknowledgement off")
 	default:
-		it.ack = pa
+		it.x().ack = pa
 		srv.acks = append(srv.acks, pa)
 		if o.s.Journal().Enabled() {
 			o.journal("transport.delayedack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s holds the 250 for message #%d up to MaxAcknowledgementDelay (%v): the internet sender does not speak XSHADOW, so until the message reaches its next hop the sender's copy is the only other copy.", srv.name, m.id, delay), nil)
@@ -308,7 +308,7 @@ func (o *Org) ackTimeout(pa *pendingAck) {
 func (o *Org) leavesOf(root *item) []*item {
 	var out []*item
 	for _, it := range root.m.items {
-		for p := it; p != nil; p = p.parent {
+		for p := it; p != nil; p = p.parent() {
 			if p == root {
 				out = append(out, it)
 				break
@@ -425,7 +425,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		}
 		o.trackRaw(mbx, "SUBMIT", "STOREDRIVER", m, outbox.rcpts, 0, hub.name, "")
 		it := o.newItem(hub, m, outbox.rcpts)
-		it.visited = []string{hub.name}
+		it.x().visited = []string{hub.name}
 		if hub.version.Is2010() {
 			o.track(hub, "RECEIVE", "STOREDRIVER", it, "", "")
 		} else {
@@ -571,11 +571,11 @@ func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 	for _, g := range groups {
 		srv.nextInternal++
 		f := &item{m: m, rcpts: g.rcpts, loc: locQueue, srv: srv, intID: srv.nextInternal, xshadow: it.xshadow,
-			haHeader: it.haHeader, direct: it.direct, visited: it.visited, parent: it}
+			haHeader: it.haHeader, direct: it.direct, ext: &itemExt{visited: it.visited(), parent: it}}
 		forks = append(forks, f)
 		o.addCopy(f)
 	}
-	it.forks = int32(len(forks))
+	it.x().forks = int32(len(forks))
 	o.removeCopy(it, "bifurcated", srv.name)
 	for k, f := range forks {
 		if len(forks) > 1 {
@@ -668,7 +668,7 @@ func (o *Org) relayPeers(srv *server, it *item) []*server {
 			continue
 		}
 		seen := false
-		for _, v := range it.visited {
+		for _, v := range it.visited() {
 			if strings.EqualFold(v, h.name) {
 				seen = true
 				break

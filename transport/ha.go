@@ -235,8 +235,9 @@ func (o *Org) accepted(ss *shadowSession, why string) {
 	it := ss.it
 	it.accepting = false
 	o.ack2013(ss.pa, ss.ackOutbox, why)
-	if f := it.afterAccept; f != nil {
-		it.afterAccept = nil
+	if it.ext != nil && it.ext.afterAccept != nil {
+		f := it.ext.afterAccept
+		it.ext.afterAccept = nil
 		f()
 	}
 }
@@ -509,7 +510,7 @@ func (o *Org) resubmitFromSafetyNet(sn *item, r int, why string) {
 	it := o.newItem(srv, sn.m, []int{r})
 	it.direct = true
 	it.resubmit = true
-	it.visited = []string{srv.name}
+	it.x().visited = []string{srv.name}
 	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", "")
 	text := fmt.Sprintf("%s resubmits message #%d for %s from its Safety Net.", srv.name, sn.m.id, sn.m.rcpts[r].addr)
 	if srv.version.Is2010() {

@@ -57,34 +57,69 @@ const (
 // item is one durable copy of a message for some of its recipients. Fields are
 // ordered to pack (the anchors workload keeps 200,000 of them in Safety Net).
 type item struct {
-	m           *message
-	rcpts       []int
-	srv         *server
-	q           *queue
-	intID       int
+	m         *message
+	rcpts     []int
+	srv       *server
+	q         *queue
+	intID     int
+	primary   *item // shadow: the primary it shadows
+	shadow    *item // 2013+ primary: its shadow
+	next      *item // the copy the next hop made of it
+	keptAt    time.Duration
+	ext       *itemExt // rarely set fields, apart to keep the copies Safety Net holds small
+	primaryDB int32    // shadow: the primary server's queue database ID when the shadow was made
+	armed     int32    // resubmission requests waiting on this Safety Net copy
+	loc       locKind
+	haHeader  bool // stamped X-MS-Exchange-Forest-RoutedForHighAvailability
+	xshadow   bool // received over a session that negotiated XSHADOW
+	direct    bool // RouteForHighAvailability cleared: route straight to the destination
+	finished  bool // handed to the next hop (discard status: delivery complete)
+	destroyed bool
+	dead      bool
+	sending   bool // on the wire in an SMTP session
+	shadowSN  bool // in the shadow Safety Net (else the primary one)
+	resubmit  bool // resubmitted from Safety Net: DSNs suppressed
+	awaiting  bool // sent; the 2013+ receiver has not acknowledged (it is making a shadow)
+	accepting bool // 2013+: received, shadow being made, not yet acknowledged
+}
+
+// itemExt holds what few copies need: 2010 routing's visited hops, a delayed
+// acknowledgement, bifurcation, and a 2013+ receiver's pending acknowledgement.
+type itemExt struct {
 	visited     []string
 	ack         *pendingAck // a delayed acknowledgement waiting for this copy to reach its next hop
-	primary     *item       // shadow: the primary it shadows
-	shadow      *item       // 2013+ primary: its shadow
 	parent      *item       // fork: the item it was bifurcated from
-	next        *item       // the copy the next hop made of it
-	keptAt      time.Duration
-	afterAccept func() // run when it is acknowledged
-	primaryDB   int32  // shadow: the primary server's queue database ID when the shadow was made
 	forks       int32
-	armed       int32 // resubmission requests waiting on this Safety Net copy
-	loc         locKind
-	haHeader    bool // stamped X-MS-Exchange-Forest-RoutedForHighAvailability
-	xshadow     bool // received over a session that negotiated XSHADOW
-	direct      bool // RouteForHighAvailability cleared: route straight to the destination
-	finished    bool // handed to the next hop (discard status: delivery complete)
-	destroyed   bool
-	dead        bool
-	sending     bool // on the wire in an SMTP session
-	shadowSN    bool // in the shadow Safety Net (else the primary one)
-	resubmit    bool // resubmitted from Safety Net: DSNs suppressed
-	awaiting    bool // sent; the 2013+ receiver has not acknowledged (it is making a shadow)
-	accepting   bool // 2013+: received, shadow being made, not yet acknowledged
+	afterAccept func() // run when it is acknowledged
+}
+
+// x is it's extension, made on first write.
+func (it *item) x() *itemExt {
+	if it.ext == nil {
+		it.ext = &itemExt{}
+	}
+	return it.ext
+}
+
+func (it *item) visited() []string {
+	if it.ext == nil {
+		return nil
+	}
+	return it.ext.visited
+}
+
+func (it *item) ack() *pendingAck {
+	if it.ext == nil {
+		return nil
+	}
+	return it.ext.ack
+}
+
+func (it *item) parent() *item {
+	if it.ext == nil {
+		return nil
+	}
+	return it.ext.parent
 }
 
 // ledger keeps the SPOF windows and counters.
@@ -172,12 +207,12 @@ func (o *Org) finish(it *item) {
 		return
 	}
 	it.finished = true
-	if it.ack != nil {
-		o.ackReached(it.ack, it)
+	if pa := it.ack(); pa != nil {
+		o.ackReached(pa, it)
 	}
-	if p := it.parent; p != nil {
-		p.forks--
-		if p.forks <= 0 {
+	if p := it.parent(); p != nil {
+		p.ext.forks--
+		if p.ext.forks <= 0 {
 			o.finish(p)
 		}
 	}

@@ -213,9 +213,9 @@ func (o *Org) enqueue(q *queue, it *item) {
 }
 
 func ackOf(it *item) *pendingAck {
-	for p := it; p != nil; p = p.parent {
-		if p.ack != nil {
-			return p.ack
+	for p := it; p != nil; p = p.parent() {
+		if pa := p.ack(); pa != nil {
+			return pa
 		}
 	}
 	return nil

@@ -315,7 +315,7 @@ func (rs *relaySession) queued(it *item) {
 	nit.xshadow = rs.xshadow
 	nit.haHeader = it.haHeader
 	nit.direct = it.direct
-	nit.visited = append(append([]string(nil), it.visited...), target.name)
+	nit.x().visited = append(append([]string(nil), it.visited()...), target.name)
 	o.track(target, "RECEIVE", "SMTP", nit, srv.name, "")
 	o.addCopy(nit)
 	it.next = nit
@@ -375,7 +375,7 @@ func (rs *relaySession) acked(it *item) {
 	if nit := it.next; nit != nil && nit.accepting && !nit.dead {
 		// a 2013+ receiver acknowledges only once it has made its shadow
 		it.sending, it.awaiting = true, true
-		nit.afterAccept = fin
+		nit.x().afterAccept = fin
 		o.on(srv, 10*time.Minute, kindAck, func() {
 			if it.awaiting && !it.dead {
 				it.sending, it.awaiting = false, false // no answer: send it again
