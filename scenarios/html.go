@@ -31,11 +31,12 @@ import (
 // Choices, where the journal does not say everything:
 //   - Queue depth of a server is the number of messages with a primary copy in its
 //     queues: a message enters at RECEIVE (or a shadow resubmission) and leaves at
-//     SEND, DELIVER or FAIL, or when its copy is destroyed (a crash that loses the
-//     queue database, or the loss of the message). Shadow copies are counted apart;
-//     transport journals when a shadow is made and resubmitted but not when it is
-//     discarded, so a shadow is shown until the message is first delivered (Exchange
-//     discards it at the next discard notification, a little later). Safety Net and
+//     SEND, DELIVER, FAIL or SUBMIT (the end of a 2013+ mailbox submission), or when its copy is destroyed (a crash that loses the
+//     queue database, or the loss of the message). Shadow copies are counted apart,
+//     on the server that keeps them: from HARECEIVE (2013+; the shadow server logs it)
+//     or a 2010 XSHADOW relay (the sending hub keeps it) to HADISCARD or, where none
+//     is logged, the message's first delivery; a shadow resubmission moves it back
+//     into that server's queue. Safety Net and
 //     the transport dumpster are not drawn.
 //   - An internet sender holds its copy from submission until the server's 250 (the
 //     "transport.ack" record; 2013+ writes none, so there the first RECEIVE).
@@ -433,6 +434,13 @@ func (b *hbuild) queues() map[string][]depth {
 			note(k.server, at)
 		}
 	}
+	addShadow := func(k key, at time.Duration) {
+		if !shadow[k] {
+			shadow[k] = true
+			ns[k.server]++
+			note(k.server, at)
+		}
+	}
 	// forget drops every copy matching pred, in a deterministic (sorted) order.
 	forget := func(at time.Duration, pred func(key) bool) {
 		var ks []key
@@ -472,8 +480,17 @@ func (b *hbuild) queues() map[string][]depth {
 			switch e.EventID {
 			case logs.EventReceive:
 				add(k, n, rec.At)
-			case logs.EventSend, logs.EventDeliver, logs.EventFail:
+			case logs.EventSend, logs.EventDeliver, logs.EventFail, logs.EventSubmit:
+				// SUBMIT ends the Mailbox Transport Submission service's RECEIVE
+				// (2013+: NOTIFYMAPI, RECEIVE STOREDRIVER, SUBMIT, then Transport's own
+				// RECEIVE); on 2010 the mailbox server logs SUBMIT with nothing queued.
 				sub(k, n, rec.At)
+			}
+			switch e.EventID {
+			case logs.EventHAReceive: // 2013+: the shadow server logs the copy it keeps
+				addShadow(k, rec.At)
+			case logs.EventHADiscard: // the shadow server learned the message went on
+				unshadow(k, rec.At)
 			}
 			if e.EventID == logs.EventDeliver {
 				forget(rec.At, func(x key) bool { return x.msg == m && shadow[x] && prim[x] == 0 })
@@ -483,13 +500,13 @@ func (b *hbuild) queues() map[string][]depth {
 				continue
 			}
 			k := key{rec.Server, m}
-			if strings.Contains(rec.Text, "resubmits") {
+			switch {
+			case strings.Contains(rec.Text, "resubmits"):
 				unshadow(k, rec.At)
 				add(k, 1, rec.At)
-			} else if !shadow[k] {
-				shadow[k] = true
-				ns[rec.Server]++
-				note(rec.Server, rec.At)
+			case strings.Contains(rec.Text, "XSHADOW"):
+				// 2010: the sending hub keeps the shadow (no HARECEIVE is logged)
+				addShadow(k, rec.At)
 			}
 		case "transport.lost":
 			forget(rec.At, func(x key) bool { return x.msg == m })

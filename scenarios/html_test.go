@@ -500,3 +500,26 @@ func TestHTMLBucketKeepsPeaksAndStart(t *testing.T) {
 	}
 	require.Equal(t, ds[:maxSeries], bucket(ds[:maxSeries], b), "short series are kept exactly")
 }
+
+// In every built-in scenario where nothing is stuck, the queue depth the page draws
+// ends at zero on every server: every message that entered a queue left it (this
+// caught 2013+ mailbox submissions counted twice).
+func TestHTMLQueueDepthsEndAtZeroWhenNothingIsStuck(t *testing.T) {
+	list, err := Builtins()
+	require.NoError(t, err)
+	for _, bi := range list {
+		res := runBuiltin(t, bi.Name)
+		if res.Verdict.Stuck > 0 {
+			continue
+		}
+		b := &hbuild{r: res}
+		for server, ds := range b.queues() {
+			if len(ds) > 0 && bi.Name == "dag-maintenance" {
+				require.Zero(t, ds[len(ds)-1].S, "%s: %s ends with shadow copies after every HADISCARD", bi.Name, server)
+			}
+			if len(ds) > 0 {
+				require.Zero(t, ds[len(ds)-1].Q, "%s: %s ends with queued messages", bi.Name, server)
+			}
+		}
+	}
+}
