@@ -325,8 +325,8 @@ func (o *Org) keep(it *item, shadow bool) {
 	it.keptAt = o.now()
 	it.q = q
 	q.items = append(q.items, it)
-	if m := it.m; m.lastFault != "" {
-		o.checkLost(m, it.rcpts, m.lastFault, m.lastFaultAt)
+	if m := it.m; m.lastFault != nil {
+		o.checkLost(m, it.rcpts, m.lastFault.fault, m.lastFault.where)
 	} else {
 		o.checkLost(m, it.rcpts, "its copies were passed on and then lost", srv.name)
 	}

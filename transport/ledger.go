@@ -25,13 +25,15 @@ type message struct {
 	spofSrv *server
 	// the fault that last destroyed a copy, for a loss found later (a shadow discarded
 	// because its primary had passed the message on to a copy that was then destroyed)
-	lastFault, lastFaultAt string
-	spofFrom               time.Duration
-	hasAccept              bool
-	everAcked              bool // the originator got a 250 (or the Outbox hand-off completed)
-	fromOrg                bool // sent by a mailbox (Outbox), not by the internet
-	delayDSN               bool
+	lastFault *faultNote
+	spofFrom  time.Duration
+	hasAccept bool
+	everAcked bool // the originator got a 250 (or the Outbox hand-off completed)
+	fromOrg   bool // sent by a mailbox (Outbox), not by the internet
+	delayDSN  bool
 }
+
+type faultNote struct{ fault, where string }
 
 type rcpt struct {
 	addr   string
@@ -40,8 +42,8 @@ type rcpt struct {
 	at     time.Duration
 	reason string
 	server string
-	dupDet int
-	dupDel int
+	dupDet int32
+	dupDel int32
 }
 
 type locKind uint8
@@ -176,7 +178,7 @@ func (o *Org) removeCopy(it *item, fault, where string) {
 		}
 	}
 	if it.destroyed {
-		m.lastFault, m.lastFaultAt = fault, where
+		m.lastFault = &faultNote{fault, where}
 	}
 	o.checkLost(m, it.rcpts, fault, where)
 	o.spofUpdate(m)
@@ -406,7 +408,7 @@ func (o *Org) Verdict() Verdict {
 			perSrv[m.spofSrv.name] += now - m.spofFrom
 		}
 		for i, rc := range m.rcpts {
-			f := Fate{Message: m.id, Recipient: rc.addr, Fate: rc.fate, DuplicatesDetected: rc.dupDet, DuplicatesDelivered: rc.dupDel}
+			f := Fate{Message: m.id, Recipient: rc.addr, Fate: rc.fate, DuplicatesDetected: int(rc.dupDet), DuplicatesDelivered: int(rc.dupDel)}
 			switch rc.fate {
 			case Delivered:
 				f.Latency = rc.at - m.submitted
@@ -425,8 +427,8 @@ func (o *Org) Verdict() Verdict {
 				f.Server, f.Reason = o.whereStuck(m, i)
 				v.Stuck++
 			}
-			v.Duplicates += rc.dupDel
-			v.DuplicatesDetected += rc.dupDet
+			v.Duplicates += int(rc.dupDel)
+			v.DuplicatesDetected += int(rc.dupDet)
 			v.Fates = append(v.Fates, f)
 		}
 	}
