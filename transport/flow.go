@@ -263,7 +263,7 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp
 	}
 	o.track(srv, "RECEIVE", "SMTP", it, "", "")
 	o.addCopy(it)
-	pa := o.slabs.acks.new()
+	pa := o.newAck()
 	*pa = pendingAck{o: o, srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
 	delay := o.cfgDur(cMaxAcknowledgementDelay, srv)
 	switch {
@@ -723,14 +723,21 @@ func (o *Org) senderHost(m *message) string {
 
 // Fire: the 250 reached the sender, which lets its copy go.
 func (pa *pendingAck) Fire(*sim.Sim, sim.Event) {
-	pa.root.m.everAcked = true
-	if pa.sender.dead || pa.sender.m != pa.root.m {
+	o, sender, root := pa.o, pa.sender, pa.root
+	if root.ext == nil || root.ext.ack != pa {
+		// a 2013+ acknowledgement (no 2010 copy waits on it): posted once, referred to
+		// by nothing once it fires, so it is reused
+		*pa = pendingAck{}
+		o.pool.acks = append(o.pool.acks, pa)
+	}
+	root.m.everAcked = true
+	if sender.dead || sender.m != root.m {
 		return // already let go (and perhaps reused)
 	}
-	pa.o.release(pa.sender)
-	if pa.sender.loc == locSender {
+	o.release(sender)
+	if sender.loc == locSender {
 		// an internet sender's copy is done with: reuse it (holders check .m)
-		pa.o.pool.senders = append(pa.o.pool.senders, pa.sender)
+		o.pool.senders = append(o.pool.senders, sender)
 	}
 }
 

@@ -68,6 +68,7 @@ type Org struct {
 		relays  []*relaySession
 		batches [][]*item
 		senders []*item // released internet senders' copies
+		acks    []*pendingAck
 	}
 }
 

@@ -110,3 +110,12 @@ func (o *Org) newSender() *item {
 	}
 	return o.slabs.senders.new()
 }
+
+func (o *Org) newAck() *pendingAck {
+	if n := len(o.pool.acks); n > 0 {
+		pa := o.pool.acks[n-1]
+		o.pool.acks = o.pool.acks[:n-1]
+		return pa
+	}
+	return o.slabs.acks.new()
+}
