@@ -72,7 +72,7 @@ next:
 		m.fromOrg = true
 		m.senderDB = db
 	}
-	o.msgs = append(o.msgs, m)
+	o.msgs = appendDoubling(o.msgs, m)
 	for len(o.iota) < len(m.rcpts) {
 		o.iota = append(o.iota, len(o.iota))
 	}

@@ -324,7 +324,7 @@ func (o *Org) keep(it *item, shadow bool) {
 	it.shadowSN = shadow
 	it.keptAt = o.now()
 	it.q = q
-	q.items = append(q.items, it)
+	q.items = appendDoubling(q.items, it)
 	if m := it.m; m.lastFault != nil {
 		o.checkLost(m, it.rcpts, m.lastFault.fault, m.lastFault.where)
 	} else {

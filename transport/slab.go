@@ -119,3 +119,15 @@ func (o *Org) newAck() *pendingAck {
 	}
 	return o.slabs.acks.new()
 }
+
+// appendDoubling appends, doubling the capacity when full. append grows large slices
+// by about 1.25x, so a list that only grows (the ledger, a Safety Net) would be copied
+// some five times its final size; doubling copies it about twice.
+func appendDoubling[T any](s []T, v T) []T {
+	if len(s) == cap(s) && len(s) >= 256 {
+		n := make([]T, len(s), 2*len(s))
+		copy(n, s)
+		s = n
+	}
+	return append(s, v)
+}
