@@ -484,6 +484,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 		if q.kind == qDelivery || q.kind == qSubmission || q.kind == qUnreachable {
 			reload = append(reload, q.items...)
 			q.items = nil
+			q.deferred = nil // a new process: reloaded copies are deferred (and logged) afresh
 			// a new process: the in-memory retry state starts afresh
 			q.inRetry, q.retryCount, q.lastError, q.busy = false, 0, "", false
 			if !q.suspended {
