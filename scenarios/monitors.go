@@ -161,6 +161,94 @@ func (m *monitors) repeat(period time.Duration, fn func()) error {
 	return t.Reset(period)
 }
 
+const kindMonitor sim.Kind = 900
+
+func (m *monitors) sendProbe(mf *mailflow, n int) {
+	if !m.up[mf.from] || m.w.s.Now() >= m.w.sc.Duration {
+		return // the sending script runs on From; a probe sent at the horizon could never arrive
+	}
+	now := m.w.s.Now()
+	id, err := m.w.tr.Submit(transport.Message{
+		From: m.boxes[mf.from], To: []string{m.boxes[mf.to]},
+		Subject: fmt.Sprintf("Mail flow probe %d from %s", n, mf.from), Origin: mf.from, Size: DefaultMessageSize,
+	})
+	if err != nil {
+		m.w.s.Journal().Add(sim.Record{At: now, Kind: "monitor.error", Server: mf.from, Text: "mail flow probe not sent: " + err.Error()})
+		return
+	}
+	m.probes[id] = &probe{id: id, mf: mf, sent: now}
+	m.w.s.Journal().Add(sim.Record{At: now, Kind: "monitor.probe", Server: mf.from, Subject: fmt.Sprintf("#%d", id),
+		Text: fmt.Sprintf("Mail flow probe #%d sent from %s to %s.", id, mf.from, mf.to)})
+}
+
+// delivered is transport's delivery callback: a probe arrives.
+func (m *monitors) delivered(id int, recipient string, at time.Duration) {
+	p, ok := m.probes[id]
+	if !ok || p.arrived {
+		return
+	}
+	p.arrived, p.received = true, at
+	p.mf.arrived = append(p.mf.arrived, p)
+}
+
+func (m *monitors) inMaintenance(server string) bool {
+	end, ok := m.maint[server]
+	return ok && m.w.s.Now() < end
+}
+
+// receiverRun is the receiving script's run on To.
+func (m *monitors) receiverRun(mf *mailflow) {
+	if !m.up[mf.to] || m.inMaintenance(mf.to) {
+		return // the script does not run, or its alerts are held back
+	}
+	var late []*probe
+	for _, p := range mf.arrived {
+		if p.received-p.sent > mf.threshold {
+			late = append(late, p)
+		}
+	}
+	mf.arrived = nil
+	if len(late) == 0 {
+		return
+	}
+	var lines []string
+	for _, p := range late {
+		lines = append(lines, fmt.Sprintf("Delivery latency from %s (at %s) = %d (seconds)",
+			mf.from, m.w.s.Wall(p.sent).Format("Mon Jan 2 15:04:05 MST 2006"), int((p.received-p.sent)/time.Second)))
+	}
+	m.raise(Alert{Monitor: "mailflow", Server: mf.to, Name: "Specified delivery latency of mail flow messages exceeded",
+		Detail: strings.Join(lines, "\n")})
+}
+
+func (m *monitors) heartbeatCheck(hb *heartbeat) {
+	now := m.w.s.Now()
+	for _, sv := range hb.servers {
+		if m.up[sv] {
+			hb.last[sv] = now
+			hb.alerted[sv] = false
+			continue
+		}
+		if hb.alerted[sv] || m.inMaintenance(sv) {
+			continue
+		}
+		if now-hb.last[sv] >= time.Duration(hb.missed)*hb.every {
+			hb.alerted[sv] = true
+			m.raise(Alert{Monitor: "heartbeat", Server: sv, Name: "Health Service Heartbeat Failure",
+				Detail: fmt.Sprintf("The Health Service on %s has not sent a heartbeat for %d intervals of %s.", sv, hb.missed, hb.every)})
+			m.raise(Alert{Monitor: "heartbeat", Server: sv, Name: "Failed to Connect to Computer",
+				Detail: fmt.Sprintf("The computer %s was not accessible.", sv)})
+		}
+	}
+}
+
+func (m *monitors) raise(a Alert) {
+	a.At = m.w.s.Now()
+	a.Time = m.w.s.Wall(a.At).Format(time.RFC3339)
+	m.alerts = append(m.alerts, a)
+	m.w.s.Journal().Add(sim.Record{At: a.At, Kind: "monitor.alert", Server: a.Server, Subject: a.Monitor, Data: a,
+		Text: fmt.Sprintf("ALERT on %s: %s. %s", a.Server, a.Name, strings.ReplaceAll(a.Detail, "\n", "; "))})
+}
+
 func (m *monitors) startMaintenance(server string, d time.Duration) error {
 	if _, ok := m.up[server]; !ok {
 		return fmt.Errorf("the monitoring object %q was not found", server)
