@@ -42,6 +42,12 @@ type Config struct {
 	// NoCoverage runs without the journal (about 2.5 times faster); the coverage
 	// counters, which are read from the journal, stay empty.
 	NoCoverage bool
+	// PermutePlan shuffles the scenario's admin (run) steps in each variant; they
+	// exchange their instants. PlanDelay delays each of them by up to this much (a
+	// multiple of Granularity). Both zero: every variant runs the plan as written.
+	// Fault steps of the scenario keep their instants. See [DrawPlan].
+	PermutePlan bool
+	PlanDelay   time.Duration
 }
 
 // DefaultSettle is the liveness phase when none is given: long enough for the
@@ -83,15 +89,30 @@ func (c *Config) defaults() error {
 	if c.Granularity <= 0 {
 		c.Granularity = time.Minute
 	}
+	if c.PlanDelay < 0 {
+		return fmt.Errorf("explore: plan delay %s: want 0 or a positive duration", c.PlanDelay)
+	}
+	if c.PlanDelay > 0 || c.PermutePlan {
+		n := len(adminSteps(c.Scenario))
+		switch {
+		case n == 0:
+			return fmt.Errorf("explore: scenario %s has no run step: there is no plan to vary", c.Scenario.Name)
+		case c.PermutePlan && n < 2:
+			return fmt.Errorf("explore: scenario %s has one run step: there is no order to permute", c.Scenario.Name)
+		case c.PlanDelay > 0 && c.PlanDelay < c.Granularity:
+			return fmt.Errorf("explore: plan delay %s is less than the granularity %s: no step could move", c.PlanDelay, c.Granularity)
+		}
+	}
 	return nil
 }
 
 // Variant is one generated run: its index in the sweep, the scenario seed it runs
-// with, and its faults.
+// with, its faults and its plan (nil: the plan as written; see [PlanStep]).
 type Variant struct {
 	Index  int
 	Seed   uint64
 	Faults []Fault
+	Plan   []PlanStep
 }
 
 // Outcome is what one variant showed.
@@ -168,6 +189,7 @@ func Check(cfg Config) (*Report, error) {
 			defer wg.Done()
 			for k := range jobs {
 				v := Draw(cfg.Scenario, cands, cfg.MaxFaults, cfg.Granularity, cfg.Seed, idx[k])
+				v.Plan = DrawPlan(cfg.Scenario, cfg.PermutePlan, cfg.PlanDelay, cfg.Granularity, cfg.Seed, idx[k])
 				outs[k] = runVariant(cfg.Scenario, cfg.Properties, v, cfg.Settle, !cfg.NoCoverage)
 				done <- struct{}{}
 			}
@@ -193,13 +215,19 @@ func Check(cfg Config) (*Report, error) {
 	return rep, nil
 }
 
-// RunVariant runs sc with v's faults and a liveness phase of settle, and judges it.
+// RunVariant runs sc with v's plan and faults and a liveness phase of settle, and
+// judges it.
 func RunVariant(sc *scenarios.Scenario, props []Property, v Variant, settle time.Duration) Outcome {
 	return runVariant(sc, props, v, settle, true)
 }
 
 func runVariant(sc *scenarios.Scenario, props []Property, v Variant, settle time.Duration, journal bool) Outcome {
 	o := Outcome{Variant: v}
+	sc, err := ApplyPlan(sc, v.Plan)
+	if err != nil {
+		o.Err = err
+		return o
+	}
 	res, err := runFaultsOpt(sc, v.Seed, v.Faults, settle, journal)
 	if err != nil {
 		o.Err = err
@@ -233,9 +261,12 @@ func runFaultsOpt(sc *scenarios.Scenario, seed uint64, faults []Fault, settle ti
 }
 
 // Shrunk is a minimised failing variant: the scenario with the plan steps that were
-// not needed dropped, and the fewest, earliest faults that still break a property.
+// not needed dropped, the plan moves that are still needed (Plan, over Scenario;
+// nil: the plan as written), and the fewest, earliest faults that still break a
+// property.
 type Shrunk struct {
 	Scenario   *scenarios.Scenario
+	Plan       []PlanStep
 	Seed       uint64
 	Faults     []Fault
 	Violations []Violation
@@ -244,21 +275,28 @@ type Shrunk struct {
 }
 
 // Shrink minimises a failing variant greedily, as far as each pass still breaks
-// one of the properties the variant broke: drop each fault; drop each repair (a fault that lasts is
-// simpler to state); move each fault earlier (to 0, half-way, one granularity
-// step); drop each step of the plan. It repeats the passes until none helps. It is
-// deterministic: it runs one variant at a time.
+// one of the properties the variant broke: drop each fault; drop each repair (a
+// fault that lasts is simpler to state); move each fault earlier (to 0, half-way,
+// one granularity step); put each moved plan step back in its own slot (undoing a
+// swap); move each delayed slot back to its written instant (at once, half-way,
+// one granularity step); drop each step of the plan that is where it was written.
+// It repeats the passes until none helps. It is deterministic: it runs one variant
+// at a time.
 func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran time.Duration) (*Shrunk, error) {
 	if gran <= 0 {
 		gran = time.Minute
 	}
-	s := &Shrunk{Scenario: sc, Seed: v.Seed, Faults: slices.Clone(v.Faults)}
+	s := &Shrunk{Scenario: sc, Plan: slices.Clone(v.Plan), Seed: v.Seed, Faults: slices.Clone(v.Faults)}
 	// broken are the properties the variant breaks: a smaller candidate must break
 	// one of them, so shrinking keeps the failure rather than wandering to another.
 	var broken map[string]bool
-	try := func(sc *scenarios.Scenario, fs []Fault) bool {
+	try := func(sc *scenarios.Scenario, plan []PlanStep, fs []Fault) bool {
 		s.Runs++
-		res, err := runFaults(sc, s.Seed, fs, settle)
+		varied, err := ApplyPlan(sc, plan)
+		if err != nil {
+			return false
+		}
+		res, err := runFaults(varied, s.Seed, fs, settle)
 		if err != nil {
 			return false
 		}
@@ -269,10 +307,10 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 		if broken != nil && !slices.ContainsFunc(vs, func(v Violation) bool { return broken[v.Property] }) {
 			return false
 		}
-		s.Scenario, s.Faults, s.Violations, s.Result = sc, fs, vs, res
+		s.Scenario, s.Plan, s.Faults, s.Violations, s.Result = sc, plan, fs, vs, res
 		return true
 	}
-	if !try(sc, s.Faults) {
+	if !try(sc, s.Plan, s.Faults) {
 		return nil, fmt.Errorf("explore: variant %d does not fail when run again", v.Index)
 	}
 	broken = map[string]bool{}
@@ -282,7 +320,7 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 	for changed := true; changed; {
 		changed = false
 		for i := 0; i < len(s.Faults); {
-			if try(s.Scenario, slices.Delete(slices.Clone(s.Faults), i, i+1)) {
+			if try(s.Scenario, s.Plan, slices.Delete(slices.Clone(s.Faults), i, i+1)) {
 				changed = true
 				continue
 			}
@@ -292,7 +330,7 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 			if s.Faults[i].For > 0 {
 				fs := slices.Clone(s.Faults)
 				fs[i].For = 0
-				changed = try(s.Scenario, fs) || changed
+				changed = try(s.Scenario, s.Plan, fs) || changed
 			}
 		}
 		for i := range s.Faults {
@@ -303,16 +341,21 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 				}
 				fs := slices.Clone(s.Faults)
 				fs[i].At = earlier
-				if try(s.Scenario, fs) {
+				if try(s.Scenario, s.Plan, fs) {
 					changed = true
 					break
 				}
 			}
 		}
+		changed = s.shrinkPlan(try, gran) || changed
 		for j := 0; j < len(s.Scenario.Steps); {
+			if !atHome(s.Scenario, s.Plan, j) {
+				j++
+				continue
+			}
 			smaller := *s.Scenario
 			smaller.Steps = slices.Delete(slices.Clone(s.Scenario.Steps), j, j+1)
-			if try(&smaller, s.Faults) {
+			if try(&smaller, dropStep(s.Plan, j), s.Faults) {
 				changed = true
 				continue
 			}
@@ -320,7 +363,52 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 		}
 	}
 	slices.SortStableFunc(s.Faults, func(a, b Fault) int { return int(a.At - b.At) })
+	if len(Moves(s.Scenario, s.Plan)) == 0 {
+		s.Plan = nil
+	}
 	return s, nil
+}
+
+// shrinkPlan moves the plan back toward the written one: each step put back in its
+// own slot (the step there takes its place: a swap undone, a longer cycle made
+// shorter), then each slot's delay removed, halved or cut by one granularity step.
+func (s *Shrunk) shrinkPlan(try func(*scenarios.Scenario, []PlanStep, []Fault) bool, gran time.Duration) bool {
+	if s.Plan == nil {
+		return false
+	}
+	changed := false
+	admin := adminSteps(s.Scenario)
+	for k, home := range admin {
+		if s.Plan[k].Step == home {
+			continue
+		}
+		j := slices.IndexFunc(s.Plan, func(p PlanStep) bool { return p.Step == home })
+		if j < 0 {
+			continue
+		}
+		plan := slices.Clone(s.Plan)
+		plan[k].Step, plan[j].Step = plan[j].Step, plan[k].Step
+		changed = try(s.Scenario, plan, s.Faults) || changed
+	}
+	for k, home := range admin {
+		base := s.Scenario.Steps[home].At
+		at := s.Plan[k].At
+		if at <= base {
+			continue
+		}
+		for _, earlier := range []time.Duration{base, base + ((at-base)/2/gran)*gran, at - gran} {
+			if earlier < base || earlier >= s.Plan[k].At {
+				continue
+			}
+			plan := slices.Clone(s.Plan)
+			plan[k].At = earlier
+			if try(s.Scenario, plan, s.Faults) {
+				changed = true
+				break
+			}
+		}
+	}
+	return changed
 }
 
 // Counterexample turns a shrunk failure into a scenario a person can run: the
@@ -330,7 +418,11 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 // happens again (each violated property's pin). Replaying it with exsim run shows
 // the failure.
 func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenarios.Scenario, error) {
-	sc := *s.Scenario
+	varied, err := ApplyPlan(s.Scenario, s.Plan)
+	if err != nil {
+		return nil, err
+	}
+	sc := *varied
 	sc.Seed = s.Seed
 	sc.Name = s.Scenario.Name + "-counterexample"
 	var why []string
@@ -338,6 +430,9 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 		why = append(why, v.String())
 	}
 	sc.Description = fmt.Sprintf("A counterexample to %s, found by exploration: %s.", s.Scenario.Name, strings.Join(why, "; "))
+	if moves := Moves(s.Scenario, s.Plan); len(moves) > 0 {
+		sc.Description += " The plan ran varied: " + MoveList(moves) + "."
+	}
 	fsteps, err := Steps(&sc, s.Faults)
 	if err != nil {
 		return nil, err
