@@ -14,7 +14,7 @@ import (
 )
 
 // checkUsage is the usage line of `exsim check`.
-const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N] [--settle D] [--granularity D] [--out DIR] [--no-coverage] [--exhaustive]`
+const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N] [--settle D] [--granularity D] [--permute-plan] [--plan-delay D] [--out DIR] [--no-coverage] [--exhaustive]`
 
 // multi is a flag that may be given several times.
 type multi []string
@@ -54,6 +54,8 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "counterexamples", "write the shrunk counterexample to `DIR`")
 	noCoverage := fs.Bool("no-coverage", false, "run without the journal, about 2.5 times faster, and print no coverage counters")
 	exhaustive := fs.Bool("exhaustive", false, "run every single fault at every step boundary of the plan and print the table")
+	permute := fs.Bool("permute-plan", false, "run the plan's run steps in another order in each variant (they exchange their instants)")
+	planDelay := fs.String("plan-delay", "0", "delay each run step of the plan by up to this much in each variant (multiples of --granularity)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
@@ -93,6 +95,33 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "exsim check: --granularity must be a positive duration like 1m\n")
 		return 2
 	}
+	if cfg.PlanDelay, err = scenarios.ParseDuration(*planDelay); err != nil || cfg.PlanDelay < 0 {
+		fmt.Fprintf(stderr, "exsim check: --plan-delay must be 0 or a positive duration like 5m\n")
+		return 2
+	}
+	cfg.PermutePlan = *permute
+	if cfg.PlanDelay > 0 || cfg.PermutePlan {
+		runSteps := 0
+		for _, st := range sc.Steps {
+			if st.Fault == nil {
+				runSteps++
+			}
+		}
+		switch {
+		case *exhaustive:
+			fmt.Fprintln(stderr, "exsim check: --exhaustive enumerates faults over the plan as written; it takes no --permute-plan or --plan-delay")
+			return 2
+		case runSteps == 0:
+			fmt.Fprintf(stderr, "exsim check: --permute-plan and --plan-delay vary the plan's run steps, and %s has none\n", sc.Name)
+			return 2
+		case cfg.PermutePlan && runSteps == 1:
+			fmt.Fprintf(stderr, "exsim check: --permute-plan: %s has one run step, so there is no order to permute\n", sc.Name)
+			return 2
+		case cfg.PlanDelay > 0 && cfg.PlanDelay < cfg.Granularity:
+			fmt.Fprintf(stderr, "exsim check: --plan-delay %s is less than --granularity %s: no step could move\n", *planDelay, *gran)
+			return 2
+		}
+	}
 	if *shard != "" {
 		k, n, ok := strings.Cut(*shard, "/")
 		ki, err1 := strconv.Atoi(k)
@@ -131,7 +160,17 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if cfg.Shards > 1 {
 		fmt.Fprintf(stdout, ", shard %d/%d", cfg.Shard, cfg.Shards)
 	}
-	fmt.Fprintf(stdout, "; 1 to %d of %d fault(s) each; liveness phase %s\n", cfg.MaxFaults, len(cands), settleText(cfg.Settle))
+	fmt.Fprintf(stdout, "; 1 to %d of %d fault(s) each", cfg.MaxFaults, len(cands))
+	if cfg.PermutePlan {
+		fmt.Fprint(stdout, "; plan permuted")
+	}
+	if cfg.PlanDelay > 0 {
+		fmt.Fprintf(stdout, "; plan steps delayed up to %s", cfg.PlanDelay)
+	}
+	fmt.Fprintf(stdout, "; liveness phase %s\n", settleText(cfg.Settle))
+	if cfg.PermutePlan || cfg.PlanDelay > 0 {
+		fmt.Fprintln(stdout, "  (a plan move #N FROM->TO is the N-th run step of the written plan, run at TO instead of FROM)")
+	}
 	rep, err := explore.Check(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
@@ -143,7 +182,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stdout, "  ... %d more failing variant(s)\n", len(failures)-10)
 			break
 		}
-		fmt.Fprintf(stdout, "  variant %d (seed %d) [%s]: %s\n", o.Index, o.Seed, faultList(o.Faults), outcomeText(o))
+		fmt.Fprintf(stdout, "  variant %d (seed %d) [%s]%s: %s\n", o.Index, o.Seed, faultList(o.Faults), planText(sc, o.Plan), outcomeText(o))
 	}
 	fmt.Fprintf(stdout, "%d of %d variant(s) broke a property.\n", len(failures), len(rep.Outcomes))
 	code := 0
@@ -201,8 +240,13 @@ func counterexample(cfg explore.Config, o explore.Outcome, dir string, stdout, s
 		return 2
 	}
 	path := filepath.Join(dir, fmt.Sprintf("%s-counterexample-%d-%d.yaml", cfg.Scenario.Name, cfg.Seed, o.Index))
-	comment := fmt.Sprintf("Found by: exsim check %s (variant %d of seed %d), shrunk in %d run(s).\nFaults: %s\nReplay:   exsim run %s\nThe expect below pins the failure: the replay exits 0 while it still happens.",
-		cfg.Scenario.File, o.Index, cfg.Seed, s.Runs, faultList(s.Faults), path)
+	moves := explore.Moves(s.Scenario, s.Plan)
+	comment := fmt.Sprintf("Found by: exsim check %s (variant %d of seed %d), shrunk in %d run(s).\nFaults: %s\n",
+		cfg.Scenario.File, o.Index, cfg.Seed, s.Runs, faultList(s.Faults))
+	if len(moves) > 0 {
+		comment += "Plan moves (the steps below run varied): " + explore.MoveList(moves) + "\n"
+	}
+	comment += fmt.Sprintf("Replay:   exsim run %s\nThe expect below pins the failure: the replay exits 0 while it still happens.", path)
 	data, err := explore.Marshal(ce, comment)
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
@@ -216,8 +260,12 @@ func counterexample(cfg explore.Config, o explore.Outcome, dir string, stdout, s
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
 		return 2
 	}
-	fmt.Fprintf(stdout, "\nShrunk variant %d in %d run(s) to %d fault(s) [%s] and %d of %d plan step(s): %s\n",
-		o.Index, s.Runs, len(s.Faults), faultList(s.Faults), len(s.Scenario.Steps), len(cfg.Scenario.Steps), violationText(s.Violations))
+	fmt.Fprintf(stdout, "\nShrunk variant %d in %d run(s) to %d fault(s) [%s] and %d of %d plan step(s)",
+		o.Index, s.Runs, len(s.Faults), faultList(s.Faults), len(s.Scenario.Steps), len(cfg.Scenario.Steps))
+	if len(moves) > 0 {
+		fmt.Fprintf(stdout, ", %d moved [%s]", len(moves), explore.MoveList(moves))
+	}
+	fmt.Fprintf(stdout, ": %s\n", violationText(s.Violations))
 	fmt.Fprintf(stdout, "Counterexample: %s\n", path)
 	replay, err := scenarios.Load(path)
 	if err == nil {
@@ -241,11 +289,27 @@ func settleText(d time.Duration) string {
 }
 
 func faultList(fs []explore.Fault) string {
+	if len(fs) == 0 {
+		return "none"
+	}
 	parts := make([]string, len(fs))
 	for i, f := range fs {
 		parts[i] = f.String()
 	}
 	return strings.Join(parts, "; ")
+}
+
+// planText is a variant's plan as the steps that moved, "" for the written plan.
+func planText(sc *scenarios.Scenario, plan []explore.PlanStep) string {
+	moves := explore.Moves(sc, plan)
+	if len(moves) == 0 {
+		return ""
+	}
+	parts := make([]string, len(moves))
+	for i, m := range moves {
+		parts[i] = m.Short()
+	}
+	return " plan [" + strings.Join(parts, " ") + "]"
 }
 
 func violationText(vs []explore.Violation) string {

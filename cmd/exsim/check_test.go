@@ -113,7 +113,76 @@ func TestCheckFaultTemplatesSplitOnSemicolons(t *testing.T) {
 }
 
 func TestCheckUsageNamesEveryFlag(t *testing.T) {
-	for _, f := range []string{"--property", "--faults", "--runs", "--seed", "--workers", "--shard", "--out", "--exhaustive"} {
+	for _, f := range []string{"--property", "--faults", "--runs", "--seed", "--workers", "--shard", "--out", "--exhaustive", "--permute-plan", "--plan-delay"} {
 		require.True(t, strings.Contains(checkUsage, f), f)
+	}
+}
+
+const twoMaintenancesFile = "../../scenarios/explore/testdata/dag2-two-maintenances.yaml"
+
+// Issue 8, plan variation: with --permute-plan and --plan-delay a variant also
+// runs its own order and timing of the plan's run steps; a failing variant's line
+// lists the steps that moved, the counterexample has the varied plan as its steps
+// and replays with exsim run to the same failure.
+func TestCheckPermutedPlanCounterexampleReplaysWithExsimRun(t *testing.T) {
+	dir := t.TempDir()
+	code, out, errs := check(twoMaintenancesFile, "--property", "no-stuck", "--faults", "crash EX2", "--max-faults", "1",
+		"--permute-plan", "--plan-delay", "2m", "--runs", "6", "--no-coverage", "--out", dir)
+	require.Equal(t, 1, code, "stdout:\n%s\nstderr:\n%s", out, errs)
+	require.Empty(t, errs, "the counterexample replays")
+	require.Contains(t, out, "plan permuted; plan steps delayed up to 2m0s")
+	require.Regexp(t, `variant \d+ \(seed \d+\) \[[^]]*\] plan \[#\d+ \S+->\S+`, out)
+	require.Regexp(t, `plan step\(s\), \d+ moved \[`, out)
+	m := regexp.MustCompile(`Replay: exsim run (\S+)`).FindStringSubmatch(out)
+	require.NotNil(t, m, out)
+	data, err := os.ReadFile(m[1])
+	require.NoError(t, err)
+	require.Contains(t, string(data), "# Plan moves (the steps below run varied): ")
+	var rout, rerr bytes.Buffer
+	require.Equal(t, 0, cmdRun([]string{m[1]}, &rout, &rerr), "%s%s", rout.String(), rerr.String())
+	require.Contains(t, rout.String(), "STUCK")
+}
+
+// Plan variation keeps a sweep a function of the seed: the same output with 1
+// and 4 workers.
+func TestCheckPermutedPlanSameSeedSameOutputWith1And4Workers(t *testing.T) {
+	var outs []string
+	for _, w := range []string{"1", "4"} {
+		code, out, _ := check(twoMaintenancesFile, "--property", "no-loss,no-stuck", "--faults", "crash EX1", "--max-faults", "1",
+			"--permute-plan", "--plan-delay", "3m", "--runs", "8", "--seed", "5", "--workers", w, "--no-coverage", "--out", t.TempDir())
+		require.Equal(t, 1, code, out)
+		outs = append(outs, regexp.MustCompile(`(?m)^(Counterexample|Replay): .*$`).ReplaceAllString(out, ""))
+	}
+	require.Equal(t, outs[0], outs[1])
+}
+
+func TestCheckPlanFlagsAreValidated(t *testing.T) {
+	noRunSteps := filepath.Join(t.TempDir(), "faults-only.yaml")
+	data, err := os.ReadFile(dag2File)
+	require.NoError(t, err)
+	var kept []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if !strings.Contains(line, "run: ") {
+			kept = append(kept, line)
+		}
+	}
+	require.NoError(t, os.WriteFile(noRunSteps, []byte(strings.Join(kept, "\n")), 0o644))
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"negative delay", []string{dag2File, "--property", "no-loss", "--plan-delay", "-5m"}, "--plan-delay must be 0 or a positive duration"},
+		{"bad delay", []string{dag2File, "--property", "no-loss", "--plan-delay", "later"}, "--plan-delay must be 0 or a positive duration"},
+		{"delay without a plan", []string{noRunSteps, "--property", "no-loss", "--plan-delay", "5m"}, "vary the plan's run steps, and dag2-maintenance has none"},
+		{"permute without a plan", []string{noRunSteps, "--property", "no-loss", "--permute-plan"}, "has none"},
+		{"delay under the granularity", []string{dag2File, "--property", "no-loss", "--plan-delay", "30s"}, "is less than --granularity 1m"},
+		{"exhaustive", []string{dag2File, "--property", "no-loss", "--exhaustive", "--permute-plan"}, "--exhaustive enumerates faults over the plan as written"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := check(tc.args...)
+			require.Equal(t, 2, code, out+errs)
+			require.Contains(t, errs, tc.want)
+		})
 	}
 }

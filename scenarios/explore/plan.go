@@ -123,6 +123,16 @@ func (m Move) String() string {
 	return s
 }
 
+// Short writes the move as "#N FROM->TO", N counting the run steps of the
+// written plan from 1: a sweep's report line lists many.
+func (m Move) Short() string {
+	s := fmt.Sprintf("#%d %s->%s", m.Home+1, dur(m.From), dur(m.To))
+	if m.Slot != m.Home && m.From == m.To {
+		s += fmt.Sprintf(" as #%d", m.Slot+1)
+	}
+	return s
+}
+
 // Moves are the steps plan moves away from sc's written plan, in slot order.
 func Moves(sc *scenarios.Scenario, plan []PlanStep) []Move {
 	if plan == nil {
