@@ -107,10 +107,13 @@ type QueueInfo struct {
 	NextHopCategory string
 	LastError       string
 	RetryCount      int
-	FirstRetryTime  time.Time // zero: none
-	LastRetryTime   time.Time
-	NextRetryTime   time.Time
-	Velocity        float64
+	// DeferredMessageCount: messages waiting out a per-message retry
+	// (MessageRetryInterval) after a 4xx for that message alone.
+	DeferredMessageCount int
+	FirstRetryTime       time.Time // zero: none
+	LastRetryTime        time.Time
+	NextRetryTime        time.Time
+	Velocity             float64
 }
 
 // FateKind says how a (message, recipient) ended.

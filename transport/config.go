@@ -518,6 +518,7 @@ var (
 	cMaxRetriesForLocalSiteShadow           = mustSetting("MaxRetriesForLocalSiteShadow")
 	cMaxRetriesForRemoteSiteShadow          = mustSetting("MaxRetriesForRemoteSiteShadow")
 	cMessageExpirationTimeout               = mustSetting("MessageExpirationTimeout")
+	cMessageRetryInterval                   = mustSetting("MessageRetryInterval")
 	cOutboundConnectionFailureRetryInterval = mustSetting("OutboundConnectionFailureRetryInterval")
 	cQueueGlitchRetryCount                  = mustSetting("QueueGlitchRetryCount")
 	cQueueGlitchRetryInterval               = mustSetting("QueueGlitchRetryInterval")

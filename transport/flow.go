@@ -616,6 +616,9 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 	}
 	if rc.db != "" {
 		act, _ := o.activeCopy(rc.db)
+		if srv.version.Is2010() && act != nil && !act.version.Is2010() {
+			return o.routeTo2013(act)
+		}
 		if !srv.version.Is2010() {
 			if act != nil && act.dag != "" && act.dag != srv.dag {
 				// a database of another DAG: relay to that DAG's members (Q-2016)
@@ -658,6 +661,26 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 		targets = append(targets, o.byName[strings.ToLower(ss)])
 	}
 	return route{dtype: "SmtpRelayToConnectorSourceServers", nextHop: c.Name, kind: qDelivery, targets: targets}
+}
+
+// routeTo2013 is a 2010 hub's route to a database mounted on an Exchange 2013+
+// server. The store driver of 2010 cannot deliver into a 2013+ database, so the hub
+// relays over SMTP to the Transport service of the 2013+ servers that can deliver it:
+// the DAG of the active copy, else the 2013+ servers of its AD site (exsim's choice of
+// targets). DeliveryType and NextHopDomain are exsim's choice too: the reference (3.2)
+// names SmtpRelayToMailboxDeliveryGroup and "Site:<ADSiteName>;Version:<ExchangeVersion>"
+// for the 2013+ side of coexistence and has no source for the 2010 side's queue.
+func (o *Org) routeTo2013(act *server) route {
+	t := o.members(func(x *server) bool {
+		if x.version.Is2010() {
+			return false
+		}
+		if act.dag != "" {
+			return x.dag == act.dag
+		}
+		return x.site == act.site
+	})
+	return route{dtype: "SmtpRelayToMailboxDeliveryGroup", nextHop: "Site:" + act.site + ";Version:15", kind: qDelivery, targets: t}
 }
 
 // relayPeers are the other transport servers of srv's site the item has not visited.

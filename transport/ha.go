@@ -187,6 +187,9 @@ func (ss *shadowSession) Fire(_ *sim.Sim, ev sim.Event) {
 // with 451 4.4.0 when RejectMessageOnShadowFailure is $true), then categorize.
 func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retryOutbox func()) {
 	if !o.cfgBool(cShadowRedundancyEnabled, srv) {
+		if it.ext != nil {
+			it.ext.prev = nil
+		}
 		o.ack2013(pa, ackOutbox, "")
 		o.categorize(srv, it)
 		return
@@ -215,7 +218,8 @@ func (o *Org) shadowDone(ss *shadowSession, ok bool) {
 		o.categorize(srv, it)
 		return
 	}
-	if o.cfgBool(cRejectMessageOnShadowFailure, srv) && (pa != nil || ss.ackOutbox != nil) {
+	relayed := it.ext != nil && it.ext.prev != nil // another Exchange server waits for the answer
+	if o.cfgBool(cRejectMessageOnShadowFailure, srv) && (pa != nil || ss.ackOutbox != nil || relayed) {
 		if o.s.Journal().Enabled() {
 			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
 		}
@@ -234,6 +238,9 @@ func (o *Org) shadowDone(ss *shadowSession, ok bool) {
 func (o *Org) accepted(ss *shadowSession, why string) {
 	it := ss.it
 	it.accepting = false
+	if it.ext != nil {
+		it.ext.prev = nil // answered 250: nothing to reject any more
+	}
 	o.ack2013(ss.pa, ss.ackOutbox, why)
 	if it.ext != nil && it.ext.afterAccept != nil {
 		f := it.ext.afterAccept
@@ -268,6 +275,7 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 		}
 		o.retrySender(pa)
 	}
+	o.rejectToPrevious(it)
 	o.takeFromQueue(it)
 	o.release(it)
 	if retryOutbox != nil {

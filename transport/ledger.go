@@ -93,6 +93,11 @@ type itemExt struct {
 	parent      *item       // fork: the item it was bifurcated from
 	forks       int32
 	afterAccept func() // run when it is acknowledged
+	// per-message deferral (a 4xx for this message from a session that succeeded)
+	prev       *item         // 2013+ receiver: the previous hop's copy waiting for this server's answer
+	rejected   bool          // sender: its next hop answered the data with a 4xx (rejectWith)
+	deferUntil time.Duration // sender: not offered again before this time
+	deferErr   string        // sender: the 4xx, Get-Message's LastError while deferred
 }
 
 // x is it's extension, made on first write.
@@ -295,6 +300,16 @@ func (o *Org) spofUpdate(m *message) {
 		o.led.exposed++
 		if o.led.exposed > o.led.peak {
 			o.led.peak = o.led.exposed
+		}
+		if n := len(o.led.windows); n > 0 {
+			// a second copy that lived no time at all (a next hop that received the
+			// message and refused it at once, as a 451 does) does not split a window
+			if lw := o.led.windows[n-1]; lw.Message == m.id && lw.Server == only.name && lw.To == o.now() {
+				o.led.windows = o.led.windows[:n-1]
+				o.led.perSrv[lw.Server] -= lw.To - lw.From
+				m.spofFrom = lw.From
+				return
+			}
 		}
 		if o.s.Journal().Enabled() {
 			o.journal("transport.spof", only.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d is acknowledged but exists only on %s: a single point of failure until a second copy exists or it is delivered.", m.id, only.name), nil)

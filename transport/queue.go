@@ -197,9 +197,13 @@ func (o *Org) enqueue(q *queue, it *item) {
 			reason = "QueueInRetry"
 		case q.kind == qDelivery && active >= limit:
 			reason = fmt.Sprintf("QueueLength=%d>=%d", active, limit)
+		case it.ext != nil && it.ext.deferUntil > o.now():
+			// reason 5 for a copy enqueued again while deferred; for the Submission
+			// queue the code counts it only if the defer time is in the future
+			reason = "ItemDeferred=" + psTime(o.s.Wall(it.ext.deferUntil))
 		}
 		if reason != "" {
-			o.sendAck(pa, fmt.Sprintf("DelayedAckSkipping (%s): the message went to %s, whose delivery cannot be confirmed within MaxAcknowledgementDelay, so holding the sender is pointless; the message now has no other copy", reason, q.identity()))
+			o.skipDelayedAck(q, it, reason)
 		}
 	}
 	switch q.kind {
@@ -329,25 +333,31 @@ func (o *Org) retryInterval(q *queue) time.Duration {
 // MessageExpirationTimeout, both counted from when the organization accepted the
 // message.
 func (o *Org) checkAge(q *queue) {
+	for _, it := range append([]*item(nil), q.items...) {
+		o.checkItemAge(q, it)
+	}
+}
+
+// checkItemAge is checkAge for one copy of q; it reports whether the copy expired.
+func (o *Org) checkItemAge(q *queue, it *item) bool {
 	srv := q.srv
 	exp := o.cfgDur(cMessageExpirationTimeout, srv)
 	delay := o.cfgDur(cDelayNotificationTimeout, srv)
-	for _, it := range append([]*item(nil), q.items...) {
-		m := it.m
-		age := o.now() - m.accepted
-		if age >= exp {
-			o.expire(it)
-			continue
-		}
-		if age >= delay && !m.delayDSN && !it.resubmit && o.delayDSNEnabled(m) {
-			m.delayDSN = true
-			o.led.dsns++
-			o.trackRaw(srv, "DSN", "DSN", m, it.rcpts, it.intID, "", "delay")
-			if o.s.Journal().Enabled() {
-				o.journal("transport.dsn", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d has waited longer than DelayNotificationTimeout (%v): %s sends its sender a delay DSN; it keeps trying.", m.id, delay, srv.name), nil)
-			}
+	m := it.m
+	age := o.now() - m.accepted
+	if age >= exp {
+		o.expire(it)
+		return true
+	}
+	if age >= delay && !m.delayDSN && !it.resubmit && o.delayDSNEnabled(m) {
+		m.delayDSN = true
+		o.led.dsns++
+		o.trackRaw(srv, "DSN", "DSN", m, it.rcpts, it.intID, "", "delay")
+		if o.s.Journal().Enabled() {
+			o.journal("transport.dsn", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d has waited longer than DelayNotificationTimeout (%v): %s sends its sender a delay DSN; it keeps trying.", m.id, delay, srv.name), nil)
 		}
 	}
+	return false
 }
 
 func (o *Org) delayDSNEnabled(m *message) bool {
@@ -588,7 +598,8 @@ func (o *Org) GetQueue(server string) []QueueInfo {
 			continue
 		}
 		r := QueueInfo{Identity: q.identity(), DeliveryType: q.dtype, Status: q.status, MessageCount: len(q.items),
-			NextHopDomain: q.nextHop, NextHopCategory: "Internal", LastError: q.lastError, RetryCount: q.retryCount}
+			NextHopDomain: q.nextHop, NextHopCategory: "Internal", LastError: q.lastError, RetryCount: q.retryCount,
+			DeferredMessageCount: o.deferredCount(q)}
 		if q.dtype == "SmartHostConnectorDelivery" || q.dtype == "DnsConnectorDelivery" {
 			r.NextHopCategory = "External"
 		}
@@ -627,7 +638,7 @@ func FormatQueues(v Version, rows []QueueInfo, list bool) string {
 				{Name: "NextRetryTime", Value: psTime(r.NextRetryTime)},
 			}
 			if !v.Is2010() {
-				f = append(f, psfmt.Field{Name: "FirstRetryTime", Value: psTime(r.FirstRetryTime)}, psfmt.Field{Name: "DeferredMessageCount", Value: "0"})
+				f = append(f, psfmt.Field{Name: "FirstRetryTime", Value: psTime(r.FirstRetryTime)}, psfmt.Field{Name: "DeferredMessageCount", Value: strconv.Itoa(r.DeferredMessageCount)})
 			}
 			f = append(f,
 				psfmt.Field{Name: "NextHopCategory", Value: r.NextHopCategory},

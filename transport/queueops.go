@@ -151,7 +151,7 @@ func (o *Org) GetMessage(server, queueID string, list bool) (string, error) {
 			continue // Get-Message does not list Safety Net
 		}
 		for _, it := range q.items {
-			st := "Ready"
+			st, lastErr := "Ready", q.lastError
 			switch {
 			case q.kind == qPoison: // 3.3: poison messages are permanently Suspended
 				st = "Suspended"
@@ -161,9 +161,13 @@ func (o *Org) GetMessage(server, queueID string, list bool) (string, error) {
 				st = "Retry"
 			case it.sending:
 				st = "Active"
+			case it.ext != nil && it.ext.deferErr != "":
+				// deferred alone (a 4xx for this message): 3.3's message status Retry,
+				// with the reply as its LastError (exsim's choice: no source shows one)
+				st, lastErr = "Retry", it.ext.deferErr
 			}
 			rows = append(rows, row{id: q.identity() + `\` + strconv.Itoa(it.intID), from: it.m.m.From, status: st, queue: q.identity(),
-				subject: it.m.m.Subject, lastErr: q.lastError, size: psSize(it.m.m.Size)})
+				subject: it.m.m.Subject, lastErr: lastErr, size: psSize(it.m.m.Size)})
 		}
 	}
 	if list {

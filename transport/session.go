@@ -180,13 +180,16 @@ func (o *Org) smtpAttempt(q *queue) {
 	}
 	batch := o.newBatch()
 	for _, it := range q.items {
-		if !it.sending && len(batch) < 20 {
+		if !it.sending && len(batch) < 20 && (it.ext == nil || !o.deferredNow(it)) {
 			batch = append(batch, it)
 		}
 	}
 	if len(batch) == 0 {
 		q.busy = false
 		o.freeBatch(batch)
+		if next := o.nextDeferred(q); next > 0 {
+			o.scheduleAttempt(q, next-o.now()) // only deferred messages: wait for the first
+		}
 		return
 	}
 	if len(batch) > 20 { // messages per connection
@@ -320,6 +323,7 @@ func (rs *relaySession) queued(it *item) {
 	o.addCopy(nit)
 	it.next = nit
 	if !target.version.Is2010() {
+		nit.x().prev = it                        // this hop waits for the answer to its data
 		o.accept2013(target, nit, nil, nil, nil) // shadowed again on arrival
 		return
 	}
@@ -332,6 +336,12 @@ func (rs *relaySession) acked(it *item) {
 		return
 	}
 	it.sending = false
+	if it.ext != nil && it.ext.rejected {
+		// the 2013+ receiver answered the data with 451 4.4.0 (rejectToPrevious)
+		it.ext.rejected = false
+		o.deferItem(it, smtp.NotRedundant, target)
+		return
+	}
 	if rs.external {
 		o.track(srv, "SEND", "SMTP", it, q.nextHop, "")
 		for _, r := range it.rcpts {

@@ -88,6 +88,10 @@ func (o *Org) trackRaw(srv *server, ev, src string, m *message, rcpts []int, int
 		e.MessageInfo = o.s.Wall(m.submitted).UTC().Format("2006-01-02T15:04:05.000Z")
 	case "DEFER":
 		e.ClientHostname, e.ServerHostname = srv.name, peer
+		if src == "SMTP" { // the next hop's reply to this message, as for SEND
+			e.ClientIP, e.ServerIP = o.ip(srv.name), o.ip(peer)
+			e.ConnectorID = "Intra-Organization SMTP Send Connector"
+		}
 		for range e.Recipients {
 			e.RecipientStatus = append(e.RecipientStatus, ctx)
 		}
