@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 	"time"
@@ -171,4 +172,31 @@ func TestDeferredMessageLostWithTheQueueDatabaseOfItsHub(t *testing.T) {
 	v := h.o.Verdict()
 	require.Equal(t, 1, v.Lost)
 	require.Equal(t, "HUB1", v.Fates[0].Server)
+}
+
+// The rows an admin reads (4.1, 4.3): HUB1's message tracking log has RECEIVE then
+// DEFER (Source SMTP, server-hostname MBX13, recipient-status the 451) and, once the
+// shadow can be made, SEND; HUB1's Send protocol log shows MBX13's 451 4.4.0 to the
+// data of the refused offers.
+func TestDeferredRelayTrackingAndProtocolLogsGolden(t *testing.T) {
+	h := mixed2010to2013(t, true)
+	h.at(10*time.Minute, func() { h.submit(internetMail("deferred")) })
+	h.at(11*time.Minute+30*time.Second, func() {
+		require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$false"}}))
+	})
+	h.run(15 * time.Minute)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	golden(t, "deferral_tracking_HUB1.log", trackingCSV(t, h, "HUB1"))
+	_, proto := logs.FromJournal(h.s.Journal().Records())
+	var send []logs.ProtocolEvent
+	for _, p := range proto {
+		if p.Server == "HUB1" && p.Kind == logs.Send {
+			send = append(send, p)
+		}
+	}
+	var b bytes.Buffer
+	require.NoError(t, logs.WriteProtocolLog(&b, string(Exchange2010SP1), logs.Send, t0, send))
+	got := strings.ReplaceAll(b.String(), "\r\n", "\n")
+	require.Equal(t, 2, strings.Count(got, "451 4.4.0 Message failed to be made redundant"))
+	golden(t, "deferral_send_HUB1.log", got)
 }

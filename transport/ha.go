@@ -62,21 +62,39 @@ func (p shadowPlan) at(k int) *server {
 }
 
 func (o *Org) planShadow(srv *server) shadowPlan {
+	p := shadowPlan{srv: srv, base: srv.rr}
+	srv.rr++
+	p.nr, p.nl = o.shadowCounts(srv)
+	return p
+}
+
+// shadowCounts is how many shadow attempts srv's plan makes on remote-site and on
+// local-site members.
+func (o *Org) shadowCounts(srv *server) (nr, nl int32) {
 	remote, local := o.shadowCandidates(srv)
 	pref := settingByName["shadowmessagepreferencesetting"]
 	mode := pref.enum[o.cfg.val(pref, srv)]
-	p := shadowPlan{srv: srv, base: srv.rr}
-	srv.rr++
 	if len(remote) == 0 {
 		mode = "LocalOnly"
 	}
 	if mode != "LocalOnly" && len(remote) > 0 {
-		p.nr = int32(o.cfgInt(cMaxRetriesForRemoteSiteShadow, srv))
+		nr = int32(o.cfgInt(cMaxRetriesForRemoteSiteShadow, srv))
 	}
 	if mode != "RemoteOnly" && len(local) > 0 {
-		p.nl = int32(o.cfgInt(cMaxRetriesForLocalSiteShadow, srv))
+		nl = int32(o.cfgInt(cMaxRetriesForLocalSiteShadow, srv))
 	}
-	return p
+	return nr, nl
+}
+
+// refusesUnshadowable reports whether srv (2013+) will answer the data of a relayed
+// message with 451 4.4.0 whatever happens: it has no server to make a shadow on and
+// RejectMessageOnShadowFailure is $true. The relay's protocol logs then show the 451.
+func (o *Org) refusesUnshadowable(srv *server) bool {
+	if srv.version.Is2010() || !o.cfgBool(cShadowRedundancyEnabled, srv) || !o.cfgBool(cRejectMessageOnShadowFailure, srv) {
+		return false
+	}
+	nr, nl := o.shadowCounts(srv)
+	return nr+nl == 0
 }
 
 // shadowSession makes a shadow of it: a second SMTP session from srv to another server

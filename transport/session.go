@@ -212,6 +212,14 @@ func (o *Org) smtpAttempt(q *queue) {
 	} else {
 		c.Messages = o.oneMessage(o.smtpMessage(batch[0], 0))
 	}
+	if target != nil && !external && !finalHop(q) && o.s.Journal().Wants(logs.KindProtocol) && o.refusesUnshadowable(target) {
+		// the receiver will refuse every message of this relay (rejectToPrevious); the
+		// protocol logs show its 451 to the data (timing is the same)
+		r := smtp.NotRedundant
+		for k := range c.Messages {
+			c.Messages[k].DataReply = &r
+		}
+	}
 	res := o.converse(c)
 	ep := srv.epoch
 	if res.Failure.Code != 0 {
@@ -252,6 +260,8 @@ func (o *Org) smtpAttempt(q *queue) {
 	o.post(res.End, rs, kindSession, 0)
 	rs.pending = 2*len(res.Outcomes) + 1
 }
+
+func finalHop(q *queue) bool { return q.dtype == "SmtpDeliveryToMailbox" }
 
 // relaySession is one successful SMTP session of a queue: its events are posted to it
 // (a handler, so no closure is allocated per message).
