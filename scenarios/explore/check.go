@@ -279,7 +279,9 @@ type Shrunk struct {
 // fault that lasts is simpler to state); move each fault earlier (to 0, half-way,
 // one granularity step); put each moved plan step back in its own slot (undoing a
 // swap); move each delayed slot back to its written instant (at once, half-way,
-// one granularity step); drop each step of the plan that is where it was written.
+// one granularity step); drop each step of the plan that is where it was written,
+// when the plan without it, as written and without faults, still keeps the
+// properties (else the counterexample would show a missing step, not the faults).
 // It repeats the passes until none helps. It is deterministic: it runs one variant
 // at a time.
 func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran time.Duration) (*Shrunk, error) {
@@ -309,6 +311,13 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 		}
 		s.Scenario, s.Plan, s.Faults, s.Violations, s.Result = sc, plan, fs, vs, res
 		return true
+	}
+	// holds reports whether sc, as written and without faults, keeps the
+	// properties the variant breaks.
+	holds := func(sc *scenarios.Scenario) bool {
+		s.Runs++
+		res, err := runFaults(sc, s.Seed, nil, settle)
+		return err == nil && !slices.ContainsFunc(Violations(props, res), func(v Violation) bool { return broken[v.Property] })
 	}
 	if !try(sc, s.Plan, s.Faults) {
 		return nil, fmt.Errorf("explore: variant %d does not fail when run again", v.Index)
@@ -355,6 +364,12 @@ func Shrink(sc *scenarios.Scenario, props []Property, v Variant, settle, gran ti
 			}
 			smaller := *s.Scenario
 			smaller.Steps = slices.Delete(slices.Clone(s.Scenario.Steps), j, j+1)
+			if !holds(&smaller) {
+				// Without the step the plan fails on its own: the failure would
+				// then be the missing step, not the faults and moves.
+				j++
+				continue
+			}
 			if try(&smaller, dropStep(s.Plan, j), s.Faults) {
 				changed = true
 				continue

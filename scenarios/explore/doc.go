@@ -18,10 +18,16 @@
 //     the plan's own order and smaller topologies.
 //   - [Check] is a sweep independent of rapid for the CLI: variant i is drawn
 //     from (seed, i) alone and results come back in variant order, so the worker
-//     count and the shard change nothing but the speed. [Shrink] minimises a
-//     failure greedily and [Counterexample] writes it as a scenario whose expect
-//     pins the failure; [Marshal] writes any scenario as YAML.
-//   - [Exhaustive] runs each single fault at each step boundary of the plan.
+//     count and the shard change nothing but the speed. A variant is the
+//     scenario's plan with random faults and, with Config.PermutePlan or
+//     Config.PlanDelay, its own order and timing of the plan's run steps
+//     ([DrawPlan], [PlanStep]; [Moves] says which steps moved). [Shrink]
+//     minimises a failure greedily (fewer faults, earlier; the plan back toward
+//     the written one; fewer steps) and [Counterexample] writes it as a scenario,
+//     the varied plan as its steps, whose expect pins the failure; [Marshal]
+//     writes any scenario as YAML.
+//   - [Exhaustive] runs each single fault at each step boundary of the plan as
+//     written (it does not vary the plan).
 //   - [Coverage] counts the mechanisms a sweep exercised, from each run's journal
 //     (Config.NoCoverage runs without the journal, about 2.5 to 7 times faster).
 //
@@ -45,7 +51,17 @@
 //   - The liveness phase defaults to 2 hours, long enough for the retry ladder and
 //     an internet sender's 15-minute retry after a heal.
 //   - Shrinking keeps the failure: a smaller candidate must still break one of the
-//     properties the variant broke.
+//     properties the variant broke. It drops a plan step only when the plan
+//     without it, as written and without faults, keeps those properties: a plan
+//     missing "ServerWideOffline Active" fails by itself, and a counterexample
+//     blaming a step it left out would mislead.
+//   - A varied plan permutes the run steps over the plan's own instants (a swap
+//     exchanges two steps' times, as an admin doing the steps in another order
+//     would) and delays each by a multiple of the granularity; fault steps of the
+//     scenario (a cut internet link) keep their instants, since they stand for
+//     the world, not the admin. Shrinking puts each moved step back in its own
+//     slot (undoing a swap; a longer cycle gets shorter) and moves each delay back
+//     to 0, so a counterexample keeps only the moves the failure needs.
 //   - A counterexample's expect pins the failure (lost: 1): `exsim run` exits 0 while
 //     the failure reproduces and 1 once a change fixes it. The one exception is the
 //     expectations property: its counterexample keeps the scenario's own expect,

@@ -217,3 +217,25 @@ func TestApplyPlanRejectsAPlanThatDoesNotFit(t *testing.T) {
 	_, err = ApplyPlan(sc, plan)
 	require.ErrorContains(t, err, "outside the scenario's duration")
 }
+
+// A failure a permuting sweep finds shrinks to the moves it needs: the shrunk plan
+// without its moves (the same steps, as written, no faults) keeps the property,
+// so the counterexample blames the order, not a step it left out.
+func TestSweepFoundPlanFailureShrinksToTheMovesItNeeds(t *testing.T) {
+	sc := twoMaintenances(t)
+	props := []Property{NoStuck()}
+	rep, err := Check(Config{Scenario: sc, Properties: props, Faults: []string{"crash EX2"}, MaxFaults: 1,
+		Runs: 4, Seed: 3, PermutePlan: true, PlanDelay: 3 * time.Minute, NoCoverage: true, Workers: 2})
+	require.NoError(t, err)
+	fails := rep.Failures()
+	require.NotEmpty(t, fails)
+	require.Greater(t, len(Moves(sc, fails[0].Plan)), 5, "a random shuffle moves most steps")
+	s, err := Shrink(sc, props, fails[0].Variant, DefaultSettle, time.Minute)
+	require.NoError(t, err)
+	moves := Moves(s.Scenario, s.Plan)
+	require.NotEmpty(t, moves)
+	require.LessOrEqual(t, len(moves), 2, MoveList(moves))
+	written := RunVariant(s.Scenario, props, Variant{Seed: s.Seed}, DefaultSettle)
+	require.False(t, written.Failed(), "the kept steps as written keep the property: %v", written.Violations)
+	require.True(t, RunVariant(s.Scenario, props, Variant{Seed: s.Seed, Plan: s.Plan, Faults: s.Faults}, DefaultSettle).Failed())
+}
