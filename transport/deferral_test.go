@@ -200,3 +200,36 @@ func TestDeferredRelayTrackingAndProtocolLogsGolden(t *testing.T) {
 	require.Equal(t, 2, strings.Count(got, "451 4.4.0 Message failed to be made redundant"))
 	golden(t, "deferral_send_HUB1.log", got)
 }
+
+// 2.3 with the shadow server down rather than absent: MBX13's DAG partner MBX13B is
+// down, so MBX13 answers the data only after its shadow attempts have failed
+// (HAREDIRECTFAIL), with 451 4.4.0; HUB1, which was waiting for that answer, defers
+// the message (DEFER, no SEND) and delivers it once MBX13B is back.
+func TestRelayDeferredWhenTheOnlyShadowServerIsDown(t *testing.T) {
+	top := Topology{
+		Servers: []ServerSpec{
+			{Name: "HUB1", Site: "Red", Version: Exchange2010SP1, Roles: []string{"HubTransport"}},
+			{Name: "MBX13", Site: "Red", Version: Exchange2013, Roles: []string{"Mailbox"}, DAG: "DAG13"},
+			{Name: "MBX13B", Site: "Red", Version: Exchange2013, Roles: []string{"Mailbox"}, DAG: "DAG13"},
+		},
+		Mailboxes: []Mailbox{{Address: "user1@contoso.com", Database: "DB13"}},
+		Inbound:   []string{"HUB1"},
+	}
+	w := newWorld()
+	w.active["DB13"], w.mounted["DB13"] = "MBX13", true
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$true"}}))
+	h.o.Crash("MBX13B", false)
+	h.at(10*time.Minute, func() { h.submit(internetMail("deferred")) })
+	h.run(10*time.Minute + 50*time.Second)
+	require.Len(t, trackingRows(h, "MBX13", "HAREDIRECTFAIL"), 1)
+	require.Len(t, trackingRows(h, "HUB1", "DEFER"), 1)
+	require.Empty(t, trackingRows(h, "HUB1", "SEND"))
+	require.Equal(t, 1, h.o.GetQueue("HUB1")[0].DeferredMessageCount)
+	require.Equal(t, "Active", h.o.GetQueue("HUB1")[0].Status)
+	h.at(12*time.Minute, func() { h.o.Start("MBX13B") })
+	h.run(20 * time.Minute)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	require.Len(t, trackingRows(h, "HUB1", "SEND"), 1)
+	require.Len(t, trackingRows(h, "HUB1", "DEFER"), 1)
+}

@@ -361,7 +361,11 @@ func (rs *relaySession) acked(it *item) {
 		o.keepOrRelease(it)
 		return
 	}
-	o.track(srv, "SEND", "SMTP", it, target.name, "")
+	nit := it.next
+	waits := !rs.final && !rs.xshadow && nit != nil && nit.accepting && !nit.dead
+	if !waits {
+		o.track(srv, "SEND", "SMTP", it, target.name, "")
+	}
 	if rs.final {
 		o.finish(it)
 		o.keepOrRelease(it)
@@ -389,10 +393,14 @@ func (rs *relaySession) acked(it *item) {
 			return
 		}
 		it.sending, it.awaiting = false, false
+		if waits {
+			// SEND is logged when the 250 comes, not before a 451 could
+			o.track(srv, "SEND", "SMTP", it, target.name, "")
+		}
 		o.finish(it)
 		o.keepOrRelease(it)
 	}
-	if nit := it.next; nit != nil && nit.accepting && !nit.dead {
+	if waits {
 		// a 2013+ receiver acknowledges only once it has made its shadow
 		it.sending, it.awaiting = true, true
 		nit.x().afterAccept = fin
