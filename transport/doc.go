@@ -34,10 +34,17 @@
 //     100) acknowledges at once when the message goes to Unreachable, to a Suspended
 //     queue, to a delivery queue in Retry or to one at or over the length; the reason is
 //     journaled with the code's names (Unreachable, QueueIsSuspended, QueueInRetry,
-//     QueueLength=n>=limit). The code's fifth reason, ItemDeferred, is a per-message
-//     deferral, which exsim does not produce: a dismounted database is a queue-level
-//     retry (below), so the first copy waits out MaxAcknowledgementDelay and the next
-//     finds QueueInRetry, as the issue's two-message test expects.
+//     QueueLength=n>=limit), and when its next hop defers the message (per-message
+//     deferral, below): ItemDeferred=<the time it may go again>, written as en-US
+//     DateTime.ToString() ("3/1/2011 9:11:00 AM"). A dismounted database is a
+//     queue-level retry, not a deferral, so there the first copy waits out
+//     MaxAcknowledgementDelay and the next finds QueueInRetry, as the issue's
+//     two-message test expects.
+//   - Mixed versions: a 2010 hub cannot deliver into a database mounted on a 2013+
+//     server, so it relays over SMTP to the 2013+ servers of that database's DAG (else
+//     of its site). The queue's DeliveryType SmtpRelayToMailboxDeliveryGroup and
+//     NextHopDomain "Site:<site>;Version:15" are exsim's choice: the reference (3.2)
+//     documents that type and form for the 2013+ side of coexistence only.
 //   - Between two 2010 hubs XSHADOW is negotiated: the receiver acknowledges at once and
 //     the sender keeps the message in a shadow queue (<Server>\Shadow\<n>, DeliveryType
 //     ShadowRedundancy, NextHopDomain the primary server) until a heartbeat finds it
@@ -121,6 +128,36 @@
 // A connection that fails (server down or cut off) offered no message: the queue goes
 // to Retry with its LastError and no DEFER is written.
 //
+// # Per-message deferral (sections 5, 3.6, 4.1, 1.5)
+//
+// A 4xx for one message in a session that otherwise went well defers that message
+// alone: it stays in its delivery queue, which stays Active (no queue Retry, RetryCount
+// 0, no LastError), and is offered again after MessageRetryInterval (1 min for 2010,
+// 15 min for 2013+: section 9 conflict 3, exsim follows the 2010 reference and the
+// 2013/2016 documents and CSS, not the current page's 5 min; Set-TransportService
+// changes it). The sender logs DEFER with Source SMTP, the next hop as server-hostname
+// and the reply as recipient-status, once per copy per queue (as for the store
+// driver's DEFER); the delay DSN and expiry apply at each deferral as at each queue
+// retry. Get-Queue's DeferredMessageCount (shown by the 2013+ Format-List) counts the
+// copies still waiting; Get-Message shows such a copy with Status Retry (a message
+// status of 3.3) and the reply as its LastError (exsim's choice: no source shows a
+// deferred message's row).
+//
+// The one per-message 4xx exsim produces: a 2013+ server that receives a message
+// relayed by another Exchange server, cannot make a shadow and has
+// RejectMessageOnShadowFailure $true answers the data with "451 4.4.0 Message failed to
+// be made redundant" and drops its copy (before, such relays were accepted
+// unprotected). The sender logs SEND only when a 2013+ receiver's 250 comes, so a
+// refused offer shows RECEIVE and HAREDIRECTFAIL on the receiver and DEFER, not SEND, on
+// the sender. When the receiver can have no shadow server at all, the relay's protocol
+// logs show the 451; when its shadow servers exist but fail, they show the 250 (the
+// sessions are logged when they start, and the wait for the shadow is not in their
+// timing either). A copy refused and dropped at the same instant does not split the
+// sender's single-point-of-failure window. A deferred copy enqueued again (its
+// restarted service reloads and routes it) while its defer time is still ahead also
+// skips a held acknowledgement with ItemDeferred; 1.5 requires the future time only for
+// the Submission queue, exsim asks it everywhere (a past defer time is no deferral).
+//
 // # Poison, Unreachable and Safety Net in Get-Queue (sections 3.1-3.3)
 //
 // Every server has a Submission, an Unreachable (<Server>\Unreachable, DeliveryType
@@ -153,11 +190,12 @@
 // QueueGlitchRetryInterval (1 min) apart, then TransientFailureRetryCount (6) at
 // TransientFailureRetryInterval (5 min), then every OutboundConnectionFailureRetryInterval
 // (10 min); 2013+ mailbox delivery queues retry every MailboxDeliveryQueueRetryInterval
-// (5 min). At each failed retry a message older than DelayNotificationTimeout (4 h) gets
-// one delay DSN, and one older than MessageExpirationTimeout (2 days) is returned with
-// an NDR "550 4.4.7 QUEUE.Expired; message expired" (ages count from when the
-// organization accepted the message). MessageRetryInterval: section 9 conflict 3, 1
-// min for 2010 and 15 min for 2013+.
+// (5 min). At each failed retry (and each per-message deferral) a message older than
+// DelayNotificationTimeout (4 h) gets one delay DSN, and one older than
+// MessageExpirationTimeout (2 days) is returned with an NDR "550 4.4.7 QUEUE.Expired;
+// message expired" (ages count from when the organization accepted the message).
+// MessageRetryInterval (section 9 conflict 3: 1 min for 2010, 15 min for 2013+) times
+// per-message deferrals.
 //
 // # Senders
 //
@@ -175,10 +213,9 @@
 //
 // # Not modelled
 //
-// Per-message and per-recipient 4xx answers from a next hop (MessageRetryInterval is
-// accepted but only session failures and the dismounted database are modelled, so no
-// per-message DEFER and no ItemDeferred ack skipping), Resume-Message and
-// Remove-Message (a poison message stays in Poison), MaxIdleTimeBeforeResubmit,
+// Per-recipient 4xx answers (RCPT TO) and 4xx answers from internet hosts (the only
+// per-message 4xx is the 2013+ 451 4.4.0 above), Resume-Message and Remove-Message (a
+// poison message stays in Poison), MaxIdleTimeBeforeResubmit,
 // Retry-Queue -Resubmit, message priorities, Edge servers, TLS, XQDISCARD on sessions
 // other than the heartbeat, the expiry of unacknowledged shadows, and 2013+ Front End
 // Transport as a separate proxy hop (its component state is honoured at MAIL FROM).
