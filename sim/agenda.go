@@ -21,6 +21,9 @@ type key struct {
 	at   time.Duration
 	seq  uint64
 	slot uint32
+	// timer marks an entry of a Timer (it sits in the key's padding): only those can be
+	// stale, so a plain event is popped without first reading its entry.
+	timer bool
 }
 
 func (k *key) before(o *key) bool {
@@ -52,7 +55,7 @@ func (q *agenda) push(at time.Duration, seq uint64, e entry) {
 		slot = uint32(len(q.slots))
 		q.slots = append(q.slots, e)
 	}
-	q.heap = append(q.heap, key{at: at, seq: seq, slot: slot})
+	q.heap = append(q.heap, key{at: at, seq: seq, slot: slot, timer: e.timer != nil})
 	h := q.heap
 	i := len(h) - 1
 	k := h[i]
@@ -107,18 +110,20 @@ func (q *agenda) down(i int) {
 	h[i] = k
 }
 
-// pop removes the earliest key and returns it with its entry; the agenda must not
-// be empty.
-func (q *agenda) pop() (key, entry) {
-	top := q.heap[0]
+// pop removes the earliest key and returns it with its entry's handler and event
+// (the timer's, for a timer entry), freeing the slot; the agenda must not be empty.
+// Fields are read from the slab in place rather than copying the whole entry.
+func (q *agenda) pop() (k key, h Handler, ev Event, t *Timer) {
+	k = q.heap[0]
 	n := len(q.heap) - 1
 	q.heap[0] = q.heap[n]
 	q.heap = q.heap[:n]
 	if n > 0 {
 		q.down(0)
 	}
-	e := q.slots[top.slot]
-	q.slots[top.slot] = entry{} // drop the references the vacated slot held
-	q.free = append(q.free, top.slot)
-	return top, e
+	e := &q.slots[k.slot]
+	h, ev, t = e.h, e.ev, e.timer
+	e.h, e.timer = nil, nil // drop the references the vacated slot held
+	q.free = append(q.free, k.slot)
+	return k, h, ev, t
 }

@@ -2,6 +2,7 @@ package sim_test
 
 import (
 	"fmt"
+	"runtime"
 	"testing"
 	"time"
 
@@ -130,6 +131,7 @@ func benchKernel(b *testing.B, p int) {
 		}
 	}
 	b.ReportAllocs()
+	runtime.GC() // as the anchors measure: setup excluded, GC forced before the run
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		if ok, err := s.Step(); !ok || err != nil {
@@ -151,6 +153,7 @@ func benchBaseline(b *testing.B, p int) {
 		base.push(base.rng.delay(), fn)
 	}
 	b.ReportAllocs()
+	runtime.GC() // as the anchors measure: setup excluded, GC forced before the run
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		base.step()

@@ -183,10 +183,12 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 	}
 	for s.q.len() > 0 {
 		k := s.q.top()
-		if e := &s.q.slots[k.slot]; e.timer != nil && e.gen != e.timer.gen {
-			s.q.pop() // cancelled or re-armed: a stale entry
-			s.stale--
-			continue
+		if k.timer {
+			if e := &s.q.slots[k.slot]; e.gen != e.timer.gen {
+				s.q.pop() // cancelled or re-armed: a stale entry
+				s.stale--
+				continue
+			}
 		}
 		if k.at > limit {
 			return false, nil
@@ -194,17 +196,17 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 		if s.limits.MaxEvents > 0 && s.events >= s.limits.MaxEvents {
 			return false, fmt.Errorf("%w: %d events run by %v (raise the limit or shorten the scenario)", ErrEventBudget, s.events, s.now)
 		}
-		k2, e := s.q.pop()
+		k2, h, ev, t := s.q.pop()
 		s.now = k2.at
 		s.events++
 		s.mix(uint64(k2.at))
 		s.mix(k2.seq)
-		s.mix(uint64(e.ev.Kind))
-		if t := e.timer; t != nil {
+		s.mix(uint64(ev.Kind))
+		if t != nil {
 			t.armed = false
 			t.h.Fire(s, t.ev)
 		} else {
-			e.h.Fire(s, e.ev)
+			h.Fire(s, ev)
 		}
 		return true, nil
 	}
