@@ -257,6 +257,9 @@ func (c *call) queues() ([]transport.QueueInfo, transport.Version, error) {
 			}
 		}
 	}
+	if len(servers) == 0 {
+		return nil, "", fmt.Errorf("no server of this organization runs the Transport service")
+	}
 	var rows []transport.QueueInfo
 	v := transport.Version(versionOf(c.w.spec[servers[0]].Version))
 	for _, s := range servers {

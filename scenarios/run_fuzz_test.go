@@ -1,0 +1,66 @@
+package scenarios
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/exsim/exsim/sim"
+)
+
+// FuzzLoadAndRun runs whatever loads: bad input may be refused with an error, never a
+// panic, in the loader, the world builder, the models, the steps or the reports. The
+// event budget keeps each run small; running out of it is an error, not a failure.
+func FuzzLoadAndRun(f *testing.F) {
+	entries, err := fs.Glob(builtin, "*.yaml")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, e := range entries {
+		data, err := builtin.ReadFile(e)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	good, _ := filepath.Glob(filepath.Join("testdata", "good", "*.yaml"))
+	for _, g := range good {
+		data, err := os.ReadFile(g)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		sc, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		res, err := Run(sc, Options{MaxEvents: 20_000})
+		if err != nil {
+			if errors.Is(err, sim.ErrEventBudget) {
+				return
+			}
+			return // refused with an error: allowed
+		}
+		var sink discard
+		if err := res.WriteReport(&sink, ReportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if err := res.WriteJSON(&sink); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := res.TrackingLogs(); err != nil {
+			t.Fatal(err)
+		}
+		if err := res.WriteHTML(&sink); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
