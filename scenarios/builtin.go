@@ -41,6 +41,7 @@ func Builtins() ([]Builtin, error) {
 		}
 		out = append(out, Builtin{Name: sc.Name, Description: sc.Description})
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
 }
 
