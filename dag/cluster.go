@@ -20,6 +20,9 @@ func (o *Org) update(why string) {
 		o.evalDB(db, why)
 	}
 	o.settle(why)
+	for _, d := range o.dags {
+		o.armRebalance(d)
+	}
 	o.busy = false
 	o.flushLosses()
 }

@@ -51,6 +51,12 @@
 //   - The PAM is the owner of the cluster group: the first member at creation; it
 //     stays while its server is in the majority (paused or not) and otherwise moves to
 //     the first unpaused member in the majority.
+//   - Automatic rebalancing (Exchange 2016 CU2+, [MANAGE-DAG-16 note; SET-DAG]): a DAG
+//     created with DAGOptions.Exchange2016 has PreferenceMoveFrequency, 1 hour by
+//     default, set with [Org.SetPreferenceMoveFrequency] (InfiniteTimeSpan or 0: off).
+//     Every interval Active Manager moves each database whose ActivationPreference 1
+//     copy is not active back to it by a lossless switchover, journaled with the rule
+//     "PreferenceMoveFrequency: ...". 2010 and 2013 DAGs (plain AddDAG) never do.
 //   - Cmdlets: Mount-Database, Dismount-Database, Move-ActiveMailboxDatabase (targeted,
 //     targetless, -Server, -MountDialOverride), Suspend-/Resume-MailboxDatabaseCopy
 //     (-ActivationOnly), Set-MailboxServer -DatabaseCopyAutoActivationPolicy /
@@ -80,11 +86,31 @@
 //     PAM, active copy, active dismounted elsewhere, ServiceDown, a non-replicated
 //     database (assumed to hold mailboxes), and redundancy (at least two other healthy
 //     copies, one when two DAG servers are up or with -overrideMinimumTwoCopies).
+//   - Rebalancing checks run at the DAG's creation time plus every multiple of the
+//     interval (the first one interval after creation; the reference does not say when
+//     the cycle starts). A new interval keeps that origin. The timer is armed only while
+//     some database is away from its preference-1 copy: an idle check changes nothing.
+//   - The preference-1 copy is moved to only when Active Manager could activate it
+//     automatically (up, in the majority, not paused, not Blocked, IntrasiteOnly
+//     respected, HighAvailability not Inactive, activation not suspended, no
+//     DatabaseCopyActivationDisabledAndMoveNow) and its status is Healthy (so it is
+//     connected to the active copy). "Lossless" is read as a switchover does it: the
+//     copy first gets the last logs from the still-mounted old active copy, so a copy
+//     queue still in flight is closed, not lost; a copy that could not get them is
+//     skipped until a later check, never moved to lossily. A database that is not
+//     mounted (dismounted by an admin, or waiting for a failover) is left alone, and
+//     so is every database while the DAG has no quorum or PAM. Each reason a database
+//     was not moved back is journaled once ("dag.rebalance"), not every interval.
+//   - The reference leaves open the order of moves within one check (here: database
+//     creation order, all in the same instant), whether move suppression or
+//     MaximumActiveDatabases limit them (neither is modelled), and whether a DAG with
+//     2013 and 2016 members has the property (here: only when every member runs 2016
+//     or 2019; scenarios decide that from the members' versions).
 //   - Error texts follow Exchange's shapes; only the HighAvailability one is quoted
 //     from a source.
 //
 // Not modelled: seeding and reseeding, lagged copies (ReplayLagTime), MaximumActive
-// Databases, move suppression (4 moves an hour), PreferenceMoveFrequency rebalancing,
-// DAC mode, the 2016+ health filters, MAPI-network failures, and the script's retries
-// one minute apart.
+// Databases, move suppression (4 moves an hour), DAC mode, the 2016+ health filters,
+// MAPI-network failures, the script's retries one minute apart, and
+// RedistributeActiveDatabases.ps1.
 package dag

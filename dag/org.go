@@ -36,6 +36,11 @@ type dagT struct {
 	lock      *server // the locking node: holds the witness.log lock
 	hasQuorum bool
 	votes     int
+
+	hasPMF    bool          // Exchange 2016 CU2+: PreferenceMoveFrequency exists
+	pmf       time.Duration // PreferenceMoveFrequency; 0: off
+	created   time.Duration // the checks run at created + k*pmf
+	rebalance *sim.Timer    // nil for a DAG without the property
 }
 
 type database struct {
@@ -44,12 +49,13 @@ type database struct {
 	copies []*dbCopy
 	active *dbCopy
 
-	mounted     bool
-	told        string        // "server/mounted" last given to Env.DatabaseChanged
-	wantMounted bool          // false after Dismount-Database until Mount-Database
-	downSince   time.Duration // when it last stopped being mounted against the admin's wish
-	detect      *sim.Timer    // failure detection before best copy selection
-	lastNoCopy  string        // last "no eligible copy" narration, to say it once
+	mounted       bool
+	told          string        // "server/mounted" last given to Env.DatabaseChanged
+	wantMounted   bool          // false after Dismount-Database until Mount-Database
+	downSince     time.Duration // when it last stopped being mounted against the admin's wish
+	detect        *sim.Timer    // failure detection before best copy selection
+	lastNoCopy    string        // last "no eligible copy" narration, to say it once
+	lastRebalance string        // last "not moved back" narration, to say it once
 
 	gen      int64           // log generation of the active copy
 	commitAt []time.Duration // commitAt[g-1]: when generation g was written (current lineage)

@@ -3,6 +3,7 @@ package dag
 import (
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -41,7 +42,7 @@ func propWorld(t *rapid.T) *world {
 	for i, s := range propServers {
 		must(w.o.AddServer(s, []string{"Red", "Red", "Blue", "Blue", "Red"}[i]))
 	}
-	must(w.o.AddDAG("DAG1", propServers[:4], "FSW"))
+	must(w.o.AddDAGWith("DAG1", propServers[:4], "FSW", DAGOptions{Exchange2016: true}))
 	must(w.o.AddDatabase("DB1", []string{"EX1", "EX2", "EX3"}))
 	must(w.o.AddDatabase("DB2", []string{"EX3", "EX4", "EX1", "EX2"}))
 	must(w.o.AddDatabase("DB3", []string{"EX5"}))
@@ -99,6 +100,11 @@ func (m *propMachine) check(t *rapid.T) {
 		sv := o.servers[key(a.To)]
 		if sv.policy == Blocked || sv.paused || m.w.ha[sv.name] {
 			t.Fatalf("automatic activation of %s on %s, which is Blocked/paused/HA-blocked: %s", a.Database, a.To, r.Text)
+		}
+		if strings.HasPrefix(a.Rule, "PreferenceMoveFrequency") {
+			if a.LostLogs != 0 || o.dbByN[key(a.Database)].copies[0].server != sv {
+				t.Fatalf("rebalancing must be a lossless move to the preference-1 copy: %s", r.Text)
+			}
 		}
 		if !sv.dial.allows(a.LostLogs) {
 			t.Fatalf("automatic activation of %s on %s lost %d logs, more than its %s dial allows: %s", a.Database, a.To, a.LostLogs, sv.dial, r.Text)
@@ -163,6 +169,12 @@ func TestPropertyRandomOperationsKeepDAGInvariants(t *testing.T) {
 				o.NetworkChanged()
 			},
 			"heal": func(t *rapid.T) { m.w.heal() },
+			"preferencemovefrequency": func(t *rapid.T) {
+				f := rapid.SampledFrom([]time.Duration{InfiniteTimeSpan, time.Minute, 5 * time.Minute, time.Hour}).Draw(t, "frequency")
+				if err := o.SetPreferenceMoveFrequency("DAG1", f); err != nil {
+					t.Fatal(err)
+				}
+			},
 			"policy": func(t *rapid.T) {
 				p := rapid.SampledFrom([]string{"Unrestricted", "IntrasiteOnly", "Blocked"}).Draw(t, "policy")
 				_ = o.SetAutoActivationPolicy(srv.Draw(t, "server"), p)
@@ -219,10 +231,18 @@ func TestPropertyRandomOperationsKeepDAGInvariants(t *testing.T) {
 				t.Fatalf("after healing, Mount-Database %s: %v", db, err)
 			}
 		}
-		if err := m.w.s.RunUntil(m.w.s.Now() + 2*time.Minute); err != nil {
+		// Past the next rebalancing check, then long enough for every copy to settle.
+		if err := m.w.s.RunUntil(m.w.s.Now() + o.PreferenceMoveFrequency("DAG1") + 2*time.Minute); err != nil {
 			t.Fatal(err)
 		}
 		m.check(t)
+		if o.PreferenceMoveFrequency("DAG1") > 0 {
+			for _, db := range []string{"DB1", "DB2"} {
+				if srv, _ := o.ActiveCopy(db); srv != o.dbByN[key(db)].copies[0].server.name {
+					t.Fatalf("after healing, rebalancing left %s on %s, not its preference-1 copy", db, srv)
+				}
+			}
+		}
 		rows, _ := o.CopyStatus("")
 		for _, r := range rows {
 			want := Healthy

@@ -130,7 +130,15 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		}
 	}
 	for _, d := range sc.Topology.DAGs {
-		if err := w.dag.AddDAG(d.Name, d.Members, d.Witness); err != nil {
+		// PreferenceMoveFrequency exists from Exchange 2016 CU2: only a DAG whose
+		// members all run 2016 or 2019 rebalances on its own.
+		opt := dag.DAGOptions{Exchange2016: true}
+		for _, m := range d.Members {
+			if v := components.Version(versionOf(w.spec[m].Version)); v != components.Exchange2016 && v != components.Exchange2019 {
+				opt.Exchange2016 = false
+			}
+		}
+		if err := w.dag.AddDAGWith(d.Name, d.Members, d.Witness, opt); err != nil {
 			return nil, sc.Errorf(d.Pos, "%v", err)
 		}
 	}
