@@ -78,7 +78,7 @@ next:
 	}
 	all := o.iota[:len(m.rcpts):len(m.rcpts)] // shared, never changed in place
 	if m.fromOrg {
-		it := o.slabs.senders.new()
+		it := o.pools.senders.slab.new()
 		it.m, it.rcpts, it.loc = m, all, locOutbox
 		o.addCopy(it)
 		if o.s.Journal().Enabled() {
@@ -190,7 +190,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	res := o.timing(c)
-	is := o.newInbound()
+	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	if o.s.Journal().Enabled() {
 		cc := c // only the logs need the conversation later
@@ -213,7 +213,7 @@ func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
 	o, m, sender, srv, c, ep := is.o, is.m, is.sender, is.srv, is.c, is.ep
 	// posted once: nothing refers to it after this event
 	*is = inboundSession{}
-	o.pool.inbound = append(o.pool.inbound, is)
+	o.pools.inbound.put(is)
 	if sender.dead || sender.m != m {
 		return
 	}
@@ -263,7 +263,7 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp
 	}
 	o.track(srv, "RECEIVE", "SMTP", it, "", "")
 	o.addCopy(it)
-	pa := o.newAck()
+	pa := o.pools.acks.get()
 	*pa = pendingAck{o: o, srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
 	delay := o.cfgDur(cMaxAcknowledgementDelay, srv)
 	switch {
@@ -751,7 +751,7 @@ func (pa *pendingAck) Fire(*sim.Sim, sim.Event) {
 		// a 2013+ acknowledgement (no 2010 copy waits on it): posted once, referred to
 		// by nothing once it fires, so it is reused
 		*pa = pendingAck{}
-		o.pool.acks = append(o.pool.acks, pa)
+		o.pools.acks.put(pa)
 	}
 	root.m.everAcked = true
 	if sender.dead || sender.m != root.m {
@@ -760,7 +760,7 @@ func (pa *pendingAck) Fire(*sim.Sim, sim.Event) {
 	o.release(sender)
 	if sender.loc == locSender {
 		// an internet sender's copy is done with: reuse it (holders check .m)
-		o.pool.senders = append(o.pool.senders, sender)
+		o.pools.senders.put(sender)
 	}
 }
 

@@ -159,7 +159,7 @@ func (ss *shadowSession) Fire(_ *sim.Sim, ev sim.Event) {
 	defer func() {
 		if ss.pending == 0 { // its last event, and no new attempt posted
 			*ss = shadowSession{}
-			o.pool.shadows = append(o.pool.shadows, ss)
+			o.pools.shadows.put(ss)
 		}
 	}()
 	switch ev.Kind {
@@ -221,7 +221,7 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		it.q = sub
 		sub.items = append(sub.items, it)
 	}
-	ss := o.newShadowSession()
+	ss := o.pools.shadows.get()
 	*ss = shadowSession{srv: srv, it: it, pa: pa, ackOutbox: ackOutbox, retryOutbox: retryOutbox}
 	o.makeShadow(ss)
 }

@@ -52,23 +52,18 @@ type Org struct {
 	outcome1  [1]smtp.Outcome
 	message1  [1]smtp.Message
 	slabs     struct {
-		msgs    slab[message]
-		rcpts   rcptSlab
-		items   slab[item] // copies received by a server: they may end in Safety Net
-		senders slab[item] // sender and Outbox copies: gone at the 250
-		acks    slab[pendingAck]
-		inbound slab[inboundSession]
-		shadows slab[shadowSession]
-		relays  slab[relaySession]
+		msgs  slab[message]
+		rcpts rcptSlab
+		items slab[item] // copies received by a server: they may end in Safety Net
 	}
-	// sessions whose last event has fired, reused so that their memory stays warm
-	pool struct {
-		inbound []*inboundSession
-		shadows []*shadowSession
-		relays  []*relaySession
+	// objects reused once released, each pool with its own slab
+	pools struct {
+		senders pool[item] // sender and Outbox copies: gone at the 250
+		acks    pool[pendingAck]
+		inbound pool[inboundSession]
+		shadows pool[shadowSession]
+		relays  pool[relaySession]
 		batches [][]*item
-		senders []*item // released internet senders' copies
-		acks    []*pendingAck
 	}
 }
 

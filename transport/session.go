@@ -245,7 +245,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	for _, it := range batch {
 		it.sending = true
 	}
-	rs := o.newRelay()
+	rs := o.pools.relays.get()
 	*rs = relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
 		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port}
 	if target != nil {

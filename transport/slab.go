@@ -43,48 +43,38 @@ func (s *rcptSlab) new(n int) []rcpt {
 	return r
 }
 
-// Session pools: a session whose last posted event has fired is referred to by
-// nothing (closures it scheduled capture what they need, not the session), so it is
-// reused; reused memory is warm in cache and is no new work for the collector.
-
-func (o *Org) newInbound() *inboundSession {
-	if n := len(o.pool.inbound); n > 0 {
-		is := o.pool.inbound[n-1]
-		o.pool.inbound = o.pool.inbound[:n-1]
-		return is
-	}
-	return o.slabs.inbound.new()
+// pool hands out objects released with put before carving new ones from its slab.
+// A session whose last posted event has fired is referred to by nothing (closures it
+// scheduled capture what they need, not the session), so it is released and reused:
+// reused memory is warm in cache and no new work for the collector. Callers reset what
+// they release, or what they get, as the object's past holders require.
+type pool[T any] struct {
+	free []*T
+	slab slab[T]
 }
 
-func (o *Org) newShadowSession() *shadowSession {
-	if n := len(o.pool.shadows); n > 0 {
-		ss := o.pool.shadows[n-1]
-		o.pool.shadows = o.pool.shadows[:n-1]
-		return ss
+func (p *pool[T]) get() *T {
+	if n := len(p.free); n > 0 {
+		x := p.free[n-1]
+		p.free = p.free[:n-1]
+		return x
 	}
-	return o.slabs.shadows.new()
+	return p.slab.new()
 }
 
-func (o *Org) newRelay() *relaySession {
-	if n := len(o.pool.relays); n > 0 {
-		rs := o.pool.relays[n-1]
-		o.pool.relays = o.pool.relays[:n-1]
-		return rs
-	}
-	return o.slabs.relays.new()
-}
+func (p *pool[T]) put(x *T) { p.free = append(p.free, x) }
 
 func (o *Org) freeRelay(rs *relaySession) {
 	o.freeBatch(rs.batch)
 	*rs = relaySession{}
-	o.pool.relays = append(o.pool.relays, rs)
+	o.pools.relays.put(rs)
 }
 
 // newBatch is an empty list for the up to 20 messages of one SMTP session.
 func (o *Org) newBatch() []*item {
-	if n := len(o.pool.batches); n > 0 {
-		b := o.pool.batches[n-1]
-		o.pool.batches = o.pool.batches[:n-1]
+	if n := len(o.pools.batches); n > 0 {
+		b := o.pools.batches[n-1]
+		o.pools.batches = o.pools.batches[:n-1]
 		return b
 	}
 	return make([]*item, 0, 20)
@@ -95,29 +85,16 @@ func (o *Org) freeBatch(b []*item) {
 		return
 	}
 	clear(b[:cap(b)])
-	o.pool.batches = append(o.pool.batches, b[:0])
+	o.pools.batches = append(o.pools.batches, b[:0])
 }
 
-// newSender is a zeroed copy for an internet sender. A released one is reused: the
-// closures and sessions that may still hold it check that it is still the copy of
-// their message (it.m) and not dead.
+// newSender is a zeroed copy for an internet sender. A released one is reused and
+// reset here, not when released: the closures and sessions that may still hold it
+// check that it is still the copy of their message (it.m) and not dead.
 func (o *Org) newSender() *item {
-	if n := len(o.pool.senders); n > 0 {
-		it := o.pool.senders[n-1]
-		o.pool.senders = o.pool.senders[:n-1]
-		*it = item{}
-		return it
-	}
-	return o.slabs.senders.new()
-}
-
-func (o *Org) newAck() *pendingAck {
-	if n := len(o.pool.acks); n > 0 {
-		pa := o.pool.acks[n-1]
-		o.pool.acks = o.pool.acks[:n-1]
-		return pa
-	}
-	return o.slabs.acks.new()
+	it := o.pools.senders.get()
+	*it = item{}
+	return it
 }
 
 // appendDoubling appends, doubling the capacity when full. append grows large slices
