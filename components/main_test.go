@@ -1,10 +1,8 @@
 package components
 
 import (
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/exsim/exsim/sim/simtest"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +12,6 @@ import (
 
 	"github.com/exsim/exsim/sim"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
@@ -49,13 +45,7 @@ func narration(s *sim.Sim) string {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), got)
+	simtest.Golden(t, name+".golden", got)
 }
 
 func kinds(s *sim.Sim, kind string) []sim.Record {

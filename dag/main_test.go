@@ -1,9 +1,7 @@
 package dag
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
+	"github.com/exsim/exsim/sim/simtest"
 	"testing"
 	"time"
 
@@ -12,8 +10,6 @@ import (
 
 	"github.com/exsim/exsim/sim"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
@@ -105,11 +101,5 @@ func (w *world) active(db string) (string, bool) { return w.o.ActiveCopy(db) }
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(p, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(p)
-	require.NoError(t, err)
-	require.Equal(t, string(want), got)
+	simtest.Golden(t, name, got)
 }

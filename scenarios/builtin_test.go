@@ -2,7 +2,7 @@ package scenarios
 
 import (
 	"bytes"
-	"os"
+	"github.com/exsim/exsim/sim/simtest"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -16,15 +16,7 @@ import (
 // goldenFile compares got with testdata/golden/name byte for byte; -update rewrites it.
 func goldenFile(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-		return
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "missing golden file; run: go test ./scenarios -run %s -update", t.Name())
-	require.Equal(t, string(want), string(got), "output changed; if intended, run: go test ./scenarios -run %s -update and review the diff", t.Name())
+	simtest.Golden(t, filepath.Join("golden", name), string(got))
 }
 
 func runBuiltin(t testing.TB, name string) *Result {

@@ -1,8 +1,8 @@
 package scenarios
 
 import (
-	"flag"
 	"fmt"
+	"github.com/exsim/exsim/sim/simtest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -16,8 +16,6 @@ import (
 	"github.com/exsim/exsim/scenarios/fault"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 // TestBadScenarioIsRejectedWithFileLineColumn: every file in testdata/bad breaks
 // one rule and its .golden file holds the exact error.
 func TestBadScenarioIsRejectedWithFileLineColumn(t *testing.T) {
@@ -30,7 +28,7 @@ func TestBadScenarioIsRejectedWithFileLineColumn(t *testing.T) {
 			require.Error(t, err)
 			got := err.Error() + "\n"
 			golden := strings.TrimSuffix(f, ".yaml") + ".golden"
-			if *update {
+			if simtest.Update() {
 				require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
 			}
 			want, err := os.ReadFile(golden)

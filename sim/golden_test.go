@@ -2,12 +2,9 @@ package sim_test
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
+	"github.com/exsim/exsim/sim/simtest"
 	"strings"
 	"testing"
-
-	"github.com/stretchr/testify/require"
 
 	"github.com/exsim/exsim/sim"
 )
@@ -15,14 +12,7 @@ import (
 // golden compares got with testdata/name, or rewrites it under -update.
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), got, "%s changed; if intended, rerun with -update", path)
+	simtest.Golden(t, name, got)
 }
 
 // TestNamedStreamDrawsAreStable pins the first draws of named streams for a fixed

@@ -2,6 +2,7 @@ package explore
 
 import (
 	"errors"
+	"github.com/exsim/exsim/sim/simtest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -176,13 +177,7 @@ func TestExhaustiveTableFormat(t *testing.T) {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run with -update to create %s", path)
-	require.Equal(t, string(want), got)
+	simtest.Golden(t, name, got)
 }
 
 // Variant i is drawn from (seed, i) alone: the same pair gives the same faults,

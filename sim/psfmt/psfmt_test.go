@@ -1,9 +1,7 @@
 package psfmt_test
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
+	"github.com/exsim/exsim/sim/simtest"
 	"strings"
 	"testing"
 
@@ -13,19 +11,11 @@ import (
 	"github.com/exsim/exsim/sim/psfmt"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run go test -update to create %s", path)
-	require.Equal(t, string(want), got, "%s changed; if intended, rerun with -update", path)
+	simtest.Golden(t, name, got)
 }
 
 // getQueue is shaped like Get-Queue's default table: text columns left-aligned,

@@ -3,9 +3,7 @@ package logs
 import (
 	"bytes"
 	"encoding/csv"
-	"flag"
-	"os"
-	"path/filepath"
+	"github.com/exsim/exsim/sim/simtest"
 	"strings"
 	"testing"
 	"time"
@@ -17,20 +15,11 @@ import (
 	"github.com/exsim/exsim/sim"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run: go test ./transport/logs -update")
-	require.Equal(t, string(want), got, "run: go test ./transport/logs -update, then review git diff")
+	simtest.Golden(t, name, got)
 }
 
 // seedStart is 8/27/2016 10:45:00 PM, where the seed's internal-message search starts.

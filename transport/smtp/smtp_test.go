@@ -2,9 +2,7 @@ package smtp
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
+	"github.com/exsim/exsim/sim/simtest"
 	"slices"
 	"testing"
 	"time"
@@ -16,20 +14,11 @@ import (
 	"github.com/exsim/exsim/transport/logs"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.MkdirAll("testdata", 0o755))
-		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err, "run: go test ./transport/smtp -update")
-	require.Equal(t, string(want), got, "run: go test ./transport/smtp -update, then review git diff")
+	simtest.Golden(t, name, got)
 }
 
 var epoch = time.Date(2016, 8, 27, 22, 45, 0, 0, time.UTC)
