@@ -28,17 +28,7 @@ func dag2(t *testing.T) *scenarios.Scenario { return load(t, "testdata/dag2-main
 // and results come back in variant order.
 func TestSameSeedSameResultWith1And4Workers(t *testing.T) {
 	sc := dag2(t)
-	cfg := Config{Scenario: sc, Properties: []Property{NoLoss(), NoStuck()}, Faults: []string{"crash any", "crash EX2 lose-queue"}, Runs: 12, Seed: 7}
-	cfg.Workers = 1
-	one, err := Check(cfg)
-	require.NoError(t, err)
-	cfg.Workers = 4
-	four, err := Check(cfg)
-	require.NoError(t, err)
-	require.Equal(t, one, four)
-	for i, o := range one.Outcomes {
-		require.Equal(t, i, o.Index)
-	}
+	one := sameWith1And4Workers(t, Config{Scenario: sc, Properties: []Property{NoLoss(), NoStuck()}, Faults: []string{"crash any", "crash EX2 lose-queue"}, Runs: 12, Seed: 7})
 	require.NotEmpty(t, one.Failures(), "the two-member plan must lose mail under some crash")
 }
 
@@ -244,4 +234,21 @@ func TestNoCoverageJudgesTheSame(t *testing.T) {
 	require.NotZero(t, with.Coverage.Counts[0])
 	require.Zero(t, without.Coverage.Counts[0])
 	require.Equal(t, 6, without.Coverage.Runs)
+}
+
+// sameWith1And4Workers runs cfg's sweep with 1 and with 4 workers, requires the same
+// report in variant order, and returns it.
+func sameWith1And4Workers(t *testing.T, cfg Config) *Report {
+	t.Helper()
+	cfg.Workers = 1
+	one, err := Check(cfg)
+	require.NoError(t, err)
+	cfg.Workers = 4
+	four, err := Check(cfg)
+	require.NoError(t, err)
+	require.Equal(t, one, four)
+	for i, o := range one.Outcomes {
+		require.Equal(t, i, o.Index)
+	}
+	return one
 }
