@@ -184,3 +184,23 @@ func TestOmittingProtocolRowsChangesNothingElse(t *testing.T) {
 		})
 	}
 }
+
+// Stop-SCOMMaintenanceMode ends maintenance early: MX01 went down at 35m, its last
+// heartbeat was at 30m, so by the check at 40m two (5m apart) are missed; the check runs
+// just after the step at that instant, and the alerts come at 40m instead of at 60m,
+// when maintenance would have ended.
+func TestStopSCOMMaintenanceModeReleasesHeldAlerts(t *testing.T) {
+	sc, err := Open("mailflow-maintenance-mode")
+	require.NoError(t, err)
+	stop, err := CmdletAt(40*time.Minute, "", "Stop-SCOMMaintenanceMode -Instance MX01")
+	require.NoError(t, err)
+	res, err := Run(sc, Options{Steps: []Step{stop}})
+	require.NoError(t, err)
+	var beats []time.Duration
+	for _, a := range res.Alerts {
+		if a.Monitor == "heartbeat" {
+			beats = append(beats, a.At)
+		}
+	}
+	require.Equal(t, []time.Duration{40 * time.Minute, 40 * time.Minute}, beats)
+}
