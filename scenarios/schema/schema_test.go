@@ -1,0 +1,608 @@
+package schema
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/exsim/exsim/scenarios/cmdlet"
+	"github.com/exsim/exsim/scenarios/fault"
+	"github.com/exsim/exsim/transport"
+)
+
+// scenariosDir is the scenarios package, whose loader the schema describes.
+const scenariosDir = ".."
+
+func decodeFile(t *testing.T, path string) (any, error) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	err = yaml.Unmarshal(data, &doc)
+	return doc, err
+}
+
+func glob(t *testing.T, pattern string) []string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(scenariosDir, pattern))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+// TestGoodScenariosValidate: everything the repository ships or loads in its tests
+// as valid must be valid for an editor too, or the schema flags working files.
+func TestGoodScenariosValidate(t *testing.T) {
+	var files []string
+	for _, p := range []string{"*.yaml", "testdata/good/*.yaml", "explore/testdata/*.yaml"} {
+		files = append(files, glob(t, p)...)
+	}
+	if len(files) < 10 {
+		t.Fatalf("found only %d scenario files: has the layout changed?", len(files))
+	}
+	for _, f := range files {
+		doc, err := decodeFile(t, f)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		for _, e := range Validate(doc) {
+			t.Errorf("%s: %v", f, e)
+		}
+	}
+}
+
+// badFiles classifies every file of testdata/bad by its .golden (the loader's
+// error). path is where the schema must report the error; "" with a reason means
+// the schema cannot see the mistake and must accept the file.
+var badFiles = map[string]struct{ path, why string }{
+	// Rejected by the schema.
+	"bad-comparison":      {path: "/expect/lost"},
+	"bad-duration":        {path: "/duration"},
+	"bad-name":            {path: "/name"},
+	"missing-description": {path: ""},
+	"poisson-with-at":     {path: "/traffic/0/at"},
+	"run-and-fault":       {path: "/steps/0/fault"},
+	"scalar-for-list":     {path: "/topology/servers/0/roles"},
+	"unknown-event-id":    {path: "/expect/tracking/0/events/0"},
+	"unknown-fault":       {path: "/steps/0/fault"},
+	"unknown-monitor-key": {path: "/monitors/0/latencyThreshold"},
+	"unknown-server-key":  {path: "/topology/servers/1/rolse"},
+	"unknown-top-key":     {path: "/durration"},
+	"unknown-version":     {path: "/version"},
+
+	// Not YAML the decoder accepts: the schema never sees a document.
+	"duplicate-key": {why: "yaml: duplicate mapping key"},
+	"yaml-syntax":   {why: "yaml: syntax error"},
+
+	// Accepted by the schema: what is wrong is beyond JSON Schema.
+	"alert-without-monitor":         {why: "cross-reference: the alert names a monitor kind not in monitors"},
+	"ambiguous-parameter":           {why: "cmdlet syntax inside run"},
+	"bad-pipe":                      {why: "cmdlet syntax inside run"},
+	"cmdlet-bad-value":              {why: "cmdlet parameter value inside run"},
+	"cmdlet-not-in-version":         {why: "cmdlet against the server's version"},
+	"cmdlet-syntax":                 {why: "cmdlet syntax inside run"},
+	"cmdlet-unknown-server":         {why: "cross-reference inside a cmdlet: unknown server"},
+	"config-missing-required":       {why: "cmdlet parameters inside config"},
+	"copy-outside-dag":              {why: "cross-reference: database copies against DAG membership"},
+	"duplicate-server":              {why: "uniqueness of names across list items, case-insensitive"},
+	"duration-over-limit":           {why: "a duration's value (30 days at most) is not a pattern"},
+	"even-dag-without-witness":      {why: "witness required by the parity of the member count"},
+	"fault-copy-not-there":          {why: "cross-reference inside a fault: no such database copy"},
+	"fault-unknown-server":          {why: "cross-reference inside a fault: unknown server"},
+	"format-without-input":          {why: "cmdlet pipeline inside run"},
+	"mailbox-on-missing-database":   {why: "cross-reference: unknown database"},
+	"maintenance-script-not-in-dag": {why: "cmdlet against DAG membership"},
+	"partition-unknown":             {why: "cross-reference inside a fault: unknown server or site"},
+	"pipe-into-unrelated":           {why: "cmdlet pipeline inside run"},
+	"role-not-in-version":           {why: "roles depend on the server's (or scenario's) version"},
+	"sender-not-a-mailbox":          {why: "cross-reference: an address in an organization domain must be a mailbox"},
+	"service-without-on":            {why: "which cmdlets need on: is cmdlet knowledge"},
+	"state-on-2010":                 {why: "component states against the server's version"},
+	"step-after-duration":           {why: "a step's time against the scenario's duration"},
+	"too-many-messages":             {why: "the message total depends on perHour times the duration"},
+	"traffic-after-duration":        {why: "traffic times against the scenario's duration"},
+	"unknown-cmdlet":                {why: "cmdlet names inside run"},
+	"unknown-dag-member":            {why: "cross-reference: unknown server"},
+	"unknown-parameter":             {why: "cmdlet parameters inside run"},
+	"unknown-recipient":             {why: "cross-reference: an address in an organization domain must be a mailbox"},
+	"unknown-server-in-step":        {why: "cross-reference: unknown server"},
+	"unknown-site":                  {why: "cross-reference: unknown site"},
+}
+
+func TestBadScenarios(t *testing.T) {
+	files := glob(t, "testdata/bad/*.yaml")
+	seen := map[string]bool{}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		seen[name] = true
+		want, ok := badFiles[name]
+		if !ok {
+			golden, _ := os.ReadFile(strings.TrimSuffix(f, ".yaml") + ".golden")
+			t.Errorf("%s is not in badFiles: classify it by its golden (%s)", name, strings.TrimSpace(string(golden)))
+			continue
+		}
+		doc, err := decodeFile(t, f)
+		if strings.HasPrefix(want.why, "yaml:") {
+			if err == nil {
+				t.Errorf("%s: decodes, but badFiles says %q", name, want.why)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		errs := Validate(doc)
+		if want.why != "" {
+			for _, e := range errs {
+				t.Errorf("%s: the schema rejects it (%v), but badFiles says it cannot (%s)", name, e, want.why)
+			}
+			continue
+		}
+		if len(errs) == 0 {
+			t.Errorf("%s: the schema accepts it; want an error at %q", name, want.path)
+			continue
+		}
+		if !slices.ContainsFunc(errs, func(e error) bool { return e.(*Error).Path == want.path }) {
+			t.Errorf("%s: errors %v; want one at %q", name, errs, want.path)
+		}
+	}
+	for name := range badFiles {
+		if !seen[name] {
+			t.Errorf("badFiles lists %s, which is not in testdata/bad", name)
+		}
+	}
+}
+
+// TestMessages pins how errors read: the JSON pointer, then what was expected.
+func TestMessages(t *testing.T) {
+	doc := map[string]any{
+		"name": "x", "description": "d", "duration": "2 hours", "seed": -1,
+		"topology": map[string]any{"servers": []any{
+			map[string]any{"name": "EX1", "roles": []any{"Mailbox"}},
+			map[string]any{"name": "EX2", "roles": []any{"Mailbox"}, "version": "Exchange2010SP2"},
+		}},
+		"traffic": []any{map[string]any{"from": "a@b.c", "to": "d@e.f", "perHour": 5, "at": "1m"}},
+		"a/b":     1,
+	}
+	want := []string{
+		`/a~1b: unknown key "a/b" (want one of config, description, duration, edgeTransportConfig, expect, monitors, name, seed, start, steps, topology, traffic, version)`,
+		`/duration: expected a duration like 90s, 1h30m, 2d, hh:mm:ss or 0, found "2 hours"`,
+		`/seed: expected at least 0, found -1`,
+		`/topology/servers/1/version: expected one of "Exchange2010", "Exchange2010SP1", "Exchange2013", "Exchange2016", "Exchange2019", found "Exchange2010SP2"`,
+		`/traffic/0/at: unknown key "at" (want one of from, perHour, start, subject, to, until)`,
+	}
+	var got []string
+	for _, e := range Validate(doc) {
+		got = append(got, e.Error())
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if errs := Validate(map[string]any{}); len(errs) != 4 || errs[0].Error() != `(document): missing required key "description"` {
+		t.Errorf("empty document: %v", errs)
+	}
+}
+
+// TestValues checks the scalar forms one at a time through small documents.
+func TestValues(t *testing.T) {
+	base := func(dur any) map[string]any {
+		return map[string]any{"name": "x", "description": "d", "duration": dur,
+			"topology": map[string]any{"servers": []any{map[string]any{"name": "EX1", "roles": []any{"Mailbox"}}}}}
+	}
+	for _, tc := range []struct {
+		dur any
+		ok  bool
+	}{
+		{"90s", true}, {"1h30m", true}, {"2d", true}, {"1.5h", true}, {"250ms", true}, {".5h", true},
+		{"00:00:30", true}, {"2.00:00:00", true}, {"23:59", true}, {"1:2:3.1234567", true}, {"0", true},
+		{0, true}, {uint64(0), true}, {int64(0), true}, {0.0, true},
+		{"2 hours", false}, {"-5m", false}, {"5", false}, {"24:00:00", false}, {"1:60", false},
+		{"1hm", false}, {"", false}, {1, false}, {true, false}, {nil, false}, {"1:2:3:4", false},
+	} {
+		errs := Validate(base(tc.dur))
+		if (len(errs) == 0) != tc.ok {
+			t.Errorf("duration %#v: errors %v, want ok=%v", tc.dur, errs, tc.ok)
+		}
+	}
+	fault := func(f string) map[string]any {
+		d := base("1h")
+		d["steps"] = []any{map[string]any{"at": "1m", "fault": f}}
+		return d
+	}
+	for f, ok := range map[string]bool{
+		"crash EX1": true, "crash EX1 lose-queue": true, "stop EX1": true, "start EX1": true,
+		`fail-copy DB1\EX1`: true, "heal": true, "partition EX1 from EX2": true,
+		"partition EX1, EX2 from internet": true, "partition A ,B from C,D": true,
+		"crsh EX1": false, "crash": false, "crash EX1 now": false, "heal all": false,
+		"fail-copy DB1": false, "partition EX1": false, "partition EX1 EX2 from EX3": false,
+		"partition EX1,,EX2 from EX3": false, "Crash EX1": false,
+	} {
+		if errs := Validate(fault(f)); (len(errs) == 0) != ok {
+			t.Errorf("fault %q: errors %v, want ok=%v", f, errs, ok)
+		}
+	}
+	cmp := func(c any) map[string]any {
+		d := base("1h")
+		d["expect"] = map[string]any{"lost": c}
+		return d
+	}
+	for _, tc := range []struct {
+		c  any
+		ok bool
+	}{
+		{0, true}, {2.5, true}, {-1, true}, {">0", true}, {"<= 5", true}, {"=3", true}, {"!=0", true},
+		{"1e3", true}, {"about 2", false}, {">", false}, {"=>1", false}, {true, false}, {"NaN", false},
+	} {
+		if errs := Validate(cmp(tc.c)); (len(errs) == 0) != tc.ok {
+			t.Errorf("comparison %#v: errors %v, want ok=%v", tc.c, errs, tc.ok)
+		}
+	}
+}
+
+// TestSchemaIsWellFormed: the file is one JSON value, every $ref resolves, every
+// pattern compiles, and every property tells an editor what it is.
+func TestSchemaIsWellFormed(t *testing.T) {
+	var raw any
+	if err := json.Unmarshal(JSON, &raw); err != nil {
+		t.Fatalf("scenario.schema.json is not JSON: %v", err)
+	}
+	s, err := Compile(JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := raw.(map[string]any)
+	if root["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
+		t.Errorf("$schema = %v, want draft 2020-12", root["$schema"])
+	}
+	refs := 0
+	walk(raw, func(m map[string]any) {
+		if ref, ok := m["$ref"].(string); ok {
+			refs++
+			if _, ok := s.Resolve(ref); !ok {
+				t.Errorf("$ref %q does not resolve", ref)
+			}
+		}
+	})
+	if refs == 0 {
+		t.Error("no $ref found")
+	}
+	// Properties inside oneOf alternatives only narrow the keys their object
+	// declares (with descriptions) itself.
+	var described func(v any, inBranch bool, path string)
+	described = func(v any, inBranch bool, path string) {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return
+		}
+		if props, ok := m["properties"].(map[string]any); ok && !inBranch {
+			for _, k := range sortedKeys(props) {
+				p, _ := props[k].(map[string]any)
+				if p["description"] == nil {
+					if ref, ok := p["$ref"].(string); !ok || func() bool {
+						target, _ := s.Resolve(ref)
+						tm, _ := target.(map[string]any)
+						return tm["description"] == nil
+					}() {
+						t.Errorf("%s/properties/%s has no description", path, k)
+					}
+				}
+			}
+		}
+		for _, k := range sortedKeys(m) {
+			switch sub := m[k].(type) {
+			case map[string]any:
+				described(sub, inBranch, path+"/"+k)
+				for _, kk := range sortedKeys(sub) {
+					if k == "properties" || k == "$defs" {
+						described(sub[kk], inBranch, path+"/"+k+"/"+kk)
+					}
+				}
+			case []any:
+				for _, x := range sub {
+					described(x, inBranch || k == "oneOf" || k == "anyOf", path+"/"+k)
+				}
+			}
+		}
+	}
+	described(raw, false, "#")
+}
+
+// keyTables reads the key lists of the loader's mapping calls,
+//
+//	l.mapping(n, "a server", "name", "site", "roles", "version")
+//
+// from the scenarios package source: what → keys.
+func keyTables(t *testing.T) map[string][]string {
+	t.Helper()
+	call := regexp.MustCompile(`\.mapping\(\s*[^,()]+,\s*"([^"]+)"((?:\s*,\s*"[^"]*")*)\s*\)`)
+	lit := regexp.MustCompile(`"([^"]*)"`)
+	out := map[string][]string{}
+	for _, src := range loaderSources(t) {
+		for _, m := range call.FindAllStringSubmatch(src, -1) {
+			for _, k := range lit.FindAllStringSubmatch(m[2], -1) {
+				out[m[1]] = append(out[m[1]], k[1])
+			}
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("found no l.mapping(n, what, keys...) calls under scenarios/: the loader changed form; teach keyTables to read it")
+	}
+	return out
+}
+
+// loaderSources are the non-test Go files of scenarios/ and its subpackages
+// (the loader may move into one), except this package.
+func loaderSources(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	err := filepath.WalkDir(scenariosDir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "schema" || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".go") && !strings.HasSuffix(p, "_test.go") {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			out = append(out, string(b))
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// where maps the loader's name for a mapping to the schema object for it.
+var where = map[string]string{
+	"the scenario":           "#",
+	"topology":               "#/$defs/topology",
+	"a server":               "#/$defs/server",
+	"a DAG":                  "#/$defs/dag",
+	"a database":             "#/$defs/database",
+	"a mailbox":              "#/$defs/mailbox",
+	"a send connector":       "#/$defs/sendConnector",
+	"internet":               "#/$defs/internet",
+	"inbound":                "#/$defs/loadBalancer",
+	"a traffic entry":        "#/$defs/traffic",
+	"a step":                 "#/$defs/step",
+	"a monitor":              "#/$defs/monitor",
+	"expect":                 "#/$defs/expect",
+	"spof":                   "#/$defs/expect/properties/spof",
+	"an alert expectation":   "#/$defs/expect/properties/alerts/items",
+	"a tracking expectation": "#/$defs/expect/properties/tracking/items",
+	"a queue expectation":    "#/$defs/expect/properties/queues/items",
+	"a state expectation":    "#/$defs/expect/properties/states/items",
+}
+
+func propertyNames(t *testing.T, s *Schema, ptr string) []string {
+	t.Helper()
+	v, ok := s.Resolve(ptr)
+	if !ok {
+		t.Fatalf("schema has no %s", ptr)
+	}
+	props, _ := v.(map[string]any)["properties"].(map[string]any)
+	return sortedKeys(props)
+}
+
+// TestLoaderKeysInSchema fails when a loader key is missing from the schema (or the
+// schema has a key the loader refuses), so neither can change alone.
+func TestLoaderKeysInSchema(t *testing.T) {
+	s, err := Compile(JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables := keyTables(t)
+	for _, what := range sortedKeys(tables) {
+		ptr, ok := where[what]
+		if !ok {
+			t.Errorf("the loader has a new mapping %q (keys %v): describe it in the schema and add it to where", what, tables[what])
+			continue
+		}
+		keys := slices.Clone(tables[what])
+		sort.Strings(keys)
+		if got := propertyNames(t, s, ptr); !slices.Equal(got, keys) {
+			t.Errorf("%s: schema %s has keys %v, the loader %v", what, ptr, got, keys)
+		}
+	}
+	for what := range where {
+		if _, ok := tables[what]; !ok {
+			t.Errorf("where lists %q, which the loader no longer reads", what)
+		}
+	}
+	// The alternatives of an object use only keys the object describes.
+	walk(s.root, func(m map[string]any) {
+		props, _ := m["properties"].(map[string]any)
+		for _, kw := range []string{"oneOf", "anyOf"} {
+			alts, _ := m[kw].([]any)
+			for _, a := range alts {
+				am, _ := a.(map[string]any)
+				bp, _ := am["properties"].(map[string]any)
+				for k := range bp {
+					if _, ok := props[k]; !ok && props != nil {
+						t.Errorf("an alternative of %v uses key %q its object does not describe", sortedKeys(props), k)
+					}
+				}
+			}
+		}
+	})
+}
+
+// listLiteral returns the string literals of the composite literal assigned to
+// name (var name = []string{...} or a map of lists) in the loader's source.
+func listLiteral(t *testing.T, name string) string {
+	t.Helper()
+	re := regexp.MustCompile(`\b` + name + `\s*=\s*[^{\n]*\{`)
+	for _, src := range loaderSources(t) {
+		loc := re.FindStringIndex(src)
+		if loc == nil {
+			continue
+		}
+		depth := 0
+		for i := loc[1] - 1; i < len(src); i++ {
+			switch src[i] {
+			case '{':
+				depth++
+			case '}':
+				depth--
+				if depth == 0 {
+					return src[loc[1]:i]
+				}
+			}
+		}
+	}
+	t.Fatalf("found no %s = ...{...} under scenarios/", name)
+	return ""
+}
+
+func literals(s string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`"([^"]*)"`).FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+func enumAt(t *testing.T, s *Schema, ptr string) []string {
+	t.Helper()
+	v, ok := s.Resolve(ptr)
+	if !ok {
+		t.Fatalf("schema has no %s", ptr)
+	}
+	var out []string
+	for _, x := range v.(map[string]any)["enum"].([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
+
+func sameSet(a, b []string) bool {
+	a, b = slices.Clone(a), slices.Clone(b)
+	sort.Strings(a)
+	sort.Strings(b)
+	return slices.Equal(slices.Compact(a), slices.Compact(b))
+}
+
+// TestEnumsMatchLoader: each enumeration equals the list the loader checks against.
+func TestEnumsMatchLoader(t *testing.T) {
+	s, err := Compile(JSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var roles []string
+	for _, m := range regexp.MustCompile(`:\s*\{([^}]*)\}`).FindAllStringSubmatch(listLiteral(t, "rolesByVersion"), -1) {
+		roles = append(roles, literals(m[1])...)
+	}
+	_, _, edge := transport.Settings()
+	for _, c := range []struct {
+		what   string
+		loader []string
+		ptr    string
+	}{
+		{"Versions", literals(listLiteral(t, "Versions")), "#/$defs/version"},
+		{"rolesByVersion", roles, "#/$defs/server/properties/roles/items"},
+		{"monitorKinds", literals(listLiteral(t, "monitorKinds")), "#/$defs/monitor/properties/kind"},
+		{"monitorKinds (alerts)", literals(listLiteral(t, "monitorKinds")), "#/$defs/expect/properties/alerts/items/properties/monitor"},
+		{"QueueStatuses", literals(listLiteral(t, "QueueStatuses")), "#/$defs/expect/properties/queues/items/properties/status"},
+		{"componentStates", literals(listLiteral(t, "componentStates")), "#/$defs/expect/properties/states/items/properties/state"},
+		{"cmdlet.Components", cmdlet.Components, "#/$defs/component"},
+	} {
+		if got := enumAt(t, s, c.ptr); !sameSet(got, c.loader) {
+			t.Errorf("%s: schema %s has %v, the loader %v", c.what, c.ptr, got, c.loader)
+		}
+	}
+	if got := propertyNames(t, s, "#/$defs/edgeTransportConfig"); !sameSet(got, edge) {
+		t.Errorf("edgeTransportConfig: schema has keys %v, transport.Settings %v", got, edge)
+	}
+	// Kinds the loader dispatches on, per monitor kind: the oneOf alternatives.
+	allowed := map[string][]string{}
+	for _, m := range regexp.MustCompile(`"(mailflow|heartbeat)":\s*\{([^}]*)\}`).FindAllStringSubmatch(strings.Join(loaderSources(t), "\n"), -1) {
+		allowed[m[1]] = literals(m[2])
+	}
+	mon, _ := s.Resolve("#/$defs/monitor")
+	for _, a := range mon.(map[string]any)["oneOf"].([]any) {
+		props := a.(map[string]any)["properties"].(map[string]any)
+		kind := props["kind"].(map[string]any)["const"].(string)
+		if !sameSet(sortedKeys(props), allowed[kind]) {
+			t.Errorf("%s monitor: schema allows %v, the loader %v", kind, sortedKeys(props), allowed[kind])
+		}
+	}
+	// Words inside string patterns: every tracking EventId and fault verb.
+	alternation := func(ptr string) []string {
+		v, _ := s.Resolve(ptr)
+		p := v.(map[string]any)["pattern"].(string)
+		return regexp.MustCompile(`[A-Za-z-]+`).FindAllString(p, -1)
+	}
+	words := alternation("#/$defs/trackingEvent")
+	for _, id := range literals(listLiteral(t, "EventIDs")) {
+		if !slices.Contains(words, id) {
+			t.Errorf("EventId %s is not in the trackingEvent pattern", id)
+		}
+	}
+	words = alternation("#/$defs/fault")
+	for _, verb := range fault.Verbs() {
+		if !slices.Contains(words, verb) {
+			t.Errorf("fault verb %s is not in the fault pattern", verb)
+		}
+	}
+}
+
+// TestValidatorKeywords covers the keywords the scenario schema does not use yet.
+func TestValidatorKeywords(t *testing.T) {
+	s, err := Compile([]byte(`{
+		"$defs": {"pair": {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}], "items": false}},
+		"type": "object",
+		"properties": {
+			"p": {"$ref": "#/$defs/pair"},
+			"n": {"type": "string", "minLength": 2},
+			"all": {"allOf": [{"minimum": 1}, {"maximum": 3}]},
+			"one": {"oneOf": [{"type": "number"}, {"type": "integer"}]},
+			"big": {"maximum": 9223372036854775807},
+			"extra": {"type": "object", "additionalProperties": {"type": "boolean"}}
+		}
+	}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc any
+	if err := json.Unmarshal([]byte(`{"p": ["a", 1, 2], "n": "é", "all": 4, "one": 1, "big": 9223372036854775808, "extra": {"x": 1}}`), &doc); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range s.Validate(doc) {
+		got = append(got, e.Error())
+	}
+	want := []string{
+		"/all: expected at most 3, found 4",
+		"/big: expected at most 9223372036854775807, found 9223372036854775808",
+		"/extra/x: expected boolean, found 1",
+		"/n: expected at least 2 characters, found \"é\"",
+		"/one: matches 2 alternatives of oneOf, want exactly one",
+		"/p/2: no value is allowed here",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if _, err := Compile([]byte(`{"pattern": "("}`)); err == nil {
+		t.Error("a bad pattern compiles")
+	}
+	if errs := Validate(map[string]any{"name": make(chan int)}); len(errs) == 0 {
+		t.Error("a channel validates")
+	}
+}
