@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -251,14 +252,53 @@ func TestValues(t *testing.T) {
 	}
 }
 
-// TestSchemaIsWellFormed: the file is one JSON value, every $ref resolves, every
+// subschemas calls f on every schema object of a schema document, with its
+// path and whether it is an alternative (inside anyOf or oneOf) or part of one.
+func subschemas(v any, path string, alt bool, f func(m map[string]any, path string, alt bool)) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return
+	}
+	f(m, path, alt)
+	for _, k := range sortedKeys(m) {
+		switch k {
+		case "properties", "$defs":
+			sub, _ := m[k].(map[string]any)
+			for _, name := range sortedKeys(sub) {
+				subschemas(sub[name], path+"/"+k+"/"+name, alt, f)
+			}
+		case "items", "additionalProperties":
+			subschemas(m[k], path+"/"+k, alt, f)
+		case "prefixItems", "allOf", "anyOf", "oneOf":
+			sub, _ := m[k].([]any)
+			for i, x := range sub {
+				subschemas(x, path+"/"+k+"/"+strconv.Itoa(i), alt || k == "anyOf" || k == "oneOf", f)
+			}
+		}
+	}
+}
+
+// keywords are the ones Validate implements or that only annotate; a keyword
+// outside them would be silently ignored here and obeyed by an editor.
+var keywords = map[string]bool{
+	"$schema": true, "$id": true, "$comment": true, "$defs": true, "$ref": true,
+	"title": true, "description": true,
+	"type": true, "enum": true, "const": true, "pattern": true, "minLength": true,
+	"minimum": true, "maximum": true, "exclusiveMinimum": true,
+	"properties": true, "additionalProperties": true, "required": true,
+	"items": true, "prefixItems": true, "minItems": true, "maxItems": true, "uniqueItems": true,
+	"anyOf": true, "oneOf": true, "allOf": true,
+}
+
+// TestSchemaIsWellFormed: the file is one JSON value in draft 2020-12, uses only
+// keywords Validate knows, every $ref resolves and every definition is used, every
 // pattern compiles, and every property tells an editor what it is.
 func TestSchemaIsWellFormed(t *testing.T) {
 	var raw any
 	if err := json.Unmarshal(JSON, &raw); err != nil {
 		t.Fatalf("scenario.schema.json is not JSON: %v", err)
 	}
-	s, err := Compile(JSON)
+	s, err := Compile(JSON) // compiles every pattern
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,57 +306,41 @@ func TestSchemaIsWellFormed(t *testing.T) {
 	if root["$schema"] != "https://json-schema.org/draft/2020-12/schema" {
 		t.Errorf("$schema = %v, want draft 2020-12", root["$schema"])
 	}
-	refs := 0
-	walk(raw, func(m map[string]any) {
+	used := map[string]bool{}
+	describes := func(p map[string]any) bool {
+		if p["description"] != nil {
+			return true
+		}
+		ref, _ := p["$ref"].(string)
+		target, _ := s.Resolve(ref)
+		tm, _ := target.(map[string]any)
+		return tm["description"] != nil
+	}
+	subschemas(raw, "#", false, func(m map[string]any, path string, alt bool) {
+		for k := range m {
+			if !keywords[k] {
+				t.Errorf("%s: unknown keyword %q", path, k)
+			}
+		}
 		if ref, ok := m["$ref"].(string); ok {
-			refs++
+			used[ref] = true
 			if _, ok := s.Resolve(ref); !ok {
-				t.Errorf("$ref %q does not resolve", ref)
+				t.Errorf("%s: $ref %q does not resolve", path, ref)
+			}
+		}
+		// An alternative's properties only narrow the keys its object describes.
+		props, _ := m["properties"].(map[string]any)
+		for _, k := range sortedKeys(props) {
+			if p, ok := props[k].(map[string]any); !alt && (!ok || !describes(p)) {
+				t.Errorf("%s/properties/%s has no description", path, k)
 			}
 		}
 	})
-	if refs == 0 {
-		t.Error("no $ref found")
-	}
-	// Properties inside oneOf alternatives only narrow the keys their object
-	// declares (with descriptions) itself.
-	var described func(v any, inBranch bool, path string)
-	described = func(v any, inBranch bool, path string) {
-		m, ok := v.(map[string]any)
-		if !ok {
-			return
-		}
-		if props, ok := m["properties"].(map[string]any); ok && !inBranch {
-			for _, k := range sortedKeys(props) {
-				p, _ := props[k].(map[string]any)
-				if p["description"] == nil {
-					if ref, ok := p["$ref"].(string); !ok || func() bool {
-						target, _ := s.Resolve(ref)
-						tm, _ := target.(map[string]any)
-						return tm["description"] == nil
-					}() {
-						t.Errorf("%s/properties/%s has no description", path, k)
-					}
-				}
-			}
-		}
-		for _, k := range sortedKeys(m) {
-			switch sub := m[k].(type) {
-			case map[string]any:
-				described(sub, inBranch, path+"/"+k)
-				for _, kk := range sortedKeys(sub) {
-					if k == "properties" || k == "$defs" {
-						described(sub[kk], inBranch, path+"/"+k+"/"+kk)
-					}
-				}
-			case []any:
-				for _, x := range sub {
-					described(x, inBranch || k == "oneOf" || k == "anyOf", path+"/"+k)
-				}
-			}
+	for _, name := range sortedKeys(root["$defs"].(map[string]any)) {
+		if !used["#/$defs/"+name] {
+			t.Errorf("$defs/%s is never used", name)
 		}
 	}
-	described(raw, false, "#")
 }
 
 // keyTables reads the key lists of the loader's mapping calls,
@@ -326,20 +350,39 @@ func TestSchemaIsWellFormed(t *testing.T) {
 // from the scenarios package source: what → keys.
 func keyTables(t *testing.T) map[string][]string {
 	t.Helper()
-	call := regexp.MustCompile(`\.mapping\(\s*[^,()]+,\s*"([^"]+)"((?:\s*,\s*"[^"]*")*)\s*\)`)
-	lit := regexp.MustCompile(`"([^"]*)"`)
-	out := map[string][]string{}
-	for _, src := range loaderSources(t) {
-		for _, m := range call.FindAllStringSubmatch(src, -1) {
-			for _, k := range lit.FindAllStringSubmatch(m[2], -1) {
-				out[m[1]] = append(out[m[1]], k[1])
-			}
-		}
-	}
+	out := parseKeyTables(loaderSources(t))
 	if len(out) == 0 {
 		t.Fatal("found no l.mapping(n, what, keys...) calls under scenarios/: the loader changed form; teach keyTables to read it")
 	}
 	return out
+}
+
+var mappingCall = regexp.MustCompile(`\.mapping\(\s*[^,()]+,\s*"([^"]+)"((?:\s*,\s*"[^"]*")*)\s*,?\s*\)`)
+
+func parseKeyTables(srcs []string) map[string][]string {
+	out := map[string][]string{}
+	for _, src := range srcs {
+		for _, m := range mappingCall.FindAllStringSubmatch(src, -1) {
+			for _, k := range literals(m[2]) {
+				if !slices.Contains(out[m[1]], k) {
+					out[m[1]] = append(out[m[1]], k)
+				}
+			}
+		}
+	}
+	return out
+}
+
+func TestParseKeyTables(t *testing.T) {
+	got := parseKeyTables([]string{`es, err := l.mapping(it, "a server", "name", "site",
+		"roles", "version")
+	es, err := l.mapping(r, "inbound", "loadBalancer", "policy",
+	)
+	x := mapping(n, "not a loader call", "a")`})
+	want := map[string][]string{"a server": {"name", "site", "roles", "version"}, "inbound": {"loadBalancer", "policy"}}
+	if len(got) != len(want) || !slices.Equal(got["a server"], want["a server"]) || !slices.Equal(got["inbound"], want["inbound"]) {
+		t.Errorf("parseKeyTables = %v, want %v", got, want)
+	}
 }
 
 // loaderSources are the non-test Go files of scenarios/ and its subpackages
