@@ -373,9 +373,9 @@ func (v *validator) object(s map[string]any, inst any, path, title string) []*Er
 	case number:
 		errs = append(errs, v.num(s, x, path)...)
 	case []any:
-		errs = append(errs, v.array(s, x, path, title)...)
+		errs = append(errs, v.array(s, x, path)...)
 	case map[string]any:
-		errs = append(errs, v.props(s, x, path, title)...)
+		errs = append(errs, v.props(s, x, path)...)
 	}
 	if all, ok := s["allOf"].([]any); ok {
 		for _, sub := range all {
@@ -451,7 +451,7 @@ func (v *validator) num(s map[string]any, x number, path string) []*Error {
 	return errs
 }
 
-func (v *validator) array(s map[string]any, x []any, path, title string) []*Error {
+func (v *validator) array(s map[string]any, x []any, path string) []*Error {
 	var errs []*Error
 	n := new(big.Rat).SetInt64(int64(len(x)))
 	if m, ok := bound(s, "minItems"); ok && n.Cmp(m) < 0 {
@@ -482,7 +482,7 @@ func (v *validator) array(s map[string]any, x []any, path, title string) []*Erro
 	return errs
 }
 
-func (v *validator) props(s map[string]any, x map[string]any, path, title string) []*Error {
+func (v *validator) props(s map[string]any, x map[string]any, path string) []*Error {
 	var errs []*Error
 	if req, ok := s["required"].([]any); ok {
 		for _, r := range req {
