@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -34,6 +36,14 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		seen[name] = true
 		require.NotEmpty(t, p.Narrate(), name)
 		require.Contains(t, journalKinds, p.Kind(), name)
+	}
+	doc, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	for _, k := range journalKinds {
+		require.Contains(t, string(doc), `"`+k+`"`, "doc.go lists the kind")
+	}
+	for name := range seen {
+		require.Contains(t, string(doc), "["+name[strings.Index(name, ".")+1:]+"]", "doc.go lists the type")
 	}
 	require.Equal(t, eventTypes(t, "events.go", "components."), seen, "one sample per event type of events.go")
 	var _ ApplicationEvent = ServiceReadState{}

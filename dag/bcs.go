@@ -215,5 +215,5 @@ func (o *Org) activate(db *database, c *dbCopy, act Activation) {
 	db.detect.Stop()
 	db.lastNoCopy = NoFailoverTarget{}
 	act.Mounted = db.mounted
-	o.note(c.server.name, db.name, act)
+	note(o, c.server.name, db.name, act)
 }

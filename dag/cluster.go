@@ -128,7 +128,7 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 		majority = append(majority, "witness "+d.witness)
 	}
 	if has != d.hasQuorum || bestVotes != d.votes {
-		o.note("", d.name, QuorumChange{DAG: d.name, Quorum: has, Had: d.hasQuorum, Votes: bestVotes, Total: total, Needed: needed, Majority: majority, FileShareWitness: useWitness, Why: why})
+		note(o, "", d.name, QuorumChange{DAG: d.name, Quorum: has, Had: d.hasQuorum, Votes: bestVotes, Total: total, Needed: needed, Majority: majority, FileShareWitness: useWitness, Why: why})
 	}
 	d.hasQuorum, d.votes = has, bestVotes
 	o.evalPAM(d, why)
@@ -162,7 +162,7 @@ func (o *Org) evalPAM(d *dagT, why string) {
 	if d.pam != nil {
 		e.PAM = d.pam.name
 	}
-	o.note(e.PAM, d.name, e)
+	note(o, e.PAM, d.name, e)
 }
 
 // available reports whether db's copy c can be mounted where it is, and if not why.
@@ -189,7 +189,7 @@ func (o *Org) evalDB(db *database, why string) {
 		db.mounted = false
 		db.downSince = now
 		db.lastNoCopy = NoFailoverTarget{}
-		o.note(a.server.name, db.name, DatabaseDismounted{Database: db.name, Server: a.server.name, Cause: cause})
+		note(o, a.server.name, db.name, DatabaseDismounted{Database: db.name, Server: a.server.name, Cause: cause})
 	}
 	if db.mounted || !db.wantMounted {
 		db.detect.Stop()
@@ -206,7 +206,7 @@ func (o *Org) evalDB(db *database, why string) {
 		db.mounted = true
 		db.lastNoCopy = NoFailoverTarget{}
 		db.detect.Stop()
-		o.note(a.server.name, db.name, DatabaseMounted{Database: db.name, Server: a.server.name, Why: why})
+		note(o, a.server.name, db.name, DatabaseMounted{Database: db.name, Server: a.server.name, Why: why})
 		return
 	}
 	if db.dag == nil || !db.dag.hasQuorum || db.dag.pam == nil {
@@ -229,7 +229,7 @@ func (o *Org) failover(db *database, cause string) {
 		e := NoFailoverTarget{Database: db.name, PAM: pam, Cause: cause, Skipped: skipped}
 		if l := db.lastNoCopy; e.Database != l.Database || e.PAM != l.PAM || e.Cause != l.Cause || !slices.Equal(e.Skipped, l.Skipped) {
 			db.lastNoCopy = e
-			o.note(pam, db.name, e)
+			note(o, pam, db.name, e)
 		}
 		return
 	}
@@ -265,7 +265,7 @@ func (o *Org) settle(why string) {
 			st := o.status(c)
 			if st != c.shown {
 				if c.shown != statusNone {
-					o.note(c.server.name, c.name(), CopyChange{Database: db.name, Server: c.server.name, From: c.shown, To: st, Why: why})
+					note(o, c.server.name, c.name(), CopyChange{Database: db.name, Server: c.server.name, From: c.shown, To: st, Why: why})
 				}
 				c.shown = st
 			}
@@ -357,7 +357,7 @@ func (o *Org) ServerDown(server string) {
 			c.rconn++
 		}
 	}
-	o.note(sv.name, sv.name, ServerDown{Server: sv.name})
+	note(o, sv.name, sv.name, ServerDown{Server: sv.name})
 	o.update("server " + sv.name + " went down")
 }
 
@@ -379,7 +379,7 @@ func (o *Org) ServerStop(server string) {
 			act.Action, act.Automatic, act.By = ActionSwitchover, true, "Shutdown of "+sv.name+" and Active Manager"
 			o.activate(db, c, act)
 		} else {
-			o.note(sv.name, db.name, ShutdownNoTarget{Server: sv.name, Database: db.name, Skipped: skipped})
+			note(o, sv.name, db.name, ShutdownNoTarget{Server: sv.name, Database: db.name, Skipped: skipped})
 		}
 	}
 	o.ServerDown(server)
@@ -403,7 +403,7 @@ func (o *Org) ServerUp(server string) {
 			}
 		}
 	}
-	o.note(sv.name, sv.name, ServerUp{Server: sv.name})
+	note(o, sv.name, sv.name, ServerUp{Server: sv.name})
 	o.update("server " + sv.name + " came back")
 }
 
@@ -425,7 +425,7 @@ func (o *Org) FailCopy(db, server string) error {
 	c.broken = true
 	c.conn++
 	c.rconn++
-	o.note(c.server.name, c.name(), CopyFailed{Database: c.db.name, Server: c.server.name})
+	note(o, c.server.name, c.name(), CopyFailed{Database: c.db.name, Server: c.server.name})
 	o.update("copy " + c.name() + " failed")
 	return nil
 }
@@ -444,7 +444,7 @@ func (o *Org) RepairCopy(db, server string) error {
 	if c != c.db.active && c.server.up {
 		o.startInit(c)
 	}
-	o.note(c.server.name, c.name(), CopyRepaired{Database: c.db.name, Server: c.server.name})
+	note(o, c.server.name, c.name(), CopyRepaired{Database: c.db.name, Server: c.server.name})
 	o.update("copy " + c.name() + " was repaired")
 	return nil
 }

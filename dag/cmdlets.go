@@ -28,12 +28,12 @@ func (o *Org) Mount(db string) error {
 	}
 	a := d.active
 	if ok, cause := o.available(a); !ok {
-		o.note(a.server.name, d.name, MountRefused{Database: d.name, Server: a.server.name, Cause: cause})
+		note(o, a.server.name, d.name, MountRefused{Database: d.name, Server: a.server.name, Cause: cause})
 		return fmt.Errorf("Couldn't mount the database that you specified. Specified database: %s; Error code: %s%s.", d.name, amFailed, cause)
 	}
 	d.wantMounted, d.mounted = true, true
 	d.lastNoCopy = NoFailoverTarget{}
-	o.note(a.server.name, d.name, DatabaseMounted{Database: d.name, Server: a.server.name, ByAdmin: true})
+	note(o, a.server.name, d.name, DatabaseMounted{Database: d.name, Server: a.server.name, ByAdmin: true})
 	o.update("an admin mounted " + d.name)
 	return nil
 }
@@ -50,7 +50,7 @@ func (o *Org) Dismount(db string) error {
 	}
 	d.wantMounted, d.mounted = false, false
 	d.detect.Stop()
-	o.note(d.active.server.name, d.name, DatabaseDismounted{Database: d.name, Server: d.active.server.name, ByAdmin: true})
+	note(o, d.active.server.name, d.name, DatabaseDismounted{Database: d.name, Server: d.active.server.name, ByAdmin: true})
 	o.update("an admin dismounted " + d.name)
 	return nil
 }
@@ -103,7 +103,7 @@ func (o *Org) moveAll(sv *server, target, by string) []error {
 func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 	src := d.active
 	refuse := func(err error) error {
-		o.note(src.server.name, d.name, MoveRefused{Database: d.name, Server: src.server.name, Err: err})
+		note(o, src.server.name, d.name, MoveRefused{Database: d.name, Server: src.server.name, Err: err})
 		return err
 	}
 	if d.dag == nil {
@@ -180,11 +180,11 @@ func (o *Org) suspend(c *dbCopy, activationOnly bool, by string) error {
 	}
 	if activationOnly {
 		c.activationSuspended = true
-		o.note(c.server.name, c.name(), CopySuspended{Database: c.db.name, Server: c.server.name, By: by, ActivationOnly: true})
+		note(o, c.server.name, c.name(), CopySuspended{Database: c.db.name, Server: c.server.name, By: by, ActivationOnly: true})
 	} else {
 		c.suspended, c.activationSuspended = true, true
 		c.rconn++
-		o.note(c.server.name, c.name(), CopySuspended{Database: c.db.name, Server: c.server.name, By: by})
+		note(o, c.server.name, c.name(), CopySuspended{Database: c.db.name, Server: c.server.name, By: by})
 	}
 	o.update(by + " on " + c.name())
 	return nil
@@ -210,7 +210,7 @@ func (o *Org) resume(c *dbCopy, by string) {
 	if was && c != c.db.active && c.server.up && !c.broken {
 		o.startInit(c)
 	}
-	o.note(c.server.name, c.name(), CopyResumed{Database: c.db.name, Server: c.server.name, By: by})
+	note(o, c.server.name, c.name(), CopyResumed{Database: c.db.name, Server: c.server.name, By: by})
 	o.update(by + " on " + c.name())
 }
 
@@ -234,7 +234,7 @@ func (o *Org) setPolicy(sv *server, p ActivationPolicy, by string) {
 		return
 	}
 	sv.policy = p
-	o.note(sv.name, sv.name, AutoActivationPolicySet{Server: sv.name, Policy: p, By: by})
+	note(o, sv.name, sv.name, AutoActivationPolicySet{Server: sv.name, Policy: p, By: by})
 	o.update(by + " on " + sv.name)
 }
 
@@ -250,7 +250,7 @@ func (o *Org) SetAutoDatabaseMountDial(server, dial string) error {
 		return err
 	}
 	sv.dial = d
-	o.note(sv.name, sv.name, MountDialSet{Server: sv.name, Dial: d})
+	note(o, sv.name, sv.name, MountDialSet{Server: sv.name, Dial: d})
 	o.update("an admin changed the mount dial of " + sv.name)
 	return nil
 }
@@ -273,7 +273,7 @@ func (o *Org) setMoveNow(sv *server, on bool, by string) {
 		return
 	}
 	sv.moveNow = on
-	o.note(sv.name, sv.name, ActivationDisabledAndMoveNowSet{Server: sv.name, On: on, By: by})
+	note(o, sv.name, sv.name, ActivationDisabledAndMoveNowSet{Server: sv.name, On: on, By: by})
 	if on {
 		for _, d := range o.dbs {
 			if d.dag == nil || d.active.server != sv || !d.mounted {
@@ -283,7 +283,7 @@ func (o *Org) setMoveNow(sv *server, on bool, by string) {
 				act.Action, act.Automatic, act.By, act.MoveNow = ActionSwitchover, true, "Active Manager", MoveNowSet
 				o.activate(d, c, act)
 			} else {
-				o.note(sv.name, d.name, MoveNowNoTarget{Database: d.name, Server: sv.name})
+				note(o, sv.name, d.name, MoveNowNoTarget{Database: d.name, Server: sv.name})
 			}
 		}
 	}
@@ -325,6 +325,6 @@ func (o *Org) pause(sv *server, on bool, by string) {
 		return
 	}
 	sv.paused = on
-	o.note(sv.name, sv.name, NodePaused{Server: sv.name, Paused: on, By: by})
+	note(o, sv.name, sv.name, NodePaused{Server: sv.name, Paused: on, By: by})
 	o.update(by + " on " + sv.name)
 }

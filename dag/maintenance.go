@@ -53,13 +53,13 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 		return err
 	}
 	by := startScript
-	o.note(sv.name, sv.name, MaintenanceStarted{Server: sv.name, Script: by})
+	note(o, sv.name, sv.name, MaintenanceStarted{Server: sv.name, Script: by})
 	o.setPolicy(sv, Blocked, by)
 	haChanged := false
 	if o.env.SetHighAvailability != nil && !o.haBlocked(sv) {
 		o.env.SetHighAvailability(sv.name, false)
 		haChanged = true
-		o.note(sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: by})
+		note(o, sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: by})
 	}
 	var suspended []*dbCopy
 	if opt.SuspendActivationOnly {
@@ -73,13 +73,13 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 	}
 	paused := false
 	if opt.PauseClusterNode && sv.dag != nil && !sv.paused {
-		o.note(sv.name, sv.name, MaintenanceStage{Server: sv.name, Script: by, Stage: 2})
+		note(o, sv.name, sv.name, MaintenanceStage{Server: sv.name, Script: by, Stage: 2})
 		o.pause(sv, true, by)
 		paused = true
 	}
 	var moveErrs []error
 	if sv.dag != nil {
-		o.note(sv.name, sv.name, MaintenanceStage{Server: sv.name, Script: by, Stage: 3})
+		note(o, sv.name, sv.name, MaintenanceStage{Server: sv.name, Script: by, Stage: 3})
 		moveErrs = o.moveAll(sv, "", by+" asked Move-ActiveMailboxDatabase -Server "+sv.name+" and Active Manager")
 		if d := sv.dag; d.pam == sv {
 			o.movePAM(d, by)
@@ -88,11 +88,11 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 	}
 	crit := o.criticalResources(sv, opt)
 	if len(crit) == 0 {
-		o.note(sv.name, sv.name, MaintenanceFinished{Server: sv.name, Script: by})
+		note(o, sv.name, sv.name, MaintenanceFinished{Server: sv.name, Script: by})
 		return nil
 	}
 	err = errors.New(maintenanceFailure(by, sv.name, crit, moveErrs))
-	o.note(sv.name, sv.name, MaintenanceFailed{Server: sv.name, Script: by, Critical: crit, MoveErrors: moveErrs, Force: opt.Force})
+	note(o, sv.name, sv.name, MaintenanceFailed{Server: sv.name, Script: by, Critical: crit, MoveErrors: moveErrs, Force: opt.Force})
 	if opt.Force {
 		return err
 	}
@@ -104,7 +104,7 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 	o.setPolicy(sv, Unrestricted, rb)
 	if haChanged {
 		o.env.SetHighAvailability(sv.name, true)
-		o.note(sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: rb, Active: true, Rollback: true})
+		note(o, sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: rb, Active: true, Rollback: true})
 		o.update(rb)
 	}
 	for _, c := range suspended {
@@ -120,11 +120,11 @@ func (o *Org) movePAM(d *dagT, by string) {
 	for _, m := range d.members {
 		if m != from && m.inQuorum && !m.paused {
 			d.pam = m
-			o.note(m.name, d.name, PAMMoved{DAG: d.name, From: from.name, To: m.name, By: by})
+			note(o, m.name, d.name, PAMMoved{DAG: d.name, From: from.name, To: m.name, By: by})
 			return
 		}
 	}
-	o.note(from.name, d.name, PAMMoveFailed{DAG: d.name, From: from.name, By: by})
+	note(o, from.name, d.name, PAMMoveFailed{DAG: d.name, From: from.name, By: by})
 }
 
 // criticalResources is GetCriticalMailboxResources [DAGLIB]: what stops server from
@@ -198,14 +198,14 @@ func (o *Org) StopDagServerMaintenance(server string) error {
 		return err
 	}
 	by := "StopDagServerMaintenance.ps1"
-	o.note(sv.name, sv.name, MaintenanceReset{Server: sv.name, Script: by})
+	note(o, sv.name, sv.name, MaintenanceReset{Server: sv.name, Script: by})
 	if sv.dag != nil {
 		o.pause(sv, false, by)
 	}
 	o.setPolicy(sv, Unrestricted, by)
 	if o.env.SetHighAvailability != nil && o.haBlocked(sv) {
 		o.env.SetHighAvailability(sv.name, true)
-		o.note(sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: by, Active: true})
+		note(o, sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: by, Active: true})
 	}
 	for _, d := range o.dbs {
 		if c := o.copyOn(d, sv); c != nil {

@@ -326,7 +326,10 @@ func (db *database) where() string { return fmt.Sprintf("%s/%t", db.active.serve
 
 func (c *dbCopy) name() string { return c.id }
 
-// note journals the event p, which happened now on srv about subject.
-func (o *Org) note(srv, subject string, p sim.Payload) {
-	o.s.Journal().Emit(o.s.Now(), srv, subject, p)
+// note journals the event p, which happened now on srv about subject. It is generic
+// so that p becomes an interface (a heap copy) only when the journal is on.
+func note[P sim.Payload](o *Org, srv, subject string, p P) {
+	if j := o.s.Journal(); j.Enabled() {
+		j.Emit(o.s.Now(), srv, subject, p)
+	}
 }

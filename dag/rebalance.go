@@ -59,7 +59,7 @@ func (o *Org) SetPreferenceMoveFrequency(dagName string, every time.Duration) er
 		every = 0
 	}
 	d.pmf = every
-	o.note("", d.name, PreferenceMoveFrequencySet{DAG: d.name, Every: every})
+	note(o, "", d.name, PreferenceMoveFrequencySet{DAG: d.name, Every: every})
 	o.armRebalance(d)
 	return nil
 }
@@ -133,7 +133,7 @@ func (o *Org) rebalanceTick(d *dagT) {
 			e := RebalanceSkipped{Database: db.name, Server: db.active.server.name, Home: home.server.name, Why: why, Every: d.pmf}
 			if e != db.lastRebalance {
 				db.lastRebalance = e
-				o.note(home.server.name, db.name, e)
+				note(o, home.server.name, db.name, e)
 			}
 			continue
 		}
