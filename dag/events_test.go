@@ -61,6 +61,7 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		PreferenceMoveFrequencySet{DAG: "DAG1", Every: time.Hour},
 		RebalanceSkipped{Database: "DB1", Server: "EX2", Home: "EX1", Why: "EX1: cluster node is paused", Every: time.Hour},
 	}
+	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")
 	seen := map[string]bool{}
 	for _, p := range samples {
 		name := fmt.Sprintf("%T", p)

@@ -72,7 +72,11 @@ func (e Activation) rule() string {
 	if e.ByPreference {
 		sortBy = "activation preference (a server uses Lossless)"
 	}
-	r := fmt.Sprintf("best copy selection chose %s by criterion %d (%s), sorted by %s, %s mount dial", copyName(e.Database, e.To), e.Criterion, criteria[e.Criterion-1], sortBy, e.Dial)
+	criterion := "" // out of range only in a hand-made event; narrate it anyway
+	if e.Criterion >= 1 && e.Criterion <= len(criteria) {
+		criterion = criteria[e.Criterion-1]
+	}
+	r := fmt.Sprintf("best copy selection chose %s by criterion %d (%s), sorted by %s, %s mount dial", copyName(e.Database, e.To), e.Criterion, criterion, sortBy, e.Dial)
 	switch {
 	case e.MoveNow == MoveNowAtMount:
 		r += "; " + e.From + " has DatabaseCopyActivationDisabledAndMoveNow set and another healthy copy exists"
