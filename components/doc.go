@@ -53,6 +53,23 @@
 //     [Timestamp: M/d/yyyy h:mm:ss AM]" (the form seen in admins' posts; no
 //     Microsoft page shows it), at most four then "..." ($FormatEnumerationLimit).
 //
+// # Journal events
+//
+// Every record's Data is one of these (events.go; narration in narrate.go):
+//
+//   - "component.set": [StateSet], a Set-ServerComponentState write (setup's too):
+//     server, component, requester, state written, stores written, effective state
+//     Before and After, whether ServerWideOffline overrides it, the requesters
+//     still holding it when the write did not take effect.
+//   - "component.event": [ServiceReadState], event 7009, a transport service
+//     started and picked up its component's state; [StateInconsistent], warning
+//     7011 (transport) or 7012 (front end), the component changed under a running
+//     service (Running, Expected). Both are [ApplicationEvent]s (ID, level, source).
+//   - "component.responder": the Managed Availability responder
+//     [ResponderRestarted] the service, was [ResponderThrottled] by its daily limit
+//     (Limit, RetryIn), or [ResponderSkipped] because Monitoring or
+//     RecoveryActionsEnabled is not Active (Blocker).
+//
 // Not modelled: the ADAccess events 4109/4110, -TimeoutInSeconds, the HTTP proxy
 // health check and the POP/IMAP service stops.
 package components

@@ -38,7 +38,7 @@ func at(t testing.TB, s *sim.Sim, d time.Duration) {
 func narration(s *sim.Sim) string {
 	var b strings.Builder
 	for _, r := range s.Journal().Records() {
-		fmt.Fprintf(&b, "%s %-5s %s\n", s.Wall(r.At).Format("15:04:05"), r.Server, r.Text)
+		fmt.Fprintf(&b, "%s %-5s %s\n", s.Wall(r.At).Format("15:04:05"), r.Server, r.Text())
 	}
 	return b.String()
 }

@@ -2,7 +2,6 @@ package components
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -28,15 +27,6 @@ type ResponderConfig struct {
 	// service's queues are transport's business. It must (now or later) call
 	// ServiceStopped and ServiceStarted.
 	Restart func(server, service string)
-}
-
-// ResponderRecord is the Data of a "component.responder" journal record.
-type ResponderRecord struct {
-	Responder string
-	Service   string
-	Action    string // "Restart", "Throttled" or "Skipped"
-	Running   State
-	Expected  State
 }
 
 type responderState struct {
@@ -111,36 +101,36 @@ func (st *Store) fireResponder(sv *server, si serviceInfo) {
 	}
 	r := sv.responder(si.name)
 	now := st.s.Now()
-	rec := ResponderRecord{Responder: si.responder, Service: si.name, Running: running, Expected: set}
-	add := func(action, text string) {
-		rec.Action = action
-		if j := st.s.Journal(); j.Enabled() {
-			j.Add(sim.Record{At: now, Kind: "component.responder", Server: sv.name, Subject: si.component, Text: text, Data: rec})
-		}
-	}
+	j := st.s.Journal()
 	for _, c := range []string{Monitoring, RecoveryActionsEnabled} {
 		if s := sv.effective(c); s != Active {
-			add("Skipped", fmt.Sprintf("Managed Availability cannot run %s: %s is %s, so no recovery action runs and %s keeps running as %s until someone restarts it.",
-				si.responder, c, s, si.name, running))
+			if j.Enabled() {
+				j.Emit(now, sv.name, si.component, ResponderSkipped{Server: sv.name, Responder: si.responder, Service: si.name, Component: si.component,
+					Running: running, Expected: set, Blocker: c, BlockerState: s})
+			}
 			return
 		}
 	}
 	for len(r.restarts) > 0 && r.restarts[0] <= now-24*time.Hour {
 		r.restarts = r.restarts[1:]
 	}
-	limit, kind := st.ma.PerDayStandalone, "a standalone server"
+	limit := st.ma.PerDayStandalone
 	if sv.dag {
-		limit, kind = st.ma.PerDayDAGMember, "a DAG member"
+		limit = st.ma.PerDayDAGMember
 	}
 	if len(r.restarts) >= limit {
 		next := r.restarts[0] + 24*time.Hour
 		_ = r.timer.Reset(next) // next > now: the oldest restart is within the last 24 h
-		add("Throttled", fmt.Sprintf("%s found %s still inconsistent (running %s, set %s) but has used its %d restart(s) a day for %s; it tries again in %v.",
-			si.responder, si.name, running, set, limit, kind, next-now))
+		if j.Enabled() {
+			j.Emit(now, sv.name, si.component, ResponderThrottled{Server: sv.name, Responder: si.responder, Service: si.name, Component: si.component,
+				Running: running, Expected: set, Limit: limit, DAGMember: sv.dag, RetryIn: next - now})
+		}
 		return
 	}
 	r.restarts = append(r.restarts, now)
-	add("Restart", fmt.Sprintf("%s forces a crash and restart of %s because it runs as %s while %s is set %s; on restart it picks up the set state.",
-		si.responder, si.name, running, si.component, set))
+	if j.Enabled() {
+		j.Emit(now, sv.name, si.component, ResponderRestarted{Server: sv.name, Responder: si.responder, Service: si.name, Component: si.component,
+			Running: running, Expected: set})
+	}
 	st.ma.Restart(sv.name, si.name)
 }

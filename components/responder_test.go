@@ -19,8 +19,16 @@ func restarter(st **Store, calls *[]time.Duration) func(server, service string) 
 func actions(st *Store) []string {
 	var out []string
 	for _, r := range kinds(st.s, "component.responder") {
-		d := r.Data.(ResponderRecord)
-		out = append(out, st.s.Wall(r.At).Format("Jan 2 15:04")+" "+d.Action+" "+d.Service)
+		var action, service string
+		switch d := r.Data.(type) {
+		case ResponderRestarted:
+			action, service = "Restart", d.Service
+		case ResponderThrottled:
+			action, service = "Throttled", d.Service
+		case ResponderSkipped:
+			action, service = "Skipped", d.Service
+		}
+		out = append(out, st.s.Wall(r.At).Format("Jan 2 15:04")+" "+action+" "+service)
 	}
 	return out
 }

@@ -1,11 +1,6 @@
 package components
 
-import (
-	"fmt"
-	"strings"
-
-	"github.com/exsim/exsim/sim"
-)
+import "strings"
 
 // The two Windows services that read a component state only when they start.
 const (
@@ -33,17 +28,6 @@ func lookupService(name string) (serviceInfo, bool) {
 	return serviceInfo{}, false
 }
 
-// EventRecord is the Data of a "component.event" journal record: an Application
-// log event of category Components.
-type EventRecord struct {
-	EventID   int    // 7009, 7011 or 7012
-	Source    string // the service: MSExchangeTransport or MSExchangeFrontEndTransport
-	Level     string // "Information" or "Warning"
-	Component string
-	Current   State // the state the running service took at its start
-	Expected  State // the component state as set now
-}
-
 // ServiceStarted is called by transport when service starts on server. The service
 // reads its component's effective state now and keeps it until its next start; the
 // state is returned, remembered for RunningState, and journaled as event 7009. An
@@ -68,24 +52,9 @@ func (st *Store) ServiceStarted(serverName, service string) State {
 		r.warned = ""
 	}
 	if j := st.s.Journal(); j.Enabled() {
-		text := fmt.Sprintf("Event 7009 from %s: the service started and retrieved %s = %s, %s.", si.name, si.component, state, consequence(state))
-		if wasInconsistent {
-			text += " This clears the earlier inconsistency between the set and the running state."
-		}
-		j.Add(sim.Record{At: st.s.Now(), Kind: "component.event", Server: sv.name, Subject: si.component, Text: text,
-			Data: EventRecord{EventID: 7009, Source: si.name, Level: "Information", Component: si.component, Current: state, Expected: state}})
+		j.Emit(st.s.Now(), sv.name, si.component, ServiceReadState{Server: sv.name, Service: si.name, Component: si.component, State: state, ClearsInconsistency: wasInconsistent})
 	}
 	return state
-}
-
-func consequence(s State) string {
-	switch s {
-	case Inactive:
-		return "so it takes no new mail (SMTP senders get 421 4.3.2 Service not active)"
-	case Draining:
-		return "so it takes no new mail but keeps delivering what is already queued"
-	}
-	return "so it takes mail normally"
 }
 
 // ServiceStopped is called by transport when service stops or crashes on server: it
@@ -164,10 +133,7 @@ func (st *Store) checkServices(sv *server) {
 		}
 		r.warned = set
 		if j := st.s.Journal(); j.Enabled() {
-			text := fmt.Sprintf("Event %d (Warning) from %s: the %s state is inconsistent, current: %s, expected: %s. The service reads its component state only when it starts, so it keeps running as %s until %s restarts.",
-				si.inconsistentID, si.name, si.component, running, set, running, si.name)
-			j.Add(sim.Record{At: st.s.Now(), Kind: "component.event", Server: sv.name, Subject: si.component, Text: text,
-				Data: EventRecord{EventID: si.inconsistentID, Source: si.name, Level: "Warning", Component: si.component, Current: running, Expected: set}})
+			j.Emit(st.s.Now(), sv.name, si.component, StateInconsistent{ID: si.inconsistentID, Server: sv.name, Service: si.name, Component: si.component, Running: running, Expected: set})
 		}
 		st.armResponder(sv, si)
 	}

@@ -8,10 +8,26 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func events(st *Store) []EventRecord {
-	var out []EventRecord
+// appEvent is an Application log event as a log writer sees it.
+type appEvent struct {
+	EventID           int
+	Source, Level     string
+	Component         string
+	Current, Expected State
+}
+
+func events(st *Store) []appEvent {
+	var out []appEvent
 	for _, r := range kinds(st.s, "component.event") {
-		out = append(out, r.Data.(EventRecord))
+		a := r.Data.(ApplicationEvent)
+		e := appEvent{EventID: a.EventID(), Source: a.Source(), Level: a.Level()}
+		switch d := r.Data.(type) {
+		case ServiceReadState:
+			e.Component, e.Current, e.Expected = d.Component, d.State, d.State
+		case StateInconsistent:
+			e.Component, e.Current, e.Expected = d.Component, d.Running, d.Expected
+		}
+		out = append(out, e)
 	}
 	return out
 }
@@ -36,7 +52,7 @@ func TestTransportPicksUpHubTransportOnlyWhenItStarts(t *testing.T) {
 	_, _, bad = st.Inconsistent("EX1", ServiceTransport)
 	require.False(t, bad)
 
-	require.Equal(t, []EventRecord{
+	require.Equal(t, []appEvent{
 		{EventID: 7009, Source: ServiceTransport, Level: "Information", Component: HubTransport, Current: Active, Expected: Active},
 		{EventID: 7011, Source: ServiceTransport, Level: "Warning", Component: HubTransport, Current: Active, Expected: Draining},
 		{EventID: 7009, Source: ServiceTransport, Level: "Information", Component: HubTransport, Current: Draining, Expected: Draining},
@@ -49,7 +65,7 @@ func TestFrontEndTransportInconsistencyIsEvent7012(t *testing.T) {
 	require.NoError(t, st.Set("EX1", FrontendTransport, Inactive, Maintenance, SetOptions{}))
 	ev := events(st)
 	require.Len(t, ev, 2)
-	require.Equal(t, EventRecord{EventID: 7012, Source: ServiceFrontEndTransport, Level: "Warning", Component: FrontendTransport, Current: Active, Expected: Inactive}, ev[1])
+	require.Equal(t, appEvent{EventID: 7012, Source: ServiceFrontEndTransport, Level: "Warning", Component: FrontendTransport, Current: Active, Expected: Inactive}, ev[1])
 }
 
 func TestServerWideOfflineMakesRunningTransportInconsistent(t *testing.T) {

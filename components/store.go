@@ -98,16 +98,6 @@ func (st *Store) serverWithStates(name string) (*server, error) {
 // the registry (local) and AD (remote).
 type SetOptions struct{ LocalOnly, RemoteOnly bool }
 
-func (o SetOptions) where() string {
-	switch {
-	case o.LocalOnly:
-		return "in the registry only (-LocalOnly)"
-	case o.RemoteOnly:
-		return "in Active Directory only (-RemoteOnly)"
-	}
-	return "in the registry and in Active Directory"
-}
-
 // Set is Set-ServerComponentState: it writes requester r's entry for component on
 // server, timestamped with the simulated clock, and journals "component.set".
 // Names are matched case-insensitively and stored in Exchange's spelling.
@@ -149,58 +139,19 @@ func (st *Store) Set(serverName, comp string, state State, r Requester, o SetOpt
 	}
 	after := sv.effective(c)
 	if j := st.s.Journal(); j.Enabled() {
-		j.Add(sim.Record{
-			At: st.s.Now(), Kind: "component.set", Server: sv.name, Subject: c,
-			Text: st.narrateSet(sv, c, state, r, o, before, after),
-			Data: SetRecord{Component: c, Requester: r, State: state, Local: !o.RemoteOnly, Remote: !o.LocalOnly, Before: before, After: after},
-		})
+		e := StateSet{Server: sv.name, Component: c, Requester: r, State: state, Local: !o.RemoteOnly, Remote: !o.LocalOnly, Before: before, After: after,
+			OfflineOverride: c != Monitoring && c != RecoveryActionsEnabled && c != ServerWideOffline && sv.effectiveDirect(ServerWideOffline) != Active}
+		if after != state && !e.OfflineOverride {
+			for _, x := range sv.reconciled(c) {
+				if x.requester != r && x.state == after {
+					e.Holders = append(e.Holders, x.requester)
+				}
+			}
+		}
+		j.Emit(st.s.Now(), sv.name, c, e)
 	}
 	st.checkServices(sv)
 	return nil
-}
-
-// SetRecord is the Data of a "component.set" journal record.
-type SetRecord struct {
-	Component     string
-	Requester     Requester
-	State         State
-	Local, Remote bool  // which stores were written
-	Before, After State // the component's effective state around the write
-}
-
-func (st *Store) narrateSet(sv *server, c string, state State, r Requester, o SetOptions, before, after State) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s set %s to %s on %s %s", r, c, state, sv.name, o.where())
-	override := c != Monitoring && c != RecoveryActionsEnabled && c != ServerWideOffline &&
-		sv.effectiveDirect(ServerWideOffline) != Active
-	switch {
-	case after == state && c == ServerWideOffline && after != Active:
-		b.WriteString("; every component except Monitoring and RecoveryActionsEnabled now reads Inactive")
-	case after == state && c == ServerWideOffline && before != Active:
-		b.WriteString("; it is now Active and every component reads its own state again")
-	case after == state:
-		fmt.Fprintf(&b, "; it is now %s", after)
-	case override:
-		fmt.Fprintf(&b, ", but it still reads %s because ServerWideOffline is not Active, which overrides every component except Monitoring and RecoveryActionsEnabled", after)
-	default:
-		var holders []string
-		for _, e := range sv.reconciled(c) {
-			if e.requester != r && e.state == after {
-				holders = append(holders, string(e.requester))
-			}
-		}
-		verb := "hold"
-		if len(holders) == 1 {
-			verb = "holds"
-		}
-		fmt.Fprintf(&b, ", but it stays %s: %s still %s it %s, and only the requester that set a state can clear it",
-			after, strings.Join(holders, " and "), verb, after)
-		if c == ServerWideOffline {
-			b.WriteString(", so every component except Monitoring and RecoveryActionsEnabled still reads Inactive")
-		}
-	}
-	b.WriteString(".")
-	return b.String()
 }
 
 func (sv *server) stores(c string) *stores {

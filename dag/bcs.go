@@ -3,7 +3,6 @@ package dag
 import (
 	"fmt"
 	"sort"
-	"strings"
 )
 
 type selectOpts struct {
@@ -98,8 +97,9 @@ func (o *Org) logsFrom(src, target *dbCopy) bool {
 // copy queue length (or by ActivationPreference when any server holding a copy uses
 // Lossless), then try the ten criteria in order; a copy whose queue after attempting to
 // copy the last logs exceeds its mount dial is skipped for the next one. It returns the
-// copy, the rule that picked it, and why the others were skipped.
-func (o *Org) bestCopy(db *database, opt selectOpts) (*dbCopy, string, []string) {
+// copy, an Activation naming the rule that picked it, and why the others were
+// skipped.
+func (o *Org) bestCopy(db *database, opt selectOpts) (*dbCopy, Activation, []string) {
 	src := db.active
 	var cands []*dbCopy
 	var skipped []string
@@ -135,9 +135,7 @@ func (o *Org) bestCopy(db *database, opt selectOpts) (*dbCopy, string, []string)
 			byPref = true
 		}
 	}
-	sortBy := "copy queue length"
 	if byPref {
-		sortBy = "activation preference (a server uses Lossless)"
 		sort.SliceStable(cands, func(i, j int) bool { return cands[i].pref < cands[j].pref })
 	} else {
 		sort.SliceStable(cands, func(i, j int) bool {
@@ -167,28 +165,30 @@ func (o *Org) bestCopy(db *database, opt selectOpts) (*dbCopy, string, []string)
 				skipped = append(skipped, fmt.Sprintf("%s: copy queue length %d is more than the %s mount dial allows", c.server.name, post, dial))
 				continue
 			}
-			return c, fmt.Sprintf("best copy selection chose %s by criterion %d (%s), sorted by %s, %s mount dial", c.name(), k+1, criteria[k], sortBy, dial), skipped
+			return c, Activation{Criterion: k + 1, ByPreference: byPref, Dial: dial}, skipped
 		}
 	}
 	if len(skipped) == 0 {
 		skipped = []string{"no other copy"}
 	}
-	return nil, "", skipped
+	return nil, Activation{}, skipped
 }
 
-// activate makes c the active copy. When the old active copy's logs cannot be pulled,
-// the logs c lacks are lost: the lineage restarts from c's last log and the lost
-// window is reported through Env.LossyFailover.
-func (o *Org) activate(db *database, c *dbCopy, action string, auto bool, by, rule string) {
+// activate makes c the active copy; act says how and why (its rule fields), activate
+// fills in the rest and journals it. When the old active copy's logs cannot be
+// pulled, the logs c lacks are lost: the lineage restarts from c's last log and the
+// lost window is reported through Env.LossyFailover.
+func (o *Org) activate(db *database, c *dbCopy, act Activation) {
 	old := db.active
 	oldGen := db.gen
 	newGen := oldGen
 	if !o.logsFrom(old, c) {
 		newGen = min(db.valid(c), oldGen)
 	}
-	act := Activation{Database: db.name, From: old.server.name, To: c.server.name, Action: action, Automatic: auto, Rule: rule, LostLogs: oldGen - newGen}
+	act.Database, act.From, act.To, act.LostLogs = db.name, old.server.name, c.server.name, oldGen-newGen
 	if newGen < oldGen {
 		act.LostFrom, act.LostTo = db.commitAt[newGen], db.commitAt[oldGen-1]
+		act.LostFromWall, act.LostToWall = o.s.Wall(act.LostFrom), o.s.Wall(act.LostTo)
 		db.commitAt = db.commitAt[:newGen]
 		o.losses = append(o.losses, loss{db: db.name, from: act.LostFrom, to: act.LostTo})
 	}
@@ -213,19 +213,7 @@ func (o *Org) activate(db *database, c *dbCopy, action string, auto bool, by, ru
 	db.active = c
 	db.mounted = db.wantMounted
 	db.detect.Stop()
-	db.lastNoCopy = ""
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s moved the active copy of %s from %s to %s (a %s): %s.", by, db.name, old.server.name, c.server.name, action, rule)
-	if act.LostLogs > 0 {
-		fmt.Fprintf(&b, " Lossy: %d log(s) written on %s between %s and %s never reached %s and are gone from the database; Safety Net (2013+) or the transport dumpster (2010) must resubmit those deliveries.",
-			act.LostLogs, old.server.name, o.s.Wall(act.LostFrom).Format("15:04:05"), o.s.Wall(act.LostTo).Format("15:04:05"), c.server.name)
-	} else {
-		fmt.Fprintf(&b, " No log was lost: %s holds every log the old active copy wrote.", c.server.name)
-	}
-	if db.mounted {
-		fmt.Fprintf(&b, " %s is mounted on %s.", db.name, c.server.name)
-	} else {
-		fmt.Fprintf(&b, " %s stays dismounted (an admin dismounted it).", db.name)
-	}
-	o.note("dag.activate", c.server.name, db.name, b.String(), act)
+	db.lastNoCopy = NoFailoverTarget{}
+	act.Mounted = db.mounted
+	note(o, c.server.name, db.name, act)
 }

@@ -2,7 +2,7 @@ package dag
 
 import (
 	"fmt"
-	"strings"
+	"slices"
 )
 
 // update re-evaluates quorum, PAM ownership, every database's mount state and every
@@ -128,22 +128,7 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 		majority = append(majority, "witness "+d.witness)
 	}
 	if has != d.hasQuorum || bestVotes != d.votes {
-		model := "Node Majority"
-		if useWitness {
-			model = "Node and File Share Majority"
-		}
-		var text string
-		switch {
-		case has && !d.hasQuorum:
-			text = fmt.Sprintf("DAG %s has quorum (%s): %d of %d votes can talk to each other (%s), %d needed; Active Manager can mount databases again.", d.name, model, bestVotes, total, strings.Join(majority, ", "), needed)
-		case !has && d.hasQuorum:
-			text = fmt.Sprintf("DAG %s lost quorum (%s) because %s: at most %d of %d votes can talk to each other and %d are needed, so the cluster stops and every mounted database in the DAG dismounts until quorum returns.", d.name, model, why, bestVotes, total, needed)
-		case has:
-			text = fmt.Sprintf("DAG %s keeps quorum (%s) after %s: %d of %d votes in the majority (%s).", d.name, model, why, bestVotes, total, strings.Join(majority, ", "))
-		default:
-			text = fmt.Sprintf("DAG %s still has no quorum after %s: at most %d of %d votes can talk to each other, %d needed.", d.name, why, bestVotes, total, needed)
-		}
-		o.note("dag.quorum", "", d.name, text, QuorumChange{DAG: d.name, Quorum: has, Votes: bestVotes, Needed: needed, Majority: majority})
+		note(o, "", d.name, QuorumChange{DAG: d.name, Quorum: has, Had: d.hasQuorum, Votes: bestVotes, Total: total, Needed: needed, Majority: majority, FileShareWitness: useWitness, Why: why})
 	}
 	d.hasQuorum, d.votes = has, bestVotes
 	o.evalPAM(d, why)
@@ -170,14 +155,14 @@ func (o *Org) evalPAM(d *dagT, why string) {
 	if old == d.pam {
 		return
 	}
-	switch {
-	case d.pam == nil && d.hasQuorum:
-		o.note("dag.pam", "", d.name, fmt.Sprintf("DAG %s has no Primary Active Manager: the cluster group cannot come online because every member in the majority is paused, so no failover can happen.", d.name), nil)
-	case d.pam == nil:
-		o.note("dag.pam", "", d.name, fmt.Sprintf("DAG %s has no Primary Active Manager while it has no quorum.", d.name), nil)
-	default:
-		o.note("dag.pam", d.pam.name, d.name, fmt.Sprintf("%s is now the Primary Active Manager of DAG %s: it took the cluster group after %s.", d.pam.name, d.name, why), nil)
+	e := PAMChanged{DAG: d.name, Quorum: d.hasQuorum, Why: why}
+	if old != nil {
+		e.From = old.name
 	}
+	if d.pam != nil {
+		e.PAM = d.pam.name
+	}
+	note(o, e.PAM, d.name, e)
 }
 
 // available reports whether db's copy c can be mounted where it is, and if not why.
@@ -203,8 +188,8 @@ func (o *Org) evalDB(db *database, why string) {
 	if db.mounted && !ok {
 		db.mounted = false
 		db.downSince = now
-		db.lastNoCopy = ""
-		o.note("dag.dismount", a.server.name, db.name, fmt.Sprintf("%s dismounted on %s: %s.", db.name, a.server.name, cause), nil)
+		db.lastNoCopy = NoFailoverTarget{}
+		note(o, a.server.name, db.name, DatabaseDismounted{Database: db.name, Server: a.server.name, Cause: cause})
 	}
 	if db.mounted || !db.wantMounted {
 		db.detect.Stop()
@@ -212,15 +197,16 @@ func (o *Org) evalDB(db *database, why string) {
 	}
 	if ok {
 		if a.server.moveNow && db.dag != nil {
-			if c, rule, _ := o.bestCopy(db, selectOpts{}); c != nil {
-				o.activate(db, c, "switchover", true, "Active Manager", rule+"; "+a.server.name+" has DatabaseCopyActivationDisabledAndMoveNow set and another healthy copy exists")
+			if c, act, _ := o.bestCopy(db, selectOpts{}); c != nil {
+				act.Action, act.Automatic, act.By, act.MoveNow = ActionSwitchover, true, "Active Manager", MoveNowAtMount
+				o.activate(db, c, act)
 				return
 			}
 		}
 		db.mounted = true
-		db.lastNoCopy = ""
+		db.lastNoCopy = NoFailoverTarget{}
 		db.detect.Stop()
-		o.note("dag.mount", a.server.name, db.name, fmt.Sprintf("Active Manager mounted %s on %s again (%s); that copy holds every log, so nothing is lost.", db.name, a.server.name, why), nil)
+		note(o, a.server.name, db.name, DatabaseMounted{Database: db.name, Server: a.server.name, Why: why})
 		return
 	}
 	if db.dag == nil || !db.dag.hasQuorum || db.dag.pam == nil {
@@ -238,16 +224,17 @@ func (o *Org) evalDB(db *database, why string) {
 // failover runs best copy selection for a database whose active copy is lost.
 func (o *Org) failover(db *database, cause string) {
 	pam := db.dag.pam.name
-	c, rule, skipped := o.bestCopy(db, selectOpts{})
+	c, act, skipped := o.bestCopy(db, selectOpts{})
 	if c == nil {
-		text := fmt.Sprintf("The PAM (%s) found no copy of %s eligible for activation after %s (%s), so %s stays dismounted: a failover with no healthy target leaves the database dismounted.", pam, db.name, cause, strings.Join(skipped, "; "), db.name)
-		if text != db.lastNoCopy {
-			db.lastNoCopy = text
-			o.note("dag.failover", pam, db.name, text, nil)
+		e := NoFailoverTarget{Database: db.name, PAM: pam, Cause: cause, Skipped: skipped}
+		if l := db.lastNoCopy; e.Database != l.Database || e.PAM != l.PAM || e.Cause != l.Cause || !slices.Equal(e.Skipped, l.Skipped) {
+			db.lastNoCopy = e
+			note(o, pam, db.name, e)
 		}
 		return
 	}
-	o.activate(db, c, "failover", true, "the PAM ("+pam+")", rule+"; it failed over because "+cause)
+	act.Action, act.Automatic, act.By, act.Cause = ActionFailover, true, "the PAM ("+pam+")", cause
+	o.activate(db, c, act)
 }
 
 // settle derives every copy's status, journals changes, and starts or stops log
@@ -278,26 +265,12 @@ func (o *Org) settle(why string) {
 			st := o.status(c)
 			if st != c.shown {
 				if c.shown != statusNone {
-					o.note("dag.copy", c.server.name, c.name(), fmt.Sprintf("%s: %s -> %s (%s).", c.name(), c.shown, st, o.statusReason(c, st, why)), CopyChange{Database: db.name, Server: c.server.name, From: c.shown, To: st})
+					note(o, c.server.name, c.name(), CopyChange{Database: db.name, Server: c.server.name, From: c.shown, To: st, Why: why})
 				}
 				c.shown = st
 			}
 		}
 	}
-}
-
-func (o *Org) statusReason(c *dbCopy, st Status, why string) string {
-	switch st {
-	case Initializing:
-		return why + "; the replication service checks the copy before it copies logs again, usually about 15 s"
-	case Resynchronizing:
-		return why + "; this copy holds logs the active copy never had, so it compares itself with the active copy and drops the divergent logs"
-	case DisconnectedAndHealthy, DisconnectedAndResynchronizing:
-		return why + "; the copy cannot reach the active copy's server, so its copy queue grows, but it stays eligible for activation"
-	case ServiceDown:
-		return why + "; the Microsoft Exchange Replication service is not running there"
-	}
-	return why
 }
 
 // connected reports whether c can talk to its database's active copy for log shipping.
@@ -384,7 +357,7 @@ func (o *Org) ServerDown(server string) {
 			c.rconn++
 		}
 	}
-	o.note("dag.server", sv.name, sv.name, fmt.Sprintf("%s is down: its database copies stop and the DAG counts one vote fewer.", sv.name), nil)
+	note(o, sv.name, sv.name, ServerDown{Server: sv.name})
 	o.update("server " + sv.name + " went down")
 }
 
@@ -402,10 +375,11 @@ func (o *Org) ServerStop(server string) {
 		if db.dag == nil || db.active.server != sv || !db.mounted {
 			continue
 		}
-		if c, rule, skipped := o.bestCopy(db, selectOpts{}); c != nil {
-			o.activate(db, c, "switchover", true, "Shutdown of "+sv.name+" and Active Manager", rule)
+		if c, act, skipped := o.bestCopy(db, selectOpts{}); c != nil {
+			act.Action, act.Automatic, act.By = ActionSwitchover, true, "Shutdown of "+sv.name+" and Active Manager"
+			o.activate(db, c, act)
 		} else {
-			o.note("dag.switchover", sv.name, db.name, fmt.Sprintf("Shutdown of %s found no other copy of %s to activate (%s), so it goes down with the server.", sv.name, db.name, strings.Join(skipped, "; ")), nil)
+			note(o, sv.name, db.name, ShutdownNoTarget{Server: sv.name, Database: db.name, Skipped: skipped})
 		}
 	}
 	o.ServerDown(server)
@@ -429,7 +403,7 @@ func (o *Org) ServerUp(server string) {
 			}
 		}
 	}
-	o.note("dag.server", sv.name, sv.name, fmt.Sprintf("%s is up: its Microsoft Exchange Replication service starts.", sv.name), nil)
+	note(o, sv.name, sv.name, ServerUp{Server: sv.name})
 	o.update("server " + sv.name + " came back")
 }
 
@@ -451,7 +425,7 @@ func (o *Org) FailCopy(db, server string) error {
 	c.broken = true
 	c.conn++
 	c.rconn++
-	o.note("dag.fault", c.server.name, c.name(), fmt.Sprintf("Database copy %s failed (its disk).", c.name()), nil)
+	note(o, c.server.name, c.name(), CopyFailed{Database: c.db.name, Server: c.server.name})
 	o.update("copy " + c.name() + " failed")
 	return nil
 }
@@ -470,7 +444,7 @@ func (o *Org) RepairCopy(db, server string) error {
 	if c != c.db.active && c.server.up {
 		o.startInit(c)
 	}
-	o.note("dag.fault", c.server.name, c.name(), fmt.Sprintf("Database copy %s was repaired.", c.name()), nil)
+	note(o, c.server.name, c.name(), CopyRepaired{Database: c.db.name, Server: c.server.name})
 	o.update("copy " + c.name() + " was repaired")
 	return nil
 }

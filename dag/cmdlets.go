@@ -28,12 +28,12 @@ func (o *Org) Mount(db string) error {
 	}
 	a := d.active
 	if ok, cause := o.available(a); !ok {
-		o.note("dag.mount", a.server.name, d.name, fmt.Sprintf("Mount-Database %s refused: %s.", d.name, cause), nil)
+		note(o, a.server.name, d.name, MountRefused{Database: d.name, Server: a.server.name, Cause: cause})
 		return fmt.Errorf("Couldn't mount the database that you specified. Specified database: %s; Error code: %s%s.", d.name, amFailed, cause)
 	}
 	d.wantMounted, d.mounted = true, true
-	d.lastNoCopy = ""
-	o.note("dag.mount", a.server.name, d.name, fmt.Sprintf("Admin ran Mount-Database: %s is mounted on %s.", d.name, a.server.name), nil)
+	d.lastNoCopy = NoFailoverTarget{}
+	note(o, a.server.name, d.name, DatabaseMounted{Database: d.name, Server: a.server.name, ByAdmin: true})
 	o.update("an admin mounted " + d.name)
 	return nil
 }
@@ -50,7 +50,7 @@ func (o *Org) Dismount(db string) error {
 	}
 	d.wantMounted, d.mounted = false, false
 	d.detect.Stop()
-	o.note("dag.dismount", d.active.server.name, d.name, fmt.Sprintf("Admin ran Dismount-Database: %s is dismounted on %s and Active Manager will not mount it or fail it over until an admin mounts it.", d.name, d.active.server.name), nil)
+	note(o, d.active.server.name, d.name, DatabaseDismounted{Database: d.name, Server: d.active.server.name, ByAdmin: true})
 	o.update("an admin dismounted " + d.name)
 	return nil
 }
@@ -103,7 +103,7 @@ func (o *Org) moveAll(sv *server, target, by string) []error {
 func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 	src := d.active
 	refuse := func(err error) error {
-		o.note("dag.switchover", src.server.name, d.name, fmt.Sprintf("Move-ActiveMailboxDatabase %s refused, so it stays on %s: %v", d.name, src.server.name, err), nil)
+		note(o, src.server.name, d.name, MoveRefused{Database: d.name, Server: src.server.name, Err: err})
 		return err
 	}
 	if d.dag == nil {
@@ -113,11 +113,12 @@ func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 		return refuse(fmt.Errorf("An Active Manager operation failed. Error: An Active Manager operation encountered an error. To perform this operation, the server must be a member of a database availability group, and the database availability group must have quorum. Database availability group '%s' doesn't have quorum.", d.dag.name))
 	}
 	if target == "" {
-		c, rule, skipped := o.bestCopy(d, opt)
+		c, act, skipped := o.bestCopy(d, opt)
 		if c == nil {
 			return refuse(fmt.Errorf("%sAn error occurred while trying to select a database copy for possible activation. Error: No database copy of '%s' is eligible for activation (%s).", amFailed, d.name, strings.Join(skipped, "; ")))
 		}
-		o.activate(d, c, "switchover", true, by, rule)
+		act.Action, act.Automatic, act.By = ActionSwitchover, true, by
+		o.activate(d, c, act)
 		return nil
 	}
 	sv, err := o.server(target)
@@ -154,7 +155,7 @@ func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 	if !dial.allows(post) {
 		return refuse(errValidate(c, fmt.Sprintf("has a copy queue length of %d logs, which is too high for the %s mount dial", post, dial)))
 	}
-	o.activate(d, c, "switchover", false, by, fmt.Sprintf("the admin named %s (-ActivateOnServer)", sv.name))
+	o.activate(d, c, Activation{Action: ActionSwitchover, By: by})
 	return nil
 }
 
@@ -179,11 +180,11 @@ func (o *Org) suspend(c *dbCopy, activationOnly bool, by string) error {
 	}
 	if activationOnly {
 		c.activationSuspended = true
-		o.note("dag.suspend", c.server.name, c.name(), fmt.Sprintf("%s -ActivationOnly: %s keeps copying and replaying logs but Active Manager will not activate it.", by, c.name()), nil)
+		note(o, c.server.name, c.name(), CopySuspended{Database: c.db.name, Server: c.server.name, By: by, ActivationOnly: true})
 	} else {
 		c.suspended, c.activationSuspended = true, true
 		c.rconn++
-		o.note("dag.suspend", c.server.name, c.name(), fmt.Sprintf("%s: %s stops copying and replaying logs and can't be activated.", by, c.name()), nil)
+		note(o, c.server.name, c.name(), CopySuspended{Database: c.db.name, Server: c.server.name, By: by})
 	}
 	o.update(by + " on " + c.name())
 	return nil
@@ -209,7 +210,7 @@ func (o *Org) resume(c *dbCopy, by string) {
 	if was && c != c.db.active && c.server.up && !c.broken {
 		o.startInit(c)
 	}
-	o.note("dag.resume", c.server.name, c.name(), fmt.Sprintf("%s: %s may replicate and be activated again.", by, c.name()), nil)
+	note(o, c.server.name, c.name(), CopyResumed{Database: c.db.name, Server: c.server.name, By: by})
 	o.update(by + " on " + c.name())
 }
 
@@ -233,7 +234,7 @@ func (o *Org) setPolicy(sv *server, p ActivationPolicy, by string) {
 		return
 	}
 	sv.policy = p
-	o.note("dag.policy", sv.name, sv.name, fmt.Sprintf("%s: DatabaseCopyAutoActivationPolicy of %s is %s.", by, sv.name, p), nil)
+	note(o, sv.name, sv.name, AutoActivationPolicySet{Server: sv.name, Policy: p, By: by})
 	o.update(by + " on " + sv.name)
 }
 
@@ -249,7 +250,7 @@ func (o *Org) SetAutoDatabaseMountDial(server, dial string) error {
 		return err
 	}
 	sv.dial = d
-	o.note("dag.policy", sv.name, sv.name, fmt.Sprintf("Admin ran Set-MailboxServer: AutoDatabaseMountDial of %s is %s.", sv.name, d), nil)
+	note(o, sv.name, sv.name, MountDialSet{Server: sv.name, Dial: d})
 	o.update("an admin changed the mount dial of " + sv.name)
 	return nil
 }
@@ -272,16 +273,17 @@ func (o *Org) setMoveNow(sv *server, on bool, by string) {
 		return
 	}
 	sv.moveNow = on
-	o.note("dag.policy", sv.name, sv.name, fmt.Sprintf("%s: DatabaseCopyActivationDisabledAndMoveNow of %s is %t.", by, sv.name, on), nil)
+	note(o, sv.name, sv.name, ActivationDisabledAndMoveNowSet{Server: sv.name, On: on, By: by})
 	if on {
 		for _, d := range o.dbs {
 			if d.dag == nil || d.active.server != sv || !d.mounted {
 				continue
 			}
-			if c, rule, _ := o.bestCopy(d, selectOpts{}); c != nil {
-				o.activate(d, c, "switchover", true, "Active Manager", rule+"; DatabaseCopyActivationDisabledAndMoveNow moves it off "+sv.name)
+			if c, act, _ := o.bestCopy(d, selectOpts{}); c != nil {
+				act.Action, act.Automatic, act.By, act.MoveNow = ActionSwitchover, true, "Active Manager", MoveNowSet
+				o.activate(d, c, act)
 			} else {
-				o.note("dag.switchover", sv.name, d.name, fmt.Sprintf("%s stays on %s: DatabaseCopyActivationDisabledAndMoveNow moves a database only when another healthy copy exists.", d.name, sv.name), nil)
+				note(o, sv.name, d.name, MoveNowNoTarget{Database: d.name, Server: sv.name})
 			}
 		}
 	}
@@ -323,10 +325,6 @@ func (o *Org) pause(sv *server, on bool, by string) {
 		return
 	}
 	sv.paused = on
-	if on {
-		o.note("dag.node", sv.name, sv.name, fmt.Sprintf("%s: cluster node %s is paused; it can't become the PAM or receive automatic activations, and keeps its quorum vote.", by, sv.name), nil)
-	} else {
-		o.note("dag.node", sv.name, sv.name, fmt.Sprintf("%s: cluster node %s is no longer paused.", by, sv.name), nil)
-	}
+	note(o, sv.name, sv.name, NodePaused{Server: sv.name, Paused: on, By: by})
 	o.update(by + " on " + sv.name)
 }

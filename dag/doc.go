@@ -109,6 +109,41 @@
 //   - Error texts follow Exchange's shapes; only the HighAvailability one is quoted
 //     from a source.
 //
+// # Journal events
+//
+// Every record's Data is one of these (events.go; narration in narrate.go). A
+// record about a copy has the subject Database\Server; Server and Subject are for
+// display, the fields say everything.
+//
+//   - "dag.activate": [Activation], the active copy moved From To; Action
+//     (ActionSwitchover, ActionFailover), Automatic (false: -ActivateOnServer),
+//     Rebalance (PreferenceMoveFrequency), the best copy selection Criterion,
+//     failover Cause, MoveNow, Mounted afterwards, and for a lossy one (Lossy)
+//     LostLogs and the window LostFrom-LostTo.
+//   - "dag.failover": [NoFailoverTarget], the PAM found no copy to fail over to.
+//   - "dag.switchover": [ShutdownNoTarget], a clean shutdown found no other copy;
+//     [MoveRefused], Move-ActiveMailboxDatabase failed (Err); [MoveNowNoTarget],
+//     DatabaseCopyActivationDisabledAndMoveNow found no other healthy copy.
+//   - "dag.mount": [DatabaseMounted] (ByAdmin, or by Active Manager again);
+//     [MountRefused], Mount-Database failed (Cause).
+//   - "dag.dismount": [DatabaseDismounted] (ByAdmin, or the active copy was lost).
+//   - "dag.copy": [CopyChange], a copy's status From To.
+//   - "dag.fault": [CopyFailed], [CopyRepaired].
+//   - "dag.suspend": [CopySuspended] (ActivationOnly); "dag.resume": [CopyResumed].
+//   - "dag.server": [ServerDown], [ServerUp].
+//   - "dag.quorum": [QuorumChange], quorum (Quorum, Had) or the majority's votes changed.
+//   - "dag.pam": [PAMChanged], the PAM moved by itself (PAM "": none);
+//     [PAMMoved], a maintenance script moved the cluster group; [PAMMoveFailed].
+//   - "dag.policy": [AutoActivationPolicySet] (Policy, Blocked blocks automatic
+//     activation), [MountDialSet], [ActivationDisabledAndMoveNowSet] (On).
+//   - "dag.node": [NodePaused], Suspend-/Resume-ClusterNode (Paused).
+//   - "dag.maintenance": the scripts' steps: [MaintenanceStarted] (stage 1),
+//     [MaintenanceStage] (2: pause, 3: moves), [HighAvailabilitySet] (Active,
+//     Rollback), [MaintenanceFinished], [MaintenanceFailed] (Critical, MoveErrors,
+//     Force), [MaintenanceReset] (StopDagServerMaintenance.ps1).
+//   - "dag.config": [PreferenceMoveFrequencySet] (Every, 0: off).
+//   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
+//
 // Not modelled: seeding and reseeding, lagged copies (ReplayLagTime), MaximumActive
 // Databases, move suppression (4 moves an hour), DAC mode, the 2016+ health filters,
 // MAPI-network failures, the script's retries one minute apart, and

@@ -12,8 +12,8 @@ import (
 func (w *world) narration() string {
 	var b strings.Builder
 	for _, r := range w.s.Journal().Records()[w.skip:] {
-		if r.Text != "" {
-			fmt.Fprintf(&b, "%s %-15s %s\n", w.s.Wall(r.At).Format("15:04:05"), r.Kind, r.Text)
+		if r.Text() != "" {
+			fmt.Fprintf(&b, "%s %-15s %s\n", w.s.Wall(r.At).Format("15:04:05"), r.Kind, r.Text())
 		}
 	}
 	return b.String()

@@ -3,7 +3,6 @@ package dag
 import (
 	"errors"
 	"fmt"
-	"strings"
 )
 
 // MaintenanceOptions are StartDagServerMaintenance.ps1's switches.
@@ -54,13 +53,13 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 		return err
 	}
 	by := startScript
-	o.note("dag.maintenance", sv.name, sv.name, fmt.Sprintf("%s -serverName %s starts: stage 1 blocks activation on the server.", by, sv.name), nil)
+	note(o, sv.name, sv.name, MaintenanceStarted{Server: sv.name, Script: by})
 	o.setPolicy(sv, Blocked, by)
 	haChanged := false
 	if o.env.SetHighAvailability != nil && !o.haBlocked(sv) {
 		o.env.SetHighAvailability(sv.name, false)
 		haChanged = true
-		o.note("dag.maintenance", sv.name, sv.name, fmt.Sprintf("%s set the HighAvailability component of %s Inactive (requester Maintenance) so active copies cannot move back.", by, sv.name), nil)
+		note(o, sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: by})
 	}
 	var suspended []*dbCopy
 	if opt.SuspendActivationOnly {
@@ -74,13 +73,13 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 	}
 	paused := false
 	if opt.PauseClusterNode && sv.dag != nil && !sv.paused {
-		o.note("dag.maintenance", sv.name, sv.name, fmt.Sprintf("%s stage 2 pauses cluster node %s.", by, sv.name), nil)
+		note(o, sv.name, sv.name, MaintenanceStage{Server: sv.name, Script: by, Stage: 2})
 		o.pause(sv, true, by)
 		paused = true
 	}
 	var moveErrs []error
 	if sv.dag != nil {
-		o.note("dag.maintenance", sv.name, sv.name, fmt.Sprintf("%s stage 3 moves the critical resources off %s.", by, sv.name), nil)
+		note(o, sv.name, sv.name, MaintenanceStage{Server: sv.name, Script: by, Stage: 3})
 		moveErrs = o.moveAll(sv, "", by+" asked Move-ActiveMailboxDatabase -Server "+sv.name+" and Active Manager")
 		if d := sv.dag; d.pam == sv {
 			o.movePAM(d, by)
@@ -89,18 +88,14 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 	}
 	crit := o.criticalResources(sv, opt)
 	if len(crit) == 0 {
-		o.note("dag.maintenance", sv.name, sv.name, fmt.Sprintf("%s finished: %s holds no critical resource and is in maintenance.", by, sv.name), nil)
+		note(o, sv.name, sv.name, MaintenanceFinished{Server: sv.name, Script: by})
 		return nil
 	}
-	msg := fmt.Sprintf("%s failed: critical resources remain on %s: %s", by, sv.name, strings.Join(crit, "; "))
-	if len(moveErrs) > 0 {
-		msg += " (" + errors.Join(moveErrs...).Error() + ")"
-	}
+	err = errors.New(maintenanceFailure(by, sv.name, crit, moveErrs))
+	note(o, sv.name, sv.name, MaintenanceFailed{Server: sv.name, Script: by, Critical: crit, MoveErrors: moveErrs, Force: opt.Force})
 	if opt.Force {
-		o.note("dag.maintenance", sv.name, sv.name, msg+"; -Force skips the rollback.", nil)
-		return errors.New(msg)
+		return err
 	}
-	o.note("dag.maintenance", sv.name, sv.name, msg+"; rolling back everything except the database moves that succeeded.", nil)
 	rb := by + " rollback"
 	if paused {
 		o.pause(sv, false, rb)
@@ -109,13 +104,13 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 	o.setPolicy(sv, Unrestricted, rb)
 	if haChanged {
 		o.env.SetHighAvailability(sv.name, true)
-		o.note("dag.maintenance", sv.name, sv.name, fmt.Sprintf("%s set the HighAvailability component of %s Active again.", rb, sv.name), nil)
+		note(o, sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: rb, Active: true, Rollback: true})
 		o.update(rb)
 	}
 	for _, c := range suspended {
 		o.resume(c, rb)
 	}
-	return errors.New(msg)
+	return err
 }
 
 // movePAM moves the cluster group (and the PAM role) to the first other member in the
@@ -125,11 +120,11 @@ func (o *Org) movePAM(d *dagT, by string) {
 	for _, m := range d.members {
 		if m != from && m.inQuorum && !m.paused {
 			d.pam = m
-			o.note("dag.pam", m.name, d.name, fmt.Sprintf("%s moved the cluster group of DAG %s from %s to %s, so %s is now the Primary Active Manager.", by, d.name, from.name, m.name, m.name), nil)
+			note(o, m.name, d.name, PAMMoved{DAG: d.name, From: from.name, To: m.name, By: by})
 			return
 		}
 	}
-	o.note("dag.pam", from.name, d.name, fmt.Sprintf("%s could not move the cluster group of DAG %s off %s: no other member in the majority is unpaused.", by, d.name, from.name), nil)
+	note(o, from.name, d.name, PAMMoveFailed{DAG: d.name, From: from.name, By: by})
 }
 
 // criticalResources is GetCriticalMailboxResources [DAGLIB]: what stops server from
@@ -203,14 +198,14 @@ func (o *Org) StopDagServerMaintenance(server string) error {
 		return err
 	}
 	by := "StopDagServerMaintenance.ps1"
-	o.note("dag.maintenance", sv.name, sv.name, fmt.Sprintf("%s -serverName %s resets every activation block on the server.", by, sv.name), nil)
+	note(o, sv.name, sv.name, MaintenanceReset{Server: sv.name, Script: by})
 	if sv.dag != nil {
 		o.pause(sv, false, by)
 	}
 	o.setPolicy(sv, Unrestricted, by)
 	if o.env.SetHighAvailability != nil && o.haBlocked(sv) {
 		o.env.SetHighAvailability(sv.name, true)
-		o.note("dag.maintenance", sv.name, sv.name, fmt.Sprintf("%s set the HighAvailability component of %s Active.", by, sv.name), nil)
+		note(o, sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: by, Active: true})
 	}
 	for _, d := range o.dbs {
 		if c := o.copyOn(d, sv); c != nil {

@@ -50,12 +50,12 @@ type database struct {
 	active *dbCopy
 
 	mounted       bool
-	told          string        // "server/mounted" last given to Env.DatabaseChanged
-	wantMounted   bool          // false after Dismount-Database until Mount-Database
-	downSince     time.Duration // when it last stopped being mounted against the admin's wish
-	detect        *sim.Timer    // failure detection before best copy selection
-	lastNoCopy    string        // last "no eligible copy" narration, to say it once
-	lastRebalance string        // last "not moved back" narration, to say it once
+	told          string           // "server/mounted" last given to Env.DatabaseChanged
+	wantMounted   bool             // false after Dismount-Database until Mount-Database
+	downSince     time.Duration    // when it last stopped being mounted against the admin's wish
+	detect        *sim.Timer       // failure detection before best copy selection
+	lastNoCopy    NoFailoverTarget // last "no eligible copy" event, to say it once
+	lastRebalance RebalanceSkipped // last "not moved back" event, to say it once
 
 	gen      int64           // log generation of the active copy
 	commitAt []time.Duration // commitAt[g-1]: when generation g was written (current lineage)
@@ -67,6 +67,7 @@ type dbCopy struct {
 	db     *database
 	server *server
 	pref   int
+	id     string // db\server, made once: records and reasons name the copy often
 
 	suspended           bool // Suspend-MailboxDatabaseCopy (replication and activation)
 	activationSuspended bool // -ActivationOnly, or implied by a full suspend
@@ -224,7 +225,7 @@ func (o *Org) AddDatabase(name string, copies []string) error {
 		} else if sv.dag != db.dag {
 			return fmt.Errorf("dag: database %q: server %q is not a member of DAG %s; copies of a database live in one DAG", name, sv.name, db.dag.name)
 		}
-		c := &dbCopy{db: db, server: sv, pref: i + 1}
+		c := &dbCopy{db: db, server: sv, pref: i + 1, id: db.name + `\` + sv.name}
 		c.timer = o.s.NewFuncTimer(kindPhase, func() { o.phaseDone(c) })
 		db.copies = append(db.copies, c)
 	}
@@ -323,12 +324,12 @@ func (o *Org) copyOn(db *database, sv *server) *dbCopy {
 
 func (db *database) where() string { return fmt.Sprintf("%s/%t", db.active.server.name, db.mounted) }
 
-func (c *dbCopy) name() string { return c.db.name + `\` + c.server.name }
+func (c *dbCopy) name() string { return c.id }
 
-func (o *Org) note(kind, srv, subject, text string, data any) {
-	j := o.s.Journal()
-	if !j.Enabled() {
-		return
+// note journals the event p, which happened now on srv about subject. It is generic
+// so that p becomes an interface (a heap copy) only when the journal is on.
+func note[P sim.Payload](o *Org, srv, subject string, p P) {
+	if j := o.s.Journal(); j.Enabled() {
+		j.Emit(o.s.Now(), srv, subject, p)
 	}
-	j.Add(sim.Record{At: o.s.Now(), Kind: kind, Server: srv, Subject: subject, Text: text, Data: data})
 }

@@ -3,7 +3,6 @@ package dag
 import (
 	"fmt"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -99,15 +98,15 @@ func (m *propMachine) check(t *rapid.T) {
 		}
 		sv := o.servers[key(a.To)]
 		if sv.policy == Blocked || sv.paused || m.w.ha[sv.name] {
-			t.Fatalf("automatic activation of %s on %s, which is Blocked/paused/HA-blocked: %s", a.Database, a.To, r.Text)
+			t.Fatalf("automatic activation of %s on %s, which is Blocked/paused/HA-blocked: %s", a.Database, a.To, r.Text())
 		}
-		if strings.HasPrefix(a.Rule, "PreferenceMoveFrequency") {
+		if a.Rebalance {
 			if a.LostLogs != 0 || o.dbByN[key(a.Database)].copies[0].server != sv {
-				t.Fatalf("rebalancing must be a lossless move to the preference-1 copy: %s", r.Text)
+				t.Fatalf("rebalancing must be a lossless move to the preference-1 copy: %s", r.Text())
 			}
 		}
 		if !sv.dial.allows(a.LostLogs) {
-			t.Fatalf("automatic activation of %s on %s lost %d logs, more than its %s dial allows: %s", a.Database, a.To, a.LostLogs, sv.dial, r.Text)
+			t.Fatalf("automatic activation of %s on %s lost %d logs, more than its %s dial allows: %s", a.Database, a.To, a.LostLogs, sv.dial, r.Text())
 		}
 	}
 	m.seen = len(recs)

@@ -59,11 +59,7 @@ func (o *Org) SetPreferenceMoveFrequency(dagName string, every time.Duration) er
 		every = 0
 	}
 	d.pmf = every
-	text := fmt.Sprintf("Admin ran Set-DatabaseAvailabilityGroup %s -PreferenceMoveFrequency %s: Active Manager now moves each database back to its ActivationPreference 1 copy every %s when a lossless switchover can do it.", d.name, fmtSpan(every), fmtSpan(every))
-	if every == 0 {
-		text = fmt.Sprintf("Admin ran Set-DatabaseAvailabilityGroup %s -PreferenceMoveFrequency %s: automatic rebalancing is off, databases stay where they are until an admin moves them (RedistributeActiveDatabases.ps1).", d.name, fmtSpan(every))
-	}
-	o.note("dag.config", "", d.name, text, nil)
+	note(o, "", d.name, PreferenceMoveFrequencySet{DAG: d.name, Every: every})
 	o.armRebalance(d)
 	return nil
 }
@@ -128,21 +124,21 @@ func (o *Org) rebalanceTick(d *dagT) {
 			continue
 		}
 		if db.active.pref == 1 {
-			db.lastRebalance = ""
+			db.lastRebalance = RebalanceSkipped{}
 			continue
 		}
 		home := db.copies[0]
 		why := o.rebalanceBlock(db, home)
 		if why != "" {
-			text := fmt.Sprintf("PreferenceMoveFrequency: Active Manager left %s on %s instead of moving it back to its ActivationPreference 1 copy on %s, because %s; it checks again in %s.", db.name, db.active.server.name, home.server.name, why, fmtSpan(d.pmf))
-			if text != db.lastRebalance {
-				db.lastRebalance = text
-				o.note("dag.rebalance", home.server.name, db.name, text, nil)
+			e := RebalanceSkipped{Database: db.name, Server: db.active.server.name, Home: home.server.name, Why: why, Every: d.pmf}
+			if e != db.lastRebalance {
+				db.lastRebalance = e
+				note(o, home.server.name, db.name, e)
 			}
 			continue
 		}
-		db.lastRebalance = ""
-		o.activate(db, home, "switchover", true, "Active Manager", fmt.Sprintf("PreferenceMoveFrequency: every %s a database whose ActivationPreference 1 copy is not active is moved back to it by a lossless switchover, and %s is healthy, eligible and holds every log", fmtSpan(d.pmf), home.name()))
+		db.lastRebalance = RebalanceSkipped{}
+		o.activate(db, home, Activation{Action: ActionSwitchover, Automatic: true, By: "Active Manager", Rebalance: true, Every: d.pmf})
 		moved = true
 	}
 	if moved {

@@ -1,7 +1,6 @@
 package dag
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -24,7 +23,7 @@ func three2016(t *testing.T) *world {
 func (w *world) rebalances() []Activation {
 	var out []Activation
 	for _, r := range w.s.Journal().Records() {
-		if a, ok := r.Data.(Activation); ok && strings.HasPrefix(a.Rule, "PreferenceMoveFrequency") {
+		if a, ok := r.Data.(Activation); ok && a.Rebalance {
 			out = append(out, a)
 		}
 	}
@@ -60,7 +59,7 @@ func TestAfterMaintenanceEndsDatabaseDriftsBackToPreferenceOneWithinAnHour(t *te
 	require.LessOrEqual(t, w.s.Now()-stopped, time.Hour)
 	got := w.rebalances()
 	require.Len(t, got, 1)
-	require.Equal(t, Activation{Database: "DB1", From: "EX2", To: "EX1", Action: "switchover", Automatic: true, Rule: got[0].Rule}, got[0])
+	require.Equal(t, Activation{Database: "DB1", From: "EX2", To: "EX1", Action: ActionSwitchover, Automatic: true, By: "Active Manager", Rebalance: true, Every: time.Hour, Mounted: true}, got[0])
 	srv, _ = w.active("DB2")
 	require.Equal(t, "EX2", srv, "DB2 already sits on its preference-1 copy")
 	// Nothing more to do: the DAG leaves the agenda.
@@ -101,7 +100,7 @@ func TestPreferredCopyThatMayNotBeActivatedAutomaticallyIsNotMovedTo(t *testing.
 			var said []string
 			for _, r := range w.s.Journal().Records() {
 				if r.Kind == "dag.rebalance" {
-					said = append(said, r.Text)
+					said = append(said, r.Text())
 				}
 			}
 			require.Len(t, said, 1, "the reason is said once, not every hour")

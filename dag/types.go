@@ -151,33 +151,6 @@ type Env struct {
 	DatabaseChanged func(db, server string, mounted bool)
 }
 
-// Journal payloads (sim.Record.Data) for writers that need fields.
-
-// CopyChange is the Data of a "dag.copy" record: a copy's status changed.
-type CopyChange struct {
-	Database, Server string
-	From, To         Status
-}
-
-// Activation is the Data of a "dag.activate" record: the active copy moved.
-type Activation struct {
-	Database, From, To string
-	Action             string // "failover", "switchover"
-	Automatic          bool   // decided by Active Manager, not named by an admin
-	Rule               string // which rule picked the copy
-	LostLogs           int64  // logs the new active copy never got
-	LostFrom, LostTo   time.Duration
-}
-
-// QuorumChange is the Data of a "dag.quorum" record.
-type QuorumChange struct {
-	DAG      string
-	Quorum   bool
-	Votes    int // votes in the largest partition that can talk
-	Needed   int // votes needed
-	Majority []string
-}
-
 // Sim event kinds (hashed by the kernel only).
 const (
 	kindShip   = 0x4401

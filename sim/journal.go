@@ -1,19 +1,50 @@
 package sim
 
 import (
-	"fmt"
+	"strings"
 	"time"
 )
 
-// Record is one entry of the journal: something that happened, when, where and why.
+// Payload is what a journal record says happened, as a Go value of a type declared
+// by the model package that owns it (transport.ShadowMade, dag.Mounted, ...). Writers
+// switch on the payload's type and read its fields; nothing decides anything from the
+// narration sentence, so rewording one changes no picture, counter or log.
+type Payload interface {
+	// Kind is the record's dotted class ("transport.shadow", "dag.mount"), used for
+	// filtering ([Journal.Omit]) and by writers that group records.
+	Kind() string
+	// Narrate renders the sentence a person reads for this event, or "" when the
+	// event is not narrated (log rows, cmdlet output). It is called only by writers
+	// that print narration, so building a record formats no string.
+	Narrate() string
+}
+
+// Record is one entry of the journal: something that happened, when and where.
 type Record struct {
 	At      time.Duration // simulated instant
 	Seq     int           // position in the journal
-	Kind    string        // dotted class, e.g. "component.set", "transport.track"
+	Kind    string        // Data.Kind(), kept as a field for cheap filtering
 	Server  string        // the server it happened on, if any
-	Subject string        // what it is about: a message, queue, database, component
-	Text    string        // the narration line for a person, empty if not narrated
-	Data    any           // a typed payload for writers (tracking event, table, ...)
+	Subject string        // what it is about (a queue, database, component), for display only
+	Data    Payload       // the typed event
+}
+
+// Text is the record's narration sentence, "" if it is not narrated.
+func (r *Record) Text() string {
+	if r.Data == nil {
+		return ""
+	}
+	return r.Data.Narrate()
+}
+
+// Line is the narration as the report prints it: the sentence, prefixed with
+// "[server] " when the sentence does not itself name the server it happened on.
+func (r *Record) Line() string {
+	t := r.Text()
+	if t == "" || r.Server == "" || strings.Contains(t, r.Server) {
+		return t
+	}
+	return "[" + r.Server + "] " + t
 }
 
 // Journal is the append-only record of a run. Every output (narration, logs,
@@ -52,8 +83,12 @@ func (j *Journal) Enable() { j.off = false }
 // Enabled reports whether records are kept.
 func (j *Journal) Enabled() bool { return !j.off }
 
-// Add appends r, stamping its position.
+// Add appends r, stamping its position and, when r.Kind is empty, its kind from
+// the payload.
 func (j *Journal) Add(r Record) {
+	if r.Kind == "" && r.Data != nil {
+		r.Kind = r.Data.Kind()
+	}
 	if !j.Wants(r.Kind) {
 		return
 	}
@@ -61,12 +96,13 @@ func (j *Journal) Add(r Record) {
 	j.records = append(j.records, r)
 }
 
-// Addf appends a narrated record at t.
-func (j *Journal) Addf(t time.Duration, kind, server, subject, format string, args ...any) {
+// Emit appends the event p, which happened at t on server (may be empty) and is
+// about subject (may be empty).
+func (j *Journal) Emit(t time.Duration, server, subject string, p Payload) {
 	if j.off {
 		return
 	}
-	j.Add(Record{At: t, Kind: kind, Server: server, Subject: subject, Text: fmt.Sprintf(format, args...)})
+	j.Add(Record{At: t, Kind: p.Kind(), Server: server, Subject: subject, Data: p})
 }
 
 // Records returns the journal so far. The slice must not be modified.

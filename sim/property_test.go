@@ -287,13 +287,13 @@ func runSeeded(seed uint64) *sim.Sim {
 	arrive = func() {
 		n++
 		id := n
-		s.Journal().Addf(s.Now(), "test.arrive", "EX01", fmt.Sprint("msg", id), "message %d arrives", id)
+		s.Journal().Emit(s.Now(), "EX01", fmt.Sprint("msg", id), note{"test.arrive", fmt.Sprintf("message %d arrives", id)})
 		service := time.Duration(s.Rand("service").IntN(int(5 * time.Minute)))
 		_ = s.After(service, 2, func() {
-			s.Journal().Addf(s.Now(), "test.deliver", "EX02", fmt.Sprint("msg", id), "message %d delivered", id)
+			s.Journal().Emit(s.Now(), "EX02", fmt.Sprint("msg", id), note{"test.deliver", fmt.Sprintf("message %d delivered", id)})
 		})
 		if s.Rand("faults").IntN(10) == 0 {
-			s.Journal().Addf(s.Now(), "test.fault", "EX01", "", "a fault")
+			s.Journal().Emit(s.Now(), "EX01", "", note{"test.fault", "a fault"})
 		}
 		_ = s.After(time.Duration(s.Rand("traffic").ExpFloat64()*float64(time.Minute)), 1, arrive)
 	}

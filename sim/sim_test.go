@@ -253,20 +253,46 @@ func TestHashCoversTheEventsRun(t *testing.T) {
 	require.NotEqual(t, run(1, 5), run(1, 6), "the instant is hashed")
 }
 
+// note is a test payload: a kind and a fixed sentence.
+type note struct{ kind, text string }
+
+func (n note) Kind() string    { return n.kind }
+func (n note) Narrate() string { return n.text }
+
+func TestRecordLinePrefixesTheServerWhenTheSentenceOmitsIt(t *testing.T) {
+	r := sim.Record{Server: "EX01", Data: note{"x", "queue is empty"}}
+	require.Equal(t, "[EX01] queue is empty", r.Line())
+	r.Data = note{"x", "EX01 is empty"}
+	require.Equal(t, "EX01 is empty", r.Line())
+	r.Server = ""
+	require.Equal(t, "EX01 is empty", r.Line())
+	require.Equal(t, "", (&sim.Record{}).Text(), "no payload, no narration")
+}
+
+func TestJournalAddDerivesTheKindFromThePayload(t *testing.T) {
+	var j sim.Journal
+	j.Omit("skipped")
+	j.Add(sim.Record{Data: note{"kept", "a"}})
+	j.Add(sim.Record{Data: note{"skipped", "b"}})
+	require.Equal(t, 1, j.Len())
+	require.Equal(t, "kept", j.Records()[0].Kind)
+}
+
 func TestJournalDisableAndEnable(t *testing.T) {
 	var j sim.Journal
 	require.True(t, j.Enabled(), "a journal records by default")
 	j.Add(sim.Record{At: 1, Kind: "a", Seq: 99})
-	j.Addf(2, "b", "EX01", "queue", "%d messages", 3)
+	j.Emit(2, "EX01", "queue", note{"b", "3 messages"})
 	j.Disable()
 	require.False(t, j.Enabled())
 	j.Add(sim.Record{Kind: "dropped"})
-	j.Addf(3, "dropped", "", "", "x")
+	j.Emit(3, "", "", note{"dropped", "x"})
 	require.Equal(t, 2, j.Len(), "a disabled journal records nothing")
 	require.Equal(t, []sim.Record{
 		{At: 1, Kind: "a", Seq: 0},
-		{At: 2, Kind: "b", Seq: 1, Server: "EX01", Subject: "queue", Text: "3 messages"},
+		{At: 2, Kind: "b", Seq: 1, Server: "EX01", Subject: "queue", Data: note{"b", "3 messages"}},
 	}, j.Records(), "Add stamps Seq with the position, ignoring the caller's value")
+	require.Equal(t, "3 messages", j.Records()[1].Text(), "the narration is the payload's")
 	j.Enable()
 	require.True(t, j.Enabled())
 	j.Add(sim.Record{Kind: "c"})

@@ -1,0 +1,101 @@
+package dag
+
+import (
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/exsim/exsim/sim"
+)
+
+// journalKinds are the kinds doc.go documents ("Journal events").
+var journalKinds = []string{
+	"dag.activate", "dag.failover", "dag.switchover", "dag.mount", "dag.dismount", "dag.copy",
+	"dag.fault", "dag.suspend", "dag.resume", "dag.server", "dag.quorum", "dag.pam",
+	"dag.policy", "dag.node", "dag.maintenance", "dag.config", "dag.rebalance",
+}
+
+// TestEveryJournalEventNarrates keeps the vocabulary from silently losing its
+// narration: one sample per event type of events.go; a new type belongs here and in
+// doc.go.
+func TestEveryJournalEventNarrates(t *testing.T) {
+	at := time.Date(2016, 3, 1, 9, 0, 0, 0, time.UTC)
+	samples := []sim.Payload{
+		Activation{Database: "DB1", From: "EX1", To: "EX2", Action: ActionFailover, Automatic: true, By: "the PAM (EX3)", Criterion: 1, Dial: GoodAvailability, Cause: "server EX1 went down", LostLogs: 2, LostFromWall: at, LostToWall: at},
+		NoFailoverTarget{Database: "DB1", PAM: "EX3", Cause: "server EX1 went down", Skipped: []string{"EX2: server is down"}},
+		ShutdownNoTarget{Server: "EX1", Database: "DB1", Skipped: []string{"no other copy"}},
+		MoveRefused{Database: "DB1", Server: "EX1", Err: errors.New("no")},
+		MoveNowNoTarget{Database: "DB1", Server: "EX1"},
+		DatabaseMounted{Database: "DB1", Server: "EX1", ByAdmin: true},
+		MountRefused{Database: "DB1", Server: "EX1", Cause: "server EX1 is down"},
+		DatabaseDismounted{Database: "DB1", Server: "EX1", Cause: "server EX1 is down"},
+		CopyChange{Database: "DB1", Server: "EX2", From: Healthy, To: Initializing, Why: "server EX2 came back"},
+		CopyFailed{Database: "DB1", Server: "EX2"},
+		CopyRepaired{Database: "DB1", Server: "EX2"},
+		CopySuspended{Database: "DB1", Server: "EX2", By: "Admin ran Suspend-MailboxDatabaseCopy", ActivationOnly: true},
+		CopyResumed{Database: "DB1", Server: "EX2", By: "Admin ran Resume-MailboxDatabaseCopy"},
+		ServerDown{Server: "EX1"},
+		ServerUp{Server: "EX1"},
+		QuorumChange{DAG: "DAG1", Quorum: true, Votes: 3, Total: 5, Needed: 3, Majority: []string{"EX1", "EX2", "witness FSW"}, FileShareWitness: true, Why: "x"},
+		PAMChanged{DAG: "DAG1", From: "EX1", PAM: "EX2", Quorum: true, Why: "server EX1 went down"},
+		PAMMoved{DAG: "DAG1", From: "EX1", To: "EX2", By: startScript},
+		PAMMoveFailed{DAG: "DAG1", From: "EX1", By: startScript},
+		AutoActivationPolicySet{Server: "EX1", Policy: Blocked, By: startScript},
+		MountDialSet{Server: "EX1", Dial: Lossless},
+		ActivationDisabledAndMoveNowSet{Server: "EX1", On: true, By: "Admin ran Set-MailboxServer"},
+		NodePaused{Server: "EX1", Paused: true, By: startScript},
+		MaintenanceStarted{Server: "EX1", Script: startScript},
+		MaintenanceStage{Server: "EX1", Script: startScript, Stage: 2},
+		HighAvailabilitySet{Server: "EX1", By: startScript},
+		MaintenanceFinished{Server: "EX1", Script: startScript},
+		MaintenanceFailed{Server: "EX1", Script: startScript, Critical: []string{"DB1: Copy is active"}, MoveErrors: []error{errors.New("no")}},
+		MaintenanceReset{Server: "EX1", Script: "StopDagServerMaintenance.ps1"},
+		PreferenceMoveFrequencySet{DAG: "DAG1", Every: time.Hour},
+		RebalanceSkipped{Database: "DB1", Server: "EX2", Home: "EX1", Why: "EX1: cluster node is paused", Every: time.Hour},
+	}
+	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")
+	seen := map[string]bool{}
+	for _, p := range samples {
+		name := fmt.Sprintf("%T", p)
+		seen[name] = true
+		require.NotEmpty(t, p.Narrate(), name)
+		require.Contains(t, journalKinds, p.Kind(), name)
+	}
+	doc, err := os.ReadFile("doc.go")
+	require.NoError(t, err)
+	for _, k := range journalKinds {
+		require.Contains(t, string(doc), `"`+k+`"`, "doc.go lists the kind")
+	}
+	for name := range seen {
+		require.Contains(t, string(doc), "["+name[strings.Index(name, ".")+1:]+"]", "doc.go lists the type")
+	}
+	require.Equal(t, eventTypes(t, "events.go", "dag."), seen, "one sample per event type of events.go")
+}
+
+// eventTypes lists the struct types declared in file, as %T prints them.
+func eventTypes(t *testing.T, file, prefix string) map[string]bool {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
+	require.NoError(t, err)
+	out := map[string]bool{}
+	for _, d := range f.Decls {
+		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
+			for _, sp := range g.Specs {
+				if ts := sp.(*ast.TypeSpec); ts.Name.IsExported() {
+					if _, ok := ts.Type.(*ast.StructType); ok {
+						out[prefix+ts.Name.Name] = true
+					}
+				}
+			}
+		}
+	}
+	return out
+}
