@@ -88,3 +88,11 @@ func Closest(word string, candidates []string) string {
 func startFault(server string) *fault.Fault {
 	return &fault.Fault{Kind: fault.Start, Server: server}
 }
+
+// didYouMean returns ` (did you mean "x"?)` or "".
+func didYouMean(word string, candidates []string) string {
+	if c := Closest(word, candidates); c != "" {
+		return fmt.Sprintf(" (did you mean %q?)", c)
+	}
+	return ""
+}

@@ -1,17 +1,13 @@
-// Package scenarios is exsim's public face: the YAML scenario format (version 1, see
-// ../shared/scenario-format.md), building a world from a scenario, running it, and
-// judging it.
+// Package scenarios is exsim's public face: it builds a world from a scenario, runs
+// it and judges it. Its parts are packages of their own:
 //
-// # Loading
-//
-// [Load] and [Parse] read a scenario strictly: unknown and duplicate keys are
-// errors, every name a step, database, mailbox or monitor uses must be declared, and
-// every error reads "file:line:col: message" with the closest valid word suggested.
-// The cmdlet lines of `run:` steps are parsed by [github.com/exsim/exsim/scenarios/cmdlet]
-// and the fault lines by [github.com/exsim/exsim/scenarios/fault] at load time, so a
-// typo in a step is a load error, not a surprise an hour into the run. go-yaml is used
-// for its syntax tree, which keeps every position; a small walker decodes it (see
-// [Parse] for why not go-yaml's own decoder).
+//   - scenarios/format: the YAML scenario format (version 1, see
+//     ../shared/scenario-format.md) and its strict loader; [Load], [Parse] and the
+//     format's types are re-exported here, so a test author needs only this package;
+//   - scenarios/cmdlet and scenarios/fault: the grammars of `run:` and `fault:` lines;
+//   - scenarios/scom: the SCOM monitors (mail flow probes, heartbeats, maintenance mode);
+//   - scenarios/report: the writers (narration, JSON, HTML timeline);
+//   - scenarios/explore: property-based exploration (`exsim check`).
 //
 // # Running
 //
@@ -20,8 +16,7 @@
 // asks for — applies `config` and `edgeTransportConfig`, puts traffic, steps,
 // monitors and expectation snapshots on the agenda, and runs to the scenario's
 // duration. The world owns what no model owns: network partitions (every model asks
-// the same reachability function), SCOM maintenance mode, and the monitors (mail flow
-// probes and heartbeats, see monitors.go for the behaviour of seed 000).
+// the same reachability function) and the SCOM monitors of scenarios/scom.
 //
 // A cmdlet Exchange would refuse (a switchover with no healthy target, suspending the
 // only copy of a database) is behaviour, not a scenario error: its error is journaled
@@ -32,11 +27,19 @@
 // # Results
 //
 // A [Result] holds the journal, the transport ledger's verdict and the alerts.
-// Every output is derived from them: the narrated report ([Result.WriteReport]), the
-// JSON result ([Result.WriteJSON], a stable shape documented in the README), message
-// tracking and SMTP protocol logs in Exchange's layout ([Result.TrackingLogs],
-// [Result.ProtocolLogs]) and the HTML timeline. The same scenario and seed give
-// byte-identical output and the same run hash.
+// Every output is derived from them: message tracking and SMTP protocol logs in
+// Exchange's layout ([Result.TrackingLogs], [Result.ProtocolLogs]) here, and the
+// narrated report, the JSON result (a stable shape documented in the README) and the
+// HTML timeline in scenarios/report. The same scenario and seed give byte-identical
+// output and the same run hash.
+//
+// # Journal events
+//
+// Besides the model packages' events, the runner journals (events.go; sentences in
+// narrate.go): [StepRun], [StepError] and [Output] for admin steps, [FaultInjected] for
+// fault steps, [TrafficError] and [LivenessStarted] (exploration's healing phase); the
+// monitors' events are scenarios/scom's. No writer reads a record's sentence: each
+// switches on the payload's type.
 //
 // # Built-in scenarios
 //

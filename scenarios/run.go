@@ -11,6 +11,7 @@ import (
 	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
+	"github.com/exsim/exsim/transport/logs"
 )
 
 // Options change one run of a scenario without editing it.
@@ -33,12 +34,42 @@ type Options struct {
 	// counts mechanisms from the journal but reads no protocol log, and building its
 	// rows is most of a run's cost. Everything else, the hash included, is unchanged.
 	OmitKinds []string
+	// Outputs names the outputs the caller will write, so the run journals only the
+	// records they read: a day of 100,000 messages journals over a hundred SMTP
+	// protocol rows per message, and a verdict needs none. Records the scenario's own
+	// Get- steps and expectations read are always kept. Zero keeps everything.
+	Outputs Outputs
 }
 
-// DefaultMessageSize is the size of every traffic message, in bytes (the format has
-// no size): a short text message with its headers, about what the seed 003 session
-// carried (SIZE=6147).
-const DefaultMessageSize = 6144
+// Outputs is a set of outputs derived from a run's journal.
+type Outputs uint8
+
+// The outputs; VerdictOutput alone is `exsim run --quiet` or `--json`.
+const (
+	VerdictOutput     Outputs = 1 << iota // the verdict, the JSON result, the Get- steps' output
+	NarrationOutput                       // the narrated timeline: every narrated record
+	TrackingLogOutput                     // message tracking logs
+	ProtocolLogOutput                     // SMTP protocol logs
+	HTMLOutput                            // the HTML timeline: narration and tracking rows
+)
+
+// journalFor restricts the journal to what outs read.
+func (w *world) journalFor(outs Outputs) {
+	if outs == 0 {
+		return
+	}
+	j := w.s.Journal()
+	tracking := outs&(TrackingLogOutput|HTMLOutput) != 0 || w.sc.ReadsTracking()
+	if outs&ProtocolLogOutput == 0 {
+		j.Omit(logs.KindProtocol)
+	}
+	if !tracking {
+		j.Omit(logs.KindTracking)
+	}
+	if outs&(NarrationOutput|HTMLOutput) == 0 {
+		j.Keep(Output{}.Kind(), logs.KindTracking, logs.KindProtocol) // what Omit left of these
+	}
+}
 
 // DefaultMaxEvents stops runaway scenarios with a clear error.
 const DefaultMaxEvents = 50_000_000
@@ -79,6 +110,7 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 		w.s.Journal().Disable()
 	}
 	w.s.Journal().Omit(o.OmitKinds...)
+	w.journalFor(o.Outputs)
 	if err := w.configure(); err != nil {
 		return nil, err
 	}
@@ -96,7 +128,7 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 	}
 	res := &Result{
 		Scenario: sc, Seed: seed, Hash: w.s.Hash(), Events: w.s.Events(), End: w.s.Now(),
-		Journal: w.s.Journal().Records(), Verdict: w.tr.Verdict(), Alerts: w.mon.alerts,
+		Journal: w.s.Journal().Records(), Verdict: w.tr.Verdict(), Alerts: w.mon.Alerts(),
 	}
 	res.Failures = append(w.fail, checkExpect(sc, res)...)
 	return res, nil
@@ -142,7 +174,7 @@ func (w *world) schedule(extra []Step) error {
 			return w.sc.Errorf(st.Pos, "%v", err)
 		}
 	}
-	if err := w.mon.start(); err != nil {
+	if err := w.mon.Start(w.tr); err != nil {
 		return err
 	}
 	return w.scheduleSnapshots()
@@ -213,7 +245,7 @@ func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 		subject = fmt.Sprintf("Message %d", n)
 	}
 	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: DefaultMessageSize}); err != nil {
-		w.s.Journal().Add(sim.Record{At: w.s.Now(), Kind: "traffic.error", Text: "message not submitted: " + err.Error()})
+		w.s.Journal().Emit(w.s.Now(), "", "", TrafficError{Err: err.Error()})
 	}
 }
 
@@ -241,7 +273,7 @@ func (w *world) pick(addr, prefix string, r *sim.Stream) string {
 // that is down starts.
 func (w *world) healAll() {
 	now := w.s.Now()
-	w.s.Journal().Add(sim.Record{At: now, Kind: "liveness", Text: "Every fault is healed; the run goes on to see whether all mail gets through."})
+	w.s.Journal().Emit(now, "", "", LivenessStarted{})
 	if len(w.parts) > 0 {
 		w.parts = nil
 		w.dag.NetworkChanged()
@@ -253,7 +285,7 @@ func (w *world) healAll() {
 	}
 	w.failed = nil
 	for _, sv := range w.sc.Topology.Servers {
-		if !w.mon.up[sv.Name] {
+		if !w.mon.Up(sv.Name) {
 			w.runFault(Step{At: now, Text: "start " + sv.Name, Fault: startFault(sv.Name)})
 		}
 	}
@@ -283,7 +315,7 @@ func (w *world) scheduleSnapshots() error {
 			got := string(w.comp.Effective(st.Server, st.Component))
 			if !strings.EqualFold(got, st.State) {
 				w.fail = append(w.fail, fmt.Sprintf("%s: at %s %s's %s is %s, expected %s",
-					st.Pos, fmtDur(st.At), st.Server, st.Component, got, st.State))
+					st.Pos, FormatDuration(st.At), st.Server, st.Component, got, st.State))
 			}
 		}); err != nil {
 			return w.sc.Errorf(st.Pos, "%v", err)
@@ -308,12 +340,12 @@ func (w *world) checkQueue(q QueueExpect) string {
 		if len(bad) == 0 {
 			return ""
 		}
-		return fmt.Sprintf("%s: at %s queue %s: %s", q.Pos, fmtDur(q.At), q.Queue, strings.Join(bad, "; "))
+		return fmt.Sprintf("%s: at %s queue %s: %s", q.Pos, FormatDuration(q.At), q.Queue, strings.Join(bad, "; "))
 	}
 	if q.MessageCount != nil && q.MessageCount.Holds(0) && q.Status == "" {
 		return "" // an absent queue holds no messages
 	}
-	return fmt.Sprintf("%s: at %s there is no queue %s", q.Pos, fmtDur(q.At), q.Queue)
+	return fmt.Sprintf("%s: at %s there is no queue %s", q.Pos, FormatDuration(q.At), q.Queue)
 }
 
 // checkExpect judges the run against the scenario's expect block.
@@ -338,7 +370,7 @@ func checkExpect(sc *Scenario, r *Result) []string {
 			for _, win := range v.SPOF {
 				if win.To-win.From > *e.SPOF.MaxExposure {
 					fail = append(fail, fmt.Sprintf("spof.maxExposure: message #%d sat only on %s for %s (%s to %s), more than %s",
-						win.Message, win.Server, fmtDur(win.To-win.From), fmtDur(win.From), fmtDur(win.To), fmtDur(*e.SPOF.MaxExposure)))
+						win.Message, win.Server, FormatDuration(win.To-win.From), FormatDuration(win.From), FormatDuration(win.To), FormatDuration(*e.SPOF.MaxExposure)))
 				}
 			}
 		}
@@ -346,7 +378,7 @@ func checkExpect(sc *Scenario, r *Result) []string {
 	if e.MaxLatency != nil {
 		for _, f := range v.Fates {
 			if f.Fate == transport.Delivered && f.Latency > *e.MaxLatency {
-				fail = append(fail, fmt.Sprintf("maxLatency: message #%d to %s took %s, more than %s", f.Message, f.Recipient, fmtDur(f.Latency), fmtDur(*e.MaxLatency)))
+				fail = append(fail, fmt.Sprintf("maxLatency: message #%d to %s took %s, more than %s", f.Message, f.Recipient, FormatDuration(f.Latency), FormatDuration(*e.MaxLatency)))
 			}
 		}
 	}
@@ -387,8 +419,8 @@ func explainCount(name string, v transport.Verdict) string {
 	return ": " + strings.Join(parts, "; ")
 }
 
-// fmtDur prints a simulated instant or span compactly: 1h2m3s, 30s, 1.5s.
-func fmtDur(d time.Duration) string {
+// FormatDuration prints a simulated instant or span compactly: 1h2m3s, 30s, 1.5s.
+func FormatDuration(d time.Duration) string {
 	if d == 0 {
 		return "0s"
 	}
@@ -433,10 +465,10 @@ func (w *world) checkExtraStep(st Step) error {
 		if _, ok := w.spec[n]; ok {
 			return nil
 		}
-		return fmt.Errorf("step %q at %s: unknown server %q%s", st.Text, fmtDur(st.At), n, didYouMean(n, sortedNames(w.spec)))
+		return fmt.Errorf("step %q at %s: unknown server %q%s", st.Text, FormatDuration(st.At), n, didYouMean(n, sortedNames(w.spec)))
 	}
 	if st.At < 0 || st.At > w.sc.Duration {
-		return fmt.Errorf("step %q at %s: outside the scenario's duration (%s)", st.Text, fmtDur(st.At), fmtDur(w.sc.Duration))
+		return fmt.Errorf("step %q at %s: outside the scenario's duration (%s)", st.Text, FormatDuration(st.At), FormatDuration(w.sc.Duration))
 	}
 	if st.On != "" {
 		if err := known(st.On); err != nil {

@@ -191,10 +191,10 @@ var handlers = map[string]handler{
 		if err != nil {
 			return "", err
 		}
-		return "", c.w.mon.startMaintenance(c.str("Instance"), d)
+		return "", c.w.mon.StartMaintenance(c.str("Instance"), d)
 	},
 	"Stop-SCOMMaintenanceMode": func(c *call) (string, error) {
-		return "", c.w.mon.stopMaintenance(c.str("Instance"))
+		return "", c.w.mon.StopMaintenance(c.str("Instance"))
 	},
 	"StartDagServerMaintenance.ps1": func(c *call) (string, error) {
 		return "", c.w.dag.StartDagServerMaintenance(c.str("ServerName"))
@@ -369,22 +369,15 @@ func (w *world) runStep(st Step) {
 		return
 	}
 	now := w.s.Now()
-	w.s.Journal().Add(sim.Record{At: now, Kind: "step.run", Server: st.On, Subject: st.Text, Text: "[PS] " + st.Text})
+	w.s.Journal().Emit(now, st.On, st.Text, StepRun{Step: st.Text})
 	out, err := w.runPipeline(st.Run, st.On)
 	if err != nil {
-		w.s.Journal().Add(sim.Record{At: now, Kind: "step.error", Server: st.On, Subject: st.Text, Text: err.Error()})
+		w.s.Journal().Emit(now, st.On, st.Text, StepError{Step: st.Text, Err: err.Error()})
 		return
 	}
 	if out != "" {
-		w.s.Journal().Add(sim.Record{At: now, Kind: "step.output", Server: st.On, Subject: st.Text, Data: Output{At: now, Step: st.Text, Text: out}})
+		w.s.Journal().Emit(now, st.On, st.Text, Output{At: now, Step: st.Text, Text: out})
 	}
-}
-
-// Output is what a Get- step printed, at its instant.
-type Output struct {
-	At   time.Duration `json:"-"`
-	Step string        `json:"step"`
-	Text string        `json:"text"`
 }
 
 func (w *world) runPipeline(p cmdlet.Pipeline, on string) (string, error) {
@@ -481,7 +474,7 @@ func (w *world) pipedIdentities(c cmdlet.Command, on string) ([]string, error) {
 func (w *world) runFault(st Step) {
 	f := st.Fault
 	now := w.s.Now()
-	w.s.Journal().Add(sim.Record{At: now, Kind: "fault", Server: f.Server, Subject: st.Text, Text: "FAULT: " + st.Text})
+	w.s.Journal().Emit(now, f.Server, st.Text, FaultInjected{Fault: st.Text})
 	switch f.Kind {
 	case fault.Crash:
 		w.servicesStopped(f.Server)
@@ -489,7 +482,7 @@ func (w *world) runFault(st Step) {
 		if w.isMailbox(f.Server) {
 			w.dag.ServerDown(f.Server)
 		}
-		w.mon.serverDown(f.Server)
+		w.mon.ServerDown(f.Server)
 	case fault.Stop:
 		w.servicesStopped(f.Server)
 		w.tr.Stop(f.Server)
@@ -502,16 +495,16 @@ func (w *world) runFault(st Step) {
 				w.dag.ServerDown(f.Server)
 			}
 		}
-		w.mon.serverDown(f.Server)
+		w.mon.ServerDown(f.Server)
 	case fault.Start:
 		if w.isMailbox(f.Server) {
 			w.dag.ServerUp(f.Server)
 		}
 		w.tr.Start(f.Server)
-		w.mon.serverUp(f.Server)
+		w.mon.ServerUp(f.Server)
 	case fault.FailCopy:
 		if err := w.dag.FailCopy(f.Database, f.Server); err != nil {
-			w.s.Journal().Add(sim.Record{At: now, Kind: "step.error", Subject: st.Text, Text: err.Error()})
+			w.s.Journal().Emit(now, "", st.Text, StepError{Step: st.Text, Err: err.Error()})
 		} else {
 			w.failed = append(w.failed, f.Database+`\`+f.Server)
 		}

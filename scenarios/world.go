@@ -8,6 +8,7 @@ import (
 
 	"github.com/exsim/exsim/components"
 	"github.com/exsim/exsim/dag"
+	"github.com/exsim/exsim/scenarios/scom"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
 )
@@ -26,7 +27,7 @@ type world struct {
 	// failed are the database copies a fail-copy fault broke ("DB\Server"), repaired
 	// in the liveness phase.
 	failed []string
-	mon    *monitors
+	mon    *scom.Monitors
 	snaps  []snapshot
 	fail   []string // failed expectations found while running (queue and state snapshots)
 }
@@ -167,12 +168,12 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 			Name: c.Name, AddressSpaces: c.AddressSpaces, SourceServers: c.SourceServers, SmartHost: c.SmartHost,
 		})
 	}
-	mon, err := newMonitors(w)
+	mon, err := scom.New(s, sc)
 	if err != nil {
 		return nil, err
 	}
 	w.mon = mon
-	topo.Mailboxes = append(topo.Mailboxes, mon.mailboxes()...)
+	topo.Mailboxes = append(topo.Mailboxes, mon.Mailboxes()...)
 	tr, err := transport.New(s, topo, transport.Env{
 		ActiveCopy: w.dag.ActiveCopy,
 		Committed:  func(db string) { _ = w.dag.Committed(db) },
@@ -185,7 +186,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		return nil, fmt.Errorf("%s: %w", sc.File, err)
 	}
 	w.tr = tr
-	tr.OnDelivered(w.mon.delivered)
+	tr.OnDelivered(w.mon.Delivered)
 	return w, nil
 }
 

@@ -53,12 +53,18 @@ type Journal struct {
 	records []Record
 	off     bool
 	omit    []string // kinds not recorded (few: a slice beats a map here)
+	keep    []string // when set, the only kinds recorded
 }
 
 // Omit stops recording records of the given kinds, for runs that need the journal
 // but not all of it (exploration counts mechanisms but reads no protocol log).
 // Producers ask [Journal.Wants] before building an expensive record.
 func (j *Journal) Omit(kinds ...string) { j.omit = append(j.omit, kinds...) }
+
+// Keep records only records of the given kinds (after Omit), for runs whose
+// outputs read a few kinds: a verdict-only run keeps the Get- step output and none
+// of the narration. Keep with no kinds records nothing but keeps the journal on.
+func (j *Journal) Keep(kinds ...string) { j.keep = append(make([]string, 0, len(kinds)), kinds...) }
 
 // Wants reports whether a record of kind would be kept.
 func (j *Journal) Wants(kind string) bool {
@@ -69,6 +75,14 @@ func (j *Journal) Wants(kind string) bool {
 		if k == kind {
 			return false
 		}
+	}
+	if j.keep != nil {
+		for _, k := range j.keep {
+			if k == kind {
+				return true
+			}
+		}
+		return false
 	}
 	return true
 }

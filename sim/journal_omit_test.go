@@ -21,3 +21,19 @@ func TestJournalOmit(t *testing.T) {
 	j.Disable()
 	require.False(t, j.Wants("transport.track"))
 }
+
+func TestJournalKeepRecordsOnlyTheListedKinds(t *testing.T) {
+	var j Journal
+	j.Keep("step.output", "transport.track")
+	j.Omit("transport.track")
+	require.True(t, j.Wants("step.output"))
+	require.False(t, j.Wants("transport.track"), "Omit wins over Keep")
+	require.False(t, j.Wants("transport.shadow"))
+	j.Add(Record{Kind: "transport.shadow"})
+	j.Add(Record{Kind: "step.output"})
+	require.Equal(t, 1, j.Len())
+	var none Journal
+	none.Keep()
+	require.True(t, none.Enabled())
+	require.False(t, none.Wants("step.output"), "Keep() with no kinds keeps nothing")
+}

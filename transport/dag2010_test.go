@@ -111,7 +111,7 @@ func TestDAG2010InboundThroughLoadBalancerDeliveredByServerWithoutActiveCopy(t *
 	_, proto := logs.FromJournal(h.s.Journal().Records())
 	var recv []logs.ProtocolEvent
 	for _, p := range proto {
-		if p.Server == "EX13-2" && p.Kind == logs.Receive {
+		if p.Server == "EX13-2" && p.Log == logs.Receive {
 			recv = append(recv, p)
 		}
 	}

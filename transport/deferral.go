@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -65,7 +64,7 @@ func (o *Org) deferItem(it *item, r smtp.Reply, peer *server) {
 		q.deferred[it] = struct{}{}
 		o.track(srv, "DEFER", "SMTP", it, peer.name, status)
 		if o.s.Journal().Enabled() {
-			o.journal("transport.defer", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s answered message #%d with %s: the session itself went well, so only this message is deferred; it stays in %s and is offered again after MessageRetryInterval (%v).", peer.name, it.m.id, status, q.identity(), wait), nil)
+			o.emit(srv.name, "", MessageDeferred{Msg: Msg{it.m.id}, Peer: peer.name, Status: status, Queue: q.identity(), Wait: wait})
 		}
 	}
 	// 1.5 reason 5: a held acknowledgement cannot be earned by a deferred message.
@@ -110,9 +109,12 @@ func (o *Org) skipDelayedAck(q *queue, it *item, reason string) {
 	if pa == nil || pa.done || !o.cfgBool(cDelayedAckSkippingEnabled, q.srv) {
 		return
 	}
-	what := fmt.Sprintf("the message went to %s, whose delivery cannot be confirmed within MaxAcknowledgementDelay", q.identity())
+	ack := Acknowledged{Why: AckSkipped, Skip: reason}
 	if strings.HasPrefix(reason, "ItemDeferred=") {
-		what = fmt.Sprintf("its next hop deferred the message in %s, so it cannot reach it within MaxAcknowledgementDelay", q.identity())
+		ack.Why = AckSkippedDeferred
 	}
-	o.sendAck(pa, fmt.Sprintf("DelayedAckSkipping (%s): %s, so holding the sender is pointless; the message now has no other copy", reason, what))
+	if o.s.Journal().Enabled() {
+		ack.Queue = q.identity()
+	}
+	o.sendAck(pa, ack)
 }

@@ -190,7 +190,7 @@ func TestDeferredRelayTrackingAndProtocolLogsGolden(t *testing.T) {
 	_, proto := logs.FromJournal(h.s.Journal().Records())
 	var send []logs.ProtocolEvent
 	for _, p := range proto {
-		if p.Server == "HUB1" && p.Kind == logs.Send {
+		if p.Server == "HUB1" && p.Log == logs.Send {
 			send = append(send, p)
 		}
 	}

@@ -234,6 +234,31 @@
 // looked up per message are reached through pointers kept on the server rather than
 // by hashing two-string keys, and heartbeats are typed handlers.
 //
+// # Journal events
+//
+// Every journal record transport writes carries one of these payloads (events.go;
+// their Kind and narration in narrate.go). Per-message events embed [Msg], so writers
+// find the message with [MessageOf]; none needs the sentence.
+//
+//   - transport.submit: [OutboxWaiting], [InternetSubmitted], [SubmitInterrupted], [NoHubForSubmission]
+//   - transport.sender: [SenderRetry] (Why: NoServerAccepted, SessionBroke, SessionDied)
+//   - transport.session: [ConnectFailed], [MailFromRefused]
+//   - transport.delayedack: [AckDelayed]; transport.ack: [Acknowledged] (Why: an [AckReason])
+//   - transport.shadow: [ShadowMade] (XShadow for 2010), [ShadowFailed], [ShadowRemade],
+//     [ShadowDiscarded], [ShadowTakeover]; transport.heartbeat: [HeartbeatMissed]
+//   - transport.promotion: [Promoted], [DirectDelivery]
+//   - transport.queue: [QueueEvent] (Op: a [QueueOp]); transport.redirect: [Redirected]
+//   - transport.defer: [MessageDeferred], [DeliveryDeferred]; transport.deliver: [QueueDelivered]
+//   - transport.dsn: [DelayDSN]; transport.ndr: [Expired]
+//   - transport.lost: [MessageLost]; transport.duplicate: [Duplicate]; transport.spof: [SPOFOpened]
+//   - transport.lossy: [LossyFailover]; transport.resubmit: [Resubmitted]
+//   - transport.crash: [Crashed], [ServiceCrashed]; transport.poison: [Poisoned]
+//   - transport.stop: [Stopped]; transport.start: [Started]; transport.service:
+//     [ServiceStopped], [ServiceStarted]; transport.network: [NetworkChanged]
+//   - transport.config: [ConfigSet]
+//   - transport.track and transport.smtp: the log rows [logs.TrackingEvent] and
+//     [logs.ProtocolEvent], not narrated
+//
 // # Configuration
 //
 // [Org.SetTransportConfig], [Org.SetTransportService] and [Org.SetEdgeTransportConfig]

@@ -82,7 +82,7 @@ next:
 		it.m, it.rcpts, it.loc = m, all, locOutbox
 		o.addCopy(it)
 		if o.s.Journal().Enabled() {
-			o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from %s waits in the Outbox for the %s.", m.id, msg.From, o.submissionService(m)), nil)
+			o.emit("", "", OutboxWaiting{Msg: Msg{m.id}, From: msg.From, Service: o.submissionService(m)})
 		}
 		o.submitOutbox(m, it)
 		return m.id, nil
@@ -91,7 +91,7 @@ next:
 	it.m, it.rcpts, it.loc = m, all, locSender
 	o.addCopy(it)
 	if o.s.Journal().Enabled() {
-		o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d from internet sender %s: the sender holds it until an Exchange server answers 250.", m.id, msg.From), nil)
+		o.emit("", "", InternetSubmitted{Msg: Msg{m.id}, From: msg.From})
 	}
 	o.internetSend(m, it)
 	return m.id, nil
@@ -146,7 +146,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			return
 		}
 		if o.s.Journal().Enabled() {
-			o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("No inbound server accepted message #%d; the internet sender keeps it and retries in %v.", m.id, o.top.SenderRetry), nil)
+			o.emit(internet, "", SenderRetry{Msg: Msg{m.id}, Why: NoServerAccepted, Retry: o.top.SenderRetry})
 		}
 		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 		return
@@ -167,7 +167,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
-				o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The internet sender of message #%d cannot connect to %s (%s).", m.id, srv.name, o.whyUnreachable(internet, srv)), nil)
+				o.emit(srv.name, "", ConnectFailed{Msg: Msg{m.id}, Server: srv.name, Why: o.whyUnreachable(internet, srv)})
 			}
 			o.tryInbound(m, sender, cands, k+1)
 		})
@@ -183,7 +183,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
-				o.journal("transport.session", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: %s; the sender tries elsewhere.", srv.name, m.id, why), nil)
+				o.emit(srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why})
 			}
 			o.tryInbound(m, sender, cands, k+1)
 		})
@@ -219,7 +219,7 @@ func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
 	}
 	if !srv.up || srv.epoch != ep || !o.reachable(internet, srv.name) {
 		if o.s.Journal().Enabled() {
-			o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d to %s broke before the data was complete: the internet sender still has it and retries in %v.", m.id, srv.name, o.top.SenderRetry), nil)
+			o.emit(internet, "", SenderRetry{Msg: Msg{m.id}, Why: SessionBroke, Server: srv.name, Retry: o.top.SenderRetry})
 		}
 		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 		return
@@ -271,14 +271,14 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp
 		o.accept2013(srv, it, pa, nil, nil)
 		return
 	case !o.cfgBool(cShadowRedundancyEnabled, srv):
-		o.sendAck(pa, "shadow redundancy is disabled (ShadowRedundancyDisabled), so there is nothing to wait for")
+		o.sendAck(pa, Acknowledged{Why: AckShadowRedundancyDisabled})
 	case delay == 0:
-		o.sendAck(pa, "MaxAcknowledgementDelay is 0, which turns delayed acknowledgement off")
+		o.sendAck(pa, Acknowledged{Why: AckDelayZero})
 	default:
 		it.x().ack = pa
 		srv.acks = append(srv.acks, pa)
 		if o.s.Journal().Enabled() {
-			o.journal("transport.delayedack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s holds the 250 for message #%d up to MaxAcknowledgementDelay (%v): the internet sender does not speak XSHADOW, so until the message reaches its next hop the sender's copy is the only other copy.", srv.name, m.id, delay), nil)
+			o.emit(srv.name, "", AckDelayed{Msg: Msg{m.id}, Server: srv.name, Delay: delay})
 		}
 		o.on(srv, delay, kindAckTimeout, func() { o.ackTimeout(pa) })
 	}
@@ -299,10 +299,10 @@ func (o *Org) ackTimeout(pa *pendingAck) {
 				o.categorizePromote(srv, it)
 			}
 		}
-		o.sendAck(pa, "MaxAcknowledgementDelay ran out, so the message was routed to another hub of the site (Shadow Redundancy Promotion) and acknowledged")
+		o.sendAck(pa, Acknowledged{Why: AckPromotedOnTimeout})
 		return
 	}
-	o.sendAck(pa, fmt.Sprintf("MaxAcknowledgementDelay (%v) ran out before the message reached its next hop; from now on the sender no longer holds a copy", o.cfgDur(cMaxAcknowledgementDelay, srv)))
+	o.sendAck(pa, Acknowledged{Why: AckDelayExpired, Delay: o.cfgDur(cMaxAcknowledgementDelay, srv)})
 }
 
 func (o *Org) leavesOf(root *item) []*item {
@@ -320,11 +320,12 @@ func (o *Org) leavesOf(root *item) []*item {
 
 // ackReached: the held message reached its next hop.
 func (o *Org) ackReached(pa *pendingAck, _ *item) {
-	o.sendAck(pa, "the message reached its next hop, so another copy exists")
+	o.sendAck(pa, Acknowledged{Why: AckReachedNextHop})
 }
 
-// sendAck sends the 250 for a held (or unheld, why == "") session.
-func (o *Org) sendAck(pa *pendingAck, why string) {
+// sendAck sends the 250 for a held session, or an unheld one when ack.Why is 0 (not
+// journaled: nothing was waiting). ack carries the reason for the journal.
+func (o *Org) sendAck(pa *pendingAck, ack Acknowledged) {
 	if pa.done {
 		return
 	}
@@ -337,9 +338,10 @@ func (o *Org) sendAck(pa *pendingAck, why string) {
 		}
 	}
 	m := pa.root.m
-	if why != "" {
+	if ack.Why != 0 {
 		if o.s.Journal().Enabled() {
-			o.journal("transport.ack", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s sends 250 2.6.0 Queued mail for delivery for message #%d: %s.", srv.name, m.id, why), nil)
+			ack.Msg, ack.Server = Msg{m.id}, srv.name
+			o.emit(srv.name, "", ack)
 		}
 	}
 	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
@@ -360,13 +362,13 @@ func (o *Org) dropSession(pa *pendingAck, fault string) {
 	m := pa.root.m
 	if pa.sender.loc == locOutbox {
 		if o.s.Journal().Enabled() {
-			o.journal("transport.submit", pa.srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("%s went away (%s) before it took message #%d: it stays in the Outbox and is submitted again in %v.", pa.srv.name, fault, m.id, outboxRetry), nil)
+			o.emit(pa.srv.name, "", SubmitInterrupted{Msg: Msg{m.id}, Hub: pa.srv.name, Fault: fault, Retry: outboxRetry})
 		}
 		o.retrySender(pa)
 		return
 	}
 	if o.s.Journal().Enabled() {
-		o.journal("transport.sender", internet, fmt.Sprintf("#%d", m.id), fmt.Sprintf("The SMTP session for message #%d died (%s) before %s sent 250: the internet sender still has it and retries in %v.", m.id, fault, pa.srv.name, o.top.SenderRetry), nil)
+		o.emit(internet, "", SenderRetry{Msg: Msg{m.id}, Why: SessionDied, Server: pa.srv.name, Fault: fault, Retry: o.top.SenderRetry})
 	}
 	o.retrySender(pa)
 }
@@ -402,7 +404,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 	}
 	if hub == nil {
 		if o.s.Journal().Enabled() {
-			o.journal("transport.submit", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("No Hub Transport server can take message #%d now; it stays in the Outbox and Mail Submission tries again in %v.", m.id, outboxRetry), nil)
+			o.emit("", "", NoHubForSubmission{Msg: Msg{m.id}, Retry: outboxRetry})
 		}
 		o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
 		return
@@ -590,7 +592,7 @@ func (o *Org) place(srv *server, it *item, r route) {
 		it.haHeader = true
 		o.track(srv, "HAREDIRECT", "ROUTING", it, "", "NoShadowServer")
 		if o.s.Journal().Enabled() {
-			o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Shadow Redundancy Promotion: %s routes message #%d to another hub of site %s instead of delivering it itself, so that it keeps a shadow copy (it came from a sender without XSHADOW).", srv.name, it.m.id, srv.site), nil)
+			o.emit(srv.name, "", Promoted{Msg: Msg{it.m.id}, Server: srv.name, Site: srv.site})
 		}
 	}
 	if srv.version.Is2010() && it.m.fromOrg && (r.dtype == "SmartHostConnectorDelivery" || r.dtype == "DnsConnectorDelivery") {

@@ -195,7 +195,7 @@ func (ss *shadowSession) Fire(_ *sim.Sim, ev sim.Event) {
 		}
 		o.track(srv, "HAREDIRECT", "SMTP", it, b.name, "")
 		if o.s.Journal().Enabled() {
-			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s made a shadow copy of message #%d on %s before acknowledging it (Exchange 2013+ shadow redundancy).", srv.name, it.m.id, b.name), nil)
+			o.emit(srv.name, "", ShadowMade{Msg: Msg{it.m.id}, Server: srv.name, On: b.name})
 		}
 		o.shadowDone(ss, true)
 	}
@@ -208,7 +208,7 @@ func (o *Org) accept2013(srv *server, it *item, pa *pendingAck, ackOutbox, retry
 		if it.ext != nil {
 			it.ext.prev = nil
 		}
-		o.ack2013(pa, ackOutbox, "")
+		o.ack2013(pa, ackOutbox, 0)
 		o.categorize(srv, it)
 		return
 	}
@@ -232,28 +232,28 @@ func (o *Org) shadowDone(ss *shadowSession, ok bool) {
 	}
 	srv, it, pa := ss.srv, ss.it, ss.pa
 	if ok {
-		o.accepted(ss, "")
+		o.accepted(ss, 0)
 		o.categorize(srv, it)
 		return
 	}
 	relayed := it.ext != nil && it.ext.prev != nil // another Exchange server waits for the answer
 	if o.cfgBool(cRejectMessageOnShadowFailure, srv) && (pa != nil || ss.ackOutbox != nil || relayed) {
 		if o.s.Journal().Enabled() {
-			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d and RejectMessageOnShadowFailure is $true: it answers 451 4.4.0 Message failed to be made redundant and drops its copy; the sender keeps the message and retries.", srv.name, it.m.id), nil)
+			o.emit(srv.name, "", ShadowFailed{Msg: Msg{it.m.id}, Server: srv.name, Rejected: true})
 		}
 		o.reject2013(pa, ss.retryOutbox, it)
 		return
 	}
 	if o.s.Journal().Enabled() {
-		o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s could not make a shadow of message #%d; RejectMessageOnShadowFailure is $false, so it accepts the message unprotected.", srv.name, it.m.id), nil)
+		o.emit(srv.name, "", ShadowFailed{Msg: Msg{it.m.id}, Server: srv.name})
 	}
-	o.accepted(ss, "no shadow could be made and RejectMessageOnShadowFailure is $false: the message is accepted unprotected")
+	o.accepted(ss, AckUnprotected)
 	o.categorize(srv, it)
 }
 
 // accepted acknowledges what ss was protecting: the sender's 250, the Outbox hand-off,
 // and a previous hop waiting for this server's acknowledgement.
-func (o *Org) accepted(ss *shadowSession, why string) {
+func (o *Org) accepted(ss *shadowSession, why AckReason) {
 	it := ss.it
 	it.accepting = false
 	if it.ext != nil {
@@ -267,9 +267,9 @@ func (o *Org) accepted(ss *shadowSession, why string) {
 	}
 }
 
-func (o *Org) ack2013(pa *pendingAck, ackOutbox func(), why string) {
+func (o *Org) ack2013(pa *pendingAck, ackOutbox func(), why AckReason) {
 	if pa != nil {
-		o.sendAck(pa, why)
+		o.sendAck(pa, Acknowledged{Why: why})
 	}
 	if ackOutbox != nil {
 		ackOutbox()
@@ -452,7 +452,7 @@ func (o *Org) armSweep(srv *server) {
 func (o *Org) LossyFailover(db string, from, to time.Duration) {
 	fault := "lossy failover of " + db
 	if o.s.Journal().Enabled() {
-		o.journal("transport.lossy", "", db, fmt.Sprintf("Database %s failed over and lost what was delivered into it between %s and %s: transport must deliver it again.", db, o.s.Wall(from).Format("15:04:05"), o.s.Wall(to).Format("15:04:05")), nil)
+		o.emit("", db, LossyFailover{Database: db, From: o.s.Wall(from), To: o.s.Wall(to)})
 	}
 	type undone struct {
 		m *message
@@ -522,7 +522,7 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 			m.rcpts[r].reason = fault
 			m.rcpts[r].at = o.now()
 			if o.s.Journal().Enabled() {
-				o.journal("transport.lost", "", fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s undid its delivery and no Safety Net or dumpster copy is left.", m.id, m.rcpts[r].addr, fault), nil)
+				o.emit("", "", MessageLost{Msg: Msg{m.id}, Recipient: m.rcpts[r].addr, Fault: fault, Undone: true})
 			}
 		}
 		o.spofUpdate(m)
@@ -538,15 +538,8 @@ func (o *Org) resubmitFromSafetyNet(sn *item, r int, why string) {
 	it.resubmit = true
 	it.x().visited = []string{srv.name}
 	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", "")
-	text := fmt.Sprintf("%s resubmits message #%d for %s from its Safety Net.", srv.name, sn.m.id, sn.m.rcpts[r].addr)
-	if srv.version.Is2010() {
-		text = fmt.Sprintf("%s redelivers message #%d for %s from its transport dumpster.", srv.name, sn.m.id, sn.m.rcpts[r].addr)
-	}
-	if why != "" {
-		text = text[:len(text)-1] + ": " + why + "."
-	}
 	if o.s.Journal().Enabled() {
-		o.journal("transport.resubmit", srv.name, fmt.Sprintf("#%d", sn.m.id), text, nil)
+		o.emit(srv.name, "", Resubmitted{Msg: Msg{sn.m.id}, Server: srv.name, Recipient: sn.m.rcpts[r].addr, Dumpster: srv.version.Is2010(), Why: why})
 	}
 	o.addCopy(it)
 	o.categorize(srv, it)
@@ -567,7 +560,7 @@ func (o *Org) lostShadows(dead []*item) {
 				return
 			}
 			if o.s.Journal().Enabled() {
-				o.journal("transport.shadow", p.srv.name, fmt.Sprintf("#%d", p.m.id), fmt.Sprintf("%s learns that the shadow of message #%d on %s is gone and makes a new one.", p.srv.name, p.m.id, sh.srv.name), nil)
+				o.emit(p.srv.name, "", ShadowRemade{Msg: Msg{p.m.id}, Server: p.srv.name, Lost: sh.srv.name})
 			}
 			o.makeShadow(&shadowSession{srv: p.srv, it: p, reshadow: true})
 		})

@@ -89,18 +89,24 @@ func (h *harness) submit(m Message) int {
 func (h *harness) narration() string {
 	var b strings.Builder
 	for _, r := range h.s.Journal().Records() {
-		if r.Text == "" {
+		if r.Text() == "" {
 			continue
 		}
-		fmt.Fprintf(&b, "%s %s\n", h.s.Wall(r.At).Format("15:04:05.000"), r.Text)
+		fmt.Fprintf(&b, "%s %s\n", h.s.Wall(r.At).Format("15:04:05.000"), r.Text())
 	}
 	return b.String()
 }
 
+// records returns the journal's records of kind about subject: a queue or server
+// name, or "#N" for message N (read from the typed payload, not the sentence).
 func (h *harness) records(kind, subject string) []sim.Record {
 	var out []sim.Record
 	for _, r := range h.s.Journal().Records() {
-		if r.Kind == kind && (subject == "" || r.Subject == subject) {
+		about := r.Subject
+		if n := MessageOf(r.Data); n > 0 {
+			about = fmt.Sprintf("#%d", n)
+		}
+		if r.Kind == kind && (subject == "" || about == subject) {
 			out = append(out, r)
 		}
 	}

@@ -46,7 +46,7 @@ func seed002(t *testing.T, promotion bool) *harness {
 func ackRecords(h *harness, id string) []string {
 	var out []string
 	for _, r := range h.records("transport.ack", id) {
-		out = append(out, h.s.Wall(r.At).Format("15:04:05.000")+" "+r.Text)
+		out = append(out, h.s.Wall(r.At).Format("15:04:05.000")+" "+r.Text())
 	}
 	return out
 }

@@ -198,7 +198,7 @@ func (o *Org) checkLost(m *message, rcpts []int, fault, where string) {
 			m.rcpts[r].reason = fault
 			m.rcpts[r].server = where
 			if o.s.Journal().Enabled() {
-				o.journal("transport.lost", where, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d to %s is lost: %s destroyed its last copy.", m.id, m.rcpts[r].addr, fault), nil)
+				o.emit(where, "", MessageLost{Msg: Msg{m.id}, Recipient: m.rcpts[r].addr, Fault: fault})
 			}
 		}
 	}
@@ -241,12 +241,12 @@ func (o *Org) deliverRcpt(m *message, r int, srv *server) {
 		if rc.db != "" {
 			rc.dupDet++
 			if o.s.Journal().Enabled() {
-				o.journal("transport.duplicate", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d reached %s again; the mailbox's duplicate detection drops the second copy.", m.id, rc.addr), nil)
+				o.emit(srv.name, "", Duplicate{Msg: Msg{m.id}, Recipient: rc.addr, Detected: true})
 			}
 		} else {
 			rc.dupDel++
 			if o.s.Journal().Enabled() {
-				o.journal("transport.duplicate", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d was sent to the external recipient %s a second time: the recipient sees a duplicate.", m.id, rc.addr), nil)
+				o.emit(srv.name, "", Duplicate{Msg: Msg{m.id}, Recipient: rc.addr})
 			}
 		}
 	}
@@ -312,7 +312,7 @@ func (o *Org) spofUpdate(m *message) {
 			}
 		}
 		if o.s.Journal().Enabled() {
-			o.journal("transport.spof", only.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d is acknowledged but exists only on %s: a single point of failure until a second copy exists or it is delivered.", m.id, only.name), nil)
+			o.emit(only.name, "", SPOFOpened{Msg: Msg{m.id}, Server: only.name})
 		}
 	}
 }

@@ -204,12 +204,9 @@ func (o *Org) server(name string) (*server, error) {
 
 func (o *Org) now() time.Duration { return o.s.Now() }
 
-func (o *Org) journal(kind, server, subject, text string, data any) {
-	j := o.s.Journal()
-	if !j.Enabled() {
-		return
-	}
-	j.Add(sim.Record{At: o.s.Now(), Kind: kind, Server: server, Subject: subject, Text: text, Data: data})
+// emit journals the event p, which happened now on server (may be empty).
+func (o *Org) emit(server, subject string, p sim.Payload) {
+	o.s.Journal().Emit(o.s.Now(), server, subject, p)
 }
 
 func (o *Org) reachable(a, b string) bool {
@@ -282,12 +279,12 @@ func (o *Org) Crash(server string, loseQueue bool) {
 	o.down(srv, fault)
 	if loseQueue {
 		if o.s.Journal().Enabled() {
-			o.journal("transport.crash", srv.name, srv.name, fmt.Sprintf("%s crashed and its queue database (mail.que) is lost: every message copy it held is gone.", srv.name), nil)
+			o.emit(srv.name, srv.name, Crashed{Server: srv.name, QueueLost: true})
 		}
 		o.destroyQueueDatabase(srv, fault)
 	} else {
 		if o.s.Journal().Enabled() {
-			o.journal("transport.crash", srv.name, srv.name, fmt.Sprintf("%s crashed; its queue database survives, so its queued messages wait for it to start again.", srv.name), nil)
+			o.emit(srv.name, srv.name, Crashed{Server: srv.name})
 		}
 	}
 }
@@ -300,7 +297,7 @@ func (o *Org) Stop(server string) {
 	}
 	o.down(srv, "stop "+srv.name)
 	if o.s.Journal().Enabled() {
-		o.journal("transport.stop", srv.name, srv.name, fmt.Sprintf("%s shut down cleanly; its queue database is kept.", srv.name), nil)
+		o.emit(srv.name, srv.name, Stopped{Server: srv.name})
 	}
 }
 
@@ -332,14 +329,14 @@ func (o *Org) StopService(server, service string) error {
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		srv.fetState = "Inactive"
 		if o.s.Journal().Enabled() {
-			o.journal("transport.service", srv.name, service, fmt.Sprintf("%s stopped on %s: it no longer accepts SMTP on port 25.", service, srv.name), nil)
+			o.emit(srv.name, service, ServiceStopped{Server: srv.name, Service: service})
 		}
 		return nil
 	}
 	if srv.up {
 		o.down(srv, "stop "+srv.name)
 		if o.s.Journal().Enabled() {
-			o.journal("transport.service", srv.name, service, fmt.Sprintf("MSExchangeTransport stopped on %s; its queue database is kept.", srv.name), nil)
+			o.emit(srv.name, service, ServiceStopped{Server: srv.name, Service: service})
 		}
 	}
 	return nil
@@ -354,7 +351,7 @@ func (o *Org) StartService(server, service string) error {
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
 		if o.s.Journal().Enabled() {
-			o.journal("transport.service", srv.name, service, fmt.Sprintf("MSExchangeFrontEndTransport started on %s and picked up FrontendTransport = %s.", srv.name, srv.fetState), nil)
+			o.emit(srv.name, service, ServiceStarted{Server: srv.name, Service: service, State: srv.fetState})
 		}
 		return nil
 	}
@@ -404,7 +401,7 @@ func (o *Org) pickUp(srv *server, service string) string {
 // their next retry time, as Exchange does; nothing else changes at once.
 func (o *Org) NetworkChanged() {
 	if o.s.Journal().Enabled() {
-		o.journal("transport.network", "", "network", "The network changed: SMTP sessions follow the new reachability from their next connection attempt.", nil)
+		o.emit("", "network", NetworkChanged{})
 	}
 }
 
@@ -452,7 +449,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 	srv.epoch++
 	if !srv.transport {
 		if o.s.Journal().Enabled() {
-			o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("%s started.", srv.name), nil)
+			o.emit(srv.name, srv.name, Started{Server: srv.name})
 		}
 		return
 	}
@@ -467,7 +464,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 		srv.nextQueue = 0
 		o.newPersistentQueues(srv)
 		if o.s.Journal().Enabled() {
-			o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s with a new, empty queue database (database ID %d); HubTransport is %s.", srv.name, srv.dbID, srv.state), nil)
+			o.emit(srv.name, srv.name, Started{Server: srv.name, Transport: true, NewQueueDB: true, DatabaseID: srv.dbID, State: srv.state})
 		}
 		return
 	}
@@ -488,7 +485,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 		}
 	}
 	if o.s.Journal().Enabled() {
-		o.journal("transport.start", srv.name, srv.name, fmt.Sprintf("MSExchangeTransport started on %s (queue database ID %d kept, %d queued message(s) reloaded); HubTransport is %s.", srv.name, srv.dbID, len(reload), srv.state), nil)
+		o.emit(srv.name, srv.name, Started{Server: srv.name, Transport: true, DatabaseID: srv.dbID, Reloaded: len(reload), State: srv.state})
 	}
 	for _, q := range srv.queues {
 		if q.kind == qShadow && len(q.items) > 0 {

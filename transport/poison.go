@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"fmt"
 	"time"
 )
 
@@ -38,7 +37,7 @@ func (o *Org) poisoned(srv *server, it *item) bool {
 		pq.items = append(pq.items, it)
 		o.track(srv, "POISONMESSAGE", "POISONMESSAGE", it, "", "")
 		if o.s.Journal().Enabled() {
-			o.journal("transport.poison", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Message #%d crashed MSExchangeTransport on %s %d time(s) (PoisonThreshold %d): it is put in %s, suspended; it never expires and waits for an administrator.", it.m.id, srv.name, o.crashes[key], limit, pq.identity()), nil)
+			o.emit(srv.name, "", Poisoned{Msg: Msg{it.m.id}, Server: srv.name, Crashes: o.crashes[key], Limit: limit, Queue: pq.identity()})
 		}
 		return true
 	}
@@ -61,7 +60,7 @@ func (o *Org) poisoned(srv *server, it *item) bool {
 // and the restarted service reloads the queue database.
 func (o *Org) serviceCrash(srv *server, m *message, n, limit int) {
 	if o.s.Journal().Enabled() {
-		o.journal("transport.crash", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("MSExchangeTransport on %s crashed while processing message #%d (crash %d of PoisonThreshold %d); its queue database survives and the service is restarted in %v.", srv.name, m.id, n, limit, serviceRestart), nil)
+		o.emit(srv.name, "", ServiceCrashed{Msg: Msg{m.id}, Server: srv.name, Crash: n, Limit: limit, Restart: serviceRestart})
 	}
 	o.down(srv, "crash "+srv.name)
 	ep := srv.epoch

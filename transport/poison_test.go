@@ -22,7 +22,7 @@ func oneServer2016() (Topology, *world) {
 func crashNarration(h *harness) []string {
 	var out []string
 	for _, r := range h.records("transport.crash", "") {
-		out = append(out, r.Text)
+		out = append(out, r.Text())
 	}
 	return out
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -173,7 +172,7 @@ func (o *Org) deferQueued(q *queue, srv *server, peer, status string) {
 		q.deferred[it] = struct{}{}
 		o.track(srv, "DEFER", "STOREDRIVER", it, peer, status)
 		if o.s.Journal().Enabled() {
-			o.journal("transport.defer", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("Delivery of message #%d into database %s is deferred (%s): the copy stays in %s and is tried again with the queue.", it.m.id, q.nextHop, status, q.identity()), nil)
+			o.emit(srv.name, "", DeliveryDeferred{Msg: Msg{it.m.id}, Database: q.nextHop, Status: status, Queue: q.identity()})
 		}
 	}
 }
@@ -297,7 +296,7 @@ func (o *Org) fail(q *queue, lastError string) {
 	if !q.inRetry {
 		q.firstRetry = o.now()
 		if o.s.Journal().Enabled() {
-			o.journal("transport.queue", srv.name, q.identity(), fmt.Sprintf("Queue %s (%s, NextHopDomain %s) goes to Retry: %s.", q.identity(), q.dtype, q.nextHop, strings.TrimSuffix(lastError, ".")), QueueEvent{Identity: q.identity(), Status: "Retry", LastError: lastError})
+			o.emit(srv.name, q.identity(), QueueEvent{Op: QueueToRetry, Identity: q.identity(), Status: "Retry", LastError: lastError, DeliveryType: q.dtype, Next: q.nextHop})
 		}
 	}
 	q.inRetry = true
@@ -354,7 +353,7 @@ func (o *Org) checkItemAge(q *queue, it *item) bool {
 		o.led.dsns++
 		o.trackRaw(srv, "DSN", "DSN", m, it.rcpts, it.intID, "", "delay")
 		if o.s.Journal().Enabled() {
-			o.journal("transport.dsn", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d has waited longer than DelayNotificationTimeout (%v): %s sends its sender a delay DSN; it keeps trying.", m.id, delay, srv.name), nil)
+			o.emit(srv.name, "", DelayDSN{Msg: Msg{m.id}, Server: srv.name, Delay: delay})
 		}
 	}
 	return false
@@ -378,7 +377,7 @@ func (o *Org) expire(it *item) {
 		o.bounceRcpt(m, r, expiredStatus)
 	}
 	if o.s.Journal().Enabled() {
-		o.journal("transport.ndr", srv.name, fmt.Sprintf("#%d", m.id), fmt.Sprintf("Message #%d expired in %s after MessageExpirationTimeout (%v): %s sends the sender an NDR (%s).", m.id, it.q.identity(), o.cfgDur(cMessageExpirationTimeout, srv), srv.name, expiredStatus), nil)
+		o.emit(srv.name, "", Expired{Msg: Msg{m.id}, Server: srv.name, Queue: it.q.identity(), Status: expiredStatus, Timeout: o.cfgDur(cMessageExpirationTimeout, srv)})
 	}
 	o.takeFromQueue(it)
 	o.finish(it)
@@ -426,7 +425,7 @@ func (o *Org) deliverMailbox(q *queue) string {
 		o.keep(it, false)
 	}
 	if o.s.Journal().Enabled() {
-		o.journal("transport.deliver", srv.name, q.identity(), fmt.Sprintf("%s delivered %d message(s) from %s into database %s on %s.", srv.name, len(items), q.identity(), q.nextHop, act.name), nil)
+		o.emit(srv.name, q.identity(), QueueDelivered{Server: srv.name, Queue: q.identity(), Database: q.nextHop, Active: act.name, Count: len(items)})
 	}
 	return ""
 }
@@ -444,7 +443,7 @@ func (o *Org) resubmitDirect(q *queue, why string) {
 		it.direct = true
 		o.track(srv, "HAREDIRECT", "QUEUE", it, "", "ResubmitForDirectDelivery")
 		if o.s.Journal().Enabled() {
-			o.journal("transport.promotion", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("No other hub of site %s can take message #%d (%s); %s routes it straight to its destination.", srv.site, it.m.id, strings.TrimSuffix(why, "."), srv.name), nil)
+			o.emit(srv.name, "", DirectDelivery{Msg: Msg{it.m.id}, Server: srv.name, Site: srv.site, Why: why})
 		}
 		o.categorize(srv, it)
 	}
@@ -528,7 +527,7 @@ func (o *Org) heartbeat(q *queue) {
 			case it.primary.finished:
 				if srv.version.Is2010() {
 					if o.s.Journal().Enabled() {
-						o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s learns from %s that message #%d went on, and discards its shadow copy.", srv.name, p.name, it.m.id), nil)
+						o.emit(srv.name, "", ShadowDiscarded{Msg: Msg{it.m.id}, Server: srv.name, Primary: p.name})
 					}
 					o.takeFromQueue(it)
 					o.release(it)
@@ -543,7 +542,7 @@ func (o *Org) heartbeat(q *queue) {
 		q.misses++
 		if q.misses == 1 || q.misses >= limit {
 			if o.s.Journal().Enabled() {
-				o.journal("transport.heartbeat", srv.name, q.identity(), fmt.Sprintf("%s cannot reach %s for the discard status of %d shadow message(s) (heartbeat %d of %d).", srv.name, p.name, len(q.items), q.misses, limit), nil)
+				o.emit(srv.name, q.identity(), HeartbeatMissed{Server: srv.name, Primary: p.name, Shadows: len(q.items), Attempt: q.misses, Attempts: limit})
 			}
 		}
 		if q.misses >= limit {
@@ -566,7 +565,7 @@ func (o *Org) takeover(it *item, why string) {
 	it.primary = nil
 	it.direct = true
 	if o.s.Journal().Enabled() {
-		o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s takes ownership of its shadow of message #%d and resubmits it: %s.", srv.name, it.m.id, why), nil)
+		o.emit(srv.name, "", ShadowTakeover{Msg: Msg{it.m.id}, Server: srv.name, Why: why})
 	}
 	if !srv.version.Is2010() {
 		// the promoted message is protected again like a new one (exsim's choice)
@@ -676,11 +675,6 @@ func psTime(t time.Time) string {
 		return ""
 	}
 	return t.Format("1/2/2006 3:04:05 PM")
-}
-
-// QueueEvent is the Data of a "transport.queue" journal record.
-type QueueEvent struct {
-	Identity, Status, LastError string
 }
 
 // qkey identifies a queue of a server: its DeliveryType and NextHopDomain (Exchange's

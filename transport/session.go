@@ -381,7 +381,7 @@ func (rs *relaySession) acked(it *item) {
 		sq.items = append(sq.items, it)
 		o.armHeartbeat(sq)
 		if o.s.Journal().Enabled() {
-			o.journal("transport.shadow", srv.name, fmt.Sprintf("#%d", it.m.id), fmt.Sprintf("%s relayed message #%d to %s with XSHADOW and keeps a shadow copy in %s until %s reports it delivered.", srv.name, it.m.id, target.name, sq.identity(), target.name), nil)
+			o.emit(srv.name, "", ShadowMade{Msg: Msg{it.m.id}, Server: srv.name, On: target.name, XShadow: true, Queue: sq.identity()})
 		}
 		o.finish(it)
 		o.spofUpdate(it.m)

@@ -129,5 +129,6 @@ func recipientDomain(m *message, rcpts []int) string {
 }
 
 func simRecord(o *Org, server string, m *message, ev string, e logs.TrackingEvent) sim.Record {
-	return sim.Record{At: o.now(), Kind: logs.KindTracking, Server: server, Subject: fmt.Sprintf("#%d", m.id), Data: e}
+	e.Message = m.id
+	return sim.Record{At: o.now(), Kind: logs.KindTracking, Server: server, Data: e}
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/exsim/exsim/scenarios"
+	"github.com/exsim/exsim/scenarios/report"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; the default
@@ -134,16 +135,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *htmlFile != "" {
-		if err := writeFile(*htmlFile, res.WriteHTML); err != nil {
+		if err := writeFile(*htmlFile, func(w io.Writer) error { return report.WriteHTML(w, res) }); err != nil {
 			fmt.Fprintf(stderr, "exsim: %v\n", err)
 			return 2
 		}
 	}
 	switch {
 	case *asJSON:
-		err = res.WriteJSON(stdout)
+		err = report.WriteJSON(stdout, res)
 	default:
-		err = res.WriteReport(stdout, scenarios.ReportOptions{Quiet: *quiet, Command: reproduce(pos[0], res.Seed)})
+		err = report.Write(stdout, res, report.Options{Quiet: *quiet, Command: reproduce(pos[0], res.Seed)})
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim: %v\n", err)

@@ -4,49 +4,86 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/exsim/exsim/dag"
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport"
 )
 
 // mechanism is one thing the models can do that a sweep should exercise, recognised
-// in a run's journal by its kind and, where one kind covers several mechanisms, by
-// the words of its narration (the journal has no finer code for them).
+// in a run's journal by the type and fields of a record's payload.
 type mechanism struct {
-	name string
-	kind string
-	text string // "" = every record of the kind
+	name  string
+	kind  string                 // the records' kind, checked first (cheap)
+	match func(sim.Payload) bool // nil = every record of the kind
+}
+
+// is matches payloads of type T.
+func is[T sim.Payload](p sim.Payload) bool {
+	_, ok := p.(T)
+	return ok
 }
 
 // mechanisms are counted in this order in every coverage table.
 var mechanisms = []mechanism{
-	{"fault steps (the plan's and injected)", "fault", ""},
-	{"queue databases lost", "transport.crash", "is lost"},
-	{"queues in Retry", "transport.queue", "goes to Retry"},
-	{"delayed acks", "transport.delayedack", ""},
-	{"delayed acks skipped (DelayedAckSkipping)", "transport.ack", "DelayedAckSkipping"},
-	{"acks after MaxAcknowledgementDelay ran out", "transport.ack", "ran out"},
-	{"shadows made before the ack (2013+)", "transport.shadow", "before acknowledging"},
-	{"shadows made with XSHADOW (2010)", "transport.shadow", "with XSHADOW"},
-	{"shadows that could not be made", "transport.shadow", "could not make a shadow"},
-	{"shadows made again after a loss", "transport.shadow", "makes a new one"},
-	{"shadow heartbeats failed", "transport.heartbeat", ""},
-	{"shadow takeovers (resubmits)", "transport.shadow", "takes ownership"},
-	{"Shadow Redundancy Promotion", "transport.promotion", ""},
-	{"Safety Net resubmits (2013+)", "transport.resubmit", "Safety Net"},
-	{"transport dumpster redeliveries (2010)", "transport.resubmit", "transport dumpster"},
-	{"Redirect-Message hand-overs", "transport.redirect", ""},
-	{"SPOF windows opened", "transport.spof", ""},
-	{"duplicates", "transport.duplicate", ""},
-	{"messages lost", "transport.lost", ""},
-	{"delay DSNs", "transport.dsn", ""},
-	{"NDRs (expired)", "transport.ndr", ""},
-	{"switchovers", "dag.activate", "(a switchover)"},
-	{"failovers", "dag.activate", "(a failover)"},
-	{"lossy failovers", "transport.lossy", ""},
-	{"database copy failures", "dag.fault", "failed"},
-	{"quorum changes", "dag.quorum", ""},
-	{"maintenance script stages", "dag.maintenance", ""},
-	{"cmdlet errors", "step.error", ""},
-	{"liveness phases", "liveness", ""},
+	{"fault steps (the plan's and injected)", "fault", nil},
+	{"queue databases lost", "transport.crash", func(p sim.Payload) bool {
+		e, ok := p.(transport.Crashed)
+		return ok && e.QueueLost
+	}},
+	{"queues in Retry", "transport.queue", func(p sim.Payload) bool {
+		e, ok := p.(transport.QueueEvent)
+		return ok && e.Op == transport.QueueToRetry
+	}},
+	{"delayed acks", "transport.delayedack", nil},
+	{"delayed acks skipped (DelayedAckSkipping)", "transport.ack", func(p sim.Payload) bool {
+		e, ok := p.(transport.Acknowledged)
+		return ok && (e.Why == transport.AckSkipped || e.Why == transport.AckSkippedDeferred)
+	}},
+	{"acks after MaxAcknowledgementDelay ran out", "transport.ack", func(p sim.Payload) bool {
+		e, ok := p.(transport.Acknowledged)
+		return ok && (e.Why == transport.AckDelayExpired || e.Why == transport.AckPromotedOnTimeout)
+	}},
+	{"shadows made before the ack (2013+)", "transport.shadow", func(p sim.Payload) bool {
+		e, ok := p.(transport.ShadowMade)
+		return ok && !e.XShadow
+	}},
+	{"shadows made with XSHADOW (2010)", "transport.shadow", func(p sim.Payload) bool {
+		e, ok := p.(transport.ShadowMade)
+		return ok && e.XShadow
+	}},
+	{"shadows that could not be made", "transport.shadow", is[transport.ShadowFailed]},
+	{"shadows made again after a loss", "transport.shadow", is[transport.ShadowRemade]},
+	{"shadow heartbeats failed", "transport.heartbeat", nil},
+	{"shadow takeovers (resubmits)", "transport.shadow", is[transport.ShadowTakeover]},
+	{"Shadow Redundancy Promotion", "transport.promotion", nil},
+	{"Safety Net resubmits (2013+)", "transport.resubmit", func(p sim.Payload) bool {
+		e, ok := p.(transport.Resubmitted)
+		return ok && !e.Dumpster
+	}},
+	{"transport dumpster redeliveries (2010)", "transport.resubmit", func(p sim.Payload) bool {
+		e, ok := p.(transport.Resubmitted)
+		return ok && e.Dumpster
+	}},
+	{"Redirect-Message hand-overs", "transport.redirect", nil},
+	{"SPOF windows opened", "transport.spof", nil},
+	{"duplicates", "transport.duplicate", nil},
+	{"messages lost", "transport.lost", nil},
+	{"delay DSNs", "transport.dsn", nil},
+	{"NDRs (expired)", "transport.ndr", nil},
+	{"switchovers", "dag.activate", func(p sim.Payload) bool {
+		e, ok := p.(dag.Activation)
+		return ok && e.Action == dag.ActionSwitchover
+	}},
+	{"failovers", "dag.activate", func(p sim.Payload) bool {
+		e, ok := p.(dag.Activation)
+		return ok && e.Action == dag.ActionFailover
+	}},
+	{"lossy failovers", "transport.lossy", nil},
+	{"database copy failures", "dag.fault", is[dag.CopyFailed]},
+	{"quorum changes", "dag.quorum", nil},
+	{"maintenance script stages", "dag.maintenance", nil},
+	{"cmdlet errors", "step.error", nil},
+	{"liveness phases", "liveness", nil},
 }
 
 // Coverage counts how often each mechanism fired, over one run or a whole sweep.
@@ -67,7 +104,7 @@ func CoverageOf(journal []sim.Record) Coverage {
 	c.Runs = 1
 	for _, r := range journal {
 		for i, m := range mechanisms {
-			if r.Kind != m.kind || (m.text != "" && !strings.Contains(r.Text, m.text)) {
+			if r.Kind != m.kind || (m.match != nil && !m.match(r.Data)) {
 				continue
 			}
 			c.Counts[i]++

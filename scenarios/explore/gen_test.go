@@ -21,7 +21,7 @@ func corpus(t *testing.T) []*scenarios.Scenario {
 	for _, b := range list {
 		out = append(out, load(t, b.Name))
 	}
-	for _, glob := range []string{"../testdata/good/*.yaml", "testdata/*.yaml"} {
+	for _, glob := range []string{"../format/testdata/good/*.yaml", "testdata/*.yaml"} {
 		files, err := filepath.Glob(glob)
 		require.NoError(t, err)
 		for _, f := range files {

@@ -13,7 +13,7 @@ import (
 // FuzzValidate: whatever YAML decodes, Validate returns errors and never panics,
 // and gives the same errors twice (map order must not leak into the output).
 func FuzzValidate(f *testing.F) {
-	for _, p := range []string{"*.yaml", "testdata/good/*.yaml", "testdata/bad/*.yaml", "explore/testdata/*.yaml"} {
+	for _, p := range []string{"*.yaml", "format/testdata/good/*.yaml", "format/testdata/bad/*.yaml", "explore/testdata/*.yaml"} {
 		files, _ := filepath.Glob(filepath.Join(scenariosDir, p))
 		for _, file := range files {
 			data, err := os.ReadFile(file)

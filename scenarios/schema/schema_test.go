@@ -45,7 +45,7 @@ func glob(t *testing.T, pattern string) []string {
 // as valid must be valid for an editor too, or the schema flags working files.
 func TestGoodScenariosValidate(t *testing.T) {
 	var files []string
-	for _, p := range []string{"*.yaml", "testdata/good/*.yaml", "explore/testdata/*.yaml"} {
+	for _, p := range []string{"*.yaml", "format/testdata/good/*.yaml", "explore/testdata/*.yaml"} {
 		files = append(files, glob(t, p)...)
 	}
 	if len(files) < 10 {
@@ -122,7 +122,7 @@ var badFiles = map[string]struct{ path, why string }{
 }
 
 func TestBadScenarios(t *testing.T) {
-	files := glob(t, "testdata/bad/*.yaml")
+	files := glob(t, "format/testdata/bad/*.yaml")
 	seen := map[string]bool{}
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".yaml")

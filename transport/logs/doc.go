@@ -42,6 +42,12 @@
 // Hub\ProtocolLog\SmtpSend). [MailboxSourceContext], [SubmitMessageInfo] and
 // [SMTPSourceContext] word the columns whose form real rows show.
 //
+// # Journal events
+//
+// A [TrackingEvent] (kind transport.track) and a [ProtocolEvent] (transport.smtp) are
+// journal payloads: one row of a log each, not narrated. A tracking row also carries
+// exsim's message number (not a column), so writers can follow a message.
+//
 // # Get-MessageTrackingLog
 //
 // [Filter] applies the cmdlet's parameters (-Server, -Start, -End exclusive, -EventId,

@@ -21,18 +21,12 @@ func FromJournal(records []sim.Record) (tracking []TrackingEvent, protocol []Pro
 	for _, r := range records {
 		switch r.Kind {
 		case KindTracking:
-			switch e := r.Data.(type) {
-			case TrackingEvent:
+			if e, ok := r.Data.(TrackingEvent); ok {
 				tracking = append(tracking, e)
-			case *TrackingEvent:
-				tracking = append(tracking, *e)
 			}
 		case KindProtocol:
-			switch e := r.Data.(type) {
-			case ProtocolEvent:
+			if e, ok := r.Data.(ProtocolEvent); ok {
 				protocol = append(protocol, e)
-			case *ProtocolEvent:
-				protocol = append(protocol, *e)
 			}
 		}
 	}
@@ -98,7 +92,7 @@ func TrackingFiles(versionOf func(server string) string, start time.Time, events
 func ProtocolFiles(versionOf func(server string) string, start time.Time, events []ProtocolEvent) ([]File, error) {
 	groups := map[dayKey][]ProtocolEvent{}
 	for _, e := range events {
-		k := dayKey{e.Server, e.Kind, dayOf(start, e.At)}
+		k := dayKey{e.Server, e.Log, dayOf(start, e.At)}
 		groups[k] = append(groups[k], e)
 	}
 	var files []File

@@ -138,7 +138,7 @@ func TestWritersRejectBadInput(t *testing.T) {
 // The seed's 2010 Send log session to a smart host, reduced to its documented rows.
 func TestProtocolLog2010SendSession(t *testing.T) {
 	row := func(ms, seq int, local string, ev ProtocolEventType, data, ctx string) ProtocolEvent {
-		return ProtocolEvent{At: time.Duration(ms) * time.Millisecond, Server: "EX13-2", Kind: Send,
+		return ProtocolEvent{At: time.Duration(ms) * time.Millisecond, Server: "EX13-2", Log: Send,
 			ConnectorID: "MYNET-SendConn-1", SessionID: "08D3B0E1D2C4A8F7", SequenceNumber: seq,
 			LocalEndpoint: local, RemoteEndpoint: "8.23.224.60:25", Event: ev, Data: data, Context: ctx}
 	}
@@ -337,16 +337,22 @@ func TestFilterApplyIsOrderedSubset(t *testing.T) {
 	})
 }
 
+// other is a payload that is not a log row.
+type other struct{}
+
+func (other) Kind() string    { return "component.set" }
+func (other) Narrate() string { return "not a row" }
+
 // Every log derives from the journal: rows recorded as transport.track /
 // transport.smtp come back in logging order, other records are ignored.
 func TestFromJournalCollectsRowsInLoggingOrder(t *testing.T) {
 	var j sim.Journal
 	rows := seedInternal()
-	j.Add(sim.Record{Kind: KindTracking, Data: rows[0]})
-	j.Add(sim.Record{Kind: "component.set", Text: "not a row"})
-	j.Add(sim.Record{Kind: KindTracking, Data: &rows[1]})
-	j.Add(sim.Record{Kind: KindProtocol, Data: ProtocolEvent{SessionID: "08D0000000000001"}})
-	j.Add(sim.Record{Kind: KindTracking, Data: "wrong payload"})
+	j.Add(sim.Record{Data: rows[0]})
+	j.Add(sim.Record{Kind: KindTracking, Data: other{}})
+	j.Add(sim.Record{Data: rows[1]})
+	j.Add(sim.Record{Data: ProtocolEvent{SessionID: "08D0000000000001"}})
+	j.Add(sim.Record{Kind: KindTracking}) // no payload
 	tr, pr := FromJournal(j.Records())
 	require.Equal(t, []EventID{EventNotifyMAPI, EventSubmit}, []EventID{tr[0].EventID, tr[1].EventID})
 	require.Len(t, tr, 2)
@@ -378,9 +384,9 @@ func TestFilesRollPerServerAndDay(t *testing.T) {
 	require.Contains(t, string(files[2].Data), "#Date: 2016-08-28T00:01:00.000Z")
 
 	pr := []ProtocolEvent{
-		{Server: "EX2", Kind: Send, Event: ProtoConnect},
-		{Server: "EX1", Kind: Send, Event: ProtoConnect},
-		{Server: "EX1", Kind: Receive, Event: ProtoConnect},
+		{Server: "EX2", Log: Send, Event: ProtoConnect},
+		{Server: "EX1", Log: Send, Event: ProtoConnect},
+		{Server: "EX1", Log: Receive, Event: ProtoConnect},
 	}
 	pfiles, err := ProtocolFiles(versionOf, start, pr)
 	require.NoError(t, err)
@@ -396,7 +402,7 @@ func TestFilesRollPerServerAndDay(t *testing.T) {
 
 	_, err = TrackingFiles(func(string) string { return "" }, start, tr)
 	require.Error(t, err)
-	_, err = ProtocolFiles(versionOf, start, []ProtocolEvent{{Server: "EX1", Kind: "Both"}})
+	_, err = ProtocolFiles(versionOf, start, []ProtocolEvent{{Server: "EX1", Log: "Both"}})
 	require.Error(t, err)
 }
 
@@ -416,9 +422,9 @@ func TestSourceContextAndMessageInfoForms(t *testing.T) {
 // written as things happen does.
 func TestProtocolFilesInterleaveSessionsByTime(t *testing.T) {
 	pr := []ProtocolEvent{
-		{At: 0, Server: "EX1", Kind: Receive, SessionID: "A", SequenceNumber: 0, Event: ProtoConnect},
-		{At: 30 * time.Second, Server: "EX1", Kind: Receive, SessionID: "A", SequenceNumber: 1, Event: ProtoDisconnect},
-		{At: time.Second, Server: "EX1", Kind: Receive, SessionID: "B", SequenceNumber: 0, Event: ProtoConnect},
+		{At: 0, Server: "EX1", Log: Receive, SessionID: "A", SequenceNumber: 0, Event: ProtoConnect},
+		{At: 30 * time.Second, Server: "EX1", Log: Receive, SessionID: "A", SequenceNumber: 1, Event: ProtoDisconnect},
+		{At: time.Second, Server: "EX1", Log: Receive, SessionID: "B", SequenceNumber: 0, Event: ProtoConnect},
 	}
 	files, err := ProtocolFiles(func(string) string { return "Exchange2010" }, seedStart, pr)
 	require.NoError(t, err)

@@ -25,7 +25,7 @@ const (
 type ProtocolEvent struct {
 	At     time.Duration // date-time, as a simulated instant
 	Server string        // the server whose log this row is in (not a column)
-	Kind   string        // Send or Receive: which log of Server (not a column)
+	Log    string        // Send or Receive: which log of Server (not a column)
 
 	ConnectorID    string // Send connector name, or "<Server>\<Receive connector>"
 	SessionID      string // 16 upper-case hex digits, constant for the session
@@ -36,3 +36,9 @@ type ProtocolEvent struct {
 	Data           string
 	Context        string
 }
+
+// Kind makes a protocol log row a journal payload ([KindProtocol]); it is not narrated.
+func (ProtocolEvent) Kind() string { return KindProtocol }
+
+// Narrate is empty: a log row is written to its log, not told.
+func (ProtocolEvent) Narrate() string { return "" }

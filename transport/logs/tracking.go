@@ -86,8 +86,9 @@ const (
 // ';'-joined in the same order. A zero InternalMessageID, TotalBytes or RecipientCount
 // is written as an empty field, as a real Exchange 2010 NOTIFYMAPI row shows them.
 type TrackingEvent struct {
-	At     time.Duration // date-time, as a simulated instant
-	Server string        // the server whose log this row is in (not a column)
+	At      time.Duration // date-time, as a simulated instant
+	Server  string        // the server whose log this row is in (not a column)
+	Message int           // exsim's number of the message, 1, 2, ... (not a column)
 
 	ClientIP                string
 	ClientHostname          string
@@ -119,3 +120,12 @@ type TrackingEvent struct {
 	LogID                   string // 2016+ only
 	SchemaVersion           string // 2016+ only
 }
+
+// Kind makes a tracking row a journal payload ([KindTracking]); it is not narrated.
+func (TrackingEvent) Kind() string { return KindTracking }
+
+// Narrate is empty: a log row is written to its log, not told.
+func (TrackingEvent) Narrate() string { return "" }
+
+// MessageNumber is the row's message number, for writers that follow a message.
+func (e TrackingEvent) MessageNumber() int { return e.Message }

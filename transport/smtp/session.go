@@ -57,7 +57,7 @@ func (s *Session) Add(at time.Duration, ev logs.ProtocolEventType, data, context
 		local = s.local
 	}
 	s.events = append(s.events, logs.ProtocolEvent{
-		At: at, Server: s.server, Kind: s.kind, ConnectorID: s.connector, SessionID: s.id,
+		At: at, Server: s.server, Log: s.kind, ConnectorID: s.connector, SessionID: s.id,
 		SequenceNumber: len(s.events), LocalEndpoint: local, RemoteEndpoint: s.remote,
 		Event: ev, Data: data, Context: context,
 	})

@@ -1,7 +1,8 @@
-package scenarios
+package report
 
 import (
 	"bytes"
+	"github.com/exsim/exsim/scenarios"
 	"github.com/exsim/exsim/sim/simtest"
 	"path/filepath"
 	"strings"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport"
 	"github.com/exsim/exsim/transport/logs"
 	"github.com/stretchr/testify/require"
 )
@@ -19,11 +21,11 @@ func goldenFile(t *testing.T, name string, got []byte) {
 	simtest.Golden(t, filepath.Join("golden", name), string(got))
 }
 
-func runBuiltin(t testing.TB, name string) *Result {
+func runBuiltin(t testing.TB, name string) *scenarios.Result {
 	t.Helper()
-	sc, err := Open(name)
+	sc, err := scenarios.Open(name)
 	require.NoError(t, err)
-	res, err := Run(sc, Options{})
+	res, err := scenarios.Run(sc, scenarios.Options{})
 	require.NoError(t, err)
 	return res
 }
@@ -31,7 +33,7 @@ func runBuiltin(t testing.TB, name string) *Result {
 // Every built-in scenario passes its own expectations, and its narration, JSON result
 // and first tracking log are pinned byte for byte.
 func TestBuiltinScenariosPassAndMatchGolden(t *testing.T) {
-	list, err := Builtins()
+	list, err := scenarios.Builtins()
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(list), 6)
 	for _, b := range list {
@@ -40,11 +42,11 @@ func TestBuiltinScenariosPassAndMatchGolden(t *testing.T) {
 			require.True(t, res.Passed(), "expectations failed:\n%s", strings.Join(res.Failures, "\n"))
 
 			var narration bytes.Buffer
-			require.NoError(t, res.WriteReport(&narration, ReportOptions{Command: "exsim run " + b.Name}))
+			require.NoError(t, Write(&narration, res, Options{Command: "exsim run " + b.Name}))
 			goldenFile(t, b.Name+".narration.golden", narration.Bytes())
 
 			var js bytes.Buffer
-			require.NoError(t, res.WriteJSON(&js))
+			require.NoError(t, WriteJSON(&js, res))
 			goldenFile(t, b.Name+".json.golden", js.Bytes())
 
 			files, err := res.TrackingLogs()
@@ -58,15 +60,15 @@ func TestBuiltinScenariosPassAndMatchGolden(t *testing.T) {
 
 // The same scenario and seed give byte-identical output and the same hash.
 func TestBuiltinScenariosAreDeterministic(t *testing.T) {
-	list, err := Builtins()
+	list, err := scenarios.Builtins()
 	require.NoError(t, err)
 	for _, b := range list {
 		t.Run(b.Name, func(t *testing.T) {
 			a, c := runBuiltin(t, b.Name), runBuiltin(t, b.Name)
 			require.Equal(t, a.Hash, c.Hash)
 			var x, y bytes.Buffer
-			require.NoError(t, a.WriteJSON(&x))
-			require.NoError(t, c.WriteJSON(&y))
+			require.NoError(t, WriteJSON(&x, a))
+			require.NoError(t, WriteJSON(&y, c))
 			require.Equal(t, x.String(), y.String())
 		})
 	}
@@ -75,12 +77,12 @@ func TestBuiltinScenariosAreDeterministic(t *testing.T) {
 // A different seed changes a scenario with random traffic, so the hash really
 // covers what ran (the test can fail).
 func TestSeedChangesRandomTraffic(t *testing.T) {
-	sc, err := Open("single-server-maintenance-documented")
+	sc, err := scenarios.Open("single-server-maintenance-documented")
 	require.NoError(t, err)
-	a, err := Run(sc, Options{})
+	a, err := scenarios.Run(sc, scenarios.Options{})
 	require.NoError(t, err)
 	seed := uint64(7)
-	b, err := Run(sc, Options{Seed: &seed})
+	b, err := scenarios.Run(sc, scenarios.Options{Seed: &seed})
 	require.NoError(t, err)
 	require.NotEqual(t, a.Hash, b.Hash)
 }
@@ -89,20 +91,20 @@ func TestSeedChangesRandomTraffic(t *testing.T) {
 // the queue is in Retry, and the crash with a lost queue database loses both.
 func TestHubFailureReproducesSeed002(t *testing.T) {
 	res := runBuiltin(t, "hub-failure")
-	held := map[string]time.Duration{}
+	held := map[int]time.Duration{}
 	var acks []sim.Record
 	for _, r := range res.Journal {
 		if r.Kind == "transport.delayedack" {
-			held[r.Subject] = r.At
+			held[transport.MessageOf(r.Data)] = r.At
 		} else if r.Kind == "transport.ack" {
 			acks = append(acks, r)
 		}
 	}
 	require.Len(t, acks, 2)
-	require.Equal(t, 30*time.Second, acks[0].At-held[acks[0].Subject], "the first ack waits the full MaxAcknowledgementDelay")
-	require.Contains(t, acks[0].Text, "MaxAcknowledgementDelay (30s) ran out")
-	require.Equal(t, time.Duration(0), acks[1].At-held[acks[1].Subject], "the second is not delayed at all")
-	require.Contains(t, acks[1].Text, "DelayedAckSkipping (QueueInRetry)")
+	require.Equal(t, 30*time.Second, acks[0].At-held[transport.MessageOf(acks[0].Data)], "the first ack waits the full MaxAcknowledgementDelay")
+	require.Contains(t, acks[0].Text(), "MaxAcknowledgementDelay (30s) ran out")
+	require.Equal(t, time.Duration(0), acks[1].At-held[transport.MessageOf(acks[1].Data)], "the second is not delayed at all")
+	require.Contains(t, acks[1].Text(), "DelayedAckSkipping (QueueInRetry)")
 	require.Equal(t, 2, res.Verdict.Lost)
 	require.Equal(t, "FAB-RED-HUB1", res.Verdict.MostExposedServer)
 }
@@ -158,20 +160,20 @@ func TestDagMessageTrackingOutboundProtocolLog(t *testing.T) {
 // Omitting the protocol log rows (as exploration does) changes nothing else: the same
 // events run, the verdict, JSON and tracking logs are identical.
 func TestOmittingProtocolRowsChangesNothingElse(t *testing.T) {
-	list, err := Builtins()
+	list, err := scenarios.Builtins()
 	require.NoError(t, err)
 	for _, b := range list {
 		t.Run(b.Name, func(t *testing.T) {
-			sc, err := Open(b.Name)
+			sc, err := scenarios.Open(b.Name)
 			require.NoError(t, err)
-			full, err := Run(sc, Options{})
+			full, err := scenarios.Run(sc, scenarios.Options{})
 			require.NoError(t, err)
-			lean, err := Run(sc, Options{OmitKinds: []string{logs.KindProtocol}})
+			lean, err := scenarios.Run(sc, scenarios.Options{OmitKinds: []string{logs.KindProtocol}})
 			require.NoError(t, err)
 			require.Equal(t, full.Hash, lean.Hash)
 			var a, c bytes.Buffer
-			require.NoError(t, full.WriteJSON(&a))
-			require.NoError(t, lean.WriteJSON(&c))
+			require.NoError(t, WriteJSON(&a, full))
+			require.NoError(t, WriteJSON(&c, lean))
 			require.Equal(t, a.String(), c.String())
 			ft, err := full.TrackingLogs()
 			require.NoError(t, err)
@@ -190,11 +192,11 @@ func TestOmittingProtocolRowsChangesNothingElse(t *testing.T) {
 // just after the step at that instant, and the alerts come at 40m instead of at 60m,
 // when maintenance would have ended.
 func TestStopSCOMMaintenanceModeReleasesHeldAlerts(t *testing.T) {
-	sc, err := Open("mailflow-maintenance-mode")
+	sc, err := scenarios.Open("mailflow-maintenance-mode")
 	require.NoError(t, err)
-	stop, err := CmdletAt(40*time.Minute, "", "Stop-SCOMMaintenanceMode -Instance MX01")
+	stop, err := scenarios.CmdletAt(40*time.Minute, "", "Stop-SCOMMaintenanceMode -Instance MX01")
 	require.NoError(t, err)
-	res, err := Run(sc, Options{Steps: []Step{stop}})
+	res, err := scenarios.Run(sc, scenarios.Options{Steps: []scenarios.Step{stop}})
 	require.NoError(t, err)
 	var beats []time.Duration
 	for _, a := range res.Alerts {

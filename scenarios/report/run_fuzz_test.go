@@ -1,8 +1,8 @@
-package scenarios
+package report
 
 import (
 	"errors"
-	"io/fs"
+	"github.com/exsim/exsim/scenarios"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,18 +15,9 @@ import (
 // panic, in the loader, the world builder, the models, the steps or the reports. The
 // event budget keeps each run small; running out of it is an error, not a failure.
 func FuzzLoadAndRun(f *testing.F) {
-	entries, err := fs.Glob(builtin, "*.yaml")
-	if err != nil {
-		f.Fatal(err)
-	}
-	for _, e := range entries {
-		data, err := builtin.ReadFile(e)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
-	good, _ := filepath.Glob(filepath.Join("testdata", "good", "*.yaml"))
+	builtins, _ := filepath.Glob(filepath.Join("..", "*.yaml"))
+	good, _ := filepath.Glob(filepath.Join("..", "format", "testdata", "good", "*.yaml"))
+	good = append(builtins, good...)
 	for _, g := range good {
 		data, err := os.ReadFile(g)
 		if err != nil {
@@ -35,14 +26,14 @@ func FuzzLoadAndRun(f *testing.F) {
 		f.Add(data)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sc, err := Parse("fuzz.yaml", data)
+		sc, err := scenarios.Parse("fuzz.yaml", data)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "fuzz.yaml") {
 				t.Fatalf("error does not name the file: %v", err)
 			}
 			return
 		}
-		res, err := Run(sc, Options{MaxEvents: 20_000})
+		res, err := scenarios.Run(sc, scenarios.Options{MaxEvents: 20_000})
 		if err != nil {
 			if errors.Is(err, sim.ErrEventBudget) {
 				return
@@ -50,16 +41,16 @@ func FuzzLoadAndRun(f *testing.F) {
 			return // refused with an error: allowed
 		}
 		var sink discard
-		if err := res.WriteReport(&sink, ReportOptions{}); err != nil {
+		if err := Write(&sink, res, Options{}); err != nil {
 			t.Fatal(err)
 		}
-		if err := res.WriteJSON(&sink); err != nil {
+		if err := WriteJSON(&sink, res); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := res.TrackingLogs(); err != nil {
 			t.Fatal(err)
 		}
-		if err := res.WriteHTML(&sink); err != nil {
+		if err := WriteHTML(&sink, res); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -1,4 +1,4 @@
-package scenarios
+package report
 
 import (
 	"context"
@@ -47,7 +47,7 @@ func TestHTMLInChromium(t *testing.T) {
 	file := filepath.Join(dir, "hub-failure.html")
 	f, err := os.Create(file)
 	require.NoError(t, err)
-	require.NoError(t, r.WriteHTML(f))
+	require.NoError(t, WriteHTML(f, r))
 	require.NoError(t, f.Close())
 	url := "file://" + file
 
@@ -99,7 +99,7 @@ func TestHTMLInChromium(t *testing.T) {
 	require.Greater(t, spofW, 10.0, "SPOF shading on FAB-RED-HUB1's lane is visible")
 
 	// the slider, moved with the mouse, changes the queue depth shown for HUB1
-	end := time.Duration(r.htmlPage().Data.End) * time.Millisecond // the slider's maximum
+	end := time.Duration(buildPage(r).Data.End) * time.Millisecond // the slider's maximum
 	slideTo := func(at time.Duration) {
 		t.Helper()
 		box, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(function () { var b = document.getElementById("slider").getBoundingClientRect(); return [b.left, b.top, b.width, b.height]; })()`))

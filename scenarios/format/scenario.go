@@ -1,4 +1,4 @@
-package scenarios
+package format
 
 import (
 	"fmt"
@@ -29,6 +29,11 @@ const (
 	// name Active Directory gives the first site of every forest.
 	DefaultSite = "Default-First-Site-Name"
 )
+
+// DefaultMessageSize is the size of every traffic message, in bytes (the format has
+// no size): a short text message with its headers, about what the seed 003 session
+// carried (SIZE=6147).
+const DefaultMessageSize = 6144
 
 // DefaultStart is the simulated wall clock at t=0 when the scenario sets no start.
 var DefaultStart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -339,4 +344,20 @@ func (c Compare) Holds(v float64) bool {
 
 func (c Compare) String() string {
 	return c.Op + strconv.FormatFloat(c.Value, 'g', -1, 64)
+}
+
+// ReadsTracking reports whether the scenario itself reads message tracking rows: a
+// Get-MessageTrackingLog step or a tracking expectation.
+func (s *Scenario) ReadsTracking() bool {
+	if len(s.Expect.Tracking) > 0 {
+		return true
+	}
+	for _, st := range s.Steps {
+		for _, c := range st.Run {
+			if strings.EqualFold(c.Name, "Get-MessageTrackingLog") {
+				return true
+			}
+		}
+	}
+	return false
 }

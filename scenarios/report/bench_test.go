@@ -1,12 +1,16 @@
-package scenarios
+package report
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/exsim/exsim/scenarios"
+)
 
 // BenchmarkBuiltin measures `exsim run` of each built-in scenario without printing:
 // load, run with the journal on, verdict and expectations, and the narration.
 // go test -run='^$' -bench=Builtin -benchmem ./scenarios/
 func BenchmarkBuiltin(b *testing.B) {
-	list, err := Builtins()
+	list, err := scenarios.Builtins()
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -14,16 +18,16 @@ func BenchmarkBuiltin(b *testing.B) {
 		b.Run(bi.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				sc, err := Open(bi.Name)
+				sc, err := scenarios.Open(bi.Name)
 				if err != nil {
 					b.Fatal(err)
 				}
-				res, err := Run(sc, Options{})
+				res, err := scenarios.Run(sc, scenarios.Options{})
 				if err != nil {
 					b.Fatal(err)
 				}
 				var sink discard
-				if err := res.WriteReport(&sink, ReportOptions{}); err != nil {
+				if err := Write(&sink, res, Options{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -1,10 +1,13 @@
-package scenarios
+package scom
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/exsim/exsim/scenarios/format"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
 )
@@ -31,8 +34,10 @@ import (
 //
 // Monitors, alerts and maintenance mode exist only here: no Exchange model knows of
 // them, as in the real product.
-type monitors struct {
-	w       *world
+type Monitors struct {
+	s       *sim.Sim
+	sc      *format.Scenario
+	tr      Submitter
 	mail    []*mailflow
 	beats   []*heartbeat
 	maint   map[string]time.Duration // server -> end of maintenance mode
@@ -41,16 +46,6 @@ type monitors struct {
 	probes  map[int]*probe
 	boxes   map[string]string // server -> probe mailbox address
 	pending []int             // probe ids in submission order (for output)
-}
-
-// Alert is one alert a monitor raised.
-type Alert struct {
-	At      time.Duration `json:"-"`
-	Time    string        `json:"time"`
-	Monitor string        `json:"monitor"` // "mailflow" or "heartbeat"
-	Server  string        `json:"server"`
-	Name    string        `json:"name"`
-	Detail  string        `json:"detail"`
 }
 
 type mailflow struct {
@@ -76,24 +71,32 @@ type heartbeat struct {
 	alerted map[string]bool
 }
 
-func newMonitors(w *world) (*monitors, error) {
-	m := &monitors{w: w, maint: map[string]time.Duration{}, up: map[string]bool{}, probes: map[int]*probe{}, boxes: map[string]string{}}
-	for _, sv := range w.sc.Topology.Servers {
+// Submitter is what the monitors need of transport: a way to send a probe.
+type Submitter interface {
+	Submit(transport.Message) (int, error)
+}
+
+// New builds the monitors a scenario declares, on s. A mailflow probe needs a mailbox
+// database on its servers; [Monitors.Mailboxes] lists the probe mailboxes transport
+// must know before [Monitors.Start].
+func New(s *sim.Sim, sc *format.Scenario) (*Monitors, error) {
+	m := &Monitors{s: s, sc: sc, maint: map[string]time.Duration{}, up: map[string]bool{}, probes: map[int]*probe{}, boxes: map[string]string{}}
+	for _, sv := range sc.Topology.Servers {
 		m.up[sv.Name] = true
 	}
 	domain := "contoso.com"
-	if len(w.sc.Topology.Mailboxes) > 0 {
-		_, domain, _ = strings.Cut(w.sc.Topology.Mailboxes[0].Address, "@")
+	if len(sc.Topology.Mailboxes) > 0 {
+		_, domain, _ = strings.Cut(sc.Topology.Mailboxes[0].Address, "@")
 	}
-	for _, mon := range w.sc.Monitors {
+	for _, mon := range sc.Monitors {
 		switch mon.Kind {
 		case "mailflow":
 			for _, s := range []string{mon.From, mon.To} {
 				if _, ok := m.boxes[s]; ok {
 					continue
 				}
-				if db := w.databaseOn(s); db == "" {
-					return nil, w.sc.Errorf(mon.Pos, "mailflow monitor: server %q holds no mailbox database for the probe mailbox", s)
+				if db := databaseOn(sc, s); db == "" {
+					return nil, sc.Errorf(mon.Pos, "mailflow monitor: server %q holds no mailbox database for the probe mailbox", s)
 				}
 				m.boxes[s] = fmt.Sprintf("mailflow.%s@%s", strings.ToLower(s), domain)
 			}
@@ -110,8 +113,8 @@ func newMonitors(w *world) (*monitors, error) {
 }
 
 // databaseOn is the first database whose preferred copy is on server.
-func (w *world) databaseOn(server string) string {
-	for _, db := range w.sc.Topology.Databases {
+func databaseOn(sc *format.Scenario, server string) string {
+	for _, db := range sc.Topology.Databases {
 		if len(db.Copies) > 0 && db.Copies[0] == server {
 			return db.Name
 		}
@@ -119,17 +122,19 @@ func (w *world) databaseOn(server string) string {
 	return ""
 }
 
-// mailboxes are the probe mailboxes transport must know.
-func (m *monitors) mailboxes() []transport.Mailbox {
+// Mailboxes are the probe mailboxes transport must know, in server order.
+func (m *Monitors) Mailboxes() []transport.Mailbox {
 	var out []transport.Mailbox
-	for _, s := range sortedNames(m.boxes) {
-		out = append(out, transport.Mailbox{Address: m.boxes[s], Database: m.w.databaseOn(s)})
+	for _, s := range slices.Sorted(maps.Keys(m.boxes)) {
+		out = append(out, transport.Mailbox{Address: m.boxes[s], Database: databaseOn(m.sc, s)})
 	}
 	return out
 }
 
-// start schedules the probes, the receiver runs and the heartbeat checks.
-func (m *monitors) start() error {
+// Start schedules the probes (sent through tr), the receiver runs and the heartbeat
+// checks.
+func (m *Monitors) Start(tr Submitter) error {
+	m.tr = tr
 	for _, mf := range m.mail {
 		n := 0
 		if err := m.repeat(mf.every, func() {
@@ -152,9 +157,9 @@ func (m *monitors) start() error {
 }
 
 // repeat runs fn every period, the first time one period after t=0, on one timer.
-func (m *monitors) repeat(period time.Duration, fn func()) error {
+func (m *Monitors) repeat(period time.Duration, fn func()) error {
 	var t *sim.Timer
-	t = m.w.s.NewFuncTimer(kindMonitor, func() {
+	t = m.s.NewFuncTimer(kindMonitor, func() {
 		fn()
 		_ = t.ResetAfter(period)
 	})
@@ -163,26 +168,25 @@ func (m *monitors) repeat(period time.Duration, fn func()) error {
 
 const kindMonitor sim.Kind = 900
 
-func (m *monitors) sendProbe(mf *mailflow, n int) {
-	if !m.up[mf.from] || m.w.s.Now() >= m.w.sc.Duration {
+func (m *Monitors) sendProbe(mf *mailflow, n int) {
+	if !m.up[mf.from] || m.s.Now() >= m.sc.Duration {
 		return // the sending script runs on From; a probe sent at the horizon could never arrive
 	}
-	now := m.w.s.Now()
-	id, err := m.w.tr.Submit(transport.Message{
+	now := m.s.Now()
+	id, err := m.tr.Submit(transport.Message{
 		From: m.boxes[mf.from], To: []string{m.boxes[mf.to]},
-		Subject: fmt.Sprintf("Mail flow probe %d from %s", n, mf.from), Origin: mf.from, Size: DefaultMessageSize,
+		Subject: fmt.Sprintf("Mail flow probe %d from %s", n, mf.from), Origin: mf.from, Size: format.DefaultMessageSize,
 	})
 	if err != nil {
-		m.w.s.Journal().Add(sim.Record{At: now, Kind: "monitor.error", Server: mf.from, Text: "mail flow probe not sent: " + err.Error()})
+		m.s.Journal().Emit(now, mf.from, "", ProbeError{Err: err.Error()})
 		return
 	}
 	m.probes[id] = &probe{id: id, mf: mf, sent: now}
-	m.w.s.Journal().Add(sim.Record{At: now, Kind: "monitor.probe", Server: mf.from, Subject: fmt.Sprintf("#%d", id),
-		Text: fmt.Sprintf("Mail flow probe #%d sent from %s to %s.", id, mf.from, mf.to)})
+	m.s.Journal().Emit(now, mf.from, "", ProbeSent{Message: id, From: mf.from, To: mf.to})
 }
 
-// delivered is transport's delivery callback: a probe arrives.
-func (m *monitors) delivered(id int, recipient string, at time.Duration) {
+// Delivered is transport's delivery callback: a probe arrives.
+func (m *Monitors) Delivered(id int, recipient string, at time.Duration) {
 	p, ok := m.probes[id]
 	if !ok || p.arrived {
 		return
@@ -191,13 +195,13 @@ func (m *monitors) delivered(id int, recipient string, at time.Duration) {
 	p.mf.arrived = append(p.mf.arrived, p)
 }
 
-func (m *monitors) inMaintenance(server string) bool {
+func (m *Monitors) inMaintenance(server string) bool {
 	end, ok := m.maint[server]
-	return ok && m.w.s.Now() < end
+	return ok && m.s.Now() < end
 }
 
 // receiverRun is the receiving script's run on To.
-func (m *monitors) receiverRun(mf *mailflow) {
+func (m *Monitors) receiverRun(mf *mailflow) {
 	if !m.up[mf.to] || m.inMaintenance(mf.to) {
 		return // the script does not run, or its alerts are held back
 	}
@@ -214,14 +218,14 @@ func (m *monitors) receiverRun(mf *mailflow) {
 	var lines []string
 	for _, p := range late {
 		lines = append(lines, fmt.Sprintf("Delivery latency from %s (at %s) = %d (seconds)",
-			mf.from, m.w.s.Wall(p.sent).Format("Mon Jan 2 15:04:05 MST 2006"), int((p.received-p.sent)/time.Second)))
+			mf.from, m.s.Wall(p.sent).Format("Mon Jan 2 15:04:05 MST 2006"), int((p.received-p.sent)/time.Second)))
 	}
 	m.raise(Alert{Monitor: "mailflow", Server: mf.to, Name: "Specified delivery latency of mail flow messages exceeded",
 		Detail: strings.Join(lines, "\n")})
 }
 
-func (m *monitors) heartbeatCheck(hb *heartbeat) {
-	now := m.w.s.Now()
+func (m *Monitors) heartbeatCheck(hb *heartbeat) {
+	now := m.s.Now()
 	for _, sv := range hb.servers {
 		if m.up[sv] {
 			hb.last[sv] = now
@@ -241,37 +245,44 @@ func (m *monitors) heartbeatCheck(hb *heartbeat) {
 	}
 }
 
-func (m *monitors) raise(a Alert) {
-	a.At = m.w.s.Now()
-	a.Time = m.w.s.Wall(a.At).Format(time.RFC3339)
+func (m *Monitors) raise(a Alert) {
+	a.At = m.s.Now()
+	a.Time = m.s.Wall(a.At).Format(time.RFC3339)
 	m.alerts = append(m.alerts, a)
-	m.w.s.Journal().Add(sim.Record{At: a.At, Kind: "monitor.alert", Server: a.Server, Subject: a.Monitor, Data: a,
-		Text: fmt.Sprintf("ALERT on %s: %s. %s", a.Server, a.Name, strings.ReplaceAll(a.Detail, "\n", "; "))})
+	m.s.Journal().Emit(a.At, a.Server, a.Monitor, a)
 }
 
-func (m *monitors) startMaintenance(server string, d time.Duration) error {
+// StartMaintenance is Start-SCOMMaintenanceMode: server's alerts are held back for d.
+func (m *Monitors) StartMaintenance(server string, d time.Duration) error {
 	if _, ok := m.up[server]; !ok {
 		return fmt.Errorf("the monitoring object %q was not found", server)
 	}
-	now := m.w.s.Now()
+	now := m.s.Now()
 	m.maint[server] = now + d
-	m.w.s.Journal().Add(sim.Record{At: now, Kind: "monitor.maintenance", Server: server,
-		Text: fmt.Sprintf("%s is in maintenance mode until %s: its alerts are held back.", server, m.w.s.Wall(now+d).Format("15:04:05"))})
-	return m.w.s.At(now+d, kindMonitor, func() {
+	m.s.Journal().Emit(now, server, "", MaintenanceMode{Server: server, Enter: true, Until: m.s.Wall(now + d)})
+	return m.s.At(now+d, kindMonitor, func() {
 		if end, ok := m.maint[server]; ok && end == now+d {
-			m.w.s.Journal().Add(sim.Record{At: now + d, Kind: "monitor.maintenance", Server: server, Text: server + " leaves maintenance mode."})
+			m.s.Journal().Emit(now+d, server, "", MaintenanceMode{Server: server})
 		}
 	})
 }
 
-func (m *monitors) stopMaintenance(server string) error {
+// StopMaintenance is Stop-SCOMMaintenanceMode.
+func (m *Monitors) StopMaintenance(server string) error {
 	if _, ok := m.maint[server]; !ok {
 		return fmt.Errorf("%s is not in maintenance mode", server)
 	}
 	delete(m.maint, server)
-	m.w.s.Journal().Add(sim.Record{At: m.w.s.Now(), Kind: "monitor.maintenance", Server: server, Text: server + " leaves maintenance mode."})
+	m.s.Journal().Emit(m.s.Now(), server, "", MaintenanceMode{Server: server})
 	return nil
 }
 
-func (m *monitors) serverDown(s string) { m.up[s] = false }
-func (m *monitors) serverUp(s string)   { m.up[s] = true }
+// ServerDown and ServerUp tell the monitors a server stopped or started.
+func (m *Monitors) ServerDown(s string) { m.up[s] = false }
+func (m *Monitors) ServerUp(s string)   { m.up[s] = true }
+
+// Up reports whether the monitors see server as up.
+func (m *Monitors) Up(server string) bool { return m.up[server] }
+
+// Alerts are the alerts raised so far, in order.
+func (m *Monitors) Alerts() []Alert { return m.alerts }

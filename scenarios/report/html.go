@@ -1,7 +1,8 @@
-package scenarios
+package report
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
@@ -13,7 +14,9 @@ import (
 
 	"github.com/exsim/exsim/components"
 	"github.com/exsim/exsim/dag"
+	"github.com/exsim/exsim/scenarios"
 	"github.com/exsim/exsim/scenarios/fault"
+	"github.com/exsim/exsim/scenarios/scom"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
 	"github.com/exsim/exsim/transport/logs"
@@ -84,7 +87,7 @@ const (
 // shaded on the server that held the only copy, alerts, steps and faults, the
 // narration beside the timeline, and a time slider that replays queues and copies.
 // The same run always gives the same bytes.
-func (r *Result) WriteHTML(w io.Writer) error {
+func WriteHTML(w io.Writer, r *scenarios.Result) error {
 	if r == nil || r.Scenario == nil {
 		return fmt.Errorf("WriteHTML: no result to draw")
 	}
@@ -100,7 +103,7 @@ func (r *Result) WriteHTML(w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("WriteHTML: %w", err)
 	}
-	p := r.htmlPage()
+	p := buildPage(r)
 	p.CSS = template.CSS(css)
 	p.JS = template.JS(js)
 	var buf bytes.Buffer
@@ -216,7 +219,7 @@ func ms(d time.Duration) int64 { return d.Milliseconds() }
 // hbuild carries the state of one page build.
 type hbuild struct {
 	sender map[int][2]time.Duration // how long each internet message sat with its sender
-	r      *Result
+	r      *scenarios.Result
 	end    time.Duration // axis end
 	lane   map[string]int
 	names  []string
@@ -242,13 +245,16 @@ func (b *hbuild) laneY(i int) int { return b.top + i*(hLaneH+hLaneGp) }
 // internetLane is the name paths use for the internet senders' lane.
 const internetLane = "\x00internet"
 
-// internetSubmit tells an internet sender's message from its submit record (the
-// narration is the only mark transport leaves).
+// internetSubmit tells an internet sender's message from its submit record.
 func internetSubmit(rec sim.Record) bool {
-	return rec.Kind == "transport.submit" && strings.Contains(rec.Text, "from internet sender")
+	_, ok := rec.Data.(transport.InternetSubmitted)
+	return ok
 }
 
-func (r *Result) htmlPage() *htmlPage {
+// narrated reports whether a record has a narration line.
+func narrated(rec sim.Record) bool { return rec.Text() != "" }
+
+func buildPage(r *scenarios.Result) *htmlPage {
 	sc := r.Scenario
 	b := &hbuild{r: r, lane: map[string]int{}, names: []string{}}
 	for i, sv := range sc.Topology.Servers {
@@ -268,13 +274,13 @@ func (r *Result) htmlPage() *htmlPage {
 		Name: sc.Name, Description: sc.Description, Date: sc.Start.UTC().Format("2006-01-02 15:04:05 UTC"),
 		Seed: r.Seed, Hash: fmt.Sprintf("%016x", r.Hash), Events: r.Events, Passed: r.Passed(),
 		PlotX: hLabelW, PlotW: hPlotW, W: hLabelW + hPlotW + 10, AdminY: hAxisH,
-		EndText: fmtDur(r.End), AxisEndText: fmtDur(b.end),
+		EndText: scenarios.FormatDuration(r.End), AxisEndText: scenarios.FormatDuration(b.end),
 	}
 	var vb strings.Builder
-	r.writeVerdict(&vb)
+	writeVerdict(&vb, r)
 	p.Verdict = strings.Split(strings.TrimRight(vb.String(), "\n"), "\n")
 	if b.end < r.End {
-		p.Note = append(p.Note, fmt.Sprintf("The axis ends at %s: nothing happens after that until the run's end at %s.", fmtDur(b.end), fmtDur(r.End)))
+		p.Note = append(p.Note, fmt.Sprintf("The axis ends at %s: nothing happens after that until the run's end at %s.", scenarios.FormatDuration(b.end), scenarios.FormatDuration(r.End)))
 	}
 	p.Ticks = b.ticks()
 	p.H = b.laneY(len(b.names)) + 4
@@ -316,7 +322,7 @@ func (r *Result) htmlPage() *htmlPage {
 // axisEnd is where the time axis stops: the run's end, or shortly after the last
 // thing that happened when the run idles for most of its duration (a 2h scenario
 // whose story ends at 35m reads better on a 40m axis).
-func axisEnd(r *Result) time.Duration {
+func axisEnd(r *scenarios.Result) time.Duration {
 	var last time.Duration
 	for _, rec := range r.Journal {
 		last = max(last, rec.At)
@@ -368,18 +374,6 @@ func (b *hbuild) ticks() []hTick {
 		out = append(out, hTick{X: fx(b.x(t)), Label: b.r.Scenario.Start.Add(t).UTC().Format(format)})
 	}
 	return out
-}
-
-// msgNum parses a message subject "#12"; 0 when the record is not about a message.
-func msgNum(subject string) int {
-	if !strings.HasPrefix(subject, "#") {
-		return 0
-	}
-	n, err := strconv.Atoi(subject[1:])
-	if err != nil {
-		return 0
-	}
-	return n
 }
 
 // depth is one change of a server's queues: from At on it holds Q primary and S
@@ -468,7 +462,7 @@ func (b *hbuild) queues() map[string][]depth {
 		}
 	}
 	for _, rec := range b.r.Journal {
-		m := msgNum(rec.Subject)
+		m := transport.MessageOf(rec.Data)
 		switch rec.Kind {
 		case logs.KindTracking:
 			e, ok := rec.Data.(logs.TrackingEvent)
@@ -500,18 +494,19 @@ func (b *hbuild) queues() map[string][]depth {
 				continue
 			}
 			k := key{rec.Server, m}
-			switch {
-			case strings.Contains(rec.Text, "resubmits"):
+			switch e := rec.Data.(type) {
+			case transport.ShadowTakeover:
 				unshadow(k, rec.At)
 				add(k, 1, rec.At)
-			case strings.Contains(rec.Text, "XSHADOW"):
-				// 2010: the sending hub keeps the shadow (no HARECEIVE is logged)
-				addShadow(k, rec.At)
+			case transport.ShadowMade:
+				if e.XShadow { // 2010: the sending hub keeps the shadow (no HARECEIVE is logged)
+					addShadow(k, rec.At)
+				}
 			}
 		case "transport.lost":
 			forget(rec.At, func(x key) bool { return x.msg == m })
 		case "fault":
-			if f, err := fault.Parse(rec.Subject); err == nil && f.Kind == fault.Crash && f.LoseQueue {
+			if f, err := parseFault(rec); err == nil && f.Kind == fault.Crash && f.LoseQueue {
 				server := rec.Server
 				forget(rec.At, func(x key) bool { return x.server == server })
 			}
@@ -635,7 +630,7 @@ func (b *hbuild) periods() hPeriods {
 		}
 		y := b.laneY(i)
 		p.down[server] = append(p.down[server], hRect{X: fx(b.x(o.at)), W: fx(b.x(at) - b.x(o.at)), Y: strconv.Itoa(y), H: strconv.Itoa(hLaneH),
-			Class: "down", Label: o.label, Title: fmt.Sprintf("%s %s from %s to %s", server, o.label, b.r.clock(o.at), b.r.clock(at))})
+			Class: "down", Label: o.label, Title: fmt.Sprintf("%s %s from %s to %s", server, o.label, b.r.Clock(o.at), b.r.Clock(at))})
 		p.spans[server] = append(p.spans[server], hSpan{ms(o.at), ms(at)})
 	}
 	// state bands: per server, the set of labels in force; a segment is drawn for
@@ -663,7 +658,7 @@ func (b *hbuild) periods() hPeriods {
 		label := strings.Join(labels, ", ")
 		w := b.x(at) - b.x(st.since)
 		out[server] = append(out[server], hRect{X: fx(b.x(st.since)), W: fx(w), Y: strconv.Itoa(b.laneY(i) + 3 + row*14), H: "12",
-			Class: class, Label: fit(label, w), Title: fmt.Sprintf("%s: %s from %s to %s", server, label, b.r.clock(st.since), b.r.clock(at))})
+			Class: class, Label: fit(label, w), Title: fmt.Sprintf("%s: %s from %s to %s", server, label, b.r.Clock(st.since), b.r.Clock(at))})
 	}
 	set := func(states map[string]*bandState, out map[string][]hRect, server string, at time.Duration, row int, class, label string, on bool) {
 		st := states[server]
@@ -685,7 +680,7 @@ func (b *hbuild) periods() hPeriods {
 	for _, rec := range b.r.Journal {
 		switch rec.Kind {
 		case "fault":
-			f, err := fault.Parse(rec.Subject)
+			f, err := parseFault(rec)
 			if err != nil {
 				continue
 			}
@@ -705,7 +700,7 @@ func (b *hbuild) periods() hPeriods {
 				closeDown(f.Server, rec.At)
 			}
 		case "transport.service":
-			if rec.Subject == "MSExchangeTransport" && strings.Contains(rec.Text, " stopped ") && downAt[rec.Server] == nil {
+			if e, ok := rec.Data.(transport.ServiceStopped); ok && e.Service == "MSExchangeTransport" && downAt[rec.Server] == nil {
 				downAt[rec.Server] = &open{at: rec.At, label: "MSExchangeTransport stopped"}
 			}
 		case "transport.start":
@@ -713,7 +708,7 @@ func (b *hbuild) periods() hPeriods {
 				closeDown(rec.Server, rec.At)
 			}
 		case "component.set":
-			if d, ok := rec.Data.(components.SetRecord); ok {
+			if d, ok := rec.Data.(components.StateSet); ok {
 				label := d.Component + " " + string(d.After)
 				// a component's previous non-Active state ends with any new write
 				if st := bands[rec.Server]; st != nil {
@@ -725,16 +720,18 @@ func (b *hbuild) periods() hPeriods {
 				}
 				set(bands, p.bands, rec.Server, rec.At, 0, "state", label, d.After != components.Active)
 			}
-		case "dag.node": // dag journals no payload here: its narration says which way
-			if strings.Contains(rec.Text, "is paused") || strings.Contains(rec.Text, "no longer paused") {
-				set(bands, p.bands, rec.Server, rec.At, 0, "state", "cluster node paused", !strings.Contains(rec.Text, "no longer paused"))
+		case "dag.node":
+			if e, ok := rec.Data.(dag.NodePaused); ok {
+				set(bands, p.bands, rec.Server, rec.At, 0, "state", "cluster node paused", e.Paused)
 			}
 		case "dag.policy":
-			if i := strings.Index(rec.Text, "DatabaseCopyAutoActivationPolicy of "); i >= 0 {
-				set(bands, p.bands, rec.Server, rec.At, 0, "state", "activation Blocked", strings.HasSuffix(rec.Text, " is Blocked."))
+			if e, ok := rec.Data.(dag.AutoActivationPolicySet); ok {
+				set(bands, p.bands, rec.Server, rec.At, 0, "state", "activation Blocked", e.Policy == dag.Blocked)
 			}
 		case "monitor.maintenance":
-			set(bands, p.bands, rec.Server, rec.At, 0, "state", "SCOM maintenance mode", !strings.HasSuffix(rec.Text, "leaves maintenance mode."))
+			if e, ok := rec.Data.(scom.MaintenanceMode); ok {
+				set(bands, p.bands, rec.Server, rec.At, 0, "state", "SCOM maintenance mode", e.Enter)
+			}
 		case "dag.copy":
 			if d, ok := rec.Data.(dag.CopyChange); ok {
 				if st := dbs[d.Server]; st != nil {
@@ -781,7 +778,7 @@ func (b *hbuild) spof() hSPOF {
 		es := edges[server]
 		slices.SortStableFunc(es, func(a, c edge) int {
 			if a.at != c.at {
-				return compareDuration(a.at, c.at)
+				return cmp.Compare(a.at, c.at)
 			}
 			return a.delta - c.delta // ends before starts at one instant
 		})
@@ -798,7 +795,7 @@ func (b *hbuild) spof() hSPOF {
 				return
 			}
 			title := fmt.Sprintf("Single point of failure on %s from %s to %s: %d message(s) had their only copy here (at most %d at once): %s",
-				server, b.r.clock(from), b.r.clock(to), len(msgs), peak, listMsgs(msgs))
+				server, b.r.Clock(from), b.r.Clock(to), len(msgs), peak, listMsgs(msgs))
 			out.rects[server] = append(out.rects[server], hRect{X: fx(b.x(from)), W: fx(max(b.x(to)-b.x(from), 1)),
 				Y: strconv.Itoa(b.laneY(i)), H: strconv.Itoa(hLaneH), Class: "spof", Title: title, Label: fmt.Sprintf("SPOF ×%d", len(msgs))})
 			msgs = nil
@@ -874,12 +871,12 @@ func (b *hbuild) adminMarkers(lanes []hLane) []hMarker {
 		default:
 			continue
 		}
-		text := rec.Subject
+		text := rec.Subject // the step's or fault's text
 		if rec.Kind == "liveness" {
 			text = "liveness phase: every fault healed"
 		}
 		x := b.x(rec.At)
-		m := hMarker{X: fx(x), Y: strconv.Itoa(hAxisH + hAdminH/2), Class: class, Title: b.r.clock(rec.At) + "  " + text, Seq: rec.Seq, T: ms(rec.At)}
+		m := hMarker{X: fx(x), Y: strconv.Itoa(hAxisH + hAdminH/2), Class: class, Title: b.r.Clock(rec.At) + "  " + text, Seq: rec.Seq, T: ms(rec.At)}
 		if x > labelEnd+6 {
 			m.Label = text
 			if r := []rune(m.Label); len(r) > 24 {
@@ -918,7 +915,7 @@ func (b *hbuild) internet() *hNet {
 	var order []int
 	acked := map[int]bool{}
 	for _, rec := range b.r.Journal {
-		m := msgNum(rec.Subject)
+		m := transport.MessageOf(rec.Data)
 		if m == 0 {
 			continue
 		}
@@ -955,7 +952,7 @@ func (b *hbuild) internet() *hNet {
 	}
 	slices.SortStableFunc(es, func(a, c edge) int {
 		if a.at != c.at {
-			return compareDuration(a.at, c.at)
+			return cmp.Compare(a.at, c.at)
 		}
 		return a.delta - c.delta
 	})
@@ -976,7 +973,7 @@ func (b *hbuild) internet() *hNet {
 
 func (b *hbuild) alertMarkers(lanes []hLane) {
 	for _, rec := range b.r.Journal {
-		a, ok := rec.Data.(Alert)
+		a, ok := rec.Data.(scom.Alert)
 		if !ok || rec.Kind != "monitor.alert" {
 			continue
 		}
@@ -985,7 +982,7 @@ func (b *hbuild) alertMarkers(lanes []hLane) {
 			continue
 		}
 		lanes[i].Markers = append(lanes[i].Markers, hMarker{X: fx(b.x(rec.At)), Y: strconv.Itoa(lanes[i].Y + 24), Class: "alert", Label: "!",
-			Title: fmt.Sprintf("%s ALERT %s (%s monitor): %s", b.r.clock(rec.At), a.Name, a.Monitor, a.Detail), Seq: rec.Seq, T: ms(rec.At)})
+			Title: fmt.Sprintf("%s ALERT %s (%s monitor): %s", b.r.Clock(rec.At), a.Name, a.Monitor, a.Detail), Seq: rec.Seq, T: ms(rec.At)})
 	}
 }
 
@@ -1021,15 +1018,16 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 	first := map[int]int{} // first narrated record of each message
 	var order []int
 	for _, rec := range b.r.Journal {
-		m := msgNum(rec.Subject)
+		m := transport.MessageOf(rec.Data)
 		if m == 0 {
 			continue
 		}
+		subject := "#" + strconv.Itoa(m)
 		if _, ok := hops[m]; !ok {
 			hops[m] = nil
 			order = append(order, m)
 		}
-		if _, ok := first[m]; !ok && rec.Text != "" {
+		if _, ok := first[m]; !ok && narrated(rec) {
 			first[m] = rec.Seq
 		}
 		switch rec.Kind {
@@ -1050,11 +1048,11 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 				if _, ok := b.lane[e.ServerHostname]; ok && e.ServerHostname != e.Server {
 					hops[m] = append(hops[m], hop{rec.At, e.ServerHostname, "DELIVERED", rec.Seq})
 				}
-				closeShadows(m, rec.Subject, rec.At)
+				closeShadows(m, subject, rec.At)
 			}
 		case "transport.shadow":
-			k := [2]string{rec.Server, rec.Subject}
-			if strings.Contains(rec.Text, "resubmits") {
+			k := [2]string{rec.Server, subject}
+			if _, ok := rec.Data.(transport.ShadowTakeover); ok {
 				if h, ok := openShadow[k]; ok {
 					shadows[m] = append(shadows[m], [2]hop{h, {at: rec.At}})
 					delete(openShadow, k)
@@ -1065,7 +1063,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 			}
 		case "transport.lost":
 			lostAt[m] = rec
-			closeShadows(m, rec.Subject, rec.At)
+			closeShadows(m, subject, rec.At)
 		}
 	}
 	// shadows still open at the end, in a fixed order
@@ -1075,7 +1073,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 	}
 	slices.SortFunc(still, func(a, c [2]string) int { return strings.Compare(a[0]+"\x00"+a[1], c[0]+"\x00"+c[1]) })
 	for _, k := range still {
-		m := msgNum(k[1])
+		m, _ := strconv.Atoi(k[1][1:]) // "#N"
 		shadows[m] = append(shadows[m], [2]hop{openShadow[k], {at: b.end}})
 	}
 
@@ -1173,11 +1171,11 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 		for _, h := range hs { // each logged event, with its message tracking EventId
 			if yy, ok := y(h.server); ok && h.event != "DELIVERED" && h.event != "SENDER" {
 				p.Hops = append(p.Hops, hMarker{X: fx(b.x(h.at)), Y: fx(yy), Class: "hop", T: ms(h.at),
-					Title: fmt.Sprintf("%s %s %s #%d", b.r.clock(h.at), h.server, h.event, m)})
+					Title: fmt.Sprintf("%s %s %s #%d", b.r.Clock(h.at), h.server, h.event, m)})
 			}
 		}
 		if last.event == "DELIVERED" || last.event == "DELIVER" {
-			p.Ends = append(p.Ends, hMarker{X: fx(b.x(last.at)), Y: fx(lastY), Class: "delivered", Seq: last.seq, T: ms(last.at), Title: fmt.Sprintf("#%d delivered at %s", m, b.r.clock(last.at))})
+			p.Ends = append(p.Ends, hMarker{X: fx(b.x(last.at)), Y: fx(lastY), Class: "delivered", Seq: last.seq, T: ms(last.at), Title: fmt.Sprintf("#%d delivered at %s", m, b.r.Clock(last.at))})
 		}
 		paths = append(paths, p)
 	}
@@ -1225,9 +1223,9 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, notes []string) {
 		if len(g.msgs) > 1 {
 			label = fmt.Sprintf("✕ %d lost", len(g.msgs))
 		}
-		when := "at " + b.r.clock(g.from)
+		when := "at " + b.r.Clock(g.from)
 		if g.to != g.from {
-			when = "from " + b.r.clock(g.from) + " to " + b.r.clock(g.to)
+			when = "from " + b.r.Clock(g.from) + " to " + b.r.Clock(g.to)
 		}
 		lost = append(lost, hMarker{X: fx(b.x(g.from)), Y: strconv.Itoa(b.laneY(i) + 34), Class: "lost", Label: label, Seq: g.seq, T: ms(g.from),
 			Title: fmt.Sprintf("LOST on %s %s: %s (the last copy was destroyed here)", pl.server, when, listMsgs(g.msgs))})
@@ -1247,7 +1245,7 @@ func spread(xs []int, n int) []int {
 	return out
 }
 
-func hopText(hs []hop, r *Result) string {
+func hopText(hs []hop, r *scenarios.Result) string {
 	var s []string
 	for i, h := range hs {
 		if i == 10 {
@@ -1258,7 +1256,7 @@ func hopText(hs []hop, r *Result) string {
 		if server == internetLane {
 			server = "internet"
 		}
-		s = append(s, fmt.Sprintf("%s %s %s", r.clock(h.at), server, h.event))
+		s = append(s, fmt.Sprintf("%s %s %s", r.Clock(h.at), server, h.event))
 	}
 	return strings.Join(s, " → ")
 }
@@ -1283,12 +1281,12 @@ func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 		drawn[p.Msg] = true
 	}
 	narrated := func(rec sim.Record) bool {
-		_, isOut := rec.Data.(Output)
-		return rec.Text != "" || isOut
+		_, isOut := rec.Data.(scenarios.Output)
+		return narrated(rec) || isOut
 	}
 	// keep: 2 always, 1 sampled, 0 dropped
 	keep := func(rec sim.Record) int {
-		m := msgNum(rec.Subject)
+		m := transport.MessageOf(rec.Data)
 		switch {
 		case m != 0 && drawn[m]:
 			return 2
@@ -1343,17 +1341,26 @@ func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 				}
 			}
 		}
-		out1, isOut := rec.Data.(Output)
+		out1, isOut := rec.Data.(scenarios.Output)
 		if isOut && len(out) > 0 && out[len(out)-1].T == ms(rec.At) && out[len(out)-1].Out == "" {
 			out[len(out)-1].Out = strings.TrimRight(out1.Text, "\n") // beneath its step
 			continue
 		}
-		l := hLine{Seq: rec.Seq, T: ms(rec.At), Clock: b.r.clock(rec.At), Server: rec.Server, Msg: msgNum(rec.Subject),
-			Class: strings.ReplaceAll(rec.Kind, ".", "-"), Text: rec.Text}
+		l := hLine{Seq: rec.Seq, T: ms(rec.At), Clock: b.r.Clock(rec.At), Server: rec.Server, Msg: transport.MessageOf(rec.Data),
+			Class: strings.ReplaceAll(rec.Kind, ".", "-"), Text: rec.Text()}
 		if isOut {
 			l.Out = strings.TrimRight(out1.Text, "\n")
 		}
 		out = append(out, l)
 	}
 	return out, omitted
+}
+
+// parseFault reads the fault of a fault record.
+func parseFault(rec sim.Record) (fault.Fault, error) {
+	e, ok := rec.Data.(scenarios.FaultInjected)
+	if !ok {
+		return fault.Fault{}, fmt.Errorf("not a fault record")
+	}
+	return fault.Parse(e.Fault)
 }

@@ -1,8 +1,9 @@
-package scenarios
+package report
 
 import (
 	"bytes"
 	"fmt"
+	"github.com/exsim/exsim/scenarios"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,24 +13,25 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/exsim/exsim/scenarios/fault"
+	"github.com/exsim/exsim/scenarios/scom"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
 	"github.com/exsim/exsim/transport/logs"
 )
 
-func htmlRun(t testing.TB, name string) *Result {
+func htmlRun(t testing.TB, name string) *scenarios.Result {
 	t.Helper()
-	sc, err := Open(name)
+	sc, err := scenarios.Open(name)
 	require.NoError(t, err)
-	r, err := Run(sc, Options{})
+	r, err := scenarios.Run(sc, scenarios.Options{})
 	require.NoError(t, err)
 	return r
 }
 
-func pageOf(t testing.TB, r *Result) string {
+func pageOf(t testing.TB, r *scenarios.Result) string {
 	t.Helper()
 	var b bytes.Buffer
-	require.NoError(t, r.WriteHTML(&b))
+	require.NoError(t, WriteHTML(&b, r))
 	return b.String()
 }
 
@@ -42,7 +44,7 @@ func requireHas(t testing.TB, page, s string) {
 }
 
 // when returns the instant of the first journal record matching pred.
-func when(t testing.TB, r *Result, pred func(sim.Record) bool) time.Duration {
+func when(t testing.TB, r *scenarios.Result, pred func(sim.Record) bool) time.Duration {
 	t.Helper()
 	for _, rec := range r.Journal {
 		if pred(rec) {
@@ -56,7 +58,7 @@ func when(t testing.TB, r *Result, pred func(sim.Record) bool) time.Duration {
 func tracked(m int, server string, ev logs.EventID) func(sim.Record) bool {
 	return func(rec sim.Record) bool {
 		e, ok := rec.Data.(logs.TrackingEvent)
-		return ok && rec.Subject == fmt.Sprintf("#%d", m) && e.Server == server && e.EventID == ev
+		return ok && e.Message == m && e.Server == server && e.EventID == ev
 	}
 }
 
@@ -75,7 +77,7 @@ func TestHTMLHubFailureShowsLanesLossAndSPOF(t *testing.T) {
 		`✕ 2 lost`,
 		`LOST on FAB-RED-HUB1 at 09:20:00.000: #1, #2`,
 		`<rect class="spof"`,
-		fmt.Sprintf(`Single point of failure on FAB-RED-HUB1 from %s to 09:20:00.000: 2 message(s)`, r.clock(r.Verdict.SPOF[0].From)),
+		fmt.Sprintf(`Single point of failure on FAB-RED-HUB1 from %s to 09:20:00.000: 2 message(s)`, r.Clock(r.Verdict.SPOF[0].From)),
 		`<rect class="down"`,
 		`FAB-RED-HUB1 crashed, queue database lost from 09:20:00.000 to 09:25:00.000`,
 		`DB1 Dismounted`,
@@ -138,7 +140,7 @@ func TestHTMLHubFailureQueueDepth(t *testing.T) {
 // A DAG member taken out of service shows why on its lane: component states,
 // paused cluster node, blocked activation, SCOM maintenance and copy status.
 func TestHTMLShowsMaintenancePeriods(t *testing.T) {
-	sc, err := Parse("maint.yaml", []byte(`name: maint
+	sc, err := scenarios.Parse("maint.yaml", []byte(`name: maint
 description: An Exchange 2013 DAG member taken out of service step by step.
 version: Exchange2013
 duration: 10h
@@ -158,7 +160,7 @@ steps:
   - {at: 6h, run: "Start-SCOMMaintenanceMode -Instance EX1 -Duration 00:30:00"}
 `))
 	require.NoError(t, err)
-	r, err := Run(sc, Options{})
+	r, err := scenarios.Run(sc, scenarios.Options{})
 	require.NoError(t, err)
 	page := pageOf(t, r)
 	for _, s := range []string{
@@ -179,11 +181,11 @@ func TestHTMLInternetSenderHoldsCopyUntilAck(t *testing.T) {
 	b := &hbuild{r: r, end: axisEnd(r)}
 	b.internet()
 	ack := func(m int) time.Duration {
-		return when(t, r, func(rec sim.Record) bool { return rec.Kind == "transport.ack" && rec.Subject == fmt.Sprintf("#%d", m) })
+		return when(t, r, func(rec sim.Record) bool { return rec.Kind == "transport.ack" && transport.MessageOf(rec.Data) == m })
 	}
 	submit := func(m int) time.Duration {
 		return when(t, r, func(rec sim.Record) bool {
-			return rec.Kind == "transport.submit" && rec.Subject == fmt.Sprintf("#%d", m)
+			return rec.Kind == "transport.submit" && transport.MessageOf(rec.Data) == m
 		})
 	}
 	require.Equal(t, [2]time.Duration{submit(1), ack(1)}, b.sender[1])
@@ -208,7 +210,7 @@ func TestHTMLIsDeterministic(t *testing.T) {
 
 // A built-in scenario's page stays well under 1 MB and fetches nothing.
 func TestHTMLBuiltinsAreSmallAndOffline(t *testing.T) {
-	list, err := Builtins()
+	list, err := scenarios.Builtins()
 	require.NoError(t, err)
 	require.NotEmpty(t, list)
 	for _, bi := range list {
@@ -252,29 +254,29 @@ const evil = `<script>alert(1)</script>`
 
 // evilResult is a run whose every name is markup, built by hand so that names the
 // loader would refuse reach the writer too.
-func evilResult(name string) *Result {
-	sc := &Scenario{Name: name, Description: name + " description", Start: DefaultStart, Duration: time.Hour}
-	sc.Topology.Servers = []ServerSpec{{Name: name, Roles: []string{name}, Version: name}, {Name: "EX2", Version: "Exchange2016"}}
+func evilResult(name string) *scenarios.Result {
+	sc := &scenarios.Scenario{Name: name, Description: name + " description", Start: scenarios.DefaultStart, Duration: time.Hour}
+	sc.Topology.Servers = []scenarios.ServerSpec{{Name: name, Roles: []string{name}, Version: name}, {Name: "EX2", Version: "Exchange2016"}}
 	j := []sim.Record{
-		{At: time.Minute, Kind: "step.run", Subject: name, Text: "[PS] " + name},
-		{At: time.Minute, Kind: "step.output", Subject: name, Data: Output{At: time.Minute, Step: name, Text: name}},
-		{At: 2 * time.Minute, Kind: "transport.submit", Subject: "#1", Text: name},
-		{At: 3 * time.Minute, Kind: "transport.shadow", Server: name, Subject: "#1", Text: name},
-		{At: 4 * time.Minute, Kind: "fault", Server: name, Subject: "crash " + name + " lose-queue", Text: "FAULT: " + name},
-		{At: 4 * time.Minute, Kind: "transport.lost", Server: name, Subject: "#1", Text: name},
-		{At: 5 * time.Minute, Kind: "monitor.alert", Server: name, Subject: "heartbeat", Text: name,
-			Data: Alert{At: 5 * time.Minute, Monitor: name, Server: name, Name: name, Detail: name}},
-		{At: 6 * time.Minute, Kind: "monitor.maintenance", Server: name, Text: name},
+		{At: time.Minute, Kind: "step.run", Subject: name, Data: scenarios.StepRun{Step: name}},
+		{At: time.Minute, Kind: "step.output", Subject: name, Data: scenarios.Output{At: time.Minute, Step: name, Text: name}},
+		{At: 2 * time.Minute, Kind: "transport.submit", Data: transport.OutboxWaiting{Msg: transport.Msg{Message: 1}, From: name, Service: name}},
+		{At: 3 * time.Minute, Kind: "transport.shadow", Server: name, Data: transport.ShadowMade{Msg: transport.Msg{Message: 1}, Server: name, On: name}},
+		{At: 4 * time.Minute, Kind: "fault", Server: name, Subject: "crash " + name + " lose-queue", Data: scenarios.FaultInjected{Fault: "crash " + name + " lose-queue"}},
+		{At: 4 * time.Minute, Kind: "transport.lost", Server: name, Data: transport.MessageLost{Msg: transport.Msg{Message: 1}, Recipient: name, Fault: name}},
+		{At: 5 * time.Minute, Kind: "monitor.alert", Server: name, Subject: "heartbeat",
+			Data: scenarios.Alert{At: 5 * time.Minute, Monitor: name, Server: name, Name: name, Detail: name}},
+		{At: 6 * time.Minute, Kind: "monitor.maintenance", Server: name, Data: scom.MaintenanceMode{Server: name, Enter: true}},
 	}
 	for i := range j {
 		j[i].Seq = i
 	}
-	return &Result{Scenario: sc, Seed: 1, End: time.Hour, Journal: j,
+	return &scenarios.Result{Scenario: sc, Seed: 1, End: time.Hour, Journal: j,
 		Verdict: transport.Verdict{
 			Fates: []transport.Fate{{Message: 1, Recipient: name, Fate: transport.Lost, Reason: name, Server: name}}, Lost: 1,
 			SPOF: []transport.SPOFWindow{{Message: 1, Server: name, From: 3 * time.Minute, To: 4 * time.Minute}}, MostExposedServer: name,
 		},
-		Alerts:   []Alert{{At: 5 * time.Minute, Monitor: name, Server: name, Name: name, Detail: name}},
+		Alerts:   []scenarios.Alert{{At: 5 * time.Minute, Monitor: name, Server: name, Name: name, Detail: name}},
 		Failures: []string{name},
 	}
 }
@@ -290,7 +292,7 @@ func TestHTMLEscapesScriptInNames(t *testing.T) {
 
 	// and from a scenario file: names the loader accepts, such as a description or a
 	// step's text, are escaped the same way.
-	sc, err := Parse("evil.yaml", []byte(`name: evil
+	sc, err := scenarios.Parse("evil.yaml", []byte(`name: evil
 description: "`+evil+`"
 version: Exchange2016
 duration: 1h
@@ -305,7 +307,7 @@ steps:
   - {at: 2m, run: "Get-Queue -Server EX1"}
 `))
 	require.NoError(t, err)
-	r, err := Run(sc, Options{})
+	r, err := scenarios.Run(sc, scenarios.Options{})
 	require.NoError(t, err)
 	page = pageOf(t, r)
 	require.False(t, strings.Contains(page, "<script>alert"), "raw markup on the page")
@@ -319,7 +321,7 @@ func TestHTMLEscapingProperty(t *testing.T) {
 		parts := rapid.SliceOfN(frag, 1, 12).Draw(t, "parts")
 		name := "<b>" + strings.Join(parts, "")
 		var buf bytes.Buffer
-		if err := evilResult(name).WriteHTML(&buf); err != nil {
+		if err := WriteHTML(&buf, evilResult(name)); err != nil {
 			t.Fatal(err)
 		}
 		page := buf.String()
@@ -335,7 +337,7 @@ func TestHTMLEscapingProperty(t *testing.T) {
 // A run of thousands of messages stays readable and small: queue depths count every
 // message, but only a bounded number of paths and narration lines are drawn.
 func TestHTMLAggregatesThousandsOfMessages(t *testing.T) {
-	sc, err := Parse("busy.yaml", []byte(`name: busy
+	sc, err := scenarios.Parse("busy.yaml", []byte(`name: busy
 description: Three thousand messages an hour through two hubs, one of which fails.
 version: Exchange2010SP1
 duration: 1h
@@ -357,11 +359,11 @@ steps:
 expect: {lost: ">0"}
 `))
 	require.NoError(t, err)
-	r, err := Run(sc, Options{})
+	r, err := scenarios.Run(sc, scenarios.Options{})
 	require.NoError(t, err)
 	require.Greater(t, len(r.Verdict.Fates), 2000)
 	page := pageOf(t, r)
-	again, err := Run(sc, Options{})
+	again, err := scenarios.Run(sc, scenarios.Options{})
 	require.NoError(t, err)
 	require.True(t, page == pageOf(t, again), "same run, same bytes")
 	require.Less(t, len(page), 1<<20)
@@ -380,25 +382,25 @@ expect: {lost: ">0"}
 // A result without a scenario is an error, not a panic.
 func TestHTMLRejectsEmptyResult(t *testing.T) {
 	var b bytes.Buffer
-	require.Error(t, (&Result{}).WriteHTML(&b))
-	var nilResult *Result
-	require.Error(t, nilResult.WriteHTML(&b))
+	require.Error(t, WriteHTML(&b, &scenarios.Result{}))
+	var nilResult *scenarios.Result
+	require.Error(t, WriteHTML(&b, nilResult))
 }
 
 // manyResult is a run of n messages, each a single point of failure on EX1 for one
 // second and then lost: the worst case for the page's size.
-func manyResult(n int) *Result {
-	sc := &Scenario{Name: "many", Description: "many losses", Start: DefaultStart, Duration: time.Hour}
-	sc.Topology.Servers = []ServerSpec{{Name: "EX1", Version: "Exchange2016"}, {Name: "EX2", Version: "Exchange2016"}}
-	r := &Result{Scenario: sc, Seed: 1, End: time.Hour}
+func manyResult(n int) *scenarios.Result {
+	sc := &scenarios.Scenario{Name: "many", Description: "many losses", Start: scenarios.DefaultStart, Duration: time.Hour}
+	sc.Topology.Servers = []scenarios.ServerSpec{{Name: "EX1", Version: "Exchange2016"}, {Name: "EX2", Version: "Exchange2016"}}
+	r := &scenarios.Result{Scenario: sc, Seed: 1, End: time.Hour}
 	for m := 1; m <= n; m++ {
 		at := time.Duration(m) * time.Hour / time.Duration(n+1)
-		subject := fmt.Sprintf("#%d", m)
+		msg := transport.Msg{Message: m}
 		r.Journal = append(r.Journal,
-			sim.Record{At: at, Kind: "transport.submit", Subject: subject, Text: "Message " + subject + " from the internet."},
-			sim.Record{At: at, Kind: logs.KindTracking, Server: "EX1", Subject: subject, Data: logs.TrackingEvent{At: at, Server: "EX1", EventID: logs.EventReceive, Recipients: []string{"a@contoso.com"}}},
-			sim.Record{At: at, Kind: "transport.spof", Server: "EX1", Subject: subject, Text: "Message " + subject + " exists only on EX1."},
-			sim.Record{At: at + time.Second, Kind: "transport.lost", Server: "EX1", Subject: subject, Text: "Message " + subject + " is lost."})
+			sim.Record{At: at, Kind: "transport.submit", Data: transport.OutboxWaiting{Msg: msg, From: "a@contoso.com", Service: "Mailbox Transport Submission service"}},
+			sim.Record{At: at, Kind: logs.KindTracking, Server: "EX1", Data: logs.TrackingEvent{At: at, Server: "EX1", Message: m, EventID: logs.EventReceive, Recipients: []string{"a@contoso.com"}}},
+			sim.Record{At: at, Kind: "transport.spof", Server: "EX1", Data: transport.SPOFOpened{Msg: msg, Server: "EX1"}},
+			sim.Record{At: at + time.Second, Kind: "transport.lost", Server: "EX1", Data: transport.MessageLost{Msg: msg, Recipient: "a@contoso.com", Fault: "crash EX1 lose-queue"}})
 		r.Verdict.Fates = append(r.Verdict.Fates, transport.Fate{Message: m, Recipient: "a@contoso.com", Fate: transport.Lost, Server: "EX1", Reason: "crash EX1 lose-queue"})
 		r.Verdict.SPOF = append(r.Verdict.SPOF, transport.SPOFWindow{Message: m, Server: "EX1", From: at, To: at + time.Second})
 	}
@@ -444,11 +446,11 @@ expect: {lost: ">=0"}
 // verdict has no stuck message every queue and shadow count ends at zero: the view's
 // bookkeeping agrees with transport's ledger whatever the seed and the faults.
 func TestHTMLQueueDepthAgreesWithVerdict(t *testing.T) {
-	sc, err := Parse("prop.yaml", []byte(propScenario))
+	sc, err := scenarios.Parse("prop.yaml", []byte(propScenario))
 	require.NoError(t, err)
 	rapid.Check(t, func(t *rapid.T) {
 		seed := rapid.Uint64().Draw(t, "seed")
-		var steps []Step
+		var steps []scenarios.Step
 		for i, n := 0, rapid.IntRange(0, 3).Draw(t, "faults"); i < n; i++ {
 			server := rapid.SampledFrom([]string{"HUB1", "HUB2", "MBX1"}).Draw(t, "server")
 			verb := rapid.SampledFrom([]string{"crash %s", "crash %s lose-queue", "stop %s"}).Draw(t, "verb")
@@ -459,10 +461,10 @@ func TestHTMLQueueDepthAgreesWithVerdict(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				steps = append(steps, Step{At: at + time.Duration(j)*down, Text: line, Fault: &f})
+				steps = append(steps, scenarios.Step{At: at + time.Duration(j)*down, Text: line, Fault: &f})
 			}
 		}
-		r, err := Run(sc, Options{Seed: &seed, Steps: steps, Settle: time.Hour})
+		r, err := scenarios.Run(sc, scenarios.Options{Seed: &seed, Steps: steps, Settle: time.Hour})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -505,7 +507,7 @@ func TestHTMLBucketKeepsPeaksAndStart(t *testing.T) {
 // ends at zero on every server: every message that entered a queue left it (this
 // caught 2013+ mailbox submissions counted twice).
 func TestHTMLQueueDepthsEndAtZeroWhenNothingIsStuck(t *testing.T) {
-	list, err := Builtins()
+	list, err := scenarios.Builtins()
 	require.NoError(t, err)
 	for _, bi := range list {
 		res := runBuiltin(t, bi.Name)
