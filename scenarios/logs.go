@@ -7,8 +7,11 @@ import (
 	"github.com/exsim/exsim/transport/logs"
 )
 
-func (r *Result) versionOf(server string) string {
-	for _, sv := range r.Scenario.Topology.Servers {
+func (r *Result) versionOf(server string) string { return serverVersion(r.Scenario, server) }
+
+// serverVersion is the version profile server runs, for the logs it writes.
+func serverVersion(sc *Scenario, server string) string {
+	for _, sv := range sc.Topology.Servers {
 		if sv.Name == server {
 			return versionOf(sv.Version)
 		}

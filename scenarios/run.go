@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,6 +40,10 @@ type Options struct {
 	// protocol rows per message, and a verdict needs none. Records the scenario's own
 	// Get- steps and expectations read are always kept. Zero keeps everything.
 	Outputs Outputs
+	// TrackingLogDir, when set, receives the message tracking logs as the run goes,
+	// one folder per server (a day of a large organization's rows is never held in
+	// memory); [Result.TrackingLogs] then has only the rows the journal kept.
+	TrackingLogDir string
 }
 
 // Outputs is a set of outputs derived from a run's journal.
@@ -53,17 +58,23 @@ const (
 	HTMLOutput                            // the HTML timeline: narration and tracking rows
 )
 
+// keepsTracking reports whether the journal must keep tracking rows for outs or for
+// the scenario's own Get-MessageTrackingLog steps and expectations.
+func (w *world) keepsTracking(outs Outputs) bool {
+	return outs == 0 || outs&(HTMLOutput|TrackingLogOutput) != 0 || w.sc.ReadsTracking()
+}
+
 // journalFor restricts the journal to what outs read.
 func (w *world) journalFor(outs Outputs) {
 	if outs == 0 {
 		return
 	}
 	j := w.s.Journal()
-	tracking := outs&(TrackingLogOutput|HTMLOutput) != 0 || w.sc.ReadsTracking()
+	tracking := w.keepsTracking(outs)
 	if outs&ProtocolLogOutput == 0 {
 		j.Omit(logs.KindProtocol)
 	}
-	if !tracking {
+	if !tracking && !w.streamsTracking {
 		j.Omit(logs.KindTracking)
 	}
 	if outs&(NarrationOutput|HTMLOutput) == 0 {
@@ -110,6 +121,16 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 		w.s.Journal().Disable()
 	}
 	w.s.Journal().Omit(o.OmitKinds...)
+	var stream *logs.TrackingStream
+	if o.TrackingLogDir != "" {
+		stream = logs.NewTrackingStream(o.TrackingLogDir, func(s string) string { return serverVersion(sc, s) }, sc.Start)
+		w.s.Journal().Tap(sim.Tap{Kind: logs.KindTracking, Fn: func(r *sim.Record) {
+			if e, ok := r.Data.(logs.TrackingEvent); ok {
+				stream.Row(&e)
+			}
+		}, Consume: !w.keepsTracking(o.Outputs)})
+		w.streamsTracking = true
+	}
 	w.journalFor(o.Outputs)
 	if err := w.configure(); err != nil {
 		return nil, err
@@ -124,6 +145,11 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 		w.healAll()
 		if err := w.s.Run(); err != nil {
 			return nil, fmt.Errorf("%s: %w", sc.File, err)
+		}
+	}
+	if stream != nil {
+		if err := stream.Close(); err != nil {
+			return nil, fmt.Errorf("tracking logs: %w", err)
 		}
 	}
 	res := &Result{
@@ -203,8 +229,12 @@ func (w *world) scheduleTraffic() error {
 				until = w.sc.Duration
 			}
 			mean := float64(time.Hour) / tr.PerHour
-			t := tr.Start
-			n := 0
+			// Count the arrivals (drawing their gaps, so the stream is where the
+			// submissions' draws start), then generate them again from a clone one at
+			// a time: one agenda entry per traffic line, in the order and with the
+			// hash that scheduling all of them here would give.
+			gen := stream.Clone()
+			t, n := tr.Start, 0
 			for {
 				t += time.Duration(stream.ExpFloat64() * mean)
 				if t >= until {
@@ -214,10 +244,9 @@ func (w *world) scheduleTraffic() error {
 				if n > MaxMessages {
 					return w.sc.Errorf(tr.Pos, "traffic submits more than %d messages", MaxMessages)
 				}
-				k := n
-				if err := w.s.At(t, kindTraffic, func() { w.submit(tr, stream, k) }); err != nil {
-					return err
-				}
+			}
+			if err := w.arrivals(tr, stream, gen, mean, n); err != nil {
+				return err
 			}
 			continue
 		}
@@ -232,6 +261,27 @@ func (w *world) scheduleTraffic() error {
 	return nil
 }
 
+// arrivals schedules the n Poisson arrivals of tr lazily: the next gap is drawn
+// from gen when an arrival fires, with the sequence number reserved for it now.
+func (w *world) arrivals(tr Traffic, stream, gen *sim.Stream, mean float64, n int) error {
+	if n == 0 {
+		return nil
+	}
+	base := w.s.Reserve(uint64(n))
+	t := tr.Start
+	var next func(k int) error
+	next = func(k int) error {
+		t += time.Duration(gen.ExpFloat64() * mean)
+		return w.s.AtSeq(t, base+uint64(k-1), kindTraffic, func() {
+			w.submit(tr, stream, k)
+			if k < n {
+				_ = next(k + 1) // t stays before until: the count above saw it there
+			}
+		})
+	}
+	return next(1)
+}
+
 // submit sends one message of a traffic entry. A wildcard sender "*@domain" becomes a
 // numbered sender of that domain; a wildcard recipient picks a mailbox of the domain.
 func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
@@ -242,7 +292,7 @@ func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 	}
 	subject := tr.Subject
 	if subject == "" {
-		subject = fmt.Sprintf("Message %d", n)
+		subject = "Message " + strconv.Itoa(n)
 	}
 	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: DefaultMessageSize}); err != nil {
 		w.s.Journal().Emit(w.s.Now(), "", "", TrafficError{Err: err.Error()})
@@ -257,14 +307,21 @@ func (w *world) pick(addr, prefix string, r *sim.Stream) string {
 	if !strings.HasPrefix(addr, "*@") {
 		return addr
 	}
-	var boxes []string
-	for _, m := range w.sc.Topology.Mailboxes {
-		if strings.HasSuffix(strings.ToLower(m.Address), strings.ToLower(addr[1:])) {
-			boxes = append(boxes, m.Address)
+	boxes, ok := w.boxes[addr]
+	if !ok { // once per wildcard: an organization may have thousands of mailboxes
+		suffix := strings.ToLower(addr[1:])
+		for _, m := range w.sc.Topology.Mailboxes {
+			if strings.HasSuffix(strings.ToLower(m.Address), suffix) {
+				boxes = append(boxes, m.Address)
+			}
 		}
+		if w.boxes == nil {
+			w.boxes = map[string][]string{}
+		}
+		w.boxes[addr] = boxes
 	}
 	if len(boxes) == 0 {
-		return fmt.Sprintf("%s%d%s", prefix, r.IntN(1000)+1, addr[1:])
+		return prefix + strconv.Itoa(r.IntN(1000)+1) + addr[1:]
 	}
 	return boxes[r.IntN(len(boxes))]
 }

@@ -26,10 +26,12 @@ type world struct {
 	parts []partition
 	// failed are the database copies a fail-copy fault broke ("DB\Server"), repaired
 	// in the liveness phase.
-	failed []string
-	mon    *scom.Monitors
-	snaps  []snapshot
-	fail   []string // failed expectations found while running (queue and state snapshots)
+	failed          []string
+	mon             *scom.Monitors
+	boxes           map[string][]string // wildcard recipient "*@domain" -> its mailboxes, built on first use
+	streamsTracking bool                // tracking rows go to a stream as they happen
+	snaps           []snapshot
+	fail            []string // failed expectations found while running (queue and state snapshots)
 }
 
 // partition is one `partition A from B` fault: no node of A reaches a node of B.

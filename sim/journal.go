@@ -54,7 +54,22 @@ type Journal struct {
 	off     bool
 	omit    []string // kinds not recorded (few: a slice beats a map here)
 	keep    []string // when set, the only kinds recorded
+	taps    []Tap
 }
+
+// Tap receives the records of one kind as they are added, whether or not the
+// journal keeps them: a writer that streams (a log written as things happen) needs
+// no copy of the run in memory.
+type Tap struct {
+	Kind string
+	Fn   func(*Record)
+	// Consume: the tap takes the records; the journal keeps no copy of them.
+	Consume bool
+}
+
+// Tap adds t; its kind is then wanted even when [Journal.Keep] does not list it
+// ([Journal.Omit] still wins: an omitted kind is never built).
+func (j *Journal) Tap(t Tap) { j.taps = append(j.taps, t) }
 
 // Omit stops recording records of the given kinds, for runs that need the journal
 // but not all of it (exploration counts mechanisms but reads no protocol log).
@@ -76,15 +91,28 @@ func (j *Journal) Wants(kind string) bool {
 			return false
 		}
 	}
-	if j.keep != nil {
-		for _, k := range j.keep {
-			if k == kind {
-				return true
-			}
-		}
-		return false
+	return j.kept(kind) || j.tapped(kind)
+}
+
+func (j *Journal) kept(kind string) bool {
+	if j.keep == nil {
+		return true
 	}
-	return true
+	for _, k := range j.keep {
+		if k == kind {
+			return true
+		}
+	}
+	return false
+}
+
+func (j *Journal) tapped(kind string) bool {
+	for _, t := range j.taps {
+		if t.Kind == kind {
+			return true
+		}
+	}
+	return false
 }
 
 // Disable stops recording (for benchmarks that measure only the model). Enabled
@@ -107,7 +135,18 @@ func (j *Journal) Add(r Record) {
 		return
 	}
 	r.Seq = len(j.records)
-	j.records = append(j.records, r)
+	for _, t := range j.taps {
+		if t.Kind == r.Kind {
+			t.Fn(&r)
+		}
+	}
+	consumed := false
+	for _, t := range j.taps {
+		consumed = consumed || t.Kind == r.Kind && t.Consume
+	}
+	if !consumed && j.kept(r.Kind) {
+		j.records = append(j.records, r)
+	}
 }
 
 // Emit appends the event p, which happened at t on server (may be empty) and is

@@ -37,3 +37,24 @@ func TestJournalKeepRecordsOnlyTheListedKinds(t *testing.T) {
 	require.True(t, none.Enabled())
 	require.False(t, none.Wants("step.output"), "Keep() with no kinds keeps nothing")
 }
+
+func TestJournalTapSeesRecordsItDoesNotKeep(t *testing.T) {
+	var j Journal
+	var seen []string
+	j.Keep("step.output")
+	j.Tap(Tap{Kind: "transport.track", Fn: func(r *Record) { seen = append(seen, r.Server) }})
+	require.True(t, j.Wants("transport.track"), "a tapped kind is built")
+	j.Add(Record{Kind: "transport.track", Server: "EX1"})
+	j.Add(Record{Kind: "transport.shadow", Server: "EX2"})
+	j.Add(Record{Kind: "step.output", Server: "EX3"})
+	require.Equal(t, []string{"EX1"}, seen)
+	require.Equal(t, 1, j.Len(), "the tapped record is not kept")
+	j.Omit("transport.track")
+	require.False(t, j.Wants("transport.track"), "Omit wins over a tap")
+
+	var all Journal
+	all.Tap(Tap{Kind: "transport.track", Fn: func(*Record) {}, Consume: true})
+	all.Add(Record{Kind: "transport.track"})
+	all.Add(Record{Kind: "transport.shadow"})
+	require.Equal(t, 1, all.Len(), "a consuming tap takes its records from a journal that keeps everything")
+}

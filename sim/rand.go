@@ -5,6 +5,15 @@ import "math/rand/v2"
 // Stream is a named, seeded random stream.
 type Stream struct {
 	*rand.Rand
+	src *rand.PCG
+}
+
+// Clone returns an independent copy of r in its current state: it draws what r
+// would draw next, without moving r. A generator uses it to draw the same values
+// later, one at a time, that it counted up front.
+func (r *Stream) Clone() *Stream {
+	src := *r.src
+	return &Stream{rand.New(&src), &src}
 }
 
 // Rand returns the random stream called name. Each stream is seeded from the run's
@@ -14,7 +23,8 @@ func (s *Sim) Rand(name string) *Stream {
 	if r, ok := s.streams[name]; ok {
 		return r
 	}
-	r := &Stream{rand.New(rand.NewPCG(s.seed, streamKey(name)))}
+	src := rand.NewPCG(s.seed, streamKey(name))
+	r := &Stream{rand.New(src), src}
 	s.streams[name] = r
 	return r
 }

@@ -138,6 +138,33 @@ func (s *Sim) At(at time.Duration, kind Kind, fn func()) error {
 	return nil
 }
 
+// Reserve sets aside n sequence numbers and returns the first. A generator that
+// schedules its events one at a time ([Sim.AtSeq], the next from the handler of the
+// previous) then keeps the place in the scheduling order, and so the ties and the
+// run's hash, that scheduling them all at once would have given, with one agenda
+// entry instead of n.
+func (s *Sim) Reserve(n uint64) uint64 {
+	first := s.seq + 1
+	s.seq += n
+	return first
+}
+
+// AtSeq schedules fn at instant at with a sequence number from [Sim.Reserve], each
+// used once.
+func (s *Sim) AtSeq(at time.Duration, seq uint64, kind Kind, fn func()) error {
+	if err := s.check(at); err != nil {
+		return err
+	}
+	if fn == nil {
+		return errNoHandler
+	}
+	if seq == 0 || seq > s.seq {
+		return fmt.Errorf("sim: sequence %d was not reserved", seq)
+	}
+	s.q.push(at, seq, entry{h: funcHandler(fn), ev: Event{Kind: kind}})
+	return nil
+}
+
 // After schedules fn d after now.
 func (s *Sim) After(d time.Duration, kind Kind, fn func()) error {
 	if d < 0 {

@@ -349,3 +349,51 @@ func TestReArmingATimerDoesNotGrowTheAgendaWithoutBound(t *testing.T) {
 	require.Equal(t, 1, fired, "only the last arming fires")
 	require.Equal(t, 9_999*time.Second+10*time.Minute, s.Now(), "the last arming, made at 9999s")
 }
+
+// Events scheduled one at a time with reserved sequence numbers run in the order,
+// and give the hash, that scheduling them all up front gives.
+func TestReservedSequenceKeepsTheUpFrontOrderAndHash(t *testing.T) {
+	run := func(lazy bool) (uint64, []int) {
+		s := sim.New(sim.Config{Seed: 1, Limits: sim.Limits{Horizon: time.Hour}})
+		var order []int
+		at := []time.Duration{time.Minute, 2 * time.Minute, 2 * time.Minute, 3 * time.Minute}
+		if lazy {
+			base := s.Reserve(uint64(len(at)))
+			var next func(k int)
+			next = func(k int) {
+				require.NoError(t, s.AtSeq(at[k], base+uint64(k), 1, func() {
+					order = append(order, k)
+					if k+1 < len(at) {
+						next(k + 1)
+					}
+				}))
+			}
+			next(0)
+		} else {
+			for k := range at {
+				require.NoError(t, s.At(at[k], 1, func() { order = append(order, k) }))
+			}
+		}
+		require.NoError(t, s.At(2*time.Minute, 2, func() { order = append(order, 99) })) // ties after the arrivals
+		require.NoError(t, s.Run())
+		return s.Hash(), order
+	}
+	h1, o1 := run(false)
+	h2, o2 := run(true)
+	require.Equal(t, []int{0, 1, 2, 99, 3}, o1)
+	require.Equal(t, o1, o2)
+	require.Equal(t, h1, h2)
+	s := sim.New(sim.Config{Seed: 1})
+	require.Error(t, s.AtSeq(0, 5, 1, func() {}), "an unreserved sequence is refused")
+}
+
+// A cloned stream draws what the original would have drawn, without moving it.
+func TestStreamCloneDrawsTheSameWithoutMovingTheOriginal(t *testing.T) {
+	s := sim.New(sim.Config{Seed: 3})
+	r := s.Rand("traffic/0")
+	_ = r.Uint64()
+	c := r.Clone()
+	a, b := r.Uint64(), c.Uint64()
+	require.Equal(t, a, b)
+	require.Equal(t, r.Uint64(), c.Uint64())
+}

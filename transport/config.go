@@ -467,7 +467,7 @@ func (o *Org) setServer(server, name string, v int64) {
 
 func (o *Org) journalConfig(server, where, name, value string) {
 	if o.s.Journal().Enabled() {
-		o.emit(server, name, ConfigSet{Where: where, Name: name, Value: value})
+		emit(o, server, name, ConfigSet{Where: where, Name: name, Value: value})
 	}
 }
 

@@ -64,7 +64,7 @@ func (o *Org) deferItem(it *item, r smtp.Reply, peer *server) {
 		q.deferred[it] = struct{}{}
 		o.track(srv, "DEFER", "SMTP", it, peer.name, status)
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", MessageDeferred{Msg: Msg{it.m.id}, Peer: peer.name, Status: status, Queue: q.identity(), Wait: wait})
+			emit(o, srv.name, "", MessageDeferred{Msg: Msg{it.m.id}, Peer: peer.name, Status: status, Queue: q.identity(), Wait: wait})
 		}
 	}
 	// 1.5 reason 5: a held acknowledgement cannot be earned by a deferred message.

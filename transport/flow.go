@@ -82,7 +82,7 @@ next:
 		it.m, it.rcpts, it.loc = m, all, locOutbox
 		o.addCopy(it)
 		if o.s.Journal().Enabled() {
-			o.emit("", "", OutboxWaiting{Msg: Msg{m.id}, From: msg.From, Service: o.submissionService(m)})
+			emit(o, "", "", OutboxWaiting{Msg: Msg{m.id}, From: msg.From, Service: o.submissionService(m)})
 		}
 		o.submitOutbox(m, it)
 		return m.id, nil
@@ -91,7 +91,7 @@ next:
 	it.m, it.rcpts, it.loc = m, all, locSender
 	o.addCopy(it)
 	if o.s.Journal().Enabled() {
-		o.emit("", "", InternetSubmitted{Msg: Msg{m.id}, From: msg.From})
+		emit(o, "", "", InternetSubmitted{Msg: Msg{m.id}, From: msg.From})
 	}
 	o.internetSend(m, it)
 	return m.id, nil
@@ -146,7 +146,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			return
 		}
 		if o.s.Journal().Enabled() {
-			o.emit(internet, "", SenderRetry{Msg: Msg{m.id}, Why: NoServerAccepted, Retry: o.top.SenderRetry})
+			emit(o, internet, "", SenderRetry{Msg: Msg{m.id}, Why: NoServerAccepted, Retry: o.top.SenderRetry})
 		}
 		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 		return
@@ -167,7 +167,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
-				o.emit(srv.name, "", ConnectFailed{Msg: Msg{m.id}, Server: srv.name, Why: o.whyUnreachable(internet, srv)})
+				emit(o, srv.name, "", ConnectFailed{Msg: Msg{m.id}, Server: srv.name, Why: o.whyUnreachable(internet, srv)})
 			}
 			o.tryInbound(m, sender, cands, k+1)
 		})
@@ -183,7 +183,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
-				o.emit(srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why})
+				emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why})
 			}
 			o.tryInbound(m, sender, cands, k+1)
 		})
@@ -219,7 +219,7 @@ func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
 	}
 	if !srv.up || srv.epoch != ep || !o.reachable(internet, srv.name) {
 		if o.s.Journal().Enabled() {
-			o.emit(internet, "", SenderRetry{Msg: Msg{m.id}, Why: SessionBroke, Server: srv.name, Retry: o.top.SenderRetry})
+			emit(o, internet, "", SenderRetry{Msg: Msg{m.id}, Why: SessionBroke, Server: srv.name, Retry: o.top.SenderRetry})
 		}
 		o.after(o.top.SenderRetry, kindSenderRetry, func() { o.internetSend(m, sender) })
 		return
@@ -278,7 +278,7 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp
 		it.x().ack = pa
 		srv.acks = append(srv.acks, pa)
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", AckDelayed{Msg: Msg{m.id}, Server: srv.name, Delay: delay})
+			emit(o, srv.name, "", AckDelayed{Msg: Msg{m.id}, Server: srv.name, Delay: delay})
 		}
 		o.on(srv, delay, kindAckTimeout, func() { o.ackTimeout(pa) })
 	}
@@ -341,7 +341,7 @@ func (o *Org) sendAck(pa *pendingAck, ack Acknowledged) {
 	if ack.Why != 0 {
 		if o.s.Journal().Enabled() {
 			ack.Msg, ack.Server = Msg{m.id}, srv.name
-			o.emit(srv.name, "", ack)
+			emit(o, srv.name, "", ack)
 		}
 	}
 	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
@@ -362,13 +362,13 @@ func (o *Org) dropSession(pa *pendingAck, fault string) {
 	m := pa.root.m
 	if pa.sender.loc == locOutbox {
 		if o.s.Journal().Enabled() {
-			o.emit(pa.srv.name, "", SubmitInterrupted{Msg: Msg{m.id}, Hub: pa.srv.name, Fault: fault, Retry: outboxRetry})
+			emit(o, pa.srv.name, "", SubmitInterrupted{Msg: Msg{m.id}, Hub: pa.srv.name, Fault: fault, Retry: outboxRetry})
 		}
 		o.retrySender(pa)
 		return
 	}
 	if o.s.Journal().Enabled() {
-		o.emit(internet, "", SenderRetry{Msg: Msg{m.id}, Why: SessionDied, Server: pa.srv.name, Fault: fault, Retry: o.top.SenderRetry})
+		emit(o, internet, "", SenderRetry{Msg: Msg{m.id}, Why: SessionDied, Server: pa.srv.name, Fault: fault, Retry: o.top.SenderRetry})
 	}
 	o.retrySender(pa)
 }
@@ -404,7 +404,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 	}
 	if hub == nil {
 		if o.s.Journal().Enabled() {
-			o.emit("", "", NoHubForSubmission{Msg: Msg{m.id}, Retry: outboxRetry})
+			emit(o, "", "", NoHubForSubmission{Msg: Msg{m.id}, Retry: outboxRetry})
 		}
 		o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
 		return
@@ -592,7 +592,7 @@ func (o *Org) place(srv *server, it *item, r route) {
 		it.haHeader = true
 		o.track(srv, "HAREDIRECT", "ROUTING", it, "", "NoShadowServer")
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", Promoted{Msg: Msg{it.m.id}, Server: srv.name, Site: srv.site})
+			emit(o, srv.name, "", Promoted{Msg: Msg{it.m.id}, Server: srv.name, Site: srv.site})
 		}
 	}
 	if srv.version.Is2010() && it.m.fromOrg && (r.dtype == "SmartHostConnectorDelivery" || r.dtype == "DnsConnectorDelivery") {

@@ -195,7 +195,7 @@ func (ss *shadowSession) Fire(_ *sim.Sim, ev sim.Event) {
 		}
 		o.track(srv, "HAREDIRECT", "SMTP", it, b.name, "")
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", ShadowMade{Msg: Msg{it.m.id}, Server: srv.name, On: b.name})
+			emit(o, srv.name, "", ShadowMade{Msg: Msg{it.m.id}, Server: srv.name, On: b.name})
 		}
 		o.shadowDone(ss, true)
 	}
@@ -239,13 +239,13 @@ func (o *Org) shadowDone(ss *shadowSession, ok bool) {
 	relayed := it.ext != nil && it.ext.prev != nil // another Exchange server waits for the answer
 	if o.cfgBool(cRejectMessageOnShadowFailure, srv) && (pa != nil || ss.ackOutbox != nil || relayed) {
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", ShadowFailed{Msg: Msg{it.m.id}, Server: srv.name, Rejected: true})
+			emit(o, srv.name, "", ShadowFailed{Msg: Msg{it.m.id}, Server: srv.name, Rejected: true})
 		}
 		o.reject2013(pa, ss.retryOutbox, it)
 		return
 	}
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, "", ShadowFailed{Msg: Msg{it.m.id}, Server: srv.name})
+		emit(o, srv.name, "", ShadowFailed{Msg: Msg{it.m.id}, Server: srv.name})
 	}
 	o.accepted(ss, AckUnprotected)
 	o.categorize(srv, it)
@@ -452,7 +452,7 @@ func (o *Org) armSweep(srv *server) {
 func (o *Org) LossyFailover(db string, from, to time.Duration) {
 	fault := "lossy failover of " + db
 	if o.s.Journal().Enabled() {
-		o.emit("", db, LossyFailover{Database: db, From: o.s.Wall(from), To: o.s.Wall(to)})
+		emit(o, "", db, LossyFailover{Database: db, From: o.s.Wall(from), To: o.s.Wall(to)})
 	}
 	type undone struct {
 		m *message
@@ -522,7 +522,7 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 			m.rcpts[r].reason = fault
 			m.rcpts[r].at = o.now()
 			if o.s.Journal().Enabled() {
-				o.emit("", "", MessageLost{Msg: Msg{m.id}, Recipient: m.rcpts[r].addr, Fault: fault, Undone: true})
+				emit(o, "", "", MessageLost{Msg: Msg{m.id}, Recipient: m.rcpts[r].addr, Fault: fault, Undone: true})
 			}
 		}
 		o.spofUpdate(m)
@@ -539,7 +539,7 @@ func (o *Org) resubmitFromSafetyNet(sn *item, r int, why string) {
 	it.x().visited = []string{srv.name}
 	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", "")
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, "", Resubmitted{Msg: Msg{sn.m.id}, Server: srv.name, Recipient: sn.m.rcpts[r].addr, Dumpster: srv.version.Is2010(), Why: why})
+		emit(o, srv.name, "", Resubmitted{Msg: Msg{sn.m.id}, Server: srv.name, Recipient: sn.m.rcpts[r].addr, Dumpster: srv.version.Is2010(), Why: why})
 	}
 	o.addCopy(it)
 	o.categorize(srv, it)
@@ -560,7 +560,7 @@ func (o *Org) lostShadows(dead []*item) {
 				return
 			}
 			if o.s.Journal().Enabled() {
-				o.emit(p.srv.name, "", ShadowRemade{Msg: Msg{p.m.id}, Server: p.srv.name, Lost: sh.srv.name})
+				emit(o, p.srv.name, "", ShadowRemade{Msg: Msg{p.m.id}, Server: p.srv.name, Lost: sh.srv.name})
 			}
 			o.makeShadow(&shadowSession{srv: p.srv, it: p, reshadow: true})
 		})

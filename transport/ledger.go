@@ -198,7 +198,7 @@ func (o *Org) checkLost(m *message, rcpts []int, fault, where string) {
 			m.rcpts[r].reason = fault
 			m.rcpts[r].server = where
 			if o.s.Journal().Enabled() {
-				o.emit(where, "", MessageLost{Msg: Msg{m.id}, Recipient: m.rcpts[r].addr, Fault: fault})
+				emit(o, where, "", MessageLost{Msg: Msg{m.id}, Recipient: m.rcpts[r].addr, Fault: fault})
 			}
 		}
 	}
@@ -241,12 +241,12 @@ func (o *Org) deliverRcpt(m *message, r int, srv *server) {
 		if rc.db != "" {
 			rc.dupDet++
 			if o.s.Journal().Enabled() {
-				o.emit(srv.name, "", Duplicate{Msg: Msg{m.id}, Recipient: rc.addr, Detected: true})
+				emit(o, srv.name, "", Duplicate{Msg: Msg{m.id}, Recipient: rc.addr, Detected: true})
 			}
 		} else {
 			rc.dupDel++
 			if o.s.Journal().Enabled() {
-				o.emit(srv.name, "", Duplicate{Msg: Msg{m.id}, Recipient: rc.addr})
+				emit(o, srv.name, "", Duplicate{Msg: Msg{m.id}, Recipient: rc.addr})
 			}
 		}
 	}
@@ -312,7 +312,7 @@ func (o *Org) spofUpdate(m *message) {
 			}
 		}
 		if o.s.Journal().Enabled() {
-			o.emit(only.name, "", SPOFOpened{Msg: Msg{m.id}, Server: only.name})
+			emit(o, only.name, "", SPOFOpened{Msg: Msg{m.id}, Server: only.name})
 		}
 	}
 }

@@ -204,9 +204,12 @@ func (o *Org) server(name string) (*server, error) {
 
 func (o *Org) now() time.Duration { return o.s.Now() }
 
-// emit journals the event p, which happened now on server (may be empty).
-func (o *Org) emit(server, subject string, p sim.Payload) {
-	o.s.Journal().Emit(o.s.Now(), server, subject, p)
+// emit journals the event p, which happened now on server (may be empty). It is
+// generic so that p is boxed into a record only when the journal wants its kind.
+func emit[P sim.Payload](o *Org, server, subject string, p P) {
+	if j := o.s.Journal(); j.Wants(p.Kind()) {
+		j.Add(sim.Record{At: o.s.Now(), Kind: p.Kind(), Server: server, Subject: subject, Data: p})
+	}
 }
 
 func (o *Org) reachable(a, b string) bool {
@@ -279,12 +282,12 @@ func (o *Org) Crash(server string, loseQueue bool) {
 	o.down(srv, fault)
 	if loseQueue {
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, srv.name, Crashed{Server: srv.name, QueueLost: true})
+			emit(o, srv.name, srv.name, Crashed{Server: srv.name, QueueLost: true})
 		}
 		o.destroyQueueDatabase(srv, fault)
 	} else {
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, srv.name, Crashed{Server: srv.name})
+			emit(o, srv.name, srv.name, Crashed{Server: srv.name})
 		}
 	}
 }
@@ -297,7 +300,7 @@ func (o *Org) Stop(server string) {
 	}
 	o.down(srv, "stop "+srv.name)
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, srv.name, Stopped{Server: srv.name})
+		emit(o, srv.name, srv.name, Stopped{Server: srv.name})
 	}
 }
 
@@ -329,14 +332,14 @@ func (o *Org) StopService(server, service string) error {
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		srv.fetState = "Inactive"
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, service, ServiceStopped{Server: srv.name, Service: service})
+			emit(o, srv.name, service, ServiceStopped{Server: srv.name, Service: service})
 		}
 		return nil
 	}
 	if srv.up {
 		o.down(srv, "stop "+srv.name)
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, service, ServiceStopped{Server: srv.name, Service: service})
+			emit(o, srv.name, service, ServiceStopped{Server: srv.name, Service: service})
 		}
 	}
 	return nil
@@ -351,7 +354,7 @@ func (o *Org) StartService(server, service string) error {
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, service, ServiceStarted{Server: srv.name, Service: service, State: srv.fetState})
+			emit(o, srv.name, service, ServiceStarted{Server: srv.name, Service: service, State: srv.fetState})
 		}
 		return nil
 	}
@@ -401,7 +404,7 @@ func (o *Org) pickUp(srv *server, service string) string {
 // their next retry time, as Exchange does; nothing else changes at once.
 func (o *Org) NetworkChanged() {
 	if o.s.Journal().Enabled() {
-		o.emit("", "network", NetworkChanged{})
+		emit(o, "", "network", NetworkChanged{})
 	}
 }
 
@@ -449,7 +452,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 	srv.epoch++
 	if !srv.transport {
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, srv.name, Started{Server: srv.name})
+			emit(o, srv.name, srv.name, Started{Server: srv.name})
 		}
 		return
 	}
@@ -464,7 +467,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 		srv.nextQueue = 0
 		o.newPersistentQueues(srv)
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, srv.name, Started{Server: srv.name, Transport: true, NewQueueDB: true, DatabaseID: srv.dbID, State: srv.state})
+			emit(o, srv.name, srv.name, Started{Server: srv.name, Transport: true, NewQueueDB: true, DatabaseID: srv.dbID, State: srv.state})
 		}
 		return
 	}
@@ -485,7 +488,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 		}
 	}
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, srv.name, Started{Server: srv.name, Transport: true, DatabaseID: srv.dbID, Reloaded: len(reload), State: srv.state})
+		emit(o, srv.name, srv.name, Started{Server: srv.name, Transport: true, DatabaseID: srv.dbID, Reloaded: len(reload), State: srv.state})
 	}
 	for _, q := range srv.queues {
 		if q.kind == qShadow && len(q.items) > 0 {

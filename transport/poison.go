@@ -37,7 +37,7 @@ func (o *Org) poisoned(srv *server, it *item) bool {
 		pq.items = append(pq.items, it)
 		o.track(srv, "POISONMESSAGE", "POISONMESSAGE", it, "", "")
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", Poisoned{Msg: Msg{it.m.id}, Server: srv.name, Crashes: o.crashes[key], Limit: limit, Queue: pq.identity()})
+			emit(o, srv.name, "", Poisoned{Msg: Msg{it.m.id}, Server: srv.name, Crashes: o.crashes[key], Limit: limit, Queue: pq.identity()})
 		}
 		return true
 	}
@@ -60,7 +60,7 @@ func (o *Org) poisoned(srv *server, it *item) bool {
 // and the restarted service reloads the queue database.
 func (o *Org) serviceCrash(srv *server, m *message, n, limit int) {
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, "", ServiceCrashed{Msg: Msg{m.id}, Server: srv.name, Crash: n, Limit: limit, Restart: serviceRestart})
+		emit(o, srv.name, "", ServiceCrashed{Msg: Msg{m.id}, Server: srv.name, Crash: n, Limit: limit, Restart: serviceRestart})
 	}
 	o.down(srv, "crash "+srv.name)
 	ep := srv.epoch

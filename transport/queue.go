@@ -172,7 +172,7 @@ func (o *Org) deferQueued(q *queue, srv *server, peer, status string) {
 		q.deferred[it] = struct{}{}
 		o.track(srv, "DEFER", "STOREDRIVER", it, peer, status)
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", DeliveryDeferred{Msg: Msg{it.m.id}, Database: q.nextHop, Status: status, Queue: q.identity()})
+			emit(o, srv.name, "", DeliveryDeferred{Msg: Msg{it.m.id}, Database: q.nextHop, Status: status, Queue: q.identity()})
 		}
 	}
 }
@@ -296,7 +296,7 @@ func (o *Org) fail(q *queue, lastError string) {
 	if !q.inRetry {
 		q.firstRetry = o.now()
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, q.identity(), QueueEvent{Op: QueueToRetry, Identity: q.identity(), Status: "Retry", LastError: lastError, DeliveryType: q.dtype, Next: q.nextHop})
+			emit(o, srv.name, q.identity(), QueueEvent{Op: QueueToRetry, Identity: q.identity(), Status: "Retry", LastError: lastError, DeliveryType: q.dtype, Next: q.nextHop})
 		}
 	}
 	q.inRetry = true
@@ -353,7 +353,7 @@ func (o *Org) checkItemAge(q *queue, it *item) bool {
 		o.led.dsns++
 		o.trackRaw(srv, "DSN", "DSN", m, it.rcpts, it.intID, "", "delay")
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", DelayDSN{Msg: Msg{m.id}, Server: srv.name, Delay: delay})
+			emit(o, srv.name, "", DelayDSN{Msg: Msg{m.id}, Server: srv.name, Delay: delay})
 		}
 	}
 	return false
@@ -377,7 +377,7 @@ func (o *Org) expire(it *item) {
 		o.bounceRcpt(m, r, expiredStatus)
 	}
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, "", Expired{Msg: Msg{m.id}, Server: srv.name, Queue: it.q.identity(), Status: expiredStatus, Timeout: o.cfgDur(cMessageExpirationTimeout, srv)})
+		emit(o, srv.name, "", Expired{Msg: Msg{m.id}, Server: srv.name, Queue: it.q.identity(), Status: expiredStatus, Timeout: o.cfgDur(cMessageExpirationTimeout, srv)})
 	}
 	o.takeFromQueue(it)
 	o.finish(it)
@@ -425,7 +425,7 @@ func (o *Org) deliverMailbox(q *queue) string {
 		o.keep(it, false)
 	}
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, q.identity(), QueueDelivered{Server: srv.name, Queue: q.identity(), Database: q.nextHop, Active: act.name, Count: len(items)})
+		emit(o, srv.name, q.identity(), QueueDelivered{Server: srv.name, Queue: q.identity(), Database: q.nextHop, Active: act.name, Count: len(items)})
 	}
 	return ""
 }
@@ -443,7 +443,7 @@ func (o *Org) resubmitDirect(q *queue, why string) {
 		it.direct = true
 		o.track(srv, "HAREDIRECT", "QUEUE", it, "", "ResubmitForDirectDelivery")
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", DirectDelivery{Msg: Msg{it.m.id}, Server: srv.name, Site: srv.site, Why: why})
+			emit(o, srv.name, "", DirectDelivery{Msg: Msg{it.m.id}, Server: srv.name, Site: srv.site, Why: why})
 		}
 		o.categorize(srv, it)
 	}
@@ -527,7 +527,7 @@ func (o *Org) heartbeat(q *queue) {
 			case it.primary.finished:
 				if srv.version.Is2010() {
 					if o.s.Journal().Enabled() {
-						o.emit(srv.name, "", ShadowDiscarded{Msg: Msg{it.m.id}, Server: srv.name, Primary: p.name})
+						emit(o, srv.name, "", ShadowDiscarded{Msg: Msg{it.m.id}, Server: srv.name, Primary: p.name})
 					}
 					o.takeFromQueue(it)
 					o.release(it)
@@ -542,7 +542,7 @@ func (o *Org) heartbeat(q *queue) {
 		q.misses++
 		if q.misses == 1 || q.misses >= limit {
 			if o.s.Journal().Enabled() {
-				o.emit(srv.name, q.identity(), HeartbeatMissed{Server: srv.name, Primary: p.name, Shadows: len(q.items), Attempt: q.misses, Attempts: limit})
+				emit(o, srv.name, q.identity(), HeartbeatMissed{Server: srv.name, Primary: p.name, Shadows: len(q.items), Attempt: q.misses, Attempts: limit})
 			}
 		}
 		if q.misses >= limit {
@@ -565,7 +565,7 @@ func (o *Org) takeover(it *item, why string) {
 	it.primary = nil
 	it.direct = true
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, "", ShadowTakeover{Msg: Msg{it.m.id}, Server: srv.name, Why: why})
+		emit(o, srv.name, "", ShadowTakeover{Msg: Msg{it.m.id}, Server: srv.name, Why: why})
 	}
 	if !srv.version.Is2010() {
 		// the promoted message is protected again like a new one (exsim's choice)

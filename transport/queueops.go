@@ -52,7 +52,7 @@ func (o *Org) RetryQueue(id string) error {
 		return fmt.Errorf("Retry-Queue: %s is suspended; resume it first", q.identity())
 	}
 	if o.s.Journal().Enabled() {
-		o.emit(q.srv.name, q.identity(), QueueEvent{Op: QueueRetried, Identity: q.identity(), Status: q.status})
+		emit(o, q.srv.name, q.identity(), QueueEvent{Op: QueueRetried, Identity: q.identity(), Status: q.status})
 	}
 	if !q.busy {
 		o.scheduleAttempt(q, 0)
@@ -74,7 +74,7 @@ func (o *Org) SuspendQueue(id string) error {
 	q.suspended = true
 	q.status = "Suspended"
 	if o.s.Journal().Enabled() {
-		o.emit(q.srv.name, q.identity(), QueueEvent{Op: QueueSuspended, Identity: q.identity(), Status: "Suspended"})
+		emit(o, q.srv.name, q.identity(), QueueEvent{Op: QueueSuspended, Identity: q.identity(), Status: "Suspended"})
 	}
 	return nil
 }
@@ -97,7 +97,7 @@ func (o *Org) ResumeQueue(id string) error {
 		q.status = "Retry"
 	}
 	if o.s.Journal().Enabled() {
-		o.emit(q.srv.name, q.identity(), QueueEvent{Op: QueueResumed, Identity: q.identity(), Status: q.status})
+		emit(o, q.srv.name, q.identity(), QueueEvent{Op: QueueResumed, Identity: q.identity(), Status: q.status})
 	}
 	switch q.kind {
 	case qDelivery:
@@ -261,7 +261,7 @@ func (o *Org) RedirectMessage(source, target string) error {
 		}
 	}
 	if o.s.Journal().Enabled() {
-		o.emit(srv.name, srv.name, Redirected{Server: srv.name, Target: tgt.name, Count: n})
+		emit(o, srv.name, srv.name, Redirected{Server: srv.name, Target: tgt.name, Count: n})
 	}
 	return nil
 }

@@ -381,7 +381,7 @@ func (rs *relaySession) acked(it *item) {
 		sq.items = append(sq.items, it)
 		o.armHeartbeat(sq)
 		if o.s.Journal().Enabled() {
-			o.emit(srv.name, "", ShadowMade{Msg: Msg{it.m.id}, Server: srv.name, On: target.name, XShadow: true, Queue: sq.identity()})
+			emit(o, srv.name, "", ShadowMade{Msg: Msg{it.m.id}, Server: srv.name, On: target.name, XShadow: true, Queue: sq.identity()})
 		}
 		o.finish(it)
 		o.spofUpdate(it.m)

@@ -27,7 +27,7 @@ func (o *Org) track(srv *server, ev, src string, it *item, peer, ctx string) {
 
 func (o *Org) trackRaw(srv *server, ev, src string, m *message, rcpts []int, intID int, peer, ctx string) {
 	j := o.s.Journal()
-	if !j.Enabled() {
+	if !j.Wants(logs.KindTracking) { // building a row is most of a message's cost
 		return
 	}
 	e := logs.TrackingEvent{At: o.now(), Server: srv.name, EventID: logs.EventID(ev), Source: logs.Source(src),

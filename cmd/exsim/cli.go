@@ -109,9 +109,21 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return 2
 	}
-	opts := scenarios.Options{}
+	opts := scenarios.Options{Outputs: scenarios.VerdictOutput}
 	if isSet(fs, "seed") {
 		opts.Seed = seed
+	}
+	// journal only what the chosen outputs read: a day of mail is over a hundred SMTP
+	// protocol rows per message, and a verdict needs none of them
+	if !*asJSON && !*quiet {
+		opts.Outputs |= scenarios.NarrationOutput
+	}
+	opts.TrackingLogDir = *trackingDir // written as the run goes
+	if *protocolDir != "" {
+		opts.Outputs |= scenarios.ProtocolLogOutput
+	}
+	if *htmlFile != "" {
+		opts.Outputs |= scenarios.HTMLOutput
 	}
 	res, err := scenarios.Run(sc, opts)
 	if err != nil {
@@ -121,7 +133,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	for _, w := range []struct {
 		dir   string
 		write func(string) error
-	}{{*trackingDir, res.WriteTrackingLogs}, {*protocolDir, res.WriteProtocolLogs}} {
+	}{{*protocolDir, res.WriteProtocolLogs}} {
 		if w.dir == "" {
 			continue
 		}

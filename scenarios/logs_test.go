@@ -1,0 +1,48 @@
+package scenarios
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Tracking logs streamed to disk as the run goes are byte for byte the files built
+// from a whole journal afterwards, for every built-in scenario; and a streaming run
+// keeps no tracking row it does not need.
+func TestStreamedTrackingLogsEqualTheJournalsFiles(t *testing.T) {
+	list, err := Builtins()
+	require.NoError(t, err)
+	for _, b := range list {
+		t.Run(b.Name, func(t *testing.T) {
+			full := runBuiltin(t, b.Name)
+			want, err := full.TrackingLogs()
+			require.NoError(t, err)
+			sc, err := Open(b.Name)
+			require.NoError(t, err)
+			dir := t.TempDir()
+			lean, err := Run(sc, Options{Outputs: VerdictOutput, TrackingLogDir: dir})
+			require.NoError(t, err)
+			require.Equal(t, full.Hash, lean.Hash)
+			for _, f := range want {
+				got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+				require.NoError(t, err)
+				require.Equal(t, string(f.Data), string(got), f.Path)
+			}
+			var n int
+			require.NoError(t, filepath.WalkDir(dir, func(_ string, d os.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					n++
+				}
+				return err
+			}))
+			require.Equal(t, len(want), n, "no other file is written")
+			if !sc.ReadsTracking() {
+				kept, err := lean.TrackingLogs()
+				require.NoError(t, err)
+				require.Empty(t, kept, "rows that went to the stream are not also kept")
+			}
+		})
+	}
+}

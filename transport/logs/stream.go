@@ -1,0 +1,121 @@
+package logs
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"time"
+)
+
+// TrackingStream writes message tracking rows to their files as they are journaled,
+// as the Transport service does: one file per server and UTC day, opened at the
+// day's first row (its #Date) and closed when the server's next row is of a later
+// day. Rows arrive in time order (a tracking row is written at the instant of its
+// event), so the files are byte for byte those [TrackingFiles] builds from a whole
+// journal, without the run's rows in memory.
+type TrackingStream struct {
+	dir       string
+	versionOf func(server string) string
+	start     time.Time
+	open      map[string]*trackingFile // server -> its file of the current day
+	err       error
+}
+
+type trackingFile struct {
+	day time.Time
+	f   *os.File
+	bw  *bufio.Writer
+	cw  *csv.Writer
+	p   profile
+	row []string
+}
+
+// NewTrackingStream writes under dir/<Server>/MessageTracking/; versionOf gives a
+// server's profile, start the wall-clock time of t=0.
+func NewTrackingStream(dir string, versionOf func(server string) string, start time.Time) *TrackingStream {
+	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, open: map[string]*trackingFile{}}
+}
+
+// Row writes e. The first error stops the stream; [TrackingStream.Close] returns it.
+func (t *TrackingStream) Row(e *TrackingEvent) {
+	if t.err != nil {
+		return
+	}
+	if e.At < 0 {
+		t.err = fmt.Errorf("tracking event %s on %s is before the start of the run", e.EventID, e.Server)
+		return
+	}
+	day := dayOf(t.start, e.At)
+	tf := t.open[e.Server]
+	if tf != nil && !tf.day.Equal(day) {
+		if t.err = tf.close(); t.err != nil {
+			return
+		}
+		tf = nil
+	}
+	if tf == nil {
+		if tf, t.err = t.create(e.Server, day, e.At); t.err != nil {
+			return
+		}
+		t.open[e.Server] = tf
+	}
+	for j, f := range tf.p.fields {
+		tf.row[j] = trackingValue(t.start, e, f)
+	}
+	t.err = tf.cw.Write(tf.row)
+}
+
+func (t *TrackingStream) create(server string, day time.Time, at time.Duration) (*trackingFile, error) {
+	p, err := lookup(t.versionOf(server))
+	if err != nil {
+		return nil, err
+	}
+	dir := filepath.Join(t.dir, server, "MessageTracking")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.Create(filepath.Join(dir, TrackingLogName(day)))
+	if err != nil {
+		return nil, err
+	}
+	bw := bufio.NewWriterSize(f, 64<<10)
+	writeHeader(bw, p.trackingVersion, "Message Tracking Log", Stamp(t.start, at), p.fields)
+	cw := csv.NewWriter(bw)
+	cw.UseCRLF = true
+	return &trackingFile{day: day, f: f, bw: bw, cw: cw, p: p, row: make([]string, len(p.fields))}, nil
+}
+
+func (tf *trackingFile) close() error {
+	tf.cw.Flush()
+	err := tf.cw.Error()
+	if err == nil {
+		err = tf.bw.Flush()
+	}
+	if cerr := tf.f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Close flushes and closes every open file and returns the stream's first error.
+func (t *TrackingStream) Close() error {
+	for _, server := range sortedServers(t.open) {
+		if err := t.open[server].close(); t.err == nil {
+			t.err = err
+		}
+	}
+	t.open = map[string]*trackingFile{}
+	return t.err
+}
+
+func sortedServers(m map[string]*trackingFile) []string {
+	out := make([]string, 0, len(m))
+	for s := range m {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
+}
