@@ -44,6 +44,9 @@ type Options struct {
 	// one folder per server (a day of a large organization's rows is never held in
 	// memory); [Result.TrackingLogs] then has only the rows the journal kept.
 	TrackingLogDir string
+	// KeepKinds are kept besides what Outputs reads (exploration's coverage counters
+	// read a few kinds of the model's events and nothing else).
+	KeepKinds []string
 }
 
 // Outputs is a set of outputs derived from a run's journal.
@@ -65,7 +68,7 @@ func (w *world) keepsTracking(outs Outputs) bool {
 }
 
 // journalFor restricts the journal to what outs read.
-func (w *world) journalFor(outs Outputs) {
+func (w *world) journalFor(outs Outputs, also []string) {
 	if outs == 0 {
 		return
 	}
@@ -78,7 +81,7 @@ func (w *world) journalFor(outs Outputs) {
 		j.Omit(logs.KindTracking)
 	}
 	if outs&(NarrationOutput|HTMLOutput) == 0 {
-		j.Keep(Output{}.Kind(), logs.KindTracking, logs.KindProtocol) // what Omit left of these
+		j.Keep(append([]string{Output{}.Kind(), logs.KindTracking, logs.KindProtocol}, also...)...) // what Omit left of these
 	}
 }
 
@@ -131,7 +134,7 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 		}, Consume: !w.keepsTracking(o.Outputs)})
 		w.streamsTracking = true
 	}
-	w.journalFor(o.Outputs)
+	w.journalFor(o.Outputs, o.KeepKinds)
 	if err := w.configure(); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package explore
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/exsim/exsim/dag"
@@ -152,4 +153,16 @@ func (c Coverage) Table() string {
 		fmt.Fprintf(&b, "  %-*s  %8d  in %d run(s)\n", w, m.name, c.Counts[i], c.RunsWith[i])
 	}
 	return b.String()
+}
+
+// coverageKinds are the journal kinds the counters read: a sweep's runs keep only
+// these (and what the properties read), so a run builds almost no records.
+func coverageKinds() []string {
+	var out []string
+	for _, m := range mechanisms {
+		if !slices.Contains(out, m.kind) {
+			out = append(out, m.kind)
+		}
+	}
+	return out
 }
