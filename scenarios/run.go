@@ -270,19 +270,34 @@ func (w *world) arrivals(tr Traffic, stream, gen *sim.Stream, mean float64, n in
 	if n == 0 {
 		return nil
 	}
-	base := w.s.Reserve(uint64(n))
-	t := tr.Start
-	var next func(k int) error
-	next = func(k int) error {
-		t += time.Duration(gen.ExpFloat64() * mean)
-		return w.s.AtSeq(t, base+uint64(k-1), kindTraffic, func() {
-			w.submit(tr, stream, k)
-			if k < n {
-				_ = next(k + 1) // t stays before until: the count above saw it there
-			}
-		})
+	a := &arrivals{w: w, tr: tr, stream: stream, gen: gen, mean: mean, n: n, base: w.s.Reserve(uint64(n)), t: tr.Start}
+	return a.next(1)
+}
+
+// arrivals is one Poisson traffic line's generator: one pending event at a time.
+type arrivals struct {
+	w           *world
+	tr          Traffic
+	stream, gen *sim.Stream
+	mean        float64
+	n           int
+	base        uint64
+	t           time.Duration
+}
+
+// next schedules arrival k (1-based).
+func (a *arrivals) next(k int) error {
+	a.t += time.Duration(a.gen.ExpFloat64() * a.mean)
+	return a.w.s.PostSeq(a.t, a.base+uint64(k-1), a, sim.Event{Kind: kindTraffic, N: int64(k)})
+}
+
+// Fire submits arrival ev.N and schedules the one after it.
+func (a *arrivals) Fire(_ *sim.Sim, ev sim.Event) {
+	k := int(ev.N)
+	a.w.submit(a.tr, a.stream, k)
+	if k < a.n {
+		_ = a.next(k + 1) // before until: the count saw it there
 	}
-	return next(1)
 }
 
 // submit sends one message of a traffic entry. A wildcard sender "*@domain" becomes a

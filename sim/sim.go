@@ -152,16 +152,25 @@ func (s *Sim) Reserve(n uint64) uint64 {
 // AtSeq schedules fn at instant at with a sequence number from [Sim.Reserve], each
 // used once.
 func (s *Sim) AtSeq(at time.Duration, seq uint64, kind Kind, fn func()) error {
+	if fn == nil {
+		return errNoHandler
+	}
+	return s.PostSeq(at, seq, funcHandler(fn), Event{Kind: kind})
+}
+
+// PostSeq schedules h.Fire(ev) at instant at with a sequence number from
+// [Sim.Reserve]: a generator's events without an allocation each.
+func (s *Sim) PostSeq(at time.Duration, seq uint64, h Handler, ev Event) error {
 	if err := s.check(at); err != nil {
 		return err
 	}
-	if fn == nil {
+	if h == nil {
 		return errNoHandler
 	}
 	if seq == 0 || seq > s.seq {
 		return fmt.Errorf("sim: sequence %d was not reserved", seq)
 	}
-	s.q.push(at, seq, entry{h: funcHandler(fn), ev: Event{Kind: kind}})
+	s.q.push(at, seq, entry{h: h, ev: ev})
 	return nil
 }
 

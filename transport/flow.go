@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport/logs"
 	"github.com/exsim/exsim/transport/smtp"
 )
 
@@ -192,8 +193,8 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	res := o.timing(c)
 	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
-	if o.s.Journal().Enabled() {
-		cc := c // only the logs need the conversation later
+	if o.s.Journal().Wants(logs.KindProtocol) {
+		cc := c // only the protocol log needs the conversation later
 		is.c = &cc
 	}
 	o.post(res.Outcomes[0].QueuedAt, is, kindQueued, 0)
@@ -345,7 +346,7 @@ func (o *Org) sendAck(pa *pendingAck, ack Acknowledged) {
 		}
 	}
 	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
-	if pa.conv != nil && o.s.Journal().Enabled() {
+	if pa.conv != nil && o.s.Journal().Wants(logs.KindProtocol) {
 		pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
 		ackAt = o.converse(*pa.conv).Outcomes[0].AckAt
 	}
