@@ -206,3 +206,47 @@ func TestStopSCOMMaintenanceModeReleasesHeldAlerts(t *testing.T) {
 	}
 	require.Equal(t, []time.Duration{40 * time.Minute, 40 * time.Minute}, beats)
 }
+
+// A run that journals only what its outputs read writes those outputs exactly as a
+// run that keeps everything: the same hash, narration, JSON and tracking logs.
+func TestOutputsAreTheSameWhateverElseIsJournaled(t *testing.T) {
+	list, err := scenarios.Builtins()
+	require.NoError(t, err)
+	for _, b := range list {
+		t.Run(b.Name, func(t *testing.T) {
+			sc, err := scenarios.Open(b.Name)
+			require.NoError(t, err)
+			full := runBuiltin(t, b.Name)
+			var wantText, wantJSON bytes.Buffer
+			require.NoError(t, Write(&wantText, full, Options{}))
+			require.NoError(t, WriteJSON(&wantJSON, full))
+			wantLogs, err := full.TrackingLogs()
+			require.NoError(t, err)
+			for _, outs := range []scenarios.Outputs{
+				scenarios.VerdictOutput,
+				scenarios.VerdictOutput | scenarios.NarrationOutput,
+				scenarios.VerdictOutput | scenarios.TrackingLogOutput,
+				scenarios.VerdictOutput | scenarios.ProtocolLogOutput,
+			} {
+				lean, err := scenarios.Run(sc, scenarios.Options{Outputs: outs})
+				require.NoError(t, err)
+				require.Equal(t, full.Hash, lean.Hash, "outputs %b", outs)
+				var text, js bytes.Buffer
+				require.NoError(t, WriteJSON(&js, lean))
+				require.Equal(t, wantJSON.String(), js.String(), "outputs %b", outs)
+				if outs&scenarios.NarrationOutput != 0 {
+					require.NoError(t, Write(&text, lean, Options{}))
+					require.Equal(t, wantText.String(), text.String())
+				}
+				if outs&scenarios.TrackingLogOutput != 0 {
+					logs, err := lean.TrackingLogs()
+					require.NoError(t, err)
+					require.Equal(t, wantLogs, logs)
+				}
+				if outs == scenarios.VerdictOutput {
+					require.Less(t, len(lean.Journal), len(full.Journal)/2+10, "a verdict-only run keeps few records")
+				}
+			}
+		})
+	}
+}
