@@ -328,18 +328,17 @@ func (c *call) trackingLog() (string, error) {
 	return logs.FormatTrackingTable(events), nil
 }
 
-// instant reads a -Start/-End value: an RFC 3339 time, "MM/dd/yyyy HH:mm:ss" as
-// Exchange's examples write it, or a duration since the scenario start.
+// instant reads a -Start/-End value: a date and time in a form the en-US shell
+// takes (cmdlet.ParseDateTime), or a duration since the scenario start. The loader
+// has checked it already; a step added by the API is checked here.
 func (w *world) instant(s string) (time.Duration, error) {
-	for _, layout := range []string{time.RFC3339, "01/02/2006 15:04:05", "1/2/2006 15:04:05", "01/02/2006 3:04 PM", "1/2/2006 3:04 PM", "01/02/2006"} {
-		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
-			return t.Sub(w.s.Start()), nil
-		}
+	if t, ok := cmdlet.ParseDateTime(s); ok {
+		return t.Sub(w.s.Start()), nil
 	}
 	if d, err := ParseDuration(s); err == nil {
 		return d, nil
 	}
-	return 0, fmt.Errorf("invalid time %q (want RFC 3339, \"MM/dd/yyyy HH:mm:ss\" or a duration since the start)", s)
+	return 0, fmt.Errorf("invalid time %q (want %s, or a span since the start)", s, cmdlet.DateFormsSupported)
 }
 
 func trackingEvents(records []sim.Record) []logs.TrackingEvent {

@@ -30,6 +30,7 @@ const (
 	EnumType             // one of Enum, case-insensitive
 	Texts                // a list of strings
 	Filter               // a {script block} or a string filter
+	DateTime             // a [DateTime] in the forms the en-US shell takes, or a span since the start
 )
 
 // Common parameters every cmdlet has (a subset: the ones a step may use).
@@ -188,6 +189,8 @@ func (t Type) String() string {
 		return "a list"
 	case Filter:
 		return "a filter"
+	case DateTime:
+		return `a date and time such as "8/27/2016 10:45:00 PM"`
 	}
 	return "a string"
 }

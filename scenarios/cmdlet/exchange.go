@@ -103,8 +103,8 @@ var supported = []Spec{
 	}},
 	{Name: "Get-MessageTrackingLog", Params: []ParamSpec{
 		{Name: "Server", Type: Server},
-		{Name: "Start", Type: Text},
-		{Name: "End", Type: Text},
+		{Name: "Start", Type: DateTime},
+		{Name: "End", Type: DateTime},
 		{Name: "EventId", Type: Text},
 		{Name: "MessageSubject", Type: Text},
 		{Name: "MessageId", Type: Text},

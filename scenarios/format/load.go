@@ -1555,6 +1555,16 @@ func (l *loader) checkValue(cmd string, ps cmdlet.ParamSpec, v cmdlet.Value, p P
 		if !slices.ContainsFunc(ps.Enum, func(e string) bool { return strings.EqualFold(e, s) }) {
 			return "", l.errf(p, "%s -%s: unknown value %q%s (want one of %s)", cmd, ps.Name, s, didYouMean(s, ps.Enum), strings.Join(ps.Enum, ", "))
 		}
+	case cmdlet.DateTime:
+		s, err := one()
+		if err != nil {
+			return "", err
+		}
+		if _, ok := cmdlet.ParseDateTime(s); !ok {
+			if _, err := ParseDuration(s); err != nil {
+				return "", l.errf(p, "%s -%s: %q is not a date and time (want %s, or a span since the scenario's start such as 30m)", cmd, ps.Name, s, cmdlet.DateFormsSupported)
+			}
+		}
 	case cmdlet.Text, cmdlet.Filter:
 		if v.Kind == cmdlet.List || v.Kind == cmdlet.None {
 			return "", l.errf(p, "%s -%s takes one value, not %s", cmd, ps.Name, v)

@@ -94,6 +94,7 @@ var badFiles = map[string]struct{ path, why string }{
 	"cmdlet-not-in-version":         {why: "cmdlet against the server's version"},
 	"cmdlet-syntax":                 {why: "cmdlet syntax inside run"},
 	"cmdlet-unknown-server":         {why: "cross-reference inside a cmdlet: unknown server"},
+	"tracking-bad-start":            {why: "cmdlet parameter value inside run: a date that is no date"},
 	"config-missing-required":       {why: "cmdlet parameters inside config"},
 	"copy-outside-dag":              {why: "cross-reference: database copies against DAG membership"},
 	"duplicate-server":              {why: "uniqueness of names across list items, case-insensitive"},
