@@ -35,6 +35,7 @@ const DefaultMailboxesPerDatabase = 3
 type Result struct {
 	YAML     []byte
 	Warnings []Warning
+	Domain   string // the default accepted domain the mailboxes are in
 }
 
 // Warning is something of the inventory the scenario does not carry, and why.
@@ -126,7 +127,7 @@ func Import(dir string, o Options) (*Result, error) {
 	if err := im.run(); err != nil {
 		return nil, err
 	}
-	return &Result{YAML: []byte(im.yaml()), Warnings: im.warnings}, nil
+	return &Result{YAML: []byte(im.yaml()), Warnings: im.warnings, Domain: im.domain}, nil
 }
 
 type server struct {

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/exsim/exsim/import/inventory"
+	"github.com/exsim/exsim/import/tracking"
+	"github.com/exsim/exsim/scenarios"
+)
+
+// importUsage is the usage line of `exsim import`.
+const importUsage = "exsim import [DIR] [-o FILE] [--mailboxes N] [--tracking-logs DIR|FILE] [--day YYYY-MM-DD] [--scale F] [--accepted-domains a.com,b.com]"
+
+// cmdImport writes a scenario from an organization's Export-Clixml inventory
+// (collect/Export-ExsimInventory.ps1), with traffic from its message tracking
+// logs when --tracking-logs is given; with only --tracking-logs it writes the
+// traffic: section alone. The scenario is loaded before it is written, so what
+// exsim import writes, exsim run reads.
+func cmdImport(args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("import", stderr)
+	out := fs.String("o", "", "write the scenario to `FILE` (default: standard output)")
+	mailboxes := fs.Int("mailboxes", inventory.DefaultMailboxesPerDatabase, "mailboxes to make per database")
+	logs := fs.String("tracking-logs", "", "read message tracking logs (a folder of MSGTRK*.LOG, or an Export-Csv file) from `DIR`")
+	day := fs.String("day", "", "the UTC day of the logs to take, `YYYY-MM-DD` (default: the busiest)")
+	scale := fs.Float64("scale", 1, "multiply the logs' rates by `F`")
+	domains := fs.String("accepted-domains", "", "the organization's domains, `a.com,b.com` (default: the logs' mailbox senders)")
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		return 2
+	}
+	if len(pos) > 1 || len(pos) == 0 && *logs == "" {
+		fmt.Fprintln(stderr, "exsim import: expected an inventory folder, --tracking-logs DIR, or both")
+		fmt.Fprintln(stderr, "usage: "+importUsage)
+		return 2
+	}
+	if *mailboxes < 1 || *mailboxes > 1000 {
+		fmt.Fprintln(stderr, "exsim import: --mailboxes takes 1 to 1000")
+		return 2
+	}
+	topt := tracking.Options{Day: *day, Scale: *scale}
+	if *domains != "" {
+		topt.InternalDomains = strings.Split(*domains, ",")
+	}
+	warn := func(w string) { fmt.Fprintf(stderr, "exsim import: warning: %s\n", w) }
+
+	if len(pos) == 0 {
+		tr, err := tracking.Import(*logs, topt)
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim import: %v\n", err)
+			return 2
+		}
+		for _, w := range tr.Warnings {
+			warn(w)
+		}
+		return write(*out, []byte(tr.YAML), stdout, stderr)
+	}
+
+	iopt := inventory.Options{Versions: scenarios.Versions, MailboxesPerDatabase: *mailboxes}
+	res, err := inventory.Import(pos[0], iopt)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim import: %v\n", err)
+		return 2
+	}
+	if *logs != "" {
+		// The logs' internal wildcards name the inventory's domain, so traffic
+		// reaches the imported mailboxes.
+		topt.InternalDomain = res.Domain
+		tr, err := tracking.Import(*logs, topt)
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim import: %v\n", err)
+			return 2
+		}
+		for _, w := range tr.Warnings {
+			warn(w)
+		}
+		iopt.Traffic = tr.YAML
+		iopt.Start = tr.Day.Format("2006-01-02T15:04:05Z07:00")
+		iopt.Duration = "24h"
+		if res, err = inventory.Import(pos[0], iopt); err != nil {
+			fmt.Fprintf(stderr, "exsim import: %v\n", err)
+			return 2
+		}
+	}
+	for _, w := range res.Warnings {
+		warn(w.String())
+	}
+	name := "org.yaml"
+	if *out != "" {
+		name = filepath.Base(*out)
+	}
+	if _, err := scenarios.Parse(name, res.YAML); err != nil {
+		fmt.Fprintf(stderr, "exsim import: the scenario written does not load, a bug in exsim import: %v\n", err)
+		return 2
+	}
+	return write(*out, res.YAML, stdout, stderr)
+}
+
+func write(path string, data []byte, stdout, stderr io.Writer) int {
+	if path == "" {
+		if _, err := stdout.Write(data); err != nil {
+			fmt.Fprintf(stderr, "exsim: %v\n", err)
+			return 2
+		}
+		return 0
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		fmt.Fprintf(stderr, "exsim: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stderr, "exsim import: wrote %s\n", path)
+	return 0
+}
