@@ -69,6 +69,9 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		// The logs' internal wildcards name the inventory's domain, so traffic
 		// reaches the imported mailboxes.
 		topt.InternalDomain = res.Domain
+		if len(topt.InternalDomains) == 0 {
+			topt.InternalDomains = res.AcceptedDomains // issue 18: internal vs external by the accepted domains
+		}
 		tr, err := tracking.Import(*logs, topt)
 		if err != nil {
 			fmt.Fprintf(stderr, "exsim import: %v\n", err)

@@ -36,6 +36,10 @@ type Result struct {
 	YAML     []byte
 	Warnings []Warning
 	Domain   string // the default accepted domain the mailboxes are in
+	// AcceptedDomains are GetAcceptedDomain.xml's authoritative plain (not
+	// wildcard) domains: the organization's own, for telling internal mail from
+	// external.
+	AcceptedDomains []string
 }
 
 // Warning is something of the inventory the scenario does not carry, and why.
@@ -127,7 +131,7 @@ func Import(dir string, o Options) (*Result, error) {
 	if err := im.run(); err != nil {
 		return nil, err
 	}
-	return &Result{YAML: []byte(im.yaml()), Warnings: im.warnings, Domain: im.domain}, nil
+	return &Result{YAML: []byte(im.yaml()), Warnings: im.warnings, Domain: im.domain, AcceptedDomains: im.accepted}, nil
 }
 
 type server struct {
@@ -174,6 +178,7 @@ type importer struct {
 	inbound      []string
 	config       []configLine
 	domain       string
+	accepted     []string
 	comments     []string // topology-level notes: accepted domains, site links
 	start        string
 	mainVersion  string
@@ -483,6 +488,9 @@ func (im *importer) readAcceptedDomains() {
 		name := v.Get("DomainName").String()
 		kind := v.Get("DomainType").String()
 		def, _ := boolOf(v.Get("Default"))
+		if name != "" && !strings.Contains(name, "*") && (def || strings.EqualFold(kind, "Authoritative")) {
+			im.accepted = append(im.accepted, strings.ToLower(name)) // relay domains' recipients are elsewhere
+		}
 		switch {
 		case def && !strings.Contains(name, "*") && strings.Contains(name, "."):
 			im.domain = strings.ToLower(name)
@@ -893,48 +901,69 @@ func (im *importer) readReceiveConnectors() {
 	}
 }
 
-// transportDefault is one documented default (import-shapes.md 1.7 and 1.8,
-// from Set-TransportConfig.md and Set-TransportService.md).
+// transportDefault is the default of one setting in exsim's profiles
+// (transport/config.go, from reference exchange-transport.md and import-shapes.md
+// 1.7-1.8): an import writes a setting when it differs from what the server's
+// profile would use, so the run uses the organization's value either way.
 type transportDefault struct {
-	Property, Default string
-	Kind              string // "timespan", "int", "bool", "enum", "size"
-	Scope             string // "2010" (2010 only), "2013" (2013 and later), "" (all)
-	Settable          bool   // the scenario's cmdlet takes it
+	Property string
+	Kind     string            // "timespan", "int", "bool", "enum", "size"
+	Scope    string            // "2010" (2010 only), "2013" (2013 and later), "" (all)
+	Settable bool              // the scenario's cmdlet takes it
+	Default  map[string]string // by profile; "2010" for every 2010 profile; "" for the rest
 }
 
+func (d transportDefault) of(version string) string {
+	if v, ok := d.Default[version]; ok {
+		return v
+	}
+	if v, ok := d.Default["2010"]; ok && is2010(version) {
+		return v
+	}
+	return d.Default[""]
+}
+
+func all(v string) map[string]string { return map[string]string{"": v} }
+
 var transportConfigDefaults = []transportDefault{
-	{"ShadowRedundancyEnabled", "True", "bool", "", true},
-	{"ShadowMessageAutoDiscardInterval", "2.00:00:00", "timespan", "", true},
-	{"SafetyNetHoldTime", "2.00:00:00", "timespan", "2013", true},
-	{"ShadowHeartbeatFrequency", "00:02:00", "timespan", "2013", true},
-	{"ShadowResubmitTimeSpan", "03:00:00", "timespan", "2013", true},
-	{"MaxRetriesForLocalSiteShadow", "2", "int", "2013", true},
-	{"MaxRetriesForRemoteSiteShadow", "4", "int", "2013", true},
-	{"ShadowMessagePreferenceSetting", "PreferRemote", "enum", "2013", true},
-	{"RejectMessageOnShadowFailure", "False", "bool", "2013", true},
-	{"MaxDumpsterTime", "7.00:00:00", "timespan", "2010", true},
-	{"MaxDumpsterSizePerDatabase", "18 MB (18,874,368 bytes)", "size", "2010", true},
-	{"ShadowHeartbeatTimeoutInterval", "00:15:00", "timespan", "2010", true},
-	{"ShadowHeartbeatRetryCount", "12", "int", "2010", true},
+	{"ShadowRedundancyEnabled", "bool", "", true, all("True")},
+	{"ShadowMessageAutoDiscardInterval", "timespan", "", true, all("2.00:00:00")},
+	{"SafetyNetHoldTime", "timespan", "2013", true, all("2.00:00:00")},
+	{"ShadowHeartbeatFrequency", "timespan", "2013", true, all("00:02:00")},
+	{"ShadowResubmitTimeSpan", "timespan", "2013", true, all("03:00:00")},
+	{"MaxRetriesForLocalSiteShadow", "int", "2013", true, all("2")},
+	{"MaxRetriesForRemoteSiteShadow", "int", "2013", true, all("4")},
+	{"ShadowMessagePreferenceSetting", "enum", "2013", true, all("PreferRemote")},
+	{"RejectMessageOnShadowFailure", "bool", "2013", true, all("False")},
+	{"MaxDumpsterTime", "timespan", "2010", true, all("7.00:00:00")},
+	{"MaxDumpsterSizePerDatabase", "size", "2010", true, all("18 MB (18,874,368 bytes)")},
+	{"ShadowHeartbeatTimeoutInterval", "timespan", "2010", true, map[string]string{"Exchange2010": "00:05:00", "": "00:15:00"}},
+	{"ShadowHeartbeatRetryCount", "int", "2010", true, map[string]string{"Exchange2010": "3", "": "12"}},
+	{"MaxAcknowledgementDelay", "timespan", "2010", true, all("00:00:30")},
+	{"ExternalDelayDsnEnabled", "bool", "", true, all("True")},
+	{"InternalDelayDsnEnabled", "bool", "", true, all("True")},
 }
 
 var transportServiceDefaults = []transportDefault{
-	{"MessageExpirationTimeout", "2.00:00:00", "timespan", "", true},
-	{"MessageRetryInterval", "00:05:00", "timespan", "", true},
-	{"TransientFailureRetryCount", "6", "int", "", true},
-	{"TransientFailureRetryInterval", "00:05:00", "timespan", "", true},
-	{"OutboundConnectionFailureRetryInterval", "00:10:00", "timespan", "", true},
-	{"QueueMaxIdleTime", "00:03:00", "timespan", "", true},
-	{"MessageTrackingLogEnabled", "True", "bool", "", true},
-	{"MaxPerDomainOutboundConnections", "40", "int", "", false},
-	{"MaxOutboundConnections", "1000", "int", "", false},
+	{"MessageExpirationTimeout", "timespan", "", true, all("2.00:00:00")},
+	// The documents disagree (exchange-transport.md section 9, conflict 3); exsim
+	// takes 1 minute for 2010 and 15 for 2013 and later.
+	{"MessageRetryInterval", "timespan", "", true, map[string]string{"2010": "00:01:00", "": "00:15:00"}},
+	{"TransientFailureRetryCount", "int", "", true, all("6")},
+	{"TransientFailureRetryInterval", "timespan", "", true, all("00:05:00")},
+	{"OutboundConnectionFailureRetryInterval", "timespan", "", true, all("00:10:00")},
+	{"DelayNotificationTimeout", "timespan", "", true, all("04:00:00")},
+	{"QueueMaxIdleTime", "timespan", "", true, all("00:03:00")},
+	{"MessageTrackingLogEnabled", "bool", "", true, all("True")},
+	{"MaxPerDomainOutboundConnections", "int", "", false, all("40")},
+	{"MaxOutboundConnections", "int", "", false, all("1000")},
 }
 
 // differs compares a property with its default; it returns the value as a
 // cmdlet argument, and whether it differs. ok is false when the value cannot be
 // read as its kind.
-func differs(d transportDefault, v clixml.Value) (arg string, diff, ok bool) {
-	def := clixml.Value{Tag: "S", Text: d.Default}
+func differs(d transportDefault, version string, v clixml.Value) (arg string, diff, ok bool) {
+	def := clixml.Value{Tag: "S", Text: d.of(version)}
 	switch d.Kind {
 	case "timespan":
 		a, aok := timeSpanOf(v)
@@ -963,7 +992,7 @@ func differs(d transportDefault, v clixml.Value) (arg string, diff, ok bool) {
 		return arg, a != b, aok
 	}
 	s := v.String()
-	return s, !strings.EqualFold(s, d.Default), s != ""
+	return s, !strings.EqualFold(s, d.of(version)), s != ""
 }
 
 func (im *importer) hasVersion(scope string) bool {
@@ -983,7 +1012,7 @@ func (im *importer) readTransportConfig() {
 			if !present || p.IsNil() || !im.hasVersion(d.Scope) {
 				continue
 			}
-			arg, diff, ok := differs(d, p)
+			arg, diff, ok := differs(d, im.mainVersion, p)
 			if !ok {
 				im.warn(Warning{File: file, Property: d.Property, Msg: fmt.Sprintf("%q is not a %s; not imported", p.String(), d.Kind)})
 				continue
@@ -991,7 +1020,7 @@ func (im *importer) readTransportConfig() {
 			if diff {
 				im.config = append(im.config, configLine{
 					fmt.Sprintf("Set-TransportConfig -%s %s", d.Property, arg),
-					fmt.Sprintf("Get-TransportConfig %s %s (default %s)", d.Property, p.String(), d.Default)})
+					fmt.Sprintf("Get-TransportConfig %s %s (%s default %s)", d.Property, p.String(), im.mainVersion, d.of(im.mainVersion))})
 			}
 		}
 	})
@@ -1018,16 +1047,16 @@ func (im *importer) readTransportServices() {
 				if !present || p.IsNil() {
 					continue
 				}
-				arg, diff, ok := differs(d, p)
+				arg, diff, ok := differs(d, s.Version, p)
 				switch {
 				case !ok:
 					im.warn(Warning{File: file, Object: s.Name, Property: d.Property, Msg: fmt.Sprintf("%q is not a %s; not imported", p.String(), d.Kind)})
 				case diff && d.Settable:
 					im.config = append(im.config, configLine{
 						fmt.Sprintf("%s %s -%s %s", cmd, s.Name, d.Property, arg),
-						fmt.Sprintf("%s %s %s (default %s)", strings.Replace(cmd, "Set-", "Get-", 1), d.Property, p.String(), d.Default)})
+						fmt.Sprintf("%s %s %s (%s default %s)", strings.Replace(cmd, "Set-", "Get-", 1), d.Property, p.String(), s.Version, d.of(s.Version))})
 				case diff:
-					im.warn(Warning{File: file, Object: s.Name, Property: d.Property, Msg: fmt.Sprintf("%s (default %s): connection limits are not modelled", p.String(), d.Default)})
+					im.warn(Warning{File: file, Object: s.Name, Property: d.Property, Msg: fmt.Sprintf("%s (default %s): connection limits are not modelled", p.String(), d.of(s.Version))})
 				}
 			}
 		})

@@ -285,3 +285,9 @@ func FuzzImportServers(f *testing.F) {
 		require.NoError(t, err, "%s", r.YAML)
 	})
 }
+
+func TestAcceptedDomainsAreTheAuthoritativeOnes(t *testing.T) {
+	r := importDir(t, "testdata/two-site-dag", Options{})
+	require.Equal(t, "contoso.com", r.Domain)
+	require.Equal(t, []string{"contoso.com"}, r.AcceptedDomains, "fabrikam.com is InternalRelay")
+}
