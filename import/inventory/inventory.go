@@ -307,6 +307,15 @@ func (im *importer) profile(file, name string, v serverVersion) string {
 	return ""
 }
 
+// psArg writes a cmdlet argument: bare when PowerShell reads it as one word,
+// else in single quotes (a quote inside doubled).
+func psArg(s string) string {
+	if s != "" && !strings.ContainsAny(s, " \t'\"`$,;(){}|&<>@#") {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
+}
+
 func is2010(version string) bool { return strings.HasPrefix(version, "Exchange2010") }
 
 // runsTransport mirrors the loader's rule: Hub Transport in 2010, Mailbox from 2013.
@@ -713,7 +722,7 @@ func (im *importer) readDatabases() {
 		if mounted := hostPart(v.Get("MountedOnServer").String()); mounted != "" && !strings.EqualFold(mounted, d.Copies[0]) {
 			if s := im.server(mounted); s != nil && slices.Contains(d.Copies, s.Name) {
 				im.config = append(im.config, configLine{
-					fmt.Sprintf("Move-ActiveMailboxDatabase %s -ActivateOnServer %s", name, s.Name),
+					fmt.Sprintf("Move-ActiveMailboxDatabase %s -ActivateOnServer %s", psArg(name), s.Name),
 					"Get-MailboxDatabase MountedOnServer: active away from activation preference 1"})
 			}
 		}
@@ -755,7 +764,7 @@ func (im *importer) readCopyStatus() {
 		actSuspended, _ := boolOf(v.Get("ActivationSuspended"))
 		switch strings.ToLower(status) {
 		case "suspended", "failedandsuspended":
-			im.config = append(im.config, configLine{"Suspend-MailboxDatabaseCopy " + copyID, "Get-MailboxDatabaseCopyStatus Status " + status})
+			im.config = append(im.config, configLine{"Suspend-MailboxDatabaseCopy " + psArg(copyID), "Get-MailboxDatabaseCopyStatus Status " + status})
 			if strings.EqualFold(status, "FailedAndSuspended") {
 				im.warn(Warning{File: file, Object: copyID, Property: "Status", Msg: "FailedAndSuspended: imported as suspended; the failure itself is not (a fail-copy fault step would add it)"})
 			}
@@ -763,11 +772,11 @@ func (im *importer) readCopyStatus() {
 			im.warn(Warning{File: file, Object: copyID, Property: "Status", Msg: "Failed: not imported as a state (a fail-copy fault step would add it)"})
 		case "dismounted":
 			if s.Name == db.Copies[0] {
-				im.config = append(im.config, configLine{"Dismount-Database " + db.Name, "Get-MailboxDatabaseCopyStatus Status Dismounted"})
+				im.config = append(im.config, configLine{"Dismount-Database " + psArg(db.Name), "Get-MailboxDatabaseCopyStatus Status Dismounted"})
 			}
 		default:
 			if actSuspended {
-				im.config = append(im.config, configLine{"Suspend-MailboxDatabaseCopy " + copyID + " -ActivationOnly", "Get-MailboxDatabaseCopyStatus ActivationSuspended"})
+				im.config = append(im.config, configLine{"Suspend-MailboxDatabaseCopy " + psArg(copyID) + " -ActivationOnly", "Get-MailboxDatabaseCopyStatus ActivationSuspended"})
 			}
 		}
 	})

@@ -291,3 +291,37 @@ func TestAcceptedDomainsAreTheAuthoritativeOnes(t *testing.T) {
 	require.Equal(t, "contoso.com", r.Domain)
 	require.Equal(t, []string{"contoso.com"}, r.AcceptedDomains, "fabrikam.com is InternalRelay")
 }
+
+// Exchange 2010 SP3: roles on separate servers, an Edge server left out, the
+// nearest profile while the loader has no Exchange2010SP3, Set-TransportServer
+// rather than Set-TransportService, and the 2010-only transport settings.
+func TestExchange2010Inventory(t *testing.T) {
+	r := importDir(t, "testdata/exchange-2010", Options{MailboxesPerDatabase: 1})
+	sc := load(t, "org.yaml", r.YAML)
+	res, err := scenarios.Run(sc, scenarios.Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed())
+	o := orgOf(sc)
+	want := "Exchange2010SP1"
+	if slices.Contains(scenarios.Versions, "Exchange2010SP3") {
+		want = "Exchange2010SP3"
+	}
+	require.Equal(t, []string{"HUB1 Main " + want + " HubTransport,ClientAccess", "MBX1 Main " + want + " Mailbox", "MBX2 Main " + want + " Mailbox"}, o.Servers)
+	require.Equal(t, []string{"DAG2010 MBX1,MBX2 HUB1"}, o.DAGs, "a Hub Transport server holds the witness share")
+	require.Equal(t, []string{"Mailbox Database 0123456789 MBX2,MBX1"}, o.Databases, "activation preference order, Key as a whole ADObjectId")
+	require.Equal(t, []string{"user1@fabrikam.com Mailbox Database 0123456789"}, o.Mailboxes)
+	require.Equal(t, []string{"Internet * HUB1 "}, o.Connectors, "the Edge source server is left out")
+	require.Equal(t, []string{"HUB1"}, o.Inbound)
+	require.Equal(t, []string{
+		"Set-TransportConfig -MaxDumpsterTime 14.00:00:00",
+		"Set-TransportServer HUB1 -TransientFailureRetryCount 4",
+	}, o.Config)
+	simtest.Golden(t, "exchange-2010.yaml", string(r.YAML))
+}
+
+func TestPsArgQuotesWhatPowerShellWouldSplit(t *testing.T) {
+	require.Equal(t, "DB1", psArg("DB1"))
+	require.Equal(t, `DB1\EX1`, psArg(`DB1\EX1`))
+	require.Equal(t, `'Mailbox Database 01\MBX1'`, psArg(`Mailbox Database 01\MBX1`))
+	require.Equal(t, `'it''s'`, psArg("it's"))
+}

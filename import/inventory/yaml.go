@@ -169,7 +169,11 @@ func (im *importer) yaml() string {
 	} else {
 		p("# traffic: real load comes from exsim import --tracking-logs DIR; or write some, e.g.")
 		if len(im.databases) > 0 && len(im.inbound) > 0 {
-			p("#   - {from: \"*@fabrikam.com\", to: \"*@%s\", perHour: 120, start: 0s, until: 50m}", im.domain)
+			ext := "example.net" // RFC 2606: never an organization's domain
+			if im.domain == ext {
+				ext = "example.org"
+			}
+			p("#   - {from: \"*@%s\", to: \"*@%s\", perHour: 120, start: 0s, until: 50m}", ext, im.domain)
 		}
 		if len(im.databases) > 0 {
 			p("#   - {from: \"*@%s\", to: \"*@%s\", perHour: 60, start: 0s, until: 50m}", im.domain, im.domain)
