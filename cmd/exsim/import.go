@@ -69,6 +69,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		// The logs' internal wildcards name the inventory's domain, so traffic
 		// reaches the imported mailboxes.
 		topt.InternalDomain = res.Domain
+		topt.Senders = res.Senders
 		if len(topt.InternalDomains) == 0 {
 			topt.InternalDomains = res.AcceptedDomains // issue 18: internal vs external by the accepted domains
 		}

@@ -32,8 +32,8 @@ func TestImportToStandardOutputIsDeterministic(t *testing.T) {
 	require.Contains(t, a, "name: imported-solo-net")
 }
 
-// trackingLog writes one raw log of a day: perHour submissions from contoso.com
-// users to the internet, logged on two hops each.
+// trackingLog writes one raw log of a day: perHour submissions from a contoso.com
+// mailbox in DB2 to the internet, logged on two hops each.
 func trackingLog(t *testing.T, dir string, perHour int) {
 	var b strings.Builder
 	b.WriteString("#Software: Microsoft Exchange Server\r\n#Version: 15.01.2507.035\r\n#Log-type: Message Tracking Log\r\n#Date: 2024-06-10T00:00:00.000Z\r\n")
@@ -44,7 +44,11 @@ func trackingLog(t *testing.T, dir string, perHour int) {
 			n++
 			at := fmt.Sprintf("2024-06-10T%02d:%02d:00.000Z", h, i*59/perHour)
 			for _, hop := range []string{"STOREDRIVER", "SMTP"} {
-				fmt.Fprintf(&b, "%s,,,,EX1.contoso.com,,,%s,RECEIVE,%d,<%d@contoso.com>,,partner@fabrikam.net,,2000,1,,,,alan@contoso.com,,,Originating,,,,,Email,,15.01.2507.035\r\n", at, hop, n, n)
+				custom := ""
+				if hop == "STOREDRIVER" {
+					custom = "S:MailboxDatabaseName=DB2"
+				}
+				fmt.Fprintf(&b, "%s,,,,EX1.contoso.com,,,%s,RECEIVE,%d,<%d@contoso.com>,,partner@fabrikam.net,,2000,1,,,,alan@contoso.com,,,Originating,,,,%s,Email,,15.01.2507.035\r\n", at, hop, n, n, custom)
 			}
 		}
 	}
@@ -63,7 +67,7 @@ func TestImportInventoryWithTrackingLogsRuns(t *testing.T) {
 	require.NoError(t, err)
 	require.Contains(t, string(data), "start: 2024-06-10T00:00:00Z")
 	require.Contains(t, string(data), "duration: 24h")
-	require.Contains(t, string(data), `- {from: "*@contoso.com", to: "*@fabrikam.net", perHour: 2, start: 5h, until: 6h}`)
+	require.Contains(t, string(data), `- {from: "user4@contoso.com", to: "*@fabrikam.net", perHour: 2, start: 5h, until: 6h}`, "DB2's submissions come from a mailbox in DB2")
 	code, out, errOut := exsim("run", org, "--quiet")
 	require.Equal(t, 0, code, out+errOut)
 }

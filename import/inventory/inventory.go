@@ -40,6 +40,10 @@ type Result struct {
 	// wildcard) domains: the organization's own, for telling internal mail from
 	// external.
 	AcceptedDomains []string
+	// Senders maps each database's name and GUID (lower-case) to its first
+	// imported mailbox, so traffic from tracking logs can submit a database's
+	// share of the load from a mailbox in it.
+	Senders map[string]string
 }
 
 // Warning is something of the inventory the scenario does not carry, and why.
@@ -131,7 +135,7 @@ func Import(dir string, o Options) (*Result, error) {
 	if err := im.run(); err != nil {
 		return nil, err
 	}
-	return &Result{YAML: []byte(im.yaml()), Warnings: im.warnings, Domain: im.domain, AcceptedDomains: im.accepted}, nil
+	return &Result{YAML: []byte(im.yaml()), Warnings: im.warnings, Domain: im.domain, AcceptedDomains: im.accepted, Senders: im.senders()}, nil
 }
 
 type server struct {
@@ -148,6 +152,7 @@ type dag struct {
 
 type database struct {
 	Name    string
+	GUID    string
 	Copies  []string
 	Comment string
 }
@@ -682,7 +687,7 @@ func (im *importer) readDatabases() {
 				copies = append(copies, srv)
 			}
 		}
-		d := database{Name: name}
+		d := database{Name: name, GUID: strings.ToLower(v.Get("Guid").Text)}
 		dagName := ""
 		for _, c := range copies {
 			s := im.server(c)
@@ -732,6 +737,21 @@ func (im *importer) readDatabases() {
 	if !found {
 		im.warn(Warning{File: file, Msg: "missing: no databases or mailboxes imported"})
 	}
+}
+
+// mailbox is the address of the n-th imported mailbox (from 1), in database order.
+func (im *importer) mailbox(n int) string { return fmt.Sprintf("user%d@%s", n, im.domain) }
+
+func (im *importer) senders() map[string]string {
+	out := map[string]string{}
+	for i, d := range im.databases {
+		addr := im.mailbox(i*im.o.MailboxesPerDatabase + 1)
+		out[strings.ToLower(d.Name)] = addr
+		if d.GUID != "" {
+			out[d.GUID] = addr
+		}
+	}
+	return out
 }
 
 func (im *importer) database(name string) *database {

@@ -131,7 +131,7 @@ func (im *importer) yaml() string {
 		for _, d := range im.databases {
 			for range im.o.MailboxesPerDatabase {
 				n++
-				p("    - {address: %s, database: %s}", q(fmt.Sprintf("user%d@%s", n, im.domain)), q(d.Name))
+				p("    - {address: %s, database: %s}", q(im.mailbox(n)), q(d.Name))
 			}
 		}
 	}

@@ -24,6 +24,10 @@ type Options struct {
 	MaxLine         int      // bytes in one log line; default DefaultMaxLine
 	MaxMessages     int      // distinct messages kept in memory; default DefaultMaxMessages
 	MaxFiles        int      // log files read; default DefaultMaxFiles
+	// Senders maps a mailbox database (its name or GUID, as the logs name it)
+	// to an address in it: submissions from that database are written as from
+	// that address, so the scenario submits them from the same database.
+	Senders map[string]string
 }
 
 // Bounds on what a folder of logs may cost.
@@ -417,6 +421,7 @@ type stats struct {
 	bytes, maxB   int64
 	byServer      map[int32]int
 	byDB          map[int32]int
+	hourlyByDB    map[int32]*[24]int
 	extDomains    map[int32]int
 	intDomains    map[int32]int
 }
@@ -446,7 +451,7 @@ func (im *importer) result(day time.Time) *Result {
 	from, to := day.Unix(), day.Unix()+86400
 	var st [nDirections]stats
 	for d := range st {
-		st[d] = stats{byServer: map[int32]int{}, byDB: map[int32]int{}, extDomains: map[int32]int{}, intDomains: map[int32]int{}}
+		st[d] = stats{byServer: map[int32]int{}, byDB: map[int32]int{}, hourlyByDB: map[int32]*[24]int{}, extDomains: map[int32]int{}, intDomains: map[int32]int{}}
 	}
 	relays := 0
 	for _, m := range im.msgs {
@@ -467,6 +472,10 @@ func (im *importer) result(day time.Time) *Result {
 		s.byServer[m.server]++
 		if m.db >= 0 {
 			s.byDB[m.db]++
+			if s.hourlyByDB[m.db] == nil {
+				s.hourlyByDB[m.db] = &[24]int{}
+			}
+			s.hourlyByDB[m.db][(m.at-from)/3600]++
 		}
 		if im.internal[im.names[m.sender]] {
 			s.intDomains[m.sender]++
@@ -528,6 +537,29 @@ func (im *importer) shares(c map[int32]int) string {
 		parts = append(parts, fmt.Sprintf("%s %d (%.1f%%)", e.name, e.n, 100*float64(e.n)/float64(total)))
 	}
 	return strings.Join(parts, ", ")
+}
+
+func (im *importer) sortedDBs(m map[int32]*[24]int) []int32 {
+	ids := make([]int32, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return im.names[ids[i]] < im.names[ids[j]] })
+	return ids
+}
+
+// lines writes one Poisson line per hour with messages.
+func (im *importer) lines(p func(string, ...any), from, to string, hourly [24]int, note string) {
+	if note != "" {
+		note = ", " + note
+	}
+	for h, n := range hourly {
+		r := rate(n, im.o.Scale)
+		if r <= 0 {
+			continue
+		}
+		p("  - {from: %s, to: %s, perHour: %s, start: %s, until: %s}   # %d messages %02d:00-%02d:00%s", from, to, strconv.FormatFloat(r, 'f', -1, 64), dur(h), dur(h+1), n, h, (h+1)%24, note)
+	}
 }
 
 func dur(h int) string {
@@ -594,7 +626,10 @@ func (im *importer) yaml(res *Result, st *[nDirections]stats) {
 		}
 	}
 	if total > 0 {
-		im.warn("the scenario format's traffic cannot say which server or database mail enters by, nor message sizes or recipient counts: they are comments above the traffic lines")
+		im.warn("the scenario format's traffic cannot say which server internet mail enters by, nor message sizes or recipient counts: they are comments above the traffic lines")
+		if len(im.o.Senders) == 0 {
+			im.warn("mailbox submissions are not tied to their databases (import with the inventory to send each database's share from a mailbox in it)")
+		}
 	}
 	b.WriteString("traffic:\n")
 	if total == 0 {
@@ -620,13 +655,25 @@ func (im *importer) yaml(res *Result, st *[nDirections]stats) {
 		}
 		p("  # %s", d)
 		for h, n := range res.Hourly[d] {
-			r := rate(n, im.o.Scale)
-			res.Rates[d][h] = r
-			if r <= 0 {
-				continue
-			}
-			p("  - {from: %s, to: %s, perHour: %s, start: %s, until: %s}   # %d messages %02d:00-%02d:00", from, to, strconv.FormatFloat(r, 'f', -1, 64), dur(h), dur(h+1), n, h, (h+1)%24)
+			res.Rates[d][h] = rate(n, im.o.Scale)
 		}
+		rest := res.Hourly[d]
+		if d != Inbound {
+			// Submissions from a database the scenario has a mailbox in come from
+			// that mailbox; the rest from any mailbox of the domain.
+			for _, db := range im.sortedDBs(s.hourlyByDB) {
+				addr := im.o.Senders[strings.ToLower(im.names[db])]
+				if addr == "" {
+					continue
+				}
+				hourly := s.hourlyByDB[db]
+				for h := range rest {
+					rest[h] -= hourly[h]
+				}
+				im.lines(p, strconv.Quote(addr), to, *hourly, "from database "+im.names[db])
+			}
+		}
+		im.lines(p, from, to, rest, "")
 	}
 	res.YAML = b.String()
 }

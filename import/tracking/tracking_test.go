@@ -211,3 +211,14 @@ func FuzzReadLog(f *testing.F) {
 		}
 	})
 }
+
+// Issue 18: mailbox submissions per database. With a mailbox of DB1 to send
+// from, DB1's submissions are written from it; the hour's total is unchanged.
+func TestSubmissionsPerDatabaseComeFromAMailboxInIt(t *testing.T) {
+	l, want := generatedDay(t)
+	res, err := Import(l.dir, Options{Senders: map[string]string{"db1": "user4@contoso.com"}})
+	require.NoError(t, err)
+	require.Contains(t, res.YAML, `- {from: "user4@contoso.com", to: "*@fabrikam.net", perHour: 12, start: 7h, until: 8h}   # 12 messages 07:00-08:00, from database DB1`)
+	require.NotContains(t, res.YAML, `from: "*@contoso.com"`, "every submission of the day was from DB1")
+	require.Equal(t, float64(want[Outbound][7]), res.Rates[Outbound][7])
+}
