@@ -1,6 +1,8 @@
 package inventory
 
 import (
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"slices"
@@ -324,4 +326,27 @@ func TestPsArgQuotesWhatPowerShellWouldSplit(t *testing.T) {
 	require.Equal(t, `DB1\EX1`, psArg(`DB1\EX1`))
 	require.Equal(t, `'Mailbox Database 01\MBX1'`, psArg(`Mailbox Database 01\MBX1`))
 	require.Equal(t, `'it''s'`, psArg("it's"))
+}
+
+// design.md: import/ produces scenarios and imports nothing of the models; only
+// tests may load what it writes.
+func TestImportPackagesImportNoModelPackage(t *testing.T) {
+	for _, dir := range []string{".", "../clixml", "../tracking"} {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		require.NoError(t, err)
+		for _, f := range files {
+			if strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			pf, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+			require.NoError(t, err)
+			for _, imp := range pf.Imports {
+				path := strings.Trim(imp.Path.Value, `"`)
+				for _, model := range []string{"sim", "components", "dag", "transport", "scenarios"} {
+					m := "github.com/exsim/exsim/" + model
+					require.False(t, path == m || strings.HasPrefix(path, m+"/"), "%s imports %s", f, path)
+				}
+			}
+		}
+	}
 }
