@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/exsim/exsim/import/inventory"
@@ -13,7 +14,7 @@ import (
 )
 
 // importUsage is the usage line of `exsim import`.
-const importUsage = "exsim import [DIR] [-o FILE] [--mailboxes N] [--tracking-logs DIR|FILE] [--day YYYY-MM-DD] [--scale F] [--accepted-domains a.com,b.com]"
+const importUsage = "exsim import [DIR] [-o FILE] [--mailboxes N|DB=N,...] [--tracking-logs DIR|FILE] [--day YYYY-MM-DD] [--scale F] [--accepted-domains a.com,b.com]"
 
 // cmdImport writes a scenario from an organization's Export-Clixml inventory
 // (collect/Export-ExsimInventory.ps1), with traffic from its message tracking
@@ -23,7 +24,7 @@ const importUsage = "exsim import [DIR] [-o FILE] [--mailboxes N] [--tracking-lo
 func cmdImport(args []string, stdout, stderr io.Writer) int {
 	fs := newFlagSet("import", stderr)
 	out := fs.String("o", "", "write the scenario to `FILE` (default: standard output)")
-	mailboxes := fs.Int("mailboxes", inventory.DefaultMailboxesPerDatabase, "mailboxes to make per database")
+	mailboxes := fs.String("mailboxes", "", "mailboxes to make per database: `N`, or DB=N,... for some (default 3)")
 	logs := fs.String("tracking-logs", "", "read message tracking logs (a folder of MSGTRK*.LOG, or an Export-Csv file) from `DIR`")
 	day := fs.String("day", "", "the UTC day of the logs to take, `YYYY-MM-DD` (default: the busiest)")
 	scale := fs.Float64("scale", 1, "multiply the logs' rates by `F`")
@@ -37,8 +38,9 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "usage: "+importUsage)
 		return 2
 	}
-	if *mailboxes < 1 || *mailboxes > 1000 {
-		fmt.Fprintln(stderr, "exsim import: --mailboxes takes 1 to 1000")
+	perDB, counts, err := parseMailboxes(*mailboxes)
+	if err != nil {
+		fmt.Fprintf(stderr, "exsim import: --mailboxes: %v\n", err)
 		return 2
 	}
 	topt := tracking.Options{Day: *day, Scale: *scale}
@@ -59,7 +61,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		return write(*out, []byte(tr.YAML), stdout, stderr)
 	}
 
-	iopt := inventory.Options{Versions: scenarios.Versions, MailboxesPerDatabase: *mailboxes}
+	iopt := inventory.Options{Versions: scenarios.Versions, MailboxesPerDatabase: perDB, Mailboxes: counts}
 	res, err := inventory.Import(pos[0], iopt)
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim import: %v\n", err)
@@ -101,6 +103,35 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return write(*out, res.YAML, stdout, stderr)
+}
+
+// maxMailboxesPerDatabase keeps a scenario within the loader's file size: a
+// mailbox line is about 50 bytes.
+const maxMailboxesPerDatabase = 1000
+
+// parseMailboxes reads --mailboxes: "N" for every database, or "DB1=50,DB2=20"
+// for some (the rest get the default), or both ("5,DB1=50").
+func parseMailboxes(s string) (int, map[string]int, error) {
+	per, counts := inventory.DefaultMailboxesPerDatabase, map[string]int{}
+	if s == "" {
+		return per, counts, nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		name, num, named := strings.Cut(strings.TrimSpace(part), "=")
+		if !named {
+			num = name
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(num))
+		if err != nil || n < 1 || n > maxMailboxesPerDatabase {
+			return 0, nil, fmt.Errorf("%q: want N or DATABASE=N with N from 1 to %d", part, maxMailboxesPerDatabase)
+		}
+		if named {
+			counts[strings.ToLower(strings.TrimSpace(name))] = n
+		} else {
+			per = n
+		}
+	}
+	return per, counts, nil
 }
 
 func write(path string, data []byte, stdout, stderr io.Writer) int {

@@ -94,3 +94,15 @@ func TestImportUsageErrors(t *testing.T) {
 	code, _, _ = exsim("import", e15Captures, "--mailboxes", "0")
 	require.Equal(t, 2, code)
 }
+
+func TestImportMailboxesFlag(t *testing.T) {
+	code, out, errOut := exsim("import", "../../import/inventory/testdata/two-site-dag", "--mailboxes", "1,DB2=2")
+	require.Equal(t, 0, code, errOut)
+	require.Contains(t, out, "{address: user3@contoso.com, database: DB2}")
+	require.NotContains(t, out, "user4@")
+	for _, bad := range []string{"0", "x", "DB1=", "2000"} {
+		code, _, errOut = exsim("import", e15Captures, "--mailboxes", bad)
+		require.Equal(t, 2, code, bad)
+		require.Contains(t, errOut, "want N or DATABASE=N")
+	}
+}

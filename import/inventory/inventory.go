@@ -22,10 +22,13 @@ var defaultVersions = []string{"Exchange2010", "Exchange2010SP1", "Exchange2013"
 type Options struct {
 	Versions             []string // profiles the loader accepts; default today's five
 	MailboxesPerDatabase int      // mailboxes made per database; default 3
-	Name                 string   // the scenario's name; default "imported-" + the default domain
-	Duration             string   // the scenario's duration; default "1h"
-	Start                string   // RFC 3339; default the manifest's time, else none
-	Traffic              string   // a traffic: section (from tracking logs) to use instead of the template
+	// Mailboxes overrides MailboxesPerDatabase for the databases it names
+	// (case-insensitive), e.g. a count from Get-Mailbox per database.
+	Mailboxes map[string]int
+	Name      string // the scenario's name; default "imported-" + the default domain
+	Duration  string // the scenario's duration; default "1h"
+	Start     string // RFC 3339; default the manifest's time, else none
+	Traffic   string // a traffic: section (from tracking logs) to use instead of the template
 }
 
 // DefaultMailboxesPerDatabase is "a few per database" (issue 18).
@@ -203,6 +206,7 @@ func (im *importer) run() error {
 	im.readMailboxServers()
 	im.readDAGs()
 	im.readDatabases()
+	im.checkMailboxCounts()
 	im.readCopyStatus()
 	im.readSendConnectors()
 	im.readReceiveConnectors()
@@ -739,19 +743,49 @@ func (im *importer) readDatabases() {
 	}
 }
 
+// mailboxesIn is how many mailboxes database i gets.
+func (im *importer) mailboxesIn(i int) int {
+	if n, ok := im.o.Mailboxes[strings.ToLower(im.databases[i].Name)]; ok {
+		return n
+	}
+	return im.o.MailboxesPerDatabase
+}
+
+// firstMailbox is the number of database i's first mailbox.
+func (im *importer) firstMailbox(i int) int {
+	n := 1
+	for j := range i {
+		n += im.mailboxesIn(j)
+	}
+	return n
+}
+
 // mailbox is the address of the n-th imported mailbox (from 1), in database order.
 func (im *importer) mailbox(n int) string { return fmt.Sprintf("user%d@%s", n, im.domain) }
 
 func (im *importer) senders() map[string]string {
 	out := map[string]string{}
 	for i, d := range im.databases {
-		addr := im.mailbox(i*im.o.MailboxesPerDatabase + 1)
+		addr := im.mailbox(im.firstMailbox(i))
 		out[strings.ToLower(d.Name)] = addr
 		if d.GUID != "" {
 			out[d.GUID] = addr
 		}
 	}
 	return out
+}
+
+func (im *importer) checkMailboxCounts() {
+	names := make([]string, 0, len(im.o.Mailboxes))
+	for n := range im.o.Mailboxes {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if im.database(n) == nil {
+			im.warn(Warning{File: "GetMailboxDatabase.xml", Object: n, Msg: "a mailbox count was given for it, but it is not an imported database"})
+		}
+	}
 }
 
 func (im *importer) database(name string) *database {

@@ -350,3 +350,11 @@ func TestImportPackagesImportNoModelPackage(t *testing.T) {
 		}
 	}
 }
+
+func TestMailboxCountsPerDatabase(t *testing.T) {
+	r := importDir(t, "testdata/two-site-dag", Options{MailboxesPerDatabase: 2, Mailboxes: map[string]int{"db2": 4, "db9": 1}})
+	o := orgOf(load(t, "org.yaml", r.YAML))
+	require.Equal(t, []string{"user1@contoso.com DB1", "user2@contoso.com DB1", "user3@contoso.com DB2", "user4@contoso.com DB2", "user5@contoso.com DB2", "user6@contoso.com DB2"}, o.Mailboxes)
+	require.Equal(t, "user3@contoso.com", r.Senders["db2"])
+	require.Contains(t, string(r.YAML), "db9: a mailbox count was given for it, but it is not an imported database")
+}

@@ -126,12 +126,11 @@ func (im *importer) yaml() string {
 			}
 			p("%s", line)
 		}
-		p("  mailboxes:   # %d per database in the default accepted domain (exsim import --mailboxes N)", im.o.MailboxesPerDatabase)
-		n := 0
-		for _, d := range im.databases {
-			for range im.o.MailboxesPerDatabase {
-				n++
-				p("    - {address: %s, database: %s}", q(im.mailbox(n)), q(d.Name))
+		p("  mailboxes:   # %d per database in the default accepted domain unless counted (exsim import --mailboxes N or DB=N,...)", im.o.MailboxesPerDatabase)
+		for i, d := range im.databases {
+			first := im.firstMailbox(i)
+			for n := range im.mailboxesIn(i) {
+				p("    - {address: %s, database: %s}", q(im.mailbox(first+n)), q(d.Name))
 			}
 		}
 	}
