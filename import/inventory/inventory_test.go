@@ -3,6 +3,7 @@ package inventory
 import (
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -357,4 +358,66 @@ func TestMailboxCountsPerDatabase(t *testing.T) {
 	require.Equal(t, []string{"user1@contoso.com DB1", "user2@contoso.com DB1", "user3@contoso.com DB2", "user4@contoso.com DB2", "user5@contoso.com DB2", "user6@contoso.com DB2"}, o.Mailboxes)
 	require.Equal(t, "user3@contoso.com", r.Senders["db2"])
 	require.Contains(t, string(r.YAML), "db9: a mailbox count was given for it, but it is not an imported database")
+}
+
+// Whatever the other files hold, next to a good server list, the import refuses
+// them with an error or writes YAML that loads.
+func FuzzImportEveryFile(f *testing.F) {
+	servers, err := os.ReadFile("testdata/two-site-dag/GetExchangeServer.xml")
+	require.NoError(f, err)
+	others := slices.DeleteFunc(slices.Clone(Files), func(n string) bool { return n == "GetExchangeServer.xml" })
+	for _, name := range others {
+		if data, err := os.ReadFile(filepath.Join("testdata/two-site-dag", name)); err == nil {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dir := t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "GetExchangeServer.xml"), servers, 0o644))
+		for _, name := range others {
+			require.NoError(t, os.WriteFile(filepath.Join(dir, name), data, 0o644))
+		}
+		r, err := Import(dir, Options{Versions: scenarios.Versions})
+		if err != nil {
+			return
+		}
+		_, err = scenarios.Parse("org.yaml", r.YAML)
+		require.NoError(t, err, "%s", r.YAML)
+	})
+}
+
+// A deterministic stand-in for the fuzz targets on a busy machine: every file of
+// the two-site inventory cut short and with a byte changed, at many places; the
+// import never panics, and what it writes loads.
+func TestDamagedInventoriesAreRefusedOrLoad(t *testing.T) {
+	src := "testdata/two-site-dag"
+	names, err := os.ReadDir(src)
+	require.NoError(t, err)
+	files := map[string][]byte{}
+	for _, e := range names {
+		files[e.Name()], err = os.ReadFile(filepath.Join(src, e.Name()))
+		require.NoError(t, err)
+	}
+	for _, victim := range slices.Sorted(maps.Keys(files)) {
+		data := files[victim]
+		for i := 1; i < 12; i++ {
+			at := len(data) * i / 12
+			for _, damaged := range [][]byte{data[:at], append(append(slices.Clone(data[:at]), 'X'), data[at+1:]...)} {
+				dir := t.TempDir()
+				for n, d := range files {
+					if n == victim {
+						d = damaged
+					}
+					require.NoError(t, os.WriteFile(filepath.Join(dir, n), d, 0o644))
+				}
+				r, err := Import(dir, Options{Versions: scenarios.Versions})
+				if err != nil {
+					require.Contains(t, err.Error(), victim, "errors name the file")
+					continue
+				}
+				_, err = scenarios.Parse("org.yaml", r.YAML)
+				require.NoError(t, err, "%s at %d:\n%s", victim, at, r.YAML)
+			}
+		}
+	}
 }

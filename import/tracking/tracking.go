@@ -138,7 +138,9 @@ func Import(path string, o Options) (*Result, error) {
 		return nil, fmt.Errorf("%s: no message tracking log (MSGTRK*.LOG or an Export-Csv .csv file)", path)
 	}
 	for _, d := range o.InternalDomains {
-		im.internal[strings.ToLower(d)] = true
+		if d = strings.ToLower(strings.TrimSpace(d)); d != "" {
+			im.internal[d] = true
+		}
 	}
 	if len(im.internal) == 0 {
 		// Pass 1: who submits from a mailbox is inside the organization.
