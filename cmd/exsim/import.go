@@ -99,6 +99,10 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 		name = filepath.Base(*out)
 	}
 	if _, err := scenarios.Parse(name, res.YAML); err != nil {
+		if *logs != "" && strings.Contains(err.Error(), "messages, the limit") {
+			fmt.Fprintf(stderr, "exsim import: %v: take a share of the day with --scale (e.g. --scale 0.1)\n", err)
+			return 2
+		}
 		fmt.Fprintf(stderr, "exsim import: the scenario written does not load, a bug in exsim import: %v\n", err)
 		return 2
 	}
