@@ -106,3 +106,11 @@ func TestImportMailboxesFlag(t *testing.T) {
 		require.Contains(t, errOut, "want N or DATABASE=N")
 	}
 }
+
+func TestImportOverTheMessageLimitSuggestsScale(t *testing.T) {
+	logs := t.TempDir()
+	trackingLog(t, logs, 3)
+	code, _, errOut := exsim("import", "../../import/inventory/testdata/two-site-dag", "--tracking-logs", logs, "--scale", "20000")
+	require.Equal(t, 2, code)
+	require.Contains(t, errOut, "the limit: take a share of the day with --scale")
+}
