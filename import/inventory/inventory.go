@@ -735,6 +735,9 @@ func (im *importer) readDatabases() {
 					"Get-MailboxDatabase MountedOnServer: active away from activation preference 1"})
 			}
 		}
+		if m, ok := boolOf(v.Get("Mounted")); ok && !m {
+			im.dismount(d.Name, "Get-MailboxDatabase -Status Mounted False")
+		}
 		d.Comment = strings.Join(notes, "; ")
 		im.databases = append(im.databases, d)
 	})
@@ -773,6 +776,14 @@ func (im *importer) senders() map[string]string {
 		}
 	}
 	return out
+}
+
+// dismount imports a dismounted database once, whichever file said so first.
+func (im *importer) dismount(db, why string) {
+	line := "Dismount-Database " + psArg(db)
+	if !slices.ContainsFunc(im.config, func(c configLine) bool { return c.Text == line }) {
+		im.config = append(im.config, configLine{line, why})
+	}
 }
 
 func (im *importer) checkMailboxCounts() {
@@ -826,7 +837,7 @@ func (im *importer) readCopyStatus() {
 			im.warn(Warning{File: file, Object: copyID, Property: "Status", Msg: "Failed: not imported as a state (a fail-copy fault step would add it)"})
 		case "dismounted":
 			if s.Name == db.Copies[0] {
-				im.config = append(im.config, configLine{"Dismount-Database " + psArg(db.Name), "Get-MailboxDatabaseCopyStatus Status Dismounted"})
+				im.dismount(db.Name, "Get-MailboxDatabaseCopyStatus Status Dismounted")
 			}
 		default:
 			if actSuspended {

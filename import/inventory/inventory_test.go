@@ -421,3 +421,39 @@ func TestDamagedInventoriesAreRefusedOrLoad(t *testing.T) {
 		}
 	}
 }
+
+// copyInventory copies the two-site inventory to a temporary folder, with edit
+// applied to one file's text.
+func copyInventory(t *testing.T, file string, edit func(string) string) string {
+	t.Helper()
+	dir := t.TempDir()
+	es, err := os.ReadDir("testdata/two-site-dag")
+	require.NoError(t, err)
+	for _, e := range es {
+		data, err := os.ReadFile(filepath.Join("testdata/two-site-dag", e.Name()))
+		require.NoError(t, err)
+		if e.Name() == file {
+			data = []byte(edit(string(data)))
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, e.Name()), data, 0o644))
+	}
+	return dir
+}
+
+// A database Get-MailboxDatabase -Status shows dismounted is imported dismounted,
+// once even when the copy status says so too.
+func TestDismountedDatabaseIsImportedDismounted(t *testing.T) {
+	dir := copyInventory(t, "GetMailboxDatabase.xml", func(s string) string {
+		return strings.Replace(s, `<B N="Recovery">false</B>`, `<B N="Recovery">false</B><B N="Mounted">false</B>`, 1)
+	})
+	data, err := os.ReadFile(filepath.Join(dir, "GetMailboxDatabaseCopyStatus.xml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "GetMailboxDatabaseCopyStatus.xml"), []byte(strings.Replace(string(data), "<ToString>Mounted</ToString>", "<ToString>Dismounted</ToString>", 1)), 0o644))
+	r := importDir(t, dir, Options{})
+	sc := load(t, "org.yaml", r.YAML)
+	o := orgOf(sc)
+	require.Equal(t, 1, strings.Count(strings.Join(o.Config, "\n"), "Dismount-Database DB1"))
+	res, err := scenarios.Run(sc, scenarios.Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed())
+}
