@@ -290,6 +290,10 @@ func (im *importer) count(path string, r *record) error {
 	if src != "SMTP" && src != "STOREDRIVER" {
 		return nil
 	}
+	if rc := strings.TrimSpace(r.f[fRecipients]); strings.HasPrefix(rc, "System.") && strings.HasSuffix(rc, "[]") {
+		// import-shapes.md 2.3: an un-joined array column.
+		return &Error{File: filepath.Base(path), Line: r.line, Msg: fmt.Sprintf("the Recipients column holds %q: Export-Csv wrote the array's type name; export with @{N='Recipients';E={$_.Recipients -join ';'}} (see collect/README.md)", rc)}
+	}
 	t, ok := parseTime(r.f[fTime])
 	if !ok {
 		im.badLine(path, r.line, fmt.Sprintf("time %q is not a date and time", r.f[fTime]))

@@ -148,6 +148,10 @@ func TestExportCsvFile(t *testing.T) {
 	res, err := Import(p, Options{})
 	require.NoError(t, err)
 	require.Equal(t, 15, res.Hourly[Outbound][13])
+	unjoined := filepath.Join(t.TempDir(), "unjoined.csv")
+	require.NoError(t, os.WriteFile(unjoined, []byte(strings.ReplaceAll(b.String(), `"x@fabrikam.net"`, `"System.String[]"`)), 0o644))
+	_, err = Import(unjoined, Options{})
+	require.ErrorContains(t, err, `unjoined.csv:3: the Recipients column holds "System.String[]"`)
 	require.Equal(t, 15, res.Hourly[Outbound][14])
 	require.Contains(t, strings.Join(res.Warnings, "\n"), "Export-Csv Timestamps carry no time zone")
 }
@@ -221,4 +225,34 @@ func TestSubmissionsPerDatabaseComeFromAMailboxInIt(t *testing.T) {
 	require.Contains(t, res.YAML, `- {from: "user4@contoso.com", to: "*@fabrikam.net", perHour: 12, start: 7h, until: 8h}   # 12 messages 07:00-08:00, from database DB1`)
 	require.NotContains(t, res.YAML, `from: "*@contoso.com"`, "every submission of the day was from DB1")
 	require.Equal(t, float64(want[Outbound][7]), res.Rates[Outbound][7])
+}
+
+// Any version: the #Fields header decides the columns. An Exchange 2010-style
+// header (no network-message-id, no log-id or schema-version) in another order,
+// and a second #Fields line in the same file, are read by name.
+func TestFieldsHeaderDecidesTheColumns(t *testing.T) {
+	row := func(cols []string, v map[string]string) string {
+		out := make([]string, len(cols))
+		for i, c := range cols {
+			out[i] = v[c]
+		}
+		return strings.Join(out, ",") + "\r\n"
+	}
+	e14 := strings.Split("date-time,client-ip,client-hostname,server-ip,server-hostname,source-context,connector-id,source,event-id,internal-message-id,message-id,recipient-address,recipient-status,total-bytes,recipient-count,related-recipient-address,reference,message-subject,sender-address,return-path,message-info,directionality,tenant-id,original-client-ip,original-server-ip,custom-data", ",")
+	other := []string{"event-id", "source", "message-id", "sender-address", "recipient-address", "date-time", "server-hostname"}
+	var b strings.Builder
+	b.WriteString("#Software: Microsoft Exchange Server\r\n#Version: 14.03.0123.004\r\n#Log-type: Message Tracking Log\r\n#Fields: " + strings.Join(e14, ",") + "\r\n")
+	for i := range 4 {
+		b.WriteString(row(e14, map[string]string{"date-time": fmt.Sprintf("2024-06-10T10:%02d:00.000Z", i), "server-hostname": "HUB1", "source": "STOREDRIVER", "event-id": "RECEIVE", "message-id": fmt.Sprintf("<a%d@fabrikam.com>", i), "recipient-address": "x@contoso.net", "sender-address": "user1@fabrikam.com", "total-bytes": "100"}))
+	}
+	b.WriteString("#Fields: " + strings.Join(other, ",") + "\r\n")
+	for i := range 3 {
+		b.WriteString(row(other, map[string]string{"date-time": fmt.Sprintf("2024-06-10T11:%02d:00.000Z", i), "server-hostname": "HUB1", "source": "SMTP", "event-id": "RECEIVE", "message-id": fmt.Sprintf("<b%d@contoso.net>", i), "recipient-address": "user1@fabrikam.com", "sender-address": "x@contoso.net"}))
+	}
+	p := filepath.Join(t.TempDir(), "MSGTRK20240610-1.LOG")
+	require.NoError(t, os.WriteFile(p, []byte(b.String()), 0o644))
+	res, err := Import(p, Options{})
+	require.NoError(t, err)
+	require.Equal(t, 4, res.Hourly[Outbound][10])
+	require.Equal(t, 3, res.Hourly[Inbound][11])
 }
