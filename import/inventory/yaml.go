@@ -166,7 +166,11 @@ func (im *importer) yaml() string {
 	if im.o.Traffic != "" {
 		b.WriteString(strings.TrimRight(im.o.Traffic, "\n") + "\n")
 	} else {
-		p("# traffic: real load comes from exsim import --tracking-logs DIR; or write some, e.g.")
+		if len(im.databases) == 0 {
+			p("# traffic: needs mailboxes, so databases (GetMailboxDatabase.xml); then exsim import --tracking-logs DIR gives real load")
+		} else {
+			p("# traffic: real load comes from exsim import --tracking-logs DIR; or write some, e.g.")
+		}
 		if len(im.databases) > 0 && len(im.inbound) > 0 {
 			ext := "example.net" // RFC 2606: never an organization's domain
 			if im.domain == ext {
