@@ -57,14 +57,17 @@ Export-Inventory 'GetExchangeServer.xml' { $servers }
 Export-Inventory 'GetMailboxServer.xml' { Get-MailboxServer }
 
 # DAGs with -Status: members, witness, DAC mode, the servers that are up.
-# -Status is asked of Exchange 2013 and later DAGs only: in a mixed organization
-# it fails against 2010 DAGs (ExchangeAnalyzer's note, import-shapes.md 1.3).
+# -Status is asked of one DAG at a time: in a mixed organization it fails
+# against 2010 DAGs (ExchangeAnalyzer's note, import-shapes.md 1.3), and such a
+# DAG is exported as it is without -Status.
 Export-Inventory 'GetDatabaseAvailabilityGroup.xml' {
     Get-DatabaseAvailabilityGroup | ForEach-Object {
-        if ($_.ExchangeVersion.ExchangeBuild.Major -ge 15) {
-            Get-DatabaseAvailabilityGroup -Identity $_.Identity -Status
-        } else {
-            $_
+        $dag = $_
+        try {
+            Get-DatabaseAvailabilityGroup -Identity $dag.Identity -Status -ErrorAction Stop
+        } catch {
+            Write-Warning ('{0}: -Status failed, exported without it: {1}' -f $dag.Name, $_.Exception.Message)
+            $dag
         }
     }
 }

@@ -28,7 +28,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 	logs := fs.String("tracking-logs", "", "read message tracking logs (a folder of MSGTRK*.LOG, or an Export-Csv file) from `DIR`")
 	day := fs.String("day", "", "the UTC day of the logs to take, `YYYY-MM-DD` (default: the busiest)")
 	scale := fs.Float64("scale", 1, "multiply the logs' rates by `F`")
-	domains := fs.String("accepted-domains", "", "the organization's domains, `a.com,b.com` (default: the logs' mailbox senders)")
+	domains := fs.String("accepted-domains", "", "the organization's domains, `a.com,b.com` (default: the inventory's authoritative accepted domains, else the logs' mailbox senders)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2

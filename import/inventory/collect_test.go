@@ -64,7 +64,7 @@ func TestCollectScriptCallsOnlyReadOnlyCmdlets(t *testing.T) {
 	} {
 		require.Contains(t, seen, want, "issue 18 asks the script to export %s", want)
 	}
-	require.Contains(t, code, "Get-DatabaseAvailabilityGroup -Identity $_.Identity -Status")
+	require.Contains(t, code, "Get-DatabaseAvailabilityGroup -Identity $dag.Identity -Status")
 	require.Contains(t, code, "Get-MailboxDatabase -Status")
 }
 
