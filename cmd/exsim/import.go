@@ -84,6 +84,7 @@ func cmdImport(args []string, stdout, stderr io.Writer) int {
 			warn(w)
 		}
 		iopt.Traffic = tr.YAML
+		iopt.EntryServers = tr.EntryServers
 		iopt.Start = tr.Day.Format("2006-01-02T15:04:05Z07:00")
 		iopt.Duration = "24h"
 		if res, err = inventory.Import(pos[0], iopt); err != nil {

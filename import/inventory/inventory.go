@@ -29,6 +29,9 @@ type Options struct {
 	Duration  string // the scenario's duration; default "1h"
 	Start     string // RFC 3339; default the manifest's time, else none
 	Traffic   string // a traffic: section (from tracking logs) to use instead of the template
+	// EntryServers are the servers the tracking logs saw internet mail enter
+	// by: the internet inbound servers when no receive connector says which.
+	EntryServers []string
 }
 
 // DefaultMailboxesPerDatabase is "a few per database" (issue 18).
@@ -184,6 +187,7 @@ type importer struct {
 	databases    []database
 	connectors   []connector
 	inbound      []string
+	inboundNote  string
 	config       []configLine
 	domain       string
 	accepted     []string
@@ -967,11 +971,28 @@ func (im *importer) readReceiveConnectors() {
 			im.inbound = append(im.inbound, s.Name)
 		}
 	})
+	var fromLogs []string
+	for _, e := range im.o.EntryServers {
+		if s := im.server(e); s != nil && (s.runsTransport() || s.Version == "Exchange2013" && s.has("ClientAccess")) && !slices.Contains(fromLogs, s.Name) {
+			fromLogs = append(fromLogs, s.Name)
+		}
+	}
+	slices.Sort(fromLogs)
 	switch {
+	case len(im.inbound) == 0 && len(fromLogs) > 0:
+		im.inbound = fromLogs
+		im.inboundNote = "servers the tracking logs saw internet mail enter by"
+		why := "missing"
+		if found {
+			why = "no enabled receive connector lets AnonymousUsers in on port 25"
+		}
+		im.warn(Warning{File: file, Msg: why + ": internet mail enters by the servers the tracking logs saw it enter by, " + strings.Join(fromLogs, ", ")})
 	case !found:
 		im.warn(Warning{File: file, Msg: "missing: no server takes mail from the internet in the scenario"})
 	case len(im.inbound) == 0:
 		im.warn(Warning{File: file, Msg: "no enabled receive connector lets AnonymousUsers in on port 25: no server takes mail from the internet in the scenario"})
+	case len(fromLogs) > 0 && !slices.Equal(fromLogs, slices.Sorted(slices.Values(im.inbound))):
+		im.warn(Warning{File: file, Msg: fmt.Sprintf("the receive connectors open to the internet are on %s, but the tracking logs saw internet mail enter by %s; the connectors are used", strings.Join(im.inbound, ", "), strings.Join(fromLogs, ", "))})
 	}
 }
 

@@ -460,3 +460,15 @@ func TestDismountedDatabaseIsImportedDismounted(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, res.Passed())
 }
+
+// Where no receive connector says which servers take internet mail, the servers
+// the tracking logs saw it enter by do; where both say, a difference is a warning.
+func TestInboundServersFromTheTrackingLogs(t *testing.T) {
+	r := importDir(t, e15, Options{EntryServers: []string{"SOLO-E15A", "ELSEWHERE"}})
+	sc := load(t, "org.yaml", r.YAML)
+	require.Equal(t, []string{"SOLO-E15A"}, sc.Topology.Internet.Inbound.Servers)
+	require.Contains(t, string(r.YAML), "inbound: [SOLO-E15A]   # servers the tracking logs saw internet mail enter by")
+	r = importDir(t, "testdata/two-site-dag", Options{EntryServers: []string{"EX2"}})
+	require.Equal(t, []string{"EX1", "EX3"}, orgOf(load(t, "org.yaml", r.YAML)).Inbound)
+	require.Contains(t, string(r.YAML), "the receive connectors open to the internet are on EX1, EX3, but the tracking logs saw internet mail enter by EX2")
+}

@@ -150,7 +150,11 @@ func (im *importer) yaml() string {
 	}
 	if len(im.inbound) > 0 {
 		p("  internet:")
-		p("    inbound: %s   # servers with a receive connector open to AnonymousUsers on port 25", qlist(im.inbound))
+		note := im.inboundNote
+		if note == "" {
+			note = "servers with a receive connector open to AnonymousUsers on port 25"
+		}
+		p("    inbound: %s   # %s", qlist(im.inbound), note)
 	}
 	for _, c := range im.comments {
 		p("  # %s", comment(c))

@@ -66,7 +66,10 @@ type Result struct {
 	Hourly   [nDirections][24]int     // messages per hour of the day, before scaling
 	Rates    [nDirections][24]float64 // perHour written (scaled)
 	Messages int                      // distinct messages in all the logs
-	Files    int
+	// EntryServers are the servers internet mail entered by on the day, most
+	// messages first (the host name's first label, upper-case).
+	EntryServers []string
+	Files        int
 }
 
 // message is what is kept per distinct message: its first RECEIVE.
@@ -522,6 +525,23 @@ func (im *importer) top(c map[int32]int, fallback string) string {
 	return best
 }
 
+// ranked is a count's names, most first (name order on a tie).
+func (im *importer) ranked(c map[int32]int) []string {
+	ids := make([]int32, 0, len(c))
+	for id := range c {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool {
+		a, b := ids[i], ids[j]
+		return c[a] > c[b] || c[a] == c[b] && im.names[a] < im.names[b]
+	})
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = im.names[id]
+	}
+	return out
+}
+
 func (im *importer) shares(c map[int32]int) string {
 	type kv struct {
 		name string
@@ -624,6 +644,7 @@ func (im *importer) yaml(res *Result, st *[nDirections]stats) {
 		p("# %s: %d messages, %.2f recipients and %s each on average (largest %s)", d, s.n, float64(s.recipients)/float64(s.n), kb(float64(s.bytes)/float64(s.n)), kb(float64(s.maxB)))
 		if d == Inbound {
 			p("#   entered at: %s", im.shares(s.byServer))
+			res.EntryServers = im.ranked(s.byServer)
 		} else {
 			p("#   submitted on: %s", im.shares(s.byServer))
 			if len(s.byDB) > 0 {

@@ -110,6 +110,7 @@ func TestGeneratedDayRatesWithinOnePercentPerHour(t *testing.T) {
 		}
 	}
 	require.Equal(t, 24*(10+5+2)+3*276+276, res.Messages-5, "each message counted once over its hops")
+	require.Equal(t, []string{"EX1"}, res.EntryServers, "internet mail enters by its first hop")
 	simtest.Golden(t, "generated-day.yaml", res.YAML)
 }
 
