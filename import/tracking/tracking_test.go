@@ -257,3 +257,16 @@ func TestFieldsHeaderDecidesTheColumns(t *testing.T) {
 	require.Equal(t, 4, res.Hourly[Outbound][10])
 	require.Equal(t, 3, res.Hourly[Inbound][11])
 }
+
+// Same logs, same bytes: nothing depends on map order.
+func TestImportIsDeterministic(t *testing.T) {
+	l, _ := generatedDay(t)
+	a, err := Import(l.dir, Options{Senders: map[string]string{"db1": "user4@contoso.com"}})
+	require.NoError(t, err)
+	for range 3 {
+		b, err := Import(l.dir, Options{Senders: map[string]string{"db1": "user4@contoso.com"}})
+		require.NoError(t, err)
+		require.Equal(t, a.YAML, b.YAML)
+		require.Equal(t, a.Warnings, b.Warnings)
+	}
+}
