@@ -29,6 +29,7 @@ func commands() []command {
 		{"run", "exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE]", "replay a scenario: narration, cmdlet output, verdict", cmdRun},
 		{"check", checkUsage, "search generated variants of a scenario for a counterexample", cmdCheck},
 		{"validate", "exsim validate FILE...", "check scenario files without running them", cmdValidate},
+		{"import", importUsage, "write a scenario from an org's Export-Clixml inventory and tracking logs", cmdImport},
 		{"list", "exsim list", "list the built-in scenarios", cmdList},
 		{"version", "exsim version", "print the version", cmdVersion},
 	}
