@@ -52,6 +52,9 @@ const (
 // DefaultStart is the simulated wall clock at t=0 when the scenario sets no start.
 var DefaultStart = format.DefaultStart
 
+// Versions are the version profiles a scenario may name.
+var Versions = format.Versions
+
 // Load reads and validates a scenario file.
 func Load(path string) (*Scenario, error) { return format.Load(path) }
 
