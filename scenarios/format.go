@@ -41,6 +41,7 @@ type Alert = scom.Alert
 const (
 	MaxDuration        = format.MaxDuration
 	MaxMessages        = format.MaxMessages
+	MaxEvents          = format.MaxEvents
 	MaxFileSize        = format.MaxFileSize
 	DefaultSeed        = format.DefaultSeed
 	DefaultLatency     = format.DefaultLatency

@@ -85,8 +85,9 @@ func (w *world) journalFor(outs Outputs, also []string) {
 	}
 }
 
-// DefaultMaxEvents stops runaway scenarios with a clear error.
-const DefaultMaxEvents = 50_000_000
+// DefaultMaxEvents stops runaway scenarios with a clear error; the loader refuses a
+// scenario whose run could not fit it.
+const DefaultMaxEvents = MaxEvents
 
 // Result is everything one run produced. Every output is derived from its journal
 // and verdict.

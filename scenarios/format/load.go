@@ -77,8 +77,45 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := l.budget(s); err != nil {
+		return nil, err
+	}
 	s.File = filename
 	return s, nil
+}
+
+// Events a run spends, as measured on the anchors workload (11.3 events a message:
+// receive, shadow, queue, deliver, heartbeat, discard, ...) and on the monitors (a
+// mail flow probe is a message plus its send and receive runs). The estimate only
+// has to tell a runaway scenario from a real one.
+const (
+	eventsPerMessage   = 12
+	eventsPerProbeTick = 2 + eventsPerMessage
+	eventsPerHeartbeat = 1
+)
+
+// budget refuses, at load, a scenario whose run could not fit MaxEvents (a monitor
+// every nanosecond, say), naming what would spend the events, rather than letting
+// the run stop on the budget with no position.
+func (l *loader) budget(s *Scenario) error {
+	est := s.expectedMessages * eventsPerMessage
+	for _, m := range s.Monitors {
+		if m.Every <= 0 {
+			continue
+		}
+		ticks := float64(s.Duration) / float64(m.Every)
+		per := float64(eventsPerHeartbeat)
+		if m.Kind == "mailflow" {
+			per = eventsPerProbeTick
+		}
+		n := ticks * per
+		if est+n > MaxEvents {
+			return l.errf(m.Pos, "a %s monitor every %v over %v would take about %.3g events; a run is limited to %d (make every at least %v)",
+				m.Kind, m.Every, s.Duration, n, MaxEvents, (time.Duration(float64(s.Duration)*per/float64(MaxEvents-est)) + time.Second).Truncate(time.Second))
+		}
+		est += n
+	}
+	return nil
 }
 
 type loader struct {
@@ -1167,7 +1204,9 @@ func (l *loader) traffic(n ast.Node) error {
 				c, err = l.int(e.val, "count", 1, MaxMessages)
 				t.Count = int(c)
 			case "every":
-				t.Every, err = l.dur(e.val, "every")
+				if t.Every, err = l.dur(e.val, "every"); err == nil && t.Every <= 0 {
+					err = l.errf(posOf(e.val), "every must be more than 0") // as for monitors
+				}
 			case "subject":
 				t.Subject, err = l.scalar(e.val, "subject")
 			case "perHour":
@@ -1224,6 +1263,7 @@ func (l *loader) traffic(n ast.Node) error {
 			}
 			total += float64(t.Count)
 		}
+		l.s.expectedMessages = total
 		if total > MaxMessages {
 			return l.errf(t.Pos, "traffic adds up to more than %d messages, the limit", MaxMessages)
 		}

@@ -18,6 +18,9 @@ const (
 	// traffic, the expected count perHour × window); a message to several
 	// recipients counts once.
 	MaxMessages = 1_000_000
+	// MaxEvents is the default event budget of a run: a scenario that could not fit
+	// it is refused at load.
+	MaxEvents = 50_000_000
 )
 
 // Defaults from scenario-format.md.
@@ -69,6 +72,8 @@ type Scenario struct {
 	Steps               []Step
 	Monitors            []Monitor
 	Expect              Expect
+
+	expectedMessages float64 // what the traffic submits (Poisson: expected), for the event budget
 }
 
 // Errorf formats a semantic error at pos as "file:line:col: message", the form
