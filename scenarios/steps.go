@@ -126,7 +126,7 @@ var handlers = map[string]handler{
 			}
 		}
 		if c.has("DatabaseCopyActivationDisabledAndMoveNow") {
-			if v := components.Version(versionOf(c.w.spec[id].Version)); !v.HasComponentStates() {
+			if v := componentsVersion(c.w.spec[id].Version); !v.HasComponentStates() {
 				return "", fmt.Errorf("a parameter cannot be found that matches parameter name 'DatabaseCopyActivationDisabledAndMoveNow' (it exists from Exchange 2013 on; %s runs %s)", id, v)
 			}
 			if err := c.w.dag.SetActivationDisabledAndMoveNow(id, c.flag("DatabaseCopyActivationDisabledAndMoveNow")); err != nil {
@@ -488,7 +488,7 @@ func (w *world) runFault(st Step) {
 		if w.isMailbox(f.Server) {
 			// A clean shutdown of a 2013+ server moves its active databases first;
 			// 2010 has no such step, so its copies just go down.
-			if components.Version(versionOf(w.spec[f.Server].Version)).HasComponentStates() {
+			if componentsVersion(w.spec[f.Server].Version).HasComponentStates() {
 				w.dag.ServerStop(f.Server)
 			} else {
 				w.dag.ServerDown(f.Server)

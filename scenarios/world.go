@@ -8,6 +8,7 @@ import (
 
 	"github.com/exsim/exsim/components"
 	"github.com/exsim/exsim/dag"
+	"github.com/exsim/exsim/scenarios/format"
 	"github.com/exsim/exsim/scenarios/scom"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
@@ -85,6 +86,19 @@ func versionOf(v string) string {
 	return v
 }
 
+// componentsVersion is the component-state profile of a scenario version: 2010's
+// service packs have none, Subscription Edition has 2019's (no difference is
+// documented, exchange-2013-pipeline.md section 3).
+func componentsVersion(v string) components.Version {
+	switch v = versionOf(v); {
+	case v == "ExchangeSE":
+		return components.Exchange2019
+	case format.Is2010(v) && v != "Exchange2010":
+		return components.Exchange2010SP1
+	}
+	return components.Version(v)
+}
+
 // newWorld builds the organization of sc at t=0 with the given seed.
 func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	s := sim.New(sim.Config{Start: sc.Start, Seed: seed, Limits: limits})
@@ -98,7 +112,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	}
 	for _, sv := range sc.Topology.Servers {
 		w.spec[sv.Name] = sv
-		if err := w.comp.AddServer(sv.Name, components.Version(versionOf(sv.Version))); err != nil {
+		if err := w.comp.AddServer(sv.Name, componentsVersion(sv.Version)); err != nil {
 			return nil, sc.Errorf(sv.Pos, "%v", err)
 		}
 		if dagOf[sv.Name] != "" {
@@ -116,7 +130,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 			if active {
 				state = components.Active
 			}
-			if v := components.Version(versionOf(w.spec[server].Version)); v.HasComponentStates() {
+			if v := componentsVersion(w.spec[server].Version); v.HasComponentStates() {
 				_ = w.comp.Set(server, "HighAvailability", state, components.Maintenance, components.SetOptions{})
 			}
 		},
@@ -137,7 +151,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		// members all run 2016 or 2019 rebalances on its own.
 		opt := dag.DAGOptions{Exchange2016: true}
 		for _, m := range d.Members {
-			if v := components.Version(versionOf(w.spec[m].Version)); v != components.Exchange2016 && v != components.Exchange2019 {
+			if v := componentsVersion(w.spec[m].Version); v != components.Exchange2016 && v != components.Exchange2019 {
 				opt.Exchange2016 = false
 			}
 		}

@@ -7,30 +7,35 @@ import (
 // Version is a server's behaviour profile.
 type Version string
 
-// The profiles. Exchange2010SP3 behaves as SP1 (the transport facts modelled here did
-// not change after SP1).
+// The profiles. Exchange2010SP2 and SP3 behave as SP1 (the transport facts modelled
+// here did not change after SP1). ExchangeSE, Subscription Edition (RTM 15.2.2562.17,
+// July 2025), behaves as 2019: its RTM is 2019 CU15's code, and no transport or DAG
+// difference is documented (exchange-2013-pipeline.md section 3); only its version
+// strings differ.
 const (
 	Exchange2010    Version = "Exchange2010"
 	Exchange2010SP1 Version = "Exchange2010SP1"
+	Exchange2010SP2 Version = "Exchange2010SP2"
 	Exchange2010SP3 Version = "Exchange2010SP3"
 	Exchange2013    Version = "Exchange2013"
 	Exchange2016    Version = "Exchange2016"
 	Exchange2019    Version = "Exchange2019"
+	ExchangeSE      Version = "ExchangeSE"
 )
 
 // Is2010 reports whether v is an Exchange 2010 profile (Hub Transport role, delayed
 // acknowledgement, XSHADOW).
 func (v Version) Is2010() bool {
-	return v == Exchange2010 || v == Exchange2010SP1 || v == Exchange2010SP3
+	return v == Exchange2010 || v.sp1()
 }
 
 // sp1 reports whether v has the Exchange 2010 SP1 changes (promotion, 15 min x 12
 // heartbeat).
-func (v Version) sp1() bool { return v == Exchange2010SP1 || v == Exchange2010SP3 }
+func (v Version) sp1() bool { return v == Exchange2010SP1 || v == Exchange2010SP2 || v == Exchange2010SP3 }
 
 func (v Version) valid() bool {
 	switch v {
-	case Exchange2010, Exchange2010SP1, Exchange2010SP3, Exchange2013, Exchange2016, Exchange2019:
+	case Exchange2010, Exchange2010SP1, Exchange2010SP2, Exchange2010SP3, Exchange2013, Exchange2016, Exchange2019, ExchangeSE:
 		return true
 	}
 	return false

@@ -581,9 +581,12 @@ func (l *loader) site(name string, p Pos) (string, error) {
 var rolesByVersion = map[string][]string{
 	"Exchange2010":    {"Mailbox", "HubTransport", "ClientAccess"},
 	"Exchange2010SP1": {"Mailbox", "HubTransport", "ClientAccess"},
+	"Exchange2010SP2": {"Mailbox", "HubTransport", "ClientAccess"},
+	"Exchange2010SP3": {"Mailbox", "HubTransport", "ClientAccess"},
 	"Exchange2013":    {"Mailbox", "ClientAccess"},
 	"Exchange2016":    {"Mailbox"},
 	"Exchange2019":    {"Mailbox"},
+	"ExchangeSE":      {"Mailbox"},
 }
 
 func (l *loader) topology(n ast.Node) error {

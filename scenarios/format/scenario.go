@@ -42,7 +42,11 @@ const DefaultMessageSize = 6144
 var DefaultStart = time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // Versions are the behaviour profiles a server may run (design.md).
-var Versions = []string{"Exchange2010", "Exchange2010SP1", "Exchange2013", "Exchange2016", "Exchange2019"}
+var Versions = []string{"Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3", "Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE"}
+
+// Is2010 reports whether v is an Exchange 2010 profile (Hub Transport role, no
+// component states).
+func Is2010(v string) bool { return versionIndex(v) >= 0 && versionIndex(v) < versionIndex("Exchange2013") }
 
 // Pos is a position in the scenario file (1-based line and column; zero when the
 // value was not written in the file but defaulted).
@@ -133,7 +137,7 @@ func (s ServerSpec) HasRole(role string) bool {
 // Transport reports whether the server runs the Transport service: a Hub Transport
 // server in 2010, a Mailbox server from 2013 on.
 func (s ServerSpec) Transport() bool {
-	if s.Version == "Exchange2010" || s.Version == "Exchange2010SP1" {
+	if Is2010(s.Version) {
 		return s.HasRole("HubTransport")
 	}
 	return s.HasRole("Mailbox")

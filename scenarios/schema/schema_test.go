@@ -175,7 +175,7 @@ func TestMessages(t *testing.T) {
 		"name": "x", "description": "d", "duration": "2 hours", "seed": -1,
 		"topology": map[string]any{"servers": []any{
 			map[string]any{"name": "EX1", "roles": []any{"Mailbox"}},
-			map[string]any{"name": "EX2", "roles": []any{"Mailbox"}, "version": "Exchange2010SP2"},
+			map[string]any{"name": "EX2", "roles": []any{"Mailbox"}, "version": "Exchange2010SP4"},
 		}},
 		"traffic": []any{map[string]any{"from": "a@b.c", "to": "d@e.f", "perHour": 5, "at": "1m"}},
 		"a/b":     1,
@@ -184,7 +184,7 @@ func TestMessages(t *testing.T) {
 		`/a~1b: unknown key "a/b" (want one of config, description, duration, edgeTransportConfig, expect, monitors, name, seed, start, steps, topology, traffic, version)`,
 		`/duration: expected a duration like 90s, 1h30m, 2d, hh:mm:ss or 0, found "2 hours"`,
 		`/seed: expected at least 0, found -1`,
-		`/topology/servers/1/version: expected one of "Exchange2010", "Exchange2010SP1", "Exchange2013", "Exchange2016", "Exchange2019", found "Exchange2010SP2"`,
+		`/topology/servers/1/version: expected one of "Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3", "Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE", found "Exchange2010SP4"`,
 		`/traffic/0/at: unknown key "at" (want one of from, perHour, start, subject, to, until)`,
 	}
 	var got []string

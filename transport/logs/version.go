@@ -42,7 +42,7 @@ func insertAfter(list []string, after, name string) []string {
 // Versions are the behaviour profiles the writers accept.
 var Versions = []string{
 	"Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3",
-	"Exchange2013", "Exchange2016", "Exchange2019",
+	"Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE",
 }
 
 func lookup(version string) (profile, error) {
@@ -60,6 +60,10 @@ func lookup(version string) (profile, error) {
 	case "Exchange2019":
 		// Chosen: a 2019 CU14 build in the same form.
 		return profile{"15.02.1544.004", "15.0.0.0", fields2016}, nil
+	case "ExchangeSE":
+		// SE RTM, 15.2.2562.17 in the long form (exchange-2013-pipeline.md section 3:
+		// only the version strings differ from 2019 CU15).
+		return profile{"15.02.2562.017", "15.0.0.0", fields2016}, nil
 	}
 	return profile{}, fmt.Errorf("unknown Exchange version %q (want one of %s)", version, strings.Join(Versions, ", "))
 }

@@ -9,7 +9,7 @@ import (
 // Versions are the behaviour profiles this package knows.
 var Versions = []string{
 	"Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3",
-	"Exchange2013", "Exchange2016", "Exchange2019",
+	"Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE",
 }
 
 // majorOf is 14 for the 2010 profiles and 15 for 2013+.
@@ -17,7 +17,7 @@ func majorOf(version string) (int, error) {
 	switch version {
 	case "Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3":
 		return 14, nil
-	case "Exchange2013", "Exchange2016", "Exchange2019":
+	case "Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE":
 		return 15, nil
 	}
 	return 0, fmt.Errorf("unknown Exchange version %q (want one of %s)", version, strings.Join(Versions, ", "))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"github.com/exsim/exsim/sim/simtest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -71,7 +72,7 @@ func TestCapabilitiesXSHADOWIn2010XSHADOWREQUESTFrom2013(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			caps, err := Capabilities(v)
 			require.NoError(t, err)
-			is2010 := v[:12] == "Exchange2010"
+			is2010 := strings.HasPrefix(v, "Exchange2010")
 			require.Equal(t, is2010, Has(caps, "XSHADOW"), "XSHADOW only in 2010")
 			require.Equal(t, !is2010, Has(caps, "XSHADOWREQUEST"), "XSHADOWREQUEST from 2013")
 			require.True(t, Has(caps, "PIPELINING"))
