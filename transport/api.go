@@ -31,7 +31,9 @@ func (v Version) Is2010() bool {
 
 // sp1 reports whether v has the Exchange 2010 SP1 changes (promotion, 15 min x 12
 // heartbeat).
-func (v Version) sp1() bool { return v == Exchange2010SP1 || v == Exchange2010SP2 || v == Exchange2010SP3 }
+func (v Version) sp1() bool {
+	return v == Exchange2010SP1 || v == Exchange2010SP2 || v == Exchange2010SP3
+}
 
 func (v Version) valid() bool {
 	switch v {

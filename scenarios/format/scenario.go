@@ -46,7 +46,9 @@ var Versions = []string{"Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "E
 
 // Is2010 reports whether v is an Exchange 2010 profile (Hub Transport role, no
 // component states).
-func Is2010(v string) bool { return versionIndex(v) >= 0 && versionIndex(v) < versionIndex("Exchange2013") }
+func Is2010(v string) bool {
+	return versionIndex(v) >= 0 && versionIndex(v) < versionIndex("Exchange2013")
+}
 
 // Pos is a position in the scenario file (1-based line and column; zero when the
 // value was not written in the file but defaulted).
