@@ -1140,7 +1140,7 @@ func (p *parser) stringFromParts(t token) expr {
 
 // subRange parses the statements of a $( ... ) found inside a string.
 func (p *parser) subRange(start, end int) expr {
-	sub := &parser{lx: &lexer{src: p.lx.src, file: p.lx.file, lines: p.lx.lines, i: start, limit: end}, depth: p.depth + 1}
+	sub := &parser{lx: &lexer{src: p.lx.src, file: p.lx.file, lines: p.lx.lines, i: start, limit: end, work: p.lx.work}, depth: p.depth + 1}
 	if sub.depth > maxNesting {
 		p.fail(start, "nesting deeper than %d levels", maxNesting)
 	}

@@ -110,10 +110,15 @@ type lexer struct {
 	lines []int // byte offset of each line start
 	i     int
 	limit int
+	work  *int // tokens scanned by this lexer and its sub-lexers, bounded
 }
 
+// maxWorkPerByte bounds parsing time: speculative parsing rescans tokens, and a
+// hostile script must not make that quadratic or worse.
+const maxWorkPerByte = 64
+
 func newLexer(file, src string) *lexer {
-	lx := &lexer{src: src, file: file, limit: len(src)}
+	lx := &lexer{src: src, file: file, limit: len(src), work: new(int)}
 	lx.lines = append(lx.lines, 0)
 	for i := 0; i < len(src); i++ {
 		if src[i] == '\n' {
@@ -237,6 +242,12 @@ func (lx *lexer) skip() (bool, error) {
 
 // next scans one token in the given mode.
 func (lx *lexer) next(mode lexMode) (token, error) {
+	if lx.work != nil {
+		*lx.work++
+		if *lx.work > maxWorkPerByte*len(lx.src)+10000 {
+			return token{}, lx.errAt(lx.i, "the script is too complex to parse (more than %d tokens scanned); exsim refuses it", *lx.work-1)
+		}
+	}
 	sp, err := lx.skip()
 	if err != nil {
 		return token{}, err
@@ -843,7 +854,7 @@ func (lx *lexer) hereString(start int) (token, error) {
 		text := lx.src[bodyStart:end]
 		t = token{kind: tString, text: text, parts: []strPart{{kind: partText, text: text}}}
 	} else {
-		sub := &lexer{src: lx.src, file: lx.file, lines: lx.lines, i: bodyStart, limit: end}
+		sub := &lexer{src: lx.src, file: lx.file, lines: lx.lines, i: bodyStart, limit: end, work: lx.work}
 		st, err := sub.expandableString(start, true)
 		if err != nil {
 			return token{}, err
