@@ -457,7 +457,7 @@ func selectObject(in *interp, b *bcall) (stage, error) {
 			for _, v := range out {
 				dup := false
 				for _, w := range u {
-					if sameObject(v, w) {
+					if sameObject(v, w, true) {
 						dup = true
 						break
 					}
@@ -492,7 +492,7 @@ func selectObject(in *interp, b *bcall) (stage, error) {
 
 // sameObject is the equality Select-Object -Unique and Sort-Object -Unique use:
 // equal values, or objects with equal property values.
-func sameObject(a, b Value) bool {
+func sameObject(a, b Value, cs bool) bool {
 	oa, ok1 := a.(*PSObject)
 	ob, ok2 := b.(*PSObject)
 	if ok1 && ok2 {
@@ -501,13 +501,13 @@ func sameObject(a, b Value) bool {
 		}
 		for i, n := range oa.names {
 			v, ok := ob.Get(n)
-			if !ok || !equal(oa.vals[i], v, true) {
+			if !ok || !equal(oa.vals[i], v, cs) {
 				return false
 			}
 		}
 		return true
 	}
-	return equal(a, b, true)
+	return equal(a, b, cs)
 }
 
 func sortObject(in *interp, b *bcall) (stage, error) {
@@ -557,7 +557,7 @@ func sortObject(in *interp, b *bcall) (stage, error) {
 		if b.has("Unique") {
 			var u []Value
 			for _, v := range sorted {
-				if len(u) > 0 && sameObject(u[len(u)-1], v) {
+				if len(u) > 0 && sameObject(u[len(u)-1], v, truthy(b.get("CaseSensitive"))) {
 					continue
 				}
 				u = append(u, v)

@@ -580,6 +580,14 @@ func (in *interp) stmtValue(s stmt) (Value, error) {
 		}
 		return in.eval(a.target)
 	}
+	if p, ok := s.(*pipelineStmt); ok && len(p.cmds) == 0 && len(p.redirs) == 0 && !silentExpr(p.first) {
+		// An expression's value is assigned whole: $l = @() is an empty array.
+		v, err := in.eval(p.first)
+		if err == nil {
+			in.dollarQ = true
+		}
+		return v, err
+	}
 	var got []Value
 	err := in.exec(s, func(v Value) error {
 		if len(got) >= in.lim.Items {

@@ -49,11 +49,12 @@ func Parse(file, src string) (_ *Script, err error) {
 }
 
 type parser struct {
-	lx    *lexer
-	tok   token
-	mode  lexMode
-	have  bool
-	depth int
+	lx      *lexer
+	tok     token
+	mode    lexMode
+	have    bool
+	depth   int
+	noComma int // inside a param list: ',' separates parameters
 }
 
 type parserState struct {
@@ -358,7 +359,9 @@ func (p *parser) paramList() []*paramDef {
 		if t := p.peek(modeExpr); t.kind == tOp && t.text == "=" {
 			p.take(modeExpr)
 			p.skipNewlines()
+			p.noComma++
 			pd.def = p.expression()
+			p.noComma--
 		}
 		for _, o := range out {
 			if strings.EqualFold(o.name, pd.name) {
@@ -823,7 +826,7 @@ func (p *parser) functionStatement() stmt {
 		fd.body.params = params
 	}
 	if fd.filter && !fd.body.named {
-		fd.body.process, fd.body.end = fd.body.end, nil
+		fd.body.process, fd.body.end, fd.body.named = fd.body.end, nil, true
 	}
 	fd.body.off, fd.body.stop = open.off, end.end
 	return fd
@@ -1035,7 +1038,9 @@ func (p *parser) command() *command {
 	default:
 		p.fail(t.off, "expected a command, found %s", describe(t))
 	}
-	c.end = p.lx.i
+	if c.nameExp != nil {
+		c.end = c.nameExp.span().end
+	}
 	literal := false
 	for {
 		a := p.peek(modeCmd)
@@ -1062,14 +1067,16 @@ func (p *parser) command() *command {
 				arg.end = arg.value.span().end
 			}
 			c.args = append(c.args, arg)
+			c.end = arg.end
 		case tSplat:
 			p.take(modeCmd)
 			c.args = append(c.args, cmdArg{node: node{a.off, a.end}, splat: a.text})
+			c.end = a.end
 		default:
 			v := p.commandArgValue(false)
 			c.args = append(c.args, cmdArg{node: v.span(), value: v})
+			c.end = v.span().end
 		}
-		c.end = p.lx.i
 	}
 }
 
@@ -1219,7 +1226,7 @@ func contains(list []string, s string) bool {
 
 func (p *parser) arrayLiteral() expr {
 	first := p.unaryExpr()
-	if p.peek(modeExpr).kind != tComma {
+	if p.noComma > 0 || p.peek(modeExpr).kind != tComma {
 		return first
 	}
 	a := &arrayExpr{node: node{first.span().off, 0}, elems: []expr{first}}

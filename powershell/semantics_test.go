@@ -1,0 +1,189 @@
+package powershell
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// run parses and runs src against the fake host and returns the console text.
+func run(t *testing.T, src string, answers ...string) (string, Result, error) {
+	t.Helper()
+	s, err := Parse("test.ps1", src)
+	require.NoError(t, err)
+	h := newFakeHost(answers...)
+	res, err := Run(s, h, Options{Path: `C:\scripts\test.ps1`, Env: []NamedValue{{Name: "COMPUTERNAME", Value: "EX1"}, {Name: "USERNAME", Value: "admin"}},
+		Limits: Limits{Steps: 100000}})
+	return h.transcript(), res, err
+}
+
+func TestSemantics(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		// Argument mode (about_Parsing examples).
+		{"argument mode: 2+2 is a string", `$a = 4; Write-Output 2+2 (2+2) $a+2 a$a a'$a' a"$a" a$(2) 2`, "2+2\n4\n4+2\na4\na$a\na4\na2\n2\n"},
+		{"bare words are strings", `Write-Output EX01\Submission Draining *.contoso.com`, "EX01\\Submission\nDraining\n*.contoso.com\n"},
+		{"en dash and em dash work as '-'", "Write-Output (5 –gt 3) (2 —eq 2)", "True\nTrue\n"},
+		{"smart quotes are quotes", "Write-Output ‘it''s’ “say \"\"hi\"\"” ‘a’’b’", "it's\nsay \"hi\"\na’b\n"},
+		{"backtick escapes and continuation", "Write-Output \"a`tb\" `\n  \"c`$d\"", "a\tb\nc$d\n"},
+		{"here-strings", "$n = 'x'\n@\"\nval $n\n\"q\"\n\"@\n@'\nval $n\n'@", "val x\n\"q\"\nval $n\n"},
+		{"numbers with multipliers", `5GB / 1MB; 1kb; 0x1F; 1.5e3; 10l`, "5120\n1024\n31\n1500\n10\n"},
+		{"variables are case-insensitive", `$Server = 'EX1'; $SERVER; ${server}`, "EX1\nEX1\n"},
+		// String expansion.
+		{"string expansion: only the name is expanded", `$a = 100,200; ">$a.Length<"; ">$($a.Length)<"; ">$a[0]<"`, ">100 200.Length<\n>2<\n>100 200[0]<\n"},
+		{"subexpression with member access", `$q = [pscustomobject]@{Name='EX1'; Count=3}; "$($q.Name) has $($q.Count)"`, "EX1 has 3\n"},
+		{"env variables", `"on $env:COMPUTERNAME"; $env:X = 'y'; $env:x`, "on EX1\ny\n"},
+		// Operators on collections.
+		{"comparison filters a collection", `1,2,3 -eq 2; 'abc','def' -ne 'abc'; (1,2,3 -gt 5).Count`, "2\ndef\n0\n"},
+		{"containment returns a boolean", `1,2,3 -contains 2; 2 -in 1,2,3; 'EX1' -notin 'ex1','ex2'`, "True\nTrue\nFalse\n"},
+		{"comparison is case-insensitive unless c-prefixed", `'ABC' -eq 'abc'; 'ABC' -ceq 'abc'; 'ABC' -ieq 'abc'`, "True\nFalse\nTrue\n"},
+		{"right side converted to the left side's type", `1 -eq '1.0'; '1.0' -eq 1`, "True\nFalse\n"},
+		{"null on the left", `$null -eq $x; $a = 1,$null,2; ($a -ne $null).Count`, "True\n2\n"},
+		{"like and match", `'EX01\Submission' -like 'ex01\*'; 'Version 15.2 (Build 986.5)' -match '^Version (\d+)\.(\d+)'; $Matches[1]; $Matches[2]`, "True\nTrue\n15\n2\n"},
+		{"match on a collection does not set matches", `$Matches = $null; ('a1','b2' -match '\d').Count; $null -eq $Matches`, "2\nTrue\n"},
+		{"replace split join", `'a.b.c' -replace '\.', '-'; ('a,b,,c' -split ',').Count; (1,2,3) -join '+'; -split ' a  b '; 'x' -replace '(x)', '[$1]'`, "a-b-c\n4\n1+2+3\na\nb\n[x]\n"},
+		{"member enumeration", `$dbs = @([pscustomobject]@{DatabaseName='DB1'; Status='Mounted'}, [pscustomobject]@{DatabaseName='DB2'; Status='Healthy'}); $dbs.DatabaseName; $dbs.databasename.Count`, "DB1\nDB2\n2\n"},
+		{"if on a filtered collection", `$s = 'Mounted','Healthy'; if ($s -eq 'Mounted') { 'some' }; if ($s -eq 'Failed') { 'none' } else { 'no match' }`, "some\nno match\n"},
+		{"arithmetic: leftmost operand decides", `'file' + 1; 1 + '2'; @(1,2) + 3; 'ab' * 3; 7 / 2; 6 / 3; [int](5/2); [int](7/2)`, "file1\n3\n1\n2\n3\nababab\n3.5\n2\n2\n4\n"},
+		{"doubles print like .NET Framework", `0.1 + 0.2; 1/3; 1e20; [double]5`, "0.3\n0.333333333333333\n1E+20\n5\n"},
+		{"logical operators and precedence", `-not $false -eq $true; $true -and $false -or $true; 1 -gt 0 -xor 1 -gt 0; !$null`, "True\nTrue\nFalse\nTrue\n"},
+		{"format operator", `'{0,5}|{1,-4}|{2:N2}|{3:D3}|{4:P0}|{{x}}' -f 7, 'ab', 1234.567, 5, 0.25`, "    7|ab  |1,234.57|005|25 %|{x}\n"},
+		{"type operators and casts", `5 -is [int]; '5' -is [int]; [int]'42' + 1; [string]7 + 1; '12' -as [int]; [bool]'False'; ([datetime]'2026-03-14 20:30').Hour`, "True\nFalse\n43\n71\n12\nTrue\n20\n"},
+		{"ranges and indexing", `$a = 1..5; $a[0]; $a[-1]; $a[1..2] -join ','; (10..8) -join ','`, "1\n5\n2,3\n10,9,8\n"},
+		{"hashtables", `$h = @{ b = 2; a = 1 }; $h.a + $h['B']; $h.Count; $h.Keys -join ','; $h.c = 3; $h.ContainsKey('C')`, "3\n2\nb,a\nTrue\n"},
+		{"assignment operators", `$x = 5; $x += 2; $x *= 3; $x -= 1; $x /= 4; $x; $s = 'a'; $s += 'b'; $s; $l = @(); $l += 1; $l += 2; $l.Count; $i = 0; $i++; ++$i; $i`, "5\nab\n2\n2\n"},
+		{"typed variables keep their type", `[int]$n = '8'; $n + 1; [string]$w = 2; $w += 10; $w`, "9\n210\n"},
+		{"multiple assignment", `$a, $b, $c = 1, 2, 3, 4; $a; $c -join ','`, "1\n3,4\n"},
+		{"methods on strings and dates", `'ex1.contoso.com'.ToUpper().Split('.')[0]; ' x '.Trim() + '|'; 'abc'.Substring(1, 1); (Get-Date).AddMinutes(90).ToString('HH:mm'); 'a-b'.Replace('-', '+')`, "EX1\nx|\nb\n21:30\na+b\n"},
+		// Statements.
+		{"while and do loops", `$i = 0; while ($i -lt 3) { $i++ }; $i; do { $i-- } while ($i -gt 0); $i; do { $i++ } until ($i -ge 2); $i`, "3\n0\n2\n"},
+		{"for loop", `for ($i = 0; $i -lt 3; $i++) { "i$i" }`, "i0\ni1\ni2\n"},
+		{"foreach keeps the last value", `foreach ($x in 1,2,3) { }; $x; foreach ($y in $null) { 'never' }`, "3\n"},
+		{"switch runs every matching clause", "switch (3) { 3 { 'three' } { $_ -gt 2 } { 'big' } default { 'other' } }", "three\nbig\n"},
+		{"switch -wildcard and -regex with break", "switch -Wildcard ('EX01') { 'EX*' { 'ex'; break } '*01' { 'one' } }; switch -Regex ('db12') { '^db(\\d+)$' { $Matches[1] } }", "ex\n12\n"},
+		{"switch over an array with continue", "switch (1,2,3) { 2 { continue } default { \"d$_\" } }", "d1\nd3\n"},
+		{"labelled break", ":outer foreach ($a in 1..3) { foreach ($b in 1..3) { if ($b -eq 2) { continue outer }; if ($a -eq 3) { break outer }; \"$a$b\" } }", "11\n21\n"},
+		{"break inside ForEach-Object breaks the enclosing loop", "foreach ($i in 1..3) { 1..5 | ForEach-Object { if ($_ -eq 2) { break }; \"$i-$_\" } }; 'after'", "1-1\nafter\n"},
+		{"break inside ForEach-Object with no loop stops the script", "1..5 | ForEach-Object { if ($_ -eq 2) { break }; $_ }; 'never'", "1\n"},
+		{"return inside ForEach-Object ends the item", "1..3 | ForEach-Object { if ($_ -eq 2) { return }; $_ }", "1\n3\n"},
+		{"functions: positional, named, prefix, defaults, switch", "function Test-It($Server, [int]$Count = 2, [switch]$Force) { \"$Server $Count $Force\" }\nTest-It EX1; Test-It -Serv EX2 -Count 5 -Force; Test-It -Force:$false EX3", "EX1 2 False\nEX2 5 True\nEX3 2 False\n"},
+		{"functions: param block, $args, return", "function f { param($a) \"a=$a args=$($args -join ',')\"; return 'r'; 'never' }\nf 1 2 3", "a=1 args=2,3\nr\n"},
+		{"advanced function rejects unknown parameters", "function g { [CmdletBinding()] param([Parameter(Mandatory=$true)][string]$Name) \"hi $Name\" }\ng -Name x; g -Nope 1; 'next'", "hi x\n[err] g : A parameter cannot be found that matches parameter name 'Nope'.\n[err] At test.ps1:2 char:12\n[err] + g -Name x; g -Nope 1; 'next'\n[err] +            ~~~~~~~~~\n[err]     + CategoryInfo          : InvalidArgument: (:) [g], ParameterBindingException\n[err]     + FullyQualifiedErrorId : NamedParameterNotFound,g\n[err]  \nnext\n"},
+		{"ValidateSet", "function v([ValidateSet('Active','Draining')]$State) { $State }\nv draining; try { v Bogus } catch { $_.FullyQualifiedErrorId }", "draining\nParameterArgumentValidationError,v\n"},
+		{"pipeline functions with process blocks", "function Add-One { process { $_ + 1 } }\n1,2 | Add-One; filter Twice { $_ * 2 }; 3 | Twice", "2\n3\n6\n"},
+		// Scopes.
+		{"scopes: assignment in a function is local", "$x = 1; function f { $x = 2; $x }; f; $x", "2\n1\n"},
+		{"scopes: $script: reaches the script scope", "$count = 0; function inc { $script:count++ }; inc; inc; $count", "2\n"},
+		{"scopes: functions see the caller's variables", "function show { $server }; $server = 'EX1'; show", "EX1\n"},
+		{"scopes: ForEach-Object runs in the caller's scope", "$sum = 0; 1..4 | ForEach-Object { $sum += $_ }; $sum", "10\n"},
+		{"scopes: & runs a script block in a child scope, . in the current", "$v = 1; & { $v = 2 }; $v; . { $v = 3 }; $v", "1\n3\n"},
+		// Errors.
+		{"$? after a failed cmdlet", "Get-Queue -Server EX9 -ErrorAction SilentlyContinue; $?; Get-Queue -Server EX1 | Out-Null; $?", "False\nTrue\n"},
+		{"$? is reset by parentheses in 5.1", "(Get-Queue -Server EX9 -ErrorAction SilentlyContinue); $?", "True\n"},
+		{"$Error holds the newest first", "Get-Queue -Server EX8 -ea SilentlyContinue; Get-Queue -Server EX9 -ea 0; $Error.Count; $Error[0].Exception.Message", "2\nThe operation couldn't be performed because object 'EX9' couldn't be found on 'DC1.contoso.com'.\n"},
+		{"-ErrorAction Stop makes a cmdlet error catchable", "try { Get-Queue -Server EX9 -ErrorAction Stop; 'not here' } catch { 'caught: ' + $_.Exception.Message }", "caught: The operation couldn't be performed because object 'EX9' couldn't be found on 'DC1.contoso.com'.\n"},
+		{"non-terminating errors are not caught", "try { Get-Queue -Server EX9 -ErrorAction SilentlyContinue; 'went on' } catch { 'caught' }", "went on\n"},
+		{"$ErrorActionPreference = Stop", "$ErrorActionPreference = 'Stop'; try { Get-Queue -Server EX9 } catch { 'caught' }", "caught\n"},
+		{"Ignore keeps the error out of $Error", "Get-Queue -Server EX9 -ErrorAction Ignore; $Error.Count", "0\n"},
+		{"ErrorVariable", "Get-Queue -Server EX9 -ErrorAction SilentlyContinue -ErrorVariable qe; $qe.Count; $qe[0].CategoryInfo.Reason", "1\nManagementObjectNotFoundException\n"},
+		{"throw and catch with types and finally", "try { throw 'bad' } catch [System.IO.IOException] { 'io' } catch { \"any: $_\" } finally { 'fin' }", "any: bad\nfin\n"},
+		{"rethrow from catch", "try { try { throw 'inner' } catch { throw } } catch { \"outer got $($_.Exception.Message)\" }", "outer got inner\n"},
+		{"a terminating cmdlet error is caught", "try { Redirect-Message -Server EX1 -Target EX2 -Confirm:$false } catch { $_.Exception.Message }", "The target 'EX2' isn't a valid FQDN.\n"},
+		{"statement-terminating error outside try continues", "$x = 1/0; 'next'", "[err] Attempted to divide by zero.\n[err] At test.ps1:1 char:6\n[err] + $x = 1/0; 'next'\n[err] +      ~~~\n[err]     + CategoryInfo          : NotSpecified: (:) [], RuntimeException\n[err]     + FullyQualifiedErrorId : RuntimeException\n[err]  \nnext\n"},
+		{"Write-Error is non-terminating and names the script", "Write-Error 'oops'; $?; 'next'", "[err] C:\\scripts\\test.ps1 : oops\n[err] At test.ps1:1 char:1\n[err] + Write-Error 'oops'; $?; 'next'\n[err] + ~~~~~~~~~~~~~~~~~~\n[err]     + CategoryInfo          : NotSpecified: (:) [], WriteErrorException\n[err]     + FullyQualifiedErrorId : Microsoft.PowerShell.Commands.WriteErrorException\n[err]  \nFalse\nnext\n"},
+		// Built-in cmdlets.
+		{"Where-Object both syntaxes", "$q = Get-Queue -Server EX1; ($q | Where-Object { $_.MessageCount -gt 0 }).Count; ($q | where MessageCount -GT 0).Count; ($q | ? DeliveryType -NE ShadowRedundancy).Count; ($q | where MessageCount).Count", "2\n2\n2\n2\n"},
+		{"ForEach-Object begin process end and member name", "1..3 | % -Begin { $t = 0 } -Process { $t += $_ } -End { \"t=$t\" }; 'a','b' | foreach ToUpper; @([pscustomobject]@{N=1}) | % N", "t=6\nA\nB\n1\n"},
+		{"Select-Object first last expand unique", "1..10 | select -First 2; 1..10 | Select-Object -Last 1; 3,1,3 | select -Unique; Get-Queue -Server EX1 | select -ExpandProperty Identity -First 1", "1\n2\n10\n3\n1\nEX1\\Submission\n"},
+		{"Sort-Object", "3,1,2 | sort; 3,1,2 | Sort-Object -Descending; 'b','A','a' | sort -Unique", "1\n2\n3\n3\n2\n1\nA\nb\n"},
+		{"Measure-Object", "(1..4 | measure).Count; (1..4 | Measure-Object -Sum).Sum; (Get-Queue | measure MessageCount -Maximum).Maximum; (1,2 | measure -Average).Average", "4\n10\n13\n1.5\n"},
+		{"Group-Object", "$g = 'a','b','a' | group; $g.Count; $g[0].Name; $g[0].Count", "2\na\n2\n"},
+		{"Out-String and Out-Null", "$s = 'x' | Out-String; $s.Length; 'gone' | Out-Null", "2\n"},
+		{"Write-Host, Write-Warning, Write-Verbose", "Write-Host 'a' 'b' -ForegroundColor Green; Write-Host -NoNewline 'c'; Write-Host 'd'; Write-Warning 'careful'; Write-Verbose 'hidden'; Write-Verbose 'shown' -Verbose", "a b\ncd\n[warn] WARNING: careful\n[verbose] VERBOSE: shown\n"},
+		{"Read-Host prints the prompt with a colon", "$a = Read-Host 'Continue (y/n)'; \"got $a\"", "Continue (y/n): y\ngot y\n"},
+		{"Start-Sleep advances the host clock", "$t = Get-Date; Start-Sleep -Seconds 30; sleep 5; Start-Sleep -Milliseconds 500; ((Get-Date) - $t).TotalSeconds", "35.5\n"},
+		{"Get-Date formats", "Get-Date -Format 'yyyy-MM-dd HH:mm:ss'; (Get-Date).ToString('dd/MM/yyyy h:mm tt'); \"$(Get-Date)\"; Write-Host (Get-Date)", "2026-03-14 20:00:00\n14/03/2026 8:00 PM\n03/14/2026 20:00:00\n3/14/2026 8:00:00 PM\n"},
+		{"timeout.exe waits", "timeout /t 10 /nobreak; $LASTEXITCODE; ((Get-Date) - [datetime]'2026-03-14 20:00').TotalSeconds", "\nWaiting for 10 seconds, press CTRL+C to quit ...\n0\n10\n"},
+		{"splatting a hashtable and an array", "$p = @{ Server = 'EX1' }; (Get-Queue @p).Count; function f($a, $b) { \"$a/$b\" }; $arr = 1, 2; f @arr", "3\n1/2\n"},
+		{"New-Object PSObject and pscustomobject", "$o = New-Object PSObject -Property @{ Name = 'x' }; $o.Name; $p = [pscustomobject]@{ A = 1; B = 2 }; $p.B", "x\n2\n"},
+		{"ArrayList", "$l = New-Object System.Collections.ArrayList; [void]$l.Add('a'); $null = $l.Add('b'); $l.Count; $l -join ','", "2\na,b\n"},
+		{"exit sets the exit code", "'before'; exit 3; 'after'", "before\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, _, err := run(t, tt.src, "y")
+			if err != nil {
+				got += "error: " + err.Error()
+			}
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestUnsupportedConstructsStopWithPosition(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"trap { 'x' }", "test.ps1:1:1: trap is not supported; exsim supports try { } catch { } finally { }"},
+		{"$a ?? 1", "test.ps1:1:4: '?' is not an operator in Windows PowerShell 5.1"},
+		{"Get-Queue && 'x'", "test.ps1:1:11: '&&' is not supported"},
+		{"if ($a != 1) { }", "test.ps1:1:8: '!=' is not a PowerShell operator; use -ne"},
+		{"$a -eqq 1", "test.ps1:1:4: -eqq is not an operator; exsim supports the operators of Windows PowerShell 5.1 (did you mean \"eq\"?)"},
+		{"class Foo { }", "test.ps1:1:1: classes are not supported"},
+		{"'unterminated", "test.ps1:1:1: the string that starts here has no closing quote"},
+		{"if ($x) { 1 ", "test.ps1:1:13: missing closing '}'"},
+		{"\"$server: ok\"", "test.ps1:1:9: Variable reference is not valid. ':' was not followed by a valid variable name character."},
+		{"[Foo.Bar]$x = 1", "test.ps1:1:1: the type [Foo.Bar] is not supported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			_, err := Parse("test.ps1", tt.src)
+			require.Error(t, err)
+			require.True(t, strings.HasPrefix(err.Error(), tt.want), "got %q", err.Error())
+		})
+	}
+	run := []struct{ src, want string }{
+		{"Get-Frobnicator -Now", "test.ps1:1:1: Get-Frobnicator is not a cmdlet exsim models"},
+		{"Invoke-Expression 'x'", "test.ps1:1:1: Invoke-Expression is not supported"},
+		{"1..5 | Select-Object -Frist 2", "test.ps1:1:8: Select-Object -Frist is not supported; exsim's Select-Object takes -Property, -ExpandProperty, -First"},
+		{"'x'.Frobnicate()", "test.ps1:1:1: the string method Frobnicate() is not supported"},
+		{"Get-ExplodingCmdlet", "test.ps1:1:1: the host broke"},
+	}
+	for _, tt := range run {
+		t.Run(tt.src, func(t *testing.T) {
+			_, _, err := runErr(tt.src)
+			require.Error(t, err)
+			require.True(t, strings.HasPrefix(err.Error(), tt.want), "got %q", err.Error())
+		})
+	}
+}
+
+func runErr(src string) (string, Result, error) {
+	s, err := Parse("test.ps1", src)
+	if err != nil {
+		return "", Result{}, err
+	}
+	h := newFakeHost()
+	res, err := Run(s, h, Options{})
+	return h.transcript(), res, err
+}
+
+func TestLimitsStopHostileScripts(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{"while ($true) { }", "more than 1000 steps"},
+		{"function f { f }; f", "more than 100 nested function or script block calls"},
+		{"$a = 1..100000000", "a collection or repetition of more than"},
+		{"$s = 'x' * 100000000", "a string longer than"},
+		{"$s = 'x'; while ($true) { $s += $s }", "a string longer than"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			s, err := Parse("test.ps1", tt.src)
+			require.NoError(t, err)
+			_, err = Run(s, newFakeHost(), Options{Limits: Limits{Steps: 1000}})
+			var le *LimitError
+			require.ErrorAs(t, err, &le)
+			require.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
