@@ -88,6 +88,96 @@ func init() {
 		return &funcStage{}, nil
 	})
 	def("timeout.exe", []bparam{{name: "args", pos: 0, rest: true}}, timeoutExe)
+	def("Add-Member", params([]bparam{{name: "MemberType", pos: 0, aliases: []string{"Type"}}, {name: "Name", pos: 1}, {name: "Value", pos: 2}},
+		named("NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject", "SecondValue", "TypeName"), switches("PassThru", "Force")), addMember)
+	def("Split-Path", params([]bparam{{name: "Path", pos: 0}}, switches("Parent", "Leaf", "Qualifier", "NoQualifier")), splitPath)
+	def("Join-Path", []bparam{{name: "Path", pos: 0}, {name: "ChildPath", pos: 1}}, joinPath)
+}
+
+// addMember adds note properties to objects (Add-Member -MemberType NoteProperty).
+func addMember(in *interp, b *bcall) (stage, error) {
+	if b.has("MemberType") {
+		switch strings.ToLower(toString(b.get("MemberType"))) {
+		case "noteproperty":
+		case "scriptmethod", "scriptproperty", "aliasproperty":
+			return nil, in.unsupported(b.c.node, "Add-Member -MemberType %s is not supported; exsim supports NoteProperty", toString(b.get("MemberType")))
+		default:
+			return nil, in.bindingError(b.c, "CannotConvertArgumentNoMessage", "Cannot bind parameter 'MemberType'. Cannot convert value \"%s\" to type \"System.Management.Automation.PSMemberTypes\".", toString(b.get("MemberType")))
+		}
+	}
+	add := func(v Value) error {
+		o, ok := v.(*PSObject)
+		if !ok {
+			return in.unsupported(b.c.node, "Add-Member on a %s is not supported; exsim adds members to objects", typeOf(v))
+		}
+		set := func(name string, val Value) error {
+			if _, exists := o.Get(name); exists && !truthy(b.get("Force")) {
+				return in.writeError(b, in.locate(&ErrorRecord{Message: fmt.Sprintf("Cannot add a member with the name \"%s\" because a member with that name already exists. To overwrite the member anyway, add the Force parameter to your command.", name),
+					ExceptionType: "System.InvalidOperationException", Category: "InvalidOperation", ErrorID: "MemberAlreadyExists,Microsoft.PowerShell.Commands.AddMemberCommand"}, b.c.node))
+			}
+			o.Set(name, val)
+			return nil
+		}
+		if h, ok := b.get("NotePropertyMembers").(*Hashtable); ok {
+			for i := range h.keys {
+				if err := set(toString(h.keys[i]), h.vals[i]); err != nil {
+					return err
+				}
+			}
+		} else if b.has("NotePropertyName") {
+			if err := set(toString(b.get("NotePropertyName")), b.get("NotePropertyValue")); err != nil {
+				return err
+			}
+		} else if err := set(toString(b.get("Name")), b.get("Value")); err != nil {
+			return err
+		}
+		if truthy(b.get("PassThru")) {
+			return b.next(o)
+		}
+		return nil
+	}
+	if b.has("InputObject") {
+		return once(b, func() error { return add(b.get("InputObject")) }), nil
+	}
+	return &funcStage{processF: add}, nil
+}
+
+func splitPath(in *interp, b *bcall) (stage, error) {
+	return once(b, func() error {
+		for _, pv := range asList(b.get("Path")) {
+			p := strings.TrimRight(toString(pv), `\/`)
+			i := strings.LastIndexAny(p, `\/`)
+			switch {
+			case truthy(b.get("Leaf")):
+				if err := b.next(p[i+1:]); err != nil {
+					return err
+				}
+			case truthy(b.get("Qualifier")):
+				q, _, _ := strings.Cut(p, ":")
+				if err := b.next(q + ":"); err != nil {
+					return err
+				}
+			default:
+				parent := ""
+				if i > 0 {
+					parent = p[:i]
+				}
+				if len(parent) == 2 && parent[1] == ':' {
+					parent += `\`
+				}
+				if err := b.next(parent); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}), nil
+}
+
+func joinPath(in *interp, b *bcall) (stage, error) {
+	return once(b, func() error {
+		return b.next(strings.TrimRight(toString(b.get("Path")), `\/`) + `\` + strings.TrimLeft(toString(b.get("ChildPath")), `\/`))
+	}), nil
 }
 
 // once runs f at the end of a stage that takes no pipeline input.

@@ -134,10 +134,11 @@ type ErrorRecord struct {
 	Command       string // the command that failed, shown before the message
 	ComputerName  string // PSComputerName of a remote (Exchange) error
 
-	pos    Position
-	line   string
-	under  string
-	script bool // from throw or escalation: stops the script unless caught
+	pos        Position
+	line       string
+	under      string
+	script     bool // from throw or escalation: stops the script unless caught
+	noActivity bool // CategoryInfo shows [] (CommandNotFound)
 }
 
 func (e *ErrorRecord) Error() string { return e.Message }
@@ -158,7 +159,7 @@ func (e *ErrorRecord) render() string {
 		cat = "NotSpecified"
 	}
 	cmd := ""
-	if e.Command != "" && !strings.ContainsAny(e.Command, `\/`) {
+	if e.Command != "" && !strings.ContainsAny(e.Command, `\/`) && !e.noActivity {
 		cmd = e.Command
 	}
 	fmt.Fprintf(&b, "    + CategoryInfo          : %s: (%s:%s) [%s], %s\n", cat, e.TargetName, e.TargetType, cmd, exc)

@@ -19,6 +19,9 @@ type Script struct {
 	file string
 	lx   *lexer
 	body *scriptBlockAST
+	// laterFuncs are the script's top-level functions: calling one before its
+	// definition ran is CommandNotFound, as in PowerShell.
+	laterFuncs map[string]bool
 }
 
 // File is the name the script was parsed under.
@@ -45,7 +48,13 @@ func Parse(file, src string) (_ *Script, err error) {
 	}()
 	body := p.scriptBody(tEOF)
 	body.off, body.stop = 0, len(src)
-	return &Script{file: file, lx: p.lx, body: body}, nil
+	sc := &Script{file: file, lx: p.lx, body: body, laterFuncs: map[string]bool{}}
+	for _, st := range body.end {
+		if fd, ok := st.(*functionDef); ok {
+			sc.laterFuncs[strings.ToLower(fd.name)] = true
+		}
+	}
+	return sc, nil
 }
 
 type parser struct {

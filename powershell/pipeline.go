@@ -268,6 +268,10 @@ func (in *interp) makeStage(c *command, next emit, first bool) (stage, error) {
 	if b, ok := builtins[lower]; ok {
 		return in.builtinStage(c, b, next, first)
 	}
+	if in.script.laterFuncs[lower] {
+		// Defined further down: in a script, functions must be defined before use.
+		return nil, in.commandNotFound(c, name)
+	}
 	if msg, ok := unsupportedCmdlets[lower]; ok {
 		return nil, in.unsupported(c.node, "%s is not supported: %s", name, msg)
 	}
@@ -292,7 +296,7 @@ func (in *interp) commandNotFound(c *command, name string) error {
 	rec := &ErrorRecord{
 		Message:       fmt.Sprintf("The term '%s' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.", name),
 		ExceptionType: "System.Management.Automation.CommandNotFoundException", Category: "ObjectNotFound",
-		ErrorID: "CommandNotFoundException", TargetName: name, TargetType: "String", Command: name,
+		ErrorID: "CommandNotFoundException", TargetName: name, TargetType: "String", Command: name, noActivity: true,
 	}
 	return in.locate(rec, c.node)
 }
@@ -600,6 +604,9 @@ func (in *interp) blockStage(c *command, sb *ScriptBlock, next emit, dot, first 
 		inv.Set("MyCommand", NewPSObject("System.Management.Automation.FunctionInfo").Set("Name", name).SetToString(name))
 		inv.Set("InvocationName", name).Set("ScriptName", in.path).Set("ScriptLineNumber", in.pos(c.off).Line)
 		sc.set("MyInvocation", inv)
+		if ast.cmdletBinding {
+			sc.set("PSCmdlet", in.psCmdlet(name))
+		}
 		enter()
 		err := in.bindParams(ast, args, c, true, name, c.node)
 		leave()
@@ -645,6 +652,36 @@ func (in *interp) blockStage(c *command, sb *ScriptBlock, next emit, dot, first 
 		return run(ast.end)
 	}
 	return s, nil
+}
+
+// psCmdlet is $PSCmdlet in an advanced function: ShouldProcess answers as the
+// shell does without -WhatIf (True), and False under $WhatIfPreference.
+func (in *interp) psCmdlet(name string) *PSObject {
+	o := NewPSObject("System.Management.Automation.PSScriptCmdlet")
+	o.Set("MyInvocation", in.lookupValue("MyInvocation"))
+	o.SetMethod("ShouldProcess", func(args []Value) (Value, error) {
+		if truthy(in.lookupValue("WhatIfPreference")) {
+			target := ""
+			if len(args) > 0 {
+				target = toString(args[0])
+			}
+			in.write(StreamInformation, fmt.Sprintf("What if: Performing the operation \"%s\" on target \"%s\".\n", name, target))
+			return false, nil
+		}
+		return true, nil
+	})
+	o.SetMethod("ShouldContinue", func(args []Value) (Value, error) {
+		c := &Call{in: in}
+		q, caption := "", ""
+		if len(args) > 0 {
+			q = toString(args[0])
+		}
+		if len(args) > 1 {
+			caption = toString(args[1])
+		}
+		return c.Confirm(caption, q)
+	})
+	return o
 }
 
 func (in *interp) bindPipelineParam(ast *scriptBlockAST, sc *scope, v Value, c *command) error {

@@ -109,6 +109,11 @@ func TestSemantics(t *testing.T) {
 		{"splatting a hashtable and an array", "$p = @{ Server = 'EX1' }; (Get-Queue @p).Count; function f($a, $b) { \"$a/$b\" }; $arr = 1, 2; f @arr", "3\n1/2\n"},
 		{"New-Object PSObject and pscustomobject", "$o = New-Object PSObject -Property @{ Name = 'x' }; $o.Name; $p = [pscustomobject]@{ A = 1; B = 2 }; $p.B", "x\n2\n"},
 		{"ArrayList", "$l = New-Object System.Collections.ArrayList; [void]$l.Add('a'); $null = $l.Add('b'); $l.Count; $l -join ','", "2\na,b\n"},
+		{"Add-Member adds note properties", "$o = [pscustomobject]@{A=1}; $o | Add-Member -MemberType NoteProperty -Name B -Value 2; ($o | Add-Member -NotePropertyName C -NotePropertyValue 3 -PassThru).C; $o.B", "3\n2\n"},
+		{"Split-Path and Join-Path", "Split-Path -Parent $MyInvocation.MyCommand.Path; Split-Path $PSCommandPath -Leaf; Join-Path $PSScriptRoot 'log.txt'", "C:\\scripts\ntest.ps1\nC:\\scripts\\log.txt\n"},
+		{"functions must be defined before they are called", "Early; function Early { 'early' }; Early", "[err] Early : The term 'Early' is not recognized as the name of a cmdlet, function, script file, or operable program. Check the spelling of the name, or if a path was included, verify that the path is correct and try again.\n[err] At test.ps1:1 char:1\n[err] + Early; function Early { 'early' }; Early\n[err] + ~~~~~\n[err]     + CategoryInfo          : ObjectNotFound: (Early:String) [], CommandNotFoundException\n[err]     + FullyQualifiedErrorId : CommandNotFoundException\n[err]  \nearly\n"},
+		{"$PSCmdlet.ShouldProcess", "function Remove-It { [CmdletBinding(SupportsShouldProcess=$true)] param($x) if ($PSCmdlet.ShouldProcess($x)) { \"removing $x\" } }; Remove-It db1; $WhatIfPreference = $true; Remove-It db2", "removing db1\nWhat if: Performing the operation \"Remove-It\" on target \"db2\".\n"},
+		{"a missing mandatory parameter is prompted for", "function m { param([Parameter(Mandatory)][string]$Server) \"got $Server\" }; m", "\ncmdlet m at command pipeline position 1\nSupply values for the following parameters:\nServer: y\ngot y\n"},
 		{"exit sets the exit code", "'before'; exit 3; 'after'", "before\n"},
 	}
 	for _, tt := range tests {
