@@ -1199,7 +1199,7 @@ func content(appendTo bool) func(in *interp, b *bcall) (stage, error) {
 			for _, it := range items {
 				sb.WriteString(toString(it))
 				if !truthy(b.get("NoNewline")) {
-					sb.WriteString("\r\n")
+					sb.WriteString("\n")
 				}
 			}
 			if err := in.host.WriteFile(path, sb.String(), appendTo); err != nil {
@@ -1227,9 +1227,9 @@ func startTranscript(in *interp, b *bcall) (stage, error) {
 		}
 		host, _ := in.env.get("COMPUTERNAME")
 		user, _ := in.env.get("USERNAME")
-		header := "**********************\r\nWindows PowerShell transcript start\r\nStart time: " + in.now().Format("20060102150405") +
-			"\r\nUsername: " + toString(user) + "\r\nRunAs User: " + toString(user) + "\r\nMachine: " + toString(host) +
-			" (Microsoft Windows NT 10.0.17763.0)\r\n**********************\r\n"
+		header := "**********************\nWindows PowerShell transcript start\nStart time: " + in.now().Format("20060102150405") +
+			"\nUsername: " + toString(user) + "\nRunAs User: " + toString(user) + "\nMachine: " + toString(host) +
+			" (Microsoft Windows NT 10.0.17763.0)\n**********************\n"
 		if err := in.host.WriteFile(path, header, truthy(b.get("Append"))); err != nil {
 			if isFatal(err) {
 				return err
@@ -1257,7 +1257,7 @@ func stopTranscriptCmd(in *interp, b *bcall) (stage, error) {
 func (in *interp) stopTranscript() string {
 	path := in.transcript
 	in.transcript = ""
-	_ = in.host.WriteFile(path, "**********************\r\nWindows PowerShell transcript end\r\nEnd time: "+in.now().Format("20060102150405")+"\r\n**********************\r\n", true)
+	_ = in.host.WriteFile(path, "**********************\nWindows PowerShell transcript end\nEnd time: "+in.now().Format("20060102150405")+"\n**********************\n", true)
 	return path
 }
 

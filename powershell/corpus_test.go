@@ -47,6 +47,10 @@ func TestCorpus(t *testing.T) {
 			simtest.Golden(t, "scripts/"+strings.TrimSuffix(name, ".ps1")+".golden", got)
 			// Same input, same bytes out.
 			require.Equal(t, got, runCorpus(t, name, string(src), answers, args))
+			// Scripts saved on Windows have CRLF line ends: the same script runs the
+			// same (here-strings then hold CRLF, so compare without CR).
+			crlf := runCorpus(t, name, strings.ReplaceAll(string(src), "\n", "\r\n"), answers, args)
+			require.Equal(t, got, strings.ReplaceAll(crlf, "\r", ""))
 		})
 	}
 }
