@@ -22,6 +22,74 @@ type Script struct {
 	// laterFuncs are the script's top-level functions: calling one before its
 	// definition ran is CommandNotFound, as in PowerShell.
 	laterFuncs map[string]bool
+	commands   []*command
+}
+
+// CommandRef is a command a script names that the host must provide.
+type CommandRef struct {
+	Name string
+	Pos  Position
+}
+
+// Commands lists, in source order, the commands the script calls by a literal
+// name that are neither its own functions, nor aliases, nor cmdlets the
+// interpreter implements: the Exchange cmdlets and external scripts a host must
+// provide. A loader can check them before the run (exsim validate). Commands
+// called through & with a computed name are not listed.
+func (s *Script) Commands() []CommandRef {
+	funcs := map[string]bool{}
+	collectFuncs(s.body, funcs)
+	var out []CommandRef
+	seen := map[int]bool{} // speculative parsing may have met a command twice
+	for _, c := range s.commands {
+		if c.name == "" || seen[c.off] {
+			continue
+		}
+		seen[c.off] = true
+		ln := strings.ToLower(c.name)
+		if a, ok := aliases[ln]; ok {
+			ln = a
+		}
+		if funcs[ln] || builtins[ln] != nil {
+			continue
+		}
+		out = append(out, CommandRef{Name: c.name, Pos: s.lx.pos(c.off)})
+	}
+	return out
+}
+
+// collectFuncs finds every function defined anywhere in a body.
+func collectFuncs(sb *scriptBlockAST, into map[string]bool) {
+	var walk func(list []stmt)
+	walk = func(list []stmt) {
+		for _, st := range list {
+			switch x := st.(type) {
+			case *functionDef:
+				into[strings.ToLower(x.name)] = true
+				collectFuncs(x.body, into)
+			case *ifStmt:
+				for _, c := range x.clauses {
+					walk(c.body)
+				}
+				walk(x.elseBody)
+			case *loopStmt:
+				walk(x.body)
+			case *tryStmt:
+				walk(x.body)
+				for _, c := range x.catches {
+					walk(c.body)
+				}
+				walk(x.finally)
+			case *switchStmt:
+				for _, c := range x.clauses {
+					walk(c.body)
+				}
+			}
+		}
+	}
+	walk(sb.begin)
+	walk(sb.process)
+	walk(sb.end)
 }
 
 // File is the name the script was parsed under.
@@ -36,7 +104,7 @@ func Parse(file, src string) (_ *Script, err error) {
 		return nil, &SyntaxError{Pos: Position{File: file, Line: 1, Col: 1}, Msg: "the script is not valid UTF-8 (save it as UTF-8; Windows PowerShell's UTF-16 files must be converted)"}
 	}
 	src = strings.TrimPrefix(src, "\uFEFF")
-	p := &parser{lx: newLexer(file, src)}
+	p := &parser{lx: newLexer(file, src), commands: new([]*command)}
 	defer func() {
 		if r := recover(); r != nil {
 			se, ok := r.(*SyntaxError)
@@ -48,7 +116,7 @@ func Parse(file, src string) (_ *Script, err error) {
 	}()
 	body := p.scriptBody(tEOF)
 	body.off, body.stop = 0, len(src)
-	sc := &Script{file: file, lx: p.lx, body: body, laterFuncs: map[string]bool{}}
+	sc := &Script{file: file, lx: p.lx, body: body, laterFuncs: map[string]bool{}, commands: *p.commands}
 	for _, st := range body.end {
 		if fd, ok := st.(*functionDef); ok {
 			sc.laterFuncs[strings.ToLower(fd.name)] = true
@@ -58,12 +126,13 @@ func Parse(file, src string) (_ *Script, err error) {
 }
 
 type parser struct {
-	lx      *lexer
-	tok     token
-	mode    lexMode
-	have    bool
-	depth   int
-	noComma int // inside a param list: ',' separates parameters
+	lx       *lexer
+	tok      token
+	mode     lexMode
+	have     bool
+	depth    int
+	noComma  int         // inside a param list: ',' separates parameters
+	commands *[]*command // every command parsed, for Script.Commands
 }
 
 type parserState struct {
@@ -1030,6 +1099,7 @@ func (p *parser) redirection() redirect {
 func (p *parser) command() *command {
 	t := p.take(modeCmd)
 	c := &command{node: node{t.off, t.end}}
+	*p.commands = append(*p.commands, c)
 	switch {
 	case t.kind == tOp && (t.text == "&" || t.text == "."):
 		c.call = t.text
@@ -1156,7 +1226,7 @@ func (p *parser) stringFromParts(t token) expr {
 
 // subRange parses the statements of a $( ... ) found inside a string.
 func (p *parser) subRange(start, end int) expr {
-	sub := &parser{lx: &lexer{src: p.lx.src, file: p.lx.file, lines: p.lx.lines, i: start, limit: end, work: p.lx.work}, depth: p.depth + 1}
+	sub := &parser{lx: &lexer{src: p.lx.src, file: p.lx.file, lines: p.lx.lines, i: start, limit: end, work: p.lx.work}, depth: p.depth + 1, commands: p.commands}
 	if sub.depth > maxNesting {
 		p.fail(start, "nesting deeper than %d levels", maxNesting)
 	}

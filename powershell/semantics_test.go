@@ -193,3 +193,15 @@ func TestLimitsStopHostileScripts(t *testing.T) {
 		})
 	}
 }
+
+func TestCommandsListsWhatTheHostMustProvide(t *testing.T) {
+	s, err := Parse("m.ps1", "function Wait-Drain { Get-Queue | ? MessageCount -gt 0 }\nSet-ServerComponentState EX1 -Component HubTransport -State Draining -Requester Maintenance\n"+
+		"$x = $(Get-MailboxServer)\n\"$(Get-ExchangeServer)\"\nWait-Drain | Format-Table\n.\\StartDagServerMaintenance.ps1 -ServerName EX1\n& $sb")
+	require.NoError(t, err)
+	var got []string
+	for _, c := range s.Commands() {
+		got = append(got, c.Name+"@"+c.Pos.String())
+	}
+	require.Equal(t, []string{"Get-Queue@m.ps1:1:23", "Set-ServerComponentState@m.ps1:2:1", "Get-MailboxServer@m.ps1:3:8",
+		"Get-ExchangeServer@m.ps1:4:4", `.\StartDagServerMaintenance.ps1@m.ps1:6:1`}, got)
+}
