@@ -822,6 +822,9 @@ func formatCmd(list bool) func(in *interp, b *bcall) (stage, error) {
 			}
 			var text string
 			if list {
+				if len(want) == 0 {
+					want = []string{"*"} // Format-List shows every property
+				}
 				text = "\n\n" + listText(items, want) + "\n\n"
 			} else {
 				text = "\n" + tableText(items, want) + "\n\n"
