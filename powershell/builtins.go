@@ -458,7 +458,7 @@ func selectObject(in *interp, b *bcall) (stage, error) {
 		tn := "Selected.System.Management.Automation.PSCustomObject"
 		if o, ok := v.(*PSObject); ok {
 			src = o
-			tn = "Selected." + o.typeNames[0]
+			tn = "Selected." + typeOf(o)
 		}
 		o := NewPSObject(tn, "System.Management.Automation.PSCustomObject", "System.Object")
 		for _, cp := range props {

@@ -251,6 +251,9 @@ func (in *interp) formatOp(n node, f string, r Value) (Value, error) {
 			if err != nil {
 				return nil, in.runtimeError(n, "System.FormatException", "NotSpecified", "FormatException", "Error formatting a string: Input string was not in a correct format..")
 			}
+			if abs(a) > in.lim.StringLen {
+				return nil, in.limit(n, "a string longer than %d characters", in.lim.StringLen)
+			}
 			align, spec = a, spec[:k]
 		}
 		idx, err := strconv.Atoi(strings.TrimSpace(spec))
@@ -315,8 +318,8 @@ func formatNumber(v Value, format string) string {
 	kind := format[0]
 	prec := -1
 	if len(format) > 1 {
-		if p, err := strconv.Atoi(format[1:]); err == nil {
-			prec = p
+		if p, err := strconv.Atoi(format[1:]); err == nil && p >= 0 {
+			prec = min(p, 99) // .NET's precision specifier tops out at 99
 		} else {
 			return customNumber(f, format)
 		}

@@ -675,7 +675,7 @@ func (in *interp) arith(n node, op string, l, r Value) (Value, error) {
 			if err != nil {
 				return nil, in.convErr(n, err)
 			}
-			if k < 0 || len(lv)*k > in.lim.StringLen {
+			if k < 0 || k > 0 && len(lv) > in.lim.StringLen/k {
 				return nil, in.limit(n, "a string longer than %d characters", in.lim.StringLen)
 			}
 			return strings.Repeat(lv, k), nil
@@ -706,8 +706,8 @@ func (in *interp) arith(n node, op string, l, r Value) (Value, error) {
 			if k < 0 {
 				k = 0
 			}
-			if err := in.checkLen(n, len(items)*k); err != nil {
-				return nil, err
+			if k > 0 && len(items) > in.lim.Items/k {
+				return nil, in.limit(n, "a collection or repetition of more than %d elements", in.lim.Items)
 			}
 			var out []Value
 			for i := 0; i < k; i++ {

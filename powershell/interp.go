@@ -895,7 +895,7 @@ func (in *interp) switchMatch(s *switchStmt, pattern expr, v Value) (bool, error
 	case s.regex:
 		return in.match(pattern.span(), toString(v), toString(p), s.caseSensitive, true)
 	case s.wildcard:
-		return wildcardMatch(toString(p), toString(v), s.caseSensitive), nil
+		return in.like(pattern.span(), toString(p), toString(v), s.caseSensitive)
 	}
 	if s.caseSensitive {
 		return toString(v) == toString(p), nil

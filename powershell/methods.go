@@ -420,6 +420,10 @@ func (in *interp) stringMethod(n node, s, name, ln string, args []Value) (Value,
 		c := " "
 		if len(args) > 1 {
 			c = str(1)
+			if len([]rune(c)) != 1 {
+				return nil, in.runtimeError(n, "System.Management.Automation.MethodException", "NotSpecified", "MethodArgumentConversionInvalidCastArgument",
+					"Cannot convert argument \"paddingChar\", with value: \"%s\", for \"%s\" to type \"System.Char\".", c, name)
+			}
 		}
 		if k := w - len(rs); k > 0 {
 			if ln == "padleft" {
@@ -713,9 +717,11 @@ func (in *interp) staticCall(n node, obj Value, name string, args []Value) (Valu
 		return time.Duration(f * float64(unit)), nil
 	case "regex::escape":
 		return regexp.QuoteMeta(toString(first(args))), nil
-	case "regex::match", "regex::ismatch":
-		ok, err := in.match(n, toString(first(args)), toString(args[min(1, len(args)-1)]), false, false)
-		return ok, err
+	case "regex::ismatch":
+		if err := in.argCount(n, name, args, 2); err != nil {
+			return nil, err
+		}
+		return in.match(n, toString(args[0]), toString(args[1]), false, false)
 	case "threading.thread::sleep":
 		ms, err := num(0)
 		if err != nil {

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // compareOp implements the comparison family. With a collection on the left the
@@ -74,10 +73,9 @@ func (in *interp) compareOp(n node, op string, l, r Value) (Value, error) {
 				return c < 0, nil
 			}
 			return c <= 0, nil
-		case "like":
-			return wildcardMatch(toString(r), toString(v), cs), nil
-		case "notlike":
-			return !wildcardMatch(toString(r), toString(v), cs), nil
+		case "like", "notlike":
+			ok, err := in.like(n, toString(r), toString(v), cs)
+			return ok == (base == "like"), err
 		case "match", "notmatch":
 			ok, err := in.match(n, toString(v), toString(r), cs, setMatches)
 			return ok == (base == "match"), err
@@ -237,13 +235,23 @@ func compare(l, r Value, cs bool) (int, bool) {
 	return 0, false
 }
 
+// like bounds the work of a wildcard match, whose worst case is the product of
+// the two lengths.
+func (in *interp) like(n node, pattern, s string, cs bool) (bool, error) {
+	if float64(len(pattern))*float64(len(s)) > 1e8 {
+		return false, in.limit(n, "a -like match of a %d-character pattern against a %d-character string is too much work", len(pattern), len(s))
+	}
+	return wildcardMatch(pattern, s, cs), nil
+}
+
 // wildcardMatch is -like: * ? [abc] [a-z], backtick escapes, whole-string match.
 func wildcardMatch(pattern, s string, cs bool) bool {
 	if !cs {
 		pattern, s = strings.ToLower(pattern), strings.ToLower(s)
 	}
 	p, t := []rune(pattern), []rune(s)
-	// Iterative matcher with backtracking on the last '*'.
+	// Iterative matcher with backtracking on the last '*': at most
+	// len(p)*len(t) steps, which the string length limit keeps bounded.
 	pi, ti, star, mark := 0, 0, -1, 0
 	for ti < len(t) {
 		if pi < len(p) {
@@ -473,5 +481,3 @@ func (in *interp) splitOp(n node, l, r Value, cs bool) (Value, error) {
 	}
 	return out, nil
 }
-
-func isUpperHex(r rune) bool { return unicode.IsUpper(r) }

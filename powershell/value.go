@@ -43,6 +43,9 @@ func NewPSObject(typeNames ...string) *PSObject {
 // Set adds a property at the end, or replaces the value of an existing one
 // (matched case-insensitively) in place.
 func (o *PSObject) Set(name string, v Value) *PSObject {
+	if o.index == nil {
+		o.index = map[string]int{}
+	}
 	k := strings.ToLower(name)
 	if i, ok := o.index[k]; ok {
 		o.vals[i] = v
@@ -566,6 +569,9 @@ func typeOf(v Value) string {
 	case *Hashtable:
 		return "System.Collections.Hashtable"
 	case *PSObject:
+		if len(x.typeNames) == 0 {
+			return "System.Management.Automation.PSCustomObject"
+		}
 		return x.typeNames[0]
 	case *ScriptBlock:
 		return "System.Management.Automation.ScriptBlock"
