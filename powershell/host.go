@@ -132,7 +132,12 @@ type ErrorRecord struct {
 	TargetType    string
 	TargetObject  Value
 	Command       string // the command that failed, shown before the message
-	ComputerName  string // PSComputerName of a remote (Exchange) error
+	// ComputerName is PSComputerName of an error that came back over remoting,
+	// as the Exchange Management Shell's do. Such an error prints without the
+	// "Command : " prefix and the "At line" position, and with a PSComputerName
+	// line (dpaulson45/ExchangeLogCollector#78); a local one prints with both
+	// (dpaulson45/HealthChecker#213).
+	ComputerName string
 
 	pos        Position
 	line       string
@@ -146,7 +151,7 @@ func (e *ErrorRecord) Error() string { return e.Message }
 // render prints the record as Windows PowerShell 5.1's console does.
 func (e *ErrorRecord) render() string {
 	var b strings.Builder
-	if e.Command != "" {
+	if e.Command != "" && e.ComputerName == "" {
 		b.WriteString(e.Command + " : ")
 	}
 	b.WriteString(e.Message + "\n")
