@@ -357,6 +357,7 @@ func (in *interp) locate(rec *ErrorRecord, n node) *ErrorRecord {
 		return rec
 	}
 	rec.pos = in.pos(n.off)
+	rec.pos.File = in.path // the shell names the script by its full path
 	rec.line = in.lx.lineText(n.off)
 	endPos := in.pos(n.end)
 	width := n.end - n.off
