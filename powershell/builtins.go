@@ -1001,6 +1001,7 @@ func readHost(in *interp, b *bcall) (stage, error) {
 			prompt = toString(b.get("Prompt"))
 			in.write(StreamInformation, prompt+": ")
 		}
+		in.flushConsole()
 		ans, err := in.host.ReadHost(prompt)
 		if err != nil {
 			if isFatal(err) {

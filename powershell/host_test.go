@@ -20,6 +20,7 @@ type fakeHost struct {
 	calls    []string
 	states   map[string]string // server\component -> state
 	drainPer time.Duration     // one message leaves each queue per drainPer
+	stamp    bool              // prefix each Write with the simulated time
 }
 
 func newFakeHost(answers ...string) *fakeHost {
@@ -49,6 +50,9 @@ func (h *fakeHost) ReadHost(prompt string) (string, error) {
 var streamMark = map[Stream]string{StreamOutput: "", StreamError: "[err] ", StreamWarning: "[warn] ", StreamVerbose: "[verbose] ", StreamDebug: "[debug] ", StreamInformation: ""}
 
 func (h *fakeHost) Write(s Stream, text string) {
+	if h.stamp {
+		h.out.WriteString(h.now.Format("[15:04:05] "))
+	}
 	if s == StreamError || s == StreamWarning || s == StreamVerbose {
 		for _, l := range strings.SplitAfter(text, "\n") {
 			if l != "" {

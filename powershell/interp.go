@@ -231,14 +231,23 @@ func (in *interp) step(n node) error {
 }
 
 func (in *interp) write(s Stream, text string) {
-	if s != StreamOutput && in.con != nil {
-		if rows := in.con.flush(); rows != "" {
-			in.write(StreamOutput, rows)
-		}
+	if s != StreamOutput {
+		in.flushConsole()
 	}
 	in.host.Write(s, text)
 	if in.transcript != "" {
 		_ = in.host.WriteFile(in.transcript, text, true)
+	}
+}
+
+// flushConsole prints table rows the console holds. It runs before anything
+// else is written and before every host call that may advance simulated time,
+// so output reaches the host at the instant the script produced it.
+func (in *interp) flushConsole() {
+	if in.con != nil {
+		if rows := in.con.flush(); rows != "" {
+			in.write(StreamOutput, rows)
+		}
 	}
 }
 

@@ -739,6 +739,7 @@ func (in *interp) sleep(n node, d time.Duration) error {
 	if d <= 0 {
 		return nil
 	}
+	in.flushConsole()
 	if err := in.host.Sleep(d); err != nil {
 		if isFatal(err) {
 			return err

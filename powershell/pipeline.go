@@ -499,6 +499,7 @@ func (in *interp) hostStage(c *command, name string, next emit, first bool) (sta
 			Pos: in.pos(c.off), in: in, cmd: c, out: state}
 		call.ea = cv.ea
 		call.noteErr = noteErr
+		in.flushConsole()
 		vals, err := in.host.Invoke(call)
 		if state.failed && in.pipe != nil {
 			in.pipe.failed = true

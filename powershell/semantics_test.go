@@ -208,3 +208,16 @@ func TestCommandsListsWhatTheHostMustProvide(t *testing.T) {
 	require.Equal(t, []string{"Get-Queue@m.ps1:1:23", "Set-ServerComponentState@m.ps1:2:1", "Get-MailboxServer@m.ps1:3:8",
 		"Get-ExchangeServer@m.ps1:4:4", `.\StartDagServerMaintenance.ps1@m.ps1:6:1`}, got)
 }
+
+// Console output reaches the host at the simulated instant it was produced, so the
+// narration can interleave it: table rows are not held across a Start-Sleep.
+func TestOutputIsWrittenWhenProduced(t *testing.T) {
+	s, err := Parse("t.ps1", "foreach ($i in 1..2) { Get-Queue -Server EX2 | select Identity, MessageCount -First 2; Start-Sleep 30 }; Write-Host done")
+	require.NoError(t, err)
+	h := newFakeHost()
+	h.stamp = true
+	_, err = Run(s, h, Options{})
+	require.NoError(t, err)
+	require.Equal(t, "[20:00:01] \nIdentity       MessageCount\n--------       ------------\nEX2\\Submission            0\nEX2\\3                    13\n"+
+		"[20:00:32] EX2\\Submission            0\nEX2\\3                    10\n[20:01:02] \n[20:01:02] done\n", h.out.String())
+}
