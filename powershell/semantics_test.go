@@ -221,3 +221,13 @@ func TestOutputIsWrittenWhenProduced(t *testing.T) {
 	require.Equal(t, "[20:00:01] \nIdentity       MessageCount\n--------       ------------\nEX2\\Submission            0\nEX2\\3                    13\n"+
 		"[20:00:32] EX2\\Submission            0\nEX2\\3                    10\n[20:01:02] \n[20:01:02] done\n", h.out.String())
 }
+
+func TestStringIsPowerShellsConversion(t *testing.T) {
+	o := NewPSObject("Microsoft.Exchange.Data.Directory.ADObjectId").SetToString("EX1")
+	for _, tt := range []struct {
+		v    Value
+		want string
+	}{{nil, ""}, {true, "True"}, {0.1 + 0.2, "0.3"}, {[]Value{1, "a"}, "1 a"}, {o, "EX1"}, {int64(7), "7"}} {
+		require.Equal(t, tt.want, String(normalize(tt.v)))
+	}
+}

@@ -591,3 +591,8 @@ func shortType(full string) string {
 	}
 	return full
 }
+
+// String converts a value to text as PowerShell does for "$x" (invariant
+// culture; arrays joined by spaces; an object's string form). Hosts use it to
+// read argument values the way a cmdlet's string parameter would.
+func String(v Value) string { return toString(v) }
