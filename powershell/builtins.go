@@ -88,6 +88,22 @@ func init() {
 		return &funcStage{}, nil
 	})
 	def("timeout.exe", []bparam{{name: "args", pos: 0, rest: true}}, timeoutExe)
+	def("pause", nil, func(in *interp, b *bcall) (stage, error) {
+		// pause is a function in Windows PowerShell: Read-Host 'Press Enter to continue...'.
+		return once(b, func() error {
+			in.write(StreamInformation, "Press Enter to continue...: ")
+			in.flushConsole()
+			ans, err := in.host.ReadHost("Press Enter to continue...")
+			if err != nil {
+				if isFatal(err) {
+					return err
+				}
+				return &HostError{Pos: in.pos(b.c.off), Err: err}
+			}
+			in.write(StreamInformation, ans+"\n")
+			return nil
+		}), nil
+	})
 	def("Add-Member", params([]bparam{{name: "MemberType", pos: 0, aliases: []string{"Type"}}, {name: "Name", pos: 1}, {name: "Value", pos: 2}},
 		named("NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject", "SecondValue", "TypeName"), switches("PassThru", "Force")), addMember)
 	def("Split-Path", params([]bparam{{name: "Path", pos: 0}}, switches("Parent", "Leaf", "Qualifier", "NoQualifier")), splitPath)
@@ -920,6 +936,9 @@ func writeStream(s Stream, prefix, pref string) func(in *interp, b *bcall) (stag
 	return func(in *interp, b *bcall) (stage, error) {
 		write := func(v Value) {
 			p := strings.ToLower(toString(in.lookupValue(pref)))
+			if s == StreamWarning && b.wa != "" {
+				p = strings.ToLower(b.wa)
+			}
 			on := p == "continue" || p == "inquire" || p == "stop"
 			if s == StreamVerbose && b.verbose {
 				on = true

@@ -53,6 +53,9 @@ type Call struct {
 	DotSource bool   // run with '. '
 	Location  string // the current location (Set-Location), for relative paths
 	Pos       Position
+	// WarningAction is the -WarningAction given to this command, "" if none; a
+	// host that writes warnings honours it, else $WarningPreference (Variable).
+	WarningAction string
 
 	in      *interp
 	cmd     *command

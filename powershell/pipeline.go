@@ -386,8 +386,8 @@ func commonName(p string) string {
 }
 
 type commonValues struct {
-	ea, errVar, outVar string
-	verbose            bool
+	ea, wa, errVar, outVar string
+	verbose                bool
 }
 
 // splitCommon removes the common parameters from args.
@@ -430,6 +430,8 @@ func (in *interp) splitCommon(c *command, args []Arg) ([]Arg, commonValues, erro
 			cv.errVar = toString(v)
 		case "OutVariable":
 			cv.outVar = toString(v)
+		case "WarningAction":
+			cv.wa = toString(v)
 		case "Verbose":
 			cv.verbose = truthy(v)
 		}
@@ -498,6 +500,7 @@ func (in *interp) hostStage(c *command, name string, next emit, first bool) (sta
 		call := &Call{Name: name, Args: args, Input: input, HasInput: has, DotSource: c.call == ".", Location: in.location,
 			Pos: in.pos(c.off), in: in, cmd: c, out: state}
 		call.ea = cv.ea
+		call.WarningAction = cv.wa
 		call.noteErr = noteErr
 		in.flushConsole()
 		vals, err := in.host.Invoke(call)
@@ -823,6 +826,8 @@ func (in *interp) bindParams(ast *scriptBlockAST, args []Arg, c *command, isFunc
 				switch cn {
 				case "ErrorAction":
 					in.cur.set("ErrorActionPreference", toString(v))
+				case "WarningAction":
+					in.cur.set("WarningPreference", toString(v))
 				case "Verbose":
 					if truthy(v) {
 						in.cur.set("VerbosePreference", "Continue")
@@ -1047,6 +1052,7 @@ type bcall struct {
 	next    emit
 	first   bool
 	ea      string
+	wa      string // -WarningAction
 	verbose bool
 }
 
@@ -1062,7 +1068,7 @@ func (in *interp) builtinStage(c *command, bi *builtin, next emit, first bool) (
 	if err != nil {
 		return nil, err
 	}
-	b := &bcall{c: c, name: bi.name, vals: map[string]Value{}, given: map[string]bool{}, first: first, ea: cv.ea, verbose: cv.verbose}
+	b := &bcall{c: c, name: bi.name, vals: map[string]Value{}, given: map[string]bool{}, first: first, ea: cv.ea, wa: cv.wa, verbose: cv.verbose}
 	names := make([]string, len(bi.params))
 	for i, p := range bi.params {
 		names[i] = p.name
