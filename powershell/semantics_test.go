@@ -232,3 +232,36 @@ func TestStringIsPowerShellsConversion(t *testing.T) {
 		require.Equal(t, tt.want, String(normalize(tt.v)))
 	}
 }
+
+// The runner passes --arg Name=Value as -Name:value; typed parameters convert the
+// text, and a missing mandatory one is prompted for as the console does.
+func TestScriptArguments(t *testing.T) {
+	s, err := Parse("m.ps1", "param([Parameter(Mandatory=$true)][string]$Server, [int]$Minutes = 5, [switch]$WhatIf)\n\"$Server $($Minutes * 2) $WhatIf $($args.Count)\"")
+	require.NoError(t, err)
+	h := newFakeHost()
+	_, err = Run(s, h, Options{Args: []Arg{{Param: "Server", Value: "EX1", Colon: true}, {Param: "Minutes", Value: "10", Colon: true}, {Param: "WhatIf"}}})
+	require.NoError(t, err)
+	require.Equal(t, "EX1 20 True 0\n", h.out.String())
+
+	h = newFakeHost("EX2")
+	_, err = Run(s, h, Options{Path: `C:\s\m.ps1`})
+	require.NoError(t, err)
+	require.Equal(t, "\ncmdlet m.ps1 at command pipeline position 1\nSupply values for the following parameters:\nServer: EX2\nEX2 10 False 0\n", h.out.String())
+
+	h = newFakeHost()
+	res, err := Run(s, h, Options{Args: []Arg{{Param: "Server", Value: "EX1", Colon: true}, {Param: "Minutes", Value: "soon", Colon: true}}})
+	require.NoError(t, err)
+	require.Equal(t, 1, res.ExitCode)
+	require.Contains(t, h.out.String(), "Cannot process argument transformation on parameter 'Minutes'. Cannot convert value \"soon\" to type \"System.Int32\".")
+}
+
+// The 5.1 aliases scripts use (PSD NOTES sections) resolve to the cmdlet they name.
+func TestAliasesNameTheirCmdlets(t *testing.T) {
+	for alias, want := range map[string]string{"?": "Where-Object", "where": "Where-Object", "%": "ForEach-Object", "foreach": "ForEach-Object",
+		"select": "Select-Object", "sort": "Sort-Object", "measure": "Measure-Object", "fl": "Format-List", "ft": "Format-Table",
+		"echo": "Write-Output", "write": "Write-Output", "sleep": "Start-Sleep", "cd": "Set-Location", "group": "Group-Object", "timeout": "timeout.exe"} {
+		b := builtins[aliases[alias]]
+		require.NotNil(t, b, alias)
+		require.Equal(t, want, b.name, alias)
+	}
+}
