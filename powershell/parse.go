@@ -1139,7 +1139,7 @@ func (p *parser) command() *command {
 			p.take(modeCmd)
 			arg := cmdArg{node: node{a.off, a.end}, param: a.text, colon: a.colon}
 			if a.colon {
-				if n := p.peek(modeCmd); n.space || n.kind == tNewline || n.kind == tEOF {
+				if n := p.peek(modeCmd); n.kind == tNewline || n.kind == tEOF || n.kind == tSemi || n.kind == tPipe {
 					p.fail(a.off, "-%s: must be followed directly by its value, as in -%s:$false", a.text, a.text)
 				}
 				arg.value = p.commandArgValue(false)

@@ -117,17 +117,18 @@ func (in *interp) execPipeline(ps *pipelineStmt, out emit) (err error) {
 	from := 0
 	var sp *stopPipe
 	if errors.As(err, &sp) {
-		err = nil
+		// Only the pipeline that holds the stopping Select-Object ends here; an
+		// inner pipeline (inside a function feeding it) stops as a whole.
 		for i, s := range stages {
 			if s == sp.owner {
-				from = i + 1
+				from, err = i+1, nil
 			}
 		}
 	}
 	if err == nil {
 		for _, s := range stages[from:] {
 			if err = s.end(); err != nil {
-				if errors.As(err, &sp) {
+				if errors.As(err, &sp) && ownsStage(stages, sp.owner) {
 					err = nil
 					continue
 				}
@@ -139,6 +140,15 @@ func (in *interp) execPipeline(ps *pipelineStmt, out emit) (err error) {
 		err = ferr
 	}
 	return err
+}
+
+func ownsStage(stages []stage, s any) bool {
+	for _, x := range stages {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 // silentExpr: assignments and ++/-- used as statements write nothing.

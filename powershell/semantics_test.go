@@ -118,6 +118,7 @@ func TestSemantics(t *testing.T) {
 		{"statements as values and recursion", "$v = if ($false) { 'yes' } else { 'no' }; $v; function fact($n) { if ($n -le 1) { 1 } else { $n * (fact ($n - 1)) } }; fact 5", "no\n120\n"},
 		{"Format-List shows every property", "Get-Queue -Server EX1 | Select-Object -First 1 | Format-List", "\n\nIdentity      : EX1\\Submission\nDeliveryType  : Undefined\nStatus        : Ready\nMessageCount  : 0\nNextHopDomain : site-b\n\n\n"},
 		{"-WarningAction and pause", "Write-Warning 'shown'; Write-Warning 'hidden' -WarningAction SilentlyContinue; $WarningPreference = 'SilentlyContinue'; Write-Warning 'also hidden'; pause", "[warn] WARNING: shown\nPress Enter to continue...: y\n"},
+		{"Select-Object -First stops a function feeding it", "function Get-Many { 1..3 | ForEach-Object { $_ }; Write-Host 'not reached' }; Get-Many | Select-Object -First 2; 'after'", "1\n2\nafter\n"},
 		{"exit sets the exit code", "'before'; exit 3; 'after'", "before\n"},
 	}
 	for _, tt := range tests {
