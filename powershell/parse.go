@@ -132,6 +132,7 @@ type parser struct {
 	have     bool
 	depth    int
 	noComma  int         // inside a param list: ',' separates parameters
+	opens    []int       // offsets of the unclosed { and ( being parsed
 	commands *[]*command // every command parsed, for Script.Commands
 }
 
@@ -572,6 +573,10 @@ func (p *parser) statementList(close tokKind) []stmt {
 		}
 		if t.kind == tEOF || t.kind == tRBrace || t.kind == tRParen {
 			if t.kind == tEOF {
+				if n := len(p.opens); n > 0 {
+					at := p.opens[n-1]
+					p.fail(t.off, "the %c at %d:%d has no closing %s", p.lx.src[at], p.lx.pos(at).Line, p.lx.pos(at).Col, close)
+				}
 				p.fail(t.off, "missing closing %s", close)
 			}
 			p.fail(t.off, "unexpected %s", describe(t))
@@ -590,7 +595,9 @@ func (p *parser) statementList(close tokKind) []stmt {
 func (p *parser) block() []stmt {
 	open := p.expect(modeCmd, tLBrace, "'{'")
 	p.enter(open.off)
+	p.opens = append(p.opens, open.off)
 	body := p.statementList(tRBrace)
+	p.opens = p.opens[:len(p.opens)-1]
 	p.take(modeCmd)
 	p.leave()
 	return body
@@ -894,7 +901,9 @@ func (p *parser) functionStatement() stmt {
 	}
 	open := p.expect(modeCmd, tLBrace, "'{' to start the function body")
 	p.enter(open.off)
+	p.opens = append(p.opens, open.off)
 	fd.body = p.scriptBody(tRBrace)
+	p.opens = p.opens[:len(p.opens)-1]
 	end := p.take(modeCmd)
 	p.leave()
 	if hasList {
@@ -1405,7 +1414,9 @@ func (p *parser) primary() expr {
 		return &subExpr{node: node{t.off, cl.end}, kind: "(", stmts: []stmt{inner}}
 	case tDollarParen, tAtParen:
 		p.enter(t.off)
+		p.opens = append(p.opens, t.off+1)
 		stmts := p.statementList(tRParen)
+		p.opens = p.opens[:len(p.opens)-1]
 		cl := p.take(modeCmd)
 		p.leave()
 		return &subExpr{node: node{t.off, cl.end}, kind: t.text, stmts: stmts}
@@ -1413,7 +1424,9 @@ func (p *parser) primary() expr {
 		return p.hashLiteral(t)
 	case tLBrace:
 		p.enter(t.off)
+		p.opens = append(p.opens, t.off)
 		sb := p.scriptBody(tRBrace)
+		p.opens = p.opens[:len(p.opens)-1]
 		cl := p.take(modeCmd)
 		p.leave()
 		sb.off, sb.stop = t.off, cl.end

@@ -1110,6 +1110,9 @@ func (in *interp) builtinStage(c *command, bi *builtin, next emit, first bool) (
 			}
 			return nil, in.bindingError(c, "AmbiguousParameter", "%s", (&ambiguousError{name: n, matches: m}).Error())
 		}
+		if ps7Params[strings.ToLower(n)] {
+			return nil, in.unsupported(c.node, "%s -%s is PowerShell 7, not Windows PowerShell 5.1; exsim's %s takes -%s", bi.name, n, bi.name, strings.Join(names, ", -"))
+		}
 		return nil, in.unsupported(c.node, "%s -%s is not supported; exsim's %s takes -%s%s", bi.name, n, bi.name, strings.Join(names, ", -"), suggest.DidYouMean(n, names))
 	}
 	var positional []Value
@@ -1191,6 +1194,9 @@ func (in *interp) builtinStage(c *command, bi *builtin, next emit, first bool) (
 	}
 	return s, nil
 }
+
+// ps7Params are parameters PowerShell 7 added to the built-in cmdlets (PSD:diff).
+var ps7Params = map[string]bool{"parallel": true, "throttlelimit": true, "not": true, "asjob": true, "progressaction": true}
 
 // writeError reports a built-in cmdlet's non-terminating error.
 func (in *interp) writeError(b *bcall, rec *ErrorRecord) error {

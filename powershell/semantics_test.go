@@ -135,13 +135,14 @@ func TestSemantics(t *testing.T) {
 func TestUnsupportedConstructsStopWithPosition(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{"trap { 'x' }", "test.ps1:1:1: trap is not supported; exsim supports try { } catch { } finally { }"},
-		{"$a ?? 1", "test.ps1:1:4: '?' is not an operator in Windows PowerShell 5.1"},
+		{"$a ?? 1", "test.ps1:1:4: '??' (null-coalescing) is PowerShell 7, not Windows PowerShell 5.1"},
+		{"$a ? 1 : 2", "test.ps1:1:4: '?' is not an operator in Windows PowerShell 5.1 (the ternary and ?. operators are PowerShell 7)"},
 		{"Get-Queue && 'x'", "test.ps1:1:11: '&&' is not supported"},
 		{"if ($a != 1) { }", "test.ps1:1:8: '!=' is not a PowerShell operator; use -ne"},
 		{"$a -eqq 1", "test.ps1:1:4: -eqq is not an operator; exsim supports the operators of Windows PowerShell 5.1 (did you mean \"eq\"?)"},
 		{"class Foo { }", "test.ps1:1:1: classes are not supported"},
 		{"'unterminated", "test.ps1:1:1: the string that starts here has no closing quote"},
-		{"if ($x) { 1 ", "test.ps1:1:13: missing closing '}'"},
+		{"if ($x) { 1 ", "test.ps1:1:13: the { at 1:9 has no closing '}'"},
 		{"\"$server: ok\"", "test.ps1:1:9: Variable reference is not valid. ':' was not followed by a valid variable name character."},
 		{"[Foo.Bar]$x = 1", "test.ps1:1:1: the type [Foo.Bar] is not supported"},
 	}

@@ -533,6 +533,9 @@ func (lx *lexer) exprToken(start int, r rune) (token, error) {
 		}
 		return lx.tok(tIdent, start, lx.src[start:lx.i]), nil
 	case r == '?':
+		if lx.peek() == '?' {
+			return token{}, lx.errAt(start, "'??' (null-coalescing) is PowerShell 7, not Windows PowerShell 5.1; use if ($null -eq $x) { ... }")
+		}
 		return token{}, lx.errAt(start, "'?' is not an operator in Windows PowerShell 5.1 (the ternary and ?. operators are PowerShell 7); use if/else")
 	}
 	return token{}, lx.errAt(start, "unexpected character %q", r)
