@@ -104,10 +104,85 @@ func init() {
 			return nil
 		}), nil
 	})
+	def("Export-Csv", params([]bparam{{name: "Path", pos: 0, aliases: []string{"LiteralPath"}}}, switches("NoTypeInformation", "Append", "Force", "NoClobber"), named("Delimiter", "Encoding", "InputObject")), csvCmd(true))
+	def("ConvertTo-Csv", params(switches("NoTypeInformation"), named("Delimiter", "InputObject")), csvCmd(false))
 	def("Add-Member", params([]bparam{{name: "MemberType", pos: 0, aliases: []string{"Type"}}, {name: "Name", pos: 1}, {name: "Value", pos: 2}},
 		named("NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject", "SecondValue", "TypeName"), switches("PassThru", "Force")), addMember)
 	def("Split-Path", params([]bparam{{name: "Path", pos: 0}}, switches("Parent", "Leaf", "Qualifier", "NoQualifier")), splitPath)
 	def("Join-Path", []bparam{{name: "Path", pos: 0}, {name: "ChildPath", pos: 1}}, joinPath)
+}
+
+// csvCmd is Export-Csv and ConvertTo-Csv as in 5.1: a "#TYPE name" line unless
+// -NoTypeInformation, a header of the first object's properties, every field
+// double-quoted.
+func csvCmd(export bool) func(in *interp, b *bcall) (stage, error) {
+	return func(in *interp, b *bcall) (stage, error) {
+		delim := ","
+		if b.has("Delimiter") {
+			delim = toString(b.get("Delimiter"))
+		}
+		path := toString(b.get("Path"))
+		if export && path == "" {
+			return nil, in.bindingError(b.c, "MissingMandatoryParameter", "Export-Csv needs -Path.")
+		}
+		return inputStage(b, func(items []Value) error {
+			var lines []string
+			var props []string
+			q := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+			for i, v := range items {
+				o, ok := v.(*PSObject)
+				if !ok {
+					o = NewPSObject(typeOf(v)).Set("Length", len([]rune(toString(v))))
+					if _, isStr := v.(string); !isStr {
+						return in.unsupported(b.c.node, "%s of a %s is not supported; pass objects", b.name, typeOf(v))
+					}
+				}
+				if i == 0 {
+					props = o.Properties()
+					if !truthy(b.get("NoTypeInformation")) && !truthy(b.get("Append")) {
+						lines = append(lines, "#TYPE "+typeOf(o))
+					}
+					var head []string
+					for _, p := range props {
+						head = append(head, q(p))
+					}
+					if !truthy(b.get("Append")) || !export {
+						lines = append(lines, strings.Join(head, delim))
+					}
+				}
+				var row []string
+				for _, p := range props {
+					pv, _ := o.Get(p)
+					cell := toString(pv)
+					if isCollection(pv) {
+						cell = typeOf(pv)
+					}
+					row = append(row, q(cell))
+				}
+				lines = append(lines, strings.Join(row, delim))
+			}
+			if !export {
+				for _, l := range lines {
+					if err := b.next(l); err != nil {
+						return err
+					}
+				}
+				return nil
+			}
+			text := ""
+			if len(lines) > 0 {
+				text = strings.Join(lines, "\n") + "\n"
+			}
+			if err := in.host.WriteFile(path, text, truthy(b.get("Append"))); err != nil {
+				if isFatal(err) {
+					return err
+				}
+				return in.writeError(b, in.locate(&ErrorRecord{Message: err.Error(), ExceptionType: "System.IO.IOException", Category: "WriteError",
+					ErrorID: "FileOpenFailure,Microsoft.PowerShell.Commands.ExportCsvCommand", TargetName: path, TargetType: "String"}, b.c.node))
+			}
+			return nil
+		}), nil
+	}
 }
 
 // addMember adds note properties to objects (Add-Member -MemberType NoteProperty).
