@@ -23,6 +23,19 @@
 // @splatting. The tokenizer is driven by the parser in argument or expression
 // mode, because `Write-Output 2+2` and `(2+2)` tokenize differently.
 //
+// The interpreter implements these cmdlets itself (with their 5.1 aliases ?,
+// where, %, foreach, select, sort, measure, group, fl, ft, echo, write, sleep,
+// cd, timeout): Where-Object (script block and Prop -Op Value forms),
+// ForEach-Object, Select-Object, Sort-Object, Measure-Object, Group-Object,
+// Format-Table, Format-List, Out-String, Out-Null, Out-Host, Out-File,
+// Export-Csv, ConvertTo-Csv, Add-Content, Set-Content, Write-Host, Write-Output,
+// Write-Warning, Write-Verbose, Write-Debug, Write-Information, Write-Error,
+// Write-Progress (silent), Read-Host, pause, Start-Sleep, timeout.exe, Get-Date,
+// New-TimeSpan, New-Object, Add-Member, Split-Path, Join-Path, Set-Location,
+// Get-Location, Start-Transcript, Stop-Transcript, Clear-Host and
+// Set-StrictMode. Every other command goes to the host; [Script.Commands] lists
+// them before a run so a loader can reject unknown ones early.
+//
 // Semantics exsim implements, with the choices the facts leave open:
 //   - Values are nil, bool, int, float64, string, time.Time, time.Duration,
 //     []Value, [*PSObject] (what hosts return: ordered properties with
