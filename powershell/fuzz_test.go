@@ -1,6 +1,8 @@
 package powershell
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -28,11 +30,22 @@ var fuzzSeeds = []string{
 	"$null = Get-Queue -ErrorAction SilentlyContinue 2>&1 > $null",
 }
 
-// FuzzTokenize: the tokenizer never panics, in either mode, and always moves on.
-func FuzzTokenize(f *testing.F) {
+// addSeeds adds the fixed seeds and every script of the corpus.
+func addSeeds(f *testing.F) {
 	for _, s := range fuzzSeeds {
 		f.Add(s)
 	}
+	files, _ := filepath.Glob("testdata/*/*.ps1")
+	for _, name := range files {
+		if b, err := os.ReadFile(name); err == nil {
+			f.Add(string(b))
+		}
+	}
+}
+
+// FuzzTokenize: the tokenizer never panics, in either mode, and always moves on.
+func FuzzTokenize(f *testing.F) {
+	addSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		for _, mode := range []lexMode{modeExpr, modeCmd} {
 			lx := newLexer("fuzz.ps1", src)
@@ -52,9 +65,7 @@ func FuzzTokenize(f *testing.F) {
 
 // FuzzParse: the parser returns a script or an error with a position, never panics.
 func FuzzParse(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add(s)
-	}
+	addSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		_, err := Parse("fuzz.ps1", src)
 		if err != nil && strings.Contains(err.Error(), "too complex") && len(src) < 2000 {
@@ -71,9 +82,7 @@ func FuzzParse(f *testing.F) {
 // FuzzRun: a parsed script runs against the fake host within a small step budget
 // without panicking, and twice gives the same transcript.
 func FuzzRun(f *testing.F) {
-	for _, s := range fuzzSeeds {
-		f.Add(s)
-	}
+	addSeeds(f)
 	f.Fuzz(func(t *testing.T, src string) {
 		s, err := Parse("fuzz.ps1", src)
 		if err != nil {

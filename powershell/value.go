@@ -308,6 +308,8 @@ func toString(v Value) string {
 		return typeFullName(x.name)
 	case char:
 		return string(rune(x))
+	case formatted:
+		return x.text
 	}
 	return fmt.Sprint(v)
 }
