@@ -390,9 +390,9 @@ func parseNumber(s string) (Value, bool) {
 	}
 	mult := 1.0
 	lt := strings.ToLower(t)
-	for suf, m := range map[string]float64{"kb": 1 << 10, "mb": 1 << 20, "gb": 1 << 30, "tb": 1 << 40, "pb": 1 << 50} {
+	for i, suf := range []string{"kb", "mb", "gb", "tb", "pb"} {
 		if strings.HasSuffix(lt, suf) && len(lt) > 2 {
-			mult = m
+			mult = math.Pow(1024, float64(i+1))
 			t = t[:len(t)-2]
 			break
 		}
