@@ -956,6 +956,14 @@ func (in *interp) bindParams(ast *scriptBlockAST, args []Arg, c *command, isFunc
 		extra = []Value{}
 	}
 	in.cur.set("args", extra)
+	// $PSBoundParameters: the parameters given explicitly, in declaration order.
+	bp := newHashtable()
+	for _, p := range ast.params {
+		if bound[p] {
+			bp.set(p.name, in.cur.vars[strings.ToLower(p.name)].value)
+		}
+	}
+	in.cur.set("PSBoundParameters", bp)
 	return nil
 }
 
