@@ -161,6 +161,7 @@ func TestUnsupportedConstructsStopWithPosition(t *testing.T) {
 		{"1..5 | Select-Object -Frist 2", "test.ps1:1:8: Select-Object -Frist is not supported; exsim's Select-Object takes -Property, -ExpandProperty, -First"},
 		{"'x'.Frobnicate()", "test.ps1:1:1: the string method Frobnicate() is not supported"},
 		{"Get-ExplodingCmdlet", "test.ps1:1:1: the host broke"},
+		{"'x'\nStart-Sleep -Seconds 100000", "test.ps1:2:1: the scenario's horizon is reached"},
 		{"$a = Read-Host 'Continue?'", "test.ps1:1:6: Read-Host \"Continue?\" has no answer left (give one with --answer)"},
 	}
 	for _, tt := range run {

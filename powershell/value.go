@@ -150,6 +150,9 @@ func (h *Hashtable) remove(k Value) {
 	}
 }
 
+// Get looks a key up (strings case-insensitively).
+func (h *Hashtable) Get(key Value) (Value, bool) { return h.get(key) }
+
 // Len is the number of entries.
 func (h *Hashtable) Len() int { return len(h.keys) }
 
@@ -158,6 +161,9 @@ func (h *Hashtable) Entry(i int) (Value, Value) { return h.keys[i], h.vals[i] }
 
 // ArrayList is System.Collections.ArrayList: a list that grows in place.
 type ArrayList struct{ items []Value }
+
+// Items returns the list's elements (a copy).
+func (l *ArrayList) Items() []Value { return append([]Value(nil), l.items...) }
 
 // ScriptBlock is a { ... } value.
 type ScriptBlock struct {
