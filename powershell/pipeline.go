@@ -61,7 +61,11 @@ func (in *interp) execPipeline(ps *pipelineStmt, out emit) (err error) {
 	prev := in.pipe
 	st := &pipeState{}
 	in.pipe = st
+	// Stages nest within the pipeline: whatever a failed stage left behind (call
+	// depth, an error redirection) is undone when the pipeline ends.
+	depth0, redir0 := in.depth, in.errRedirect
 	defer func() {
+		in.depth, in.errRedirect = depth0, redir0
 		in.pipe = prev
 		in.dollarQ = err == nil && !st.failed
 		var br *breakErr
