@@ -147,6 +147,7 @@ type ErrorRecord struct {
 	under      string
 	script     bool // from throw or escalation: stops the script unless caught
 	noActivity bool // CategoryInfo shows [] (CommandNotFound)
+	thrown     bool // raised by throw
 }
 
 func (e *ErrorRecord) Error() string { return e.Message }

@@ -327,6 +327,18 @@ func (in *interp) execOne(s stmt, out emit) error {
 			return nil
 		}
 		var rec *ErrorRecord
+		if errors.As(err, &rec) && rec.thrown && in.tryDepth == 0 {
+			// SilentlyContinue and Ignore even suppress throw (about_Throw).
+			switch strings.ToLower(toString(in.lookupValue("ErrorActionPreference"))) {
+			case "silentlycontinue":
+				in.addError(rec)
+				in.dollarQ = false
+				return nil
+			case "ignore":
+				in.dollarQ = false
+				return nil
+			}
+		}
 		if errors.As(err, &rec) && !rec.script && in.tryDepth == 0 {
 			in.dollarQ = false
 			switch strings.ToLower(toString(in.lookupValue("ErrorActionPreference"))) {
@@ -961,7 +973,7 @@ func (in *interp) execFlow(f *flowStmt, out emit) error {
 			msg := toString(x)
 			rec = &ErrorRecord{Message: msg, Category: "OperationStopped", ErrorID: msg, TargetObject: x, TargetName: msg, TargetType: shortType(typeOf(x))}
 		}
-		rec.script = true
+		rec.script, rec.thrown = true, true
 		return in.locate(rec, f.node)
 	}
 	return in.unsupported(f.node, "%s is not supported", f.kind)

@@ -122,6 +122,7 @@ func TestSemantics(t *testing.T) {
 		{"ConvertTo-Csv and Export-Csv", "Get-Queue -Server EX2 | Select-Object Identity, MessageCount -First 2 | ConvertTo-Csv -NoTypeInformation; Get-Queue -Server EX2 | select Identity -First 1 | Export-Csv C:\\q.csv", "\"Identity\",\"MessageCount\"\n\"EX2\\Submission\",\"0\"\n\"EX2\\3\",\"13\"\n--- file C:\\q.csv ---\n#TYPE Selected.Microsoft.Exchange.Data.QueueViewer.ExtensibleQueueInfo\n\"Identity\"\n\"EX2\\Submission\"\n"},
 		{"$PSBoundParameters", "function f { [CmdletBinding()] param($Server, $Count = 1) $PSBoundParameters.ContainsKey('Server'); $PSBoundParameters.ContainsKey('Count'); $PSBoundParameters.Count }; f -Server EX1", "True\nFalse\n1\n"},
 		{"failing calls do not leak call depth", "function f { begin { throw 'x' } }; for ($i = 0; $i -lt 150; $i++) { try { f } catch { } }; 'ok'", "ok\n"},
+		{"SilentlyContinue even suppresses throw", "$ErrorActionPreference = 'SilentlyContinue'; throw 'quiet'; \"after $($Error.Count)\"", "after 1\n"},
 		{"exit sets the exit code", "'before'; exit 3; 'after'", "before\n"},
 	}
 	for _, tt := range tests {
