@@ -106,6 +106,9 @@ func init() {
 	})
 	def("Export-Csv", params([]bparam{{name: "Path", pos: 0, aliases: []string{"LiteralPath"}}}, switches("NoTypeInformation", "Append", "Force", "NoClobber"), named("Delimiter", "Encoding", "InputObject")), csvCmd(true))
 	def("ConvertTo-Csv", params(switches("NoTypeInformation"), named("Delimiter", "InputObject")), csvCmd(false))
+	def("Get-Variable", params([]bparam{{name: "Name", pos: 0}}, switches("ValueOnly"), named("Scope")), getVariable)
+	def("Set-Variable", params([]bparam{{name: "Name", pos: 0}, {name: "Value", pos: 1}}, named("Scope", "Option"), switches("PassThru", "Force")), setVariable)
+	def("Remove-Variable", params([]bparam{{name: "Name", pos: 0}}, named("Scope"), switches("Force")), removeVariable)
 	def("Add-Member", params([]bparam{{name: "MemberType", pos: 0, aliases: []string{"Type"}}, {name: "Name", pos: 1}, {name: "Value", pos: 2}},
 		named("NotePropertyName", "NotePropertyValue", "NotePropertyMembers", "InputObject", "SecondValue", "TypeName"), switches("PassThru", "Force")), addMember)
 	def("Split-Path", params([]bparam{{name: "Path", pos: 0}}, switches("Parent", "Leaf", "Qualifier", "NoQualifier")), splitPath)
@@ -183,6 +186,92 @@ func csvCmd(export bool) func(in *interp, b *bcall) (stage, error) {
 			return nil
 		}), nil
 	}
+}
+
+func varScope(in *interp, b *bcall) (string, error) {
+	if !b.has("Scope") {
+		return "", nil
+	}
+	switch sc := strings.ToLower(toString(b.get("Scope"))); sc {
+	case "global", "script", "local":
+		return sc, nil
+	default:
+		return "", in.unsupported(b.c.node, "-Scope %s is not supported; exsim supports Global, Script and Local", toString(b.get("Scope")))
+	}
+}
+
+func getVariable(in *interp, b *bcall) (stage, error) {
+	sc, err := varScope(in, b)
+	if err != nil {
+		return nil, err
+	}
+	return once(b, func() error {
+		for _, n := range asList(b.get("Name")) {
+			name := toString(n)
+			v := in.lookup(name, sc)
+			if v == nil {
+				if err := in.writeError(b, in.locate(&ErrorRecord{Message: fmt.Sprintf("Cannot find a variable with the name '%s'.", name),
+					ExceptionType: "System.Management.Automation.ItemNotFoundException", Category: "ObjectNotFound",
+					ErrorID: "VariableNotFound,Microsoft.PowerShell.Commands.GetVariableCommand", TargetName: name, TargetType: "String"}, b.c.node)); err != nil {
+					return err
+				}
+				continue
+			}
+			if truthy(b.get("ValueOnly")) {
+				if err := b.next(v.value); err != nil {
+					return err
+				}
+				continue
+			}
+			if err := b.next(NewPSObject("System.Management.Automation.PSVariable").Set("Name", v.name).Set("Value", v.value).SetDefaultDisplay("Name", "Value")); err != nil {
+				return err
+			}
+		}
+		return nil
+	}), nil
+}
+
+func setVariable(in *interp, b *bcall) (stage, error) {
+	sc, err := varScope(in, b)
+	if err != nil {
+		return nil, err
+	}
+	set := func(v Value) error {
+		name := toString(b.get("Name"))
+		if err := in.setVar(&varExpr{node: b.c.node, name: name, scope: sc}, v, ""); err != nil {
+			return err
+		}
+		if truthy(b.get("PassThru")) {
+			return b.next(NewPSObject("System.Management.Automation.PSVariable").Set("Name", name).Set("Value", v).SetDefaultDisplay("Name", "Value"))
+		}
+		return nil
+	}
+	if b.has("Value") {
+		return once(b, func() error { return set(b.get("Value")) }), nil
+	}
+	return inputStage(b, func(items []Value) error { return set(unwrap(items)) }), nil
+}
+
+func removeVariable(in *interp, b *bcall) (stage, error) {
+	sc, err := varScope(in, b)
+	if err != nil {
+		return nil, err
+	}
+	return once(b, func() error {
+		for _, n := range asList(b.get("Name")) {
+			k := strings.ToLower(toString(n))
+			for s := in.scopeFor(sc); s != nil; s = s.parent {
+				if _, ok := s.vars[k]; ok {
+					delete(s.vars, k)
+					break
+				}
+				if sc != "" {
+					break
+				}
+			}
+		}
+		return nil
+	}), nil
 }
 
 // addMember adds note properties to objects (Add-Member -MemberType NoteProperty).

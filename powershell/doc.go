@@ -32,7 +32,8 @@
 // Write-Warning, Write-Verbose, Write-Debug, Write-Information, Write-Error,
 // Write-Progress (silent), Read-Host, pause, Start-Sleep, timeout.exe, Get-Date,
 // New-TimeSpan, New-Object, Add-Member, Split-Path, Join-Path, Set-Location,
-// Get-Location, Start-Transcript, Stop-Transcript, Clear-Host and
+// Get-Location, Get-Variable, Set-Variable, Remove-Variable, Start-Transcript,
+// Stop-Transcript, Clear-Host and
 // Set-StrictMode. Every other command goes to the host; [Script.Commands] lists
 // them before a run so a loader can reject unknown ones early.
 //

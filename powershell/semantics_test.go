@@ -123,6 +123,7 @@ func TestSemantics(t *testing.T) {
 		{"$PSBoundParameters", "function f { [CmdletBinding()] param($Server, $Count = 1) $PSBoundParameters.ContainsKey('Server'); $PSBoundParameters.ContainsKey('Count'); $PSBoundParameters.Count }; f -Server EX1", "True\nFalse\n1\n"},
 		{"failing calls do not leak call depth", "function f { begin { throw 'x' } }; for ($i = 0; $i -lt 150; $i++) { try { f } catch { } }; 'ok'", "ok\n"},
 		{"SilentlyContinue even suppresses throw", "$ErrorActionPreference = 'SilentlyContinue'; throw 'quiet'; \"after $($Error.Count)\"", "after 1\n"},
+		{"Get-, Set- and Remove-Variable", "Set-Variable -Name 'q1' -Value 5; $q1; (Get-Variable q1 -ValueOnly) + 1; function f { Set-Variable g 1 -Scope Script }; f; $g; Remove-Variable q1; $null -eq $q1", "5\n6\n1\nTrue\n"},
 		{"exit sets the exit code", "'before'; exit 3; 'after'", "before\n"},
 	}
 	for _, tt := range tests {
