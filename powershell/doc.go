@@ -33,9 +33,9 @@
 // Write-Progress (silent), Read-Host, pause, Start-Sleep, timeout.exe, Get-Date,
 // New-TimeSpan, New-Object, Add-Member, Split-Path, Join-Path, Set-Location,
 // Get-Location, Get-Variable, Set-Variable, Remove-Variable, Start-Transcript,
-// Stop-Transcript, Clear-Host and
-// Set-StrictMode. Every other command goes to the host; [Script.Commands] lists
-// them before a run so a loader can reject unknown ones early.
+// Stop-Transcript, Clear-Host and Set-StrictMode. Every other command goes to
+// the host; [Script.Commands] lists them before a run so a loader can reject
+// unknown ones early.
 //
 // Semantics exsim implements, with the choices the facts leave open:
 //   - Values are nil, bool, int, float64, string, time.Time, time.Duration,
