@@ -641,9 +641,23 @@ func selectObject(in *interp, b *bcall) (stage, error) {
 			tn = "Selected." + typeOf(o)
 		}
 		o := NewPSObject(tn, "System.Management.Automation.PSCustomObject", "System.Object")
+		excluded := func(name string) bool {
+			for _, x := range asList(b.get("ExcludeProperty")) {
+				if wildcardMatch(toString(x), name, false) {
+					return true
+				}
+			}
+			return false
+		}
 		for _, cp := range props {
+			if excluded(cp.name) {
+				continue
+			}
 			if cp.wild && src != nil {
 				for _, n := range propsFor(src, []string{cp.name}) {
+					if excluded(n) {
+						continue
+					}
 					pv, _ := src.Get(n)
 					o.Set(n, pv)
 				}
@@ -820,7 +834,7 @@ func sortObject(in *interp, b *bcall) (stage, error) {
 		for i := range idx {
 			idx[i] = i
 		}
-		sortStable(idx, keys, dirs)
+		sortStable(idx, keys, dirs, truthy(b.get("CaseSensitive")))
 		for i, j := range idx {
 			sorted[i] = items[j.(int)]
 		}
@@ -996,6 +1010,9 @@ func formatCmd(list bool) func(in *interp, b *bcall) (stage, error) {
 			}
 			want = append(want, toString(p))
 		}
+		if b.has("GroupBy") {
+			return nil, in.unsupported(b.c.node, "Format-Table -GroupBy is not supported; sort and format each group, or use Group-Object")
+		}
 		return inputStage(b, func(items []Value) error {
 			if len(items) == 0 {
 				return nil
@@ -1007,7 +1024,13 @@ func formatCmd(list bool) func(in *interp, b *bcall) (stage, error) {
 				}
 				text = "\n\n" + listText(items, want) + "\n\n"
 			} else {
-				text = "\n" + tableText(items, want) + "\n\n"
+				text = tableText(items, want)
+				if truthy(b.get("HideTableHeaders")) {
+					if parts := strings.SplitN(text, "\n", 3); len(parts) == 3 && !strings.HasPrefix(text, "Name  ") {
+						text = parts[2]
+					}
+				}
+				text = "\n" + text + "\n\n"
 			}
 			return b.next(formatted{text: text})
 		}), nil

@@ -750,14 +750,14 @@ func (in *interp) sleep(n node, d time.Duration) error {
 }
 
 // sortStable sorts values by keys with PowerShell's ordering.
-func sortStable(items []Value, keys [][]Value, desc []bool) {
+func sortStable(items []Value, keys [][]Value, desc []bool, cs bool) {
 	idx := make([]int, len(items))
 	for i := range idx {
 		idx[i] = i
 	}
 	sort.SliceStable(idx, func(a, b int) bool {
 		for k := range keys[idx[a]] {
-			c, ok := compare(keys[idx[a]][k], keys[idx[b]][k], false)
+			c, ok := compare(keys[idx[a]][k], keys[idx[b]][k], cs)
 			if !ok {
 				c = strings.Compare(strings.ToLower(toString(keys[idx[a]][k])), strings.ToLower(toString(keys[idx[b]][k])))
 			}

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // compareOp implements the comparison family. With a collection on the left the
@@ -176,11 +177,12 @@ func compare(l, r Value, cs bool) (int, bool) {
 		if r == nil {
 			return 1, true
 		}
-		a, b := lv, rs
-		if !cs {
-			a, b = strings.ToLower(a), strings.ToLower(b)
+		// Culture order: letters compare alike first; case sensitively,
+		// lower case sorts before upper case (a < b < B).
+		if c := strings.Compare(strings.ToLower(lv), strings.ToLower(rs)); c != 0 || !cs {
+			return c, true
 		}
-		return strings.Compare(a, b), true
+		return strings.Compare(swapCase(lv), swapCase(rs)), true
 	case int, float64, bool:
 		if r == nil {
 			return 1, true
@@ -480,4 +482,13 @@ func (in *interp) splitOp(n node, l, r Value, cs bool) (Value, error) {
 		out = []Value{""}
 	}
 	return out, nil
+}
+
+func swapCase(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsUpper(r) {
+			return unicode.ToLower(r)
+		}
+		return unicode.ToUpper(r)
+	}, s)
 }

@@ -124,6 +124,7 @@ func TestSemantics(t *testing.T) {
 		{"failing calls do not leak call depth", "function f { begin { throw 'x' } }; for ($i = 0; $i -lt 150; $i++) { try { f } catch { } }; 'ok'", "ok\n"},
 		{"SilentlyContinue even suppresses throw", "$ErrorActionPreference = 'SilentlyContinue'; throw 'quiet'; \"after $($Error.Count)\"", "after 1\n"},
 		{"Get-, Set- and Remove-Variable", "Set-Variable -Name 'q1' -Value 5; $q1; (Get-Variable q1 -ValueOnly) + 1; function f { Set-Variable g 1 -Scope Script }; f; $g; Remove-Variable q1; $null -eq $q1", "5\n6\n1\nTrue\n"},
+		{"Select-Object -ExcludeProperty, Format-Table -HideTableHeaders, Sort-Object -CaseSensitive", "[pscustomobject]@{A=1; B=2; C=3} | Select-Object * -ExcludeProperty B | Format-Table -HideTableHeaders; 'b','B','a' | Sort-Object -CaseSensitive", "\n1 3\n\n\na\nb\nB\n"},
 		{"exit sets the exit code", "'before'; exit 3; 'after'", "before\n"},
 	}
 	for _, tt := range tests {
