@@ -1384,6 +1384,9 @@ func outFile(in *interp, b *bcall) (stage, error) {
 	path := toString(b.get("FilePath"))
 	return inputStage(b, func(items []Value) error {
 		text := in.formatDefault(items)
+		if truthy(b.get("NoNewline")) {
+			text = strings.ReplaceAll(text, "\n", "")
+		}
 		if err := in.host.WriteFile(path, text, truthy(b.get("Append"))); err != nil {
 			if isFatal(err) {
 				return err

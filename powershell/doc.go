@@ -77,6 +77,11 @@
 //   - Start-Sleep, timeout.exe /t N and [Threading.Thread]::Sleep ask the host to
 //     advance the world; nobody presses a key, so timeout waits the full time.
 //     Get-Date and [datetime]::Now read the host's clock.
-//   - Out-File, > and >>, Add-/Set-Content and Start-/Stop-Transcript write
-//     through the host, which decides where a path lands.
+//   - Out-File, > and >>, Add-/Set-Content, Export-Csv and
+//     Start-/Stop-Transcript write through the host, which decides where a path
+//     lands and how it is encoded. Parameters with no effect on what a
+//     simulation can observe are accepted and do nothing: -ForegroundColor,
+//     -BackgroundColor, -Encoding, -Width, -Force, -NoClobber (the host owns the
+//     files), Write-Progress, and Set-StrictMode -Version (undefined variables
+//     are an error at every version).
 package powershell
