@@ -234,3 +234,53 @@ func isFatal(err error) bool {
 	var s *SyntaxError
 	return errors.As(err, &u) || errors.As(err, &l) || errors.As(err, &h) || errors.As(err, &s)
 }
+
+// CommandLine renders the call as a PowerShell command line of literal values
+// (strings single-quoted, $true/$false/$null, a,b lists, {script blocks}), so a
+// host that already parses cmdlet lines (exsim's run: steps) can reuse its
+// parser and binder. Pipeline input is not part of the line; see Input.
+func (c *Call) CommandLine() string {
+	var b strings.Builder
+	b.WriteString(c.Name)
+	for _, a := range c.Args {
+		b.WriteByte(' ')
+		if a.Param != "" {
+			b.WriteString("-" + a.Param)
+			if !a.Colon {
+				continue
+			}
+			b.WriteByte(':')
+		}
+		b.WriteString(literal(a.Value))
+	}
+	return b.String()
+}
+
+// literal writes a value as PowerShell source that evaluates to it.
+func literal(v Value) string {
+	switch x := v.(type) {
+	case nil:
+		return "$null"
+	case bool:
+		if x {
+			return "$true"
+		}
+		return "$false"
+	case int, float64:
+		return toString(x)
+	case []Value:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = literal(e)
+		}
+		if len(parts) == 0 {
+			return "@()"
+		}
+		return strings.Join(parts, ",")
+	case *ArrayList:
+		return literal(x.items)
+	case *ScriptBlock:
+		return "{" + x.text + "}"
+	}
+	return "'" + strings.ReplaceAll(toString(v), "'", "''") + "'"
+}

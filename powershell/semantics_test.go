@@ -274,3 +274,26 @@ func TestAliasesNameTheirCmdlets(t *testing.T) {
 		require.Equal(t, want, b.name, alias)
 	}
 }
+
+// A host that parses cmdlet lines can take the call as one.
+func TestCallCommandLine(t *testing.T) {
+	s, err := Parse("t.ps1", "$t = 'EX2.contoso.com'; $q = [pscustomobject]@{Identity='EX1\\3'}\n"+
+		"Redirect-Message -Server EX1 -Target $t -Confirm:$false; Get-Queue -Filter {MessageCount -gt 0} -Exclude Empty,Internal -ResultSize 5; Retry-Queue -Identity $q.Identity -Resubmit $true -Note \"it's\"")
+	require.NoError(t, err)
+	h := &lineHost{fakeHost: newFakeHost()}
+	_, err = Run(s, h, Options{})
+	require.NoError(t, err)
+	require.Equal(t, []string{"Redirect-Message -Server 'EX1' -Target 'EX2.contoso.com' -Confirm:$false",
+		"Get-Queue -Filter {MessageCount -gt 0} -Exclude 'Empty','Internal' -ResultSize 5",
+		"Retry-Queue -Identity 'EX1\\3' -Resubmit $true -Note 'it''s'"}, h.lines)
+}
+
+type lineHost struct {
+	*fakeHost
+	lines []string
+}
+
+func (h *lineHost) Invoke(c *Call) ([]Value, error) {
+	h.lines = append(h.lines, c.CommandLine())
+	return nil, nil
+}
