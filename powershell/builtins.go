@@ -1345,6 +1345,8 @@ func newObject(in *interp, b *bcall) (stage, error) {
 			return b.next(o)
 		case "collections.arraylist":
 			return b.next(&ArrayList{})
+		case "collections.generic.list[string]", "collections.generic.list[object]", "collections.generic.list[int]", "collections.generic.list[psobject]":
+			return b.next(&ArrayList{generic: true})
 		case "collections.hashtable":
 			return b.next(newHashtable())
 		case "datetime":
@@ -1373,7 +1375,7 @@ func newObject(in *interp, b *bcall) (stage, error) {
 			}
 			return b.next(time.Duration(n[0])*24*time.Hour + time.Duration(n[1])*time.Hour + time.Duration(n[2])*time.Minute + time.Duration(n[3])*time.Second)
 		}
-		return in.unsupported(b.c.node, "New-Object %s is not supported; exsim supports PSObject (with -Property), System.Collections.ArrayList, System.Collections.Hashtable, DateTime and TimeSpan", toString(b.get("TypeName")))
+		return in.unsupported(b.c.node, "New-Object %s is not supported; exsim supports PSObject (with -Property), System.Collections.ArrayList, System.Collections.Generic.List[string|object|int|psobject], System.Collections.Hashtable, DateTime and TimeSpan", toString(b.get("TypeName")))
 	}), nil
 }
 

@@ -31,7 +31,7 @@ func (in *interp) convert(n node, v Value, typ string) (Value, error) {
 		return out, nil
 	}
 	if isCollection(v) && t != "array" && t != "object[]" && t != "object" && t != "string" && t != "bool" && t != "boolean" &&
-		t != "collections.arraylist" && t != "void" && t != "psobject" {
+		t != "collections.arraylist" && t != "collections.generic.list" && t != "void" && t != "psobject" {
 		items := asList(v)
 		if len(items) != 1 {
 			return nil, fail("")
@@ -115,6 +115,8 @@ func (in *interp) convert(n node, v Value, typ string) (Value, error) {
 		return append([]Value{}, asList(v)...), nil
 	case "collections.arraylist":
 		return &ArrayList{items: append([]Value{}, asList(v)...)}, nil
+	case "collections.generic.list":
+		return &ArrayList{items: append([]Value{}, asList(v)...), generic: true}, nil
 	case "hashtable", "collections.hashtable", "ordered":
 		if h, ok := v.(*Hashtable); ok {
 			return h, nil

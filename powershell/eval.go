@@ -623,8 +623,11 @@ func isType(v Value, t string) bool {
 		_, ok := v.(*ScriptBlock)
 		return ok
 	case "system.collections.arraylist", "collections.arraylist":
-		_, ok := v.(*ArrayList)
-		return ok
+		l, ok := v.(*ArrayList)
+		return ok && !l.generic
+	case "collections.generic.list":
+		l, ok := v.(*ArrayList)
+		return ok && l.generic
 	case "char":
 		_, ok := v.(char)
 		return ok

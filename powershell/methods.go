@@ -147,6 +147,9 @@ func (in *interp) callMethod(n node, obj Value, name string, args []Value) (Valu
 				return nil, err
 			}
 			o.items = append(o.items, args[0])
+			if o.generic {
+				return nil, nil // List[T].Add is void
+			}
 			return len(o.items) - 1, nil
 		case "addrange":
 			o.items = append(o.items, asList(first(args))...)
@@ -624,6 +627,12 @@ func (in *interp) staticCall(n node, obj Value, name string, args []Value) (Valu
 	}
 	tn := strings.TrimPrefix(t.name, "system.")
 	switch tn + "::" + ln {
+	case "collections.arraylist::new":
+		return &ArrayList{}, nil
+	case "collections.generic.list::new":
+		return &ArrayList{generic: true}, nil
+	case "collections.hashtable::new", "hashtable::new":
+		return newHashtable(), nil
 	case "math::round":
 		f, err := num(0)
 		if err != nil {

@@ -477,7 +477,10 @@ func (p *parser) checkType(off int, name string) string {
 	if strings.HasSuffix(ln, "exception") {
 		return ln // catch [System.Exception] and friends
 	}
-	p.fail(off, "the type [%s] is not supported; exsim supports [int], [long], [double], [string], [bool], [switch], [datetime], [timespan], [array], [object], [hashtable], [ordered], [pscustomobject], [scriptblock], [regex], [void], [math], [string[]], [int[]], [object[]] and [System.Collections.ArrayList]%s", name, suggest.DidYouMean(name, []string{"int", "string", "bool", "datetime", "timespan", "array", "hashtable", "pscustomobject", "switch", "double"}))
+	if g := strings.TrimPrefix(ln, "system."); strings.HasPrefix(g, "collections.generic.list[") && strings.HasSuffix(g, "]") {
+		return "collections.generic.list" // List[T] behaves as a list of objects
+	}
+	p.fail(off, "the type [%s] is not supported; exsim supports [int], [long], [double], [string], [bool], [switch], [datetime], [timespan], [array], [object], [hashtable], [ordered], [pscustomobject], [scriptblock], [regex], [void], [math], [string[]], [int[]], [object[]], [System.Collections.ArrayList] and [System.Collections.Generic.List[T]]%s", name, suggest.DidYouMean(name, []string{"int", "string", "bool", "datetime", "timespan", "array", "hashtable", "pscustomobject", "switch", "double"}))
 	return ""
 }
 

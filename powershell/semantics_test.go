@@ -125,6 +125,7 @@ func TestSemantics(t *testing.T) {
 		{"SilentlyContinue even suppresses throw", "$ErrorActionPreference = 'SilentlyContinue'; throw 'quiet'; \"after $($Error.Count)\"", "after 1\n"},
 		{"Get-, Set- and Remove-Variable", "Set-Variable -Name 'q1' -Value 5; $q1; (Get-Variable q1 -ValueOnly) + 1; function f { Set-Variable g 1 -Scope Script }; f; $g; Remove-Variable q1; $null -eq $q1", "5\n6\n1\nTrue\n"},
 		{"Select-Object -ExcludeProperty, Format-Table -HideTableHeaders, Sort-Object -CaseSensitive", "[pscustomobject]@{A=1; B=2; C=3} | Select-Object * -ExcludeProperty B | Format-Table -HideTableHeaders; 'b','B','a' | Sort-Object -CaseSensitive", "\n1 3\n\n\na\nb\nB\n"},
+		{"List[T] and ::new()", "$l = [System.Collections.Generic.List[string]]::new(); $l.Add('a'); $l.Add('b'); $l.Count; $a = [System.Collections.ArrayList]::new(); $a.Add(1); $m = New-Object 'System.Collections.Generic.List[object]'; $m.Add(2); $m[0]", "2\n0\n2\n"},
 		{"exit sets the exit code", "'before'; exit 3; 'after'", "before\n"},
 	}
 	for _, tt := range tests {

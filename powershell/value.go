@@ -160,7 +160,10 @@ func (h *Hashtable) Len() int { return len(h.keys) }
 func (h *Hashtable) Entry(i int) (Value, Value) { return h.keys[i], h.vals[i] }
 
 // ArrayList is System.Collections.ArrayList: a list that grows in place.
-type ArrayList struct{ items []Value }
+type ArrayList struct {
+	items   []Value
+	generic bool // System.Collections.Generic.List[T]: Add returns nothing
+}
 
 // Items returns the list's elements (a copy).
 func (l *ArrayList) Items() []Value { return append([]Value(nil), l.items...) }
@@ -573,6 +576,9 @@ func typeOf(v Value) string {
 	case []Value:
 		return "System.Object[]"
 	case *ArrayList:
+		if x.generic {
+			return "System.Collections.Generic.List`1[System.Object]"
+		}
 		return "System.Collections.ArrayList"
 	case *Hashtable:
 		return "System.Collections.Hashtable"
