@@ -132,7 +132,8 @@ type interp struct {
 	transcript  string
 	strict      bool
 	regexCache  map[string]*regexEntry
-	con         *console // the script's console (Out-Default)
+	con         *console   // the script's console (Out-Default)
+	captures    []*capture // 2>, 3>, *> redirections in effect, innermost last
 	path        string
 	errRedirect func(*ErrorRecord) error // 2>&1 and 2> in effect
 }
@@ -230,7 +231,19 @@ func (in *interp) step(n node) error {
 	return nil
 }
 
+// capture is a redirection of streams other than output to a file or $null.
+type capture struct {
+	streams [StreamInformation + 1]bool
+	buf     strings.Builder
+}
+
 func (in *interp) write(s Stream, text string) {
+	for i := len(in.captures) - 1; i >= 0; i-- {
+		if c := in.captures[i]; c.streams[s] {
+			c.buf.WriteString(text)
+			return
+		}
+	}
 	if s != StreamOutput {
 		in.flushConsole()
 	}

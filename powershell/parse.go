@@ -1090,8 +1090,8 @@ func (p *parser) redirection() redirect {
 	switch txt {
 	case ">&1":
 		r.toOut = true
-		if r.from != "2" && r.from != "*" && r.from != "3" {
-			p.fail(t.off, "%s is not supported; exsim supports 2>&1", t.text)
+		if r.from != "2" {
+			p.fail(t.off, "%s is not supported; exsim supports 2>&1 (errors into the output)", t.text)
 		}
 		return r
 	case ">&2":
@@ -1100,7 +1100,7 @@ func (p *parser) redirection() redirect {
 		r.append = true
 	}
 	if r.from != "1" && r.from != "2" && r.from != "*" && r.from != "3" {
-		p.fail(t.off, "redirecting stream %s is not supported; exsim supports >, >>, 2>, 3> and *>", r.from)
+		p.fail(t.off, "redirecting stream %s is not supported; exsim supports >, >>, 2>, 2>&1, 3> and *>", r.from)
 	}
 	r.target = p.commandArgValue(false)
 	r.end = r.target.span().end

@@ -63,9 +63,9 @@ func (in *interp) execPipeline(ps *pipelineStmt, out emit) (err error) {
 	in.pipe = st
 	// Stages nest within the pipeline: whatever a failed stage left behind (call
 	// depth, an error redirection) is undone when the pipeline ends.
-	depth0, redir0 := in.depth, in.errRedirect
+	depth0, redir0, caps0 := in.depth, in.errRedirect, len(in.captures)
 	defer func() {
-		in.depth, in.errRedirect = depth0, redir0
+		in.depth, in.errRedirect, in.captures = depth0, redir0, in.captures[:caps0]
 		in.pipe = prev
 		in.dollarQ = err == nil && !st.failed
 		var br *breakErr
@@ -190,31 +190,47 @@ func (in *interp) redirections(ps *pipelineStmt, out emit) (emit, func(error) er
 			}
 			path = toString(t)
 		}
-		switch r.from {
-		case "2", "*", "3":
+		var c *capture
+		if r.from != "1" {
+			// 2> captures errors; 3> warnings; *> every stream.
+			c = &capture{}
+			switch r.from {
+			case "2":
+				c.streams[StreamError] = true
+			case "3":
+				c.streams[StreamWarning] = true
+			case "*":
+				for _, st := range []Stream{StreamError, StreamWarning, StreamVerbose, StreamDebug, StreamInformation} {
+					c.streams[st] = true
+				}
+			}
 			prevRedir := in.errRedirect
-			var errs []Value
-			in.errRedirect = func(rec *ErrorRecord) error { errs = append(errs, rec); return nil }
+			if c.streams[StreamError] {
+				in.errRedirect = func(rec *ErrorRecord) error { c.buf.WriteString(rec.render()); return nil }
+			}
+			in.captures = append(in.captures, c)
 			old := finish
 			finish = func(e error) error {
 				in.errRedirect = prevRedir
+				in.captures = in.captures[:len(in.captures)-1]
 				if err := old(e); err != nil {
 					return err
 				}
-				if discard || len(errs) == 0 {
+				if discard || c.buf.Len() == 0 {
 					return nil
 				}
-				var b strings.Builder
-				for _, e := range errs {
-					b.WriteString(e.(*ErrorRecord).render())
+				if err := in.host.WriteFile(path, c.buf.String(), r.append); err != nil {
+					return &HostError{Pos: in.pos(r.off), Err: err}
 				}
-				return in.host.WriteFile(path, b.String(), r.append)
-			}
-			if r.from != "*" {
-				continue
+				return nil
 			}
 		}
-		if r.from == "1" || r.from == "*" {
+		if r.from == "*" {
+			cc := c
+			out = func(v Value) error { cc.buf.WriteString(in.formatDefault([]Value{v})); return nil }
+			continue
+		}
+		if r.from == "1" {
 			var got []Value
 			out = func(v Value) error { got = append(got, v); return nil }
 			old := finish
