@@ -77,6 +77,9 @@
 //   - Start-Sleep, timeout.exe /t N and [Threading.Thread]::Sleep ask the host to
 //     advance the world; nobody presses a key, so timeout waits the full time.
 //     Get-Date and [datetime]::Now read the host's clock.
+//   - Redirections: > and >> (output, as Out-File), 2>, 3> and *> (errors,
+//     warnings, every stream) to a file or $null, and 2>&1; other merges are an
+//     error.
 //   - Out-File, > and >>, Add-/Set-Content, Export-Csv and
 //     Start-/Stop-Transcript write through the host, which decides where a path
 //     lands and how it is encoded. Parameters with no effect on what a
