@@ -368,9 +368,6 @@ func once(b *bcall, f func() error) stage {
 // inputStage collects the pipeline input (or -InputObject) and calls f at the end.
 func inputStage(b *bcall, f func(items []Value) error) stage {
 	var items []Value
-	if b.has("InputObject") {
-		items = asList(b.get("InputObject"))
-	}
 	return &funcStage{processF: func(v Value) error { items = append(items, v); return nil }, endF: func() error { return f(items) }}
 }
 

@@ -84,7 +84,8 @@
 //     Start-/Stop-Transcript write through the host, which decides where a path
 //     lands and how it is encoded. Parameters with no effect on what a
 //     simulation can observe are accepted and do nothing: -ForegroundColor,
-//     -BackgroundColor, -Encoding, -Width, -Force, -NoClobber (the host owns the
-//     files), Write-Progress, and Set-StrictMode -Version (undefined variables
-//     are an error at every version).
+//     -BackgroundColor, -Encoding, -Width, -Wrap, -Paging, -Force, -NoClobber
+//     and -IncludeInvocationHeader (the host owns the files), Write-Progress,
+//     and Set-StrictMode -Version (undefined variables are an error at every
+//     version).
 package powershell

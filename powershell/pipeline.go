@@ -1211,7 +1211,16 @@ func (in *interp) builtinStage(c *command, bi *builtin, next emit, first bool) (
 	fs, ok := s.(*funcStage)
 	if ok {
 		end := fs.endF
+		// -InputObject is one object however many it holds (Measure-Object
+		// -InputObject 1,2 counts 1); Write-Output and Add-Member read it
+		// themselves.
+		input, hasInput := b.get("InputObject"), b.has("InputObject") && bi.name != "Write-Output" && bi.name != "Add-Member"
 		fs.endF = func() error {
+			if hasInput {
+				if err := fs.process(input); err != nil {
+					return err
+				}
+			}
 			if end != nil {
 				if err := end(); err != nil {
 					return err

@@ -127,6 +127,7 @@ func TestSemantics(t *testing.T) {
 		{"Select-Object -ExcludeProperty, Format-Table -HideTableHeaders, Sort-Object -CaseSensitive", "[pscustomobject]@{A=1; B=2; C=3} | Select-Object * -ExcludeProperty B | Format-Table -HideTableHeaders; 'b','B','a' | Sort-Object -CaseSensitive", "\n1 3\n\n\na\nb\nB\n"},
 		{"List[T] and ::new()", "$l = [System.Collections.Generic.List[string]]::new(); $l.Add('a'); $l.Add('b'); $l.Count; $a = [System.Collections.ArrayList]::new(); $a.Add(1); $m = New-Object 'System.Collections.Generic.List[object]'; $m.Add(2); $m[0]", "2\n0\n2\n"},
 		{"redirections", "Get-Queue -Server EX9 2>$null; 'a'; Write-Warning 'w' 3>$null; & { Write-Host 'h'; Write-Warning 'w2'; 'out' } *> C:\\all.txt; $r = Get-Queue -Server EX9 2>&1; $r.GetType().Name; 'x' > C:\\o.txt; 'y' >> C:\\o.txt", "a\nErrorRecord\n--- file C:\\all.txt ---\nh\nWARNING: w2\nout\n--- file C:\\o.txt ---\nx\ny\n"},
+		{"-InputObject is one object", "(Measure-Object -InputObject 1,2,3).Count; (Where-Object -InputObject 5 { $_ -gt 1 }); (Sort-Object -InputObject 3)", "1\n5\n3\n"},
 		{"exit sets the exit code", "'before'; exit 3; 'after'", "before\n"},
 	}
 	for _, tt := range tests {
