@@ -461,6 +461,9 @@ func forEachObject(in *interp, b *bcall) (stage, error) {
 		}
 	}
 	argList := asList(b.get("ArgumentList"))
+	if argList != nil && member == "" {
+		return nil, in.unsupported(b.c.node, "ForEach-Object -ArgumentList with a script block is not supported; exsim supports it with a member name (ForEach-Object Split -ArgumentList ',')")
+	}
 	run := func(sb *ScriptBlock, v Value) error { return in.dotBlock(sb, v, b.next, b.c.node) }
 	s := &funcStage{}
 	if begin != nil {
@@ -1166,8 +1169,33 @@ func writeError(in *interp, b *bcall) (stage, error) {
 		if b.has("Exception") {
 			rec.Message = toString(b.get("Exception"))
 		}
-		// Write-Error in a script names the script (or function) as the command.
+		if b.has("CategoryTargetName") {
+			rec.TargetName = toString(b.get("CategoryTargetName"))
+		}
+		if b.has("CategoryTargetType") {
+			rec.TargetType = toString(b.get("CategoryTargetType"))
+		}
+		if b.has("CategoryReason") {
+			rec.reason = toString(b.get("CategoryReason"))
+		}
+		// In an advanced function or script the error is Write-Error's own
+		// ("Write-Error : msg", id ...WriteErrorException,Write-Error, as
+		// microsoft/CSS-Exchange#2487 shows from HealthChecker); elsewhere it
+		// is attributed to the enclosing function or script file, with
+		// Write-Error as the activity (an inference from 5.1 behaviour; not
+		// sourced).
 		rec.Command = in.currentCommandName()
+		if in.currentAdvanced() {
+			rec.Command = "Write-Error"
+		}
+		rec.activity = "Write-Error"
+		if !b.has("ErrorId") {
+			short := rec.Command
+			if i := strings.LastIndexAny(short, `\/`); i >= 0 {
+				short = short[i+1:]
+			}
+			rec.ErrorID += "," + short
+		}
 		return rec
 	}
 	emitErr := func(v Value) error { return in.writeError(b, mk(v)) }
@@ -1179,6 +1207,15 @@ func writeError(in *interp, b *bcall) (stage, error) {
 
 // currentCommandName is what Write-Error shows before the message: the function
 // it runs in, or the script file.
+func (in *interp) currentAdvanced() bool {
+	for s := in.cur; s != nil; s = s.parent {
+		if _, ok := s.vars["myinvocation"]; ok {
+			return s.advanced
+		}
+	}
+	return false
+}
+
 func (in *interp) currentCommandName() string {
 	if v := in.lookup("MyInvocation", ""); v != nil {
 		if o, ok := v.value.(*PSObject); ok {

@@ -502,8 +502,16 @@ func errorMember(e *ErrorRecord, ln string) Value {
 			cat = "NotSpecified"
 		}
 		ci := NewPSObject("System.Management.Automation.ErrorCategoryInfo")
-		ci.Set("Category", cat).Set("Activity", e.Command).Set("Reason", shortType(e.exceptionType())).Set("TargetName", e.TargetName).Set("TargetType", e.TargetType)
-		return ci.SetToString(cat + ": (" + e.TargetName + ":" + e.TargetType + ") [" + e.Command + "], " + shortType(e.exceptionType()))
+		reason := shortType(e.exceptionType())
+		if e.reason != "" {
+			reason = e.reason
+		}
+		activity := e.Command
+		if e.activity != "" {
+			activity = e.activity
+		}
+		ci.Set("Category", cat).Set("Activity", activity).Set("Reason", reason).Set("TargetName", e.TargetName).Set("TargetType", e.TargetType)
+		return ci.SetToString(cat + ": (" + e.TargetName + ":" + e.TargetType + ") [" + activity + "], " + reason)
 	case "fullyqualifiederrorid":
 		return e.errorID()
 	case "targetobject":

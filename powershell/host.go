@@ -145,9 +145,11 @@ type ErrorRecord struct {
 	pos        Position
 	line       string
 	under      string
-	script     bool // from throw or escalation: stops the script unless caught
-	noActivity bool // CategoryInfo shows [] (CommandNotFound)
-	thrown     bool // raised by throw
+	script     bool   // from throw or escalation: stops the script unless caught
+	noActivity bool   // CategoryInfo shows [] (CommandNotFound)
+	thrown     bool   // raised by throw
+	reason     string // CategoryInfo's reason, if not the exception's short type name
+	activity   string // CategoryInfo's [activity], if not the command
 }
 
 func (e *ErrorRecord) Error() string { return e.Message }
@@ -163,6 +165,9 @@ func (e *ErrorRecord) render() string {
 		fmt.Fprintf(&b, "At %s:%d char:%d\n+ %s\n+ %s\n", e.pos.File, e.pos.Line, e.pos.Col, e.line, e.under)
 	}
 	exc := shortType(e.exceptionType())
+	if e.reason != "" {
+		exc = e.reason
+	}
 	cat := e.Category
 	if cat == "" {
 		cat = "NotSpecified"
@@ -170,6 +175,9 @@ func (e *ErrorRecord) render() string {
 	cmd := ""
 	if e.Command != "" && !strings.ContainsAny(e.Command, `\/`) && !e.noActivity {
 		cmd = e.Command
+	}
+	if e.activity != "" {
+		cmd = e.activity
 	}
 	fmt.Fprintf(&b, "    + CategoryInfo          : %s: (%s:%s) [%s], %s\n", cat, e.TargetName, e.TargetType, cmd, exc)
 	fmt.Fprintf(&b, "    + FullyQualifiedErrorId : %s\n", e.errorID())

@@ -100,9 +100,10 @@ type function struct {
 }
 
 type scope struct {
-	parent *scope
-	vars   map[string]*variable // keyed by lower-case name; never iterated for output
-	funcs  map[string]*function
+	parent   *scope
+	advanced bool                 // the function or script of this scope is advanced ([CmdletBinding()])
+	vars     map[string]*variable // keyed by lower-case name; never iterated for output
+	funcs    map[string]*function
 }
 
 func newScope(parent *scope) *scope {

@@ -819,6 +819,7 @@ func (in *interp) bindParams(ast *scriptBlockAST, args []Arg, c *command, isFunc
 			advanced = true
 		}
 	}
+	in.cur.advanced = advanced
 	fail := func(id, format string, a ...any) error {
 		rec := &ErrorRecord{Message: fmt.Sprintf(format, a...), ExceptionType: "System.Management.Automation.ParameterBindingException",
 			Category: "InvalidArgument", ErrorID: id + "," + name, Command: name}
