@@ -1,0 +1,4 @@
+$q = Get-Queue
+if ($q.Count != 0) {
+  Write-Host "not empty"
+}

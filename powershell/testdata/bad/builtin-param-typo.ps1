@@ -1,0 +1,1 @@
+Get-Queue | Select-Object Identity -Frist 3

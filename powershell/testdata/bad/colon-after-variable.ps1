@@ -1,0 +1,4 @@
+$servers = "EX1","EX2"
+foreach ($s in $servers) {
+  Write-Host "Draining $s:"
+}

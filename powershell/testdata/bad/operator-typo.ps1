@@ -1,0 +1,1 @@
+$x = Get-Queue | Where-Object { $_.Status -eqq "Ready" }

@@ -1,0 +1,3 @@
+# trap is not part of the subset
+trap { Write-Host "error" ; continue }
+Get-Queue

@@ -1,0 +1,1 @@
+$d = [System.IO.Path]::GetFileName("C:\x\y.txt")
