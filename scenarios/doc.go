@@ -24,6 +24,17 @@
 // add a liveness phase ([Options.Settle]) in which every fault heals and the run goes
 // on before judging, as exploration needs.
 //
+// # Admins' scripts
+//
+// [Options.Script] runs an admin's PowerShell script (github.com/exsim/exsim/powershell)
+// during the scenario: the world runs to the script's start, then the script drives
+// it. Every Exchange cmdlet goes through the same cmdlet layer as `run:` steps and
+// takes [CommandTime]; Start-Sleep lets the world run on, so a loop that waits for
+// queues to drain sees them drain. Get-Queue, Get-ServerComponentState and
+// Get-MailboxDatabaseCopyStatus return objects with the shell's properties; other
+// cmdlets return what they print. Console output is journaled at the instant it was
+// written. The script acts after every event of the instant it runs at.
+//
 // # Results
 //
 // A [Result] holds the journal, the transport ledger's verdict and the alerts.
@@ -37,7 +48,8 @@
 //
 // Besides the model packages' events, the runner journals (events.go; sentences in
 // narrate.go): [StepRun], [StepError] and [Output] for admin steps, [FaultInjected] for
-// fault steps, [TrafficError] and [LivenessStarted] (exploration's healing phase); the
+// fault steps, [TrafficError] and [LivenessStarted] (exploration's healing phase),
+// [ScriptCommand], [ScriptOutput] and [ScriptEnded] for an admin's script; the
 // monitors' events are scenarios/scom's. No writer reads a record's sentence: each
 // switches on the payload's type.
 //

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exsim/exsim/powershell"
 	"github.com/exsim/exsim/scenarios/cmdlet"
 	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/sim"
@@ -44,6 +45,8 @@ type Options struct {
 	// one folder per server (a day of a large organization's rows is never held in
 	// memory); [Result.TrackingLogs] then has only the rows the journal kept.
 	TrackingLogDir string
+	// Script is an admin's PowerShell script to run during the scenario.
+	Script *Script
 	// KeepKinds are kept besides what Outputs reads (exploration's coverage counters
 	// read a few kinds of the model's events and nothing else).
 	KeepKinds []string
@@ -65,6 +68,34 @@ const (
 // the scenario's own Get-MessageTrackingLog steps and expectations.
 func (w *world) keepsTracking(outs Outputs) bool {
 	return outs == 0 || outs&(HTMLOutput|TrackingLogOutput) != 0 || w.sc.ReadsTracking()
+}
+
+// script runs an admin's script: the world runs up to its start, then the script
+// drives it (each cmdlet and Start-Sleep lets the world run on).
+func (w *world) script(sc *Script) error {
+	if sc.At < 0 || sc.At > w.sc.Duration {
+		return fmt.Errorf("%s: the script starts at %v, outside the scenario's duration %v", sc.File, sc.At, w.sc.Duration)
+	}
+	if sc.On != "" {
+		name := ""
+		for n := range w.spec {
+			if strings.EqualFold(n, sc.On) {
+				name = n
+			}
+		}
+		if name == "" {
+			return fmt.Errorf("%s: --on %s: no such server%s", sc.File, sc.On, didYouMean(sc.On, sortedNames(w.spec)))
+		}
+		sc.On = name
+	}
+	ps, err := powershell.Parse(sc.File, sc.Source)
+	if err != nil {
+		return err
+	}
+	if err := w.s.RunUntil(sc.At); err != nil {
+		return fmt.Errorf("%s: %w", w.sc.File, err)
+	}
+	return w.runScript(sc, ps)
 }
 
 // journalFor restricts the journal to what outs read.
@@ -141,6 +172,11 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 	}
 	if err := w.schedule(o.Steps); err != nil {
 		return nil, err
+	}
+	if o.Script != nil {
+		if err := w.script(o.Script); err != nil {
+			return nil, err
+		}
 	}
 	if err := w.s.RunUntil(sc.Duration); err != nil {
 		return nil, fmt.Errorf("%s: %w", sc.File, err)

@@ -96,6 +96,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	trackingDir := fs.String("tracking-logs", "", "write message tracking logs (one per server) to `DIR`")
 	protocolDir := fs.String("protocol-logs", "", "write SMTP protocol logs to `DIR`")
 	htmlFile := fs.String("html", "", "write a self-contained HTML timeline of the run to `FILE`")
+	scriptFile := fs.String("script", "", "run an admin's PowerShell `SCRIPT` during the scenario")
+	scriptOn := fs.String("on", "", "the server the script runs on (default: the first server)")
+	scriptAt := fs.String("at", "0s", "when the script starts, from the scenario's start")
+	scriptOut := fs.String("script-out", "", "the folder the script's Out-File and Start-Transcript write to")
+	var scriptArgs, answers each
+	fs.Var(&scriptArgs, "arg", "a script parameter `Name=Value` (repeatable)")
+	fs.Var(&answers, "answer", "the answer to the script's next Read-Host or -Confirm prompt (repeatable)")
 	pos, err := parseInterleaved(fs, args)
 	if err != nil {
 		return 2
@@ -119,6 +126,23 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		opts.Outputs |= scenarios.NarrationOutput
 	}
 	opts.TrackingLogDir = *trackingDir // written as the run goes
+	if *scriptFile != "" {
+		src, err := os.ReadFile(*scriptFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim run: --script: %v\n", err)
+			return 2
+		}
+		at, err := scenarios.ParseDuration(*scriptAt)
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim run: --at: %v\n", err)
+			return 2
+		}
+		opts.Script = &scenarios.Script{File: *scriptFile, Source: string(src), On: *scriptOn, At: at,
+			Args: scriptArgs, Answers: answers, OutDir: *scriptOut}
+	} else if isSet(fs, "on") || isSet(fs, "at") || len(scriptArgs)+len(answers) > 0 || *scriptOut != "" {
+		fmt.Fprintln(stderr, "exsim run: --on, --at, --arg, --answer and --script-out go with --script")
+		return 2
+	}
 	if *protocolDir != "" {
 		opts.Outputs |= scenarios.ProtocolLogOutput
 	}
@@ -253,3 +277,10 @@ func cmdVersion(args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "exsim %s\n", version)
 	return 0
 }
+
+// each is a flag that may be given several times, each value as written.
+type each []string
+
+func (e *each) String() string { return strings.Join(*e, ", ") }
+
+func (e *each) Set(v string) error { *e = append(*e, v); return nil }

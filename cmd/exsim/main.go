@@ -1,6 +1,6 @@
 // Command exsim replays Microsoft Exchange mail transport scenarios in simulated time.
 //
-//	exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE]
+//	exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE] [--script PS1 [--on S] [--at D] [--arg N=V]... [--answer T]... [--script-out DIR]]
 //	exsim check FILE|NAME --property no-loss[,no-stuck,...] [--faults SPEC]... [--runs N] [--seed N] [--workers N] [--shard K/N] [--exhaustive] [--out DIR]
 //	exsim validate FILE...
 //	exsim list
@@ -26,7 +26,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
-		{"run", "exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE]", "replay a scenario: narration, cmdlet output, verdict", cmdRun},
+		{"run", "exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE] [--script PS1 [--on S] [--at D] [--arg N=V]... [--answer T]... [--script-out DIR]]", "replay a scenario: narration, cmdlet output, verdict", cmdRun},
 		{"check", checkUsage, "search generated variants of a scenario for a counterexample", cmdCheck},
 		{"validate", "exsim validate FILE...", "check scenario files without running them", cmdValidate},
 		{"import", importUsage, "write a scenario from an org's Export-Clixml inventory and tracking logs", cmdImport},

@@ -81,6 +81,8 @@ func Parse(filename string, data []byte) (*Scenario, error) {
 		return nil, err
 	}
 	s.File = filename
+	l.anchors = nil // the syntax tree is not needed once loaded
+	s.names = l
 	return s, nil
 }
 

@@ -80,6 +80,7 @@ type Scenario struct {
 	Expect              Expect
 
 	expectedMessages float64 // what the traffic submits (Poisson: expected), for the event budget
+	names            *loader // the loader's name tables, for commands bound after loading
 }
 
 // Errorf formats a semantic error at pos as "file:line:col: message", the form

@@ -1,0 +1,90 @@
+package scenarios
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func runScript(t *testing.T, src string, sc Script) (*Result, error) {
+	t.Helper()
+	s, err := Open("dag-maintenance")
+	require.NoError(t, err)
+	sc.Source, sc.File = src, "maint.ps1"
+	return Run(s, Options{Script: &sc})
+}
+
+func scriptLines(r *Result) []string {
+	var out []string
+	for _, rec := range r.Journal {
+		switch e := rec.Data.(type) {
+		case ScriptOutput:
+			out = append(out, r.Clock(rec.At)+" "+e.Text)
+		case ScriptCommand:
+			out = append(out, r.Clock(rec.At)+" PS> "+e.Command)
+		case ScriptEnded:
+			out = append(out, r.Clock(rec.At)+" "+e.Narrate())
+		}
+	}
+	return out
+}
+
+// A script's Start-Sleep lets the world run: a loop that waits on a queue sees the
+// messages the traffic brings and the clock move, and every cmdlet takes
+// CommandTime; Get-Queue returns objects whose properties the script reads.
+func TestScriptSleepLetsTheWorldRunAndGetQueueReturnsObjects(t *testing.T) {
+	res, err := runScript(t, `
+$start = Get-Date
+$n = 0
+do {
+    $q = Get-Queue -Server $env:COMPUTERNAME
+    $n++
+    Start-Sleep -Seconds 60
+} until ($n -ge 3)
+$elapsed = ((Get-Date) - $start).TotalSeconds
+Write-Host "polled $n times in $elapsed s; first queue: $($q[0].Identity) ($($q[0].DeliveryType))"
+`, Script{On: "ex2", At: 30 * time.Minute})
+	require.NoError(t, err)
+	lines := scriptLines(res)
+	require.Equal(t, "20:30:00.000 PS> Get-Queue -Server 'EX2'", lines[0], "the server name is the scenario's spelling")
+	require.Contains(t, strings.Join(lines, "\n"), "polled 3 times in 183 s; first queue: EX2\\")
+	require.Equal(t, "20:33:03.000 maint.ps1 on EX2 finished (exit code 0).", lines[len(lines)-1])
+}
+
+// A prompt with no answer left stops the script with its position; an answer
+// given is read in order.
+func TestScriptReadHostTakesTheGivenAnswersThenStopsNamingThePrompt(t *testing.T) {
+	res, err := runScript(t, `$a = Read-Host "Continue (y/n)"; Write-Host "got $a"; $b = Read-Host "Target server"`,
+		Script{At: time.Minute, Answers: []string{"y"}})
+	require.Error(t, err)
+	require.Nil(t, res)
+	require.Contains(t, err.Error(), "maint.ps1:1:")
+	require.Contains(t, err.Error(), `"Target server"`)
+}
+
+// An Exchange error is the script's business: printed as the shell prints a remote
+// error, $? is False, and the script goes on.
+func TestScriptCmdletErrorsAreNonTerminating(t *testing.T) {
+	res, err := runScript(t, `Restart-Service MSExchangeFrontEndTransportX; Write-Host "ok: $?"`, Script{On: "EX1", At: time.Minute})
+	require.NoError(t, err)
+	got := strings.Join(scriptLines(res), "\n")
+	require.Contains(t, got, "ok: False")
+}
+
+// A cmdlet exsim does not model stops the script with its position and the list
+// of what is supported; files go only under the run's output folder.
+func TestScriptUnsupportedCmdletAndFilesOutsideTheRunAreRefused(t *testing.T) {
+	_, err := runScript(t, "Write-Host hi\nGet-Mailbox -ResultSize Unlimited", Script{At: time.Minute})
+	require.ErrorContains(t, err, "maint.ps1:2:1")
+	require.ErrorContains(t, err, "Get-Mailbox is not a cmdlet exsim models")
+
+	res, err := runScript(t, `"x" | Out-File C:\Temp\report.txt; Write-Host "saved: $?"`, Script{At: time.Minute})
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(scriptLines(res), "\n"), "saved: False")
+
+	dir := t.TempDir()
+	_, err = runScript(t, `"x" | Out-File ..\..\etc\passwd`, Script{At: time.Minute, OutDir: dir})
+	require.NoError(t, err, "refused as the script's error, not the run's")
+}
