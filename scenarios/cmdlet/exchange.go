@@ -58,6 +58,12 @@ var supported = []Spec{
 	}},
 	{Name: "Suspend-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
 	{Name: "Resume-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
+	// Move-ClusterGroup [-Name] <String> [[-Node] <String>] (FailoverClusters): only the
+	// cluster core group exists here, and moving it moves the PAM.
+	{Name: "Move-ClusterGroup", Params: []ParamSpec{
+		{Name: "Name", Position: 1, Required: true, Type: EnumType, Enum: []string{"Cluster Group"}},
+		{Name: "Node", Position: 2, Required: true, Type: Server},
+	}},
 	{Name: "Mount-Database", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Database},
 		{Name: "Force", Switch: true},
@@ -86,6 +92,15 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Type: Text},
 		{Name: "Server", Type: Server},
 		{Name: "Active", Switch: true},
+	}},
+	{Name: "Get-MailboxDatabase", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Database},
+		{Name: "Server", Type: Server},
+		{Name: "Status", Switch: true},
+	}},
+	{Name: "Get-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Text},
+		{Name: "Status", Switch: true},
 	}},
 	{Name: "Get-Queue", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Type: Queue},
@@ -193,12 +208,22 @@ func transportServer(name, minVersion string) Spec {
 var Pipes = map[string][]string{
 	"Get-Queue":                     {"Retry-Queue", "Suspend-Queue", "Resume-Queue"},
 	"Get-MailboxDatabaseCopyStatus": {"Suspend-MailboxDatabaseCopy", "Resume-MailboxDatabaseCopy"},
+	// Get-MailboxDatabase | Get-MailboxDatabaseCopyStatus: the copies of each database
+	// (the seed 003 author's form).
+	"Get-MailboxDatabase": {"Get-MailboxDatabaseCopyStatus"},
 }
+
+// Aliases are the built-in PowerShell aliases a step may use for a supported
+// cmdlet (Get-Alias in Windows PowerShell 2.0 and 5.1: fl, ft).
+var Aliases = map[string]string{"fl": "Format-List", "ft": "Format-Table"}
 
 // Lookup finds a supported cmdlet by name, case-insensitively; a script may be
 // written .\Name.ps1.
 func Lookup(name string) (Spec, bool) {
 	name = strings.TrimPrefix(strings.TrimPrefix(name, `.\`), "./")
+	if full, ok := Aliases[strings.ToLower(name)]; ok {
+		name = full
+	}
 	for _, s := range supported {
 		if strings.EqualFold(s.Name, name) {
 			return s, true

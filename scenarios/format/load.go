@@ -1467,12 +1467,12 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			if err != nil {
 				return nil, err
 			}
-			if ps.Type == cmdlet.Server && target == "" && (ps.Name == "Identity" || ps.Name == "Server" || ps.Name == "Name" || ps.Name == "ServerName") {
+			if ps.Type == cmdlet.Server && target == "" && (ps.Name == "Identity" || ps.Name == "Server" || ps.Name == "Name" || ps.Name == "ServerName" || ps.Name == "Node") {
 				target = name
 			}
 		}
 		switch spec.Name {
-		case "StartDagServerMaintenance.ps1", "StopDagServerMaintenance.ps1", "Suspend-ClusterNode", "Resume-ClusterNode":
+		case "StartDagServerMaintenance.ps1", "StopDagServerMaintenance.ps1", "Suspend-ClusterNode", "Resume-ClusterNode", "Move-ClusterGroup":
 			if _, member := l.dagOf[target]; target != "" && !member {
 				return nil, l.errf(cp, "%s works on a DAG member, and %s is in no DAG", spec.Name, target)
 			}
