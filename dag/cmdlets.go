@@ -195,11 +195,17 @@ func (o *Org) suspend(c *dbCopy, activationOnly bool, by string) error {
 }
 
 // ResumeCopy is Resume-MailboxDatabaseCopy db\server: it clears both kinds of suspend;
-// a copy that was Suspended goes through Initializing.
+// a copy that was Suspended goes through Initializing. The cmdlet works on "a passive
+// mailbox database copy" [Resume-MailboxDatabaseCopy doc], so the only copy of a
+// database that is not replicated is refused, as Suspend-MailboxDatabaseCopy refuses
+// it (the wording mirrors the suspend error; chosen, no source quotes it).
 func (o *Org) ResumeCopy(db, server string) error {
 	c, err := o.identity(db, server)
 	if err != nil {
 		return err
+	}
+	if c.db.dag == nil {
+		return fmt.Errorf("Database '%s' isn't replicated, so its copy can't be resumed.", c.db.name)
 	}
 	o.resume(c, "Admin ran Resume-MailboxDatabaseCopy")
 	return nil

@@ -664,3 +664,13 @@ func TestMoveClusterGroupMovesThePAMAndGetDatabaseAvailabilityGroupStatusShowsIt
 	require.Empty(t, plain[0].PrimaryActiveManager, "without -Status")
 	require.Equal(t, "Name Member Servers Operational Servers\n---- -------------- -------------------\nDAG1 {EX1, EX2}\n", FormatDAGStatus(plain))
 }
+
+// Resume-MailboxDatabaseCopy works on a passive copy of a replicated database: the
+// only copy of a standalone database is refused, as Suspend refuses it (seed 001).
+func TestResumeOfAStandaloneDatabaseCopyIsRefusedAsTheSuspendIs(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.o.AddServer("EX1", "HQ"))
+	require.NoError(t, w.o.AddDatabase("DB1", []string{"EX1"}))
+	require.EqualError(t, w.o.SuspendCopy("DB1", "EX1", false), "Database 'DB1' isn't replicated, so its copy can't be suspended.")
+	require.EqualError(t, w.o.ResumeCopy("DB1", "EX1"), "Database 'DB1' isn't replicated, so its copy can't be resumed.")
+}

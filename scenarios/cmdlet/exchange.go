@@ -38,7 +38,9 @@ var supported = []Spec{
 	}},
 	{Name: "Set-ServerComponentState", MinVersion: "Exchange2013", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Server},
-		{Name: "Component", Required: true, Type: EnumType, Enum: Components},
+		// -Component <String> [SET-SCS]: the shell binds any name and the cmdlet refuses
+		// an unknown one when it runs (seed 001's "-Component MailboxDelivery").
+		{Name: "Component", Required: true, Type: EnumType, Enum: Components, CheckedByCmdlet: true},
 		{Name: "State", Required: true, Type: EnumType, Enum: []string{"Active", "Inactive", "Draining"}},
 		{Name: "Requester", Required: true, Type: EnumType, Enum: Requesters},
 		{Name: "LocalOnly", Switch: true},

@@ -1595,7 +1595,7 @@ func (l *loader) checkValue(cmd string, ps cmdlet.ParamSpec, v cmdlet.Value, p P
 		if err != nil {
 			return "", err
 		}
-		if !slices.ContainsFunc(ps.Enum, func(e string) bool { return strings.EqualFold(e, s) }) {
+		if !ps.CheckedByCmdlet && !slices.ContainsFunc(ps.Enum, func(e string) bool { return strings.EqualFold(e, s) }) {
 			return "", l.errf(p, "%s -%s: unknown value %q%s (want one of %s)", cmd, ps.Name, s, didYouMean(s, ps.Enum), strings.Join(ps.Enum, ", "))
 		}
 	case cmdlet.DateTime:
