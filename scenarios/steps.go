@@ -305,11 +305,11 @@ var handlers = map[string]handler{
 	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
 	"Set-TransportServer":  func(c *call) (string, error) { return "", c.transportService() },
 	"Start-SCOMMaintenanceMode": func(c *call) (string, error) {
-		d, err := ParseDuration(c.str("Duration"))
+		end, err := c.w.instant(c.str("EndTime"))
 		if err != nil {
-			return "", err
+			return "", fmt.Errorf("-EndTime: %v", err)
 		}
-		return "", c.w.mon.StartMaintenance(c.str("Instance"), d)
+		return "", c.w.mon.StartMaintenance(c.str("Instance"), end)
 	},
 	"Stop-SCOMMaintenanceMode": func(c *call) (string, error) {
 		return "", c.w.mon.StopMaintenance(c.str("Instance"))

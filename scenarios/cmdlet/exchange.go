@@ -23,6 +23,14 @@ var Components = []string{
 // Requesters are the five -Requester values (SET-SCS).
 var Requesters = []string{"HealthApi", "Maintenance", "Sidelined", "Functional", "Deployment"}
 
+// MaintenanceModeReasons are the values of OpsMgr's MaintenanceModeReason.
+var MaintenanceModeReasons = []string{
+	"PlannedOther", "UnplannedOther", "PlannedHardwareMaintenance", "UnplannedHardwareMaintenance",
+	"PlannedHardwareInstallation", "UnplannedHardwareInstallation", "PlannedOperatingSystemReconfiguration",
+	"UnplannedOperatingSystemReconfiguration", "PlannedApplicationMaintenance", "ApplicationInstallation",
+	"ApplicationUnresponsive", "ApplicationUnstable", "SecurityIssue", "LossOfNetworkConnectivity",
+}
+
 // Services are the Windows services a step may restart.
 var Services = []string{"MSExchangeTransport", "MSExchangeFrontEndTransport"}
 
@@ -167,11 +175,14 @@ var supported = []Spec{
 		{Name: "ServerName", Position: 1, Required: true, Type: Server},
 		{Name: "SetDatabaseCopyActivationDisabledAndMoveNow", Switch: true},
 	}},
+	// Start-SCOMMaintenanceMode [-Instance] <MonitoringObject[]> [-EndTime] <DateTime>
+	// [[-Comment] <String>] [[-Reason] <MaintenanceModeReason>] (OpsMgr 2012; 2007 R2's
+	// New-MaintenanceWindow also takes an -EndTime, and no version has -Duration).
 	{Name: "Start-SCOMMaintenanceMode", Params: []ParamSpec{
-		{Name: "Instance", Required: true, Type: Server},
-		{Name: "Duration", Required: true, Type: Duration},
-		{Name: "Reason", Type: Text},
-		{Name: "Comment", Type: Text},
+		{Name: "Instance", Position: 1, Required: true, Type: Server},
+		{Name: "EndTime", Position: 2, Required: true, Type: DateTime},
+		{Name: "Comment", Position: 3, Type: Text},
+		{Name: "Reason", Position: 4, Type: EnumType, Enum: MaintenanceModeReasons},
 	}},
 	{Name: "Stop-SCOMMaintenanceMode", Params: []ParamSpec{{Name: "Instance", Required: true, Type: Server}}},
 	{Name: "Format-List", Params: []ParamSpec{{Name: "Property", Position: 1, Type: Texts}}},
