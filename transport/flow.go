@@ -180,11 +180,20 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			why = "Redirect-Message is draining it"
 		}
 		r := smtp.ServiceNotActive
+		if !srv.version.Is2010() && srv.fetState == "Active" && st == "Inactive" && !srv.redirected {
+			// HubTransport Inactive behind an Active front end: port 25 is the Front End
+			// Transport service, which finds no back end to proxy to and answers 451 4.7.0
+			// (exchange-2013-pipeline.md, "HubTransport Inactive gives 451 4.7.0"; seed
+			// 004). exsim answers at MAIL FROM; FET answers after the headers.
+			r = smtp.TemporaryServerError
+			r.Text += ". PRX1 "
+			why = "its HubTransport component was Inactive when the service started, so the front end has no transport service to proxy to"
+		}
 		c.MailReply = &r
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
-				emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why})
+				emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why, Reply: r.String()})
 			}
 			o.tryInbound(m, sender, cands, k+1)
 		})
