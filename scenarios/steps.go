@@ -303,7 +303,14 @@ var handlers = map[string]handler{
 		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
 	},
 	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
-	"Set-TransportServer":  func(c *call) (string, error) { return "", c.transportService() },
+	"Edit-EdgeTransportConfig": func(c *call) (string, error) {
+		server := c.str("Server")
+		if server == "" {
+			server = c.on
+		}
+		return "", c.w.tr.EditEdgeTransportConfig(server, c.str("Key"), c.str("Value"))
+	},
+	"Set-TransportServer": func(c *call) (string, error) { return "", c.transportService() },
 	"Start-SCOMMaintenanceMode": func(c *call) (string, error) {
 		end, err := c.w.instant(c.str("EndTime"))
 		if err != nil {

@@ -74,11 +74,12 @@ type server struct {
 	mailbox         bool // holds mailbox databases (Mail Submission / store driver side)
 	transport       bool // runs a transport service with a queue database
 	up              bool
-	epoch           int    // bumped at every stop, crash and start: stale events are dropped
-	dbID            int    // queue database ID; a new mail.que gets a new one
-	lostDB          bool   // the queue database was destroyed; a new one is made at start
-	state           string // HubTransport state picked up when MSExchangeTransport started
-	fetState        string // FrontendTransport state picked up by MSExchangeFrontEndTransport (2013+)
+	epoch           int        // bumped at every stop, crash and start: stale events are dropped
+	dbID            int        // queue database ID; a new mail.que gets a new one
+	lostDB          bool       // the queue database was destroyed; a new one is made at start
+	state           string     // HubTransport state picked up when MSExchangeTransport started
+	pendingApp      []setValue // EdgeTransport.exe.config values saved in the run, read at the next start
+	fetState        string     // FrontendTransport state picked up by MSExchangeFrontEndTransport (2013+)
 	queues          []*queue
 	byKey           map[qkey]*queue
 	nextQueue       int
@@ -456,6 +457,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 		}
 		return
 	}
+	o.applyEdited(srv)
 	srv.state = o.pickUp(srv, "MSExchangeTransport")
 	srv.redirected = false
 	if withFrontEnd && !srv.version.Is2010() {
@@ -478,6 +480,11 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 	for _, q := range srv.queues {
 		if q.kind == qDelivery || q.kind == qSubmission || q.kind == qUnreachable {
 			reload = append(reload, q.items...)
+			if len(q.items) > 0 {
+				// Emptied now: Get-Queue lists it, empty, until QueueMaxIdleTime has
+				// passed (seed 002: FAB-RED-HUB1\216 still listed after the restart).
+				q.emptySince = o.now()
+			}
 			q.items = nil
 			q.deferred = nil // a new process: reloaded copies are deferred (and logged) afresh
 			// a new process: the in-memory retry state starts afresh

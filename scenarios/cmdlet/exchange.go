@@ -3,6 +3,8 @@ package cmdlet
 import (
 	"sort"
 	"strings"
+
+	"github.com/exsim/exsim/transport"
 )
 
 // Components are the server components Set-ServerComponentState accepts: the
@@ -155,6 +157,16 @@ var supported = []Spec{
 		{Name: "ExternalDelayDsnEnabled", Type: Boolean},
 		{Name: "InternalDelayDsnEnabled", Type: Boolean},
 	}},
+	// Edit-EdgeTransportConfig is exsim's notation, not a cmdlet: the admin opens
+	// EdgeTransport.exe.config (in \Program Files\Microsoft\Exchange Server\V14\bin,
+	// seed 002) in an editor, sets an appSettings key and saves the file, on -Server
+	// (or the step's on), or on every transport server when neither is given. The
+	// running service does not see it; it reads the file at its next start.
+	{Name: "Edit-EdgeTransportConfig", Params: []ParamSpec{
+		{Name: "Server", Type: Server},
+		{Name: "Key", Position: 1, Required: true, Type: EnumType, Enum: edgeTransportKeys()},
+		{Name: "Value", Position: 2, Required: true, Type: Text},
+	}},
 	transportServer("Set-TransportService", "Exchange2013"),
 	transportServer("Set-TransportServer", ""),
 	queueOp("Retry-Queue", ParamSpec{Name: "Resubmit", Type: Boolean}),
@@ -213,6 +225,11 @@ func transportServer(name, minVersion string) Spec {
 		{Name: "QueueMaxIdleTime", Type: Duration},
 		{Name: "MessageTrackingLogEnabled", Type: Boolean},
 	}}
+}
+
+func edgeTransportKeys() []string {
+	_, _, app := transport.Settings()
+	return app
 }
 
 // Pipes says which cmdlets a Get- cmdlet may be piped into besides Format-List
