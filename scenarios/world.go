@@ -167,6 +167,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	topo := transport.Topology{
 		Inbound:             sc.Topology.Internet.Inbound.Servers,
 		InboundLoadBalanced: sc.Topology.Internet.Inbound.LoadBalancer,
+		InboundPolicy:       sc.Topology.Internet.Inbound.Policy,
 		SenderRetry:         sc.Topology.Internet.SenderRetry,
 		Latency:             sc.Topology.Latency,
 	}

@@ -30,28 +30,29 @@ const internet = "internet"
 
 // Org is the transport side of one organization.
 type Org struct {
-	s         *sim.Sim
-	top       Topology
-	env       Env
-	cfg       config
-	servers   []*server // topology order
-	byName    map[string]*server
-	mailboxes map[string]string // lower-case address -> database
-	domains   map[string]bool   // accepted domains: those of the mailboxes
-	msgs      []*message
-	lbNext    int
-	delivered []func(id int, recipient string, at time.Duration)
-	led       ledger
-	sessions  uint64
-	timings   []timingEntry
-	inetIP    string
-	crashes   map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
-	inbound   []*server
-	blank     []string
-	iota      []int
-	outcome1  [1]smtp.Outcome
-	message1  [1]smtp.Message
-	slabs     struct {
+	s          *sim.Sim
+	top        Topology
+	env        Env
+	cfg        config
+	servers    []*server // topology order
+	byName     map[string]*server
+	mailboxes  map[string]string // lower-case address -> database
+	domains    map[string]bool   // accepted domains: those of the mailboxes
+	msgs       []*message
+	lbNext     int
+	lbAffinity map[string]int // source -> index in inbound (sourceIPAffinity)
+	delivered  []func(id int, recipient string, at time.Duration)
+	led        ledger
+	sessions   uint64
+	timings    []timingEntry
+	inetIP     string
+	crashes    map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
+	inbound    []*server
+	blank      []string
+	iota       []int
+	outcome1   [1]smtp.Outcome
+	message1   [1]smtp.Message
+	slabs      struct {
 		msgs  slab[message]
 		rcpts rcptSlab
 		items slab[item] // copies received by a server: they may end in Safety Net
@@ -78,6 +79,7 @@ type server struct {
 	dbID            int        // queue database ID; a new mail.que gets a new one
 	lostDB          bool       // the queue database was destroyed; a new one is made at start
 	state           string     // HubTransport state picked up when MSExchangeTransport started
+	inboundOpen     int        // internet SMTP sessions open on it (least-connections balancing)
 	pendingApp      []setValue // EdgeTransport.exe.config values saved in the run, read at the next start
 	fetState        string     // FrontendTransport state picked up by MSExchangeFrontEndTransport (2013+)
 	queues          []*queue

@@ -1084,9 +1084,10 @@ func (l *loader) inbound(n ast.Node) error {
 				if err != nil {
 					return err
 				}
-				if p != "roundRobin" {
-					return l.errf(posOf(e.val), "unknown load balancer policy %q%s (want roundRobin)", p, didYouMean(p, []string{"roundRobin"}))
+				if !slices.Contains(LBPolicies, p) {
+					return l.errf(posOf(e.val), "unknown load balancer policy %q%s (want %s)", p, didYouMean(p, LBPolicies), strings.Join(LBPolicies, ", "))
 				}
+				ib.Policy = p
 			}
 		}
 	}
