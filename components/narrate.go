@@ -63,18 +63,21 @@ func (e StateSet) Narrate() string {
 }
 
 func (e ServiceReadState) Narrate() string {
-	text := fmt.Sprintf("Event 7009 from %s: the service started and retrieved %s = %s, %s.", e.Service, e.Component, e.State, consequence(e.State))
+	text := fmt.Sprintf("Event 7009 from %s: the service started and retrieved %s = %s, %s.", e.Service, e.Component, e.State, consequence(e.Component, e.State))
 	if e.ClearsInconsistency {
 		text += " This clears the earlier inconsistency between the set and the running state."
 	}
 	return text
 }
 
-func consequence(s State) string {
-	switch s {
-	case Inactive:
+func consequence(component string, s State) string {
+	switch {
+	case s == Inactive && component == HubTransport:
+		// Port 25 is the front end's, which has no transport service to proxy to.
+		return "so it takes no new mail (SMTP senders get 451 4.7.0 Temporary server error through an Active front end, 421 4.3.2 Service not active from an Inactive one)"
+	case s == Inactive:
 		return "so it takes no new mail (SMTP senders get 421 4.3.2 Service not active)"
-	case Draining:
+	case s == Draining:
 		return "so it takes no new mail but keeps delivering what is already queued"
 	}
 	return "so it takes mail normally"

@@ -57,6 +57,27 @@ func (st *Store) ServiceStarted(serverName, service string) State {
 	return state
 }
 
+// RunningAtStart records that service was already running on server when the run
+// began: it read its component's state when it started, before t=0, so a later
+// change makes it inconsistent (warning 7011 / 7012) at once, as it does for a
+// service started during the run. No event 7009 is journaled: that start is not part
+// of the run.
+func (st *Store) RunningAtStart(serverName, service string) {
+	sv, err := st.server(serverName)
+	if err != nil {
+		return
+	}
+	si, ok := lookupService(service)
+	if !ok {
+		return
+	}
+	if !sv.version.HasComponentStates() {
+		sv.running[si.name] = Active
+		return
+	}
+	sv.running[si.name] = sv.effective(si.component)
+}
+
 // ServiceStopped is called by transport when service stops or crashes on server: it
 // no longer runs with any state.
 func (st *Store) ServiceStopped(serverName, service string) {

@@ -161,8 +161,8 @@ func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 
 // SuspendCopy is Suspend-MailboxDatabaseCopy db\server [-ActivationOnly]. Without
 // -ActivationOnly both replication and activation stop (Suspended); with it only
-// activation is blocked and the copy keeps replicating. The active copy can't be
-// suspended.
+// activation is blocked and the copy keeps replicating. The active copy can only be
+// suspended -ActivationOnly.
 func (o *Org) SuspendCopy(db, server string, activationOnly bool) error {
 	c, err := o.identity(db, server)
 	if err != nil {
@@ -175,7 +175,11 @@ func (o *Org) suspend(c *dbCopy, activationOnly bool, by string) error {
 	if c.db.dag == nil {
 		return fmt.Errorf("Database '%s' isn't replicated, so its copy can't be suspended.", c.db.name)
 	}
-	if c == c.db.active {
+	// -ActivationOnly on the active copy is accepted: Microsoft's maintenance scripts
+	// run it on every replicated database of the server before moving any
+	// [START-OLD stage 1], which they could not if Exchange refused it. Replication of
+	// the active copy cannot be suspended.
+	if c == c.db.active && !activationOnly {
 		return fmt.Errorf("The suspend operation can't proceed because database '%s' on Exchange Mailbox server '%s' is the active mailbox database copy.", c.db.name, c.server.name)
 	}
 	if activationOnly {
@@ -191,11 +195,17 @@ func (o *Org) suspend(c *dbCopy, activationOnly bool, by string) error {
 }
 
 // ResumeCopy is Resume-MailboxDatabaseCopy db\server: it clears both kinds of suspend;
-// a copy that was Suspended goes through Initializing.
+// a copy that was Suspended goes through Initializing. The cmdlet works on "a passive
+// mailbox database copy" [Resume-MailboxDatabaseCopy doc], so the only copy of a
+// database that is not replicated is refused, as Suspend-MailboxDatabaseCopy refuses
+// it (the wording mirrors the suspend error; chosen, no source quotes it).
 func (o *Org) ResumeCopy(db, server string) error {
 	c, err := o.identity(db, server)
 	if err != nil {
 		return err
+	}
+	if c.db.dag == nil {
+		return fmt.Errorf("Database '%s' isn't replicated, so its copy can't be resumed.", c.db.name)
 	}
 	o.resume(c, "Admin ran Resume-MailboxDatabaseCopy")
 	return nil
@@ -327,4 +337,33 @@ func (o *Org) pause(sv *server, on bool, by string) {
 	sv.paused = on
 	note(o, sv.name, sv.name, NodePaused{Server: sv.name, Paused: on, By: by})
 	o.update(by + " on " + sv.name)
+}
+
+// MoveClusterGroup is Move-ClusterGroup "Cluster Group" -Node node (FailoverClusters,
+// Windows Server 2008 R2; cluster.exe's `group "Cluster Group" /moveto:node` does the
+// same): the cluster core group, and with it the PAM role, moves to node [seed 003,
+// step 3: "We move the PAM role with this command"]. A paused node or one outside the
+// majority cannot own a group; the error texts are chosen, not quoted.
+func (o *Org) MoveClusterGroup(node string) error {
+	sv, err := o.clusterNode(node)
+	if err != nil {
+		return err
+	}
+	d := sv.dag
+	switch {
+	case d.pam == sv:
+		return nil
+	case !sv.up || !sv.inQuorum:
+		return fmt.Errorf("The cluster group 'Cluster Group' could not be moved to node '%s': the node is not up.", sv.name)
+	case sv.paused:
+		return fmt.Errorf("The cluster group 'Cluster Group' could not be moved to node '%s': the node is paused.", sv.name)
+	}
+	from := ""
+	if d.pam != nil {
+		from = d.pam.name
+	}
+	d.pam = sv
+	note(o, sv.name, d.name, PAMMoved{DAG: d.name, From: from, To: sv.name, By: "Move-ClusterGroup"})
+	o.update("Admin ran Move-ClusterGroup")
+	return nil
 }

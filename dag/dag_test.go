@@ -626,3 +626,51 @@ func TestCleanShutdownActivatesAnotherCopyFirst(t *testing.T) {
 	require.Empty(t, w.losses)
 	require.Equal(t, ServiceDown, w.status(`DB1\EX1`).Status)
 }
+
+// 2010's StartDagServerMaintenance.ps1 suspends activation of every copy on the
+// server, the active ones included, before it moves them, and 2010 has no component
+// states: nothing about HighAvailability happens or is journaled (seed 003, step 4).
+func TestExchange2010StartDagServerMaintenanceSuspendsEveryCopyAndHasNoHighAvailability(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.StartDagServerMaintenanceWith("EX1", Exchange2010Maintenance))
+	require.True(t, w.status(`DB1\EX1`).ActivationSuspended, "the copy that was active")
+	require.True(t, w.status(`DB2\EX1`).ActivationSuspended, "the passive copy")
+	srv, _ := w.active("DB1")
+	require.NotEqual(t, "EX1", srv)
+	require.False(t, w.ha["EX1"], "HighAvailability untouched (still Active)")
+	for _, r := range w.s.Journal().Records() {
+		_, isHA := r.Data.(HighAvailabilitySet)
+		require.False(t, isHA, "no HighAvailability event on 2010")
+	}
+	require.NoError(t, w.o.StopDagServerMaintenance("EX1"))
+	require.False(t, w.status(`DB1\EX1`).ActivationSuspended)
+}
+
+// Move-ClusterGroup "Cluster Group" moves the PAM (seed 003, step 3), and
+// Get-DatabaseAvailabilityGroup -Status shows it; a paused node cannot take it.
+func TestMoveClusterGroupMovesThePAMAndGetDatabaseAvailabilityGroupStatusShowsIt(t *testing.T) {
+	w := two(t)
+	require.Equal(t, "EX1", w.o.PAM("DAG1"))
+	require.NoError(t, w.o.MoveClusterGroup("EX2"))
+	rows, err := w.o.DAGStatus("DAG1", true)
+	require.NoError(t, err)
+	require.Equal(t, "EX2", rows[0].PrimaryActiveManager)
+	require.Equal(t, []string{"EX1", "EX2"}, rows[0].OperationalServers)
+	require.NoError(t, w.o.SuspendClusterNode("EX1"))
+	require.Error(t, w.o.MoveClusterGroup("EX1"))
+	rows, _ = w.o.DAGStatus("", true)
+	require.Equal(t, []string{"EX1"}, rows[0].ServersInMaintenance)
+	plain, _ := w.o.DAGStatus("DAG1", false)
+	require.Empty(t, plain[0].PrimaryActiveManager, "without -Status")
+	require.Equal(t, "Name Member Servers Operational Servers\n---- -------------- -------------------\nDAG1 {EX1, EX2}\n", FormatDAGStatus(plain))
+}
+
+// Resume-MailboxDatabaseCopy works on a passive copy of a replicated database: the
+// only copy of a standalone database is refused, as Suspend refuses it (seed 001).
+func TestResumeOfAStandaloneDatabaseCopyIsRefusedAsTheSuspendIs(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.o.AddServer("EX1", "HQ"))
+	require.NoError(t, w.o.AddDatabase("DB1", []string{"EX1"}))
+	require.EqualError(t, w.o.SuspendCopy("DB1", "EX1", false), "Database 'DB1' isn't replicated, so its copy can't be suspended.")
+	require.EqualError(t, w.o.ResumeCopy("DB1", "EX1"), "Database 'DB1' isn't replicated, so its copy can't be resumed.")
+}

@@ -61,8 +61,10 @@
 //     targetless, -Server, -MountDialOverride), Suspend-/Resume-MailboxDatabaseCopy
 //     (-ActivationOnly), Set-MailboxServer -DatabaseCopyAutoActivationPolicy /
 //     -DatabaseCopyActivationDisabledAndMoveNow / -AutoDatabaseMountDial,
-//     Suspend-/Resume-ClusterNode, StartDagServerMaintenance.ps1 and
-//     StopDagServerMaintenance.ps1, Get-MailboxDatabaseCopyStatus.
+//     Suspend-/Resume-ClusterNode, Move-ClusterGroup "Cluster Group" (moves the PAM),
+//     StartDagServerMaintenance.ps1 (2013+ and, with Exchange2010Maintenance, 2010's)
+//     and StopDagServerMaintenance.ps1, Get-MailboxDatabaseCopyStatus,
+//     Get-DatabaseAvailabilityGroup [-Status].
 //
 // # Choices where the sources are silent or disagree
 //

@@ -155,7 +155,8 @@ type PAMChanged struct {
 	Why            string
 }
 
-// PAMMoved ("dag.pam"): a maintenance script moved the cluster group From To.
+// PAMMoved ("dag.pam"): a maintenance script or Move-ClusterGroup (By) moved the
+// cluster group From To.
 type PAMMoved struct{ DAG, From, To, By string }
 
 // PAMMoveFailed ("dag.pam"): a maintenance script could not move the cluster group

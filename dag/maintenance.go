@@ -18,7 +18,18 @@ type MaintenanceOptions struct {
 	OverrideMinimumTwoCopies bool
 	// Force skips the rollback when critical resources remain (-Force 'true').
 	Force bool
+	// NoComponentStates: the server runs Exchange 2010, which has no server component
+	// states (exchange-dag-components.md section 2.5), so stage 1 leaves
+	// HighAvailability alone and nothing about it is journaled.
+	NoComponentStates bool
 }
+
+// Exchange2010Maintenance is what the 2010 SP1+ script does (exchange-dag-components.md
+// section 2.5: "Suspend-MailboxDatabaseCopy -ActivationOnly on each copy; pause the
+// cluster node; policy Blocked; move the active databases; move the cluster core
+// group"): every copy on the server is suspended for activation, the node is paused,
+// and there are no component states.
+var Exchange2010Maintenance = MaintenanceOptions{PauseClusterNode: true, SuspendActivationOnly: true, NoComponentStates: true}
 
 // DefaultMaintenance is what StartDagServerMaintenance(server) runs with.
 var DefaultMaintenance = MaintenanceOptions{PauseClusterNode: true}
@@ -56,7 +67,7 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 	note(o, sv.name, sv.name, MaintenanceStarted{Server: sv.name, Script: by})
 	o.setPolicy(sv, Blocked, by)
 	haChanged := false
-	if o.env.SetHighAvailability != nil && !o.haBlocked(sv) {
+	if o.env.SetHighAvailability != nil && !opt.NoComponentStates && !o.haBlocked(sv) {
 		o.env.SetHighAvailability(sv.name, false)
 		haChanged = true
 		note(o, sv.name, sv.name, HighAvailabilitySet{Server: sv.name, By: by})
@@ -64,7 +75,10 @@ func (o *Org) StartDagServerMaintenanceWith(server string, opt MaintenanceOption
 	var suspended []*dbCopy
 	if opt.SuspendActivationOnly {
 		for _, d := range o.dbs {
-			if c := o.copyOn(d, sv); c != nil && d.dag != nil && c != d.active && !c.activationSuspended {
+			// Every replicated copy, the active one included: the script runs
+			// Suspend-MailboxDatabaseCopy -ActivationOnly for each database of the server
+			// before it moves any, so a moved database cannot come back.
+			if c := o.copyOn(d, sv); c != nil && d.dag != nil && !c.activationSuspended {
 				if o.suspend(c, true, by) == nil {
 					suspended = append(suspended, c)
 				}

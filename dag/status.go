@@ -1,6 +1,7 @@
 package dag
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -105,4 +106,118 @@ func FormatCopyStatus(rows []CopyStatusRow) string {
 		cells[i] = []string{r.Name, string(r.Status), strconv.FormatInt(r.CopyQueueLength, 10), strconv.FormatInt(r.ReplayQueueLength, 10), t, r.ContentIndexState}
 	}
 	return psfmt.Table(cols, cells)
+}
+
+// DAGStatusRow is one object of Get-DatabaseAvailabilityGroup: the properties that
+// only -Status fills (OperationalServers, PrimaryActiveManager,
+// ServersInMaintenance) are empty without it, as the cmdlet leaves them
+// [Get-DatabaseAvailabilityGroup doc: "The Status switch specifies whether to return
+// real-time status information ... OperationalServers, PrimaryActiveManager ..."].
+type DAGStatusRow struct {
+	Name          string
+	Servers       []string // the members, in the order they were added
+	WitnessServer string
+	// -Status only:
+	Status               bool
+	OperationalServers   []string // members that are up and in the cluster majority
+	PrimaryActiveManager string
+	// ServersInMaintenance lists members in DAG maintenance. Chosen: a member whose
+	// cluster node is paused (StartDagServerMaintenance.ps1 or cluster.exe /pause),
+	// since that is the state the 2010 scripts leave and the one 2010 can see (it has
+	// no component states).
+	ServersInMaintenance []string
+}
+
+// DAGStatus is Get-DatabaseAvailabilityGroup [identity] [-Status]: every DAG in
+// creation order, or the one named.
+func (o *Org) DAGStatus(identity string, status bool) ([]DAGStatusRow, error) {
+	var out []DAGStatusRow
+	for _, d := range o.dags {
+		if identity != "" && !strings.EqualFold(identity, d.name) {
+			continue
+		}
+		r := DAGStatusRow{Name: d.name, WitnessServer: d.witness, Status: status}
+		for _, m := range d.members {
+			r.Servers = append(r.Servers, m.name)
+			if status && m.up && m.inQuorum && d.hasQuorum {
+				r.OperationalServers = append(r.OperationalServers, m.name)
+			}
+			if status && m.paused {
+				r.ServersInMaintenance = append(r.ServersInMaintenance, m.name)
+			}
+		}
+		if status && d.pam != nil {
+			r.PrimaryActiveManager = d.pam.name
+		}
+		out = append(out, r)
+	}
+	if identity != "" && len(out) == 0 {
+		return nil, fmt.Errorf("The operation couldn't be performed because object '%s' couldn't be found.", identity)
+	}
+	return out, nil
+}
+
+// Fields gives the row's properties in the order Format-List * prints them (the ones
+// exsim models).
+func (r DAGStatusRow) Fields() []psfmt.Field {
+	coll := func(s []string) string {
+		if len(s) == 0 {
+			return "{}"
+		}
+		return psfmt.Collection(s)
+	}
+	return []psfmt.Field{
+		{Name: "Name", Value: r.Name},
+		{Name: "Servers", Value: coll(r.Servers)},
+		{Name: "WitnessServer", Value: r.WitnessServer},
+		{Name: "OperationalServers", Value: coll(r.OperationalServers)},
+		{Name: "PrimaryActiveManager", Value: r.PrimaryActiveManager},
+		{Name: "ServersInMaintenance", Value: coll(r.ServersInMaintenance)},
+	}
+}
+
+// FormatDAGStatus prints rows as Get-DatabaseAvailabilityGroup's default table: Name,
+// Member Servers, Operational Servers (the last empty without -Status).
+func FormatDAGStatus(rows []DAGStatusRow) string {
+	if len(rows) == 0 {
+		return ""
+	}
+	cols := []psfmt.Column{{Name: "Name"}, {Name: "Member Servers"}, {Name: "Operational Servers"}}
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		op := ""
+		if r.Status {
+			op = psfmt.Collection(r.OperationalServers)
+		}
+		cells[i] = []string{r.Name, psfmt.Collection(r.Servers), op}
+	}
+	return psfmt.Table(cols, cells)
+}
+
+// Fields gives the copy's properties in the order Format-List * prints them (the
+// ones exsim models).
+func (r CopyStatusRow) Fields() []psfmt.Field {
+	t := ""
+	if !r.LastInspectedLogTime.IsZero() {
+		t = r.LastInspectedLogTime.Format("1/2/2006 3:04:05 PM")
+	}
+	return []psfmt.Field{
+		{Name: "Name", Value: r.Name},
+		{Name: "DatabaseName", Value: r.DatabaseName},
+		{Name: "Status", Value: string(r.Status)},
+		{Name: "MailboxServer", Value: r.MailboxServer},
+		{Name: "ActiveCopy", Value: psBool(r.ActiveCopy)},
+		{Name: "ActivationSuspended", Value: psBool(r.ActivationSuspended)},
+		{Name: "CopyQueueLength", Value: strconv.FormatInt(r.CopyQueueLength, 10)},
+		{Name: "ReplayQueueLength", Value: strconv.FormatInt(r.ReplayQueueLength, 10)},
+		{Name: "LastInspectedLogTime", Value: t},
+		{Name: "ContentIndexState", Value: r.ContentIndexState},
+	}
+}
+
+func psBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
 }

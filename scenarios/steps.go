@@ -11,6 +11,7 @@ import (
 	"github.com/exsim/exsim/scenarios/cmdlet"
 	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/sim/psfmt"
 	"github.com/exsim/exsim/transport"
 	"github.com/exsim/exsim/transport/logs"
 )
@@ -23,6 +24,96 @@ type call struct {
 	on   string
 	args map[string]cmdlet.Value
 	list bool
+	// props are Format-List/Format-Table's -Property names (wildcards allowed): the
+	// properties printed, in that order, by the cmdlets that give their objects'
+	// fields (objects).
+	props []string
+	// table: the pipe ends in Format-Table (so props make a table, not a list).
+	table bool
+	// in are the identities a Get- piped into this Get- (Get-MailboxDatabase |
+	// Get-MailboxDatabaseCopyStatus); nil when nothing is piped in.
+	in []string
+}
+
+// objects prints a Get- cmdlet's objects as the pipe asks: Format-List (with
+// -Property, only the matching properties, in the order asked), Format-Table with
+// -Property (those columns), or the cmdlet's default view (def).
+func (c *call) objects(objs [][]psfmt.Field, def func() string) string {
+	if len(objs) == 0 {
+		return ""
+	}
+	if !c.list && len(c.props) == 0 {
+		return def()
+	}
+	sel := make([][]psfmt.Field, len(objs))
+	for i, o := range objs {
+		sel[i] = selectFields(o, c.props)
+	}
+	if c.list {
+		return psfmt.List(sel)
+	}
+	var cols []psfmt.Column
+	for _, f := range sel[0] {
+		cols = append(cols, psfmt.Column{Name: f.Name})
+	}
+	cells := make([][]string, len(sel))
+	for i, o := range sel {
+		for _, f := range o {
+			cells[i] = append(cells[i], f.Value)
+		}
+	}
+	return psfmt.Table(cols, cells)
+}
+
+// selectFields is -Property's selection: each name, in the order given, matches the
+// properties it names case-insensitively, with * and ? wildcards (fl *primary*,
+// fl name,activation*); a property is printed once, with its own spelling. No
+// names: every property.
+func selectFields(all []psfmt.Field, props []string) []psfmt.Field {
+	if len(props) == 0 {
+		return all
+	}
+	var out []psfmt.Field
+	seen := map[string]bool{}
+	for _, p := range props {
+		for _, f := range all {
+			if !seen[f.Name] && wildcardMatch(strings.ToLower(p), strings.ToLower(f.Name)) {
+				seen[f.Name] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// wildcardMatch is PowerShell's -like on lower-cased text: * any run, ? one rune.
+func wildcardMatch(pat, s string) bool {
+	p, t := []rune(pat), []rune(s)
+	var match func(i, j int) bool
+	match = func(i, j int) bool {
+		for i < len(p) {
+			switch p[i] {
+			case '*':
+				for k := j; k <= len(t); k++ {
+					if match(i+1, k) {
+						return true
+					}
+				}
+				return false
+			case '?':
+				if j >= len(t) {
+					return false
+				}
+			default:
+				if j >= len(t) || p[i] != t[j] {
+					return false
+				}
+			}
+			i, j = i+1, j+1
+		}
+		return j == len(t)
+	}
+	return match(0, 0)
 }
 
 func (c *call) str(name string) string {
@@ -137,6 +228,7 @@ var handlers = map[string]handler{
 	},
 	"Suspend-ClusterNode": func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
 	"Resume-ClusterNode":  func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
+	"Move-ClusterGroup":   func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
 	"Mount-Database":      func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
 	"Dismount-Database":   func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
 	"Move-ActiveMailboxDatabase": func(c *call) (string, error) {
@@ -168,7 +260,33 @@ var handlers = map[string]handler{
 		if err != nil {
 			return "", err
 		}
-		return dag.FormatCopyStatus(rows), nil
+		objs := make([][]psfmt.Field, len(rows))
+		for i, r := range rows {
+			objs[i] = r.Fields()
+		}
+		return c.objects(objs, func() string { return dag.FormatCopyStatus(rows) }), nil
+	},
+	"Get-MailboxDatabase": func(c *call) (string, error) {
+		rows, err := c.databases()
+		if err != nil {
+			return "", err
+		}
+		objs := make([][]psfmt.Field, len(rows))
+		for i, r := range rows {
+			objs[i] = r.fields()
+		}
+		return c.objects(objs, func() string { return formatDatabases(rows) }), nil
+	},
+	"Get-DatabaseAvailabilityGroup": func(c *call) (string, error) {
+		rows, err := c.w.dag.DAGStatus(c.str("Identity"), c.flag("Status"))
+		if err != nil {
+			return "", err
+		}
+		objs := make([][]psfmt.Field, len(rows))
+		for i, r := range rows {
+			objs[i] = r.Fields()
+		}
+		return c.objects(objs, func() string { return dag.FormatDAGStatus(rows) }), nil
 	},
 	"Get-Queue": func(c *call) (string, error) {
 		rows, v, err := c.queues()
@@ -185,19 +303,31 @@ var handlers = map[string]handler{
 		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
 	},
 	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
-	"Set-TransportServer":  func(c *call) (string, error) { return "", c.transportService() },
-	"Start-SCOMMaintenanceMode": func(c *call) (string, error) {
-		d, err := ParseDuration(c.str("Duration"))
-		if err != nil {
-			return "", err
+	"Edit-EdgeTransportConfig": func(c *call) (string, error) {
+		server := c.str("Server")
+		if server == "" {
+			server = c.on
 		}
-		return "", c.w.mon.StartMaintenance(c.str("Instance"), d)
+		return "", c.w.tr.EditEdgeTransportConfig(server, c.str("Key"), c.str("Value"))
+	},
+	"Set-TransportServer": func(c *call) (string, error) { return "", c.transportService() },
+	"Start-SCOMMaintenanceMode": func(c *call) (string, error) {
+		end, err := c.w.instant(c.str("EndTime"))
+		if err != nil {
+			return "", fmt.Errorf("-EndTime: %v", err)
+		}
+		return "", c.w.mon.StartMaintenance(c.str("Instance"), end)
 	},
 	"Stop-SCOMMaintenanceMode": func(c *call) (string, error) {
 		return "", c.w.mon.StopMaintenance(c.str("Instance"))
 	},
 	"StartDagServerMaintenance.ps1": func(c *call) (string, error) {
-		return "", c.w.dag.StartDagServerMaintenance(c.str("ServerName"))
+		id := c.str("ServerName")
+		if !componentsVersion(c.w.spec[id].Version).HasComponentStates() {
+			// 2010's script: activation suspended on every copy, no component states.
+			return "", c.w.dag.StartDagServerMaintenanceWith(id, dag.Exchange2010Maintenance)
+		}
+		return "", c.w.dag.StartDagServerMaintenance(id)
 	},
 	"StopDagServerMaintenance.ps1": func(c *call) (string, error) {
 		return "", c.w.dag.StopDagServerMaintenance(c.str("ServerName"))
@@ -225,6 +355,18 @@ func (c *call) service(op string) error {
 }
 
 func (c *call) copyStatus() ([]dag.CopyStatusRow, error) {
+	if c.in != nil {
+		// Get-MailboxDatabase | Get-MailboxDatabaseCopyStatus: each database's copies.
+		var rows []dag.CopyStatusRow
+		for _, db := range c.in {
+			r, err := c.w.dag.CopyStatus(db)
+			if err != nil {
+				return nil, err
+			}
+			rows = append(rows, r...)
+		}
+		return rows, nil
+	}
 	if c.has("Server") && !c.has("Identity") {
 		return c.w.dag.CopyStatusServer(c.str("Server"))
 	}
@@ -383,19 +525,35 @@ func (w *world) runPipeline(p cmdlet.Pipeline, on string) (string, error) {
 	if len(p) == 0 {
 		return "", nil
 	}
-	list := false
+	f := pipeFormat{}
 	var next []cmdlet.Command
 	for _, c := range p[1:] {
-		switch c.Name {
-		case "Format-List":
-			list = true
-		case "Format-Table":
-			list = false
+		spec, _ := cmdlet.Lookup(c.Name)
+		switch spec.Name {
+		case "Format-List", "Format-Table":
+			f = pipeFormat{list: spec.Name == "Format-List", table: spec.Name == "Format-Table"}
+			if args, err := spec.Check(c, false); err == nil {
+				if v, ok := args["Property"]; ok {
+					f.props = v.Strings()
+				}
+			}
 		default:
 			next = append(next, c)
 		}
 	}
-	out, err := w.runCommand(p[0], on, list, nil)
+	if len(next) > 0 && strings.HasPrefix(next[0].Name, "Get-") {
+		// A Get- piped into a Get- (Get-MailboxDatabase | Get-MailboxDatabaseCopyStatus):
+		// the second prints, for the objects the first found.
+		ids, err := w.pipedIdentities(p[0], on)
+		if err != nil {
+			return "", err
+		}
+		if ids == nil {
+			ids = []string{}
+		}
+		return w.runCommand(next[0], on, f, nil, ids)
+	}
+	out, err := w.runCommand(p[0], on, f, nil, nil)
 	if err != nil || len(next) == 0 {
 		return out, err
 	}
@@ -405,17 +563,28 @@ func (w *world) runPipeline(p cmdlet.Pipeline, on string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	var outs []string
 	for _, c := range next {
 		for _, id := range ids {
-			if _, err := w.runCommand(c, on, false, &id); err != nil {
-				return "", err
+			o, err := w.runCommand(c, on, pipeFormat{}, &id, nil)
+			if err != nil {
+				return strings.Join(outs, ""), err
+			}
+			if o != "" {
+				outs = append(outs, o)
 			}
 		}
 	}
-	return "", nil
+	return strings.Join(outs, ""), nil
 }
 
-func (w *world) runCommand(c cmdlet.Command, on string, list bool, identity *string) (string, error) {
+// pipeFormat is what the Format- cmdlet at a pipe's end asks for.
+type pipeFormat struct {
+	list, table bool
+	props       []string
+}
+
+func (w *world) runCommand(c cmdlet.Command, on string, f pipeFormat, identity *string, in []string) (string, error) {
 	spec, ok := cmdlet.Lookup(c.Name)
 	if !ok {
 		return "", fmt.Errorf("the term '%s' is not recognized as the name of a cmdlet", c.Name)
@@ -433,7 +602,7 @@ func (w *world) runCommand(c cmdlet.Command, on string, list bool, identity *str
 	if !ok {
 		return "", fmt.Errorf("%s is not supported in a step", spec.Name)
 	}
-	return h(&call{w: w, name: spec.Name, on: on, args: args, list: list})
+	return h(&call{w: w, name: spec.Name, on: on, args: args, list: f.list, table: f.table, props: f.props, in: in})
 }
 
 // pipedIdentities runs the Get- side of a pipe for the identities of what it found.
@@ -453,6 +622,16 @@ func (w *world) pipedIdentities(c cmdlet.Command, on string) ([]string, error) {
 		ids := make([]string, len(rows))
 		for i, r := range rows {
 			ids[i] = r.Identity
+		}
+		return ids, nil
+	case "Get-MailboxDatabase":
+		rows, err := cl.databases()
+		if err != nil {
+			return nil, err
+		}
+		ids := make([]string, len(rows))
+		for i, r := range rows {
+			ids[i] = r.name
 		}
 		return ids, nil
 	case "Get-MailboxDatabaseCopyStatus":
@@ -529,4 +708,50 @@ func (w *world) servicesStopped(server string) {
 func (w *world) isMailbox(server string) bool {
 	sv, ok := w.spec[server]
 	return ok && sv.HasRole("Mailbox")
+}
+
+// databaseRow is one object of Get-MailboxDatabase.
+type databaseRow struct {
+	name, server string
+	replicated   bool
+}
+
+// databases answers Get-MailboxDatabase [-Identity DB] [-Server S]: Server is the
+// server holding the active copy, as the 2010 shell shows it.
+func (c *call) databases() ([]databaseRow, error) {
+	var out []databaseRow
+	for _, d := range c.w.sc.Topology.Databases {
+		if c.has("Identity") && !strings.EqualFold(d.Name, c.str("Identity")) {
+			continue
+		}
+		server, _ := c.w.dag.ActiveCopy(d.Name)
+		if c.has("Server") && !slicesContains(d.Copies, c.str("Server")) {
+			continue
+		}
+		out = append(out, databaseRow{name: d.Name, server: server, replicated: len(d.Copies) > 1})
+	}
+	if c.has("Identity") && len(out) == 0 {
+		return nil, fmt.Errorf("The operation couldn't be performed because object '%s' couldn't be found.", c.str("Identity"))
+	}
+	return out, nil
+}
+
+func (r databaseRow) fields() []psfmt.Field {
+	rt := "None"
+	if r.replicated {
+		rt = "Remote"
+	}
+	return []psfmt.Field{{Name: "Name", Value: r.name}, {Name: "Server", Value: r.server}, {Name: "Recovery", Value: "False"}, {Name: "ReplicationType", Value: rt}}
+}
+
+// formatDatabases is Get-MailboxDatabase's default table: Name, Server, Recovery,
+// ReplicationType.
+func formatDatabases(rows []databaseRow) string {
+	cells := make([][]string, len(rows))
+	for i, r := range rows {
+		for _, f := range r.fields() {
+			cells[i] = append(cells[i], f.Value)
+		}
+	}
+	return psfmt.Table([]psfmt.Column{{Name: "Name"}, {Name: "Server"}, {Name: "Recovery"}, {Name: "ReplicationType"}}, cells)
 }

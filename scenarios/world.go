@@ -167,6 +167,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	topo := transport.Topology{
 		Inbound:             sc.Topology.Internet.Inbound.Servers,
 		InboundLoadBalanced: sc.Topology.Internet.Inbound.LoadBalancer,
+		InboundPolicy:       sc.Topology.Internet.Inbound.Policy,
 		SenderRetry:         sc.Topology.Internet.SenderRetry,
 		Latency:             sc.Topology.Latency,
 	}
@@ -203,6 +204,18 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	}
 	w.tr = tr
 	tr.OnDelivered(w.mon.Delivered)
+	// The transport services of an established organization are running at t=0: each
+	// read its component state when it started, so a change in the run makes it
+	// inconsistent at once (warning 7011 / 7012), not only after a restart.
+	for _, sv := range sc.Topology.Servers {
+		if !sv.Transport() || !componentsVersion(sv.Version).HasComponentStates() {
+			continue
+		}
+		w.comp.RunningAtStart(sv.Name, components.ServiceTransport)
+		if sv.HasRole("ClientAccess") || sv.Version != "Exchange2013" {
+			w.comp.RunningAtStart(sv.Name, components.ServiceFrontEndTransport)
+		}
+	}
 	return w, nil
 }
 

@@ -59,6 +59,25 @@ type Connector struct {
 	SmartHost     string
 }
 
+// The load balancer methods a Topology may give (Citrix NetScaler's ROUNDROBIN,
+// LEASTCONNECTION and SOURCEIP persistence, the ones most load balancers offer):
+//   - LBRoundRobin: each new connection goes to the next server in turn.
+//   - LBLeastConnections: to the server with the fewest open SMTP sessions from the
+//     load balancer; ties go to the next in turn, as round robin would.
+//   - LBSourceIPAffinity: a source (exsim: the sender's domain, standing for its
+//     MTA's address) sticks to the server it first went to, chosen in turn, while
+//     that server is up.
+//
+// The health probe skips servers that are down with every method.
+const (
+	LBRoundRobin       = "roundRobin"
+	LBLeastConnections = "leastConnections"
+	LBSourceIPAffinity = "sourceIPAffinity"
+)
+
+// LBPolicies lists the load balancer methods.
+var LBPolicies = []string{LBRoundRobin, LBLeastConnections, LBSourceIPAffinity}
+
 // Mailbox is a mailbox recipient and the database that holds it.
 type Mailbox struct{ Address, Database string }
 
@@ -68,9 +87,12 @@ type Topology struct {
 	Mailboxes           []Mailbox
 	Connectors          []Connector
 	Inbound             []string
-	InboundLoadBalanced bool          // round robin over Inbound
-	SenderRetry         time.Duration // internet sender retry interval (default 15m, for up to 5 days)
-	Latency             time.Duration // one SMTP hop (default 50ms)
+	InboundLoadBalanced bool // a load balancer in front of Inbound, with InboundPolicy
+	// InboundPolicy is the load balancer's method: LBRoundRobin ("" too),
+	// LBLeastConnections or LBSourceIPAffinity.
+	InboundPolicy string
+	SenderRetry   time.Duration // internet sender retry interval (default 15m, for up to 5 days)
+	Latency       time.Duration // one SMTP hop (default 50ms)
 }
 
 // Env is how the rest of the world (databases, component states, the network) reaches

@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -404,9 +405,10 @@ func (o *Org) SetTransportService(server string, params []Param) error {
 }
 
 // SetEdgeTransportConfig sets an EdgeTransport.exe.config appSettings key on one
-// server, or on every transport server when server is "". As in Exchange, the value
-// is read when the Microsoft Exchange Transport service starts; exsim applies it at
-// once and the admin's restart makes queued mail follow it.
+// server, or on every transport server when server is "", and applies it at once: it
+// is the file as it was when the services started, before the run (a scenario's
+// edgeTransportConfig). A change during the run is EditEdgeTransportConfig, read at
+// the next service start as in Exchange.
 func (o *Org) SetEdgeTransportConfig(server, key, value string) error {
 	st, err := lookup(key, scopeApp)
 	if err != nil {
@@ -432,6 +434,55 @@ func (o *Org) SetEdgeTransportConfig(server, key, value string) error {
 	o.setServer(srv.name, st.name, v)
 	o.journalConfig(srv.name, "EdgeTransport.exe.config", st.name, value)
 	return nil
+}
+
+// EditEdgeTransportConfig saves an EdgeTransport.exe.config appSettings key in the
+// file of one server, or of every transport server when name is "", during a run.
+// The running service does not see it: as in Exchange, the file is read when the
+// Microsoft Exchange Transport service starts, so the value applies at that server's
+// next start (Restart-Service MSExchangeTransport, or a reboot), journaled then.
+func (o *Org) EditEdgeTransportConfig(name, key, value string) error {
+	st, err := lookup(key, scopeApp)
+	if err != nil {
+		return err
+	}
+	v, err := parseValue(st, value)
+	if err != nil {
+		return err
+	}
+	var targets []*server
+	if name == "" {
+		for _, srv := range o.servers {
+			if srv.transport {
+				targets = append(targets, srv)
+			}
+		}
+	} else {
+		srv, err := o.server(name)
+		if err != nil {
+			return err
+		}
+		if !srv.transport {
+			return fmt.Errorf("%s runs no MSExchangeTransport service, so it has no EdgeTransport.exe.config", srv.name)
+		}
+		targets = []*server{srv}
+	}
+	for _, srv := range targets {
+		srv.pendingApp = slices.DeleteFunc(srv.pendingApp, func(x setValue) bool { return x.name == st.name })
+		srv.pendingApp = append(srv.pendingApp, setValue{name: st.name, text: value, v: v})
+		o.journalConfig(srv.name, "EdgeTransport.exe.config saved (read at the next start of MSExchangeTransport)", st.name, value)
+	}
+	return nil
+}
+
+// applyEdited applies the EdgeTransport.exe.config values saved since srv's transport
+// service last started: it is starting now and reads its file.
+func (o *Org) applyEdited(srv *server) {
+	for _, kv := range srv.pendingApp {
+		o.setServer(srv.name, kv.name, kv.v)
+		o.journalConfig(srv.name, "MSExchangeTransport read EdgeTransport.exe.config at its start", kv.name, kv.text)
+	}
+	srv.pendingApp = nil
 }
 
 type setValue struct {

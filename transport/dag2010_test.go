@@ -153,3 +153,32 @@ func TestRoutingToAnotherSiteAndAnotherDAG(t *testing.T) {
 	require.Empty(t, h2.o.Verdict().SPOF)
 	require.NotNil(t, h2.o.byName["a1"].byKey[qkey{"SmtpRelayToDag", "DAGB"}])
 }
+
+// The load balancer's methods (seed 003: the author's NetScaler did round robin, "although
+// the alternance between the two does not seem to be strict"): round robin takes the
+// servers in turn; least connections the one with fewest open sessions (ties in turn);
+// source-IP affinity keeps a sender on the server it first went to while it is up.
+func TestLoadBalancerRoundRobinLeastConnectionsAndSourceIPAffinity(t *testing.T) {
+	from := func(addr string) *message { return &message{m: Message{From: addr}} }
+	pick := func(h *harness, m *message) string { return h.o.inboundCandidates(m)[0].name }
+	top, w := twoNodeDAG("EX13-1")
+	h := newHarness(t, top, w)
+	gmail, other := from("a@gmail.com"), from("b@fabrikam.com")
+	require.Equal(t, []string{"EX13-1", "EX13-2", "EX13-1"}, []string{pick(h, gmail), pick(h, gmail), pick(h, other)})
+
+	top, w = twoNodeDAG("EX13-1")
+	top.InboundPolicy = LBLeastConnections
+	h = newHarness(t, top, w)
+	require.Equal(t, "EX13-1", pick(h, gmail))
+	h.o.byName["ex13-1"].inboundOpen = 2 // two sessions still open there
+	require.Equal(t, "EX13-2", pick(h, gmail))
+	h.o.byName["ex13-2"].inboundOpen = 3
+	require.Equal(t, "EX13-1", pick(h, other))
+
+	top, w = twoNodeDAG("EX13-1")
+	top.InboundPolicy = LBSourceIPAffinity
+	h = newHarness(t, top, w)
+	require.Equal(t, []string{"EX13-1", "EX13-2", "EX13-1", "EX13-2"}, []string{pick(h, gmail), pick(h, other), pick(h, gmail), pick(h, other)})
+	h.o.byName["ex13-1"].up = false // the health probe fails: gmail rebinds
+	require.Equal(t, "EX13-2", pick(h, gmail))
+}

@@ -104,9 +104,13 @@
 //     queue, exsim's choice of DeliveryType), which shadows them again; shadow queues stay;
 //     the source takes no new messages until its transport service next starts.
 //   - Component states: a service picks up its state when it starts (Env.ServiceStarted);
-//     a transport service whose HubTransport is Draining or Inactive (or the Front End
-//     Transport service's FrontendTransport) answers MAIL FROM with 421 4.3.2 Service not
-//     active after an accepted EHLO (section 9 conflict 4: 421, not the KB's 412).
+//     a transport service whose HubTransport is Draining (or the Front End Transport
+//     service's FrontendTransport not Active) answers MAIL FROM with 421 4.3.2 Service
+//     not active after an accepted EHLO (section 9 conflict 4: 421, not the KB's 412); a
+//     2013+ HubTransport Inactive behind an Active front end answers 451 4.7.0
+//     Temporary server error. Please try again later. PRX1 (exchange-2013-pipeline.md:
+//     the front end finds no back end; seed 004), at MAIL FROM rather than after the
+//     headers. The Front End hop itself is not modelled.
 //
 // # Transport dumpster (2010, section 1.7)
 //

@@ -79,10 +79,13 @@ type ConnectFailed struct {
 	Server, Why string
 }
 
-// MailFromRefused: an inbound server answered MAIL FROM with 421 4.3.2 Service not active.
+// MailFromRefused: an inbound server refused a session at MAIL FROM with Reply: 421
+// 4.3.2 Service not active (its transport or front end component not Active), or on
+// 2013+ 451 4.7.0 Temporary server error (HubTransport Inactive behind the front end).
 type MailFromRefused struct {
 	Msg
 	Server, Why string
+	Reply       string // the SMTP reply as sent; "" in records from before it was kept
 }
 
 // AckDelayed: a 2010 hub holds the 250 for a message from a sender without XSHADOW, up to

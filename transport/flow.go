@@ -98,8 +98,8 @@ next:
 	return m.id, nil
 }
 
-// inboundCandidates is the list of servers an internet sender tries, in order.
-func (o *Org) inboundCandidates() []*server {
+// inboundCandidates is the list of servers an internet sender of m tries, in order.
+func (o *Org) inboundCandidates(m *message) []*server {
 	if o.inbound == nil {
 		if len(o.top.Inbound) == 0 {
 			for _, s := range o.servers {
@@ -117,15 +117,52 @@ func (o *Org) inboundCandidates() []*server {
 	if !o.top.InboundLoadBalanced || len(list) == 0 {
 		return list
 	}
-	// A round-robin load balancer: its health probe skips servers that are down.
+	switch o.top.InboundPolicy {
+	case LBSourceIPAffinity:
+		src := senderDomain(m)
+		if i, ok := o.lbAffinity[src]; ok && list[i].up {
+			return list[i : i+1]
+		}
+		i := o.lbTurn(list)
+		if i < 0 {
+			return nil
+		}
+		if o.lbAffinity == nil {
+			o.lbAffinity = map[string]int{}
+		}
+		o.lbAffinity[src] = i
+		return list[i : i+1]
+	case LBLeastConnections:
+		best := -1
+		for k := 0; k < len(list); k++ {
+			i := (o.lbNext + k) % len(list)
+			if list[i].up && (best < 0 || list[i].inboundOpen < list[best].inboundOpen) {
+				best = i
+			}
+		}
+		if best < 0 {
+			return nil
+		}
+		o.lbNext = best + 1
+		return list[best : best+1]
+	}
+	if i := o.lbTurn(list); i >= 0 {
+		return list[i : i+1]
+	}
+	return nil
+}
+
+// lbTurn is round robin: the next server in turn that is up (the health probe skips
+// the others), or -1.
+func (o *Org) lbTurn(list []*server) int {
 	for k := 0; k < len(list); k++ {
 		i := o.lbNext % len(list)
 		o.lbNext++
 		if list[i].up {
-			return list[i : i+1]
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 // internetSend makes the sender try the inbound servers once, in order.
@@ -134,7 +171,7 @@ func (o *Org) internetSend(m *message, sender *item) {
 		return
 	}
 	m.tries++
-	o.tryInbound(m, sender, o.inboundCandidates(), 0)
+	o.tryInbound(m, sender, o.inboundCandidates(m), 0)
 }
 
 func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
@@ -180,11 +217,20 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			why = "Redirect-Message is draining it"
 		}
 		r := smtp.ServiceNotActive
+		if !srv.version.Is2010() && srv.fetState == "Active" && st == "Inactive" && !srv.redirected {
+			// HubTransport Inactive behind an Active front end: port 25 is the Front End
+			// Transport service, which finds no back end to proxy to and answers 451 4.7.0
+			// (exchange-2013-pipeline.md, "HubTransport Inactive gives 451 4.7.0"; seed
+			// 004). exsim answers at MAIL FROM; FET answers after the headers.
+			r = smtp.TemporaryServerError
+			r.Text += ". PRX1 "
+			why = "its HubTransport component was Inactive when the service started, so the front end has no transport service to proxy to"
+		}
 		c.MailReply = &r
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
-				emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why})
+				emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why, Reply: r.String()})
 			}
 			o.tryInbound(m, sender, cands, k+1)
 		})
@@ -193,6 +239,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	res := o.timing(c)
 	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
+	srv.inboundOpen++ // until its data is queued (Fire), for a least-connections balancer
 	if o.s.Journal().Wants(logs.KindProtocol) {
 		cc := c // only the protocol log needs the conversation later
 		is.c = &cc
@@ -212,6 +259,7 @@ type inboundSession struct {
 
 func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
 	o, m, sender, srv, c, ep := is.o, is.m, is.sender, is.srv, is.c, is.ep
+	srv.inboundOpen--
 	// posted once: nothing refers to it after this event
 	*is = inboundSession{}
 	o.pools.inbound.put(is)

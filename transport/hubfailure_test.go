@@ -117,7 +117,7 @@ func TestPromotionKeepsShadowOnFirstHubAndPrimariesOnSecondSoCrashLosesNone(t *t
 	}
 	require.NotNil(t, shadow)
 	require.Equal(t, 2, shadow.MessageCount)
-	require.Equal(t, "FAB-RED-HUB2", shadow.NextHopDomain)
+	require.Equal(t, "FAB-RED-HUB2.contoso.com", shadow.NextHopDomain, "the primary's FQDN")
 	require.True(t, strings.HasPrefix(shadow.Identity, `FAB-RED-HUB1\Shadow\`))
 	q2 := h.o.GetQueue("FAB-RED-HUB2")
 	golden(t, "seed002_promotion_getqueue_hub2.txt", FormatQueues(Exchange2010SP1, q2, false))
@@ -149,7 +149,7 @@ func TestPromotionKeepsShadowOnFirstHubAndPrimariesOnSecondSoCrashLosesNone(t *t
 func TestPromotionAfterRestartMovesQueuedPrimariesToSecondHub(t *testing.T) {
 	h := seed002(t, false)
 	h.at(13*time.Minute, func() {
-		require.NoError(t, h.o.SetEdgeTransportConfig("", "ShadowRedundancyPromotionEnabled", "True"))
+		require.NoError(t, h.o.EditEdgeTransportConfig("", "ShadowRedundancyPromotionEnabled", "True"))
 		require.NoError(t, h.o.RestartService("FAB-RED-HUB1", "MSExchangeTransport"))
 		require.NoError(t, h.o.RestartService("FAB-RED-HUB2", "MSExchangeTransport"))
 	})
@@ -160,7 +160,9 @@ func TestPromotionAfterRestartMovesQueuedPrimariesToSecondHub(t *testing.T) {
 		got[r.DeliveryType+" "+r.NextHopDomain] = r.MessageCount
 	}
 	require.Equal(t, 0, got["MapiDelivery DB1"])
-	require.Equal(t, 2, got["ShadowRedundancy FAB-RED-HUB2"])
+	require.Equal(t, 2, got["ShadowRedundancy FAB-RED-HUB2.contoso.com"], "a shadow queue's NextHopDomain is the primary's FQDN")
+	_, listed := got["MapiDelivery DB1"]
+	require.True(t, listed, "the emptied queue to the database is still listed (FAB-RED-HUB1\\216)")
 	q2 := h.o.GetQueue("FAB-RED-HUB2")
 	require.Equal(t, "MapiDelivery", q2[0].DeliveryType)
 	require.Equal(t, 2, q2[0].MessageCount)
@@ -262,4 +264,19 @@ func TestCleanStopKeepsQueueAndPartitionDelaysOutbound(t *testing.T) {
 	v := h.o.Verdict()
 	require.Equal(t, 1, v.Delivered)
 	require.Equal(t, 0, v.Lost)
+}
+
+// An edit of EdgeTransport.exe.config during the run is read at the next start of the
+// transport service, not at once (seed 002: "Once the EdgeTransport.exe.config file is
+// saved then restart the Microsoft Exchange Transport service").
+func TestEdgeTransportConfigEditAppliesAtTheNextServiceStart(t *testing.T) {
+	h := seed002(t, false)
+	require.NoError(t, h.o.EditEdgeTransportConfig("FAB-RED-HUB1", "ShadowRedundancyPromotionEnabled", "True"))
+	srv, _ := h.o.server("FAB-RED-HUB1")
+	require.False(t, h.o.promotionOn(srv), "saved, not yet read")
+	h.at(13*time.Minute, func() { require.NoError(t, h.o.RestartService("FAB-RED-HUB1", "MSExchangeTransport")) })
+	h.run(14 * time.Minute)
+	require.True(t, h.o.promotionOn(srv), "read at the restart")
+	other, _ := h.o.server("FAB-RED-HUB2")
+	require.False(t, h.o.promotionOn(other), "only the edited server's file")
 }

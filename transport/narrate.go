@@ -51,7 +51,11 @@ func (e ConnectFailed) Narrate() string {
 
 func (MailFromRefused) Kind() string { return "transport.session" }
 func (e MailFromRefused) Narrate() string {
-	return fmt.Sprintf("%s answers MAIL FROM for message #%d with 421 4.3.2 Service not active: %s; the sender tries elsewhere.", e.Server, e.Message, e.Why)
+	reply := e.Reply
+	if reply == "" {
+		reply = "421 4.3.2 Service not active"
+	}
+	return fmt.Sprintf("%s answers MAIL FROM for message #%d with %s: %s; the sender tries elsewhere.", e.Server, e.Message, strings.TrimSpace(reply), e.Why)
 }
 
 func (AckDelayed) Kind() string { return "transport.delayedack" }

@@ -459,7 +459,9 @@ func (o *Org) shadowQueue(srv, primary *server) *queue {
 		return q
 	}
 	srv.nextQueue++
-	q := &queue{srv: srv, kind: qShadow, num: srv.nextQueue, key: key, dtype: "ShadowRedundancy", nextHop: primary.name, status: "Ready", shadowOf: primary, emptySince: o.now()}
+	// A shadow queue's NextHopDomain is the primary server's FQDN, as Get-Queue shows it
+	// (seed 002: the shadow queue on FAB-RED-HUB1 names FAB-RED-HUB2 by its FQDN).
+	q := &queue{srv: srv, kind: qShadow, num: srv.nextQueue, key: key, dtype: "ShadowRedundancy", nextHop: o.fqdn(primary), status: "Ready", shadowOf: primary, emptySince: o.now()}
 	srv.queues = append(srv.queues, q)
 	srv.byKey[key] = q
 	if srv.shadowQs == nil {

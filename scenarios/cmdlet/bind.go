@@ -13,6 +13,10 @@ type ParamSpec struct {
 	Required bool // checked by Spec.Check
 	Type     Type // what the value names, for the caller's checks
 	Enum     []string
+	// CheckedByCmdlet: the real parameter is a [String] that the cmdlet itself checks
+	// when it runs (Set-ServerComponentState -Component), so a loader must not refuse
+	// a value outside Enum: the step runs and prints the cmdlet's error.
+	CheckedByCmdlet bool
 }
 
 // Type says what a parameter's value is, so a loader can check references.

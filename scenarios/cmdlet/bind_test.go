@@ -148,3 +148,26 @@ func TestEveryUniquePrefixBindsItsParameter(t *testing.T) {
 		}
 	}
 }
+
+// fl and ft are PowerShell's built-in aliases of Format-List and Format-Table (seed
+// 003: "Get-MailboxDatabase | Get-MailboxDatabaseCopyStatus | fl name,status").
+func TestFlAndFtAreAliasesOfFormatListAndFormatTable(t *testing.T) {
+	for alias, name := range map[string]string{"fl": "Format-List", "FT": "Format-Table"} {
+		s, ok := Lookup(alias)
+		require.True(t, ok, alias)
+		require.Equal(t, name, s.Name)
+	}
+	p, err := Parse("Get-MailboxDatabase | Get-MailboxDatabaseCopyStatus | fl name,activation*")
+	require.NoError(t, err)
+	require.Equal(t, "fl", p[2].Name)
+	args, err := p[2].Bind(mustLookup(t, "fl").Params)
+	require.NoError(t, err)
+	require.Equal(t, []string{"name", "activation*"}, args["Property"].Strings())
+}
+
+func mustLookup(t *testing.T, name string) Spec {
+	t.Helper()
+	s, ok := Lookup(name)
+	require.True(t, ok, name)
+	return s
+}

@@ -28,5 +28,8 @@
 // load time. [Pipes] lists where a Get- cmdlet's output may be piped besides
 // Format-List and Format-Table: only into cmdlets that take the piped objects'
 // Identity (Get-Queue | Retry-Queue, Get-MailboxDatabaseCopyStatus |
-// Suspend-MailboxDatabaseCopy).
+// Suspend-MailboxDatabaseCopy, Get-MailboxDatabase | Get-MailboxDatabaseCopyStatus).
+// [Aliases] are the built-in PowerShell aliases accepted for a cmdlet (fl, ft).
+// Edit-EdgeTransportConfig is exsim's notation for an admin saving
+// EdgeTransport.exe.config in an editor; no such cmdlet exists.
 package cmdlet

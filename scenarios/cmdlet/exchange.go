@@ -3,6 +3,8 @@ package cmdlet
 import (
 	"sort"
 	"strings"
+
+	"github.com/exsim/exsim/transport"
 )
 
 // Components are the server components Set-ServerComponentState accepts: the
@@ -23,6 +25,14 @@ var Components = []string{
 // Requesters are the five -Requester values (SET-SCS).
 var Requesters = []string{"HealthApi", "Maintenance", "Sidelined", "Functional", "Deployment"}
 
+// MaintenanceModeReasons are the values of OpsMgr's MaintenanceModeReason.
+var MaintenanceModeReasons = []string{
+	"PlannedOther", "UnplannedOther", "PlannedHardwareMaintenance", "UnplannedHardwareMaintenance",
+	"PlannedHardwareInstallation", "UnplannedHardwareInstallation", "PlannedOperatingSystemReconfiguration",
+	"UnplannedOperatingSystemReconfiguration", "PlannedApplicationMaintenance", "ApplicationInstallation",
+	"ApplicationUnresponsive", "ApplicationUnstable", "SecurityIssue", "LossOfNetworkConnectivity",
+}
+
 // Services are the Windows services a step may restart.
 var Services = []string{"MSExchangeTransport", "MSExchangeFrontEndTransport"}
 
@@ -38,7 +48,9 @@ var supported = []Spec{
 	}},
 	{Name: "Set-ServerComponentState", MinVersion: "Exchange2013", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Server},
-		{Name: "Component", Required: true, Type: EnumType, Enum: Components},
+		// -Component <String> [SET-SCS]: the shell binds any name and the cmdlet refuses
+		// an unknown one when it runs (seed 001's "-Component MailboxDelivery").
+		{Name: "Component", Required: true, Type: EnumType, Enum: Components, CheckedByCmdlet: true},
 		{Name: "State", Required: true, Type: EnumType, Enum: []string{"Active", "Inactive", "Draining"}},
 		{Name: "Requester", Required: true, Type: EnumType, Enum: Requesters},
 		{Name: "LocalOnly", Switch: true},
@@ -58,6 +70,12 @@ var supported = []Spec{
 	}},
 	{Name: "Suspend-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
 	{Name: "Resume-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
+	// Move-ClusterGroup [-Name] <String> [[-Node] <String>] (FailoverClusters): only the
+	// cluster core group exists here, and moving it moves the PAM.
+	{Name: "Move-ClusterGroup", Params: []ParamSpec{
+		{Name: "Name", Position: 1, Required: true, Type: EnumType, Enum: []string{"Cluster Group"}},
+		{Name: "Node", Position: 2, Required: true, Type: Server},
+	}},
 	{Name: "Mount-Database", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Database},
 		{Name: "Force", Switch: true},
@@ -86,6 +104,15 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Type: Text},
 		{Name: "Server", Type: Server},
 		{Name: "Active", Switch: true},
+	}},
+	{Name: "Get-MailboxDatabase", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Database},
+		{Name: "Server", Type: Server},
+		{Name: "Status", Switch: true},
+	}},
+	{Name: "Get-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Text},
+		{Name: "Status", Switch: true},
 	}},
 	{Name: "Get-Queue", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Type: Queue},
@@ -130,6 +157,16 @@ var supported = []Spec{
 		{Name: "ExternalDelayDsnEnabled", Type: Boolean},
 		{Name: "InternalDelayDsnEnabled", Type: Boolean},
 	}},
+	// Edit-EdgeTransportConfig is exsim's notation, not a cmdlet: the admin opens
+	// EdgeTransport.exe.config (in \Program Files\Microsoft\Exchange Server\V14\bin,
+	// seed 002) in an editor, sets an appSettings key and saves the file, on -Server
+	// (or the step's on), or on every transport server when neither is given. The
+	// running service does not see it; it reads the file at its next start.
+	{Name: "Edit-EdgeTransportConfig", Params: []ParamSpec{
+		{Name: "Server", Type: Server},
+		{Name: "Key", Position: 1, Required: true, Type: EnumType, Enum: edgeTransportKeys()},
+		{Name: "Value", Position: 2, Required: true, Type: Text},
+	}},
 	transportServer("Set-TransportService", "Exchange2013"),
 	transportServer("Set-TransportServer", ""),
 	queueOp("Retry-Queue", ParamSpec{Name: "Resubmit", Type: Boolean}),
@@ -150,11 +187,14 @@ var supported = []Spec{
 		{Name: "ServerName", Position: 1, Required: true, Type: Server},
 		{Name: "SetDatabaseCopyActivationDisabledAndMoveNow", Switch: true},
 	}},
+	// Start-SCOMMaintenanceMode [-Instance] <MonitoringObject[]> [-EndTime] <DateTime>
+	// [[-Comment] <String>] [[-Reason] <MaintenanceModeReason>] (OpsMgr 2012; 2007 R2's
+	// New-MaintenanceWindow also takes an -EndTime, and no version has -Duration).
 	{Name: "Start-SCOMMaintenanceMode", Params: []ParamSpec{
-		{Name: "Instance", Required: true, Type: Server},
-		{Name: "Duration", Required: true, Type: Duration},
-		{Name: "Reason", Type: Text},
-		{Name: "Comment", Type: Text},
+		{Name: "Instance", Position: 1, Required: true, Type: Server},
+		{Name: "EndTime", Position: 2, Required: true, Type: DateTime},
+		{Name: "Comment", Position: 3, Type: Text},
+		{Name: "Reason", Position: 4, Type: EnumType, Enum: MaintenanceModeReasons},
 	}},
 	{Name: "Stop-SCOMMaintenanceMode", Params: []ParamSpec{{Name: "Instance", Required: true, Type: Server}}},
 	{Name: "Format-List", Params: []ParamSpec{{Name: "Property", Position: 1, Type: Texts}}},
@@ -187,18 +227,33 @@ func transportServer(name, minVersion string) Spec {
 	}}
 }
 
+func edgeTransportKeys() []string {
+	_, _, app := transport.Settings()
+	return app
+}
+
 // Pipes says which cmdlets a Get- cmdlet may be piped into besides Format-List
 // and Format-Table: the ones that take the piped objects' Identity, where
 // Exchange allows it.
 var Pipes = map[string][]string{
 	"Get-Queue":                     {"Retry-Queue", "Suspend-Queue", "Resume-Queue"},
 	"Get-MailboxDatabaseCopyStatus": {"Suspend-MailboxDatabaseCopy", "Resume-MailboxDatabaseCopy"},
+	// Get-MailboxDatabase | Get-MailboxDatabaseCopyStatus: the copies of each database
+	// (the seed 003 author's form).
+	"Get-MailboxDatabase": {"Get-MailboxDatabaseCopyStatus"},
 }
+
+// Aliases are the built-in PowerShell aliases a step may use for a supported
+// cmdlet (Get-Alias in Windows PowerShell 2.0 and 5.1: fl, ft).
+var Aliases = map[string]string{"fl": "Format-List", "ft": "Format-Table"}
 
 // Lookup finds a supported cmdlet by name, case-insensitively; a script may be
 // written .\Name.ps1.
 func Lookup(name string) (Spec, bool) {
 	name = strings.TrimPrefix(strings.TrimPrefix(name, `.\`), "./")
+	if full, ok := Aliases[strings.ToLower(name)]; ok {
+		name = full
+	}
 	for _, s := range supported {
 		if strings.EqualFold(s.Name, name) {
 			return s, true

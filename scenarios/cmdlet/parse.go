@@ -121,6 +121,9 @@ func (p *parser) command() (Command, error) {
 // validName accepts Verb-Noun, and an Exchange script as it is run from
 // $exscripts: Name.ps1 or .\Name.ps1.
 func validName(n string) bool {
+	if _, alias := Aliases[strings.ToLower(n)]; alias {
+		return true
+	}
 	if script := strings.TrimPrefix(strings.TrimPrefix(n, `.\`), "./"); strings.HasSuffix(strings.ToLower(script), ".ps1") {
 		return alnum(script[:len(script)-4])
 	}

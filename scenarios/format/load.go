@@ -1086,9 +1086,10 @@ func (l *loader) inbound(n ast.Node) error {
 				if err != nil {
 					return err
 				}
-				if p != "roundRobin" {
-					return l.errf(posOf(e.val), "unknown load balancer policy %q%s (want roundRobin)", p, didYouMean(p, []string{"roundRobin"}))
+				if !slices.Contains(LBPolicies, p) {
+					return l.errf(posOf(e.val), "unknown load balancer policy %q%s (want %s)", p, didYouMean(p, LBPolicies), strings.Join(LBPolicies, ", "))
 				}
+				ib.Policy = p
 			}
 		}
 	}
@@ -1469,12 +1470,12 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			if err != nil {
 				return nil, err
 			}
-			if ps.Type == cmdlet.Server && target == "" && (ps.Name == "Identity" || ps.Name == "Server" || ps.Name == "Name" || ps.Name == "ServerName") {
+			if ps.Type == cmdlet.Server && target == "" && (ps.Name == "Identity" || ps.Name == "Server" || ps.Name == "Name" || ps.Name == "ServerName" || ps.Name == "Node") {
 				target = name
 			}
 		}
 		switch spec.Name {
-		case "StartDagServerMaintenance.ps1", "StopDagServerMaintenance.ps1", "Suspend-ClusterNode", "Resume-ClusterNode":
+		case "StartDagServerMaintenance.ps1", "StopDagServerMaintenance.ps1", "Suspend-ClusterNode", "Resume-ClusterNode", "Move-ClusterGroup":
 			if _, member := l.dagOf[target]; target != "" && !member {
 				return nil, l.errf(cp, "%s works on a DAG member, and %s is in no DAG", spec.Name, target)
 			}
@@ -1597,7 +1598,7 @@ func (l *loader) checkValue(cmd string, ps cmdlet.ParamSpec, v cmdlet.Value, p P
 		if err != nil {
 			return "", err
 		}
-		if !slices.ContainsFunc(ps.Enum, func(e string) bool { return strings.EqualFold(e, s) }) {
+		if !ps.CheckedByCmdlet && !slices.ContainsFunc(ps.Enum, func(e string) bool { return strings.EqualFold(e, s) }) {
 			return "", l.errf(p, "%s -%s: unknown value %q%s (want one of %s)", cmd, ps.Name, s, didYouMean(s, ps.Enum), strings.Join(ps.Enum, ", "))
 		}
 	case cmdlet.DateTime:

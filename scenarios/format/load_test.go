@@ -274,3 +274,20 @@ func TestEmptyExpectIsAnAbsentExpect(t *testing.T) {
 	require.True(t, s.Expect.Implicit)
 	require.NotNil(t, s.Expect.Lost)
 }
+
+// An inbound load balancer takes roundRobin (the default), leastConnections or
+// sourceIPAffinity; anything else is refused with the list.
+func TestInboundLoadBalancerPoliciesLoad(t *testing.T) {
+	base := "name: lb\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n  servers: [{name: EX1, roles: [Mailbox]}, {name: EX2, roles: [Mailbox]}]\n  internet:\n    inbound: {loadBalancer: [EX1, EX2]%s}\n"
+	for _, c := range []struct{ extra, want string }{
+		{"", "roundRobin"},
+		{", policy: leastConnections", "leastConnections"},
+		{", policy: sourceIPAffinity", "sourceIPAffinity"},
+	} {
+		s, err := Parse("lb.yaml", []byte(fmt.Sprintf(base, c.extra)))
+		require.NoError(t, err)
+		require.Equal(t, c.want, s.Topology.Internet.Inbound.Policy)
+	}
+	_, err := Parse("lb.yaml", []byte(fmt.Sprintf(base, ", policy: random")))
+	require.ErrorContains(t, err, "want roundRobin, leastConnections, sourceIPAffinity")
+}

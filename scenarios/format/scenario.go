@@ -193,12 +193,12 @@ type Internet struct {
 }
 
 // Inbound names the servers that take mail from the internet: either a plain list
-// (senders pick from it) or a load balancer with a policy.
+// (senders pick from it) or a load balancer with a policy (LBPolicies).
 type Inbound struct {
 	Pos          Pos
 	Servers      []string
 	LoadBalancer bool   // written as {loadBalancer: [...], policy: ...}
-	Policy       string // "roundRobin" (the only policy) when LoadBalancer
+	Policy       string // one of LBPolicies when LoadBalancer ("roundRobin" by default)
 }
 
 // Command is one cmdlet line of `config`, parsed.
@@ -373,3 +373,7 @@ func (s *Scenario) ReadsTracking() bool {
 	}
 	return false
 }
+
+// LBPolicies are the load balancer methods an inbound load balancer may use (the
+// format's names of transport.LBRoundRobin, LBLeastConnections, LBSourceIPAffinity).
+var LBPolicies = []string{"roundRobin", "leastConnections", "sourceIPAffinity"}

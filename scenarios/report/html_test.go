@@ -157,7 +157,7 @@ steps:
   - {at: 1h3m, run: "Suspend-ClusterNode EX1"}
   - {at: 1h5m, run: "Set-MailboxServer EX1 -DatabaseCopyAutoActivationPolicy Blocked"}
   - {at: 2h, run: "Move-ActiveMailboxDatabase DB1 -ActivateOnServer EX2 -Confirm:$false"}
-  - {at: 6h, run: "Start-SCOMMaintenanceMode -Instance EX1 -Duration 00:30:00"}
+  - {at: 6h, run: "Start-SCOMMaintenanceMode -Instance EX1 -EndTime 6h30m"}
 `))
 	require.NoError(t, err)
 	r, err := scenarios.Run(sc, scenarios.Options{})

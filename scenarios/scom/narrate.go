@@ -25,5 +25,9 @@ func (e MaintenanceMode) Narrate() string {
 
 func (Alert) Kind() string { return "monitor.alert" }
 func (a Alert) Narrate() string {
-	return fmt.Sprintf("ALERT on %s: %s. %s", a.Server, a.Name, strings.ReplaceAll(a.Detail, "\n", "; "))
+	if a.Script != "" {
+		// A script's event: its text already carries the computer and the description.
+		return "ALERT " + strings.ReplaceAll(a.Detail, "\n", " | ")
+	}
+	return fmt.Sprintf("ALERT on %s: %s. %s", a.Server, a.Name, strings.ReplaceAll(a.Detail, "\n", " | "))
 }
