@@ -11,13 +11,14 @@ import (
 	"strings"
 
 	"github.com/exsim/exsim/scenarios/cmdlet"
+	"github.com/exsim/exsim/scenarios/format"
 	"github.com/exsim/exsim/scenarios/fault"
 )
 
 // builtin holds the built-in scenarios: each replays a source document of the
 // project (named in the file's opening comment) and pins its outcome in `expect`.
 //
-//go:embed *.yaml
+//go:embed *.yaml scripts/*.ps1
 var builtin embed.FS
 
 // Builtin describes one built-in scenario.
@@ -50,7 +51,9 @@ func loadBuiltin(name string) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(path.Join("scenarios", name+".yaml"), data)
+	return format.ParseFiles(path.Join("scenarios", name+".yaml"), data, func(rel string) ([]byte, error) {
+		return builtin.ReadFile(path.Clean(rel)) // scripts/*.ps1 beside the built-ins
+	})
 }
 
 // Open loads a scenario from a file path or, when no such file exists, the built-in

@@ -70,6 +70,23 @@ func (w *world) keepsTracking(outs Outputs) bool {
 	return outs == 0 || outs&(HTMLOutput|TrackingLogOutput) != 0 || w.sc.ReadsTracking()
 }
 
+// scripts are the scenario's script steps and extra's, by start; a script that
+// starts while another still runs starts when that one ends.
+func (w *world) scripts(extra *Script) []*Script {
+	var out []*Script
+	for _, st := range w.sc.Steps {
+		if st.Script != nil {
+			out = append(out, &Script{File: st.Script.Path, Source: st.Script.Source, On: st.On, At: st.At,
+				Args: st.Script.Args, Answers: st.Script.Answers})
+		}
+	}
+	if extra != nil {
+		out = append(out, extra)
+	}
+	slices.SortStableFunc(out, func(a, b *Script) int { return compareDuration(a.At, b.At) })
+	return out
+}
+
 // script runs an admin's script: the world runs up to its start, then the script
 // drives it (each cmdlet and Start-Sleep lets the world run on).
 func (w *world) script(sc *Script) error {
@@ -92,8 +109,10 @@ func (w *world) script(sc *Script) error {
 	if err != nil {
 		return err
 	}
-	if err := w.s.RunUntil(sc.At); err != nil {
-		return fmt.Errorf("%s: %w", w.sc.File, err)
+	if sc.At > w.s.Now() {
+		if err := w.s.RunUntil(sc.At); err != nil {
+			return fmt.Errorf("%s: %w", w.sc.File, err)
+		}
 	}
 	return w.runScript(sc, ps)
 }
@@ -173,8 +192,8 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 	if err := w.schedule(o.Steps); err != nil {
 		return nil, err
 	}
-	if o.Script != nil {
-		if err := w.script(o.Script); err != nil {
+	for _, scr := range w.scripts(o.Script) {
+		if err := w.script(scr); err != nil {
 			return nil, err
 		}
 	}
@@ -236,6 +255,9 @@ func (w *world) schedule(extra []Step) error {
 	slices.SortStableFunc(steps, func(a, b Step) int { return compareDuration(a.At, b.At) })
 	for _, st := range steps {
 		st := st
+		if st.Script != nil {
+			continue // a script drives the world from outside the agenda: Run starts it
+		}
 		if err := w.s.At(st.At, kindStep, func() { w.runStep(st) }); err != nil {
 			return w.sc.Errorf(st.Pos, "%v", err)
 		}

@@ -88,3 +88,23 @@ func TestScriptUnsupportedCmdletAndFilesOutsideTheRunAreRefused(t *testing.T) {
 	_, err = runScript(t, `"x" | Out-File ..\..\etc\passwd`, Script{At: time.Minute, OutDir: dir})
 	require.NoError(t, err, "refused as the script's error, not the run's")
 }
+
+// Issue 19's two built-in examples: the same organization, traffic, smart host
+// outage and failed reboot; the flawed script (a typo in the redirect target, no
+// transport restart after Draining) leaves mail on EX1, and its verdict shows it.
+func TestFlawedScriptLeavesMoreMailOnOneServerThanTheDocumentedOne(t *testing.T) {
+	good, bad := runBuiltin(t, "scripted-maintenance"), runBuiltin(t, "scripted-maintenance-flawed")
+	require.True(t, good.Passed(), good.Failures)
+	require.True(t, bad.Passed(), bad.Failures)
+	require.Zero(t, good.Verdict.Lost+bad.Verdict.Lost)
+	require.Zero(t, good.Verdict.ExposureSeconds, "the documented script drained EX1 before the reboot")
+	require.Greater(t, bad.Verdict.ExposureSeconds, 1000.0)
+	require.Greater(t, len(bad.Verdict.SPOF), len(good.Verdict.SPOF))
+	var typo bool
+	for _, rec := range bad.Journal {
+		if e, ok := rec.Data.(ScriptOutput); ok && strings.Contains(e.Text, `unknown server "EX2-contoso"`) {
+			typo = true
+		}
+	}
+	require.True(t, typo, "the typo's error is printed where the admin would see it")
+}

@@ -177,6 +177,25 @@ func stepFields(st scenarios.Step) []string {
 	if st.On != "" {
 		f = append(f, "on: "+q(st.On))
 	}
+	if sc := st.Script; sc != nil { // the script by its path: keep the counterexample beside it
+		f = append(f, "script: "+q(sc.Path))
+		if len(sc.Args) > 0 {
+			var args []string
+			for _, a := range sc.Args {
+				k, v, _ := strings.Cut(a, "=")
+				args = append(args, q(k)+": "+q(v))
+			}
+			f = append(f, "args: {"+strings.Join(args, ", ")+"}")
+		}
+		if len(sc.Answers) > 0 {
+			var as []string
+			for _, a := range sc.Answers {
+				as = append(as, q(a))
+			}
+			f = append(f, "answers: ["+strings.Join(as, ", ")+"]")
+		}
+		return f
+	}
 	return append(f, "run: "+q(st.Text))
 }
 

@@ -35,7 +35,16 @@ func Load(path string) (*Scenario, error) {
 	if err != nil {
 		return nil, err
 	}
-	return Parse(filepath.Base(path), data)
+	dir := filepath.Dir(path)
+	return ParseFiles(filepath.Base(path), data, func(rel string) ([]byte, error) {
+		return os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	})
+}
+
+// ParseFiles is Parse for a scenario whose steps name files (a script step's .ps1),
+// which files reads by their path relative to the scenario.
+func ParseFiles(filename string, data []byte, files func(rel string) ([]byte, error)) (*Scenario, error) {
+	return parse(filename, data, files)
 }
 
 // Parse parses and checks a scenario. Every error has the form
@@ -51,8 +60,10 @@ func Load(path string) (*Scenario, error) {
 // duplicate keys are errors, a scalar where a list belongs is an error (except
 // traffic "to", which the format allows as either), anchors and aliases work,
 // merge keys (<<) are refused.
-func Parse(filename string, data []byte) (*Scenario, error) {
-	l := &loader{file: filename, anchors: map[string]ast.Node{}}
+func Parse(filename string, data []byte) (*Scenario, error) { return parse(filename, data, nil) }
+
+func parse(filename string, data []byte, files func(string) ([]byte, error)) (*Scenario, error) {
+	l := &loader{file: filename, anchors: map[string]ast.Node{}, files: files}
 	if len(data) > MaxFileSize {
 		return nil, &Error{File: filename, Msg: fmt.Sprintf("file is larger than %d bytes", MaxFileSize)}
 	}
@@ -122,6 +133,7 @@ func (l *loader) budget(s *Scenario) error {
 
 type loader struct {
 	file    string
+	files   func(rel string) ([]byte, error) // files named by steps; nil: none can be read
 	anchors map[string]ast.Node
 	s       *Scenario
 	items   int // list items visited, aliases included: bounds alias bombs
@@ -1299,7 +1311,7 @@ func (l *loader) steps(n ast.Node) error {
 		return err
 	}
 	for _, it := range items {
-		es, err := l.mapping(it, "a step", "at", "on", "run", "fault")
+		es, err := l.mapping(it, "a step", "at", "on", "run", "fault", "script", "args", "answers")
 		if err != nil {
 			return err
 		}
@@ -1323,9 +1335,13 @@ func (l *loader) steps(n ast.Node) error {
 						st.On = sv.Name
 					}
 				}
-			case "run", "fault":
+			case "args", "answers":
+				if !has(es, "script") {
+					return l.errf(e.keyPos, "%s belongs to a script step (script: FILE.ps1)", e.key)
+				}
+			case "run", "fault", "script":
 				if textNode != nil {
-					return l.errf(e.keyPos, "a step has either run or fault, not both")
+					return l.errf(e.keyPos, "a step has one of run, fault or script")
 				}
 				textNode = e.val
 				st.Text, err = l.str(e.val, e.key)
@@ -1336,11 +1352,14 @@ func (l *loader) steps(n ast.Node) error {
 			}
 		}
 		if textNode == nil {
-			return l.errf(st.Pos, "a step needs run (a cmdlet) or fault")
+			return l.errf(st.Pos, "a step needs run (a cmdlet), fault or script (a .ps1 file)")
 		}
-		if has(es, "run") {
+		switch {
+		case has(es, "script"):
+			err = l.scriptStep(&st, es)
+		case has(es, "run"):
 			st.Run, err = l.pipeline(st.Text, st.TextPos, &st)
-		} else {
+		default:
 			if has(es, "on") {
 				return l.errf(onPos, "on is for run steps: a fault names its server itself")
 			}

@@ -238,6 +238,7 @@ type Step struct {
 	TextPos Pos    // position of that value in the file
 	Run     cmdlet.Pipeline
 	Fault   *fault.Fault
+	Script  *ScriptStep // an admin's script (Text is its path)
 }
 
 // Monitor is a SCOM-style monitor: kind "mailflow" (From sends a probe to To every
