@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/exsim/exsim/scenarios/cmdlet"
-	"github.com/exsim/exsim/scenarios/format"
 	"github.com/exsim/exsim/scenarios/fault"
+	"github.com/exsim/exsim/scenarios/format"
 )
 
 // builtin holds the built-in scenarios: each replays a source document of the
