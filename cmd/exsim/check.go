@@ -14,7 +14,7 @@ import (
 )
 
 // checkUsage is the usage line of `exsim check`.
-const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N] [--settle D] [--granularity D] [--permute-plan] [--plan-delay D] [--out DIR] [--no-coverage] [--exhaustive]`
+const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N] [--settle D] [--granularity D] [--permute-plan] [--plan-delay D] [--out DIR] [--no-coverage] [--exhaustive [--max-faults 2] [--grid D]]`
 
 // multi is a flag that may be given several times.
 type multi []string
@@ -53,7 +53,8 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	gran := fs.String("granularity", "1m", "fault instants are multiples of this")
 	out := fs.String("out", "counterexamples", "write the shrunk counterexample to `DIR`")
 	noCoverage := fs.Bool("no-coverage", false, "run without the journal, about 2.5 times faster, and print no coverage counters")
-	exhaustive := fs.Bool("exhaustive", false, "run every single fault at every step boundary of the plan and print the table")
+	exhaustive := fs.Bool("exhaustive", false, "run every single fault at every step boundary of the plan and print the table; with --max-faults 2 every ordered pair too, failures grouped by signature")
+	grid := fs.String("grid", "0", "with --exhaustive: put faults also at every multiple of this before the plan's last step (0: step boundaries only)")
 	permute := fs.Bool("permute-plan", false, "run the plan's run steps in another order in each variant (they exchange their instants)")
 	planDelay := fs.String("plan-delay", "0", "delay each run step of the plan by up to this much in each variant (multiples of --granularity)")
 	pos, err := parseInterleaved(fs, args)
@@ -132,6 +133,22 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		}
 		cfg.Shard, cfg.Shards = ki, ni
 	}
+	if *exhaustive {
+		if !isSet(fs, "max-faults") {
+			cfg.MaxFaults = 1 // the exhaustive sweep's default: single faults
+		}
+		if cfg.MaxFaults > explore.MaxExhaustiveFaults {
+			fmt.Fprintf(stderr, "exsim check: --exhaustive --max-faults %d: the exhaustive sweep runs 1 or %d faults per run\n", cfg.MaxFaults, explore.MaxExhaustiveFaults)
+			return 2
+		}
+		if cfg.Grid, err = scenarios.ParseDuration(*grid); err != nil || cfg.Grid < 0 {
+			fmt.Fprintln(stderr, "exsim check: --grid must be 0 or a positive duration like 5m")
+			return 2
+		}
+	} else if isSet(fs, "grid") {
+		fmt.Fprintln(stderr, "exsim check: --grid places the faults of --exhaustive; a random sweep draws its instants on --granularity")
+		return 2
+	}
 	if *runs < 1 || *maxFaults < 1 || *workers < 0 {
 		fmt.Fprintln(stderr, "exsim check: --runs and --max-faults must be at least 1, --workers at least 0")
 		return 2
@@ -200,16 +217,36 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 }
 
 func checkExhaustive(cfg explore.Config, names []string, n int, stdout, stderr io.Writer) int {
-	ats, _ := explore.Boundaries(cfg.Scenario)
-	fmt.Fprintf(stdout, "exsim check %s --exhaustive: properties %s; %d fault(s) x %d step boundaries; liveness phase %s\n\n",
-		cfg.Scenario.Name, strings.Join(names, ","), n, len(ats), settleText(cfg.Settle))
+	ats, _ := explore.Instants(cfg.Scenario, cfg.Grid)
+	where := fmt.Sprintf("%d step boundaries", len(ats))
+	if cfg.Grid > 0 {
+		where = fmt.Sprintf("%d instants (step boundaries and every %s)", len(ats), cfg.Grid)
+	}
+	what := "fault(s)"
+	if cfg.MaxFaults == 2 {
+		what = "fault(s), alone and in ordered pairs,"
+	}
+	fmt.Fprintf(stdout, "exsim check %s --exhaustive: properties %s; %d %s x %s", cfg.Scenario.Name, strings.Join(names, ","), n, what, where)
+	if cfg.Shards > 1 {
+		fmt.Fprintf(stdout, ", shard %d/%d", cfg.Shard, cfg.Shards)
+	}
+	fmt.Fprintf(stdout, "; liveness phase %s\n\n", settleText(cfg.Settle))
 	cells, cov, err := explore.Exhaustive(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
 		return 2
 	}
-	fmt.Fprint(stdout, explore.ExhaustiveTable(cells))
-	fmt.Fprintln(stdout)
+	failures := explore.CellFailures(cfg.Scenario, cells)
+	if cfg.MaxFaults == 2 {
+		if len(failures) > 0 {
+			fmt.Fprintln(stdout, "Failures by signature (properties broken, fault kinds, the step each fault follows):")
+			fmt.Fprint(stdout, explore.GroupTable(explore.Groups(failures)))
+			fmt.Fprintln(stdout)
+		}
+	} else {
+		fmt.Fprint(stdout, explore.ExhaustiveTable(cells))
+		fmt.Fprintln(stdout)
+	}
 	fmt.Fprintln(stdout, explore.Summary(cells))
 	if !cfg.NoCoverage {
 		fmt.Fprintln(stdout)

@@ -48,6 +48,9 @@ type Config struct {
 	// Fault steps of the scenario keep their instants. See [DrawPlan].
 	PermutePlan bool
 	PlanDelay   time.Duration
+	// Grid adds to the step boundaries where [Exhaustive] puts faults every
+	// multiple of it before the last boundary (0: the boundaries only).
+	Grid time.Duration
 }
 
 // DefaultSettle is the liveness phase when none is given: long enough for the

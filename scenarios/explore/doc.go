@@ -27,7 +27,11 @@
 //     the varied plan as its steps, whose expect pins the failure; [Marshal]
 //     writes any scenario as YAML.
 //   - [Exhaustive] runs each single fault at each step boundary of the plan as
-//     written (it does not vary the plan).
+//     written (it does not vary the plan), at a time grid between them too
+//     (Config.Grid, [Instants]), and with Config.MaxFaults 2 every ordered pair
+//     of faults ([ExhaustiveCells] says which pairs it leaves out as commuting).
+//     Failures fold by [Signature] (properties broken, fault kinds, the step each
+//     fault follows) into [Groups], a table instead of a line per run.
 //   - [Coverage] counts the mechanisms a sweep exercised, from each run's journal
 //     (Config.NoCoverage runs without the journal, about 2.5 to 7 times faster).
 //
