@@ -14,7 +14,7 @@ import (
 )
 
 // checkUsage is the usage line of `exsim check`.
-const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N] [--settle D] [--granularity D] [--permute-plan] [--plan-delay D] [--out DIR] [--no-coverage] [--exhaustive [--max-faults 2] [--grid D]]`
+const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N|auto [--shards N]] [--report FILE.json] [--settle D] [--granularity D] [--permute-plan] [--plan-delay D] [--out DIR] [--no-coverage] [--exhaustive [--max-faults 2] [--grid D]]`
 
 // multi is a flag that may be given several times.
 type multi []string
@@ -40,6 +40,11 @@ func (m *multi) Set(v string) error {
 // i % N == K-1 of the same --seed and --runs, so N jobs together run exactly the
 // variants one job would, each drawn from (seed, i) alone.
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	return checkWith(args, os.LookupEnv, stdout, stderr)
+}
+
+// checkWith is exsim check with the environment it reads --shard auto from.
+func checkWith(args []string, env lookupEnv, stdout, stderr io.Writer) int {
 	fs := newFlagSet("check", stderr)
 	props := fs.String("property", "", "properties every variant must keep, comma separated: "+strings.Join(explore.PropertyNames, ", "))
 	var faults multi
@@ -48,7 +53,9 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	runs := fs.Int("runs", 100, "number of variants")
 	seed := fs.Uint64("seed", 1, "sweep seed: variant i depends on (seed, i) only")
 	workers := fs.Int("workers", 0, "parallel runs (default: all cores)")
-	shard := fs.String("shard", "", "run only shard `K/N` of the variants (i % N == K-1)")
+	shard := fs.String("shard", "", "run only shard `K/N` of the variants (i % N == K-1); auto: the shard a batch engine (Kubernetes Indexed Job, Slurm array, Bazel) set in the environment")
+	shards := fs.Int("shards", 0, "with --shard auto: the number of shards `N` (required for a Kubernetes Indexed Job: its completions)")
+	reportFile := fs.String("report", "", "write the sweep's result as JSON to `FILE`, for exsim merge")
 	settle := fs.String("settle", "2h", "liveness phase after the plan, every fault healed (0 for none)")
 	gran := fs.String("granularity", "1m", "fault instants are multiples of this")
 	out := fs.String("out", "counterexamples", "write the shrunk counterexample to `DIR`")
@@ -123,12 +130,30 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	if *shard != "" {
+	if isSet(fs, "shards") && *shard != "auto" {
+		fmt.Fprintln(stderr, "exsim check: --shards goes with --shard auto; otherwise write --shard K/N")
+		return 2
+	}
+	if *shard == "auto" {
+		k, n, engine, status, err := autoShard(env, *shards)
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim check: %v\n", err)
+			return 2
+		}
+		if status != "" {
+			if err := touch(status); err != nil {
+				fmt.Fprintf(stderr, "exsim check: TEST_SHARD_STATUS_FILE: %v\n", err)
+				return 2
+			}
+		}
+		fmt.Fprintf(stderr, "exsim check: shard %d/%d from the %s\n", k, n, engine)
+		cfg.Shard, cfg.Shards = k, n
+	} else if *shard != "" {
 		k, n, ok := strings.Cut(*shard, "/")
 		ki, err1 := strconv.Atoi(k)
 		ni, err2 := strconv.Atoi(n)
 		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
-			fmt.Fprintf(stderr, "exsim check: --shard %q: want K/N with 1 <= K <= N, e.g. 2/8\n", *shard)
+			fmt.Fprintf(stderr, "exsim check: --shard %q: want K/N with 1 <= K <= N, e.g. 2/8, or auto\n", *shard)
 			return 2
 		}
 		cfg.Shard, cfg.Shards = ki, ni
@@ -171,7 +196,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		names[i] = p.Name
 	}
 	if *exhaustive {
-		return checkExhaustive(cfg, names, len(cands), stdout, stderr)
+		return checkExhaustive(cfg, names, len(cands), *reportFile, stdout, stderr)
 	}
 	fmt.Fprintf(stdout, "exsim check %s: properties %s; %d variant(s) from seed %d", sc.Name, strings.Join(names, ","), cfg.Runs, cfg.Seed)
 	if cfg.Shards > 1 {
@@ -192,6 +217,16 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
 		return 2
+	}
+	if *reportFile != "" {
+		r, err := explore.CheckReport(cfg, buildVersion(), rep)
+		if err == nil {
+			err = writeFile(*reportFile, r.Write)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim check: --report: %v\n", err)
+			return 2
+		}
 	}
 	failures := rep.Failures()
 	for k, o := range failures {
@@ -216,7 +251,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-func checkExhaustive(cfg explore.Config, names []string, n int, stdout, stderr io.Writer) int {
+func checkExhaustive(cfg explore.Config, names []string, n int, reportFile string, stdout, stderr io.Writer) int {
 	ats, _ := explore.Instants(cfg.Scenario, cfg.Grid)
 	where := fmt.Sprintf("%d step boundaries", len(ats))
 	if cfg.Grid > 0 {
@@ -235,6 +270,16 @@ func checkExhaustive(cfg explore.Config, names []string, n int, stdout, stderr i
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
 		return 2
+	}
+	if reportFile != "" {
+		r, err := explore.ExhaustiveReport(cfg, buildVersion(), cells, cov)
+		if err == nil {
+			err = writeFile(reportFile, r.Write)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim check: --report: %v\n", err)
+			return 2
+		}
 	}
 	failures := explore.CellFailures(cfg.Scenario, cells)
 	if cfg.MaxFaults == 2 {

@@ -15,9 +15,12 @@ import (
 
 const dag2File = "../../scenarios/explore/testdata/dag2-maintenance.yaml"
 
-func check(args ...string) (int, string, string) {
+func check(args ...string) (int, string, string) { return checkEnv(nil, args...) }
+
+// checkEnv runs exsim check in an environment of env's variables only.
+func checkEnv(env map[string]string, args ...string) (int, string, string) {
 	var out, errw bytes.Buffer
-	code := cmdCheck(args, &out, &errw)
+	code := checkWith(args, mapEnv(env), &out, &errw)
 	return code, out.String(), errw.String()
 }
 
