@@ -3,6 +3,7 @@
 //	exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE]
 //	exsim check FILE|NAME --property no-loss[,no-stuck,...] [--faults SPEC]... [--runs N] [--seed N] [--workers N] [--shard K/N|auto] [--report FILE.json] [--exhaustive [--max-faults 2]] [--out DIR]
 //	exsim merge REPORT.json... [--report FILE.json]
+//	exsim plan FILE|NAME --safest [--property P] [--objective exposure|latency|duration] [--after N:M]... [--out FILE]
 //	exsim validate FILE...
 //	exsim list
 //	exsim version
@@ -30,6 +31,7 @@ func commands() []command {
 		{"run", "exsim run FILE|NAME [--seed N] [--json] [--quiet] [--tracking-logs DIR] [--protocol-logs DIR] [--html FILE]", "replay a scenario: narration, cmdlet output, verdict", cmdRun},
 		{"check", checkUsage, "search generated variants of a scenario for a counterexample", cmdCheck},
 		{"merge", mergeUsage, "combine the --report files of a sweep's shards into one result", cmdMerge},
+		{"plan", planUsage, "search the orders and timings of a plan's steps for the safest", cmdPlan},
 		{"validate", "exsim validate FILE...", "check scenario files without running them", cmdValidate},
 		{"list", "exsim list", "list the built-in scenarios", cmdList},
 		{"version", "exsim version", "print the version", cmdVersion},
