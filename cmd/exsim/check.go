@@ -38,7 +38,9 @@ func (m *multi) Set(v string) error {
 //
 // A sweep splits into batch jobs with --shard: job K of N runs the variants i with
 // i % N == K-1 of the same --seed and --runs, so N jobs together run exactly the
-// variants one job would, each drawn from (seed, i) alone.
+// variants one job would, each drawn from (seed, i) alone. --shard auto takes K
+// and N from the batch engine's environment (see autoShard); --report writes the
+// job's result for exsim merge.
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	return checkWith(args, os.LookupEnv, stdout, stderr)
 }
