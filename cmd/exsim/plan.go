@@ -116,7 +116,7 @@ func cmdPlan(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "exsim plan %s --safest: objective %s; properties %s; %d run step(s), %d order constraint(s) (%d given with --after); orders allowed: %s; %d plan(s) run.\n",
 		sc.Name, objectiveText(obj), *props, runSteps, len(res.Deps), len(cfg.After), allowed, res.Runs)
-	fmt.Fprintf(stdout, "%d of the %d order(s) run break a property.\n", res.Broke, res.Orders)
+	fmt.Fprintf(stdout, "%d of the %d order(s) run break a property. Values less than %.1f apart rank as equal (fewer moves first).\n", res.Broke, res.Orders, res.Tolerance)
 	fmt.Fprintln(stdout, "  (a plan move #N FROM->TO is the N-th run step of the written plan, run at TO instead of FROM)")
 	fmt.Fprintln(stdout)
 	rows := [][]string{planRow("written", res.Written)}
@@ -213,9 +213,13 @@ func planRow(name string, p explore.SafePlan) []string {
 	if w := p.Worst; w != nil {
 		worst = fmt.Sprintf("%s at %s (%.1f msg-s)", w.Fault.Fault, fmtDur(w.Fault.At), w.Exposure)
 	}
-	moves := make([]string, len(p.Moves))
+	var moves []string
 	for i, m := range p.Moves {
-		moves[i] = m.Short()
+		if i == 4 {
+			moves = append(moves, fmt.Sprintf("(%d more)", len(p.Moves)-4))
+			break
+		}
+		moves = append(moves, m.Short())
 	}
 	return []string{name, fmt.Sprintf("%.1f", p.Exposure), fmtDur(p.MaxLatency), fmtDur(p.Span), keeps,
 		fmt.Sprintf("%d/%d", p.Survived, p.Faults), worst, strings.Join(moves, " ")}

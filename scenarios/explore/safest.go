@@ -3,6 +3,7 @@ package explore
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -61,6 +62,10 @@ type SafestConfig struct {
 	// Settle is the liveness phase of every run (default DefaultSettle).
 	Settle  time.Duration
 	Workers int
+	// Tolerance: objective values less than this apart count as equal (fewer
+	// moves from the written plan then win); default 5% of the written plan's
+	// value, and at least 1 (message-second or second).
+	Tolerance float64
 }
 
 // PlanScore is how one plan ran, without faults.
@@ -111,9 +116,10 @@ type SafestResult struct {
 	Deps []Dep
 	// Allowed is the number of orders the dependencies allow, counted up to
 	// Orders; Sampled says there are more, and Orders were drawn.
-	Allowed int
-	Sampled bool
-	Runs    int // plans run, orders and timings (the fault checks not counted)
+	Allowed   int
+	Sampled   bool
+	Runs      int     // plans run, orders and timings (the fault checks not counted)
+	Tolerance float64 // the tolerance the ranking used
 	// Orders is the number of orders run (in their written slots' instants), and
 	// Broke how many of them broke a property: what the dependencies allow is
 	// not all safe.
@@ -126,7 +132,7 @@ type SafestResult struct {
 // of the scenario's run steps (the steps exchange their instants, as with
 // Config.PermutePlan; a run step never crosses a fault step of the scenario on
 // one of its servers), then the timings of the best orders (each step moved by
-// up to Shift, the plan's order kept), and returns the best plans that keep the
+// up to Shift, alone or with the rest of the plan, the plan's order kept), and returns the best plans that keep the
 // properties, by the objective, fewer moves breaking ties. It is deterministic per
 // seed: the seed only draws orders when there are more than Orders.
 func Safest(cfg SafestConfig) (*SafestResult, error) {
@@ -213,15 +219,28 @@ func Safest(cfg SafestConfig) (*SafestResult, error) {
 			res.Broke++
 		}
 	}
+	// Values within one tolerance step are a tie, which fewer moves break: a
+	// plan's exposure is measured on one draw of the scenario's traffic, and a
+	// smaller difference says more about the draw than about the plan.
+	written := cfg.score([][]PlanStep{nil})[0]
+	res.Runs++
+	tol := cfg.Tolerance
+	if tol <= 0 {
+		tol = max(0.05*written.value(cfg.Objective), 1)
+	}
+	res.Tolerance = tol
+	bucket := func(p PlanScore) float64 { return math.Floor(p.value(cfg.Objective) / tol) }
 	better := func(a, b PlanScore) bool {
 		if a.Kept() != b.Kept() {
 			return a.Kept()
 		}
-		va, vb := a.value(cfg.Objective), b.value(cfg.Objective)
-		if va != vb {
-			return va < vb
+		if ba, bb := bucket(a), bucket(b); ba != bb {
+			return ba < bb
 		}
-		return len(Moves(sc, a.Plan)) < len(Moves(sc, b.Plan))
+		if ma, mb := len(Moves(sc, a.Plan)), len(Moves(sc, b.Plan)); ma != mb {
+			return ma < mb
+		}
+		return a.value(cfg.Objective) < b.value(cfg.Objective)
 	}
 	rank := func(s []PlanScore) {
 		slices.SortStableFunc(s, func(a, b PlanScore) int {
@@ -249,21 +268,19 @@ func Safest(cfg SafestConfig) (*SafestResult, error) {
 				for k := range admin {
 					var tries [][]PlanStep
 					for _, d := range shifts(cfg.Shift, cfg.Granularity) {
-						at := cur.Plan[k].At + d
-						if at < 0 || at > sc.Duration || at < slotAt[k]-cfg.Shift || at > slotAt[k]+cfg.Shift ||
-							(k > 0 && at < cur.Plan[k-1].At) || (k+1 < len(admin) && at > cur.Plan[k+1].At) {
-							continue
-						}
-						p := slices.Clone(cur.Plan)
-						p[k].At = at
-						if fixed.keeps(sc, p) {
-							tries = append(tries, p)
+						// Move slot k alone, or k and every slot after it (the
+						// rest of the plan starts earlier or later).
+						for _, end := range []int{k + 1, len(admin)} {
+							if p, ok := shiftSlots(cur.Plan, k, end, d, slotAt, cfg.Shift, sc.Duration); ok && fixed.keeps(sc, p) &&
+								!slices.ContainsFunc(tries, func(q []PlanStep) bool { return slices.Equal(p, q) }) {
+								tries = append(tries, p)
+							}
 						}
 					}
 					got := cfg.score(tries)
 					res.Runs += len(got)
 					for _, g := range got {
-						if g.Kept() && g.value(cfg.Objective) < cur.value(cfg.Objective) {
+						if g.Kept() && bucket(g) < bucket(cur) {
 							cur, moved = g, true
 						}
 					}
@@ -277,8 +294,6 @@ func Safest(cfg SafestConfig) (*SafestResult, error) {
 	}
 	all := append(scores, timed...)
 	rank(all)
-	written := cfg.score([][]PlanStep{nil})[0]
-	res.Runs++
 	res.Written = cfg.survive(written, cands)
 	var seen [][]PlanStep
 	for _, s := range all {
@@ -292,6 +307,22 @@ func Safest(cfg SafestConfig) (*SafestResult, error) {
 		res.Best = append(res.Best, cfg.survive(s, cands))
 	}
 	return res, nil
+}
+
+// shiftSlots moves slots [k, end) of plan by d, when each stays within shift of
+// its written instant and inside the scenario and the plan's order holds.
+func shiftSlots(plan []PlanStep, k, end int, d time.Duration, written []time.Duration, shift, limit time.Duration) ([]PlanStep, bool) {
+	p := slices.Clone(plan)
+	for i := k; i < end; i++ {
+		p[i].At += d
+		if p[i].At < 0 || p[i].At > limit || p[i].At < written[i]-shift || p[i].At > written[i]+shift {
+			return nil, false
+		}
+	}
+	if (k > 0 && p[k].At < p[k-1].At) || (end < len(p) && p[end-1].At > p[end].At) {
+		return nil, false
+	}
+	return p, true
 }
 
 // shifts are the timing moves tried for one step: by the whole shift, half, and
