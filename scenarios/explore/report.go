@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -56,8 +57,36 @@ type Shard struct {
 	N int `json:"n"`
 }
 
-// Span is an inclusive range of variant indices.
+// Span is an inclusive range of variant indices, written "FROM-TO", or "I" for
+// one index: a shard's variants are a line each, and a whole sweep's one line.
 type Span [2]int
+
+// MarshalJSON writes the span as a string.
+func (s Span) MarshalJSON() ([]byte, error) {
+	if s[0] == s[1] {
+		return json.Marshal(strconv.Itoa(s[0]))
+	}
+	return json.Marshal(strconv.Itoa(s[0]) + "-" + strconv.Itoa(s[1]))
+}
+
+// UnmarshalJSON reads "FROM-TO" or "I", each a non-negative decimal.
+func (s *Span) UnmarshalJSON(data []byte) error {
+	var str string
+	if err := json.Unmarshal(data, &str); err != nil {
+		return fmt.Errorf("variant span %s: want a string \"FROM-TO\" or \"I\"", data)
+	}
+	from, to, isRange := strings.Cut(str, "-")
+	if !isRange {
+		to = from
+	}
+	a, err1 := strconv.Atoi(from)
+	b, err2 := strconv.Atoi(to)
+	if err1 != nil || err2 != nil || a < 0 || b < 0 || strconv.Itoa(a) != from || strconv.Itoa(b) != to {
+		return fmt.Errorf("variant span %q: want \"FROM-TO\" or \"I\", non-negative integers", str)
+	}
+	*s = Span{a, b}
+	return nil
+}
 
 // CoverageCount is the coverage counters by mechanism name.
 type CoverageCount struct {

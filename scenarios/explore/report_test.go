@@ -131,7 +131,9 @@ func TestReadReportSaysWhatIsWrong(t *testing.T) {
 		{"format", `"format": 1,`, `"format": 2,`, "report format 2: this exsim reads format 1"},
 		{"mode", `"mode": "random"`, `"mode": "randm"`, `sweep mode "randm"`},
 		{"shard", `"k": 1,`, `"k": 3,`, "shard 3/1"},
-		{"span", `"variants": [`, `"variants": [[7, 9],`, "variant span [7, 9]"},
+		{"span", `"variants": [`, `"variants": ["7-9",`, "variant span [7, 9]"},
+		{"span text", `"variants": [`, `"variants": ["7-",`, `variant span "7-": want "FROM-TO" or "I"`},
+		{"span number", `"variants": [`, `"variants": [7,`, `variant span 7: want a string`},
 		{"coverage runs", `"runs": 6,`, `"runs": 5,`, "the coverage counts 5 run(s) but the report ran 6"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,8 +169,8 @@ func FuzzReadReport(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b.Bytes())
-	f.Add([]byte(`{"format":1,"version":"v","sweep":{"mode":"random","total":2},"shard":{"k":1,"n":1},"variants":[[0,1]]}`))
-	f.Add([]byte(`{"format":1,"version":"v","sweep":{"mode":"exhaustive","total":2147483648},"shard":{"k":1,"n":1},"variants":[[0,2147483647]],"coverage":{"runs":-1}}`))
+	f.Add([]byte(`{"format":1,"version":"v","sweep":{"mode":"random","total":2},"shard":{"k":1,"n":1},"variants":["0-1"]}`))
+	f.Add([]byte(`{"format":1,"version":"v","sweep":{"mode":"exhaustive","total":2147483648},"shard":{"k":1,"n":1},"variants":["0-2147483647"],"coverage":{"runs":-1}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := ReadReport(data)
 		if err != nil {
@@ -190,4 +192,11 @@ func FuzzReadReport(f *testing.F) {
 			t.Fatalf("a complete report does not merge: %v", err)
 		}
 	})
+}
+
+// The report's JSON layout, pinned: a shard of a small sweep with a failure.
+func TestReportLayout(t *testing.T) {
+	cfg := Config{Scenario: dag2(t), Properties: []Property{NoLoss(), NoStuck()}, Faults: []string{"crash EX2 lose-queue"}, MaxFaults: 1,
+		Runs: 6, Seed: 1, Workers: 2, NoCoverage: true, Shard: 2, Shards: 2}
+	golden(t, "report-shard.golden", string(reportBytes(t, sweepReport(t, cfg, false))))
 }
