@@ -143,7 +143,7 @@ func slurmShard(get func(string) (string, bool), num func(string) (int, error)) 
 	if step == 0 && (hi-lo)%(count-1) == 0 {
 		step = (hi - lo) / (count - 1)
 	}
-	if step == 0 || (id-lo)%step != 0 {
+	if step == 0 || (id-lo)%step != 0 || (id-lo)/step >= count {
 		return 0, 0, fmt.Errorf("Slurm array task %d of %d IDs from %d to %d: the IDs are not evenly spaced, so the environment cannot say which shard this is; submit --array=0-%d (or MIN-MAX:STEP)", id, count, lo, hi, count-1)
 	}
 	return (id-lo)/step + 1, count, nil

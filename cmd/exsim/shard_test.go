@@ -81,3 +81,30 @@ func TestCheckShardsFlagNeedsAuto(t *testing.T) {
 	require.Equal(t, 2, code)
 	require.Contains(t, errs, "no batch engine's shard in the environment")
 }
+
+// autoShard reads what the environment holds without panicking, and a shard it
+// accepts is one of its count.
+func FuzzAutoShard(f *testing.F) {
+	f.Add("2", "", "", "", "", "", "", "", 4)
+	f.Add("", "20", "4", "0", "30", "10", "", "", 0)
+	f.Add("", "", "", "", "", "", "1", "4", 0)
+	f.Add("", "7", "4", "1", "7", "0", "", "", 0)
+	f.Add("", "-3", "0", "-9", "-1", "-2", "", "", -1)
+	f.Fuzz(func(t *testing.T, job, id, count, lo, hi, step, bazelIndex, bazelTotal string, shards int) {
+		env := map[string]string{}
+		for k, v := range map[string]string{"JOB_COMPLETION_INDEX": job, "SLURM_ARRAY_TASK_ID": id, "SLURM_ARRAY_TASK_COUNT": count,
+			"SLURM_ARRAY_TASK_MIN": lo, "SLURM_ARRAY_TASK_MAX": hi, "SLURM_ARRAY_TASK_STEP": step,
+			"TEST_SHARD_INDEX": bazelIndex, "TEST_TOTAL_SHARDS": bazelTotal} {
+			if v != "" {
+				env[k] = v
+			}
+		}
+		k, n, engine, _, err := autoShard(mapEnv(env), shards)
+		if err != nil {
+			return
+		}
+		if k < 1 || k > n || engine == "" {
+			t.Fatalf("shard %d/%d from %q for %v", k, n, engine, env)
+		}
+	})
+}
