@@ -267,7 +267,19 @@ func checkExhaustive(cfg explore.Config, names []string, n int, reportFile strin
 	if cfg.Shards > 1 {
 		fmt.Fprintf(stdout, ", shard %d/%d", cfg.Shard, cfg.Shards)
 	}
-	fmt.Fprintf(stdout, "; liveness phase %s\n\n", settleText(cfg.Settle))
+	fmt.Fprintf(stdout, "; liveness phase %s\n", settleText(cfg.Settle))
+	if cfg.MaxFaults == 2 {
+		cands, err := explore.Expand(cfg.Scenario, cfg.Faults)
+		if err == nil {
+			var all []explore.Cell
+			if all, err = explore.ExhaustiveCells(cfg.Scenario, cands, 2, cfg.Grid); err == nil {
+				pairs := len(all) - n*len(ats)
+				ordered := n * n * len(ats) * (len(ats) + 1) / 2
+				fmt.Fprintf(stdout, "%d of the %d ordered pairs run; the others commute (one instant, two servers) or take down a server already down.\n", pairs, ordered)
+			}
+		}
+	}
+	fmt.Fprintln(stdout)
 	cells, cov, err := explore.Exhaustive(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
