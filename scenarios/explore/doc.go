@@ -53,7 +53,11 @@
 // cells split the same way, by cell index). Each job writes its own
 // counterexample (named after the seed and the variant index) and exits 1 when it
 // found one; with --report it writes a [SweepReport], and exsim merge checks that
-// the jobs ran every variant exactly once and folds them into one.
+// the jobs ran every variant exactly once and folds them into one. Under a batch
+// engine, --shard auto takes K and N from its environment (a Kubernetes Indexed
+// Job, a Slurm array, Bazel's test sharding; cmd/exsim/shard.go); deploy/ has a
+// Kubernetes Job, a Slurm sbatch script and a GitHub Actions matrix, each run by
+// a test.
 //
 // The report holds no wall clock, host or path, and failures in it are in
 // variant order, coverage summed by mechanism: the merged report of N shards is
