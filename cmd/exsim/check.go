@@ -14,7 +14,7 @@ import (
 )
 
 // checkUsage is the usage line of `exsim check`.
-const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N] [--settle D] [--granularity D] [--permute-plan] [--plan-delay D] [--out DIR] [--no-coverage] [--exhaustive]`
+const checkUsage = `exsim check FILE|NAME --property no-loss[,no-duplicates,no-stuck,spof-under:D,latency-under:D,expectations] [--faults "crash any lose-queue"]... [--max-faults N] [--runs N] [--seed N] [--workers N] [--shard K/N|auto [--shards N]] [--report FILE.json] [--settle D] [--granularity D] [--permute-plan] [--plan-delay D] [--out DIR] [--no-coverage] [--exhaustive [--max-faults 2] [--grid D]]`
 
 // multi is a flag that may be given several times.
 type multi []string
@@ -38,22 +38,32 @@ func (m *multi) Set(v string) error {
 //
 // A sweep splits into batch jobs with --shard: job K of N runs the variants i with
 // i % N == K-1 of the same --seed and --runs, so N jobs together run exactly the
-// variants one job would, each drawn from (seed, i) alone.
+// variants one job would, each drawn from (seed, i) alone. --shard auto takes K
+// and N from the batch engine's environment (see autoShard); --report writes the
+// job's result for exsim merge.
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	return checkWith(args, os.LookupEnv, stdout, stderr)
+}
+
+// checkWith is exsim check with the environment it reads --shard auto from.
+func checkWith(args []string, env lookupEnv, stdout, stderr io.Writer) int {
 	fs := newFlagSet("check", stderr)
 	props := fs.String("property", "", "properties every variant must keep, comma separated: "+strings.Join(explore.PropertyNames, ", "))
 	var faults multi
 	fs.Var(&faults, "faults", "fault templates, repeatable or separated by \";\" (default \"crash any; crash any lose-queue\"); \"any\" stands for every server or copy")
-	maxFaults := fs.Int("max-faults", 2, "at most `N` faults per variant")
+	maxFaults := fs.Int("max-faults", 2, "at most `N` faults per variant; with --exhaustive 1 (the default there) or 2 (every ordered pair too)")
 	runs := fs.Int("runs", 100, "number of variants")
 	seed := fs.Uint64("seed", 1, "sweep seed: variant i depends on (seed, i) only")
 	workers := fs.Int("workers", 0, "parallel runs (default: all cores)")
-	shard := fs.String("shard", "", "run only shard `K/N` of the variants (i % N == K-1)")
+	shard := fs.String("shard", "", "run only shard `K/N` of the variants (i % N == K-1); auto: the shard a batch engine (Kubernetes Indexed Job, Slurm array, Bazel) set in the environment")
+	shards := fs.Int("shards", 0, "with --shard auto: the number of shards `N` (required for a Kubernetes Indexed Job: its completions)")
+	reportFile := fs.String("report", "", "write the sweep's result as JSON to `FILE`, for exsim merge")
 	settle := fs.String("settle", "2h", "liveness phase after the plan, every fault healed (0 for none)")
 	gran := fs.String("granularity", "1m", "fault instants are multiples of this")
 	out := fs.String("out", "counterexamples", "write the shrunk counterexample to `DIR`")
 	noCoverage := fs.Bool("no-coverage", false, "run without the journal, about 2.5 times faster, and print no coverage counters")
-	exhaustive := fs.Bool("exhaustive", false, "run every single fault at every step boundary of the plan and print the table")
+	exhaustive := fs.Bool("exhaustive", false, "run every single fault at every step boundary of the plan and print the table; with --max-faults 2 every ordered pair too, failures grouped by signature")
+	grid := fs.String("grid", "0", "with --exhaustive: put faults also at every multiple of this before the plan's last step (0: step boundaries only)")
 	permute := fs.Bool("permute-plan", false, "run the plan's run steps in another order in each variant (they exchange their instants)")
 	planDelay := fs.String("plan-delay", "0", "delay each run step of the plan by up to this much in each variant (multiples of --granularity)")
 	pos, err := parseInterleaved(fs, args)
@@ -122,15 +132,49 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	if *shard != "" {
+	if isSet(fs, "shards") && *shard != "auto" {
+		fmt.Fprintln(stderr, "exsim check: --shards goes with --shard auto; otherwise write --shard K/N")
+		return 2
+	}
+	if *shard == "auto" {
+		k, n, engine, status, err := autoShard(env, *shards)
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim check: %v\n", err)
+			return 2
+		}
+		if status != "" {
+			if err := touch(status); err != nil {
+				fmt.Fprintf(stderr, "exsim check: TEST_SHARD_STATUS_FILE: %v\n", err)
+				return 2
+			}
+		}
+		fmt.Fprintf(stderr, "exsim check: shard %d/%d from the %s\n", k, n, engine)
+		cfg.Shard, cfg.Shards = k, n
+	} else if *shard != "" {
 		k, n, ok := strings.Cut(*shard, "/")
 		ki, err1 := strconv.Atoi(k)
 		ni, err2 := strconv.Atoi(n)
 		if !ok || err1 != nil || err2 != nil || ni < 1 || ki < 1 || ki > ni {
-			fmt.Fprintf(stderr, "exsim check: --shard %q: want K/N with 1 <= K <= N, e.g. 2/8\n", *shard)
+			fmt.Fprintf(stderr, "exsim check: --shard %q: want K/N with 1 <= K <= N, e.g. 2/8, or auto\n", *shard)
 			return 2
 		}
 		cfg.Shard, cfg.Shards = ki, ni
+	}
+	if *exhaustive {
+		if !isSet(fs, "max-faults") {
+			cfg.MaxFaults = 1 // the exhaustive sweep's default: single faults
+		}
+		if cfg.MaxFaults > explore.MaxExhaustiveFaults {
+			fmt.Fprintf(stderr, "exsim check: --exhaustive --max-faults %d: the exhaustive sweep runs 1 or %d faults per run\n", cfg.MaxFaults, explore.MaxExhaustiveFaults)
+			return 2
+		}
+		if cfg.Grid, err = scenarios.ParseDuration(*grid); err != nil || cfg.Grid < 0 {
+			fmt.Fprintln(stderr, "exsim check: --grid must be 0 or a positive duration like 5m")
+			return 2
+		}
+	} else if isSet(fs, "grid") {
+		fmt.Fprintln(stderr, "exsim check: --grid places the faults of --exhaustive; a random sweep draws its instants on --granularity")
+		return 2
 	}
 	if *runs < 1 || *maxFaults < 1 || *workers < 0 {
 		fmt.Fprintln(stderr, "exsim check: --runs and --max-faults must be at least 1, --workers at least 0")
@@ -154,7 +198,7 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 		names[i] = p.Name
 	}
 	if *exhaustive {
-		return checkExhaustive(cfg, names, len(cands), stdout, stderr)
+		return checkExhaustive(cfg, names, len(cands), *reportFile, stdout, stderr)
 	}
 	fmt.Fprintf(stdout, "exsim check %s: properties %s; %d variant(s) from seed %d", sc.Name, strings.Join(names, ","), cfg.Runs, cfg.Seed)
 	if cfg.Shards > 1 {
@@ -175,6 +219,16 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
 		return 2
+	}
+	if *reportFile != "" {
+		r, err := explore.CheckReport(cfg, buildVersion(), rep)
+		if err == nil {
+			err = writeFile(*reportFile, r.Write)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim check: --report: %v\n", err)
+			return 2
+		}
 	}
 	failures := rep.Failures()
 	for k, o := range failures {
@@ -199,17 +253,59 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-func checkExhaustive(cfg explore.Config, names []string, n int, stdout, stderr io.Writer) int {
-	ats, _ := explore.Boundaries(cfg.Scenario)
-	fmt.Fprintf(stdout, "exsim check %s --exhaustive: properties %s; %d fault(s) x %d step boundaries; liveness phase %s\n\n",
-		cfg.Scenario.Name, strings.Join(names, ","), n, len(ats), settleText(cfg.Settle))
+func checkExhaustive(cfg explore.Config, names []string, n int, reportFile string, stdout, stderr io.Writer) int {
+	ats, _ := explore.Instants(cfg.Scenario, cfg.Grid)
+	where := fmt.Sprintf("%d step boundaries", len(ats))
+	if cfg.Grid > 0 {
+		where = fmt.Sprintf("%d instants (step boundaries and every %s)", len(ats), cfg.Grid)
+	}
+	what := "fault(s)"
+	if cfg.MaxFaults == 2 {
+		what = "fault(s), alone and in ordered pairs,"
+	}
+	fmt.Fprintf(stdout, "exsim check %s --exhaustive: properties %s; %d %s x %s", cfg.Scenario.Name, strings.Join(names, ","), n, what, where)
+	if cfg.Shards > 1 {
+		fmt.Fprintf(stdout, ", shard %d/%d", cfg.Shard, cfg.Shards)
+	}
+	fmt.Fprintf(stdout, "; liveness phase %s\n", settleText(cfg.Settle))
+	if cfg.MaxFaults == 2 {
+		cands, err := explore.Expand(cfg.Scenario, cfg.Faults)
+		if err == nil {
+			var all []explore.Cell
+			if all, err = explore.ExhaustiveCells(cfg.Scenario, cands, 2, cfg.Grid); err == nil {
+				pairs := len(all) - n*len(ats)
+				ordered := n * n * len(ats) * (len(ats) + 1) / 2
+				fmt.Fprintf(stdout, "%d of the %d ordered pairs run; the others commute (one instant, two servers) or take down a server already down.\n", pairs, ordered)
+			}
+		}
+	}
+	fmt.Fprintln(stdout)
 	cells, cov, err := explore.Exhaustive(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
 		return 2
 	}
-	fmt.Fprint(stdout, explore.ExhaustiveTable(cells))
-	fmt.Fprintln(stdout)
+	if reportFile != "" {
+		r, err := explore.ExhaustiveReport(cfg, buildVersion(), cells, cov)
+		if err == nil {
+			err = writeFile(reportFile, r.Write)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "exsim check: --report: %v\n", err)
+			return 2
+		}
+	}
+	failures := explore.CellFailures(cfg.Scenario, cells)
+	if cfg.MaxFaults == 2 {
+		if len(failures) > 0 {
+			fmt.Fprintln(stdout, "Failures by signature (properties broken, fault kinds, the step each fault follows):")
+			fmt.Fprint(stdout, explore.GroupTable(explore.Groups(failures)))
+			fmt.Fprintln(stdout)
+		}
+	} else {
+		fmt.Fprint(stdout, explore.ExhaustiveTable(cells))
+		fmt.Fprintln(stdout)
+	}
 	fmt.Fprintln(stdout, explore.Summary(cells))
 	if !cfg.NoCoverage {
 		fmt.Fprintln(stdout)

@@ -15,9 +15,12 @@ import (
 
 const dag2File = "../../scenarios/explore/testdata/dag2-maintenance.yaml"
 
-func check(args ...string) (int, string, string) {
+func check(args ...string) (int, string, string) { return checkEnv(nil, args...) }
+
+// checkEnv runs exsim check in an environment of env's variables only.
+func checkEnv(env map[string]string, args ...string) (int, string, string) {
 	var out, errw bytes.Buffer
-	code := cmdCheck(args, &out, &errw)
+	code := checkWith(args, mapEnv(env), &out, &errw)
 	return code, out.String(), errw.String()
 }
 
@@ -81,6 +84,25 @@ func TestCheckExhaustivePrintsTheTable(t *testing.T) {
 	require.Contains(t, out, "Coverage over 18 run(s)")
 }
 
+// Issue 20: --max-faults 2 adds every ordered pair and prints the failures grouped
+// by signature instead of a line per run; the output does not depend on the
+// worker count.
+func TestCheckExhaustivePairsGroupFailuresBySignature(t *testing.T) {
+	var outs []string
+	for _, w := range []string{"1", "3"} {
+		code, out, errs := check(dag2File, "--property", "no-loss,no-stuck", "--faults", "crash any lose-queue", "--exhaustive", "--max-faults", "2", "--grid", "10m", "--no-coverage", "--workers", w)
+		require.Equal(t, 1, code, out+errs)
+		outs = append(outs, out)
+	}
+	require.Equal(t, outs[0], outs[1])
+	out := outs[0]
+	require.Contains(t, out, "alone and in ordered pairs")
+	require.Contains(t, out, "step boundaries and every 10m0s")
+	require.Contains(t, out, "Failures by signature")
+	require.Regexp(t, `Broken\s+Faults\s+After\s+Runs\s+Lost\s+Stuck\s+First`, out)
+	require.Regexp(t, `\d+ of \d+ single faults break a property.\n\d+ of \d+ pairs of faults break a property.`, out)
+}
+
 func TestCheckBadInputExitsTwo(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -96,6 +118,9 @@ func TestCheckBadInputExitsTwo(t *testing.T) {
 		{"bad settle", []string{dag2File, "--property", "no-loss", "--settle", "soon"}, "--settle"},
 		{"unknown scenario", []string{"no-such-scenario", "--property", "no-loss"}, "no such file"},
 		{"unknown flag", []string{dag2File, "--property", "no-loss", "--bogus"}, "flag provided but not defined"},
+		{"three exhaustive faults", []string{dag2File, "--property", "no-loss", "--exhaustive", "--max-faults", "3"}, "runs 1 or 2 faults per run"},
+		{"bad grid", []string{dag2File, "--property", "no-loss", "--exhaustive", "--grid", "often"}, "--grid must be 0 or a positive duration"},
+		{"grid without exhaustive", []string{dag2File, "--property", "no-loss", "--grid", "5m"}, "--grid places the faults of --exhaustive"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errs := check(tc.args...)
@@ -113,7 +138,7 @@ func TestCheckFaultTemplatesSplitOnSemicolons(t *testing.T) {
 }
 
 func TestCheckUsageNamesEveryFlag(t *testing.T) {
-	for _, f := range []string{"--property", "--faults", "--runs", "--seed", "--workers", "--shard", "--out", "--exhaustive", "--permute-plan", "--plan-delay"} {
+	for _, f := range []string{"--property", "--faults", "--runs", "--seed", "--workers", "--shard", "--out", "--exhaustive", "--grid", "--permute-plan", "--plan-delay"} {
 		require.True(t, strings.Contains(checkUsage, f), f)
 	}
 }

@@ -42,3 +42,28 @@ func BenchmarkCheck(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkExhaustivePairs is the issue-20 target: every single fault and every
+// ordered pair of the default faults at the step boundaries of the three-member
+// DAG maintenance plan (dag-maintenance: 72 single faults, 1728 pairs), judged
+// against no-loss and no-stuck, on every core, with and without coverage. One
+// iteration is the whole sweep: run it with -benchtime 1x.
+func BenchmarkExhaustivePairs(b *testing.B) {
+	sc, err := scenarios.Open("dag-maintenance")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bc := range []struct {
+		name       string
+		noCoverage bool
+	}{{"coverage", false}, {"no-coverage", true}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				cells, _, err := Exhaustive(Config{Scenario: sc, Properties: []Property{NoLoss(), NoStuck()}, MaxFaults: 2, NoCoverage: bc.noCoverage})
+				if err != nil || len(cells) != 1800 {
+					b.Fatal(err, len(cells))
+				}
+			}
+		})
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/exsim/exsim/scenarios"
@@ -48,6 +47,9 @@ type Config struct {
 	// Fault steps of the scenario keep their instants. See [DrawPlan].
 	PermutePlan bool
 	PlanDelay   time.Duration
+	// Grid adds to the step boundaries where [Exhaustive] puts faults every
+	// multiple of it before the last boundary (0: the boundaries only).
+	Grid time.Duration
 }
 
 // DefaultSettle is the liveness phase when none is given: long enough for the
@@ -180,34 +182,11 @@ func Check(cfg Config) (*Report, error) {
 		}
 	}
 	outs := make([]Outcome, len(idx))
-	jobs := make(chan int)
-	done := make(chan struct{}, len(idx))
-	var wg sync.WaitGroup
-	for range min(cfg.Workers, max(len(idx), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range jobs {
-				v := Draw(cfg.Scenario, cands, cfg.MaxFaults, cfg.Granularity, cfg.Seed, idx[k])
-				v.Plan = DrawPlan(cfg.Scenario, cfg.PermutePlan, cfg.PlanDelay, cfg.Granularity, cfg.Seed, idx[k])
-				outs[k] = runVariant(cfg.Scenario, cfg.Properties, v, cfg.Settle, !cfg.NoCoverage)
-				done <- struct{}{}
-			}
-		}()
-	}
-	go func() {
-		for k := range idx {
-			jobs <- k
-		}
-		close(jobs)
-	}()
-	for n := range len(idx) {
-		<-done
-		if cfg.Progress != nil {
-			cfg.Progress(n+1, len(idx))
-		}
-	}
-	wg.Wait()
+	parallel(len(idx), cfg.Workers, cfg.Progress, func(k int) {
+		v := Draw(cfg.Scenario, cands, cfg.MaxFaults, cfg.Granularity, cfg.Seed, idx[k])
+		v.Plan = DrawPlan(cfg.Scenario, cfg.PermutePlan, cfg.PlanDelay, cfg.Granularity, cfg.Seed, idx[k])
+		outs[k] = runVariant(cfg.Scenario, cfg.Properties, v, cfg.Settle, !cfg.NoCoverage)
+	})
 	rep := &Report{Outcomes: outs, Coverage: newCoverage()}
 	for _, o := range outs {
 		rep.Coverage.Add(o.Coverage)

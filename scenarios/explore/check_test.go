@@ -141,11 +141,14 @@ func TestExhaustiveFindsTheSPOFOfTheTwoMemberPlan(t *testing.T) {
 	require.Len(t, cells, 2*len(ats))
 	found := false
 	for i, c := range cells {
-		require.Equal(t, ats[i%len(ats)], c.At, "cells go fault by fault, boundary by boundary")
-		if c.Fault == "crash EX2 lose-queue" && c.At == 15*time.Minute {
+		require.Equal(t, i, c.Index)
+		require.Len(t, c.Faults, 1, "MaxFaults 0 runs single faults")
+		f := c.Faults[0]
+		require.Equal(t, ats[i%len(ats)], f.At, "cells go fault by fault, boundary by boundary")
+		if f.Fault == "crash EX2 lose-queue" && f.At == 15*time.Minute {
 			found = c.Lost > 0 && len(c.Violations) > 0 && c.Violations[0].Property == "no-loss"
 		}
-		if c.At == 0 {
+		if f.At == 0 {
 			require.Zero(t, c.Lost, "no message exists yet at t=0: %+v", c)
 		}
 	}
@@ -157,10 +160,10 @@ func TestExhaustiveFindsTheSPOFOfTheTwoMemberPlan(t *testing.T) {
 // The exhaustive table is a Format-Table: numbers right-aligned, long steps cut.
 func TestExhaustiveTableFormat(t *testing.T) {
 	cells := []Cell{
-		{Fault: "crash EX1 lose-queue", Step: "(start)", At: 0},
-		{Fault: "crash EX2 lose-queue", Step: "Set-ServerComponentState EX1 -Component ServerWideOffline -State Inactive -Requester Maintenance",
-			At: 15 * time.Minute, Lost: 12, SPOF: 3, Violations: []Violation{{Property: "no-loss"}, {Property: "no-stuck"}}},
-		{Fault: "crash EX2", Step: "heal", At: 45 * time.Minute, Stuck: 1, Err: errors.New("event budget")},
+		{Faults: []Placed{{Fault: "crash EX1 lose-queue", Step: "(start)", At: 0}}},
+		{Faults: []Placed{{Fault: "crash EX2 lose-queue", Step: "Set-ServerComponentState EX1 -Component ServerWideOffline -State Inactive -Requester Maintenance",
+			At: 15 * time.Minute}}, Lost: 12, SPOF: 3, Violations: []Violation{{Property: "no-loss"}, {Property: "no-stuck"}}},
+		{Faults: []Placed{{Fault: "crash EX2", Step: "heal", At: 45 * time.Minute}}, Stuck: 1, Err: errors.New("event budget")},
 	}
 	golden(t, "exhaustive-table.golden", ExhaustiveTable(cells)+"\n"+Summary(cells)+"\n")
 }

@@ -27,9 +27,20 @@
 //     the varied plan as its steps, whose expect pins the failure; [Marshal]
 //     writes any scenario as YAML.
 //   - [Exhaustive] runs each single fault at each step boundary of the plan as
-//     written (it does not vary the plan).
+//     written (it does not vary the plan), at a time grid between them too
+//     (Config.Grid, [Instants]), and with Config.MaxFaults 2 every ordered pair
+//     of faults ([ExhaustiveCells] says which pairs it leaves out as commuting).
+//     Failures fold by [Signature] (properties broken, fault kinds, the step each
+//     fault follows) into [Groups], a table instead of a line per run.
 //   - [Coverage] counts the mechanisms a sweep exercised, from each run's journal
 //     (Config.NoCoverage runs without the journal, about 2.5 to 7 times faster).
+//   - [SweepReport] is a sweep's (or a shard's) result as JSON: [CheckReport] and
+//     [ExhaustiveReport] make one, [ReadReport] parses and checks one, [Merge]
+//     folds a sweep's shards into the report one machine would have written.
+//   - [Safest] searches the orders of the plan's run steps that [Dependencies]
+//     (and extra [Dep] values) allow, then their timings, for the plans that keep
+//     the properties with the least exposure, latency or duration, and checks
+//     each against every single fault.
 //
 // # Sweeps on a batch system
 //
@@ -38,9 +49,23 @@
 //	exsim check plan.yaml --property no-loss --runs 100000 --seed 7 --shard K/N --out out/K
 //
 // and gets the variants i with i % N == K-1, each exactly as the whole sweep would
-// run it, since variant i is drawn from (seed, i) alone. Each job writes its own
+// run it, since variant i is drawn from (seed, i) alone (an exhaustive sweep's
+// cells split the same way, by cell index). Each job writes its own
 // counterexample (named after the seed and the variant index) and exits 1 when it
-// found one.
+// found one; with --report it writes a [SweepReport], and exsim merge checks that
+// the jobs ran every variant exactly once and folds them into one. Under a batch
+// engine, --shard auto takes K and N from its environment (a Kubernetes Indexed
+// Job, a Slurm array, Bazel's test sharding; cmd/exsim/shard.go); deploy/ has a
+// Kubernetes Job, a Slurm sbatch script and a GitHub Actions matrix, each run by
+// a test.
+//
+// The report holds no wall clock, host or path, and failures in it are in
+// variant order, coverage summed by mechanism: the merged report of N shards is
+// the unsharded report byte for byte. It records the version (and commit) and a
+// hash of the scenario as Marshal writes it, so shards of different builds or
+// scenarios do not merge. Variants run are kept as spans of indices, and merging
+// works on spans, so a sweep of millions of variants merges in memory of the
+// order of its shards' spans.
 //
 // # Choices
 //
@@ -50,6 +75,25 @@
 //     a cut internet link) and a failed copy needs a reseed, which is not modelled.
 //   - The liveness phase defaults to 2 hours, long enough for the retry ladder and
 //     an internet sender's 15-minute retry after a heal.
+//   - Exhaustive pairs: two faults at one instant on different servers commute
+//     (the scenario schedules every step of an instant before anything either
+//     causes runs; a test runs both orders for dag-maintenance), so one order is
+//     run; a crash or stop of a server already down is not run. Both faults last
+//     until the liveness phase, like single ones.
+//   - A failure's signature is the properties it broke, its fault kinds without
+//     the servers, and the plan step each fault follows: runs that differ only in
+//     which member failed, or when within one step's span, are one line of the
+//     table.
+//   - Plan dependencies are per server, not per component (see [Dependencies]):
+//     coarse, but they never let a step move past one that sets the state of its
+//     server; "after:" constraints, when the format has them, add what the rule
+//     misses. A run step never crosses a fault step of the scenario on its
+//     servers (the reboot stays between entering and leaving maintenance).
+//   - The safest plan's exposure is Verdict.ExposureSeconds, message-seconds of
+//     acknowledged mail with a copy on one server only; latency is the slowest
+//     delivery; duration the span of the run steps. The worst single fault a plan
+//     survives is the one (of every fault at every boundary of that plan) that
+//     keeps the properties with the most exposure.
 //   - Shrinking keeps the failure: a smaller candidate must still break one of the
 //     properties the variant broke. It drops a plan step only when the plan
 //     without it, as written and without faults, keeps those properties: a plan
