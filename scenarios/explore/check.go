@@ -3,7 +3,6 @@ package explore
 import (
 	"errors"
 	"fmt"
-	"github.com/exsim/exsim/transport/logs"
 	"math/rand/v2"
 	"runtime"
 	"slices"
@@ -233,10 +232,12 @@ func runFaultsOpt(sc *scenarios.Scenario, seed uint64, faults []Fault, settle ti
 	if err != nil {
 		return nil, err
 	}
-	// Coverage and the properties read the journal's narrated records and tracking
-	// events, never the SMTP protocol log, whose rows cost the most to build.
+	// The coverage counters read a few kinds of the models' events; the properties
+	// read the verdict (and the expectations, whose tracking rows the runner keeps when
+	// the scenario reads them). Nothing else is journaled: no protocol or tracking
+	// row, no narration, which are most of a run's cost.
 	return scenarios.Run(sc, scenarios.Options{Seed: &seed, Steps: steps, Settle: max(settle, 0), NoJournal: !journal,
-		OmitKinds: []string{logs.KindProtocol}})
+		Outputs: scenarios.VerdictOutput, KeepKinds: coverageKinds()})
 }
 
 // Shrunk is a minimised failing variant: the scenario with the plan steps that were
