@@ -178,6 +178,14 @@ func cmdPlan(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	fmt.Fprintf(stdout, "\nBest plan written: %s\nRun it: exsim run %s\n", path, path)
+	// and as the .ps1 an admin runs
+	ps1 := strings.TrimSuffix(path, filepath.Ext(path)) + ".ps1"
+	text, on, at := explore.PlanScript(&ws, comment)
+	if err := os.WriteFile(ps1, []byte(text), 0o644); err != nil {
+		fmt.Fprintf(stderr, "exsim plan: %v\n", err)
+		return 2
+	}
+	fmt.Fprintf(stdout, "As the .ps1 an admin runs on %s from %s: %s, beside it\n", orDash(on), fmtDur(at), filepath.Base(ps1))
 	return 0
 }
 
@@ -223,4 +231,11 @@ func planRow(name string, p explore.SafePlan) []string {
 	}
 	return []string{name, fmt.Sprintf("%.1f", p.Exposure), fmtDur(p.MaxLatency), fmtDur(p.Span), keeps,
 		fmt.Sprintf("%d/%d", p.Survived, p.Faults), worst, strings.Join(moves, " ")}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "SERVER"
+	}
+	return s
 }

@@ -36,6 +36,19 @@ func Dependencies(sc *scenarios.Scenario) []Dep {
 		fps[k] = footprint{servers: stepServers(sc, sc.Steps[j]), writes: !readOnly(sc.Steps[j])}
 	}
 	var out []Dep
+	ids := map[string]int{}
+	for i, st := range sc.Steps {
+		if st.ID != "" {
+			ids[st.ID] = i
+		}
+	}
+	for i, st := range sc.Steps { // the scenario's own "after:" (the loader checked the ids)
+		for _, a := range st.After {
+			if j, ok := ids[a]; ok {
+				out = append(out, Dep{Before: j, After: i})
+			}
+		}
+	}
 	for a := range admin {
 		for b := a + 1; b < len(admin); b++ {
 			if !fps[a].writes && !fps[b].writes {

@@ -171,6 +171,16 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 
 func stepFields(st scenarios.Step) []string {
 	f := []string{"at: " + dur(st.At)}
+	if st.ID != "" {
+		f = append(f, "id: "+q(st.ID))
+	}
+	if len(st.After) > 0 {
+		var as []string
+		for _, a := range st.After {
+			as = append(as, q(a))
+		}
+		f = append(f, "after: ["+strings.Join(as, ", ")+"]")
+	}
 	if st.Fault != nil {
 		return append(f, "fault: "+q(st.Text))
 	}

@@ -1,6 +1,7 @@
 package explore
 
 import (
+	"github.com/exsim/exsim/powershell"
 	"os"
 	"path/filepath"
 	"slices"
@@ -230,4 +231,19 @@ func TestSweepFoundPlanFailureShrinksToTheMovesItNeeds(t *testing.T) {
 	written := RunVariant(s.Scenario, props, Variant{Seed: s.Seed}, DefaultSettle)
 	require.False(t, written.Failed(), "the kept steps as written keep the property: %v", written.Violations)
 	require.True(t, RunVariant(s.Scenario, props, Variant{Seed: s.Seed, Plan: s.Plan, Faults: s.Faults}, DefaultSettle).Failed())
+}
+
+// The best plan is also written as the .ps1 an admin runs: the cmdlets in order with
+// a Start-Sleep for each gap, the world's faults as comments; it parses.
+func TestPlanScriptIsAScriptThatParses(t *testing.T) {
+	sc, err := scenarios.Open("dag-maintenance")
+	require.NoError(t, err)
+	text, on, at := PlanScript(sc, "a header")
+	require.Equal(t, "EX1", on)
+	require.Equal(t, 10*time.Minute, at)
+	require.Contains(t, text, "# a header\n")
+	require.Contains(t, text, "Set-ServerComponentState EX1 -Component HubTransport -State Draining -Requester Maintenance\nRestart-Service MSExchangeTransport\nStart-Sleep -Seconds 120\n")
+	require.Contains(t, text, "# at ")
+	_, err = powershell.Parse("plan.ps1", text)
+	require.NoError(t, err)
 }

@@ -130,3 +130,25 @@ func TestDependenciesByServerState(t *testing.T) {
 		require.Less(t, d.Before, d.After, "dependencies follow the written order")
 	}
 }
+
+// A step's "after:" is an order the search keeps beyond the ones it infers.
+func TestDependenciesKeepAStepsAfter(t *testing.T) {
+	sc, err := scenarios.Parse("after.yaml", []byte(`name: after
+description: two reads of different servers, ordered by after
+version: Exchange2016
+duration: 1h
+topology:
+  servers: [{name: EX1, roles: [Mailbox]}, {name: EX2, roles: [Mailbox]}, {name: EX3, roles: [Mailbox]}]
+  dags: [{name: DAG1, members: [EX1, EX2, EX3]}]
+  databases: [{name: DB1, copies: [EX1, EX2]}]
+steps:
+  - {at: 10m, id: first, run: "Get-Queue -Server EX1"}
+  - {at: 20m, after: first, run: "Get-Queue -Server EX2"}
+`))
+	require.NoError(t, err)
+	require.Equal(t, []Dep{{Before: 0, After: 1}}, Dependencies(sc), "two reads share no order but the one after: gives")
+	data, err := Marshal(sc, "")
+	require.NoError(t, err)
+	require.Contains(t, string(data), `id: "first"`)
+	require.Contains(t, string(data), `after: ["first"]`)
+}

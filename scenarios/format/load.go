@@ -1311,7 +1311,7 @@ func (l *loader) steps(n ast.Node) error {
 		return err
 	}
 	for _, it := range items {
-		es, err := l.mapping(it, "a step", "at", "on", "run", "fault", "script", "args", "answers")
+		es, err := l.mapping(it, "a step", "at", "on", "run", "fault", "script", "args", "answers", "id", "after")
 		if err != nil {
 			return err
 		}
@@ -1335,6 +1335,12 @@ func (l *loader) steps(n ast.Node) error {
 						st.On = sv.Name
 					}
 				}
+			case "id":
+				if st.ID, err = l.str(e.val, "id"); err == nil && !stepIDRE.MatchString(st.ID) {
+					err = l.errf(posOf(e.val), "step id %q: want lowercase letters, digits and hyphens, such as ex1-drain", st.ID)
+				}
+			case "after":
+				st.After, st.afterPos, err = l.strs(e.val, "after", true)
 			case "args", "answers":
 				if !has(es, "script") {
 					return l.errf(e.keyPos, "%s belongs to a script step (script: FILE.ps1)", e.key)
@@ -1368,7 +1374,42 @@ func (l *loader) steps(n ast.Node) error {
 		if err != nil {
 			return err
 		}
+		if st.Fault != nil && (st.ID != "" || len(st.After) > 0) {
+			return l.errf(st.Pos, "id and after order admin steps (run or script), not faults")
+		}
 		l.s.Steps = append(l.s.Steps, st)
+	}
+	return l.stepOrder()
+}
+
+var stepIDRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?$`)
+
+// stepOrder checks the steps' ids and the "after:" lists that name them: an order
+// a plan search must keep where the dependencies it infers are not enough.
+func (l *loader) stepOrder() error {
+	ids := map[string]int{}
+	var names []string
+	for i, st := range l.s.Steps {
+		if st.ID == "" {
+			continue
+		}
+		if _, dup := ids[st.ID]; dup {
+			return l.errf(st.Pos, "step id %q is used twice", st.ID)
+		}
+		ids[st.ID] = i
+		names = append(names, st.ID)
+	}
+	for _, st := range l.s.Steps {
+		for k, a := range st.After {
+			j, ok := ids[a]
+			switch {
+			case !ok:
+				return l.errf(st.afterPos[k], "after: no step has id %q%s", a, didYouMean(a, names))
+			case st.ID == a:
+				return l.errf(st.afterPos[k], "after: a step cannot come after itself")
+			}
+			_ = j
+		}
 	}
 	return nil
 }

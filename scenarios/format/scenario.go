@@ -239,6 +239,11 @@ type Step struct {
 	Run     cmdlet.Pipeline
 	Fault   *fault.Fault
 	Script  *ScriptStep // an admin's script (Text is its path)
+	// ID names the step for others' After; After lists the ids of the steps this
+	// one must follow when a plan search (exsim plan --safest) reorders the plan.
+	ID       string
+	After    []string
+	afterPos []Pos
 }
 
 // Monitor is a SCOM-style monitor: kind "mailflow" (From sends a probe to To every

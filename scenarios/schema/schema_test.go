@@ -97,6 +97,7 @@ var badFiles = map[string]struct{ path, why string }{
 	"tracking-bad-start":            {why: "cmdlet parameter value inside run: a date that is no date"},
 	"monitor-every-nanosecond":      {why: "the event budget over the duration is arithmetic, not a pattern"},
 	"traffic-every-zero":            {why: "a duration more than 0 is not a pattern the schema keeps"},
+	"after-unknown-id":              {why: "cross-reference: after names a step id"},
 	"config-missing-required":       {why: "cmdlet parameters inside config"},
 	"copy-outside-dag":              {why: "cross-reference: database copies against DAG membership"},
 	"duplicate-server":              {why: "uniqueness of names across list items, case-insensitive"},
