@@ -356,6 +356,10 @@ func counterexample(cfg explore.Config, o explore.Outcome, dir string, stdout, s
 		fmt.Fprintf(stderr, "exsim check: %v\n", err)
 		return 2
 	}
+	if err := writeScripts(dir, ce); err != nil {
+		fmt.Fprintf(stderr, "exsim check: %v\n", err)
+		return 2
+	}
 	fmt.Fprintf(stdout, "\nShrunk variant %d in %d run(s) to %d fault(s) [%s] and %d of %d plan step(s)",
 		o.Index, s.Runs, len(s.Faults), faultList(s.Faults), len(s.Scenario.Steps), len(cfg.Scenario.Steps))
 	if len(moves) > 0 {
@@ -432,4 +436,22 @@ func terminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// writeScripts copies the .ps1 of every script step of sc under dir at the path the
+// step names (relative to the scenario), so a counterexample written to dir replays.
+func writeScripts(dir string, sc *scenarios.Scenario) error {
+	for _, st := range sc.Steps {
+		if st.Script == nil {
+			continue
+		}
+		p := filepath.Join(dir, filepath.FromSlash(st.Script.Path))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(p, []byte(st.Script.Source), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }

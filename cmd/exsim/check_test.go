@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/exsim/exsim/scenarios"
+	"github.com/exsim/exsim/scenarios/explore"
 )
 
 const dag2File = "../../scenarios/explore/testdata/dag2-maintenance.yaml"
@@ -210,4 +211,29 @@ func TestCheckPlanFlagsAreValidated(t *testing.T) {
 			require.Contains(t, errs, tc.want)
 		})
 	}
+}
+
+// A counterexample that keeps a script step gets the script beside it, at the path
+// the step names, so "exsim run COUNTEREXAMPLE" replays.
+func TestCounterexampleKeepsItsScriptBesideIt(t *testing.T) {
+	sc, err := scenarios.Open("scripted-maintenance-flawed")
+	require.NoError(t, err)
+	dir := t.TempDir()
+	data, err := explore.Marshal(sc, "")
+	require.NoError(t, err)
+	path := filepath.Join(dir, "ce.yaml")
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	require.NoError(t, writeScripts(dir, sc))
+	back, err := scenarios.Open(path)
+	require.NoError(t, err)
+	script := func(sc *scenarios.Scenario) string {
+		for _, st := range sc.Steps {
+			if st.Script != nil {
+				return st.Script.Source
+			}
+		}
+		return ""
+	}
+	require.NotEmpty(t, script(sc))
+	require.Equal(t, script(sc), script(back))
 }
