@@ -1,0 +1,72 @@
+package input
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// FuzzScan checks that Scan never panics, and compares it with go-yaml on what
+// Scan lets through: Scan's depth is never below the nesting go-yaml builds (of
+// its flow tokens, and of its tree), and whatever go-yaml parses Scan accepts
+// unless YAML forbids it (a tab as indentation, a control character).
+func FuzzScan(f *testing.F) {
+	for _, g := range []string{"../*.yaml", "../testdata/good/*.yaml", "../explore/testdata/*.yaml"} {
+		files, _ := filepath.Glob(g)
+		for _, name := range files {
+			if b, err := os.ReadFile(name); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		err := Scan("f.yaml", data, Limits{})
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.yaml:") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if len(data) > 8192 {
+			return // keep go-yaml's cost per execution small
+		}
+		huge := Limits{Depth: 1 << 30, Items: 1 << 30, Anchors: 1 << 30, Aliases: 1 << 30, Lines: 1 << 30, Line: 1 << 30, Scalar: 1 << 30}
+		s := newScanner("f.yaml", data, huge)
+		if err := s.run(); err != nil {
+			t.Fatalf("refused with larger limits only: %v", err)
+		}
+		if fd, ok := yamlFlowDepth(data); ok && fd > s.maxFlow {
+			t.Fatalf("go-yaml's flow tokens nest %d deep, Scan counted %d", fd, s.maxFlow)
+		}
+		if yd := yamlDepth(data); yd > s.maxDepth {
+			t.Fatalf("go-yaml's tree is %d deep, Scan counted %d", yd, s.maxDepth)
+		}
+	})
+}
+
+// FuzzScanAccepts: what go-yaml parses, Scan accepts (with limits it cannot reach),
+// unless YAML forbids it.
+func FuzzScanAccepts(f *testing.F) {
+	for _, g := range []string{"../*.yaml", "../testdata/good/*.yaml"} {
+		files, _ := filepath.Glob(g)
+		for _, name := range files {
+			if b, err := os.ReadFile(name); err == nil {
+				f.Add(b)
+			}
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 8192 || Scan("f.yaml", data, Limits{}) != nil && !utf8.Valid(data) {
+			return
+		}
+		if d := yamlDepth(data); d < 0 || d > 30 {
+			return
+		}
+		huge := Limits{Depth: 1 << 30, Items: 1 << 30, Anchors: 1 << 30, Aliases: 1 << 30, Lines: 1 << 30, Line: 1 << 30, Scalar: 1 << 30}
+		if err := Scan("f.yaml", data, huge); err != nil && !yamlForbids(err) {
+			t.Fatalf("go-yaml parses it, Scan refuses: %v", err)
+		}
+	})
+}

@@ -1,0 +1,763 @@
+package input
+
+import (
+	"fmt"
+	"unicode/utf8"
+)
+
+// Limits bound what [Scan] accepts. A zero field takes its default; the defaults
+// are what scenario files get.
+//
+// The parser, not the file, sets the scale: go-yaml allocates about 1 KB per
+// collection entry and about 0.3 KB per line, and its cost grows faster than
+// linearly with nesting (40,000 '[' take it 2.5 GB). The defaults keep every file
+// they accept under about 100 MB of parser allocation, and are far above every
+// scenario in the repository (the largest: 85 lines, 4.5 KB, lines of 139
+// characters, collections nested 5 deep, no anchors).
+type Limits struct {
+	// Size is the file's length in bytes. Default 1 MiB, the scenario loader's cap.
+	Size int
+	// Depth is how deep collections nest, flow ([ {) and block (indentation)
+	// together: "a: [[x]]" is 3 deep. Default 32: the scenario format's schema
+	// nests at most 5 deep (expect: tracking: - {events: [..]}), so 32 leaves room
+	// for any layout of it while the parser's cost at 32 levels is nothing.
+	Depth int
+	// Items counts collections and their entries: every '[' and '{', every ','
+	// between flow entries, every block sequence entry '-', every explicit key '?'
+	// and every ':' of a mapping. Default 50,000 (a flow-style traffic line of 7
+	// keys is 15; 1 MB of such lines, 150,000 items, costs the parser 163 MB).
+	Items int
+	// Anchors (&name) and Aliases (*name) in the file. Default 1,000 each. Aliases
+	// are expanded by the loader, which bounds the items it visits.
+	Anchors, Aliases int
+	// Lines in the file. Default 100,000 (the parser allocates ~300 bytes a line,
+	// even for a comment).
+	Lines int
+	// Line is the length of one line in characters, without its line break.
+	// Default 4,096, the length of the longest fault line the fault parser takes.
+	Line int
+	// Scalar is the length of one string in characters: plain, quoted (over
+	// several lines) or a block scalar (| >). Default 65,536.
+	Scalar int
+}
+
+// DefaultLimits returns the limits a zero Limits stands for.
+func DefaultLimits() Limits { return Limits{}.withDefaults() }
+
+func (l Limits) withDefaults() Limits {
+	def := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&l.Size, 1<<20)
+	def(&l.Depth, 32)
+	def(&l.Items, 50_000)
+	def(&l.Anchors, 1000)
+	def(&l.Aliases, 1000)
+	def(&l.Lines, 100_000)
+	def(&l.Line, 4096)
+	def(&l.Scalar, 65_536)
+	return l
+}
+
+// Scan checks YAML bytes against lim before a parser sees them, in one pass and
+// without allocating per byte. It refuses, with name:line:col (1-based, columns in
+// characters):
+//
+//   - invalid UTF-8, and the characters YAML forbids: C0 control characters
+//     other than tab, line feed and carriage return, DEL, C1 control characters
+//     other than NEL, U+FFFE and U+FFFF;
+//   - a tab in the indentation of a line in block context (YAML indents with
+//     spaces; tabs inside quoted strings, comments, block scalars, flow
+//     collections and between tokens are fine);
+//   - anything over lim.
+//
+// Brackets, quotes and '#' inside strings, comments and block scalars are text, as
+// the parser reads them. Scan checks no other syntax: that is the parser's job.
+func Scan(name string, data []byte, lim Limits) error {
+	s := newScanner(name, data, lim)
+	return s.run()
+}
+
+func newScanner(name string, data []byte, lim Limits) *scanner {
+	s := &scanner{name: name, data: data, lim: lim.withDefaults(), line: 1, col: 1, lineStart: true}
+	s.block = make([]level, 0, min(s.lim.Depth+1, 64))
+	return s
+}
+
+// modes of the scanner
+const (
+	modeNormal  = iota
+	modeComment // '#' to the end of the line
+	modeSingle  // 'single-quoted'
+	modeDouble  // "double-quoted"
+	modeTag     // !tag
+	modeHeader  // the rest of a block scalar's | or > line
+	modeBlock   // block scalar content
+)
+
+// level is one open block collection: the column of its '-' or keys.
+type level struct {
+	col int
+	seq bool
+}
+
+// scanner follows the state of go-yaml's scanner that decides how a character is
+// read: whether a plain scalar is being buffered (then a quote, '[', '-' or '&' is
+// text), the column of the last ':' '-' or '?' (a line at or left of it ends a
+// plain or block scalar), and the flow counters.
+type scanner struct {
+	name string
+	data []byte
+	lim  Limits
+
+	i, line, col int  // the current character
+	prev         rune // the character before it
+	mode         int
+	skip         int // characters still to take as text (escapes, "---")
+
+	lineStart  bool // only spaces and tabs so far on this line
+	lineIndent int  // spaces at the start of this line
+	tabAt      int  // column of a tab at the start of this line, 0 if none
+	up         bool // this line's first character is right of lastDelim
+
+	buf           bool // unfinished plain text (a scalar, or an anchor's name)
+	bufLine       int
+	bufCol        int
+	bufLen        int
+	lastDelim     int  // column of the key of the last ':', of the last '-' or '?'
+	lastValue     bool // the last token was ':' ("{a: b:c}" is one scalar b:c)
+	lastQuoted    bool // the last token was a quoted scalar
+	quoteCol      int
+	strLine       int // start and length of a quoted or block scalar
+	strCol        int
+	strLen        int
+	blockFirst    int // column of a block scalar's indentation, 0 until known
+	headerLen     int // characters after | or >
+	headerIndent  int // its indentation indicator, 0 if none
+	headerSign    bool
+	anchor, alias bool // reading an anchor's or alias's name
+	directive     bool
+	fseq, fmap    int // go-yaml's flow counters: may go below zero
+	flow          int // flow collections open, never below zero
+	block         []level
+
+	items, anchors, aliases int
+	maxDepth, maxFlow       int // for tests
+}
+
+func (s *scanner) errorf(line, col int, format string, args ...any) error {
+	return &Error{File: s.name, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (s *scanner) run() error {
+	for s.i < len(s.data) {
+		if s.i >= s.lim.Size {
+			return s.errorf(s.line, s.col, "the file is longer than %d bytes; the limit is %d bytes", s.lim.Size, s.lim.Size)
+		}
+		if s.line > s.lim.Lines {
+			return s.errorf(s.line, 1, "more than %d lines; the limit is %d", s.lim.Lines, s.lim.Lines)
+		}
+		r, n := rune(s.data[s.i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(s.data[s.i:])
+			if r == utf8.RuneError && n == 1 {
+				return s.errorf(s.line, s.col, "invalid UTF-8 (byte 0x%02X); a YAML file is UTF-8", s.data[s.i])
+			}
+		}
+		if r == '\n' || r == '\r' {
+			if r == '\r' && s.i+1 < len(s.data) && s.data[s.i+1] == '\n' {
+				n = 2
+			}
+			if err := s.newline(n); err != nil {
+				return err
+			}
+			s.i += n
+			s.line++
+			s.col = 1
+			s.prev = '\n'
+			continue
+		}
+		if !printable(r) {
+			return s.errorf(s.line, s.col, "control character %s; YAML allows only tab, line feed and carriage return", runeName(r))
+		}
+		if s.col > s.lim.Line {
+			return s.errorf(s.line, s.col, "a line longer than %d characters; the limit is %d", s.lim.Line, s.lim.Line)
+		}
+		if err := s.char(r); err != nil {
+			return err
+		}
+		s.i += n
+		s.col++
+		s.prev = r
+	}
+	return nil
+}
+
+// newline reads a line break of n bytes (CR LF is two characters to go-yaml).
+func (s *scanner) newline(n int) error {
+	switch s.mode {
+	case modeSingle, modeDouble:
+		s.skip = max(s.skip-n, 0)
+		return s.text() // the line break folds into a space
+	case modeBlock:
+		s.lineStart, s.lineIndent, s.tabAt = true, 0, 0
+		return s.text()
+	case modeHeader:
+		s.mode = modeBlock
+		s.blockFirst = 0
+		if s.headerIndent > 0 {
+			s.blockFirst = s.lastDelim + s.headerIndent
+		}
+		s.lineStart, s.lineIndent, s.tabAt = true, 0, 0
+		return nil
+	}
+	// modeNormal, modeComment, modeTag: the token ends with the line.
+	s.mode = modeNormal
+	s.skip = 0
+	if s.anchor || s.alias || s.directive {
+		s.flush()
+	}
+	s.anchor, s.alias, s.directive = false, false, false
+	s.lineStart, s.lineIndent, s.tabAt = true, 0, 0
+	if s.buf {
+		return s.plain() // a plain scalar may go on on the next line
+	}
+	return nil
+}
+
+// text counts one character of a quoted or block scalar.
+func (s *scanner) text() error {
+	s.strLen++
+	if s.strLen > s.lim.Scalar {
+		return s.errorf(s.strLine, s.strCol, "a string longer than %d characters; the limit is %d", s.lim.Scalar, s.lim.Scalar)
+	}
+	return nil
+}
+
+// plain counts one character of buffered plain text.
+func (s *scanner) plain() error {
+	if !s.buf {
+		s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
+	}
+	s.bufLen++
+	if s.bufLen > s.lim.Scalar {
+		return s.errorf(s.bufLine, s.bufCol, "a string longer than %d characters; the limit is %d", s.lim.Scalar, s.lim.Scalar)
+	}
+	return nil
+}
+
+// flush ends buffered plain text: it becomes a token.
+func (s *scanner) flush() {
+	if s.buf {
+		s.buf = false
+		s.token()
+	}
+}
+
+// token records that the last token is neither ':' nor a quoted scalar.
+func (s *scanner) token() { s.lastValue, s.lastQuoted = false, false }
+
+func (s *scanner) flowMode() bool { return s.fseq > 0 || s.fmap > 0 }
+
+func (s *scanner) item() error {
+	s.items++
+	if s.items > s.lim.Items {
+		return s.errorf(s.line, s.col, "more than %d collection entries; the limit is %d", s.lim.Items, s.lim.Items)
+	}
+	return nil
+}
+
+func (s *scanner) depth() error {
+	d := len(s.block) + s.flow
+	s.maxDepth, s.maxFlow = max(s.maxDepth, d), max(s.maxFlow, s.flow)
+	if d > s.lim.Depth {
+		return s.errorf(s.line, s.col, "collections nested more than %d deep; the limit is %d", s.lim.Depth, s.lim.Depth)
+	}
+	return nil
+}
+
+// open notes a block collection entry ('-' or a key) at col.
+func (s *scanner) open(col int, seq bool) error {
+	s.popTo(col)
+	if n := len(s.block); n > 0 && s.block[n-1].col == col {
+		top := s.block[n-1]
+		if top.seq == seq {
+			return nil
+		}
+		if top.seq { // a key at the column of a sequence that was a key's value
+			s.block = s.block[:n-1]
+			if n > 1 && s.block[n-2].col == col && !s.block[n-2].seq {
+				return nil
+			}
+		}
+		// else a sequence at its key's column: "a:\n- b"
+	}
+	s.block = append(s.block, level{col, seq})
+	return s.depth()
+}
+
+// popTo closes the block collections right of col.
+func (s *scanner) popTo(col int) {
+	for n := len(s.block); n > 0 && s.block[n-1].col > col; n-- {
+		s.block = s.block[:n-1]
+	}
+}
+
+// peek returns the character k characters after the current one, or 0 past the end.
+func (s *scanner) peek(k int) rune {
+	i := s.i
+	for ; k > 0; k-- {
+		if i >= len(s.data) {
+			return 0
+		}
+		_, n := utf8.DecodeRune(s.data[i:])
+		i += n
+	}
+	if i >= len(s.data) {
+		return 0
+	}
+	r, _ := utf8.DecodeRune(s.data[i:])
+	return r
+}
+
+// repeat counts the bytes equal to b from the current one on, up to four.
+func (s *scanner) repeat(b byte) int {
+	n := 0
+	for i := s.i; i < len(s.data) && n < 4 && s.data[i] == b; i++ {
+		n++
+	}
+	return n
+}
+
+// space reports whether r separates tokens: a space, a tab, a line break or the end.
+func space(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == 0 }
+
+// marker reports whether the current line starts with "---" or "..." as a document
+// marker (followed by a space, a line break or the end).
+func (s *scanner) marker(b byte) bool {
+	return s.col == 1 && s.lineIndent == 0 && s.repeat(b) == 3 && space(s.peek(3))
+}
+
+func (s *scanner) char(r rune) error {
+	switch s.mode {
+	case modeComment:
+		return nil
+	case modeHeader: // an indentation indicator: |2 |-2 |2-
+		if s.headerLen == 0 && r >= '1' && r <= '9' || s.headerLen == 1 && s.headerSign && r >= '1' && r <= '9' {
+			s.headerIndent = int(r - '0')
+		}
+		s.headerSign = s.headerLen == 0 && (r == '-' || r == '+')
+		s.headerLen++
+		return nil
+	case modeSingle:
+		if s.skip > 0 {
+			s.skip--
+			return s.text()
+		}
+		if r == '\'' {
+			if s.peek(1) == '\'' {
+				s.skip = 1
+				return s.text()
+			}
+			s.endQuote()
+			return nil
+		}
+		return s.text()
+	case modeDouble:
+		if s.skip > 0 {
+			s.skip--
+			return s.text()
+		}
+		switch r {
+		case '\\':
+			s.skip = s.escape()
+		case '"':
+			s.endQuote()
+			return nil
+		}
+		return s.text()
+	case modeTag:
+		switch r {
+		case ' ':
+			s.mode = modeNormal
+			return nil
+		case ',', '{', '}':
+			if r != ',' || s.flowMode() {
+				s.mode = modeNormal
+				return s.normal(r)
+			}
+		}
+		return nil
+	case modeBlock:
+		if s.lineStart {
+			switch r {
+			case ' ':
+				s.lineIndent++
+				return s.text()
+			case '\t':
+				if s.tabAt == 0 {
+					s.tabAt = s.col
+				}
+				return s.text()
+			}
+			ends := (r == '-' || r == '.') && s.marker(byte(r)) ||
+				s.lastDelim != 0 && s.col <= s.lastDelim
+			if ends {
+				s.mode = modeNormal
+				s.token()
+				return s.normal(r)
+			}
+			s.lineStart = false
+		}
+		// go-yaml: the scalar's first character sets its indentation, and a line
+		// left of that ends it.
+		if r != '\t' {
+			if s.blockFirst == 0 {
+				s.blockFirst = s.col
+			}
+			if s.blockFirst > 1 {
+				s.lastDelim = s.blockFirst - 1
+			}
+		}
+		return s.text()
+	}
+	return s.normal(r)
+}
+
+// escape returns how many characters after a backslash in a double-quoted string
+// belong to the escape, counted as go-yaml does (which takes \x, \u and \U digits
+// without looking at them).
+func (s *scanner) escape() int {
+	switch s.peek(1) {
+	case 'x':
+		if s.peek(3) == 0 {
+			return 1
+		}
+		return 3
+	case 'u':
+		if s.peek(5) == 0 {
+			return 1
+		}
+		if h := s.hex(2, 4); h >= 0xD800 && h <= 0xDBFF {
+			return 11
+		}
+		return 5
+	case 'U':
+		if s.peek(9) == 0 {
+			return 1
+		}
+		return 9
+	}
+	return 1
+}
+
+// hex reads n characters from the k-th on as go-yaml's hexRunesToInt does.
+func (s *scanner) hex(k, n int) int {
+	v := 0
+	for j := range n {
+		b := s.peek(k + j)
+		d := int(b) - '0'
+		switch {
+		case b >= 'A' && b <= 'F':
+			d = int(b) - 'A' + 10
+		case b >= 'a' && b <= 'f':
+			d = int(b) - 'a' + 10
+		}
+		v += d << (uint(n-j-1) * 4)
+	}
+	return v
+}
+
+func (s *scanner) startString(mode int) {
+	s.token()
+	s.mode = mode
+	s.strLine, s.strCol, s.strLen = s.line, s.col, 0
+}
+
+func (s *scanner) endQuote() {
+	s.mode = modeNormal
+	s.lastValue, s.lastQuoted, s.quoteCol = false, true, s.strCol
+}
+
+// normal reads one character outside strings and comments.
+func (s *scanner) normal(r rune) error {
+	if s.skip > 0 {
+		s.skip--
+		return nil
+	}
+	first := false
+	if s.lineStart {
+		switch r {
+		case ' ':
+			s.lineIndent++
+			return nil
+		case '\t':
+			if s.tabAt == 0 {
+				s.tabAt = s.col
+			}
+			return nil
+		}
+		s.lineStart, first, s.up = false, true, false
+		if s.lastDelim != 0 {
+			if s.col <= s.lastDelim {
+				s.flush()
+			} else {
+				s.up = true
+			}
+		}
+		if r != '#' && !s.buf && !s.flowMode() {
+			if s.tabAt != 0 {
+				return s.errorf(s.line, s.tabAt, "a tab in the indentation; YAML indents with spaces only")
+			}
+			s.popTo(s.col)
+		}
+	}
+	switch r {
+	case '{', '[':
+		if s.buf && !s.flowMode() {
+			return s.plain()
+		}
+		s.flush()
+		s.token()
+		if r == '{' {
+			s.fmap++
+		} else {
+			s.fseq++
+		}
+		s.flow++
+		if err := s.item(); err != nil {
+			return err
+		}
+		return s.depth()
+	case '}', ']':
+		if r == '}' && s.fmap <= 0 || r == ']' && s.buf && s.fseq <= 0 {
+			return s.plain()
+		}
+		s.flush()
+		s.token()
+		if r == '}' {
+			s.fmap--
+		} else {
+			s.fseq--
+		}
+		s.flow = max(s.flow-1, 0)
+		return nil
+	case ',':
+		if !s.flowMode() {
+			return s.plain()
+		}
+		s.flush()
+		s.token()
+		return s.item()
+	case ':':
+		return s.colon()
+	case '-':
+		if s.marker('-') { // ---: a new document
+			s.flush()
+			s.token()
+			s.lastDelim, s.block, s.skip = 0, s.block[:0], 2
+			return nil
+		}
+		if s.buf && first && s.up { // go-yaml reads the rest as a folded scalar
+			s.mode = modeBlock
+			s.strLine, s.strCol, s.strLen, s.blockFirst = s.line, s.col, 0, s.col
+			return s.text()
+		}
+		if s.buf || !space(s.peek(1)) {
+			return s.plain()
+		}
+		s.token()
+		s.lastDelim = s.col
+		if err := s.item(); err != nil {
+			return err
+		}
+		if !s.flowMode() {
+			return s.open(s.col, true)
+		}
+		return nil
+	case '.':
+		if s.marker('.') {
+			s.flush()
+			s.token()
+			s.skip = 2
+			return nil
+		}
+	case '<':
+		if s.mergeKey() {
+			s.buf = false
+			s.token()
+			s.lastDelim = s.col
+			s.skip = 1
+			return nil
+		}
+	case '|', '>':
+		if s.buf {
+			return s.plain()
+		}
+		if s.col == 1 {
+			s.lastDelim = 1
+		}
+		s.startString(modeHeader)
+		s.headerLen, s.headerIndent, s.headerSign = 0, 0, false
+		return nil
+	case '!':
+		if s.buf || s.directive {
+			return s.plain()
+		}
+		s.token()
+		s.mode = modeTag
+		return nil
+	case '%':
+		if s.buf || s.lineIndent != 0 {
+			return s.plain()
+		}
+		s.token()
+		s.directive = true
+		return nil
+	case '?':
+		if s.buf || (s.peek(1) != ' ' && s.peek(1) != '\t') {
+			return s.plain()
+		}
+		s.token()
+		s.lastDelim = s.col
+		if err := s.item(); err != nil {
+			return err
+		}
+		if !s.flowMode() {
+			return s.open(s.col, false)
+		}
+		return nil
+	case '&', '*':
+		if s.buf {
+			return s.plain()
+		}
+		s.token()
+		if r == '&' {
+			s.anchor = true
+			s.anchors++
+			if s.anchors > s.lim.Anchors {
+				return s.errorf(s.line, s.col, "more than %d anchors; the limit is %d", s.lim.Anchors, s.lim.Anchors)
+			}
+			return nil
+		}
+		s.alias = true
+		s.aliases++
+		if s.aliases > s.lim.Aliases {
+			return s.errorf(s.line, s.col, "more than %d aliases; the limit is %d", s.lim.Aliases, s.lim.Aliases)
+		}
+		return nil
+	case '#':
+		if s.buf && s.prev != ' ' && s.prev != '\t' && s.prev != '\n' {
+			return s.plain()
+		}
+		s.flush()
+		s.token()
+		s.mode = modeComment
+		return nil
+	case '\'', '"':
+		if s.buf {
+			return s.plain()
+		}
+		if r == '\'' {
+			s.startString(modeSingle)
+		} else {
+			s.startString(modeDouble)
+		}
+		return nil
+	case ' ':
+		if s.anchor || s.alias || s.directive {
+			s.flush()
+			s.anchor, s.alias = false, false
+		}
+		if s.buf {
+			s.bufLen++
+		}
+		return nil
+	case '\t':
+		if s.buf {
+			s.bufLen++
+		}
+		return nil
+	}
+	return s.plain()
+}
+
+// colon reads ':' as go-yaml does: a mapping value indicator when followed by a
+// space, a line break or the end; in a flow mapping also when adjacent ("{a:1}"),
+// except before '/' (a URL) or right after another ':'.
+func (s *scanner) colon() error {
+	if s.directive || s.anchor || s.alias {
+		return s.plain()
+	}
+	nc := s.peek(1)
+	if s.fmap <= 0 && !space(nc) || s.fmap > 0 && (nc == '/' || s.lastValue) {
+		return s.plain()
+	}
+	key := 0
+	if s.buf {
+		key = s.bufCol
+	} else if s.lastQuoted {
+		key = s.quoteCol
+	}
+	if key != 0 {
+		s.lastDelim = key
+	} else {
+		key = s.col
+	}
+	s.flush()
+	s.lastValue, s.lastQuoted = true, false
+	if err := s.item(); err != nil {
+		return err
+	}
+	if !s.flowMode() {
+		return s.open(key, false)
+	}
+	return nil
+}
+
+// mergeKey reports whether "<<" starts here and is followed by spaces and ": ".
+func (s *scanner) mergeKey() bool {
+	if s.repeat('<') != 2 {
+		return false
+	}
+	i := s.i + 2
+	for i < len(s.data) && s.data[i] == ' ' {
+		i++
+	}
+	if i+1 >= len(s.data) || s.data[i] != ':' {
+		return false
+	}
+	c := s.data[i+1]
+	return c == ' ' || c == '\n' || c == '\r'
+}
+
+// printable reports whether YAML allows r in a file (YAML 1.2, 5.1).
+func printable(r rune) bool {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return true
+	case r < 0x20 || r == 0x7F:
+		return false
+	case r >= 0x80 && r < 0xA0:
+		return r == 0x85
+	case r == 0xFFFE || r == 0xFFFF:
+		return false
+	}
+	return true
+}
+
+var c0Names = [...]string{"NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR", "SO", "SI",
+	"DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB", "ESC", "FS", "GS", "RS", "US"}
+
+// runeName names a character for an error: U+0000 (NUL).
+func runeName(r rune) string {
+	switch {
+	case r >= 0 && r < 0x20:
+		return fmt.Sprintf("U+%04X (%s)", r, c0Names[r])
+	case r == 0x7F:
+		return "U+007F (DEL)"
+	}
+	return fmt.Sprintf("U+%04X", r)
+}
