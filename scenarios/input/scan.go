@@ -269,11 +269,12 @@ func (s *scanner) item() error {
 	return nil
 }
 
-func (s *scanner) depth() error {
+// depth checks the nesting after a collection opened at col of this line.
+func (s *scanner) depth(col int) error {
 	d := len(s.block) + s.flow
 	s.maxDepth, s.maxFlow = max(s.maxDepth, d), max(s.maxFlow, s.flow)
 	if d > s.lim.Depth {
-		return s.errorf(s.line, s.col, "collections nested more than %d deep; the limit is %d", s.lim.Depth, s.lim.Depth)
+		return s.errorf(s.line, col, "collections nested more than %d deep; the limit is %d", s.lim.Depth, s.lim.Depth)
 	}
 	return nil
 }
@@ -295,7 +296,7 @@ func (s *scanner) open(col int, seq bool) error {
 		// else a sequence at its key's column: "a:\n- b"
 	}
 	s.block = append(s.block, level{col, seq})
-	return s.depth()
+	return s.depth(col)
 }
 
 // popTo closes the block collections right of col.
@@ -530,7 +531,7 @@ func (s *scanner) normal(r rune) error {
 		if err := s.item(); err != nil {
 			return err
 		}
-		return s.depth()
+		return s.depth(s.col)
 	case '}', ']':
 		if r == '}' && s.fmap <= 0 || r == ']' && s.buf && s.fseq <= 0 {
 			return s.plain()
