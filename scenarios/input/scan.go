@@ -133,6 +133,10 @@ type scanner struct {
 	strLine       int // start and length of a quoted or block scalar
 	strCol        int
 	strLen        int
+	lead          bool // in a quoted string's continuation line's indentation
+	tabs          int  // tabs go-yaml counts twice in this double-quoted string
+	lastLine      int  // moreOnLine's line and its last character not a space or tab
+	lastOff       int
 	blockFirst    int // column of a block scalar's indentation, 0 until known
 	headerLen     int // characters after | or >
 	headerIndent  int // its indentation indicator, 0 if none
@@ -200,6 +204,7 @@ func (s *scanner) newline(n int) error {
 	switch s.mode {
 	case modeSingle, modeDouble:
 		s.skip = max(s.skip-n, 0)
+		s.lead = true
 		return s.text() // the line break folds into a space
 	case modeBlock:
 		s.lineStart, s.lineIndent, s.tabAt = true, 0, 0
@@ -211,6 +216,10 @@ func (s *scanner) newline(n int) error {
 			s.blockFirst = s.lastDelim + s.headerIndent
 		}
 		s.lineStart, s.lineIndent, s.tabAt = true, 0, 0
+		return nil
+	}
+	if s.mode == modeNormal && s.skip >= n {
+		s.skip -= n // go-yaml skips it (see the tab in modeDouble): no line break to it
 		return nil
 	}
 	// modeNormal, modeComment, modeTag: the token ends with the line.
@@ -287,13 +296,12 @@ func (s *scanner) open(col int, seq bool) error {
 		if top.seq == seq {
 			return nil
 		}
-		if top.seq { // a key at the column of a sequence that was a key's value
-			s.block = s.block[:n-1]
-			if n > 1 && s.block[n-2].col == col && !s.block[n-2].seq {
-				return nil
-			}
+		if top.seq && n > 1 && s.block[n-2].col == col && !s.block[n-2].seq {
+			s.block = s.block[:n-1] // the next key after "a:\n- b"
+			return nil
 		}
-		// else a sequence at its key's column: "a:\n- b"
+		// A sequence at its key's column ("a:\n- b"); or a key at the column of
+		// a sequence, which go-yaml nests in the last entry ("-\na:").
 	}
 	s.block = append(s.block, level{col, seq})
 	return s.depth(col)
@@ -376,7 +384,19 @@ func (s *scanner) char(r rune) error {
 			s.skip = s.escape()
 		case '"':
 			s.endQuote()
+			s.skip, s.tabs = s.tabs, 0
 			return nil
+		case '\t':
+			// go-yaml advances twice over a tab inside a double-quoted string
+			// that has more than spaces after it on its line (unless a quote
+			// follows at once), so it skips that many characters after the
+			// closing quote.
+			if !s.lead && s.peek(1) != '"' && s.moreOnLine() {
+				s.tabs++
+			}
+		case ' ':
+		default:
+			s.lead = false
 		}
 		return s.text()
 	case modeTag:
@@ -471,8 +491,23 @@ func (s *scanner) hex(k, n int) int {
 	return v
 }
 
+// moreOnLine reports whether a character other than a space or a tab follows the
+// current one on its line. It reads each line at most once.
+func (s *scanner) moreOnLine() bool {
+	if s.lastLine != s.line {
+		s.lastLine, s.lastOff = s.line, -1
+		for i := s.i; i < len(s.data) && s.data[i] != '\n' && s.data[i] != '\r'; i++ {
+			if s.data[i] != ' ' && s.data[i] != '\t' {
+				s.lastOff = i
+			}
+		}
+	}
+	return s.lastOff > s.i
+}
+
 func (s *scanner) startString(mode int) {
 	s.token()
+	s.lead, s.tabs = false, 0
 	s.mode = mode
 	s.strLine, s.strCol, s.strLen = s.line, s.col, 0
 }
@@ -579,7 +614,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		return nil
 	case '.':
-		if s.marker('.') {
+		if s.col == 1 && s.repeat('.') == 3 { // "...": go-yaml needs no space after it
 			s.flush()
 			s.token()
 			s.skip = 2
