@@ -8,12 +8,14 @@ import (
 // Limits bound what [Scan] accepts. A zero field takes its default; the defaults
 // are what scenario files get.
 //
-// The parser, not the file, sets the scale: go-yaml allocates about 1 KB per
-// collection entry and about 0.3 KB per line, and its cost grows faster than
-// linearly with nesting (40,000 '[' take it 2.5 GB). The defaults keep every file
-// they accept under about 100 MB of parser allocation, and are far above every
-// scenario in the repository (the largest: 85 lines, 4.5 KB, lines of 139
-// characters, collections nested 5 deep, no anchors).
+// The parser, not the file, sets the scale. go-yaml allocates 1 to 2.5 KB per
+// collection entry and about 0.3 KB per line; its cost grows faster than linearly
+// with nesting (40,000 '[' take it 2.5 GB), with the keys of one block mapping
+// (8,000 keys: 293 MB) and with the documents of a file (8,000: 300 MB). The
+// defaults keep every file they accept under 100 MB of parser allocation
+// (TestWorstAcceptedFilesCostTheParserLittle), and are far above every scenario
+// in the repository (the largest: 85 lines, 4.5 KB, 256 entries, lines of 139
+// characters, collections nested 5 deep, 12 keys in a mapping, no anchors).
 type Limits struct {
 	// Size is the file's length in bytes. Default 1 MiB, the scenario loader's cap.
 	Size int
@@ -24,14 +26,17 @@ type Limits struct {
 	Depth int
 	// Items counts collections and their entries: every '[' and '{', every ','
 	// between flow entries, every block sequence entry '-', every explicit key '?'
-	// and every ':' of a mapping. Default 50,000 (a flow-style traffic line of 7
-	// keys is 15; 1 MB of such lines, 150,000 items, costs the parser 163 MB).
+	// and every ':' of a mapping. Default 30,000 (a flow-style traffic line of 7
+	// keys is 15 items).
 	Items int
+	// Keys is the number of keys in one block mapping. Default 256.
+	Keys int
+	// Documents counts the document markers (--- and ...). Default 100.
+	Documents int
 	// Anchors (&name) and Aliases (*name) in the file. Default 1,000 each. Aliases
 	// are expanded by the loader, which bounds the items it visits.
 	Anchors, Aliases int
-	// Lines in the file. Default 100,000 (the parser allocates ~300 bytes a line,
-	// even for a comment).
+	// Lines in the file. Default 100,000.
 	Lines int
 	// Line is the length of one line in characters, without its line break.
 	// Default 4,096, the length of the longest fault line the fault parser takes.
@@ -52,7 +57,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	def(&l.Size, 1<<20)
 	def(&l.Depth, 32)
-	def(&l.Items, 50_000)
+	def(&l.Items, 30_000)
+	def(&l.Keys, 256)
+	def(&l.Documents, 100)
 	def(&l.Anchors, 1000)
 	def(&l.Aliases, 1000)
 	def(&l.Lines, 100_000)
@@ -99,8 +106,9 @@ const (
 
 // level is one open block collection: the column of its '-' or keys.
 type level struct {
-	col int
-	seq bool
+	col  int
+	seq  bool
+	keys int // of a mapping
 }
 
 // scanner follows the state of go-yaml's scanner that decides how a character is
@@ -147,8 +155,8 @@ type scanner struct {
 	flow          int // flow collections open, never below zero
 	block         []level
 
-	items, anchors, aliases int
-	maxDepth, maxFlow       int // for tests
+	items, anchors, aliases, documents int
+	maxDepth, maxFlow                  int // for tests
 }
 
 func (s *scanner) errorf(line, col int, format string, args ...any) error {
@@ -292,19 +300,45 @@ func (s *scanner) depth(col int) error {
 func (s *scanner) open(col int, seq bool) error {
 	s.popTo(col)
 	if n := len(s.block); n > 0 && s.block[n-1].col == col {
-		top := s.block[n-1]
+		top := &s.block[n-1]
 		if top.seq == seq {
-			return nil
+			return s.key(top, col)
 		}
 		if top.seq && n > 1 && s.block[n-2].col == col && !s.block[n-2].seq {
 			s.block = s.block[:n-1] // the next key after "a:\n- b"
-			return nil
+			return s.key(&s.block[n-2], col)
 		}
 		// A sequence at its key's column ("a:\n- b"); or a key at the column of
 		// a sequence, which go-yaml nests in the last entry ("-\na:").
 	}
-	s.block = append(s.block, level{col, seq})
+	s.block = append(s.block, level{col: col, seq: seq})
+	if err := s.key(&s.block[len(s.block)-1], col); err != nil {
+		return err
+	}
 	return s.depth(col)
+}
+
+// key counts a key of a block mapping: go-yaml's cost per key grows with the keys
+// before it.
+func (s *scanner) key(l *level, col int) error {
+	if l.seq {
+		return nil
+	}
+	l.keys++
+	if l.keys > s.lim.Keys {
+		return s.errorf(s.line, col, "a mapping of more than %d keys; the limit is %d", s.lim.Keys, s.lim.Keys)
+	}
+	return nil
+}
+
+// document counts a document marker: go-yaml's cost per document grows with the
+// documents before it.
+func (s *scanner) document() error {
+	s.documents++
+	if s.documents > s.lim.Documents {
+		return s.errorf(s.line, s.col, "more than %d document markers (--- or ...); the limit is %d", s.lim.Documents, s.lim.Documents)
+	}
+	return nil
 }
 
 // popTo closes the block collections right of col.
@@ -594,7 +628,7 @@ func (s *scanner) normal(r rune) error {
 			s.flush()
 			s.token()
 			s.lastDelim, s.block, s.skip = 0, s.block[:0], 2
-			return nil
+			return s.document()
 		}
 		if s.buf && first && s.up { // go-yaml reads the rest as a folded scalar
 			s.mode = modeBlock
@@ -618,7 +652,7 @@ func (s *scanner) normal(r rune) error {
 			s.flush()
 			s.token()
 			s.skip = 2
-			return nil
+			return s.document()
 		}
 	case '<':
 		if s.mergeKey() {

@@ -43,7 +43,7 @@ func TestEveryScenarioPassesTheDefaults(t *testing.T) {
 }
 
 func TestDefaultLimits(t *testing.T) {
-	require.Equal(t, Limits{Size: 1 << 20, Depth: 32, Items: 50_000, Anchors: 1000, Aliases: 1000, Lines: 100_000, Line: 4096, Scalar: 65_536}, DefaultLimits())
+	require.Equal(t, Limits{Size: 1 << 20, Depth: 32, Items: 30_000, Keys: 256, Documents: 100, Anchors: 1000, Aliases: 1000, Lines: 100_000, Line: 4096, Scalar: 65_536}, DefaultLimits())
 	require.Equal(t, 7, Limits{Depth: 7}.withDefaults().Depth, "a set field is kept")
 }
 
@@ -97,6 +97,11 @@ func TestScan(t *testing.T) {
 		{"'*' inside a plain scalar is text", "a: b*x *y\n", Limits{Aliases: 1}, ""},
 		{"items", "a: [1, 2, 3]\n", Limits{Items: 3}, "f.yaml:1:9: more than 3 collection entries; the limit is 3"},
 		{"items in block", "- 1\n- 2\n", Limits{Items: 1}, "f.yaml:2:1: more than 1 collection entries; the limit is 1"},
+		{"keys of one block mapping", "a: 1\nb: 2\nc: 3\n", Limits{Keys: 2}, "f.yaml:3:1: a mapping of more than 2 keys; the limit is 2"},
+		{"keys are counted per mapping", "a:\n  x: 1\n  y: 2\nb:\n  x: 1\n  y: 2\n", Limits{Keys: 2}, ""},
+		{"keys after a sequence at the key's column", "a:\n- 1\nb:\n- 2\nc: 3\n", Limits{Keys: 2}, "f.yaml:5:1: a mapping of more than 2 keys; the limit is 2"},
+		{"flow mappings cost go-yaml no more per key", "{a: 1, b: 2, c: 3}\n", Limits{Keys: 2}, ""},
+		{"documents", "---\na: 1\n---\nb: 2\n", Limits{Documents: 1}, "f.yaml:3:1: more than 1 document markers (--- or ...); the limit is 1"},
 		{"lines", "a: 1\nb: 2\nc: 3\n", Limits{Lines: 2}, "f.yaml:3:1: more than 2 lines; the limit is 2"},
 		{"lines: a last line break is no line", "a: 1\nb: 2\n", Limits{Lines: 2}, ""},
 
@@ -195,7 +200,7 @@ func TestFindingFlowNesting520000DeepIsRefusedCheaply(t *testing.T) {
 // per byte, with a position, whatever its length.
 func TestFindingSizeErrorHasAPosition(t *testing.T) {
 	data := []byte(strings.Repeat("a: b\n", 50<<20/5)) // 50 MB
-	err := Scan("f.yaml", data, Limits{Lines: 1 << 30, Items: 1 << 30})
+	err := Scan("f.yaml", data, Limits{Lines: 1 << 30, Items: 1 << 30, Keys: 1 << 30})
 	require.EqualError(t, err, "f.yaml:209716:2: the file is longer than 1048576 bytes; the limit is 1048576 bytes")
 }
 
