@@ -90,6 +90,7 @@ func Scan(name string, data []byte, lim Limits) error {
 func newScanner(name string, data []byte, lim Limits) *scanner {
 	s := &scanner{name: name, data: data, lim: lim.withDefaults(), line: 1, col: 1, lineStart: true}
 	s.block = make([]level, 0, min(s.lim.Depth+1, 64))
+	s.flows = make([]flowLevel, 0, min(s.lim.Depth+1, 64))
 	return s
 }
 
@@ -103,6 +104,10 @@ const (
 	modeHeader  // the rest of a block scalar's | or > line
 	modeBlock   // block scalar content
 )
+
+// flowLevel is one open flow collection. A "key: value" in a flow sequence is a
+// mapping of one pair inside it ("[a: [b]]" is 4 deep), open until the next ','.
+type flowLevel struct{ seq, pair bool }
 
 // level is one open block collection: the column of its '-' or keys.
 type level struct {
@@ -138,6 +143,7 @@ type scanner struct {
 	lastValue     bool // the last token was ':' ("{a: b:c}" is one scalar b:c)
 	lastQuoted    bool // the last token was a quoted scalar
 	quoteCol      int
+	tokCol        int // where the last token began (a key for a ':' after it), 0 after an indicator
 	strLine       int // start and length of a quoted or block scalar
 	strCol        int
 	strLen        int
@@ -152,7 +158,9 @@ type scanner struct {
 	anchor, alias bool // reading an anchor's or alias's name
 	directive     bool
 	fseq, fmap    int // go-yaml's flow counters: may go below zero
-	flow          int // flow collections open, never below zero
+	flow          int // flow collections open, never below zero: len(flows)
+	flows         []flowLevel
+	pairs         int // flow levels with an implicit single-pair mapping open
 	block         []level
 
 	items, anchors, aliases, documents int
@@ -270,6 +278,7 @@ func (s *scanner) flush() {
 	if s.buf {
 		s.buf = false
 		s.token()
+		s.tokCol = s.bufCol
 	}
 }
 
@@ -288,7 +297,7 @@ func (s *scanner) item() error {
 
 // depth checks the nesting after a collection opened at col of this line.
 func (s *scanner) depth(col int) error {
-	d := len(s.block) + s.flow
+	d := len(s.block) + s.flow + s.pairs
 	s.maxDepth, s.maxFlow = max(s.maxDepth, d), max(s.maxFlow, s.flow)
 	if d > s.lim.Depth {
 		return s.errorf(s.line, col, "collections nested more than %d deep; the limit is %d", s.lim.Depth, s.lim.Depth)
@@ -541,6 +550,7 @@ func (s *scanner) moreOnLine() bool {
 
 func (s *scanner) startString(mode int) {
 	s.token()
+	s.tokCol = s.col
 	s.lead, s.tabs = false, 0
 	s.mode = mode
 	s.strLine, s.strCol, s.strLen = s.line, s.col, 0
@@ -591,11 +601,15 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.flush()
 		s.token()
+		if s.flow == 0 {
+			s.tokCol = s.col // the outermost collection is the token a key is
+		}
 		if r == '{' {
 			s.fmap++
 		} else {
 			s.fseq++
 		}
+		s.flows = append(s.flows, flowLevel{seq: r == '['})
 		s.flow++
 		if err := s.item(); err != nil {
 			return err
@@ -612,7 +626,11 @@ func (s *scanner) normal(r rune) error {
 		} else {
 			s.fseq--
 		}
-		s.flow = max(s.flow-1, 0)
+		if s.flow > 0 {
+			s.endPair()
+			s.flows = s.flows[:s.flow-1]
+			s.flow--
+		}
 		return nil
 	case ',':
 		if !s.flowMode() {
@@ -620,6 +638,8 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.flush()
 		s.token()
+		s.tokCol = 0
+		s.endPair()
 		return s.item()
 	case ':':
 		return s.colon()
@@ -639,7 +659,7 @@ func (s *scanner) normal(r rune) error {
 			return s.plain()
 		}
 		s.token()
-		s.lastDelim = s.col
+		s.lastDelim, s.tokCol = s.col, 0
 		if err := s.item(); err != nil {
 			return err
 		}
@@ -691,14 +711,14 @@ func (s *scanner) normal(r rune) error {
 			return s.plain()
 		}
 		s.token()
-		s.lastDelim = s.col
+		s.lastDelim, s.tokCol = s.col, 0
 		if err := s.item(); err != nil {
 			return err
 		}
 		if !s.flowMode() {
 			return s.open(s.col, false)
 		}
-		return nil
+		return s.pair()
 	case '&', '*':
 		if s.buf {
 			return s.plain()
@@ -754,6 +774,25 @@ func (s *scanner) normal(r rune) error {
 	return s.plain()
 }
 
+// pair notes a key in the innermost flow collection: in a sequence it opens a
+// mapping of one pair.
+func (s *scanner) pair() error {
+	if s.flow == 0 || !s.flows[s.flow-1].seq || s.flows[s.flow-1].pair {
+		return nil
+	}
+	s.flows[s.flow-1].pair = true
+	s.pairs++
+	return s.depth(s.col)
+}
+
+// endPair closes the innermost flow collection's single-pair mapping, if open.
+func (s *scanner) endPair() {
+	if s.flow > 0 && s.flows[s.flow-1].pair {
+		s.flows[s.flow-1].pair = false
+		s.pairs--
+	}
+}
+
 // colon reads ':' as go-yaml does: a mapping value indicator when followed by a
 // space, a line break or the end; in a flow mapping also when adjacent ("{a:1}"),
 // except before '/' (a URL) or right after another ':'.
@@ -773,18 +812,18 @@ func (s *scanner) colon() error {
 	}
 	if key != 0 {
 		s.lastDelim = key
-	} else {
-		key = s.col
+	} else if key = s.tokCol; key == 0 { // a block scalar, a flow collection...
+		key = s.col // no key
 	}
 	s.flush()
-	s.lastValue, s.lastQuoted = true, false
+	s.lastValue, s.lastQuoted, s.tokCol = true, false, 0
 	if err := s.item(); err != nil {
 		return err
 	}
 	if !s.flowMode() {
 		return s.open(key, false)
 	}
-	return nil
+	return s.pair()
 }
 
 // mergeKey reports whether "<<" starts here and is followed by spaces and ": ".

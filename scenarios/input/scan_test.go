@@ -227,5 +227,5 @@ func TestScanAllocatesNothingPerByte(t *testing.T) {
 	small := testing.AllocsPerRun(3, func() { _ = Scan("f.yaml", data[:200], lim) })
 	large := testing.AllocsPerRun(3, func() { _ = Scan("f.yaml", data, lim) })
 	require.Equal(t, small, large)
-	require.LessOrEqual(t, large, 2.0)
+	require.LessOrEqual(t, large, 3.0, "the scanner and its two stacks")
 }
