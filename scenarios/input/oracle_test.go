@@ -81,5 +81,10 @@ func nodeDepth(n ast.Node) int {
 // may let through.
 func yamlForbids(err error) bool {
 	m := err.Error()
-	return strings.Contains(m, "control character") || strings.Contains(m, "invalid UTF-8") || strings.Contains(m, "a tab in the indentation")
+	for _, forbidden := range []string{"control character", "invalid UTF-8", "a tab in the indentation", "a tab outside", "a key over more than one line"} {
+		if strings.Contains(m, forbidden) {
+			return true
+		}
+	}
+	return false
 }

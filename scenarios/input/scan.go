@@ -75,9 +75,12 @@ func (l Limits) withDefaults() Limits {
 //   - invalid UTF-8, and the characters YAML forbids: C0 control characters
 //     other than tab, line feed and carriage return, DEL, C1 control characters
 //     other than NEL, U+FFFE and U+FFFF;
-//   - a tab in the indentation of a line in block context (YAML indents with
-//     spaces; tabs inside quoted strings, comments, block scalars, flow
-//     collections and between tokens are fine);
+//   - a tab outside quoted strings, block scalars and comments, except at the
+//     end of a line or before a comment (YAML indents with spaces only, and
+//     go-yaml leaves tabs out of its column count, which decides where
+//     scalars end: a pre-scan cannot follow it there);
+//   - a plain key over more than one line in block context (YAML forbids it,
+//     and go-yaml gives it a column no character has);
 //   - anything over lim.
 //
 // Brackets, quotes and '#' inside strings, comments and block scalars are text, as
@@ -151,9 +154,11 @@ type scanner struct {
 	tabs          int  // tabs go-yaml counts twice in this double-quoted string
 	lastLine      int  // moreOnLine's line and its last character not a space or tab
 	lastOff       int
-	blockFirst    int // column of a block scalar's indentation, 0 until known
-	headerLen     int // characters after | or >
-	headerIndent  int // its indentation indicator, 0 if none
+	blankEnd      int  // blankAfter's run of blanks ends here, and
+	blankOK       bool // what follows it
+	blockFirst    int  // column of a block scalar's indentation, 0 until known
+	headerLen     int  // characters after | or >
+	headerIndent  int  // its indentation indicator, 0 if none
 	headerSign    bool
 	anchor, alias bool // reading an anchor's or alias's name
 	directive     bool
@@ -587,10 +592,10 @@ func (s *scanner) normal(r rune) error {
 				s.up = true
 			}
 		}
+		if r != '#' && s.tabAt != 0 {
+			return s.errorf(s.line, s.tabAt, "a tab in the indentation; YAML indents with spaces only")
+		}
 		if r != '#' && !s.buf && !s.flowMode() {
-			if s.tabAt != 0 {
-				return s.errorf(s.line, s.tabAt, "a tab in the indentation; YAML indents with spaces only")
-			}
 			s.popTo(s.col)
 		}
 	}
@@ -766,12 +771,28 @@ func (s *scanner) normal(r rune) error {
 		}
 		return nil
 	case '\t':
-		if s.buf {
-			s.bufLen++
+		// go-yaml does not count such a tab in its columns, which decide where
+		// a scalar ends; at the end of a line or before a comment it is harmless.
+		if !s.blankAfter() {
+			return s.errorf(s.line, s.col, "a tab outside a quoted string, block scalar or comment; use spaces")
 		}
 		return nil
 	}
 	return s.plain()
+}
+
+// blankAfter reports whether only spaces and tabs, then a comment or the line's
+// end, follow the current character. It reads each run of blanks once.
+func (s *scanner) blankAfter() bool {
+	if s.i >= s.blankEnd {
+		i := s.i
+		for i < len(s.data) && (s.data[i] == ' ' || s.data[i] == '\t') {
+			i++
+		}
+		s.blankEnd = i
+		s.blankOK = i == len(s.data) || s.data[i] == '\n' || s.data[i] == '\r' || s.data[i] == '#'
+	}
+	return s.blankOK
 }
 
 // pair notes a key in the innermost flow collection: in a sequence it opens a
@@ -806,6 +827,10 @@ func (s *scanner) colon() error {
 	}
 	key := 0
 	if s.buf {
+		if s.bufLine != s.line && !s.flowMode() {
+			// go-yaml places such a key where no character is; YAML forbids it
+			return s.errorf(s.bufLine, s.bufCol, "a key over more than one line; YAML keys are on one line")
+		}
 		key = s.bufCol
 	} else if s.lastQuoted {
 		key = s.quoteCol

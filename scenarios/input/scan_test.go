@@ -136,9 +136,13 @@ func TestScan(t *testing.T) {
 		{"tab after spaces in the indentation", "a:\n  \tb: 1\n", Limits{}, "f.yaml:2:3: a tab in the indentation; YAML indents with spaces only"},
 		{"tab before a sequence entry", "a:\n\t- 1\n", Limits{}, "f.yaml:2:1: a tab in the indentation; YAML indents with spaces only"},
 		{"tab in quotes", "a: \"x\ty\"\nb: 'x\ty'\n", Limits{}, ""},
-		{"tab between tokens", "a:\tb\nc: d\t# e\n", Limits{}, ""},
+		{"tab between tokens", "a:\tb\n", Limits{}, "f.yaml:1:3: a tab outside a quoted string, block scalar or comment; use spaces"},
+		{"tab inside a plain scalar", "a: b\tc\n", Limits{}, "f.yaml:1:5: a tab outside a quoted string, block scalar or comment; use spaces"},
+		{"tab in a flow collection", "a: [1,\t2]\n", Limits{}, "f.yaml:1:7: a tab outside a quoted string, block scalar or comment; use spaces"},
+		{"tab before a comment and at the end of a line", "c: d\t# e\nf: g \t\n", Limits{}, ""},
 		{"tab in a comment and before one", "# a\tb\n\t# c\na: 1\n", Limits{}, ""},
-		{"tab in a flow collection over lines", "a: [1,\n\t2]\n", Limits{}, ""},
+		{"tab indenting a flow collection's line", "a: [1,\n\t2]\n", Limits{}, "f.yaml:2:1: a tab in the indentation; YAML indents with spaces only"},
+		{"tab indenting a plain scalar's next line", "a: b\n \tc\n", Limits{}, "f.yaml:2:2: a tab in the indentation; YAML indents with spaces only"},
 		{"tab in a block scalar after the indentation", "a: |\n  x\n  \ty\n", Limits{}, ""},
 		{"tab on a blank line", "a: 1\n\t\nb: 2\n", Limits{}, ""},
 
@@ -150,6 +154,9 @@ func TestScan(t *testing.T) {
 		{"JSON style", `{"a":[1,{"b":"]]]"}]}`, Limits{}, ""},
 		{"merge key", "a: &m {x: 1}\nb:\n  <<: *m\n", Limits{}, ""},
 		{"unclosed quote runs to the end", "a: 'x\n", Limits{}, ""},
+		{"a key over two lines", "a\n  b: c\n", Limits{}, "f.yaml:1:1: a key over more than one line; YAML keys are on one line"},
+		{"a plain value over two lines", "a: b\n  c\nd: e\n", Limits{}, ""},
+		{"a flow key over two lines", "{a\n b: c}\n", Limits{}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
