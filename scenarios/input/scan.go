@@ -146,8 +146,10 @@ type scanner struct {
 	lastValue     bool // the last token was ':' ("{a: b:c}" is one scalar b:c)
 	lastQuoted    bool // the last token was a quoted scalar
 	quoteCol      int
-	tokCol        int // where the last token began (a key for a ':' after it), 0 after an indicator
-	strLine       int // start and length of a quoted or block scalar
+	propLine      int  // line of a tag whose node has not started, 0 if none
+	propNext      bool // the node starting (on a later line) is that tag's
+	tokCol        int  // where the last token began (a key for a ':' after it), 0 after an indicator
+	strLine       int  // start and length of a quoted or block scalar
 	strCol        int
 	strLen        int
 	lead          bool // in a quoted string's continuation line's indentation
@@ -245,6 +247,7 @@ func (s *scanner) newline(n int) error {
 	}
 	// modeNormal, modeComment, modeTag: the token ends with the line.
 	s.mode = modeNormal
+	s.propNext = false
 	s.skip = 0
 	if s.anchor || s.alias || s.directive {
 		s.flush()
@@ -270,6 +273,9 @@ func (s *scanner) text() error {
 func (s *scanner) plain() error {
 	if !s.buf {
 		s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
+		if !s.anchor && !s.alias {
+			s.node()
+		}
 	}
 	s.bufLen++
 	if s.bufLen > s.lim.Scalar {
@@ -310,9 +316,27 @@ func (s *scanner) depth(col int) error {
 	return nil
 }
 
+// node notes that a node starts: after a tag that ended a line, go-yaml makes the
+// node its value even at the same column ("a: !t\nb: 1" nests b in a; an anchor
+// does not).
+func (s *scanner) node() {
+	if s.propLine != 0 {
+		s.propNext = s.propLine < s.line
+		s.propLine = 0
+	}
+}
+
 // open notes a block collection entry ('-' or a key) at col.
 func (s *scanner) open(col int, seq bool) error {
 	s.popTo(col)
+	if s.propNext { // a collection that is a tag's node nests
+		s.propNext = false
+		s.block = append(s.block, level{col: col, seq: seq})
+		if err := s.key(&s.block[len(s.block)-1], col); err != nil {
+			return err
+		}
+		return s.depth(col)
+	}
 	if n := len(s.block); n > 0 && s.block[n-1].col == col {
 		top := &s.block[n-1]
 		if top.seq == seq {
@@ -554,6 +578,7 @@ func (s *scanner) moreOnLine() bool {
 }
 
 func (s *scanner) startString(mode int) {
+	s.node()
 	s.token()
 	s.tokCol = s.col
 	s.lead, s.tabs = false, 0
@@ -606,6 +631,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.flush()
 		s.token()
+		s.node()
 		if s.flow == 0 {
 			s.tokCol = s.col // the outermost collection is the token a key is
 		}
@@ -664,6 +690,7 @@ func (s *scanner) normal(r rune) error {
 			return s.plain()
 		}
 		s.token()
+		s.node()
 		s.lastDelim, s.tokCol = s.col, 0
 		if err := s.item(); err != nil {
 			return err
@@ -703,6 +730,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		s.mode = modeTag
+		s.propLine = s.line
 		return nil
 	case '%':
 		if s.buf || s.lineIndent != 0 {
@@ -716,6 +744,7 @@ func (s *scanner) normal(r rune) error {
 			return s.plain()
 		}
 		s.token()
+		s.node()
 		s.lastDelim, s.tokCol = s.col, 0
 		if err := s.item(); err != nil {
 			return err
@@ -737,6 +766,7 @@ func (s *scanner) normal(r rune) error {
 			}
 			return nil
 		}
+		s.node()
 		s.alias = true
 		s.aliases++
 		if s.aliases > s.lim.Aliases {
