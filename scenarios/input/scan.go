@@ -108,9 +108,15 @@ const (
 	modeBlock   // block scalar content
 )
 
-// flowLevel is one open flow collection. A "key: value" in a flow sequence is a
-// mapping of one pair inside it ("[a: [b]]" is 4 deep), open until the next ','.
-type flowLevel struct{ seq, pair bool }
+// flowLevel is one open flow collection. Until the next ',', a "key: value" in a
+// flow sequence is a mapping of one pair inside it ("[a: [b]]" is 4 deep), and
+// go-yaml reads a '-' entry inside it as a block sequence, whose "key: value" is
+// a mapping again: extra counts those levels.
+type flowLevel struct {
+	seq   bool
+	extra int
+	keyed bool // a ':' has added its level since the last ',' or '-'
+}
 
 // level is one open block collection: the column of its '-' or keys.
 type level struct {
@@ -167,7 +173,7 @@ type scanner struct {
 	fseq, fmap    int // go-yaml's flow counters: may go below zero
 	flow          int // flow collections open, never below zero: len(flows)
 	flows         []flowLevel
-	pairs         int // flow levels with an implicit single-pair mapping open
+	pairs         int // the flow levels' extra levels, summed
 	block         []level
 
 	items, anchors, aliases, documents int
@@ -698,7 +704,7 @@ func (s *scanner) normal(r rune) error {
 		if !s.flowMode() {
 			return s.open(s.col, true)
 		}
-		return nil
+		return s.dash()
 	case '.':
 		if s.col == 1 && s.repeat('.') == 3 { // "...": go-yaml needs no space after it
 			s.flush()
@@ -825,22 +831,40 @@ func (s *scanner) blankAfter() bool {
 	return s.blankOK
 }
 
-// pair notes a key in the innermost flow collection: in a sequence it opens a
-// mapping of one pair.
+// pair notes a key in the innermost flow collection: in a sequence, or after a
+// '-', it opens a mapping of one pair.
 func (s *scanner) pair() error {
-	if s.flow == 0 || !s.flows[s.flow-1].seq || s.flows[s.flow-1].pair {
+	if s.flow == 0 {
 		return nil
 	}
-	s.flows[s.flow-1].pair = true
+	f := &s.flows[s.flow-1]
+	if f.keyed || !f.seq && f.extra == 0 {
+		return nil
+	}
+	f.extra++
+	f.keyed = true
 	s.pairs++
 	return s.depth(s.col)
 }
 
-// endPair closes the innermost flow collection's single-pair mapping, if open.
+// dash notes a '-' entry inside the innermost flow collection.
+func (s *scanner) dash() error {
+	if s.flow == 0 {
+		return nil
+	}
+	f := &s.flows[s.flow-1]
+	f.extra++
+	f.keyed = false
+	s.pairs++
+	return s.depth(s.col)
+}
+
+// endPair closes the levels a ',' or the collection's end closes.
 func (s *scanner) endPair() {
-	if s.flow > 0 && s.flows[s.flow-1].pair {
-		s.flows[s.flow-1].pair = false
-		s.pairs--
+	if s.flow > 0 {
+		f := &s.flows[s.flow-1]
+		s.pairs -= f.extra
+		f.extra, f.keyed = 0, false
 	}
 }
 

@@ -89,6 +89,8 @@ func TestScan(t *testing.T) {
 		{"a block scalar ends at a dedent", "a: |\n  [[[\nb: " + strings.Repeat("[", 40) + "\n", Limits{}, "f.yaml:3:35: collections nested more than 32 deep; the limit is 32"},
 		{"a quote ends", "a: '[[['\nb: " + strings.Repeat("[", 40) + "\n", Limits{}, "f.yaml:2:35: collections nested more than 32 deep; the limit is 32"},
 		{"in flow, brackets after plain text still nest", "a: [b" + strings.Repeat("[", 40) + "\n", Limits{}, "f.yaml:1:36: collections nested more than 32 deep; the limit is 32"},
+		{"a pair in a flow sequence is a mapping", "a: [b: [c]]\n", Limits{Depth: 3}, "f.yaml:1:8: collections nested more than 3 deep; the limit is 3"},
+		{"go-yaml reads '-' in a flow mapping as a sequence", "a: {b: - c: [d]}\n", Limits{Depth: 4}, "f.yaml:1:13: collections nested more than 4 deep; the limit is 4"},
 		{"a quoted ']' closes nothing", "a: [" + strings.Repeat(`"]", [`, 40) + "\n", Limits{}, "f.yaml:1:190: collections nested more than 32 deep; the limit is 32"},
 
 		// counts
