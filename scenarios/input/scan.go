@@ -626,9 +626,6 @@ func (s *scanner) normal(r rune) error {
 		if r != '#' && s.tabAt != 0 {
 			return s.errorf(s.line, s.tabAt, "a tab in the indentation; YAML indents with spaces only")
 		}
-		if r != '#' && !s.buf && !s.flowMode() {
-			s.popTo(s.col)
-		}
 	}
 	switch r {
 	case '{', '[':
