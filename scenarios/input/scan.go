@@ -152,8 +152,9 @@ type scanner struct {
 	lastValue     bool // the last token was ':' ("{a: b:c}" is one scalar b:c)
 	lastQuoted    bool // the last token was a quoted scalar
 	quoteCol      int
-	propLine      int  // line of a tag whose node has not started, 0 if none
-	propNext      bool // the node starting (on a later line) is that tag's
+	propLine      int  // line of a tag or anchor whose node has not started, 0 if none
+	propNext      bool // the node starting (on a later line) is that property's
+	nameless      bool // an anchor ended without a name: the next plain text is it
 	tokCol        int  // where the last token began (a key for a ':' after it), 0 after an indicator
 	strLine       int  // start and length of a quoted or block scalar
 	strCol        int
@@ -279,7 +280,9 @@ func (s *scanner) text() error {
 func (s *scanner) plain() error {
 	if !s.buf {
 		s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
-		if !s.anchor && !s.alias {
+		if s.nameless { // go-yaml's parser takes it for the anchor's name
+			s.nameless = false
+		} else if !s.anchor && !s.alias {
 			s.node()
 		}
 	}
@@ -322,10 +325,12 @@ func (s *scanner) depth(col int) error {
 	return nil
 }
 
-// node notes that a node starts: after a tag that ended a line, go-yaml makes the
-// node its value even at the same column ("a: !t\nb: 1" nests b in a; an anchor
-// does not).
+// node notes that a node starts: after a tag or an anchor that ended a line,
+// go-yaml makes the node its value even at the same column ("a: !t\nb: 1" and
+// "a:\n  &x\nb: 1" nest b in a; "a: &x\nb: 1" does not, and Scan counts a level
+// more there).
 func (s *scanner) node() {
+	s.nameless = false
 	if s.propLine != 0 {
 		s.propNext = s.propLine < s.line
 		s.propLine = 0
@@ -335,7 +340,7 @@ func (s *scanner) node() {
 // open notes a block collection entry ('-' or a key) at col.
 func (s *scanner) open(col int, seq bool) error {
 	s.popTo(col)
-	if s.propNext { // a collection that is a tag's node nests
+	if s.propNext { // a collection that is a property's node nests
 		s.propNext = false
 		s.block = append(s.block, level{col: col, seq: seq})
 		if err := s.key(&s.block[len(s.block)-1], col); err != nil {
@@ -762,6 +767,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		if r == '&' {
+			s.propLine = s.line
 			s.anchor = true
 			s.anchors++
 			if s.anchors > s.lim.Anchors {
@@ -796,6 +802,7 @@ func (s *scanner) normal(r rune) error {
 		return nil
 	case ' ':
 		if s.anchor || s.alias || s.directive {
+			s.nameless = s.anchor && !s.buf
 			s.flush()
 			s.anchor, s.alias = false, false
 		}

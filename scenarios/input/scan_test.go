@@ -154,7 +154,7 @@ func TestScan(t *testing.T) {
 		{"tags and anchors before collections", "a: !!seq &s [x]\nb: *s\n", Limits{}, ""},
 		{"explicit keys", "? a\n: [x]\n", Limits{}, ""},
 		{"go-yaml nests a mapping under a tag that ends a line", strings.Repeat("a: !t\n", 40), Limits{}, "f.yaml:33:1: collections nested more than 32 deep; the limit is 32"},
-		{"but not under an anchor", strings.Repeat("a: &x\n", 40), Limits{Keys: 100}, ""},
+		{"or an anchor alone on its line", "a:\n  &x\nb:\n  &x\nc: [[x]]\n", Limits{Depth: 4}, "f.yaml:5:5: collections nested more than 4 deep; the limit is 4"},
 		{"JSON style", `{"a":[1,{"b":"]]]"}]}`, Limits{}, ""},
 		{"merge key", "a: &m {x: 1}\nb:\n  <<: *m\n", Limits{}, ""},
 		{"unclosed quote runs to the end", "a: 'x\n", Limits{}, ""},
