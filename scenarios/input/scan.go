@@ -339,8 +339,7 @@ func (s *scanner) node() {
 
 // open notes a block collection entry ('-' or a key) at col.
 func (s *scanner) open(col int, seq bool) error {
-	s.popTo(col)
-	if s.propNext { // a collection that is a property's node nests
+	if s.propNext { // a collection that is a property's node nests, at any column
 		s.propNext = false
 		s.block = append(s.block, level{col: col, seq: seq})
 		if err := s.key(&s.block[len(s.block)-1], col); err != nil {
@@ -348,6 +347,7 @@ func (s *scanner) open(col int, seq bool) error {
 		}
 		return s.depth(col)
 	}
+	s.popTo(col)
 	if n := len(s.block); n > 0 && s.block[n-1].col == col {
 		top := &s.block[n-1]
 		if top.seq == seq {
