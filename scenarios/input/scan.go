@@ -738,7 +738,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		s.mode = modeTag
-		s.propLine = s.line
+		s.propLine, s.nameless = s.line, false
 		return nil
 	case '%':
 		if s.buf || s.lineIndent != 0 {
