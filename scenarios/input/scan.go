@@ -257,6 +257,7 @@ func (s *scanner) newline(n int) error {
 	s.propNext = false
 	s.skip = 0
 	if s.anchor || s.alias || s.directive {
+		s.nameless = s.anchor && !s.buf
 		s.flush()
 	}
 	s.anchor, s.alias, s.directive = false, false, false
