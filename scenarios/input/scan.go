@@ -155,6 +155,8 @@ type scanner struct {
 	propLine      int  // line of a tag or anchor whose node has not started, 0 if none
 	propNext      bool // the node starting (on a later line) is that property's
 	nameless      bool // an anchor ended without a name: the next plain text is it
+	dashLine      int  // line of a block '-' whose node has not started, 0 if none
+	dashNext      bool // the node starting (on a later line) is that entry's
 	tokCol        int  // where the last token began (a key for a ':' after it), 0 after an indicator
 	strLine       int  // start and length of a quoted or block scalar
 	strCol        int
@@ -254,7 +256,7 @@ func (s *scanner) newline(n int) error {
 	}
 	// modeNormal, modeComment, modeTag: the token ends with the line.
 	s.mode = modeNormal
-	s.propNext = false
+	s.propNext, s.dashNext = false, false
 	s.skip = 0
 	if s.anchor || s.alias || s.directive {
 		s.nameless = s.anchor && !s.buf
@@ -336,6 +338,10 @@ func (s *scanner) node() {
 		s.propNext = s.propLine < s.line
 		s.propLine = 0
 	}
+	if s.dashLine != 0 {
+		s.dashNext = s.dashLine < s.line
+		s.dashLine = 0
+	}
 }
 
 // open notes a block collection entry ('-' or a key) at col.
@@ -349,10 +355,21 @@ func (s *scanner) open(col int, seq bool) error {
 		return s.depth(col)
 	}
 	s.popTo(col)
+	dashNext := s.dashNext
+	s.dashNext = false
 	if n := len(s.block); n > 0 && s.block[n-1].col == col {
 		top := &s.block[n-1]
 		if top.seq == seq {
 			return s.key(top, col)
+		}
+		if top.seq && dashNext {
+			// a key at the column of a '-' that ended its line: go-yaml nests it
+			// in that entry ("a:\n-\nb:\n-\nc:" is 4 deep to it)
+			s.block = append(s.block, level{col: col})
+			if err := s.key(&s.block[n], col); err != nil {
+				return err
+			}
+			return s.depth(col)
 		}
 		if top.seq && n > 1 && s.block[n-2].col == col && !s.block[n-2].seq {
 			s.block = s.block[:n-1] // the next key after "a:\n- b"
@@ -705,7 +722,9 @@ func (s *scanner) normal(r rune) error {
 			return err
 		}
 		if !s.flowMode() {
-			return s.open(s.col, true)
+			err := s.open(s.col, true)
+			s.dashLine = s.line // its node has not started
+			return err
 		}
 		return s.dash()
 	case '.':
