@@ -1,6 +1,7 @@
 package input
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,21 +30,32 @@ func FuzzScan(f *testing.F) {
 			}
 			return
 		}
-		if len(data) > 8192 {
-			return // keep go-yaml's cost per execution small
-		}
-		huge := Limits{Depth: 1 << 30, Items: 1 << 30, Anchors: 1 << 30, Aliases: 1 << 30, Lines: 1 << 30, Line: 1 << 30, Scalar: 1 << 30}
-		s := newScanner("f.yaml", data, huge)
-		if err := s.run(); err != nil {
-			t.Fatalf("refused with larger limits only: %v", err)
-		}
-		if fd, ok := yamlFlowDepth(data); ok && fd > s.maxFlow {
-			t.Fatalf("go-yaml's flow tokens nest %d deep, Scan counted %d", fd, s.maxFlow)
-		}
-		if yd := yamlDepth(data); yd > s.maxDepth {
-			t.Fatalf("go-yaml's tree is %d deep, Scan counted %d", yd, s.maxDepth)
+		compareWithYAML(t, data)
+		// A shape that nests one level more each time it is repeated is the
+		// hostile kind: repeat the input to find those.
+		if rep := bytes.Repeat(data, 8); len(rep) <= 8192 && Scan("f.yaml", rep, Limits{}) == nil {
+			compareWithYAML(t, rep)
 		}
 	})
+}
+
+// compareWithYAML fails if go-yaml nests data deeper than Scan counts.
+func compareWithYAML(t *testing.T, data []byte) {
+	t.Helper()
+	if len(data) > 8192 {
+		return // keep go-yaml's cost per execution small
+	}
+	huge := Limits{Depth: 1 << 30, Items: 1 << 30, Keys: 1 << 30, Documents: 1 << 30, Anchors: 1 << 30, Aliases: 1 << 30, Lines: 1 << 30, Line: 1 << 30, Scalar: 1 << 30}
+	s := newScanner("f.yaml", data, huge)
+	if err := s.run(); err != nil {
+		t.Fatalf("refused with larger limits only: %v", err)
+	}
+	if fd, ok := yamlFlowDepth(data); ok && fd > s.maxFlow {
+		t.Fatalf("go-yaml's flow tokens nest %d deep, Scan counted %d in %q", fd, s.maxFlow, data)
+	}
+	if yd := yamlDepth(data); yd > s.maxDepth {
+		t.Fatalf("go-yaml's tree is %d deep, Scan counted %d in %q", yd, s.maxDepth, data)
+	}
 }
 
 // FuzzScanAccepts: what go-yaml parses, Scan accepts (with limits it cannot reach),
@@ -64,7 +76,7 @@ func FuzzScanAccepts(f *testing.F) {
 		if d := yamlDepth(data); d < 0 || d > 30 {
 			return
 		}
-		huge := Limits{Depth: 1 << 30, Items: 1 << 30, Anchors: 1 << 30, Aliases: 1 << 30, Lines: 1 << 30, Line: 1 << 30, Scalar: 1 << 30}
+		huge := Limits{Depth: 1 << 30, Items: 1 << 30, Keys: 1 << 30, Documents: 1 << 30, Anchors: 1 << 30, Aliases: 1 << 30, Lines: 1 << 30, Line: 1 << 30, Scalar: 1 << 30}
 		if err := Scan("f.yaml", data, huge); err != nil && !yamlForbids(err) {
 			t.Fatalf("go-yaml parses it, Scan refuses: %v", err)
 		}

@@ -758,7 +758,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		s.mode = modeTag
-		s.propLine, s.nameless = s.line, false
+		s.propLine, s.nameless, s.anchor = s.line, false, false
 		return nil
 	case '%':
 		if s.buf || s.lineIndent != 0 {
