@@ -234,6 +234,11 @@ func (s *scanner) run() error {
 // newline reads a line break of n bytes (CR LF is two characters to go-yaml).
 func (s *scanner) newline(n int) error {
 	switch s.mode {
+	case modeSingle, modeDouble, modeBlock, modeHeader:
+		// go-yaml's every line break ends an anchor's, alias's or directive's name
+		s.anchor, s.alias, s.directive = false, false, false
+	}
+	switch s.mode {
 	case modeSingle, modeDouble:
 		s.skip = max(s.skip-n, 0)
 		s.lead = true
