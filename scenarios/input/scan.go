@@ -338,7 +338,11 @@ func (s *scanner) depth(col int) error {
 // "a:\n  &x\nb: 1" nest b in a; "a: &x\nb: 1" does not, and Scan counts a level
 // more there).
 func (s *scanner) node() {
-	s.nameless = false
+	if s.nameless || s.anchor && !s.buf {
+		// go-yaml's parser takes the token after a nameless '&' for its name
+		s.nameless, s.anchor = false, false
+		return
+	}
 	if s.propLine != 0 {
 		s.propNext = s.propLine < s.line
 		s.propLine = 0
