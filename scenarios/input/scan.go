@@ -747,6 +747,7 @@ func (s *scanner) normal(r rune) error {
 		if s.mergeKey() {
 			s.buf = false
 			s.token()
+			s.node()
 			s.lastDelim, s.tokCol = s.col, s.col
 			s.skip = 1
 			return nil
