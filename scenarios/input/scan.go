@@ -155,6 +155,8 @@ type scanner struct {
 	propLine      int  // line of a tag or anchor whose node has not started, 0 if none
 	propNext      bool // the node starting (on a later line) is that property's
 	nameless      bool // an anchor ended without a name: the next plain text is it
+	propCol       int  // column of the first tag or anchor on line propColLine
+	propColLine   int
 	dashLine      int  // line of a block '-' whose node has not started, 0 if none
 	dashNext      bool // the node starting (on a later line) is that entry's
 	tokCol        int  // where the last token began (a key for a ':' after it), 0 after an indicator
@@ -350,6 +352,13 @@ func (s *scanner) node() {
 	if s.dashLine != 0 {
 		s.dashNext = s.dashLine < s.line
 		s.dashLine = 0
+	}
+}
+
+// property notes the column of the first tag or anchor on a line.
+func (s *scanner) property() {
+	if s.propColLine != s.line {
+		s.propCol, s.propColLine = s.col, s.line
 	}
 }
 
@@ -769,6 +778,7 @@ func (s *scanner) normal(r rune) error {
 		s.token()
 		s.mode = modeTag
 		s.propLine, s.nameless, s.anchor = s.line, false, false
+		s.property()
 		return nil
 	case '%':
 		if s.buf || s.lineIndent != 0 {
@@ -799,6 +809,7 @@ func (s *scanner) normal(r rune) error {
 		if r == '&' {
 			s.propLine = s.line
 			s.anchor = true
+			s.property()
 			s.anchors++
 			if s.anchors > s.lim.Anchors {
 				return s.errorf(s.line, s.col, "more than %d anchors; the limit is %d", s.lim.Anchors, s.lim.Anchors)
@@ -928,6 +939,10 @@ func (s *scanner) colon() error {
 	} else if key = s.tokCol; key == 0 { // a block scalar, a flow collection...
 		key = s.col // no key
 	}
+	if s.propColLine == s.line && s.propCol < key {
+		key = s.propCol // go-yaml places a tagged or anchored key at its tag or anchor
+	}
+	s.propColLine = 0
 	s.flush()
 	s.lastValue, s.lastQuoted, s.tokCol = true, false, 0
 	if err := s.item(); err != nil {
