@@ -636,6 +636,12 @@ func (s *scanner) startString(mode int) {
 func (s *scanner) endQuote() {
 	s.mode = modeNormal
 	s.lastValue, s.lastQuoted, s.quoteCol = false, true, s.strCol
+	if s.strLine != s.line {
+		// go-yaml reads what follows a string over several lines as the start
+		// of its last line: spaces there are indentation (so a '%' after them
+		// starts no directive)
+		s.lineStart, s.lineIndent, s.tabAt = true, 0, 0
+	}
 }
 
 // normal reads one character outside strings and comments.
