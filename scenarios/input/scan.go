@@ -783,7 +783,10 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		s.mode = modeTag
-		s.propLine, s.nameless, s.anchor = s.line, false, false
+		if !s.nameless && !(s.anchor && !s.buf) {
+			s.propLine = s.line
+		} // else it is the anchor's name to go-yaml's parser, and the anchor's node follows
+		s.nameless, s.anchor = false, false
 		s.property()
 		return nil
 	case '%':
