@@ -170,6 +170,8 @@ type scanner struct {
 	blankEnd      int  // blankAfter's run of blanks ends here, and
 	blankOK       bool // what follows it
 	blockFirst    int  // column of a block scalar's indentation, 0 until known
+	blockNL       bool // a line break was in its content
+	keepBuf       bool // it ended with only line breaks buffered
 	headerLen     int  // characters after | or >
 	headerIndent  int  // its indentation indicator, 0 if none
 	headerSign    bool
@@ -246,11 +248,11 @@ func (s *scanner) newline(n int) error {
 		s.lead = true
 		return s.text() // the line break folds into a space
 	case modeBlock:
-		s.lineStart, s.lineIndent, s.tabAt = true, 0, 0
+		s.lineStart, s.lineIndent, s.tabAt, s.blockNL = true, 0, 0, true
 		return s.text()
 	case modeHeader:
 		s.mode = modeBlock
-		s.blockFirst = 0
+		s.blockFirst, s.blockNL = 0, false
 		if s.headerIndent > 0 {
 			s.blockFirst = s.lastDelim + s.headerIndent
 		}
@@ -547,6 +549,9 @@ func (s *scanner) char(r rune) error {
 			if ends {
 				s.mode = modeNormal
 				s.token()
+				// go-yaml keeps the line breaks of a scalar that has nothing
+				// else buffered: what follows is plain text to it ("|\n\n'x'")
+				s.keepBuf = s.blockFirst == 0 && s.blockNL
 				return s.normal(r)
 			}
 			s.lineStart = false
@@ -669,6 +674,10 @@ func (s *scanner) normal(r rune) error {
 			} else {
 				s.up = true
 			}
+		}
+		if s.keepBuf {
+			s.keepBuf = false
+			s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
 		}
 		if r != '#' && s.tabAt != 0 {
 			return s.errorf(s.line, s.tabAt, "a tab in the indentation; YAML indents with spaces only")
