@@ -347,13 +347,19 @@ func (s *scanner) node() {
 		s.nameless, s.anchor = false, false
 		return
 	}
-	if s.propLine != 0 {
-		s.propNext = s.propLine < s.line
-		s.propLine = 0
-	}
+	s.pending()
+	s.propLine = 0
 	if s.dashLine != 0 {
 		s.dashNext = s.dashLine < s.line
 		s.dashLine = 0
+	}
+}
+
+// pending notes that a property that ended an earlier line has its node here (a
+// tag or anchor before the node does not change that: "!\n! b:" nests b).
+func (s *scanner) pending() {
+	if s.propLine != 0 && s.propLine < s.line {
+		s.propNext = true
 	}
 }
 
@@ -793,6 +799,7 @@ func (s *scanner) normal(r rune) error {
 		s.token()
 		s.mode = modeTag
 		if !s.nameless && !(s.anchor && !s.buf) {
+			s.pending()
 			s.propLine = s.line
 		} // else it is the anchor's name to go-yaml's parser, and the anchor's node follows
 		s.nameless, s.anchor = false, false
@@ -825,6 +832,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		if r == '&' {
+			s.pending()
 			s.propLine = s.line
 			s.anchor = true
 			s.property()
