@@ -734,7 +734,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.flush()
 		s.token()
-		s.tokCol = 0
+		s.tokCol, s.propColLine = 0, 0
 		s.endPair()
 		return s.item()
 	case ':':
@@ -756,7 +756,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		s.node()
-		s.lastDelim, s.tokCol = s.col, 0
+		s.lastDelim, s.tokCol, s.propColLine = s.col, 0, 0
 		if err := s.item(); err != nil {
 			return err
 		}
@@ -818,7 +818,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		s.node()
-		s.lastDelim, s.tokCol = s.col, 0
+		s.lastDelim, s.tokCol, s.propColLine = s.col, 0, 0
 		if err := s.item(); err != nil {
 			return err
 		}
