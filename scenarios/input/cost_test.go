@@ -54,6 +54,7 @@ func TestWorstAcceptedFilesCostTheParserLittle(t *testing.T) {
 		{"nesting 32 deep, repeated", fill("a:\n", "- "+strings.Repeat("[", 30)+strings.Repeat("]", 30)+"\n", "")},
 		{"anchors and aliases", fill("a:\n"+strings.Repeat("- &a x\n", 1000), "- *a\n", "")},
 		{"documents", fill("", "---\n"+keys(200, ""), "")},
+		{"one mapping's keys between anchors Scan nests", fill("", "a: &x\n"+keys(100, ""), "")},
 		{"long strings", fill("a:\n", "- '"+strings.Repeat("x", 4000)+"\n  "+strings.Repeat("y", 4000)+"'\n", "")},
 	}
 	for _, tt := range tests {

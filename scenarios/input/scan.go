@@ -374,7 +374,13 @@ func (s *scanner) property() {
 func (s *scanner) open(col int, seq bool) error {
 	if s.propNext { // a collection that is a property's node nests, at any column
 		s.propNext = false
-		s.block = append(s.block, level{col: col, seq: seq})
+		l := level{col: col, seq: seq}
+		if n := len(s.block); n > 0 && s.block[n-1] == (level{col: col, keys: s.block[n-1].keys}) && !seq {
+			// where go-yaml does not nest ("a: &x\nb:"), it is the same mapping:
+			// its keys go on counting
+			l.keys = s.block[n-1].keys
+		}
+		s.block = append(s.block, l)
 		if err := s.key(&s.block[len(s.block)-1], col); err != nil {
 			return err
 		}

@@ -156,6 +156,7 @@ func TestScan(t *testing.T) {
 		{"go-yaml nests a mapping under a tag that ends a line", strings.Repeat("a: !t\n", 40), Limits{}, "f.yaml:33:1: collections nested more than 32 deep; the limit is 32"},
 		{"go-yaml nests a key under a '-' that ends a line", strings.Repeat("a:\n-\n", 40), Limits{}, "f.yaml:33:1: collections nested more than 32 deep; the limit is 32"},
 		{"but not a '-' under a '-'", strings.Repeat("-\n", 100), Limits{}, ""},
+		{"keys go on counting in a mapping Scan nests after an anchor", "a: &x\nb: 1\nc: &x\nd: 1\n", Limits{Keys: 3}, "f.yaml:4:1: a mapping of more than 3 keys; the limit is 3"},
 		{"or an anchor alone on its line", "a:\n  &x\nb:\n  &x\nc: [[x]]\n", Limits{Depth: 4}, "f.yaml:5:5: collections nested more than 4 deep; the limit is 4"},
 		{"JSON style", `{"a":[1,{"b":"]]]"}]}`, Limits{}, ""},
 		{"merge key", "a: &m {x: 1}\nb:\n  <<: *m\n", Limits{}, ""},
