@@ -1,5 +1,0 @@
-//go:build !race
-
-package input
-
-const raceEnabled = false
