@@ -82,3 +82,31 @@ func FuzzScanAccepts(f *testing.F) {
 		}
 	})
 }
+
+// yamlTokens is the vocabulary of FuzzScanTokens: the pieces whose combinations
+// decide how go-yaml nests, so random inputs are mostly structure.
+var yamlTokens = []string{
+	"- ", "-", ": ", ":", "? ", "[", "]", "{", "}", ", ", "'", "\"", "|", ">", "|2-",
+	"&a ", "&", "*a ", "!t ", "!", "#c", "\n", "\r\n", " ", "  ", "x", "k", "<<: ",
+	"%", "---\n", "...\n", "\\", "''", "\t#", "a: ", "- a: ", "[a: ", "{a: ",
+}
+
+// FuzzScanTokens is FuzzScan on inputs built from yamlTokens, one per byte.
+func FuzzScanTokens(f *testing.F) {
+	for _, seed := range []string{"\x00\x03", "\x25\x05\x15\x13", "\x24\x15\x20\x0d", "\x22\x15\x02\x15"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var data []byte
+		for _, c := range b {
+			data = append(data, yamlTokens[int(c)%len(yamlTokens)]...)
+		}
+		if Scan("f.yaml", data, Limits{}) != nil {
+			return
+		}
+		compareWithYAML(t, data)
+		if rep := bytes.Repeat(data, 8); len(rep) <= 8192 && Scan("f.yaml", rep, Limits{}) == nil {
+			compareWithYAML(t, rep)
+		}
+	})
+}

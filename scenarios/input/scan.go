@@ -154,7 +154,8 @@ type scanner struct {
 	quoteCol      int
 	propLine      int  // line of a tag or anchor whose node has not started, 0 if none
 	propNext      bool // the node starting (on a later line) is that property's
-	nameless      bool // an anchor ended without a name: the next plain text is it
+	named         bool // the anchor being read has its name
+	nameless      bool // an anchor ended without a name: the next token is it
 	propCol       int  // column of the first tag or anchor on line propColLine
 	propColLine   int
 	dashLine      int  // line of a block '-' whose node has not started, 0 if none
@@ -268,7 +269,7 @@ func (s *scanner) newline(n int) error {
 	s.propNext, s.dashNext = false, false
 	s.skip = 0
 	if s.anchor || s.alias || s.directive {
-		s.nameless = s.anchor && !s.buf
+		s.nameless = s.anchor && !s.named
 		s.flush()
 	}
 	s.anchor, s.alias, s.directive = false, false, false
@@ -292,9 +293,12 @@ func (s *scanner) text() error {
 func (s *scanner) plain() error {
 	if !s.buf {
 		s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
-		if s.nameless { // go-yaml's parser takes it for the anchor's name
+		switch {
+		case s.nameless: // go-yaml's parser takes it for the anchor's name
 			s.nameless = false
-		} else if !s.anchor && !s.alias {
+		case s.anchor: // the name, or text while go-yaml still reads an anchor
+			s.named = true
+		case !s.alias:
 			s.node()
 		}
 	}
@@ -342,9 +346,10 @@ func (s *scanner) depth(col int) error {
 // "a:\n  &x\nb: 1" nest b in a; "a: &x\nb: 1" does not, and Scan counts a level
 // more there).
 func (s *scanner) node() {
-	if s.nameless || s.anchor && !s.buf {
+	if s.nameless || s.anchor && !s.named {
 		// go-yaml's parser takes the token after a nameless '&' for its name
-		s.nameless, s.anchor = false, false
+		// (its scanner still reads an anchor until the next space)
+		s.nameless, s.named = false, true
 		return
 	}
 	s.pending()
@@ -804,11 +809,11 @@ func (s *scanner) normal(r rune) error {
 		}
 		s.token()
 		s.mode = modeTag
-		if !s.nameless && !(s.anchor && !s.buf) {
+		if !s.nameless && !(s.anchor && !s.named) {
 			s.pending()
 			s.propLine = s.line
 		} // else it is the anchor's name to go-yaml's parser, and the anchor's node follows
-		s.nameless, s.anchor = false, false
+		s.nameless, s.named = false, true
 		s.property()
 		return nil
 	case '%':
@@ -840,7 +845,7 @@ func (s *scanner) normal(r rune) error {
 		if r == '&' {
 			s.pending()
 			s.propLine = s.line
-			s.anchor = true
+			s.anchor, s.named = true, false
 			s.property()
 			s.anchors++
 			if s.anchors > s.lim.Anchors {
@@ -875,7 +880,7 @@ func (s *scanner) normal(r rune) error {
 		return nil
 	case ' ':
 		if s.anchor || s.alias || s.directive {
-			s.nameless = s.anchor && !s.buf
+			s.nameless = s.anchor && !s.named
 			s.flush()
 			s.anchor, s.alias = false, false
 		}
