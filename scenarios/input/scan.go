@@ -974,7 +974,8 @@ func (s *scanner) colon() error {
 	if key != 0 {
 		s.lastDelim = key
 	} else if key = s.tokCol; key == 0 { // a block scalar, a flow collection...
-		key = s.col // no key
+		key = s.col // no key: an empty one, the node of any tag before it
+		s.node()
 	}
 	if s.propColLine == s.line && s.propCol < key {
 		key = s.propCol // go-yaml places a tagged or anchored key at its tag or anchor
