@@ -172,6 +172,7 @@ type scanner struct {
 	blankOK       bool // what follows it
 	blockFirst    int  // column of a block scalar's indentation, 0 until known
 	blockNL       bool // a line break was in its content
+	blockText     bool // and something else
 	keepBuf       bool // it ended with only line breaks buffered
 	headerLen     int  // characters after | or >
 	headerIndent  int  // its indentation indicator, 0 if none
@@ -253,7 +254,7 @@ func (s *scanner) newline(n int) error {
 		return s.text()
 	case modeHeader:
 		s.mode = modeBlock
-		s.blockFirst, s.blockNL = 0, false
+		s.blockFirst, s.blockNL, s.blockText = 0, false, false
 		if s.headerIndent > 0 {
 			s.blockFirst = s.lastDelim + s.headerIndent
 		}
@@ -292,21 +293,26 @@ func (s *scanner) text() error {
 // plain counts one character of buffered plain text.
 func (s *scanner) plain() error {
 	if !s.buf {
-		s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
-		switch {
-		case s.nameless: // go-yaml's parser takes it for the anchor's name
-			s.nameless = false
-		case s.anchor: // the name, or text while go-yaml still reads an anchor
-			s.named = true
-		case !s.alias:
-			s.node()
-		}
+		s.startBuf()
 	}
 	s.bufLen++
 	if s.bufLen > s.lim.Scalar {
 		return s.errorf(s.bufLine, s.bufCol, "a string longer than %d characters; the limit is %d", s.lim.Scalar, s.lim.Scalar)
 	}
 	return nil
+}
+
+// startBuf starts buffered plain text at the current character.
+func (s *scanner) startBuf() {
+	s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
+	switch {
+	case s.nameless: // go-yaml's parser takes it for the anchor's name
+		s.nameless = false
+	case s.anchor: // the name, or text while go-yaml still reads an anchor
+		s.named = true
+	case !s.alias:
+		s.node()
+	}
 }
 
 // flush ends buffered plain text: it becomes a token.
@@ -568,7 +574,7 @@ func (s *scanner) char(r rune) error {
 				s.token()
 				// go-yaml keeps the line breaks of a scalar that has nothing
 				// else buffered: what follows is plain text to it ("|\n\n'x'")
-				s.keepBuf = s.blockFirst == 0 && s.blockNL
+				s.keepBuf = !s.blockText && s.blockNL
 				return s.normal(r)
 			}
 			s.lineStart = false
@@ -576,6 +582,7 @@ func (s *scanner) char(r rune) error {
 		// go-yaml: the scalar's first character sets its indentation, and a line
 		// left of that ends it.
 		if r != '\t' {
+			s.blockText = true
 			if s.blockFirst == 0 {
 				s.blockFirst = s.col
 			}
@@ -694,7 +701,7 @@ func (s *scanner) normal(r rune) error {
 		}
 		if s.keepBuf {
 			s.keepBuf = false
-			s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
+			s.startBuf()
 		}
 		if r != '#' && s.tabAt != 0 {
 			return s.errorf(s.line, s.tabAt, "a tab in the indentation; YAML indents with spaces only")
@@ -760,6 +767,7 @@ func (s *scanner) normal(r rune) error {
 		if s.buf && first && s.up { // go-yaml reads the rest as a folded scalar
 			s.mode = modeBlock
 			s.strLine, s.strCol, s.strLen, s.blockFirst = s.line, s.col, 0, s.col
+			s.blockText, s.blockNL = true, false
 			return s.text()
 		}
 		if s.buf || !space(s.peek(1)) {
