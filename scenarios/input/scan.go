@@ -178,6 +178,7 @@ type scanner struct {
 	headerIndent  int  // its indentation indicator, 0 if none
 	headerSign    bool
 	anchor, alias bool // reading an anchor's or alias's name
+	aliasCol      int
 	directive     bool
 	fseq, fmap    int // go-yaml's flow counters: may go below zero
 	flow          int // flow collections open, never below zero: len(flows)
@@ -321,6 +322,9 @@ func (s *scanner) flush() {
 		s.buf = false
 		s.token()
 		s.tokCol = s.bufCol
+		if s.alias {
+			s.tokCol = s.aliasCol // the alias is the node, at its '*'
+		}
 	}
 }
 
@@ -862,7 +866,7 @@ func (s *scanner) normal(r rune) error {
 			return nil
 		}
 		s.node()
-		s.alias = true
+		s.alias, s.aliasCol = true, s.col
 		s.aliases++
 		if s.aliases > s.lim.Aliases {
 			return s.errorf(s.line, s.col, "more than %d aliases; the limit is %d", s.lim.Aliases, s.lim.Aliases)
