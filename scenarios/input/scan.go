@@ -268,7 +268,7 @@ func (s *scanner) newline(n int) error {
 	}
 	// modeNormal, modeComment, modeTag: the token ends with the line.
 	s.mode = modeNormal
-	s.propNext, s.dashNext = false, false
+	// propNext and dashNext stay: a key's ':' may be on the next line ("*a\n:").
 	s.skip = 0
 	if s.anchor || s.alias || s.directive {
 		s.nameless = s.anchor && !s.named
