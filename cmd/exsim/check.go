@@ -23,6 +23,9 @@ func (m *multi) String() string { return strings.Join(*m, "; ") }
 
 // Set takes one template, or several separated by ";" ("crash any; stop any").
 func (m *multi) Set(v string) error {
+	if strings.TrimSpace(strings.ReplaceAll(v, ";", "")) == "" {
+		return fmt.Errorf("empty: give a template such as \"crash any\" (an empty value would silently mean the default)")
+	}
 	for _, t := range strings.Split(v, ";") {
 		if t = strings.TrimSpace(t); t != "" {
 			*m = append(*m, t)

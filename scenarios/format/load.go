@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -18,8 +17,10 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/exsim/exsim/powershell"
 	"github.com/exsim/exsim/scenarios/cmdlet"
 	"github.com/exsim/exsim/scenarios/fault"
+	"github.com/exsim/exsim/scenarios/input"
 )
 
 // MaxFileSize bounds the size of a scenario file.
@@ -31,13 +32,15 @@ const maxItems = 1_000_000
 
 // Load reads and parses a scenario file; errors name the file by its base name.
 func Load(path string) (*Scenario, error) {
-	data, err := os.ReadFile(path)
+	// a regular file only (a FIFO or /dev/zero is refused, never read), and never
+	// more than the size limit plus a byte
+	data, err := input.ReadFile(path, MaxFileSize)
 	if err != nil {
-		return nil, err
+		return nil, fileError(filepath.Base(path), err)
 	}
 	dir := filepath.Dir(path)
 	return ParseFiles(filepath.Base(path), data, func(rel string) ([]byte, error) {
-		return os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		return input.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)), powershell.MaxScriptBytes)
 	})
 }
 
@@ -65,7 +68,13 @@ func Parse(filename string, data []byte) (*Scenario, error) { return parse(filen
 func parse(filename string, data []byte, files func(string) ([]byte, error)) (*Scenario, error) {
 	l := &loader{file: filename, anchors: map[string]ast.Node{}, files: files}
 	if len(data) > MaxFileSize {
-		return nil, &Error{File: filename, Msg: fmt.Sprintf("file is larger than %d bytes", MaxFileSize)}
+		return nil, &Error{File: filename, Pos: Pos{Line: 1, Col: 1}, Msg: fmt.Sprintf("the file is larger than %d bytes, the limit", MaxFileSize)}
+	}
+	// Measure the bytes before go-yaml sees them: its cost grows far faster than the
+	// file (40,000 '[' cost it gigabytes), and YAML forbids invalid UTF-8, NUL and
+	// control characters, which it would let through.
+	if err := input.Scan(filename, data, input.DefaultLimits()); err != nil {
+		return nil, fileError(filename, err)
 	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
@@ -95,6 +104,19 @@ func parse(filename string, data []byte, files func(string) ([]byte, error)) (*S
 	l.anchors = nil // the syntax tree is not needed once loaded
 	s.names = l
 	return s, nil
+}
+
+// fileError turns a refusal of the input package into the loader's error type.
+func fileError(file string, err error) error {
+	var ie *input.Error
+	if errors.As(err, &ie) {
+		e := &Error{File: ie.File, Pos: Pos{Line: ie.Line, Col: ie.Col}, Msg: ie.Msg}
+		if e.File == "" {
+			e.File = file
+		}
+		return e
+	}
+	return &Error{File: file, Msg: err.Error()}
 }
 
 // Events a run spends, as measured on the anchors workload (11.3 events a message:
@@ -147,7 +169,36 @@ type loader struct {
 }
 
 func (l *loader) errf(p Pos, format string, args ...any) error {
+	for i, verb := range verbs(format) { // a value echoed with %q is shortened: a 5,000-character name is not
+		if i >= len(args) {
+			break
+		}
+		if s, ok := args[i].(string); ok && verb == 'q' && utf8.RuneCountInString(s) > maxEchoed {
+			args[i] = string([]rune(s)[:maxEchoed]) + fmt.Sprintf("…(%d characters)", utf8.RuneCountInString(s))
+		}
+	}
 	return &Error{File: l.file, Pos: p, Msg: fmt.Sprintf(format, args...)}
+}
+
+// maxEchoed is the longest value an error message repeats in full.
+const maxEchoed = 80
+
+// verbs lists the verb of each argument a format string uses, in order.
+func verbs(format string) []byte {
+	var out []byte
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(format) && strings.IndexByte("+-# 0123456789.", format[i]) >= 0 {
+			i++
+		}
+		if i < len(format) && format[i] != '%' {
+			out = append(out, format[i])
+		}
+	}
+	return out
 }
 
 // yamlErr turns a go-yaml error into "file:line:col: message".

@@ -257,17 +257,35 @@ func FuzzParse(f *testing.F) {
 }
 
 func TestAliasBombIsStopped(t *testing.T) {
+	// 900 aliases of a 1,200-address list: each within the pre-scan's limits (aliases,
+	// items, line length), together over a million list items for the loader.
 	var b strings.Builder
-	b.WriteString(minimal + "traffic:\n  - {at: 1m, from: a@b.net, to: &l0 [x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net]}\n")
-	for range 2000 {
+	b.WriteString(minimal + "traffic:\n  - {at: 1m, from: a@b.net, to: &l0 [\n")
+	for range 1200 {
+		b.WriteString("      x@y.net,\n")
+	}
+	b.WriteString("      x@y.net]}\n")
+	for range 900 {
 		b.WriteString("  - {at: 1m, from: a@b.net, to: *l0}\n")
 	}
-	big := strings.Repeat("x@y.net, ", 1000)
-	src := strings.Replace(b.String(), "[x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net, x@y.net]", "["+big+"x@y.net]", 1)
-	_, err := Parse("bomb.yaml", []byte(src))
+	_, err := Parse("bomb.yaml", []byte(b.String()))
 	require.ErrorContains(t, err, "more than 1000000 list items")
 }
 
+// The pre-scan stops the hostile shapes before go-yaml sees them, with file:line:col
+// (issue 23): deep nesting, too many aliases, a NUL byte, invalid UTF-8.
+func TestHostileYAMLIsRefusedBeforeTheParser(t *testing.T) {
+	for _, tt := range []struct{ name, src, want string }{
+		{"deep", "a: " + strings.Repeat("[", 40000) + strings.Repeat("]", 40000) + "\n", "deep.yaml:1:"},
+		{"aliases", minimal + "x: &a 1\n" + strings.Repeat("y: *a\n", 1), "aliases.yaml:"},
+		{"nul", minimal + "steps: []\n# \x00\n", "nul.yaml:"},
+		{"utf8", "name: \xff\xfe\n", "utf8.yaml:1:"},
+	} {
+		_, err := Parse(tt.name+".yaml", []byte(tt.src))
+		require.Error(t, err, tt.name)
+		require.Contains(t, err.Error(), tt.want, tt.name)
+	}
+}
 func TestEmptyExpectIsAnAbsentExpect(t *testing.T) {
 	s, err := Parse("x.yaml", []byte(minimal+"expect:\n"))
 	require.NoError(t, err)

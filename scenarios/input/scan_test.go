@@ -15,7 +15,7 @@ import (
 // explorer's.
 func scenarioFiles(t *testing.T) []string {
 	var files []string
-	for _, g := range []string{"../*.yaml", "../testdata/good/*.yaml", "../testdata/bad/*.yaml", "../explore/testdata/*.yaml"} {
+	for _, g := range []string{"../*.yaml", "../format/testdata/good/*.yaml", "../format/testdata/bad/*.yaml", "../testdata/bench/*.yaml", "../explore/testdata/*.yaml"} {
 		m, err := filepath.Glob(g)
 		require.NoError(t, err)
 		files = append(files, m...)

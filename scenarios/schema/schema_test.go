@@ -98,6 +98,7 @@ var badFiles = map[string]struct{ path, why string }{
 	"monitor-every-nanosecond":      {why: "the event budget over the duration is arithmetic, not a pattern"},
 	"traffic-every-zero":            {why: "a duration more than 0 is not a pattern the schema keeps"},
 	"after-unknown-id":              {why: "cross-reference: after names a step id"},
+	"long-name":                     {path: "/topology/servers/0/name"},
 	"config-missing-required":       {why: "cmdlet parameters inside config"},
 	"copy-outside-dag":              {why: "cross-reference: database copies against DAG membership"},
 	"duplicate-server":              {why: "uniqueness of names across list items, case-insensitive"},
