@@ -846,7 +846,11 @@ func (s *scanner) normal(r rune) error {
 			return err
 		}
 		if !s.flowMode() {
-			return s.open(s.col, false)
+			err := s.open(s.col, false)
+			// go-yaml nests the next collection in a key '?' left empty on its
+			// line, at any column, as it does after a tag
+			s.propLine = s.line
+			return err
 		}
 		return s.pair()
 	case '&', '*':
