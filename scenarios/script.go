@@ -208,6 +208,9 @@ func (h *scriptHost) WriteFile(path, text string, appendTo bool) error {
 // other cmdlets return what they print.
 func (h *scriptHost) Invoke(c *powershell.Call) ([]powershell.Value, error) {
 	h.flush()
+	if out, ok := h.shellCommand(c); ok {
+		return out, nil
+	}
 	line := c.CommandLine()
 	if c.HasInput {
 		if id := identityOf(c.Input); id != "" && !hasParam(c, "Identity") {

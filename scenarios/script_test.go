@@ -108,3 +108,24 @@ func TestFlawedScriptLeavesMoreMailOnOneServerThanTheDocumentedOne(t *testing.T)
 	}
 	require.True(t, typo, "the typo's error is printed where the admin would see it")
 }
+
+// Scripts start by loading the snap-in and reading directory objects: those work
+// from the scenario's topology.
+func TestScriptSessionSetUpAndDirectoryObjects(t *testing.T) {
+	res, err := runScript(t, `
+Add-PSSnapin Microsoft.Exchange.Management.PowerShell.SnapIn
+Import-Module ActiveDirectory
+Set-ADServerSettings -ViewEntireForest $true
+$domain = (Get-ADDomain).DNSRoot
+$s = Get-ExchangeServer EX2.contoso.com
+Write-Host "$domain $($s.Name) $($s.AdminDisplayVersion) $($s.Fqdn)"
+$members = (Get-DatabaseAvailabilityGroup DAG1).Servers
+Write-Host "members: $($members -join ',')"
+Write-Host "mailbox servers: $((Get-MailboxServer | Where-Object { $_.DatabaseAvailabilityGroup -eq 'DAG1' }).Count)"
+`, Script{At: time.Minute})
+	require.NoError(t, err)
+	got := strings.Join(scriptLines(res), "\n")
+	require.Contains(t, got, "contoso.com EX2 Version 15.1 (Build 2507.6) EX2.contoso.com")
+	require.Contains(t, got, "members: EX1,EX2,EX3")
+	require.Contains(t, got, "mailbox servers: 3")
+}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 func parseTime(layout, s string) (string, error) {
@@ -41,9 +43,23 @@ func qlist(ss []string) string {
 	return "[" + strings.Join(out, ", ") + "]"
 }
 
-// comment makes text safe for a YAML comment: one line.
+// comment makes text safe for a YAML comment: one line, and no character YAML
+// forbids (control characters and invalid UTF-8 are written escaped, as Go quotes
+// them: the loader refuses a file that holds them raw).
 func comment(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && !strings.HasPrefix(s[i:], "\uFFFD"):
+			fmt.Fprintf(&b, "\\x%02x", s[i])
+		case unicode.IsControl(r):
+			fmt.Fprintf(&b, "\\u%04x", r)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 var nameCleanRE = regexp.MustCompile(`[^a-z0-9]+`)

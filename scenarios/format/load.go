@@ -348,15 +348,22 @@ func (l *loader) scalar(n ast.Node, what string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	var str string
 	switch v := n.(type) {
 	case *ast.StringNode:
-		return v.Value, nil
+		str = v.Value
 	case *ast.LiteralNode:
-		return strings.TrimRight(v.Value.Value, "\n"), nil
+		str = strings.TrimRight(v.Value.Value, "\n")
 	case *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.InfinityNode, *ast.NanNode:
 		return n.GetToken().Value, nil
+	default:
+		return "", l.errf(posOf(n), "%s must be a single value, found %s", what, describe(n))
 	}
-	return "", l.errf(posOf(n), "%s must be a single value, found %s", what, describe(n))
+	// an escape in a quoted string ("\x00") decodes to what the raw bytes may not hold
+	if err := input.ValidString(str); err != nil {
+		return "", l.errf(posOf(n), "%s: %v", what, err)
+	}
+	return str, nil
 }
 
 func (l *loader) str(n ast.Node, what string) (string, error) {

@@ -280,6 +280,7 @@ func TestHostileYAMLIsRefusedBeforeTheParser(t *testing.T) {
 		{"aliases", minimal + "x: &a 1\n" + strings.Repeat("y: *a\n", 1), "aliases.yaml:"},
 		{"nul", minimal + "steps: []\n# \x00\n", "nul.yaml:"},
 		{"utf8", "name: \xff\xfe\n", "utf8.yaml:1:"},
+		{"escaped-nul", strings.Replace(minimal, "description: d", `description: "a\x00b"`, 1), "escaped-nul.yaml:2:14: description:"},
 	} {
 		_, err := Parse(tt.name+".yaml", []byte(tt.src))
 		require.Error(t, err, tt.name)
