@@ -95,3 +95,87 @@ func TestNoFailoverTargetNamesWhyEachCopyWasSkipped(t *testing.T) {
 		require.NotEqual(t, "no other copy", s)
 	}
 }
+
+// fact: exchange-dag-components.md §2.3 (StartDagServerMaintenance.ps1 and
+// GetCriticalMailboxResources): being the PAM is a critical resource, in a two-member
+// DAG too. With the other member down the PAM cannot move, so maintenance fails.
+func TestStartDagServerMaintenanceFailsWhileThePAMOfATwoMemberDAGCannotMove(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.o.AddServer("EX1", "Red"))
+	require.NoError(t, w.o.AddServer("EX2", "Red"))
+	require.NoError(t, w.o.AddDAG("DAG1", []string{"EX1", "EX2"}, "FSW"))
+	w.o.ServerDown("EX2")
+	require.Equal(t, "EX1", w.o.PAM("DAG1"))
+	err := w.o.StartDagServerMaintenance("EX1")
+	require.ErrorContains(t, err, "EX1 is the Primary Active Manager of DAG DAG1")
+}
+
+// fact: exchange-dag-components.md §2.3: when StartDagServerMaintenance.ps1 fails it
+// rolls back what it did, including the activation-only suspensions of the legacy
+// (-SuspendActivationOnly) path.
+func TestStartDagServerMaintenanceRollbackResumesActivationOnlySuspensions(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.SuspendCopy("DB1", "EX3", false)) // DB1 has EX1 (active) and EX2 healthy
+	err := w.o.StartDagServerMaintenanceWith("EX2", MaintenanceOptions{SuspendActivationOnly: true})
+	require.ErrorContains(t, err, "DB1: fails redundancy validation")
+	require.False(t, w.status(`DB1\EX2`).ActivationSuspended, "rolled back")
+}
+
+// fact: exchange-dag-components.md §3.8 (quorum, witness): the file share witness
+// votes with the side of the node that holds its lock, even when a member earlier in
+// the list on the other side could reach the witness too.
+func TestWitnessVotesWithTheLockHoldersSideNotTheFirstMemberThatReachesIt(t *testing.T) {
+	w := newWorld(t)
+	for _, s := range []string{"A", "B", "C", "D"} {
+		require.NoError(t, w.o.AddServer(s, "Red"))
+	}
+	require.NoError(t, w.o.AddDAG("DAG1", []string{"A", "B", "C", "D"}, "FSW"))
+	require.NoError(t, w.o.AddDatabase("DB1", []string{"B", "A"}))
+	// A and B lose the witness: C takes its lock.
+	w.partition([]string{"A", "B"}, []string{"FSW"})
+	// Then the DAG splits {A, C} | {B, D}; B reaches the witness again, A still not.
+	w.cut = map[[2]string]bool{{"A", "FSW"}: true}
+	w.partition([]string{"A", "C"}, []string{"B", "D"})
+	require.True(t, w.o.HasQuorum("DAG1"))
+	_, mounted := w.active("DB1")
+	require.False(t, mounted, "B's side has 2 of 5 votes: the witness votes with C")
+	w.run(10 * time.Second)
+	srv, mounted := w.active("DB1")
+	require.Equal(t, "A", srv)
+	require.True(t, mounted)
+}
+
+// A database about to mount again on a server with DatabaseCopyActivationDisabledAndMoveNow
+// is moved away by Active Manager instead, while another healthy copy exists
+// (SET-MBXSRV, dag-components 3.4 candidate list). EX1 is cut off (DB1 dismounts),
+// gets the setting, and comes back before the failover.
+func TestMountOnAMoveNowServerMovesTheDatabaseAway(t *testing.T) {
+	w := three(t)
+	w.partition([]string{"EX1"}, []string{"EX2", "EX3"})
+	_, mounted := w.active("DB1")
+	require.False(t, mounted)
+	require.NoError(t, w.o.SetActivationDisabledAndMoveNow("EX1", true))
+	w.heal()
+	srv, mounted := w.active("DB1")
+	require.NotEqual(t, "EX1", srv)
+	require.True(t, mounted)
+}
+
+// A failover that keeps finding no target is journalled once, not at every retry.
+func TestNoFailoverTargetIsJournalledOnceWhileNothingChanges(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.SuspendCopy("DB1", "EX2", false))
+	require.NoError(t, w.o.SuspendCopy("DB1", "EX3", false))
+	w.o.ServerDown("EX1")
+	w.run(time.Minute)
+	w.o.NetworkChanged()
+	w.o.NetworkChanged()
+	w.run(time.Minute)
+	var db1 int
+	for _, nt := range w.noTargets() {
+		if nt.Database == "DB1" {
+			db1++
+		}
+	}
+	require.Equal(t, 1, db1)
+}
