@@ -179,3 +179,36 @@ func TestNoFailoverTargetIsJournalledOnceWhileNothingChanges(t *testing.T) {
 	}
 	require.Equal(t, 1, db1)
 }
+
+// SetTimings accepts zero durations (an instant transition) and refuses any negative
+// one.
+func TestSetTimingsRefusesNegativeDurationsOnly(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.o.SetTimings(Timings{}))
+	for name, set := range map[string]func(*Timings){
+		"Initializing":     func(tm *Timings) { tm.Initializing = -1 },
+		"Resynchronizing":  func(tm *Timings) { tm.Resynchronizing = -1 },
+		"FailureDetection": func(tm *Timings) { tm.FailureDetection = -1 },
+		"LogShipping":      func(tm *Timings) { tm.LogShipping = -1 },
+		"LogReplay":        func(tm *Timings) { tm.LogReplay = -1 },
+	} {
+		var tm Timings
+		set(&tm)
+		require.Error(t, w.o.SetTimings(tm), name)
+	}
+}
+
+// fact: exchange-dag-components.md §3.4 (ten ordered criteria): the narration of an
+// activation names the criterion that picked the copy, the first and the tenth too.
+func TestActivationNarrationNamesTheFirstAndTenthCriterion(t *testing.T) {
+	for k, want := range map[int]string{1: "CI Healthy, CQL < 10, RQL < 50", 10: "any eligible status"} {
+		text := Activation{Database: "DB1", From: "EX1", To: "EX2", Action: ActionFailover, Automatic: true, By: "the PAM (EX3)", Criterion: k, Dial: GoodAvailability}.Narrate()
+		require.Contains(t, text, want, "criterion %d", k)
+	}
+}
+
+// PreferenceMoveFrequency 0 turns automatic rebalancing off (site-resilience 6.3).
+func TestPreferenceMoveFrequencyZeroNarratesRebalancingOff(t *testing.T) {
+	require.Contains(t, PreferenceMoveFrequencySet{DAG: "DAG1"}.Narrate(), "automatic rebalancing is off")
+	require.Contains(t, PreferenceMoveFrequencySet{DAG: "DAG1", Every: time.Hour}.Narrate(), "moves each database back")
+}
