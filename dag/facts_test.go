@@ -212,3 +212,20 @@ func TestPreferenceMoveFrequencyZeroNarratesRebalancingOff(t *testing.T) {
 	require.Contains(t, PreferenceMoveFrequencySet{DAG: "DAG1"}.Narrate(), "automatic rebalancing is off")
 	require.Contains(t, PreferenceMoveFrequencySet{DAG: "DAG1", Every: time.Hour}.Narrate(), "moves each database back")
 }
+
+// PreferenceMoveFrequency prints as a .NET TimeSpan, as Get-DatabaseAvailabilityGroup
+// shows it (site-resilience 6.3: default 01:00:00; off is InfiniteTimeSpan).
+func TestFmtSpanPrintsDotNetTimeSpans(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		0:                              "InfiniteTimeSpan",
+		-time.Second:                   "InfiniteTimeSpan",
+		time.Second:                    "00:00:01",
+		time.Hour:                      "01:00:00",
+		90*time.Minute + 5*time.Second: "01:30:05",
+		23*time.Hour + 59*time.Minute:  "23:59:00",
+		24 * time.Hour:                 "1.00:00:00",
+		51*time.Hour + 4*time.Minute + 5*time.Second: "2.03:04:05",
+	} {
+		require.Equal(t, want, fmtSpan(d), d.String())
+	}
+}
