@@ -229,3 +229,22 @@ func TestFmtSpanPrintsDotNetTimeSpans(t *testing.T) {
 		require.Equal(t, want, fmtSpan(d), d.String())
 	}
 }
+
+// fact: exchange-dag-components.md §3.1 (copy status, replay queue): a copy that
+// reconnects replays the logs it already holds. Suspended between shipping and replay,
+// then resumed, its replay queue empties.
+func TestResumedCopyReplaysTheLogsItAlreadyHolds(t *testing.T) {
+	w := three(t)
+	w.commit("DB1", 3)
+	w.run(2 * time.Second) // shipped, replay due in a second
+	require.EqualValues(t, 3, w.status(`DB1\EX2`).ReplayQueueLength)
+	require.NoError(t, w.o.SuspendCopy("DB1", "EX2", false))
+	w.run(5 * time.Second)
+	require.EqualValues(t, 3, w.status(`DB1\EX2`).ReplayQueueLength, "a suspended copy does not replay")
+	require.NoError(t, w.o.ResumeCopy("DB1", "EX2"))
+	w.run(20 * time.Second)
+	r := w.status(`DB1\EX2`)
+	require.Equal(t, Healthy, r.Status)
+	require.EqualValues(t, 0, r.CopyQueueLength)
+	require.EqualValues(t, 0, r.ReplayQueueLength)
+}
