@@ -248,3 +248,37 @@ func TestResumedCopyReplaysTheLogsItAlreadyHolds(t *testing.T) {
 	require.EqualValues(t, 0, r.CopyQueueLength)
 	require.EqualValues(t, 0, r.ReplayQueueLength)
 }
+
+// fact: exchange-dag-components.md §3.5 (AutoDatabaseMountDial): GoodAvailability mounts
+// a copy missing up to 6 logs, BestAvailability up to 12; one log more and the copy is
+// skipped. EX1 (active) is cut off from EX2 while N logs are written, then fails; EX3's
+// copy is suspended.
+func TestAutoDatabaseMountDialBoundsAreInclusive(t *testing.T) {
+	cases := []struct {
+		dial    string
+		logs    int
+		mounted bool
+	}{
+		{"GoodAvailability", 6, true},
+		{"GoodAvailability", 7, false},
+		{"BestAvailability", 12, true},
+		{"BestAvailability", 13, false},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s %d", c.dial, c.logs), func(t *testing.T) {
+			w := three(t)
+			require.NoError(t, w.o.SuspendCopy("DB1", "EX3", false))
+			require.NoError(t, w.o.SetAutoDatabaseMountDial("EX2", c.dial))
+			w.partition([]string{"EX1"}, []string{"EX2"}) // EX1 keeps quorum with EX3
+			w.commit("DB1", c.logs)
+			w.heal()
+			w.o.ServerDown("EX1")
+			w.run(10 * time.Second)
+			srv, mounted := w.active("DB1")
+			require.Equal(t, c.mounted, mounted)
+			if c.mounted {
+				require.Equal(t, "EX2", srv)
+			}
+		})
+	}
+}
