@@ -282,3 +282,24 @@ func TestAutoDatabaseMountDialBoundsAreInclusive(t *testing.T) {
 		})
 	}
 }
+
+// The PreferenceMoveFrequency checks run at the DAG's creation plus whole intervals
+// (site-resilience 6.3; dag/doc.go), for a DAG created after the start too: created at
+// 30m with the 1-hour default, a database moved away at 40m returns at 1h30m.
+func TestPreferenceMoveFrequencyChecksCountFromTheDAGsCreation(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.s.RunUntil(30*time.Minute))
+	for _, s := range []struct{ name, site string }{{"EX1", "Red"}, {"EX2", "Red"}, {"EX3", "Blue"}} {
+		require.NoError(t, w.o.AddServer(s.name, s.site))
+	}
+	require.NoError(t, w.o.AddDAGWith("DAG1", []string{"EX1", "EX2", "EX3"}, "", DAGOptions{Exchange2016: true}))
+	require.NoError(t, w.o.AddDatabase("DB1", []string{"EX1", "EX2", "EX3"}))
+	w.run(10 * time.Minute)
+	require.NoError(t, w.o.Move("DB1", "EX2"))
+	w.run(49*time.Minute + 59*time.Second) // 1h29m59s
+	srv, _ := w.active("DB1")
+	require.Equal(t, "EX2", srv)
+	w.run(time.Second) // 1h30m
+	srv, _ = w.active("DB1")
+	require.Equal(t, "EX1", srv)
+}
