@@ -303,3 +303,12 @@ func TestPreferenceMoveFrequencyChecksCountFromTheDAGsCreation(t *testing.T) {
 	srv, _ = w.active("DB1")
 	require.Equal(t, "EX1", srv)
 }
+
+// fact: exchange-dag-components.md §2.3: a server that is down can still be put into
+// maintenance: the script blocks its activation policy, so its ServiceDown copies are
+// not a critical resource.
+func TestStartDagServerMaintenanceOnADownServerSucceeds(t *testing.T) {
+	w := three(t)
+	w.o.ServerDown("EX3")
+	require.NoError(t, w.o.StartDagServerMaintenance("EX3"))
+}
