@@ -47,7 +47,7 @@ func sendEveryMinute(h *harness, n int) {
 	}
 }
 
-// fact: exchange-transport.md §2.1 (requirements) and §2.2 step 2: the transport high
+// fact: exchange-transport.md §2.1 and §2.2 (requirements; step 2): the transport high
 // availability boundary is the DAG in DAG environments, otherwise the AD site. A DAG
 // member makes its shadows on other members of its DAG (same or other site), never on
 // a non-member of its site; a server outside any DAG uses the servers of its site.
@@ -104,8 +104,8 @@ func stretchedDAG() (Topology, *world) {
 	return top, w
 }
 
-// fact: exchange-transport.md §2.3 (ShadowMessagePreferenceSetting, default PreferRemote,
-// values PreferRemote, LocalOnly, RemoteOnly) and §2.2 step 2: in a DAG that spans
+// fact: exchange-transport.md §2.3 and §2.2 (ShadowMessagePreferenceSetting, default
+// PreferRemote, values PreferRemote, LocalOnly, RemoteOnly; step 2): in a DAG that spans
 // sites a remote-site member is preferred by default; LocalOnly uses only local-site
 // members, RemoteOnly only remote ones; PreferRemote falls back to a local member
 // when the remote ones fail.
