@@ -299,3 +299,20 @@ func TestSafetyNetHoldTimeSetByTransportConfigAndOverriddenPerServer(t *testing.
 	h.run(8 * time.Hour)
 	require.Zero(t, safetyNetItems(h, "ex1"), "expired after six hours")
 }
+
+// fact: exchange-transport.md §2.5 (hub-and-spoke): SafetyNetHoldTimeInterval in
+// EdgeTransport.exe.config overrides SafetyNetHoldTime on one server; 0 keeps nothing
+// there (Safety Net off on that server), while the other server still keeps its copy.
+func TestSafetyNetHoldTimeIntervalZeroKeepsNothingOnThatServer(t *testing.T) {
+	top := Topology{Servers: []ServerSpec{mailbox2016("EX1", "S1", ""), mailbox2016("EX2", "S1", "")},
+		Mailboxes: []Mailbox{{Address: "user@contoso.com", Database: "DB1"}}, Inbound: []string{"EX1"}}
+	w := newWorld()
+	w.active["DB1"], w.mounted["DB1"] = "EX1", true
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetEdgeTransportConfig("EX1", "SafetyNetHoldTimeInterval", "00:00:00"))
+	sendEveryMinute(h, 1)
+	h.run(10 * time.Minute)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	require.Zero(t, safetyNetItems(h, "ex1"), "interval 0: EX1 keeps no copy")
+	require.Equal(t, 1, safetyNetItems(h, "ex2"), "EX2 keeps its Shadow Safety Net copy")
+}
