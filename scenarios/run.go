@@ -397,8 +397,21 @@ func (w *world) pick(addr, prefix string, r *sim.Stream) string {
 		}
 		w.boxes[addr] = boxes
 	}
-	if len(boxes) == 0 {
-		return prefix + strconv.Itoa(r.IntN(1000)+1) + addr[1:]
+	if len(boxes) == 0 { // an outside domain: one of 1,000 numbered addresses, each built once
+		key := prefix + addr
+		names := w.numbered[key]
+		if names == nil {
+			if w.numbered == nil {
+				w.numbered = map[string][]string{}
+			}
+			names = make([]string, 1000)
+			w.numbered[key] = names
+		}
+		i := r.IntN(1000)
+		if names[i] == "" {
+			names[i] = prefix + strconv.Itoa(i+1) + addr[1:]
+		}
+		return names[i]
 	}
 	return boxes[r.IntN(len(boxes))]
 }

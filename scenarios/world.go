@@ -30,6 +30,7 @@ type world struct {
 	failed          []string
 	mon             *scom.Monitors
 	boxes           map[string][]string // wildcard recipient "*@domain" -> its mailboxes, built on first use
+	numbered        map[string][]string // prefix+"*@domain" -> its numbered outside addresses, built as drawn
 	streamsTracking bool                // tracking rows go to a stream as they happen
 	snaps           []snapshot
 	fail            []string // failed expectations found while running (queue and state snapshots)
