@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -45,7 +46,22 @@ func (m *multi) Set(v string) error {
 // and N from the batch engine's environment (see autoShard); --report writes the
 // job's result for exsim merge.
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
+	defer sweepGC(os.LookupEnv)()
 	return checkWith(args, os.LookupEnv, stdout, stderr)
+}
+
+// sweepGC lets the garbage collector's heap grow to 5x the live heap (GOGC=400)
+// for a sweep, unless GOGC is set: a sweep's live heap is tens of megabytes (peak RSS
+// 26-37 MB for 1,000 variants of dag-maintenance), and at the default the collector
+// runs so often that it takes a good part of the work (the same sweep: 2.9-3.1 s on
+// one worker at GOGC=100, 2.0-2.3 s at 400; 1.9-2.2 s and 1.4-1.6 s on two). It
+// returns the function that restores the setting.
+func sweepGC(env lookupEnv) func() {
+	if _, set := env("GOGC"); set {
+		return func() {}
+	}
+	old := debug.SetGCPercent(400)
+	return func() { debug.SetGCPercent(old) }
 }
 
 // checkWith is exsim check with the environment it reads --shard auto from.

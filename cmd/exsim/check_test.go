@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -236,4 +237,16 @@ func TestCounterexampleKeepsItsScriptBesideIt(t *testing.T) {
 	}
 	require.NotEmpty(t, script(sc))
 	require.Equal(t, script(sc), script(back))
+}
+
+// A sweep raises the collector's target unless the user set GOGC, and puts it back.
+func TestSweepGCRespectsGOGCAndRestores(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	restore := sweepGC(func(string) (string, bool) { return "", false })
+	require.Equal(t, 400, debug.SetGCPercent(400))
+	restore()
+	require.Equal(t, 100, debug.SetGCPercent(100))
+	sweepGC(func(k string) (string, bool) { return "50", k == "GOGC" })()
+	require.Equal(t, 100, debug.SetGCPercent(100), "GOGC set: untouched")
 }
