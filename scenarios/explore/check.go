@@ -437,7 +437,6 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 	if settle > 0 {
 		end := sc.Duration
 		down := map[string]bool{}
-		var order []string
 		parted := false
 		for _, st := range steps {
 			if st.Fault == nil {
@@ -445,9 +444,6 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 			}
 			switch st.Fault.Kind {
 			case fault.Crash, fault.Stop:
-				if !down[st.Fault.Server] {
-					order = append(order, st.Fault.Server)
-				}
 				down[st.Fault.Server] = true
 			case fault.Start:
 				down[st.Fault.Server] = false
@@ -461,9 +457,12 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 			st, _ := step(end, "heal")
 			steps = append(steps, st)
 		}
-		for _, sv := range order {
-			if down[sv] {
-				st, _ := step(end, "start "+sv)
+		// in the order the liveness phase starts them (the topology's), not the order
+		// they went down: the order decides quorum and failovers, so another order can
+		// make a replay that keeps every property
+		for _, sv := range sc.Topology.Servers {
+			if down[sv.Name] {
+				st, _ := step(end, "start "+sv.Name)
 				steps = append(steps, st)
 			}
 		}
