@@ -67,7 +67,7 @@ const (
 // keepsTracking reports whether the journal must keep tracking rows for outs or for
 // the scenario's own Get-MessageTrackingLog steps and expectations.
 func (w *world) keepsTracking(outs Outputs) bool {
-	return outs == 0 || outs&(HTMLOutput|TrackingLogOutput) != 0 || w.sc.ReadsTracking()
+	return outs == 0 || outs&(HTMLOutput|TrackingLogOutput) != 0 || w.sc.ReadsTracking() || w.scripted
 }
 
 // scripts are the scenario's script steps and extra's, by start; a script that
@@ -175,6 +175,8 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 		w.s.Journal().Disable()
 	}
 	w.s.Journal().Omit(o.OmitKinds...)
+	// a script may run Get-MessageTrackingLog, which reads the journal's rows
+	w.scripted = o.Script != nil || slices.ContainsFunc(sc.Steps, func(st Step) bool { return st.Script != nil })
 	var stream *logs.TrackingStream
 	if o.TrackingLogDir != "" {
 		stream = logs.NewTrackingStream(o.TrackingLogDir, func(s string) string { return serverVersion(sc, s) }, sc.Start)

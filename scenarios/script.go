@@ -202,8 +202,9 @@ func (h *scriptHost) WriteFile(path, text string, appendTo bool) error {
 }
 
 // Invoke runs an Exchange cmdlet (or Exchange's own maintenance script) through the
-// same cmdlet layer as `run:` steps. Get-Queue, Get-ServerComponentState and
-// Get-MailboxDatabaseCopyStatus return objects with the shell's properties, so
+// same cmdlet layer as `run:` steps. Get-Queue, Get-ServerComponentState,
+// Get-MailboxDatabaseCopyStatus and Get-MessageTrackingLog return objects with the
+// shell's properties, so
 // `(Get-Queue -Server EX1).MessageCount` and `Where {$_.Status -eq "Mounted"}` work;
 // other cmdlets return what they print.
 func (h *scriptHost) Invoke(c *powershell.Call) ([]powershell.Value, error) {
@@ -315,6 +316,24 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 				Set("ContentIndexState", r.ContentIndexState).Set("ActivationPreference", r.ActivationPreference).
 				Set("ActivationSuspended", r.ActivationSuspended).Set("ActiveCopy", r.ActiveCopy).
 				SetToString(r.Name).SetDefaultDisplay("Name", "Status", "CopyQueueLength", "ReplayQueueLength", "LastInspectedLogTime", "ContentIndexState")
+			out = append(out, o)
+		}
+	case "Get-MessageTrackingLog":
+		_, rows, err := c.trackingRows()
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range rows {
+			o := powershell.NewPSObject("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent")
+			rcpts := make([]powershell.Value, len(e.Recipients))
+			for i, r := range e.Recipients {
+				rcpts[i] = r
+			}
+			o.Set("Timestamp", h.w.s.Wall(e.At)).Set("ServerHostname", e.Server).Set("EventId", string(e.EventID)).
+				Set("Source", string(e.Source)).Set("Sender", e.Sender).Set("Recipients", rcpts).
+				Set("MessageSubject", e.MessageSubject).Set("MessageId", e.MessageID).Set("TotalBytes", e.TotalBytes).
+				SetToString("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent").
+				SetDefaultDisplay("EventId", "Source", "Sender", "Recipients", "MessageSubject")
 			out = append(out, o)
 		}
 	default:

@@ -129,3 +129,14 @@ Write-Host "mailbox servers: $((Get-MailboxServer | Where-Object { $_.DatabaseAv
 	require.Contains(t, got, "members: EX1,EX2,EX3")
 	require.Contains(t, got, "mailbox servers: 3")
 }
+
+// A script's Get-MessageTrackingLog reads the journal's tracking rows: a run whose
+// outputs need none (exsim run --quiet) still keeps them when a script runs.
+func TestScriptReadsTrackingLogsEvenInAVerdictOnlyRun(t *testing.T) {
+	s, err := Open("dag-maintenance")
+	require.NoError(t, err)
+	res, err := Run(s, Options{Outputs: VerdictOutput | NarrationOutput, Script: &Script{File: "t.ps1", At: 30 * time.Minute,
+		Source: `$n = (Get-MessageTrackingLog -Server EX1 | Measure-Object).Count; Write-Host "rows: $($n -gt 0)"`}})
+	require.NoError(t, err)
+	require.Contains(t, strings.Join(scriptLines(res), "\n"), "rows: True")
+}

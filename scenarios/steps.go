@@ -436,6 +436,22 @@ func queueMatches(q transport.QueueInfo, id string) bool {
 }
 
 func (c *call) trackingLog() (string, error) {
+	f, events, err := c.trackingRows()
+	if err != nil {
+		return "", err
+	}
+	if c.list {
+		v := "Exchange2016"
+		if f.Server != "" {
+			v = versionOf(c.w.spec[f.Server].Version)
+		}
+		return logs.FormatTrackingList(v, events, c.w.s.Start())
+	}
+	return logs.FormatTrackingTable(events), nil
+}
+
+// trackingRows are the rows Get-MessageTrackingLog's parameters select.
+func (c *call) trackingRows() (logs.Filter, []logs.TrackingEvent, error) {
 	f := logs.Filter{
 		Server:         c.str("Server"),
 		EventId:        c.str("EventId"),
@@ -455,19 +471,11 @@ func (c *call) trackingLog() (string, error) {
 		}
 		t, err := c.w.instant(c.str(b.name))
 		if err != nil {
-			return "", fmt.Errorf("-%s: %v", b.name, err)
+			return f, nil, fmt.Errorf("-%s: %v", b.name, err)
 		}
 		*b.dst = &t
 	}
-	events := f.Apply(trackingEvents(c.w.s.Journal().Records()))
-	if c.list {
-		v := "Exchange2016"
-		if f.Server != "" {
-			v = versionOf(c.w.spec[f.Server].Version)
-		}
-		return logs.FormatTrackingList(v, events, c.w.s.Start())
-	}
-	return logs.FormatTrackingTable(events), nil
+	return f, f.Apply(trackingEvents(c.w.s.Journal().Records())), nil
 }
 
 // instant reads a -Start/-End value: a date and time in a form the en-US shell

@@ -32,6 +32,7 @@ type world struct {
 	boxes           map[string][]string // wildcard recipient "*@domain" -> its mailboxes, built on first use
 	numbered        map[string][]string // prefix+"*@domain" -> its numbered outside addresses, built as drawn
 	streamsTracking bool                // tracking rows go to a stream as they happen
+	scripted        bool                // an admin script runs: it may read tracking rows
 	snaps           []snapshot
 	fail            []string // failed expectations found while running (queue and state snapshots)
 }
