@@ -12,13 +12,18 @@ import (
 	"github.com/exsim/exsim/sim/simtest"
 )
 
-// TestCorpus runs every script under testdata/scripts against the fake host and
+// TestCorpus runs every script under testdata/scripts and ../scenarios/scripts (the
+// built-in scenarios' scripts) against the fake host and
 // pins its console transcript, the files it wrote and how it ended. A script's
 // first comments may give "# answers: a, b" (Read-Host and -Confirm answers) and
 // "# args: -Name value" (the script's arguments).
 func TestCorpus(t *testing.T) {
 	files, err := filepath.Glob("testdata/scripts/*.ps1")
 	require.NoError(t, err)
+	// the built-in scenarios' scripts too (their transcripts are pinned here as well)
+	builtins, err := filepath.Glob("../scenarios/scripts/*.ps1")
+	require.NoError(t, err)
+	files = append(files, builtins...)
 	require.NotEmpty(t, files)
 	for _, f := range files {
 		name := filepath.Base(f)

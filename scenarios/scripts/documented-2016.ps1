@@ -1,3 +1,4 @@
+# answers: y
 # Microsoft's documented Exchange 2016 procedure for putting a DAG member into
 # maintenance, as admins paste it into a .ps1 (reference/exchange-dag-components.md 2.2).
 param(

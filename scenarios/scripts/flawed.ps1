@@ -1,3 +1,4 @@
+# answers: y
 # A flawed script of the kind the issue describes: the redirect target is a typo
 # with no domain, Redirect-Message prompts because -Confirm:$false is missing, the
 # error is not checked, and the transport service is never restarted after Draining.
