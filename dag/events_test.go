@@ -3,15 +3,14 @@ package dag
 import (
 	"errors"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/exsim/exsim/sim/simtest"
 
 	"github.com/exsim/exsim/sim"
 )
@@ -77,25 +76,5 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 	for name := range seen {
 		require.Contains(t, string(doc), "["+name[strings.Index(name, ".")+1:]+"]", "doc.go lists the type")
 	}
-	require.Equal(t, eventTypes(t, "events.go", "dag."), seen, "one sample per event type of events.go")
-}
-
-// eventTypes lists the struct types declared in file, as %T prints them.
-func eventTypes(t *testing.T, file, prefix string) map[string]bool {
-	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), file, nil, 0)
-	require.NoError(t, err)
-	out := map[string]bool{}
-	for _, d := range f.Decls {
-		if g, ok := d.(*ast.GenDecl); ok && g.Tok == token.TYPE {
-			for _, sp := range g.Specs {
-				if ts := sp.(*ast.TypeSpec); ts.Name.IsExported() {
-					if _, ok := ts.Type.(*ast.StructType); ok {
-						out[prefix+ts.Name.Name] = true
-					}
-				}
-			}
-		}
-	}
-	return out
+	require.Equal(t, simtest.StructTypes(t, "events.go", "dag."), seen, "one sample per event type of events.go")
 }
