@@ -96,7 +96,7 @@ func (db *database) rql(c *dbCopy) int64 {
 // instant at is held by at least one passive copy (a delivery counts as replicated
 // once a passive copy holds its log). A standalone database never replicates.
 func (o *Org) Replicated(db string, at time.Duration) bool {
-	d, ok := o.dbByN[key(db)]
+	d, ok := o.lookupDB(db)
 	if !ok || d.dag == nil {
 		return false
 	}
@@ -115,7 +115,7 @@ func (o *Org) Replicated(db string, at time.Duration) bool {
 // Generation returns db's current log generation (the number of logs in the active
 // copy's lineage).
 func (o *Org) Generation(db string) int64 {
-	d, ok := o.dbByN[key(db)]
+	d, ok := o.lookupDB(db)
 	if !ok {
 		return 0
 	}

@@ -51,18 +51,31 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 }
 
 // sweepGC lets the garbage collector's heap grow to 5x the live heap (GOGC=400)
-// for a sweep, unless GOGC is set: a sweep's live heap is tens of megabytes (peak RSS
-// 26-37 MB for 1,000 variants of dag-maintenance), and at the default the collector
-// runs so often that it takes a good part of the work (the same sweep: 2.9-3.1 s on
-// one worker at GOGC=100, 2.0-2.3 s at 400; 1.9-2.2 s and 1.4-1.6 s on two). It
-// returns the function that restores the setting.
+// for a sweep or a run, unless GOGC is set, and caps the heap softly at
+// softMemoryLimit unless GOMEMLIMIT is set. A sweep's live heap is tens of megabytes
+// (peak RSS 26-37 MB for 1,000 variants of dag-maintenance), and at the default the
+// collector runs so often that it takes a good part of the work (the same sweep:
+// 2.9-3.1 s on one worker at GOGC=100, 2.0-2.3 s at 400; 1.9-2.2 s and 1.4-1.6 s on
+// two). A run of a day of mail is the same (BENCHMARKS.md, issue 22); the soft limit
+// keeps a run of a million messages, whose live heap is hundreds of megabytes, under
+// a gigabyte: near the limit the collector runs as often as it must. It returns the
+// function that restores both settings.
 func sweepGC(env lookupEnv) func() {
+	restoreLimit := func() {}
+	if _, set := env("GOMEMLIMIT"); !set {
+		old := debug.SetMemoryLimit(softMemoryLimit)
+		restoreLimit = func() { debug.SetMemoryLimit(old) }
+	}
 	if _, set := env("GOGC"); set {
-		return func() {}
+		return restoreLimit
 	}
 	old := debug.SetGCPercent(400)
-	return func() { debug.SetGCPercent(old) }
+	return func() { debug.SetGCPercent(old); restoreLimit() }
 }
+
+// softMemoryLimit is the heap exsim run and exsim check aim to stay under (the
+// runtime's soft limit; GOMEMLIMIT overrides it).
+const softMemoryLimit = 768 << 20
 
 // checkWith is exsim check with the environment it reads --shard auto from.
 func checkWith(args []string, env lookupEnv, stdout, stderr io.Writer) int {

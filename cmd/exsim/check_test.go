@@ -250,3 +250,15 @@ func TestSweepGCRespectsGOGCAndRestores(t *testing.T) {
 	sweepGC(func(k string) (string, bool) { return "50", k == "GOGC" })()
 	require.Equal(t, 100, debug.SetGCPercent(100), "GOGC set: untouched")
 }
+
+// The soft memory limit is set for the run and put back, unless GOMEMLIMIT is set.
+func TestSweepGCSetsSoftMemoryLimitUnlessGOMEMLIMIT(t *testing.T) {
+	before := debug.SetMemoryLimit(-1)
+	restore := sweepGC(func(string) (string, bool) { return "", false })
+	require.Equal(t, int64(softMemoryLimit), debug.SetMemoryLimit(-1))
+	restore()
+	require.Equal(t, before, debug.SetMemoryLimit(-1))
+	restore = sweepGC(func(k string) (string, bool) { return "1GiB", k == "GOMEMLIMIT" })
+	require.Equal(t, before, debug.SetMemoryLimit(-1), "GOMEMLIMIT set: untouched")
+	restore()
+}
