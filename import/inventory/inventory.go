@@ -546,6 +546,11 @@ func (im *importer) readAcceptedDomains() {
 	}
 }
 
+// activationPolicies are the values of DatabaseCopyAutoActivationPolicy
+// (Set-MailboxServer): an imported file is untrusted, so any other value is refused
+// here rather than written into a scenario that would not load.
+var activationPolicies = []string{"Unrestricted", "IntrasiteOnly", "Blocked"}
+
 func (im *importer) readMailboxServers() {
 	const file = "GetMailboxServer.xml"
 	im.each(file, func(v clixml.Value) {
@@ -556,9 +561,14 @@ func (im *importer) readMailboxServers() {
 			return
 		}
 		if p := v.Get("DatabaseCopyAutoActivationPolicy").String(); p != "" && !strings.EqualFold(p, "Unrestricted") {
-			im.config = append(im.config, configLine{
-				fmt.Sprintf("Set-MailboxServer %s -DatabaseCopyAutoActivationPolicy %s", s.Name, p),
-				"Get-MailboxServer DatabaseCopyAutoActivationPolicy (default Unrestricted)"})
+			if i := slices.IndexFunc(activationPolicies, func(q string) bool { return strings.EqualFold(p, q) }); i < 0 {
+				im.warn(Warning{File: file, Object: name, Property: "DatabaseCopyAutoActivationPolicy",
+					Msg: fmt.Sprintf("%q is not a policy (want one of %s); not read", p, strings.Join(activationPolicies, ", "))})
+			} else {
+				im.config = append(im.config, configLine{
+					fmt.Sprintf("Set-MailboxServer %s -DatabaseCopyAutoActivationPolicy %s", s.Name, activationPolicies[i]),
+					"Get-MailboxServer DatabaseCopyAutoActivationPolicy (default Unrestricted)"})
+			}
 		}
 		if b, _ := boolOf(v.Get("DatabaseCopyActivationDisabledAndMoveNow")); b {
 			im.config = append(im.config, configLine{
