@@ -247,6 +247,7 @@
 //   - transport.submit: [OutboxWaiting], [InternetSubmitted], [SubmitInterrupted], [NoHubForSubmission]
 //   - transport.sender: [SenderRetry] (Why: NoServerAccepted, SessionBroke, SessionDied)
 //   - transport.session: [ConnectFailed], [MailFromRefused]
+//   - transport.proxy: [Proxied], [ProxyAttemptFailed], [ProxyRefused], [FrontEndRelayed]
 //   - transport.delayedack: [AckDelayed]; transport.ack: [Acknowledged] (Why: an [AckReason])
 //   - transport.shadow: [ShadowMade] (XShadow for 2010), [ShadowFailed], [ShadowRemade],
 //     [ShadowDiscarded], [ShadowTakeover]; transport.heartbeat: [HeartbeatMissed]

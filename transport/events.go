@@ -318,3 +318,31 @@ type Redirected struct {
 	Server, Target string
 	Count          int
 }
+
+// Proxied: the Front End Transport service on FrontEnd proxied the message to the
+// Transport service of BackEnd, which has its data (exchange-2013-pipeline.md 1.5).
+type Proxied struct {
+	Msg
+	FrontEnd, BackEnd string
+}
+
+// ProxyAttemptFailed: FrontEnd's proxy hop to BackEnd failed (Why); FET fails over to
+// its next destination.
+type ProxyAttemptFailed struct {
+	Msg
+	FrontEnd, BackEnd, Why string
+}
+
+// ProxyRefused: the Front End Transport service on FrontEnd found no Transport service
+// to take the message and answered the data with Reply (451 4.7.0 ... PRXn).
+type ProxyRefused struct {
+	Msg
+	FrontEnd, Reply, Why string
+}
+
+// FrontEndRelayed: BackEnd answered 250 (after making its shadow) and FrontEnd gave
+// that reply to the internet sender.
+type FrontEndRelayed struct {
+	Msg
+	FrontEnd, BackEnd string
+}

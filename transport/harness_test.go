@@ -21,6 +21,11 @@ type world struct {
 	cut     map[[2]string]bool
 	commits map[string]int
 	states  map[string]string // server -> HubTransport state picked up at start
+	// backEnd, when set, is the only server whose HubTransport is Active in AD: every
+	// front end proxies to its Transport service (the others' services still run
+	// Active, as between Set-ServerComponentState and a restart). Tests of what the
+	// receiving Transport service does use it to pin the receiver.
+	backEnd string
 }
 
 func newWorld() *world {
@@ -38,6 +43,15 @@ func (w *world) env() Env {
 			return "Active"
 		},
 		Reachable: func(a, b string) bool { return !w.cut[[2]string{a, b}] && !w.cut[[2]string{b, a}] },
+		ComponentState: func(server, component string) string {
+			if w.backEnd != "" && component == "HubTransport" && server != w.backEnd {
+				return "Draining"
+			}
+			if st, ok := w.states[server]; ok {
+				return st
+			}
+			return "Active"
+		},
 	}
 }
 

@@ -269,3 +269,23 @@ func (Redirected) Kind() string { return "transport.redirect" }
 func (e Redirected) Narrate() string {
 	return fmt.Sprintf("Redirect-Message: %s hands its %d queued message(s) to %s and takes no new ones; its shadow queues stay.", e.Server, e.Count, e.Target)
 }
+
+func (Proxied) Kind() string { return "transport.proxy" }
+func (e Proxied) Narrate() string {
+	return fmt.Sprintf("%s's Front End Transport service proxied message #%d to the Transport service of %s (port 2525), which now has it; the sender waits for its answer.", e.FrontEnd, e.Message, e.BackEnd)
+}
+
+func (ProxyAttemptFailed) Kind() string { return "transport.proxy" }
+func (e ProxyAttemptFailed) Narrate() string {
+	return fmt.Sprintf("%s's Front End Transport service cannot proxy message #%d to %s (%s); it tries its next destination.", e.FrontEnd, e.Message, e.BackEnd, e.Why)
+}
+
+func (ProxyRefused) Kind() string { return "transport.proxy" }
+func (e ProxyRefused) Narrate() string {
+	return fmt.Sprintf("%s's Front End Transport service answers message #%d with %s: %s; the sender tries elsewhere.", e.FrontEnd, e.Message, strings.TrimSpace(e.Reply), e.Why)
+}
+
+func (FrontEndRelayed) Kind() string { return "transport.proxy" }
+func (e FrontEndRelayed) Narrate() string {
+	return fmt.Sprintf("%s accepted message #%d; %s's Front End Transport service passes its 250 on to the internet sender.", e.BackEnd, e.Message, e.FrontEnd)
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -69,10 +70,35 @@ func (o *Org) converse(c smtp.Conversation) smtp.Result {
 	}
 	rows := append(append([]logs.ProtocolEvent(nil), res.Send...), res.Receive...)
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].At < rows[b].At })
+	recv, send := o.logService(c)
 	for _, r := range rows {
+		if r.Log == logs.Send {
+			r.Service = send
+		} else {
+			r.Service = recv
+		}
 		o.s.Journal().Add(sim.Record{At: r.At, Kind: logs.KindProtocol, Server: r.Server, Subject: r.SessionID, Data: r})
 	}
 	return res
+}
+
+// logService names the services whose protocol logs hold c's rows (2013+ keeps one
+// folder per service): the Receive side by the port it answers, the Send side by the
+// connector.
+func (o *Org) logService(c smtp.Conversation) (recv, send string) {
+	recv, send = logs.Hub, logs.Hub
+	switch c.Server.Port {
+	case 475:
+		recv = logs.MailboxDelivery
+	case 25:
+		if s, ok := o.byName[strings.ToLower(c.Server.Server)]; ok && s.frontEnd {
+			recv = logs.FrontEnd
+		}
+	}
+	if c.SendConnector == smtp.InboundProxySendConnector {
+		send = logs.FrontEnd
+	}
+	return recv, send
 }
 
 func (o *Org) smtpMessage(it *item, internalID int64) smtp.Message {
@@ -163,15 +189,15 @@ func (o *Org) smtpAttempt(q *queue) {
 		}
 		switch {
 		case target != nil:
-			c.Server = o.peer(target, 25)
+			c.Server = o.peer(target, hubPort(target))
 			c.ReceiveConnector = o.receiveConnector(target)
 		case notActive != nil:
-			c.Server = o.peer(notActive, 25)
+			c.Server = o.peer(notActive, hubPort(notActive))
 			c.ReceiveConnector = o.receiveConnector(notActive)
 			r := smtp.ServiceNotActive
 			c.MailReply = &r
 		case firstDown != nil:
-			c.Server = o.peer(firstDown, 25)
+			c.Server = o.peer(firstDown, hubPort(firstDown))
 			c.ConnectFailure = smtp.WinsockTimedOut
 		default:
 			o.busyFail(q, "no transport server to relay to")
@@ -478,6 +504,7 @@ type timingKey struct {
 	rcpts          int
 	connectFailure int
 	refused        bool
+	proxied        bool // the Front End Transport hop's XPROXYFROM
 }
 
 type timingEntry struct {
@@ -501,7 +528,7 @@ func (o *Org) timing(c smtp.Conversation) smtp.Result {
 		}
 		return res
 	}
-	k := timingKey{client: c.Client.Version, server: c.Server.Version, rcpts: len(c.Messages[0].To), connectFailure: c.ConnectFailure, refused: c.MailReply != nil}
+	k := timingKey{client: c.Client.Version, server: c.Server.Version, rcpts: len(c.Messages[0].To), connectFailure: c.ConnectFailure, refused: c.MailReply != nil, proxied: c.XProxyFrom != ""}
 	// a handful of shapes repeat: a linear scan beats hashing two strings
 	var off timingOffsets
 	ok := false
