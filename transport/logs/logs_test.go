@@ -3,9 +3,9 @@ package logs
 import (
 	"bytes"
 	"encoding/csv"
+	"github.com/exsim/exsim/sim/simtest"
 	"os"
 	"path/filepath"
-	"github.com/exsim/exsim/sim/simtest"
 	"strings"
 	"testing"
 	"time"
