@@ -200,9 +200,6 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 			return string(w.comp.ServiceStarted(server, service))
 		},
 		Reachable: w.reachable,
-		ComponentState: func(server, component string) string {
-			return string(w.comp.Effective(server, component))
-		},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sc.File, err)

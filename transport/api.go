@@ -108,9 +108,6 @@ type Env struct {
 	ServiceStarted func(server, service string) string
 	// Reachable reports whether a and b can talk; "internet" is the outside world (nil: all).
 	Reachable func(a, b string) bool
-	// ComponentState is a component's effective state in AD now, which routing
-	// tables read (nil: the state the server's transport service picked up).
-	ComponentState func(server, component string) string
 }
 
 // Param is one cmdlet parameter, as text.

@@ -321,6 +321,7 @@ type Redirected struct {
 
 // Proxied: the Front End Transport service on FrontEnd proxied the message to the
 // Transport service of BackEnd, which has its data (exchange-2013-pipeline.md 1.5).
+// Not narrated: FrontEndRelayed tells the hop once the back end answered.
 type Proxied struct {
 	Msg
 	FrontEnd, BackEnd string
@@ -341,8 +342,10 @@ type ProxyRefused struct {
 }
 
 // FrontEndRelayed: BackEnd answered 250 (after making its shadow) and FrontEnd gave
-// that reply to the internet sender.
+// that reply to the internet sender. Detour says why the message did not go to the
+// front end's own Transport service or its first destination ("" when nothing stood
+// in the way: then it is not narrated, so a busy run's narration and page stay small).
 type FrontEndRelayed struct {
 	Msg
-	FrontEnd, BackEnd string
+	FrontEnd, BackEnd, Detour string
 }

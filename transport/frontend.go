@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -30,8 +31,8 @@ import (
 //     recipient, a random Mailbox server of FET's site (the run's "frontend" random
 //     stream); then the other Mailbox servers of FET's site (the fail-over list); at
 //     most 10 servers, at most 4 of them in other sites. FET never bifurcates. Routing
-//     leaves out servers whose HubTransport, as read from AD, is not Active (the
-//     effective state now, through Env.ComponentState). Inside a group exsim goes
+//     leaves out servers whose HubTransport is not Active (see routable for which
+//     state). Inside a group exsim goes
 //     round robin (the sources do not say how FET spreads sessions), local-site members
 //     first.
 //   - Failures (1.5): FET tries each destination once (InboundProxyPerHostConnection
@@ -88,6 +89,7 @@ type frontSession struct {
 	n, next  int
 	prx      int // encoded reply of the last failed attempt
 	seq      int // XPROXYFROM SEQNUM
+	detour   string
 }
 
 // Fire: A 0, the data is complete at FET; A 1, the back end has it; kindSession, a
@@ -206,8 +208,11 @@ func (o *Org) proxyBegin(fs *frontSession) {
 		return
 	}
 	fs.n = o.proxyTargets(fe, m, &fs.targets)
+	if fe.transport && !o.routable(fe) && fe.up {
+		fs.detour = "the front end's own Transport service runs " + o.acceptState(fe)
+	}
 	if fs.n == 0 {
-		o.frontRefuse(fs, 1, "no Transport service in its routing tables can take the message (each has HubTransport not Active in AD)")
+		o.frontRefuse(fs, 1, "no Transport service in its routing tables can take the message (none runs with HubTransport Active)")
 		return
 	}
 	o.proxyTry(fs)
@@ -325,7 +330,14 @@ func (o *Org) frontAck(pa *pendingAck, atFE time.Duration) time.Duration {
 		return -1
 	}
 	if o.s.Journal().Enabled() {
-		emit(o, fs.fe.name, "", FrontEndRelayed{Msg: Msg{fs.m.id}, FrontEnd: fs.fe.name, BackEnd: pa.srv.name})
+		d := fs.detour
+		if fs.next > 1 {
+			if d != "" {
+				d += ", and "
+			}
+			d += fmt.Sprintf("after %d failed attempt(s)", fs.next-1)
+		}
+		emit(o, fs.fe.name, "", FrontEndRelayed{Msg: Msg{fs.m.id}, FrontEnd: fs.fe.name, BackEnd: pa.srv.name, Detour: d})
 	}
 	if !fs.logged {
 		return atFE + o.top.Latency
@@ -495,11 +507,15 @@ func (o *Org) proxyTargets(fe *server, m *message, out *[frontEndMaxTargets]*ser
 	return n
 }
 
-// routable: FET's routing tables hold b's Transport service (its HubTransport
-// component Active in AD, 1.5).
+// routable: FET's routing tables hold b's Transport service: its HubTransport is
+// Active (1.5). Sources disagree on which state: the 2013 code reads the AD copy when
+// the tables are built, which would take a Set-ServerComponentState at once; seed 004
+// and KB 2866822 saw nothing change until MSExchangeTransport restarted (the 451 came
+// after the restart). exsim follows the observations: the state the back end's
+// Transport service picked up when it started (or Draining under Redirect-Message).
 func (o *Org) routable(b *server) bool {
-	if o.env.ComponentState != nil {
-		return o.env.ComponentState(b.name, "HubTransport") == "Active"
+	if o.routeTo != nil && !o.routeTo(b) {
+		return false
 	}
 	return o.acceptState(b) == "Active"
 }

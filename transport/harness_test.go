@@ -21,10 +21,9 @@ type world struct {
 	cut     map[[2]string]bool
 	commits map[string]int
 	states  map[string]string // server -> HubTransport state picked up at start
-	// backEnd, when set, is the only server whose HubTransport is Active in AD: every
-	// front end proxies to its Transport service (the others' services still run
-	// Active, as between Set-ServerComponentState and a restart). Tests of what the
-	// receiving Transport service does use it to pin the receiver.
+	// backEnd, when set, is the only server in the front ends' routing tables: every
+	// front end proxies to its Transport service. Tests of what the receiving
+	// Transport service does use it to pin the receiver.
 	backEnd string
 }
 
@@ -43,15 +42,6 @@ func (w *world) env() Env {
 			return "Active"
 		},
 		Reachable: func(a, b string) bool { return !w.cut[[2]string{a, b}] && !w.cut[[2]string{b, a}] },
-		ComponentState: func(server, component string) string {
-			if w.backEnd != "" && component == "HubTransport" && server != w.backEnd {
-				return "Draining"
-			}
-			if st, ok := w.states[server]; ok {
-				return st
-			}
-			return "Active"
-		},
 	}
 }
 
@@ -70,6 +60,9 @@ func newHarness(t *testing.T, top Topology, w *world) *harness {
 	s := sim.New(sim.Config{Start: t0, Seed: 1})
 	o, err := New(s, top, w.env())
 	require.NoError(t, err)
+	if w.backEnd != "" {
+		o.routeTo = func(b *server) bool { return b.name == w.backEnd }
+	}
 	return &harness{t: t, s: s, o: o, w: w}
 }
 

@@ -271,9 +271,10 @@ func (e Redirected) Narrate() string {
 }
 
 func (Proxied) Kind() string { return "transport.proxy" }
-func (e Proxied) Narrate() string {
-	return fmt.Sprintf("%s's Front End Transport service proxied message #%d to the Transport service of %s (port 2525), which now has it; the sender waits for its answer.", e.FrontEnd, e.Message, e.BackEnd)
-}
+
+// Narrate is empty: FrontEndRelayed tells both hops in one line (a page of a busy
+// run stays small), and ProxyAttemptFailed / ProxyRefused tell the failures.
+func (e Proxied) Narrate() string { return "" }
 
 func (ProxyAttemptFailed) Kind() string { return "transport.proxy" }
 func (e ProxyAttemptFailed) Narrate() string {
@@ -287,5 +288,8 @@ func (e ProxyRefused) Narrate() string {
 
 func (FrontEndRelayed) Kind() string { return "transport.proxy" }
 func (e FrontEndRelayed) Narrate() string {
-	return fmt.Sprintf("%s accepted message #%d; %s's Front End Transport service passes its 250 on to the internet sender.", e.BackEnd, e.Message, e.FrontEnd)
+	if e.Detour == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s's Front End Transport proxied message #%d to %s's Transport service (port 2525; %s), which accepted it; %s passes the 250 on to the sender.", e.FrontEnd, e.Message, e.BackEnd, e.Detour, e.FrontEnd)
 }
