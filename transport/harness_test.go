@@ -25,10 +25,13 @@ type world struct {
 	// front end proxies to its Transport service. Tests of what the receiving
 	// Transport service does use it to pin the receiver.
 	backEnd string
+	// feStates: server -> FrontendTransport state MSExchangeFrontEndTransport picks
+	// up when it starts (unset: Active)
+	feStates map[string]string
 }
 
 func newWorld() *world {
-	return &world{active: map[string]string{}, mounted: map[string]bool{}, cut: map[[2]string]bool{}, commits: map[string]int{}, states: map[string]string{}}
+	return &world{active: map[string]string{}, mounted: map[string]bool{}, cut: map[[2]string]bool{}, commits: map[string]int{}, states: map[string]string{}, feStates: map[string]string{}}
 }
 
 func (w *world) env() Env {
@@ -36,6 +39,12 @@ func (w *world) env() Env {
 		ActiveCopy: func(db string) (string, bool) { return w.active[db], w.mounted[db] },
 		Committed:  func(db string) { w.commits[db]++ },
 		ServiceStarted: func(server, service string) string {
+			if service == "MSExchangeFrontEndTransport" {
+				if st, ok := w.feStates[server]; ok {
+					return st
+				}
+				return "Active"
+			}
 			if st, ok := w.states[server]; ok {
 				return st
 			}

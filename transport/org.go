@@ -259,7 +259,7 @@ func (o *Org) activeCopy(db string) (*server, bool) {
 			return nil, false
 		}
 	}
-	return srv, mounted && srv.up
+	return srv, mounted && hostUp(srv) // a stopped Transport service leaves the store (and Mailbox Transport) running
 }
 
 func (o *Org) after(d time.Duration, k sim.Kind, fn func()) {

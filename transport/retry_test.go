@@ -107,7 +107,7 @@ func twoMailbox2016() (Topology, *world) {
 // with 421 4.3.2 Service not active (EHLO still works) and the sender keeps the message.
 // The KB's Exchange 2013 Mailbox servers without the ClientAccess role answer port 25
 // with the Transport service itself (exchange-2013-pipeline.md 1.2); behind a front end
-// the reply goes to FET, which fails over (TestFrontEndFailsOverWhenTheBackEndRefuses).
+// the reply goes to FET, which fails over (TestFrontEndFailsOverToTheNextDestination).
 func TestDrainedServerAnswers421OnlyAfterTransportRestart(t *testing.T) {
 	top, w := twoMailbox2016()
 	for i := range top.Servers {

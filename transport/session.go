@@ -154,7 +154,7 @@ func (o *Org) smtpAttempt(q *queue) {
 		c.Server = o.peer(act, 475) // the Mailbox Transport Delivery service
 		c.ReceiveConnector = o.receiveConnector(act)
 		switch {
-		case !act.up || !o.reachable(srv.name, act.name):
+		case !hostUp(act) || !o.reachable(srv.name, act.name): // Mailbox Transport Delivery runs without Transport
 			c.ConnectFailure = smtp.WinsockTimedOut
 		case !mounted:
 			// The Mailbox Transport Delivery service answers for the database.
@@ -338,7 +338,11 @@ func (rs *relaySession) queued(it *item) {
 	if rs.external {
 		return
 	}
-	if !target.up || target.epoch != rs.tep {
+	alive := target.up && target.epoch == rs.tep
+	if rs.final {
+		alive = hostUp(target) // Mailbox Transport Delivery does not restart with Transport
+	}
+	if !alive {
 		rs.broken = true
 		return
 	}
