@@ -245,7 +245,8 @@ type Stopped struct{ Server string }
 type ServiceStopped struct{ Server, Service string }
 
 // ServiceStarted: the Front End Transport service started and picked up its component
-// state (the Transport service's start is [Started]).
+// state, or a Mailbox Transport service started (State "": it reads none). The
+// Transport service's start is [Started].
 type ServiceStarted struct{ Server, Service, State string }
 
 // Started: a server booted or its Transport service started.

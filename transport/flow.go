@@ -449,7 +449,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		mbx = act
 	}
 	var hub *server
-	if mbx != nil && mbx.up {
+	if mbx != nil && hostUp(mbx) && !mbx.mtsStopped {
 		hub = o.pickSubmissionHub(mbx)
 	}
 	if hub == nil {
@@ -463,7 +463,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		if outbox.dead {
 			return
 		}
-		if !hub.up || !mbx.up || o.acceptState(hub) != "Active" {
+		if !hub.up || !hostUp(mbx) || mbx.mtsStopped || o.acceptState(hub) != "Active" {
 			o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
 			return
 		}

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -208,7 +209,7 @@ func (o *Org) proxyBegin(fs *frontSession) {
 		return
 	}
 	fs.n = o.proxyTargets(fe, m, &fs.targets)
-	if fe.transport && !o.routable(fe) && fe.up {
+	if fe.transport && fe.up && o.s.Journal().Enabled() && !o.routable(fe) {
 		fs.detour = "the front end's own Transport service runs " + o.acceptState(fe)
 	}
 	if fs.n == 0 {
@@ -541,4 +542,19 @@ func (o *Org) frontIndex() *frontIndex {
 	}
 	o.feIdx = ix
 	return ix
+}
+
+// mailboxTransport is the stopped flag of Mailbox Transport Delivery (MSExchangeDelivery)
+// or Submission (MSExchangeSubmission) on srv, or nil for another service. They read no
+// component state (exchange-2013-pipeline.md 1.8: built with state management off), so
+// starting one only makes it run again: a stopped Delivery refuses the Transport
+// services' connections on 475, a stopped Submission leaves mail in the Outboxes.
+func (o *Org) mailboxTransport(srv *server, service string) *bool {
+	switch {
+	case strings.EqualFold(service, "MSExchangeDelivery"):
+		return &srv.mtdStopped
+	case strings.EqualFold(service, "MSExchangeSubmission"):
+		return &srv.mtsStopped
+	}
+	return nil
 }

@@ -345,3 +345,36 @@ func TestExchangeSEProxiesAs2019(t *testing.T) {
 	require.Equal(t, f19, fse)
 	require.Equal(t, p19, pse)
 }
+
+// 1.1 and 1.8: Mailbox Transport Delivery and Submission are services of their own that
+// read no component state: MSExchangeDelivery stopped refuses the Transport service's
+// connection on 475 (the queue retries, nothing is lost) and MSExchangeSubmission
+// stopped leaves the message in the Outbox; started again, both carry on.
+func TestMailboxTransportServicesStopAndStartAlone(t *testing.T) {
+	top, w := twoDAGs2019()
+	h := newHarness(t, top, w)
+	h.at(30*time.Second, func() {
+		require.NoError(t, h.o.StopService("B1", "MSExchangeDelivery"))
+		require.NoError(t, h.o.StopService("A1", "MSExchangeSubmission"))
+	})
+	h.at(time.Minute, func() {
+		h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "in"})
+		h.submit(Message{From: "a@contoso.com", To: []string{"b@contoso.com"}, Subject: "out"})
+	})
+	h.run(5 * time.Minute)
+	require.Zero(t, h.o.Verdict().Delivered)
+	require.Equal(t, "Outbox", h.o.Verdict().Fates[1].Server[:6], h.o.Verdict().Fates[1].Server)
+	var refused bool
+	for _, q := range h.o.GetQueue("B1") {
+		refused = refused || strings.Contains(q.LastError, "10061")
+	}
+	for _, q := range h.o.GetQueue("B2") {
+		refused = refused || strings.Contains(q.LastError, "10061")
+	}
+	require.True(t, refused, "a queue to DBB shows the refused connection to 475")
+	require.NoError(t, h.o.StartService("B1", "MSExchangeDelivery"))
+	require.NoError(t, h.o.StartService("A1", "MSExchangeSubmission"))
+	h.run(20 * time.Minute)
+	require.Equal(t, 2, h.o.Verdict().Delivered)
+	require.Error(t, h.o.StopService("A1", "MSExchangeDelivry"))
+}

@@ -200,14 +200,22 @@ func (e Stopped) Narrate() string {
 
 func (ServiceStopped) Kind() string { return "transport.service" }
 func (e ServiceStopped) Narrate() string {
-	if strings.EqualFold(e.Service, "MSExchangeFrontEndTransport") {
+	switch {
+	case strings.EqualFold(e.Service, "MSExchangeFrontEndTransport"):
 		return fmt.Sprintf("%s stopped on %s: it no longer accepts SMTP on port 25.", e.Service, e.Server)
+	case strings.EqualFold(e.Service, "MSExchangeDelivery"):
+		return fmt.Sprintf("MSExchangeDelivery (Mailbox Transport Delivery) stopped on %s: nothing is delivered into its databases until it starts.", e.Server)
+	case strings.EqualFold(e.Service, "MSExchangeSubmission"):
+		return fmt.Sprintf("MSExchangeSubmission (Mailbox Transport Submission) stopped on %s: its mailboxes' Outboxes wait until it starts.", e.Server)
 	}
 	return fmt.Sprintf("MSExchangeTransport stopped on %s; its queue database is kept.", e.Server)
 }
 
 func (ServiceStarted) Kind() string { return "transport.service" }
 func (e ServiceStarted) Narrate() string {
+	if e.State == "" {
+		return fmt.Sprintf("%s started on %s (it reads no component state).", e.Service, e.Server)
+	}
 	return fmt.Sprintf("MSExchangeFrontEndTransport started on %s and picked up FrontendTransport = %s.", e.Server, e.State)
 }
 

@@ -90,6 +90,8 @@ type server struct {
 	fetEpoch        int        // bumped when FET stops or the host goes down: its sessions die
 	hubStopped      bool       // MSExchangeTransport stopped alone: the host (and FET) runs on
 	proxyRR         int        // FET's round robin inside a delivery group
+	mtdStopped      bool       // MSExchangeDelivery (Mailbox Transport Delivery) stopped
+	mtsStopped      bool       // MSExchangeSubmission (Mailbox Transport Submission) stopped
 	feConn          string
 	queues          []*queue
 	byKey           map[qkey]*queue
@@ -352,6 +354,13 @@ func (o *Org) StopService(server, service string) error {
 	if err != nil {
 		return err
 	}
+	if mt := o.mailboxTransport(srv, service); mt != nil {
+		*mt = true
+		if o.s.Journal().Enabled() {
+			emit(o, srv.name, service, ServiceStopped{Server: srv.name, Service: service})
+		}
+		return nil
+	}
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		srv.fetState = "Inactive"
 		srv.fetStopped = true // connections are refused; sessions being proxied die
@@ -376,6 +385,15 @@ func (o *Org) StartService(server, service string) error {
 	srv, err := o.checkService(server, service)
 	if err != nil {
 		return err
+	}
+	if mt := o.mailboxTransport(srv, service); mt != nil {
+		if *mt && hostUp(srv) {
+			*mt = false
+			if o.s.Journal().Enabled() {
+				emit(o, srv.name, service, ServiceStarted{Server: srv.name, Service: service})
+			}
+		}
+		return nil
 	}
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		if !hostUp(srv) {
@@ -410,11 +428,16 @@ func (o *Org) checkService(server, service string) (*server, error) {
 		if !srv.frontEnd {
 			return nil, fmt.Errorf("%s runs no MSExchangeFrontEndTransport service (Exchange 2016+ Mailbox servers and Exchange 2013 Client Access servers only)", srv.name)
 		}
+	case strings.EqualFold(service, "MSExchangeDelivery"), strings.EqualFold(service, "MSExchangeSubmission"):
+		if srv.version.Is2010() || !srv.mailbox {
+			return nil, fmt.Errorf("%s runs no %s service (Exchange 2013+ Mailbox servers only)", srv.name, service)
+		}
 	default:
-		if c := closest(service, []string{"MSExchangeTransport", "MSExchangeFrontEndTransport"}); c != "" {
+		names := []string{"MSExchangeTransport", "MSExchangeFrontEndTransport", "MSExchangeDelivery", "MSExchangeSubmission"}
+		if c := closest(service, names); c != "" {
 			return nil, fmt.Errorf("unknown service %q (did you mean %q?)", service, c)
 		}
-		return nil, fmt.Errorf("unknown service %q (MSExchangeTransport, MSExchangeFrontEndTransport)", service)
+		return nil, fmt.Errorf("unknown service %q (%s)", service, strings.Join(names, ", "))
 	}
 	return srv, nil
 }
@@ -483,6 +506,9 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 	srv.up = true
 	srv.hubStopped = false
 	srv.epoch++
+	if withFrontEnd { // the whole server boots: the Mailbox Transport services start too
+		srv.mtdStopped, srv.mtsStopped = false, false
+	}
 	if withFrontEnd && srv.frontEnd && !srv.transport { // a 2013 CAS: Front End Transport alone
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
 		srv.fetStopped = false

@@ -156,6 +156,8 @@ func (o *Org) smtpAttempt(q *queue) {
 		switch {
 		case !hostUp(act) || !o.reachable(srv.name, act.name): // Mailbox Transport Delivery runs without Transport
 			c.ConnectFailure = smtp.WinsockTimedOut
+		case act.mtdStopped: // nothing listens on 475
+			c.ConnectFailure = smtp.WinsockRefused
 		case !mounted:
 			// The Mailbox Transport Delivery service answers for the database.
 			// Mailbox Transport Delivery on the active copy's server logs the deferral.

@@ -1607,6 +1607,9 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			if strings.EqualFold(name, "MSExchangeFrontEndTransport") && !(versionIndex(sv.Version) >= versionIndex("Exchange2013") && (sv.HasRole("ClientAccess") || sv.Version != "Exchange2013")) {
 				return nil, l.errf(cp, "%s has no MSExchangeFrontEndTransport service (%s)", sv.Name, sv.Version)
 			}
+			if (strings.EqualFold(name, "MSExchangeDelivery") || strings.EqualFold(name, "MSExchangeSubmission")) && !(versionIndex(sv.Version) >= versionIndex("Exchange2013") && sv.HasRole("Mailbox")) {
+				return nil, l.errf(cp, "%s has no %s service (the Mailbox Transport services run on Exchange 2013+ Mailbox servers)", sv.Name, name)
+			}
 		}
 		if target == "" && st != nil {
 			target = st.On
