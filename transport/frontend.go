@@ -558,3 +558,133 @@ func (o *Org) mailboxTransport(srv *server, service string) *bool {
 	}
 	return nil
 }
+
+// Outbound proxy (exchange-2013-pipeline.md 1.6): a send connector with
+// FrontendProxyEnabled makes the Transport service hand its mail to a Front End
+// Transport service ("Outbound Proxy Frontend <S>", port 717; exsim logs the
+// Transport's side under the 2013 code's "Outbound Proxy Internal Send Connector"),
+// which sends it on to the smart host or MX and answers the Transport service with the
+// remote host's reply once it has it. Which front end is disputed (Conflicts): exsim
+// takes the source server's own when it runs with FrontendTransport Active (the 2016
+// document's "local", and the docs PR that says mail "would still go out from the
+// Source Server only"), else the first other server of its site whose front end runs
+// Active (the 2013 code's local-site candidates), in topology order. exsim proxies one
+// message per session and sends no XPROXYTO (its syntax is not in the reference). When
+// no front end can take the session the queue goes to Retry with exsim's LastError "no
+// Front End Transport service to proxy through" (unsourced); when the front end cannot
+// reach the remote host it answers 451 4.7.0 ... PRX3 and the queue shows it in its
+// failover LastError.
+
+const (
+	outboundProxyPort          = 717
+	outboundProxySendConnector = "Outbound Proxy Internal Send Connector"
+)
+
+func (o *Org) frontProxied(q *queue) bool {
+	if q.srv.version.Is2010() {
+		return false
+	}
+	for i := range o.top.Connectors {
+		c := &o.top.Connectors[i]
+		if c.FrontendProxyEnabled && c.Name == o.connectorName(q) {
+			return true
+		}
+	}
+	return false
+}
+
+func (o *Org) outboundFrontEnd(srv *server) *server {
+	ok := func(s *server) bool { return fetRunning(s) && s.fetState == "Active" && o.reachable(srv.name, s.name) }
+	if ok(srv) {
+		return srv
+	}
+	for _, s := range o.servers {
+		if s != srv && s.site == srv.site && ok(s) {
+			return s
+		}
+	}
+	return nil
+}
+
+// outboundProxy runs one session of q through a front end: Transport to FET on 717,
+// then FET to the remote host.
+func (o *Org) outboundProxy(q *queue) {
+	srv := q.srv
+	var it *item
+	for _, x := range q.items {
+		if !x.sending && (x.ext == nil || !o.deferredNow(x)) {
+			it = x
+			break
+		}
+	}
+	if it == nil {
+		q.busy = false
+		if next := o.nextDeferred(q); next > 0 {
+			o.scheduleAttempt(q, next-o.now())
+		}
+		return
+	}
+	fe := o.outboundFrontEnd(srv)
+	if fe == nil {
+		o.busyFail(q, "no Front End Transport service to proxy through")
+		return
+	}
+	sid, port := o.nextSession()
+	rid, _ := o.nextSession()
+	leg1 := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port),
+		Server: o.peer(fe, outboundProxyPort), SendConnector: outboundProxySendConnector,
+		ReceiveConnector: fe.name + `\Outbound Proxy Frontend ` + fe.name, SendSessionID: sid, ReceiveSessionID: rid}
+	leg1.Messages = []smtp.Message{o.smtpMessage(it, 0)}
+	r1, err := smtp.Timing(leg1)
+	if err != nil {
+		panic(err)
+	}
+	host := q.nextHop
+	if q.dtype == "DnsConnectorDelivery" {
+		host = "mx." + q.nextHop
+	}
+	sid2, port2 := o.nextSession()
+	leg2 := smtp.Conversation{Epoch: o.s.Start(), Start: r1.Outcomes[0].QueuedAt, Latency: o.top.Latency, Client: o.peer(fe, port2),
+		Server: o.externalPeer(host, 25), SendConnector: o.connectorName(q), SendSessionID: sid2}
+	if !o.reachable(fe.name, internet) {
+		leg2.ConnectFailure = smtp.WinsockTimedOut
+	}
+	leg2.Messages = []smtp.Message{o.smtpMessage(it, 0)}
+	logged := o.s.Journal().Wants(logs.KindProtocol)
+	r2, err := smtp.Timing(leg2)
+	if err != nil {
+		panic(err)
+	}
+	if logged {
+		r2, _ = smtp.Converse(leg2)
+		o.journalRows(r2.Send, logs.FrontEnd, logs.FrontEnd)
+	}
+	if r2.Failure.Code != 0 {
+		r := smtp.ProxyFailure(3)
+		leg1.Messages[0].DataReply = &r
+		leg1.Messages[0].AckDelay = r2.End - r1.Outcomes[0].QueuedAt
+		res := o.converse(leg1)
+		lastErr, _ := smtp.FailoverError(string(srv.version), r, leg1.Server.IP+":717")
+		ep := srv.epoch
+		o.at(res.End, kindSession, func() {
+			if srv.epoch != ep || !srv.up {
+				return
+			}
+			q.busy = false
+			o.fail(q, lastErr)
+		})
+		return
+	}
+	leg1.Messages[0].DataReply = &r2.Outcomes[0].Final // FET passes the remote host's reply on
+	leg1.Messages[0].AckDelay = r2.Outcomes[0].AckAt - r1.Outcomes[0].QueuedAt
+	res := o.converse(leg1)
+	batch := append(o.newBatch(), it)
+	it.sending = true
+	rs := o.pools.relays.get()
+	*rs = relaySession{o: o, q: q, srv: srv, ep: srv.epoch, batch: batch, external: true,
+		serverIP: leg1.Server.IP, serverPort: outboundProxyPort}
+	o.post(res.Outcomes[0].QueuedAt, rs, kindQueued, 0)
+	o.post(res.Outcomes[0].AckAt, rs, kindAck, 0)
+	o.post(res.End, rs, kindSession, 0)
+	rs.pending = 3
+}

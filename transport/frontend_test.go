@@ -378,3 +378,52 @@ func TestMailboxTransportServicesStopAndStartAlone(t *testing.T) {
 	require.Equal(t, 2, h.o.Verdict().Delivered)
 	require.Error(t, h.o.StopService("A1", "MSExchangeDelivry"))
 }
+
+// 1.6: a send connector with FrontendProxyEnabled makes the Transport service send
+// through a Front End Transport service (Outbound Proxy Frontend, port 717), the source
+// server's own while it runs Active, else another of its site; the front end sends on
+// to the smart host and answers with its reply. Without it, the Transport service
+// sends itself.
+func TestOutboundProxyThroughFrontEndWhenFrontendProxyEnabled(t *testing.T) {
+	for _, c := range []struct {
+		name     string
+		proxy    bool
+		feDown   bool
+		frontEnd string // the server whose FrontEnd SmtpSend log has the smart host session
+	}{
+		{"proxied through the source server's front end", true, false, "A1"},
+		{"its front end Inactive: another of the site", true, true, "A2"},
+		{"not enabled: the Transport service sends itself", false, false, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			top, w := twoDAGs2019()
+			top.Connectors = []Connector{{Name: "Internet", AddressSpaces: []string{"*"}, SourceServers: []string{"A1"},
+				SmartHost: "relay.contoso.net", FrontendProxyEnabled: c.proxy}}
+			h := newHarness(t, top, w)
+			if c.feDown {
+				h.w.feStates["A1"] = "Inactive"
+				require.NoError(t, h.o.RestartService("A1", "MSExchangeFrontEndTransport"))
+			}
+			h.at(time.Minute, func() {
+				h.submit(Message{From: "a@contoso.com", To: []string{"x@fabrikam.net"}, Subject: "out"})
+			})
+			h.run(5 * time.Minute)
+			require.Equal(t, 1, h.o.Verdict().Delivered)
+			_, proto := logs.FromJournal(h.s.Journal().Records())
+			var via717, feSend bool
+			for _, p := range proto {
+				if p.Log == logs.Receive && p.Service == logs.FrontEnd && strings.Contains(p.ConnectorID, `\Outbound Proxy Frontend `) {
+					via717 = true
+					require.True(t, strings.HasSuffix(p.LocalEndpoint, ":717"))
+				}
+				if p.Log == logs.Send && p.Service == logs.FrontEnd && p.ConnectorID == "Internet" {
+					feSend = true
+					require.Equal(t, c.frontEnd, p.Server)
+				}
+			}
+			require.Equal(t, c.proxy, via717)
+			require.Equal(t, c.proxy, feSend)
+			require.Contains(t, trackingPath(h, 1), "A1 SEND", "the Transport service logs SEND when the front end's reply comes")
+		})
+	}
+}

@@ -71,6 +71,12 @@ func (o *Org) converse(c smtp.Conversation) smtp.Result {
 	rows := append(append([]logs.ProtocolEvent(nil), res.Send...), res.Receive...)
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].At < rows[b].At })
 	recv, send := o.logService(c)
+	o.journalRows(rows, recv, send)
+	return res
+}
+
+// journalRows journals protocol rows, Receive rows in recv's log, Send rows in send's.
+func (o *Org) journalRows(rows []logs.ProtocolEvent, recv, send string) {
 	for _, r := range rows {
 		if r.Log == logs.Send {
 			r.Service = send
@@ -79,7 +85,6 @@ func (o *Org) converse(c smtp.Conversation) smtp.Result {
 		}
 		o.s.Journal().Add(sim.Record{At: r.At, Kind: logs.KindProtocol, Server: r.Server, Subject: r.SessionID, Data: r})
 	}
-	return res
 }
 
 // logService names the services whose protocol logs hold c's rows (2013+ keeps one
@@ -90,6 +95,8 @@ func (o *Org) logService(c smtp.Conversation) (recv, send string) {
 	switch c.Server.Port {
 	case 475:
 		recv = logs.MailboxDelivery
+	case outboundProxyPort:
+		recv = logs.FrontEnd
 	case 25:
 		if s, ok := o.byName[strings.ToLower(c.Server.Server)]; ok && s.frontEnd {
 			recv = logs.FrontEnd
@@ -135,6 +142,10 @@ func (o *Org) smtpAttempt(q *queue) {
 	var firstDown *server
 	switch q.dtype {
 	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
+		if o.frontProxied(q) {
+			o.outboundProxy(q)
+			return
+		}
 		external = true
 		c.SendConnector = o.connectorName(q)
 		host := q.nextHop

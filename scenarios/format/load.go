@@ -1043,7 +1043,7 @@ func (l *loader) connectors(n ast.Node) error {
 		return err
 	}
 	for _, it := range items {
-		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost")
+		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost", "frontendProxyEnabled")
 		if err != nil {
 			return err
 		}
@@ -1080,6 +1080,17 @@ func (l *loader) connectors(n ast.Node) error {
 				}
 			case "smartHost":
 				c.SmartHost, err = l.str(e.val, "smartHost")
+			case "frontendProxyEnabled":
+				var v string
+				if v, err = l.scalar(e.val, "frontendProxyEnabled"); err == nil {
+					switch strings.ToLower(v) {
+					case "true":
+						c.FrontendProxyEnabled = true
+					case "false":
+					default:
+						err = l.errf(posOf(e.val), "frontendProxyEnabled is true or false, not %q", v)
+					}
+				}
 			}
 			if err != nil {
 				return err
