@@ -37,7 +37,7 @@ func payloads[P any](h *harness) []P {
 	return out
 }
 
-// 1.5: FET resolves the recipient to its database and picks a Transport service of
+// exchange-2013-pipeline.md 1.5: FET resolves the recipient to its database and picks a Transport service of
 // that database's delivery group (the DAG), not of its own DAG, and no other hop.
 func TestFrontEndProxiesToBackEndInRecipientsDAG(t *testing.T) {
 	top, w := twoDAGs2019()
@@ -62,7 +62,7 @@ func TestFrontEndProxiesToBackEndInRecipientsDAG(t *testing.T) {
 	require.NotContains(t, strings.Join(path, ","), "A1 RECEIVE", "the front end queues nothing and writes no tracking")
 }
 
-// 1.5: with several recipients FET uses the first 20 to pick one server of the closest
+// exchange-2013-pipeline.md 1.5: with several recipients FET uses the first 20 to pick one server of the closest
 // delivery group; it never bifurcates: exactly one back end receives the message.
 func TestFrontEndWithSeveralRecipientsPicksOneBackEnd(t *testing.T) {
 	top, w := twoDAGs2019()
@@ -78,7 +78,7 @@ func TestFrontEndWithSeveralRecipientsPicksOneBackEnd(t *testing.T) {
 	require.Contains(t, []string{"A1", "A2"}, px[0].BackEnd, "the group in the front end's site is the closest")
 }
 
-// 1.5: with no mailbox recipient FET picks a random Mailbox server of its own site.
+// exchange-2013-pipeline.md 1.5: with no mailbox recipient FET picks a random Mailbox server of its own site.
 func TestFrontEndWithNoMailboxRecipientPicksALocalSiteServer(t *testing.T) {
 	top, w := twoDAGs2019()
 	top.Servers[2].Site, top.Servers[3].Site = "S2", "S2"
@@ -96,7 +96,7 @@ func TestFrontEndWithNoMailboxRecipientPicksALocalSiteServer(t *testing.T) {
 	require.Equal(t, 6, h.o.Verdict().Bounced, "the back end's categorizer returns them")
 }
 
-// 1.5 and 2: FET answers the sender only with the back end's reply, which comes once the
+// exchange-2013-pipeline.md 1.5 and 2: FET answers the sender only with the back end's reply, which comes once the
 // back end has made its shadow; the sender keeps its copy until then, so no message is
 // ever on one server only. The 250 the sender gets names the back end.
 func TestFrontEndAcksOnlyAfterBackEndShadow(t *testing.T) {
@@ -138,7 +138,7 @@ func TestFrontEndAcksOnlyAfterBackEndShadow(t *testing.T) {
 	require.Equal(t, proxyLine+1, final, "the proxy line comes just before the final reply (6.4)")
 }
 
-// 1.8 and 1.5: the reply each state gives the internet sender.
+// exchange-2013-pipeline.md 1.8 and 1.5: the reply each state gives the internet sender.
 func TestFrontEndReplyPerState(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -195,7 +195,7 @@ func TestFrontEndReplyPerState(t *testing.T) {
 	}
 }
 
-// 1.5: a destination FET cannot reach makes it fail over to the next one
+// exchange-2013-pipeline.md 1.5: a destination FET cannot reach makes it fail over to the next one
 // (InboundProxyPerHostConnectionAttempts 1); the sender never sees the failure.
 func TestFrontEndFailsOverToTheNextDestination(t *testing.T) {
 	top, w := twoDAGs2019()
@@ -224,7 +224,7 @@ func TestFrontEndFailsOverToTheNextDestination(t *testing.T) {
 	require.True(t, detour)
 }
 
-// 6.2-6.5: a proxied message shows in the front end's FrontEnd\ProtocolLog\SmtpReceive
+// exchange-2013-pipeline.md 6.2-6.5: a proxied message shows in the front end's FrontEnd\ProtocolLog\SmtpReceive
 // (Default Frontend) and SmtpSend (Inbound Proxy Internal Send Connector, XPROXYFROM to
 // 2525), in the back end's Hub\ProtocolLog\SmtpReceive ("250 XProxyFrom accepted" on
 // Default <server>), and in the back end's RECEIVE row, whose client is the front end.
@@ -265,7 +265,7 @@ func TestProxiedSessionIsLoggedOnBothHops(t *testing.T) {
 	require.Equal(t, "A1", recv.ClientHostname)
 }
 
-// 1.1 and the issue: Restart-Service MSExchangeFrontEndTransport restarts Front End
+// exchange-2013-pipeline.md 1.1 and the issue: Restart-Service MSExchangeFrontEndTransport restarts Front End
 // Transport alone: the Transport service keeps its queues and process (no Started),
 // and Stop-Service MSExchangeTransport leaves the front end proxying to the others.
 func TestRestartFrontEndTransportRestartsOnlyFrontEnd(t *testing.T) {
@@ -291,7 +291,7 @@ func TestRestartFrontEndTransportRestartsOnlyFrontEnd(t *testing.T) {
 	require.Equal(t, 2, h.o.Verdict().Delivered)
 }
 
-// 1.1, 1.2: an Exchange 2013 Client Access server runs Front End Transport alone and
+// exchange-2013-pipeline.md 1.1, 1.2: an Exchange 2013 Client Access server runs Front End Transport alone and
 // proxies to the Transport service of 2013 Mailbox servers, which listen on 25 when
 // no front end shares their server.
 func TestExchange2013ClientAccessServerRunsFrontEndTransportAlone(t *testing.T) {
@@ -323,7 +323,7 @@ func TestExchange2013ClientAccessServerRunsFrontEndTransportAlone(t *testing.T) 
 	require.NoError(t, h.o.RestartService("CAS1", "MSExchangeFrontEndTransport"))
 }
 
-// 3: Subscription Edition behaves as 2019 CU15 in transport: the same run gives the
+// exchange-2013-pipeline.md 3: Subscription Edition behaves as 2019 CU15 in transport: the same run gives the
 // same fates, latencies and proxy hops.
 func TestExchangeSEProxiesAs2019(t *testing.T) {
 	run := func(v Version) ([]Fate, []Proxied) {
@@ -346,7 +346,7 @@ func TestExchangeSEProxiesAs2019(t *testing.T) {
 	require.Equal(t, p19, pse)
 }
 
-// 1.1 and 1.8: Mailbox Transport Delivery and Submission are services of their own that
+// exchange-2013-pipeline.md 1.1 and 1.8: Mailbox Transport Delivery and Submission are services of their own that
 // read no component state: MSExchangeDelivery stopped refuses the Transport service's
 // connection on 475 (the queue retries, nothing is lost) and MSExchangeSubmission
 // stopped leaves the message in the Outbox; started again, both carry on.
@@ -379,7 +379,7 @@ func TestMailboxTransportServicesStopAndStartAlone(t *testing.T) {
 	require.Error(t, h.o.StopService("A1", "MSExchangeDelivry"))
 }
 
-// 1.6: a send connector with FrontendProxyEnabled makes the Transport service send
+// exchange-2013-pipeline.md 1.6: a send connector with FrontendProxyEnabled makes the Transport service send
 // through a Front End Transport service (Outbound Proxy Frontend, port 717), the source
 // server's own while it runs Active, else another of its site; the front end sends on
 // to the smart host and answers with its reply. Without it, the Transport service
