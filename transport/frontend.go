@@ -688,3 +688,11 @@ func (o *Org) outboundProxy(q *queue) {
 	o.post(res.End, rs, kindSession, 0)
 	rs.pending = 3
 }
+
+// mailboxDeliveryConnector is the connector-id of Mailbox Transport Delivery's implicit
+// Receive connector on 475: "Default Mailbox Delivery <machine name>" (the 2013 code's
+// name; exchange-2013-pipeline.md 1.2), prefixed with the server as receive
+// connector-ids are.
+func mailboxDeliveryConnector(s *server) string {
+	return s.name + `\Default Mailbox Delivery ` + s.name
+}

@@ -248,6 +248,7 @@ func TestProxiedSessionIsLoggedOnBothHops(t *testing.T) {
 	require.True(t, has("A1", logs.FrontEnd, logs.Receive, `A1\Default Frontend A1`, "MAIL FROM:<x@fabrikam.net>"))
 	require.True(t, has("A1", logs.FrontEnd, logs.Send, "Inbound Proxy Internal Send Connector", "XPROXYFROM SID="))
 	require.True(t, has(back, logs.Hub, logs.Receive, back+`\Default `+back, "250 XProxyFrom accepted"))
+	require.True(t, has("B1", logs.MailboxDelivery, logs.Receive, `B1\Default Mailbox Delivery B1`, "250 2.6.0"), "delivery on 475 (1.2)")
 	for _, p := range proto {
 		if p.Server == back && p.Log == logs.Receive && p.Service == logs.Hub {
 			require.True(t, strings.HasSuffix(p.LocalEndpoint, ":2525"), p.LocalEndpoint)

@@ -163,7 +163,7 @@ func (o *Org) smtpAttempt(q *queue) {
 			return
 		}
 		c.Server = o.peer(act, 475) // the Mailbox Transport Delivery service
-		c.ReceiveConnector = o.receiveConnector(act)
+		c.ReceiveConnector = mailboxDeliveryConnector(act)
 		switch {
 		case !hostUp(act) || !o.reachable(srv.name, act.name): // Mailbox Transport Delivery runs without Transport
 			c.ConnectFailure = smtp.WinsockTimedOut
