@@ -185,6 +185,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	for _, c := range sc.Topology.SendConnectors {
 		topo.Connectors = append(topo.Connectors, transport.Connector{
 			Name: c.Name, AddressSpaces: c.AddressSpaces, SourceServers: c.SourceServers, SmartHost: c.SmartHost,
+			FrontendProxyEnabled: c.FrontendProxyEnabled,
 		})
 	}
 	mon, err := scom.New(s, sc)

@@ -57,6 +57,9 @@ type Connector struct {
 	AddressSpaces []string
 	SourceServers []string
 	SmartHost     string
+	// FrontendProxyEnabled sends the connector's mail through a Front End Transport
+	// service (2013+, "Proxy through client access server"; frontend.go).
+	FrontendProxyEnabled bool
 }
 
 // The load balancer methods a Topology may give (Citrix NetScaler's ROUNDROBIN,

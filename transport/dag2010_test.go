@@ -142,12 +142,15 @@ func TestRoutingToAnotherSiteAndAnotherDAG(t *testing.T) {
 		s.Site, s.Version, s.Roles = "S1", Exchange2016, []string{"Mailbox"}
 		top2.Servers = append(top2.Servers, s)
 	}
-	top2.Mailboxes = []Mailbox{{Address: "b@contoso.com", Database: "DBB"}}
+	// A1's own Transport routes a mailbox message of DBA to DAGB (internet mail would
+	// reach DAGB straight through the front end, TestFrontEndProxiesToBackEndInRecipientsDAG).
+	top2.Mailboxes = []Mailbox{{Address: "b@contoso.com", Database: "DBB"}, {Address: "a@contoso.com", Database: "DBA"}}
 	top2.Inbound = []string{"A1"}
 	w2 := newWorld()
 	w2.active["DBB"], w2.mounted["DBB"] = "B2", true
+	w2.active["DBA"], w2.mounted["DBA"] = "A1", true
 	h2 := newHarness(t, top2, w2)
-	h2.at(time.Minute, func() { h2.submit(Message{From: "a@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "x"}) })
+	h2.at(time.Minute, func() { h2.submit(Message{From: "a@contoso.com", To: []string{"b@contoso.com"}, Subject: "x"}) })
 	h2.run(5 * time.Minute)
 	require.Equal(t, 1, h2.o.Verdict().Delivered)
 	require.Empty(t, h2.o.Verdict().SPOF)

@@ -104,13 +104,20 @@
 //     queue, exsim's choice of DeliveryType), which shadows them again; shadow queues stay;
 //     the source takes no new messages until its transport service next starts.
 //   - Component states: a service picks up its state when it starts (Env.ServiceStarted);
-//     a transport service whose HubTransport is Draining (or the Front End Transport
-//     service's FrontendTransport not Active) answers MAIL FROM with 421 4.3.2 Service
-//     not active after an accepted EHLO (section 9 conflict 4: 421, not the KB's 412); a
-//     2013+ HubTransport Inactive behind an Active front end answers 451 4.7.0
-//     Temporary server error. Please try again later. PRX1 (exchange-2013-pipeline.md:
-//     the front end finds no back end; seed 004), at MAIL FROM rather than after the
-//     headers. The Front End hop itself is not modelled.
+//     a transport service whose HubTransport is Draining answers MAIL FROM with 421
+//     4.3.2 Service not active after an accepted EHLO (section 9 conflict 4: 421, not
+//     the KB's 412).
+//   - Three services (exchange-2013-pipeline.md 1.1-1.2): Front End Transport on port
+//     25 of every 2016+ Mailbox server and 2013 Client Access server (frontend.go: the
+//     proxy choice, its replies per state, PRXn, and its logs), the Transport service
+//     on 2525 beside it (25 on a 2013 Mailbox server without ClientAccess), and
+//     Mailbox Transport Submission and Delivery (475), which read no component state
+//     and run on while MSExchangeTransport alone is stopped. Restart-Service
+//     MSExchangeFrontEndTransport restarts the front end alone. A HubTransport Inactive
+//     behind an Active front end gives 451 4.7.0 ... PRX1 after the headers when no
+//     other Transport service can take the mail (seed 004). Not modelled: the outbound
+//     proxy through the front end (FrontendProxyEnabled, port 717), client submission
+//     (587/465), Edge.
 //
 // # Transport dumpster (2010, section 1.7)
 //
@@ -247,6 +254,7 @@
 //   - transport.submit: [OutboxWaiting], [InternetSubmitted], [SubmitInterrupted], [NoHubForSubmission]
 //   - transport.sender: [SenderRetry] (Why: NoServerAccepted, SessionBroke, SessionDied)
 //   - transport.session: [ConnectFailed], [MailFromRefused]
+//   - transport.proxy: [Proxied], [ProxyAttemptFailed], [ProxyRefused], [FrontEndRelayed]
 //   - transport.delayedack: [AckDelayed]; transport.ack: [Acknowledged] (Why: an [AckReason])
 //   - transport.shadow: [ShadowMade] (XShadow for 2010), [ShadowFailed], [ShadowRemade],
 //     [ShadowDiscarded], [ShadowTakeover]; transport.heartbeat: [HeartbeatMissed]

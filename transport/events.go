@@ -245,7 +245,8 @@ type Stopped struct{ Server string }
 type ServiceStopped struct{ Server, Service string }
 
 // ServiceStarted: the Front End Transport service started and picked up its component
-// state (the Transport service's start is [Started]).
+// state, or a Mailbox Transport service started (State "": it reads none). The
+// Transport service's start is [Started].
 type ServiceStarted struct{ Server, Service, State string }
 
 // Started: a server booted or its Transport service started.
@@ -317,4 +318,35 @@ type QueueDelivered struct {
 type Redirected struct {
 	Server, Target string
 	Count          int
+}
+
+// Proxied: the Front End Transport service on FrontEnd proxied the message to the
+// Transport service of BackEnd, which has its data (exchange-2013-pipeline.md 1.5).
+// Not narrated: FrontEndRelayed tells the hop once the back end answered.
+type Proxied struct {
+	Msg
+	FrontEnd, BackEnd string
+}
+
+// ProxyAttemptFailed: FrontEnd's proxy hop to BackEnd failed (Why); FET fails over to
+// its next destination.
+type ProxyAttemptFailed struct {
+	Msg
+	FrontEnd, BackEnd, Why string
+}
+
+// ProxyRefused: the Front End Transport service on FrontEnd found no Transport service
+// to take the message and answered the data with Reply (451 4.7.0 ... PRXn).
+type ProxyRefused struct {
+	Msg
+	FrontEnd, Reply, Why string
+}
+
+// FrontEndRelayed: BackEnd answered 250 (after making its shadow) and FrontEnd gave
+// that reply to the internet sender. Detour says why the message did not go to the
+// front end's own Transport service or its first destination ("" when nothing stood
+// in the way: then it is not narrated, so a busy run's narration and page stay small).
+type FrontEndRelayed struct {
+	Msg
+	FrontEnd, BackEnd, Detour string
 }

@@ -78,6 +78,7 @@ func TestShadowBoundaryIsTheDAGForMembersAndTheSiteOtherwise(t *testing.T) {
 				Mailboxes: []Mailbox{{Address: "user@contoso.com", Database: "DB1"}}}
 			w := newWorld()
 			w.active["DB1"], w.mounted["DB1"] = c.inbound, false // queued: the shadows stay
+			w.backEnd = c.inbound
 			h := newHarness(t, top, w)
 			sendEveryMinute(h, 6) // enough to go round every candidate
 			h.run(10 * time.Minute)
@@ -101,6 +102,7 @@ func stretchedDAG() (Topology, *world) {
 	}
 	w := newWorld()
 	w.active["DB1"], w.mounted["DB1"] = "EX1", false
+	w.backEnd = "EX1" // the Front End Transport service proxies to EX1's Transport
 	return top, w
 }
 

@@ -29,6 +29,7 @@ type pendingAck struct {
 	done     bool
 	conv     *smtp.Conversation // nil with the journal off: only the logs need it
 	queuedAt time.Duration
+	front    *frontSession // the sender reached this server through a front end (frontend.go)
 }
 
 // Submit submits m now. A sender that is a mailbox submits from its Outbox through the
@@ -103,7 +104,7 @@ func (o *Org) inboundCandidates(m *message) []*server {
 	if o.inbound == nil {
 		if len(o.top.Inbound) == 0 {
 			for _, s := range o.servers {
-				if s.transport {
+				if s.transport || s.frontEnd {
 					o.inbound = append(o.inbound, s)
 				}
 			}
@@ -190,6 +191,10 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	srv := cands[k]
+	if srv.frontEnd {
+		o.tryFrontEnd(m, sender, cands, k) // port 25 is Front End Transport's
+		return
+	}
 	// The internet MTA connects, greets, and offers the message (no XSHADOW: it is not
 	// Exchange 2010). Only the Exchange side writes a protocol log.
 	rid, port := o.nextSession()
@@ -217,15 +222,6 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			why = "Redirect-Message is draining it"
 		}
 		r := smtp.ServiceNotActive
-		if !srv.version.Is2010() && srv.fetState == "Active" && st == "Inactive" && !srv.redirected {
-			// HubTransport Inactive behind an Active front end: port 25 is the Front End
-			// Transport service, which finds no back end to proxy to and answers 451 4.7.0
-			// (exchange-2013-pipeline.md, "HubTransport Inactive gives 451 4.7.0"; seed
-			// 004). exsim answers at MAIL FROM; FET answers after the headers.
-			r = smtp.TemporaryServerError
-			r.Text += ". PRX1 "
-			why = "its HubTransport component was Inactive when the service started, so the front end has no transport service to proxy to"
-		}
 		c.MailReply = &r
 		res := o.converse(c)
 		o.at(res.End, kindSession, func() {
@@ -283,13 +279,10 @@ func (o *Org) whyUnreachable(from string, srv *server) string {
 	return "no network path"
 }
 
-// inboundState is the state of the service answering port 25 from outside.
-func (o *Org) inboundState(srv *server) string {
-	if !srv.version.Is2010() && srv.fetState != "Active" {
-		return srv.fetState
-	}
-	return o.acceptState(srv)
-}
+// inboundState is the state of the service answering port 25 from outside on a
+// server without Front End Transport (2010, a 2013 Mailbox server without
+// ClientAccess): its transport service.
+func (o *Org) inboundState(srv *server) string { return o.acceptState(srv) }
 
 // acceptState is the state in which srv's transport service takes new messages: the
 // HubTransport state it picked up when it started, or Draining while Redirect-Message
@@ -398,6 +391,11 @@ func (o *Org) sendAck(pa *pendingAck, ack Acknowledged) {
 		pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
 		ackAt = o.converse(*pa.conv).Outcomes[0].AckAt
 	}
+	if pa.front != nil {
+		if ackAt = o.frontAck(pa, ackAt); ackAt < 0 {
+			return // the front end is gone: the sender retries
+		}
+	}
 	o.post(ackAt, pa, kindAck, 0)
 }
 
@@ -409,6 +407,9 @@ func (o *Org) dropSession(pa *pendingAck, fault string) {
 	}
 	pa.done = true
 	m := pa.root.m
+	if pa.front != nil {
+		o.frontDropped(pa)
+	}
 	if pa.sender.loc == locOutbox {
 		if o.s.Journal().Enabled() {
 			emit(o, pa.srv.name, "", SubmitInterrupted{Msg: Msg{m.id}, Hub: pa.srv.name, Fault: fault, Retry: outboxRetry})
@@ -448,7 +449,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		mbx = act
 	}
 	var hub *server
-	if mbx != nil && mbx.up {
+	if mbx != nil && hostUp(mbx) && !mbx.mtsStopped {
 		hub = o.pickSubmissionHub(mbx)
 	}
 	if hub == nil {
@@ -462,7 +463,7 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		if outbox.dead {
 			return
 		}
-		if !hub.up || !mbx.up || o.acceptState(hub) != "Active" {
+		if !hub.up || !hostUp(mbx) || mbx.mtsStopped || o.acceptState(hub) != "Active" {
 			o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
 			return
 		}

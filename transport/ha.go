@@ -132,7 +132,7 @@ func (o *Org) shadowTry(ss *shadowSession) {
 	ss.b, ss.bep, ss.sh = b, b.epoch, nil
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
-	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port), Server: o.peer(b, 25),
+	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port), Server: o.peer(b, hubPort(b)),
 		SendConnector: smtp.IntraOrgSendConnector, ReceiveConnector: o.receiveConnector(b), SendSessionID: sid, ReceiveSessionID: rid}
 	switch {
 	case !b.up || !o.reachable(srv.name, b.name):
@@ -290,6 +290,9 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 		if pa.conv != nil {
 			pa.conv.Messages[0].DataReply = &r
 			o.converse(*pa.conv)
+		}
+		if pa.front != nil {
+			o.frontRejected(pa)
 		}
 		o.retrySender(pa)
 	}

@@ -21,10 +21,17 @@ type world struct {
 	cut     map[[2]string]bool
 	commits map[string]int
 	states  map[string]string // server -> HubTransport state picked up at start
+	// backEnd, when set, is the only server in the front ends' routing tables: every
+	// front end proxies to its Transport service. Tests of what the receiving
+	// Transport service does use it to pin the receiver.
+	backEnd string
+	// feStates: server -> FrontendTransport state MSExchangeFrontEndTransport picks
+	// up when it starts (unset: Active)
+	feStates map[string]string
 }
 
 func newWorld() *world {
-	return &world{active: map[string]string{}, mounted: map[string]bool{}, cut: map[[2]string]bool{}, commits: map[string]int{}, states: map[string]string{}}
+	return &world{active: map[string]string{}, mounted: map[string]bool{}, cut: map[[2]string]bool{}, commits: map[string]int{}, states: map[string]string{}, feStates: map[string]string{}}
 }
 
 func (w *world) env() Env {
@@ -32,6 +39,12 @@ func (w *world) env() Env {
 		ActiveCopy: func(db string) (string, bool) { return w.active[db], w.mounted[db] },
 		Committed:  func(db string) { w.commits[db]++ },
 		ServiceStarted: func(server, service string) string {
+			if service == "MSExchangeFrontEndTransport" {
+				if st, ok := w.feStates[server]; ok {
+					return st
+				}
+				return "Active"
+			}
 			if st, ok := w.states[server]; ok {
 				return st
 			}
@@ -56,6 +69,9 @@ func newHarness(t *testing.T, top Topology, w *world) *harness {
 	s := sim.New(sim.Config{Start: t0, Seed: 1})
 	o, err := New(s, top, w.env())
 	require.NoError(t, err)
+	if w.backEnd != "" {
+		o.routeTo = func(b *server) bool { return b.name == w.backEnd }
+	}
 	return &harness{t: t, s: s, o: o, w: w}
 }
 

@@ -200,14 +200,22 @@ func (e Stopped) Narrate() string {
 
 func (ServiceStopped) Kind() string { return "transport.service" }
 func (e ServiceStopped) Narrate() string {
-	if strings.EqualFold(e.Service, "MSExchangeFrontEndTransport") {
+	switch {
+	case strings.EqualFold(e.Service, "MSExchangeFrontEndTransport"):
 		return fmt.Sprintf("%s stopped on %s: it no longer accepts SMTP on port 25.", e.Service, e.Server)
+	case strings.EqualFold(e.Service, "MSExchangeDelivery"):
+		return fmt.Sprintf("MSExchangeDelivery (Mailbox Transport Delivery) stopped on %s: nothing is delivered into its databases until it starts.", e.Server)
+	case strings.EqualFold(e.Service, "MSExchangeSubmission"):
+		return fmt.Sprintf("MSExchangeSubmission (Mailbox Transport Submission) stopped on %s: its mailboxes' Outboxes wait until it starts.", e.Server)
 	}
 	return fmt.Sprintf("MSExchangeTransport stopped on %s; its queue database is kept.", e.Server)
 }
 
 func (ServiceStarted) Kind() string { return "transport.service" }
 func (e ServiceStarted) Narrate() string {
+	if e.State == "" {
+		return fmt.Sprintf("%s started on %s (it reads no component state).", e.Service, e.Server)
+	}
 	return fmt.Sprintf("MSExchangeFrontEndTransport started on %s and picked up FrontendTransport = %s.", e.Server, e.State)
 }
 
@@ -268,4 +276,28 @@ func (e QueueDelivered) Narrate() string {
 func (Redirected) Kind() string { return "transport.redirect" }
 func (e Redirected) Narrate() string {
 	return fmt.Sprintf("Redirect-Message: %s hands its %d queued message(s) to %s and takes no new ones; its shadow queues stay.", e.Server, e.Count, e.Target)
+}
+
+func (Proxied) Kind() string { return "transport.proxy" }
+
+// Narrate is empty: FrontEndRelayed tells both hops in one line (a page of a busy
+// run stays small), and ProxyAttemptFailed / ProxyRefused tell the failures.
+func (e Proxied) Narrate() string { return "" }
+
+func (ProxyAttemptFailed) Kind() string { return "transport.proxy" }
+func (e ProxyAttemptFailed) Narrate() string {
+	return fmt.Sprintf("%s's Front End Transport service cannot proxy message #%d to %s (%s); it tries its next destination.", e.FrontEnd, e.Message, e.BackEnd, e.Why)
+}
+
+func (ProxyRefused) Kind() string { return "transport.proxy" }
+func (e ProxyRefused) Narrate() string {
+	return fmt.Sprintf("%s's Front End Transport service answers message #%d with %s: %s; the sender tries elsewhere.", e.FrontEnd, e.Message, strings.TrimSpace(e.Reply), e.Why)
+}
+
+func (FrontEndRelayed) Kind() string { return "transport.proxy" }
+func (e FrontEndRelayed) Narrate() string {
+	if e.Detour == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s's Front End Transport proxied message #%d to %s's Transport service (port 2525; %s), which accepted it; %s passes the 250 on to the sender.", e.FrontEnd, e.Message, e.BackEnd, e.Detour, e.FrontEnd)
 }

@@ -48,6 +48,8 @@ type Org struct {
 	inetIP     string
 	crashes    map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
 	inbound    []*server
+	feIdx      *frontIndex
+	routeTo    func(*server) bool // tests: narrows the front ends' routing tables
 	blank      []string
 	iota       []int
 	outcome1   [1]smtp.Outcome
@@ -62,6 +64,7 @@ type Org struct {
 		senders pool[item] // sender and Outbox copies: gone at the 250
 		acks    pool[pendingAck]
 		inbound pool[inboundSession]
+		fronts  pool[frontSession]
 		shadows pool[shadowSession]
 		relays  pool[relaySession]
 		batches [][]*item
@@ -82,6 +85,14 @@ type server struct {
 	inboundOpen     int        // internet SMTP sessions open on it (least-connections balancing)
 	pendingApp      []setValue // EdgeTransport.exe.config values saved in the run, read at the next start
 	fetState        string     // FrontendTransport state picked up by MSExchangeFrontEndTransport (2013+)
+	frontEnd        bool       // runs MSExchangeFrontEndTransport (frontend.go)
+	fetStopped      bool       // MSExchangeFrontEndTransport stopped alone
+	fetEpoch        int        // bumped when FET stops or the host goes down: its sessions die
+	hubStopped      bool       // MSExchangeTransport stopped alone: the host (and FET) runs on
+	proxyRR         int        // FET's round robin inside a delivery group
+	mtdStopped      bool       // MSExchangeDelivery (Mailbox Transport Delivery) stopped
+	mtsStopped      bool       // MSExchangeSubmission (Mailbox Transport Submission) stopped
+	feConn          string
 	queues          []*queue
 	byKey           map[qkey]*queue
 	nextQueue       int
@@ -148,9 +159,13 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 				}
 				srv.transport = true
 			case "clientaccess":
+				srv.frontEnd = v == Exchange2013 // a 2013 CAS runs Front End Transport
 			default:
 				return nil, fmt.Errorf("transport: server %s: unknown role %q (Mailbox, HubTransport, ClientAccess)", sp.Name, r)
 			}
+		}
+		if !v.Is2010() && v != Exchange2013 && srv.mailbox {
+			srv.frontEnd = true // 2016+: every Mailbox server runs Front End Transport
 		}
 		o.servers = append(o.servers, srv)
 		o.byName[strings.ToLower(sp.Name)] = srv
@@ -179,7 +194,7 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 		if err != nil {
 			return nil, fmt.Errorf("transport: inbound: %w", err)
 		}
-		if !srv.transport {
+		if !srv.transport && !srv.frontEnd {
 			return nil, fmt.Errorf("transport: inbound server %s runs no transport service", in)
 		}
 	}
@@ -246,7 +261,7 @@ func (o *Org) activeCopy(db string) (*server, bool) {
 			return nil, false
 		}
 	}
-	return srv, mounted && srv.up
+	return srv, mounted && hostUp(srv) // a stopped Transport service leaves the store (and Mailbox Transport) running
 }
 
 func (o *Org) after(d time.Duration, k sim.Kind, fn func()) {
@@ -275,13 +290,15 @@ func (o *Org) OnDelivered(f func(id int, recipient string, at time.Duration)) {
 // will start with a new queue database ID.
 func (o *Org) Crash(server string, loseQueue bool) {
 	srv, err := o.server(server)
-	if err != nil || !srv.up && !loseQueue {
+	if err != nil || !hostUp(srv) && !loseQueue {
 		return
 	}
 	fault := "crash " + srv.name
 	if loseQueue {
 		fault += " lose-queue"
 	}
+	srv.hubStopped = false // the host goes down: Front End Transport with it
+	srv.fetEpoch++
 	o.down(srv, fault)
 	if loseQueue {
 		if o.s.Journal().Enabled() {
@@ -298,10 +315,15 @@ func (o *Org) Crash(server string, loseQueue bool) {
 // Stop shuts server down cleanly: the queue database is kept.
 func (o *Org) Stop(server string) {
 	srv, err := o.server(server)
-	if err != nil || !srv.up {
+	if err != nil || !hostUp(srv) {
 		return
 	}
-	o.down(srv, "stop "+srv.name)
+	srv.fetEpoch++
+	if srv.hubStopped { // only the host was still up
+		srv.hubStopped = false
+	} else {
+		o.down(srv, "stop "+srv.name)
+	}
 	if o.s.Journal().Enabled() {
 		emit(o, srv.name, srv.name, Stopped{Server: srv.name})
 	}
@@ -310,7 +332,7 @@ func (o *Org) Stop(server string) {
 // Start boots server: its services start and pick up their component states.
 func (o *Org) Start(server string) {
 	srv, err := o.server(server)
-	if err != nil || srv.up {
+	if err != nil || hostUp(srv) {
 		return
 	}
 	o.boot(srv, true)
@@ -332,8 +354,17 @@ func (o *Org) StopService(server, service string) error {
 	if err != nil {
 		return err
 	}
+	if mt := o.mailboxTransport(srv, service); mt != nil {
+		*mt = true
+		if o.s.Journal().Enabled() {
+			emit(o, srv.name, service, ServiceStopped{Server: srv.name, Service: service})
+		}
+		return nil
+	}
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
 		srv.fetState = "Inactive"
+		srv.fetStopped = true // connections are refused; sessions being proxied die
+		srv.fetEpoch++
 		if o.s.Journal().Enabled() {
 			emit(o, srv.name, service, ServiceStopped{Server: srv.name, Service: service})
 		}
@@ -341,6 +372,7 @@ func (o *Org) StopService(server, service string) error {
 	}
 	if srv.up {
 		o.down(srv, "stop "+srv.name)
+		srv.hubStopped = true // the host and Front End Transport run on
 		if o.s.Journal().Enabled() {
 			emit(o, srv.name, service, ServiceStopped{Server: srv.name, Service: service})
 		}
@@ -354,15 +386,30 @@ func (o *Org) StartService(server, service string) error {
 	if err != nil {
 		return err
 	}
+	if mt := o.mailboxTransport(srv, service); mt != nil {
+		if *mt && hostUp(srv) {
+			*mt = false
+			if o.s.Journal().Enabled() {
+				emit(o, srv.name, service, ServiceStarted{Server: srv.name, Service: service})
+			}
+		}
+		return nil
+	}
 	if strings.EqualFold(service, "MSExchangeFrontEndTransport") {
+		if !hostUp(srv) {
+			return nil
+		}
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
+		srv.fetStopped = false
+		srv.fetEpoch++
 		if o.s.Journal().Enabled() {
 			emit(o, srv.name, service, ServiceStarted{Server: srv.name, Service: service, State: srv.fetState})
 		}
 		return nil
 	}
 	if !srv.up {
-		o.boot(srv, false) // the Front End Transport service runs on
+		withFE := !srv.hubStopped // a stopped host starts with all its services
+		o.boot(srv, withFE)       // else the Front End Transport service runs on
 	}
 	return nil
 }
@@ -378,14 +425,19 @@ func (o *Org) checkService(server, service string) (*server, error) {
 			return nil, fmt.Errorf("%s runs no MSExchangeTransport service", srv.name)
 		}
 	case strings.EqualFold(service, "MSExchangeFrontEndTransport"):
-		if srv.version.Is2010() || !srv.transport {
-			return nil, fmt.Errorf("%s runs no MSExchangeFrontEndTransport service (Exchange 2013+ Mailbox servers only)", srv.name)
+		if !srv.frontEnd {
+			return nil, fmt.Errorf("%s runs no MSExchangeFrontEndTransport service (Exchange 2016+ Mailbox servers and Exchange 2013 Client Access servers only)", srv.name)
+		}
+	case strings.EqualFold(service, "MSExchangeDelivery"), strings.EqualFold(service, "MSExchangeSubmission"):
+		if srv.version.Is2010() || !srv.mailbox {
+			return nil, fmt.Errorf("%s runs no %s service (Exchange 2013+ Mailbox servers only)", srv.name, service)
 		}
 	default:
-		if c := closest(service, []string{"MSExchangeTransport", "MSExchangeFrontEndTransport"}); c != "" {
+		names := []string{"MSExchangeTransport", "MSExchangeFrontEndTransport", "MSExchangeDelivery", "MSExchangeSubmission"}
+		if c := closest(service, names); c != "" {
 			return nil, fmt.Errorf("unknown service %q (did you mean %q?)", service, c)
 		}
-		return nil, fmt.Errorf("unknown service %q (MSExchangeTransport, MSExchangeFrontEndTransport)", service)
+		return nil, fmt.Errorf("unknown service %q (%s)", service, strings.Join(names, ", "))
 	}
 	return srv, nil
 }
@@ -452,7 +504,15 @@ func (o *Org) destroyQueueDatabase(srv *server, fault string) {
 // Restarting MSExchangeTransport alone leaves MSExchangeFrontEndTransport as it was.
 func (o *Org) boot(srv *server, withFrontEnd bool) {
 	srv.up = true
+	srv.hubStopped = false
 	srv.epoch++
+	if withFrontEnd { // the whole server boots: the Mailbox Transport services start too
+		srv.mtdStopped, srv.mtsStopped = false, false
+	}
+	if withFrontEnd && srv.frontEnd && !srv.transport { // a 2013 CAS: Front End Transport alone
+		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
+		srv.fetStopped = false
+	}
 	if !srv.transport {
 		if o.s.Journal().Enabled() {
 			emit(o, srv.name, srv.name, Started{Server: srv.name})
@@ -462,8 +522,9 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 	o.applyEdited(srv)
 	srv.state = o.pickUp(srv, "MSExchangeTransport")
 	srv.redirected = false
-	if withFrontEnd && !srv.version.Is2010() {
+	if withFrontEnd && srv.frontEnd {
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
+		srv.fetStopped = false
 	}
 	if srv.lostDB {
 		srv.lostDB = false

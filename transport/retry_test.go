@@ -105,8 +105,14 @@ func twoMailbox2016() (Topology, *world) {
 // KB 2866822 / dag-components 1.6: HubTransport set to Draining changes nothing until
 // the Microsoft Exchange Transport service restarts; then the server answers MAIL FROM
 // with 421 4.3.2 Service not active (EHLO still works) and the sender keeps the message.
+// The KB's Exchange 2013 Mailbox servers without the ClientAccess role answer port 25
+// with the Transport service itself (exchange-2013-pipeline.md 1.2); behind a front end
+// the reply goes to FET, which fails over (TestFrontEndFailsOverToTheNextDestination).
 func TestDrainedServerAnswers421OnlyAfterTransportRestart(t *testing.T) {
 	top, w := twoMailbox2016()
+	for i := range top.Servers {
+		top.Servers[i].Version = Exchange2013
+	}
 	h := newHarness(t, top, w)
 	h.at(time.Minute, func() { h.w.states["EX1"] = "Draining" })
 	h.at(2*time.Minute, func() {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -69,10 +70,42 @@ func (o *Org) converse(c smtp.Conversation) smtp.Result {
 	}
 	rows := append(append([]logs.ProtocolEvent(nil), res.Send...), res.Receive...)
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].At < rows[b].At })
+	recv, send := o.logService(c)
+	o.journalRows(rows, recv, send)
+	return res
+}
+
+// journalRows journals protocol rows, Receive rows in recv's log, Send rows in send's.
+func (o *Org) journalRows(rows []logs.ProtocolEvent, recv, send string) {
 	for _, r := range rows {
+		if r.Log == logs.Send {
+			r.Service = send
+		} else {
+			r.Service = recv
+		}
 		o.s.Journal().Add(sim.Record{At: r.At, Kind: logs.KindProtocol, Server: r.Server, Subject: r.SessionID, Data: r})
 	}
-	return res
+}
+
+// logService names the services whose protocol logs hold c's rows (2013+ keeps one
+// folder per service): the Receive side by the port it answers, the Send side by the
+// connector.
+func (o *Org) logService(c smtp.Conversation) (recv, send string) {
+	recv, send = logs.Hub, logs.Hub
+	switch c.Server.Port {
+	case 475:
+		recv = logs.MailboxDelivery
+	case outboundProxyPort:
+		recv = logs.FrontEnd
+	case 25:
+		if s, ok := o.byName[strings.ToLower(c.Server.Server)]; ok && s.frontEnd {
+			recv = logs.FrontEnd
+		}
+	}
+	if c.SendConnector == smtp.InboundProxySendConnector {
+		send = logs.FrontEnd
+	}
+	return recv, send
 }
 
 func (o *Org) smtpMessage(it *item, internalID int64) smtp.Message {
@@ -109,6 +142,10 @@ func (o *Org) smtpAttempt(q *queue) {
 	var firstDown *server
 	switch q.dtype {
 	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
+		if o.frontProxied(q) {
+			o.outboundProxy(q)
+			return
+		}
 		external = true
 		c.SendConnector = o.connectorName(q)
 		host := q.nextHop
@@ -126,10 +163,12 @@ func (o *Org) smtpAttempt(q *queue) {
 			return
 		}
 		c.Server = o.peer(act, 475) // the Mailbox Transport Delivery service
-		c.ReceiveConnector = o.receiveConnector(act)
+		c.ReceiveConnector = mailboxDeliveryConnector(act)
 		switch {
-		case !act.up || !o.reachable(srv.name, act.name):
+		case !hostUp(act) || !o.reachable(srv.name, act.name): // Mailbox Transport Delivery runs without Transport
 			c.ConnectFailure = smtp.WinsockTimedOut
+		case act.mtdStopped: // nothing listens on 475
+			c.ConnectFailure = smtp.WinsockRefused
 		case !mounted:
 			// The Mailbox Transport Delivery service answers for the database.
 			// Mailbox Transport Delivery on the active copy's server logs the deferral.
@@ -163,15 +202,15 @@ func (o *Org) smtpAttempt(q *queue) {
 		}
 		switch {
 		case target != nil:
-			c.Server = o.peer(target, 25)
+			c.Server = o.peer(target, hubPort(target))
 			c.ReceiveConnector = o.receiveConnector(target)
 		case notActive != nil:
-			c.Server = o.peer(notActive, 25)
+			c.Server = o.peer(notActive, hubPort(notActive))
 			c.ReceiveConnector = o.receiveConnector(notActive)
 			r := smtp.ServiceNotActive
 			c.MailReply = &r
 		case firstDown != nil:
-			c.Server = o.peer(firstDown, 25)
+			c.Server = o.peer(firstDown, hubPort(firstDown))
 			c.ConnectFailure = smtp.WinsockTimedOut
 		default:
 			o.busyFail(q, "no transport server to relay to")
@@ -312,7 +351,11 @@ func (rs *relaySession) queued(it *item) {
 	if rs.external {
 		return
 	}
-	if !target.up || target.epoch != rs.tep {
+	alive := target.up && target.epoch == rs.tep
+	if rs.final {
+		alive = hostUp(target) // Mailbox Transport Delivery does not restart with Transport
+	}
+	if !alive {
 		rs.broken = true
 		return
 	}
@@ -478,6 +521,7 @@ type timingKey struct {
 	rcpts          int
 	connectFailure int
 	refused        bool
+	proxied        bool // the Front End Transport hop's XPROXYFROM
 }
 
 type timingEntry struct {
@@ -501,7 +545,7 @@ func (o *Org) timing(c smtp.Conversation) smtp.Result {
 		}
 		return res
 	}
-	k := timingKey{client: c.Client.Version, server: c.Server.Version, rcpts: len(c.Messages[0].To), connectFailure: c.ConnectFailure, refused: c.MailReply != nil}
+	k := timingKey{client: c.Client.Version, server: c.Server.Version, rcpts: len(c.Messages[0].To), connectFailure: c.ConnectFailure, refused: c.MailReply != nil, proxied: c.XProxyFrom != ""}
 	// a handful of shapes repeat: a linear scan beats hashing two strings
 	var off timingOffsets
 	ok := false

@@ -34,7 +34,7 @@ var MaintenanceModeReasons = []string{
 }
 
 // Services are the Windows services a step may restart.
-var Services = []string{"MSExchangeTransport", "MSExchangeFrontEndTransport"}
+var Services = []string{"MSExchangeTransport", "MSExchangeFrontEndTransport", "MSExchangeDelivery", "MSExchangeSubmission"}
 
 var services = ParamSpec{Name: "Name", Position: 1, Required: true, Type: EnumType, Enum: Services}
 

@@ -1043,7 +1043,7 @@ func (l *loader) connectors(n ast.Node) error {
 		return err
 	}
 	for _, it := range items {
-		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost")
+		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost", "frontendProxyEnabled")
 		if err != nil {
 			return err
 		}
@@ -1080,6 +1080,17 @@ func (l *loader) connectors(n ast.Node) error {
 				}
 			case "smartHost":
 				c.SmartHost, err = l.str(e.val, "smartHost")
+			case "frontendProxyEnabled":
+				var v string
+				if v, err = l.scalar(e.val, "frontendProxyEnabled"); err == nil {
+					switch strings.ToLower(v) {
+					case "true":
+						c.FrontendProxyEnabled = true
+					case "false":
+					default:
+						err = l.errf(posOf(e.val), "frontendProxyEnabled is true or false, not %q", v)
+					}
+				}
 			}
 			if err != nil {
 				return err
@@ -1606,6 +1617,9 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			name := bound["Name"].Str
 			if strings.EqualFold(name, "MSExchangeFrontEndTransport") && !(versionIndex(sv.Version) >= versionIndex("Exchange2013") && (sv.HasRole("ClientAccess") || sv.Version != "Exchange2013")) {
 				return nil, l.errf(cp, "%s has no MSExchangeFrontEndTransport service (%s)", sv.Name, sv.Version)
+			}
+			if (strings.EqualFold(name, "MSExchangeDelivery") || strings.EqualFold(name, "MSExchangeSubmission")) && !(versionIndex(sv.Version) >= versionIndex("Exchange2013") && sv.HasRole("Mailbox")) {
+				return nil, l.errf(cp, "%s has no %s service (the Mailbox Transport services run on Exchange 2013+ Mailbox servers)", sv.Name, name)
 			}
 		}
 		if target == "" && st != nil {

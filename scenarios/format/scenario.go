@@ -183,6 +183,9 @@ type SendConnector struct {
 	AddressSpaces []string
 	SourceServers []string
 	SmartHost     string
+	// FrontendProxyEnabled: the connector's mail goes out through a Front End
+	// Transport service (2013+).
+	FrontendProxyEnabled bool
 }
 
 // Internet is the organization's internet edge.

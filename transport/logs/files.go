@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -40,59 +41,128 @@ type File struct {
 	Data   []byte
 }
 
+// is2010 reports an Exchange 2010 profile: one transport service, one set of logs.
+func is2010(version string) bool { return strings.HasPrefix(version, "Exchange2010") }
+
 // Folders under %ExchangeInstallPath%TransportRoles\Logs: 2010 keeps MessageTracking and
-// ProtocolLog\SmtpSend|SmtpReceive at the top (the seed); 2013+ keeps the Transport
-// service's protocol logs under Hub\ (PL-2016).
-func protocolFolder(version, kind string) string {
+// ProtocolLog\SmtpSend|SmtpReceive at the top (the seed); 2013+ keeps one protocol log
+// folder per service (exchange-2013-pipeline.md 4.1): FrontEnd\ProtocolLog\..., Hub\
+// ProtocolLog\... and, for Mailbox Transport Delivery's receive log, Mailbox\ProtocolLog\
+// SmtpReceive (2013 docs) or Mailbox\ProtocolLog\SmtpReceive\Delivery (2016 docs).
+func protocolFolder(version, kind, service string) string {
 	sub := "SmtpSend"
 	if kind == Receive {
 		sub = "SmtpReceive"
 	}
-	if p, _ := lookup(version); p.protocolVersion == "14.0.0.0" {
+	if is2010(version) {
 		return "ProtocolLog/" + sub
+	}
+	switch service {
+	case FrontEnd:
+		return "FrontEnd/ProtocolLog/" + sub
+	case MailboxDelivery:
+		if version == "Exchange2013" {
+			return "Mailbox/ProtocolLog/" + sub
+		}
+		return "Mailbox/ProtocolLog/" + sub + "/Delivery"
 	}
 	return "Hub/ProtocolLog/" + sub
 }
 
-type dayKey struct {
-	server, kind string
-	day          time.Time
+// The message tracking prefixes of a 2013+ Mailbox server (4.2): the Transport service,
+// Mailbox Transport Submission and Mailbox Transport Delivery.
+const (
+	PrefixTransport  = "MSGTRK"
+	PrefixSubmission = "MSGTRKMS"
+	PrefixDelivery   = "MSGTRKMD"
+)
+
+// TrackingPrefix is the file series a tracking row of a server of version goes to.
+// 2010 writes one series. On 2013+, Mailbox Transport Submission writes NOTIFYMAPI,
+// SUBMIT* and its RECEIVE (source STOREDRIVER: a real 2016 MSGTRKMS file holds that
+// row, though the reference's column notes put it in MSGTRK; exsim follows the file),
+// Mailbox Transport Delivery writes DELIVER, DUPLICATEDELIVER and its DEFER (source
+// STOREDRIVER), and the Transport service everything else.
+func TrackingPrefix(version string, e *TrackingEvent) string {
+	if is2010(version) {
+		return PrefixTransport
+	}
+	switch e.EventID {
+	case "NOTIFYMAPI", "SUBMIT", "SUBMITDEFER", "SUBMITFAIL":
+		return PrefixSubmission
+	case "DELIVER", "DUPLICATEDELIVER":
+		return PrefixDelivery
+	case "RECEIVE":
+		if e.Source == "STOREDRIVER" {
+			return PrefixSubmission
+		}
+	case "DEFER":
+		if e.Source == "STOREDRIVER" {
+			return PrefixDelivery
+		}
+	}
+	return PrefixTransport
 }
 
-func dayOf(start time.Time, at time.Duration) time.Time {
-	return start.Add(at).UTC().Truncate(24 * time.Hour)
+// trackingHourly: message tracking rolls every UTC hour from 2013 on (the 2013 code
+// and a real 2016 file name, 4.2); 2010 rolls daily (the seed's file).
+func trackingHourly(version string) bool { return !is2010(version) }
+
+// protocolHourly: protocol logs roll every UTC hour where real file names show it
+// (2016 and later, 4.2); 2013 (its code) and 2010 roll daily.
+func protocolHourly(version string) bool { return !is2010(version) && version != "Exchange2013" }
+
+// period is the start of the file period holding instant at: the UTC hour or day.
+func period(start time.Time, at time.Duration, hourly bool) time.Time {
+	t := start.Add(at).UTC()
+	if hourly {
+		return t.Truncate(time.Hour)
+	}
+	return t.Truncate(24 * time.Hour)
 }
 
-// TrackingFiles writes each server's tracking rows into one file per UTC day, as the
-// Transport service rolls them, sorted by server then day. Rows in a file are in time
-// order (same instant: journal order), as a log written as things happen is; this
-// matters for protocol rows, which a model may record for a whole session at once.
-// versionOf gives a server's profile.
+type fileKey struct {
+	server, kind, series string // series: tracking prefix, or protocol log service
+	period               time.Time
+}
+
+// TrackingFiles writes each server's tracking rows into the files its services roll
+// (one series per service, one file per period: see [TrackingLogFile]), sorted by
+// server, series, then period. Rows in a file are in time order (same instant: journal
+// order), as a log written as things happen is. versionOf gives a server's profile.
 func TrackingFiles(versionOf func(server string) string, start time.Time, events []TrackingEvent) ([]File, error) {
-	groups := map[dayKey][]TrackingEvent{}
-	for _, e := range events {
-		k := dayKey{e.Server, "", dayOf(start, e.At)}
-		groups[k] = append(groups[k], e)
+	groups := map[fileKey][]TrackingEvent{}
+	for i := range events {
+		e := &events[i]
+		v := versionOf(e.Server)
+		k := fileKey{e.Server, "", TrackingPrefix(v, e), period(start, e.At, trackingHourly(v))}
+		groups[k] = append(groups[k], *e)
 	}
 	var files []File
 	for _, k := range sortedKeys(groups) {
 		rows := groups[k]
+		version := versionOf(k.server)
 		slices.SortStableFunc(rows, func(a, b TrackingEvent) int { return cmp.Compare(a.At, b.At) })
 		var b bytes.Buffer
-		if err := WriteTrackingLog(&b, versionOf(k.server), start, rows); err != nil {
+		if err := WriteTrackingLog(&b, version, start, rows); err != nil {
 			return nil, err
 		}
-		files = append(files, File{Server: k.server, Path: k.server + "/MessageTracking/" + TrackingLogName(k.day), Data: b.Bytes()})
+		files = append(files, File{Server: k.server, Path: k.server + "/MessageTracking/" + TrackingLogFile(version, k.series, k.period), Data: b.Bytes()})
 	}
 	return files, nil
 }
 
 // ProtocolFiles writes each server's Send and Receive protocol rows into one file per
-// log and UTC day, sorted by server, Receive before Send, then day.
+// service, log and period, sorted by server, Receive before Send, service, then period.
 func ProtocolFiles(versionOf func(server string) string, start time.Time, events []ProtocolEvent) ([]File, error) {
-	groups := map[dayKey][]ProtocolEvent{}
+	groups := map[fileKey][]ProtocolEvent{}
 	for _, e := range events {
-		k := dayKey{e.Server, e.Log, dayOf(start, e.At)}
+		v := versionOf(e.Server)
+		svc := e.Service
+		if svc == "" || is2010(v) {
+			svc = Hub
+		}
+		k := fileKey{e.Server, e.Log, svc, period(start, e.At, protocolHourly(v))}
 		groups[k] = append(groups[k], e)
 	}
 	var files []File
@@ -104,19 +174,19 @@ func ProtocolFiles(versionOf func(server string) string, start time.Time, events
 		if err := WriteProtocolLog(&b, version, k.kind, start, rows); err != nil {
 			return nil, err
 		}
-		name, _ := ProtocolLogName(k.kind, k.day)
-		files = append(files, File{Server: k.server, Path: k.server + "/" + protocolFolder(version, k.kind) + "/" + name, Data: b.Bytes()})
+		name, _ := ProtocolLogFile(version, k.kind, k.period)
+		files = append(files, File{Server: k.server, Path: k.server + "/" + protocolFolder(version, k.kind, k.series) + "/" + name, Data: b.Bytes()})
 	}
 	return files, nil
 }
 
-func sortedKeys[V any](m map[dayKey]V) []dayKey {
-	keys := make([]dayKey, 0, len(m))
+func sortedKeys[V any](m map[fileKey]V) []fileKey {
+	keys := make([]fileKey, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b dayKey) int {
-		return cmp.Or(cmp.Compare(a.server, b.server), cmp.Compare(a.kind, b.kind), a.day.Compare(b.day))
+	slices.SortFunc(keys, func(a, b fileKey) int {
+		return cmp.Or(cmp.Compare(a.server, b.server), cmp.Compare(a.kind, b.kind), cmp.Compare(a.series, b.series), a.period.Compare(b.period))
 	})
 	return keys
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/csv"
 	"github.com/exsim/exsim/sim/simtest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -359,8 +361,9 @@ func TestFromJournalCollectsRowsInLoggingOrder(t *testing.T) {
 	require.Len(t, pr, 1)
 }
 
-// The Transport service starts a new tracking file each UTC day; 2010 keeps protocol
-// logs in ProtocolLog\SmtpSend, 2013+ in Hub\ProtocolLog\SmtpSend.
+// The Transport service starts a new tracking file each UTC day on 2010 and each UTC
+// hour from 2013 (exchange-2013-pipeline.md 4.2); 2010 keeps protocol logs in
+// ProtocolLog\SmtpSend, 2013+ in Hub\ProtocolLog\SmtpSend.
 func TestFilesRollPerServerAndDay(t *testing.T) {
 	start := time.Date(2016, 8, 27, 23, 59, 0, 0, time.UTC)
 	versions := map[string]string{"EX1": "Exchange2010SP3", "EX2": "Exchange2016"}
@@ -378,8 +381,8 @@ func TestFilesRollPerServerAndDay(t *testing.T) {
 	}
 	require.Equal(t, []string{
 		"EX1/MessageTracking/MSGTRK20160827-1.LOG",
-		"EX2/MessageTracking/MSGTRK20160827-1.LOG",
-		"EX2/MessageTracking/MSGTRK20160828-1.LOG",
+		"EX2/MessageTracking/MSGTRK2016082723-1.LOG",
+		"EX2/MessageTracking/MSGTRK2016082800-1.LOG",
 	}, paths)
 	require.Contains(t, string(files[2].Data), "#Date: 2016-08-28T00:01:00.000Z")
 
@@ -397,7 +400,7 @@ func TestFilesRollPerServerAndDay(t *testing.T) {
 	require.Equal(t, []string{
 		"EX1/ProtocolLog/SmtpReceive/RECV20160827-1.LOG",
 		"EX1/ProtocolLog/SmtpSend/SEND20160827-1.LOG",
-		"EX2/Hub/ProtocolLog/SmtpSend/SEND20160827-1.LOG",
+		"EX2/Hub/ProtocolLog/SmtpSend/SEND2016082723-1.LOG",
 	}, paths)
 
 	_, err = TrackingFiles(func(string) string { return "" }, start, tr)
@@ -433,4 +436,83 @@ func TestProtocolFilesInterleaveSessionsByTime(t *testing.T) {
 	require.Contains(t, lines[5], ",A,0,")
 	require.Contains(t, lines[6], ",B,0,")
 	require.Contains(t, lines[7], ",A,1,")
+}
+
+// exchange-2013-pipeline.md 4.1-4.2: a 2013+ Mailbox server writes message tracking in
+// three series, MSGTRK (Transport), MSGTRKMS (Mailbox Transport Submission: NOTIFYMAPI,
+// SUBMIT and its RECEIVE STOREDRIVER, as the real MSGTRKMS2022091915-1.LOG holds) and
+// MSGTRKMD (Mailbox Transport Delivery: DELIVER), each rolling every UTC hour; 2010
+// writes one daily MSGTRK.
+func TestTrackingSplitsIntoMSGTRKMSAndMDRollingHourlyFrom2013(t *testing.T) {
+	start := time.Date(2022, 9, 19, 15, 2, 0, 0, time.UTC)
+	cases := []struct {
+		version string
+		want    []string
+	}{
+		{"Exchange2016", []string{"MSGTRK2022091915-1.LOG", "MSGTRK2022091916-1.LOG", "MSGTRKMD2022091915-1.LOG", "MSGTRKMS2022091915-1.LOG"}},
+		{"Exchange2013", []string{"MSGTRK2022091915-1.LOG", "MSGTRK2022091916-1.LOG", "MSGTRKMD2022091915-1.LOG", "MSGTRKMS2022091915-1.LOG"}},
+		{"ExchangeSE", []string{"MSGTRK2022091915-1.LOG", "MSGTRK2022091916-1.LOG", "MSGTRKMD2022091915-1.LOG", "MSGTRKMS2022091915-1.LOG"}},
+		{"Exchange2010SP3", []string{"MSGTRK20220919-1.LOG"}},
+	}
+	tr := []TrackingEvent{
+		{At: 0, Server: "EX1", EventID: EventNotifyMAPI, Source: "STOREDRIVER"},
+		{At: time.Second, Server: "EX1", EventID: EventReceive, Source: "STOREDRIVER"},
+		{At: time.Second, Server: "EX1", EventID: EventSubmit, Source: "STOREDRIVER"},
+		{At: 2 * time.Second, Server: "EX1", EventID: EventReceive, Source: "SMTP"},
+		{At: 3 * time.Second, Server: "EX1", EventID: "DELIVER", Source: "STOREDRIVER"},
+		{At: time.Hour, Server: "EX1", EventID: EventReceive, Source: "SMTP"},
+	}
+	for _, c := range cases {
+		t.Run(c.version, func(t *testing.T) {
+			files, err := TrackingFiles(func(string) string { return c.version }, start, tr)
+			require.NoError(t, err)
+			var names []string
+			for _, f := range files {
+				names = append(names, strings.TrimPrefix(f.Path, "EX1/MessageTracking/"))
+			}
+			require.Equal(t, c.want, names)
+			// the stream writes the same files
+			dir := t.TempDir()
+			st := NewTrackingStream(dir, func(string) string { return c.version }, start)
+			for i := range tr {
+				st.Row(&tr[i])
+			}
+			require.NoError(t, st.Close())
+			for _, f := range files {
+				got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+				require.NoError(t, err)
+				require.Equal(t, string(f.Data), string(got), f.Path)
+			}
+		})
+	}
+}
+
+// exchange-2013-pipeline.md 4.1-4.2: 2013+ protocol logs go to one folder per service,
+// FrontEnd\ProtocolLog, Hub\ProtocolLog and Mailbox\ProtocolLog (SmtpReceive\Delivery
+// from 2016); 2016+ files roll hourly (RECV2023011116-1.LOG), 2013 and 2010 daily.
+func TestProtocolLogsGoToTheFolderOfTheirService(t *testing.T) {
+	start := time.Date(2023, 1, 11, 16, 0, 0, 0, time.UTC)
+	rows := []ProtocolEvent{
+		{Server: "EX1", Log: Receive, Service: FrontEnd, Event: ProtoConnect},
+		{Server: "EX1", Log: Send, Service: FrontEnd, Event: ProtoConnect},
+		{Server: "EX1", Log: Receive, Service: Hub, Event: ProtoConnect},
+		{Server: "EX1", Log: Receive, Service: MailboxDelivery, Event: ProtoConnect},
+		{Server: "EX1", Log: Send, Event: ProtoConnect},
+	}
+	cases := map[string][]string{
+		"Exchange2019": {"FrontEnd/ProtocolLog/SmtpReceive/RECV2023011116-1.LOG", "Hub/ProtocolLog/SmtpReceive/RECV2023011116-1.LOG",
+			"Mailbox/ProtocolLog/SmtpReceive/Delivery/RECV2023011116-1.LOG", "FrontEnd/ProtocolLog/SmtpSend/SEND2023011116-1.LOG", "Hub/ProtocolLog/SmtpSend/SEND2023011116-1.LOG"},
+		"Exchange2013": {"FrontEnd/ProtocolLog/SmtpReceive/RECV20230111-1.LOG", "Hub/ProtocolLog/SmtpReceive/RECV20230111-1.LOG",
+			"Mailbox/ProtocolLog/SmtpReceive/RECV20230111-1.LOG", "FrontEnd/ProtocolLog/SmtpSend/SEND20230111-1.LOG", "Hub/ProtocolLog/SmtpSend/SEND20230111-1.LOG"},
+		"Exchange2010": {"ProtocolLog/SmtpReceive/RECV20230111-1.LOG", "ProtocolLog/SmtpSend/SEND20230111-1.LOG"},
+	}
+	for _, v := range []string{"Exchange2019", "Exchange2013", "Exchange2010"} {
+		files, err := ProtocolFiles(func(string) string { return v }, start, rows)
+		require.NoError(t, err)
+		var got []string
+		for _, f := range files {
+			got = append(got, strings.TrimPrefix(f.Path, "EX1/"))
+		}
+		require.Equal(t, cases[v], got, v)
+	}
 }

@@ -20,12 +20,22 @@ const (
 	Receive = "Receive" // SmtpReceive: the logging server is the server
 )
 
+// The 2013+ services that keep their own protocol logs (exchange-2013-pipeline.md 4.1).
+const (
+	FrontEnd        = "FrontEnd"        // Front End Transport
+	Hub             = "Hub"             // the Transport service
+	MailboxDelivery = "MailboxDelivery" // Mailbox Transport Delivery
+)
+
 // ProtocolEvent is one row of an SMTP Send or Receive protocol log, plus the simulated
 // instant and the server whose log holds it.
 type ProtocolEvent struct {
 	At     time.Duration // date-time, as a simulated instant
 	Server string        // the server whose log this row is in (not a column)
 	Log    string        // Send or Receive: which log of Server (not a column)
+	// Service is the 2013+ service whose log holds the row (not a column): FrontEnd,
+	// Hub or MailboxDelivery; "" is Hub. Exchange 2010 has one log per server.
+	Service string
 
 	ConnectorID    string // Send connector name, or "<Server>\<Receive connector>"
 	SessionID      string // 16 upper-case hex digits, constant for the session

@@ -11,21 +11,23 @@ import (
 )
 
 // TrackingStream writes message tracking rows to their files as they are journaled,
-// as the Transport service does: one file per server and UTC day, opened at the
-// day's first row (its #Date) and closed when the server's next row is of a later
-// day. Rows arrive in time order (a tracking row is written at the instant of its
-// event), so the files are byte for byte those [TrackingFiles] builds from a whole
-// journal, without the run's rows in memory.
+// as the services do: one file per server, series ([TrackingPrefix]) and period (UTC
+// hour from 2013, day for 2010), opened at the period's first row (its #Date) and
+// closed when the series' next row is of a later period. Rows arrive in time order (a
+// tracking row is written at the instant of its event), so the files are byte for
+// byte those [TrackingFiles] builds from a whole journal, without the run's rows in
+// memory.
 type TrackingStream struct {
 	dir       string
 	versionOf func(server string) string
 	start     time.Time
-	open      map[string]*trackingFile // server -> its file of the current day
+	open      map[string]*trackingFile // server + "/" + series -> its current file
+	versions  map[string]string        // versionOf's answers, asked once per server
 	err       error
 }
 
 type trackingFile struct {
-	day time.Time
+	day time.Time // the period
 	f   *os.File
 	bw  *bufio.Writer
 	cw  *csv.Writer
@@ -36,7 +38,7 @@ type trackingFile struct {
 // NewTrackingStream writes under dir/<Server>/MessageTracking/; versionOf gives a
 // server's profile, start the wall-clock time of t=0.
 func NewTrackingStream(dir string, versionOf func(server string) string, start time.Time) *TrackingStream {
-	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, open: map[string]*trackingFile{}}
+	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, open: map[string]*trackingFile{}, versions: map[string]string{}}
 }
 
 // Row writes e. The first error stops the stream; [TrackingStream.Close] returns it.
@@ -48,8 +50,15 @@ func (t *TrackingStream) Row(e *TrackingEvent) {
 		t.err = fmt.Errorf("tracking event %s on %s is before the start of the run", e.EventID, e.Server)
 		return
 	}
-	day := dayOf(t.start, e.At)
-	tf := t.open[e.Server]
+	v, ok := t.versions[e.Server]
+	if !ok {
+		v = t.versionOf(e.Server)
+		t.versions[e.Server] = v
+	}
+	series := TrackingPrefix(v, e)
+	day := period(t.start, e.At, trackingHourly(v))
+	key := e.Server + "/" + series
+	tf := t.open[key]
 	if tf != nil && !tf.day.Equal(day) {
 		if t.err = tf.close(); t.err != nil {
 			return
@@ -57,10 +66,10 @@ func (t *TrackingStream) Row(e *TrackingEvent) {
 		tf = nil
 	}
 	if tf == nil {
-		if tf, t.err = t.create(e.Server, day, e.At); t.err != nil {
+		if tf, t.err = t.create(e.Server, series, day, e.At); t.err != nil {
 			return
 		}
-		t.open[e.Server] = tf
+		t.open[key] = tf
 	}
 	for j, f := range tf.p.fields {
 		tf.row[j] = trackingValue(t.start, e, f)
@@ -68,8 +77,9 @@ func (t *TrackingStream) Row(e *TrackingEvent) {
 	t.err = tf.cw.Write(tf.row)
 }
 
-func (t *TrackingStream) create(server string, day time.Time, at time.Duration) (*trackingFile, error) {
-	p, err := lookup(t.versionOf(server))
+func (t *TrackingStream) create(server, series string, day time.Time, at time.Duration) (*trackingFile, error) {
+	version := t.versionOf(server)
+	p, err := lookup(version)
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +87,7 @@ func (t *TrackingStream) create(server string, day time.Time, at time.Duration) 
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.Create(filepath.Join(dir, TrackingLogName(day)))
+	f, err := os.Create(filepath.Join(dir, TrackingLogFile(version, series, day)))
 	if err != nil {
 		return nil, err
 	}

@@ -28,6 +28,37 @@ func TrackingLogName(d time.Time) string {
 	return "MSGTRK" + d.UTC().Format("20060102") + "-1.LOG"
 }
 
+// TrackingLogFile is the first file of the tracking series prefix (MSGTRK, MSGTRKMS,
+// MSGTRKMD) of a server of version for the period starting at p: 2010
+// <prefix>yyyyMMdd-1.LOG (daily), 2013+ <prefix>yyyyMMddHH-1.LOG (hourly; the 2013
+// code and a real 2016 MSGTRKMS2022091915-1.LOG, exchange-2013-pipeline.md 4.2: the
+// documents' daily yyyymmdd-nnnn form is not what the product writes). The instance
+// only grows when a file fills up (10 MB), which exsim's runs never reach.
+func TrackingLogFile(version, prefix string, p time.Time) string {
+	layout := "20060102"
+	if trackingHourly(version) {
+		layout = "2006010215"
+	}
+	return prefix + p.UTC().Format(layout) + "-1.LOG"
+}
+
+// ProtocolLogFile is the first file of an SMTP Send or Receive protocol log of a
+// server of version for the period starting at p: SEND|RECVyyyyMMddHH-1.LOG on 2016+
+// (real RECV2023011116-1.LOG), SEND|RECVyyyyMMdd-1.LOG on 2013 (its code: daily; no
+// real 2013 name was found) and 2010.
+func ProtocolLogFile(version, kind string, p time.Time) (string, error) {
+	if !protocolHourly(version) {
+		return ProtocolLogName(kind, p)
+	}
+	switch kind {
+	case Send:
+		return "SEND" + p.UTC().Format("2006010215") + "-1.LOG", nil
+	case Receive:
+		return "RECV" + p.UTC().Format("2006010215") + "-1.LOG", nil
+	}
+	return "", fmt.Errorf("unknown protocol log kind %q (want %q or %q)", kind, Send, Receive)
+}
+
 // ProtocolLogName is the file of an SMTP Send or Receive protocol log of day d.
 func ProtocolLogName(kind string, d time.Time) (string, error) {
 	switch kind {

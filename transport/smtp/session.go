@@ -110,7 +110,10 @@ type Conversation struct {
 	ConnectFailure   int           // 0: connects; else a Winsock code (WinsockRefused, WinsockTimedOut)
 	ConnectTimeout   time.Duration // how long a WinsockTimedOut attempt takes (0: 2×Latency)
 	MailReply        *Reply        // a session-level refusal at MAIL FROM (ServiceNotActive)
-	Messages         []Message
+	// XProxyFrom, when set, is the front end's XPROXYFROM line, sent after EHLO and
+	// answered with XProxyFromAccepted (the Front End Transport proxy hop).
+	XProxyFrom string
+	Messages   []Message
 }
 
 // Outcome is what the client learned about one message.
@@ -229,6 +232,14 @@ func Converse(c Conversation) (Result, error) {
 	t += 2 * L
 	for _, l := range lines {
 		cl(t, logs.ProtoReceive, l, "")
+	}
+	if c.XProxyFrom != "" {
+		cl(t, logs.ProtoSend, c.XProxyFrom, "")
+		s = t + L
+		sv(s, logs.ProtoReceive, c.XProxyFrom, "")
+		sv(s, logs.ProtoSend, XProxyFromAccepted.String(), "")
+		t += 2 * L
+		cl(t, logs.ProtoReceive, XProxyFromAccepted.String(), "")
 	}
 	pipelining := Has(caps, "PIPELINING")
 	chunking := Has(caps, "CHUNKING")
@@ -438,6 +449,9 @@ func Timing(c Conversation) (Result, error) {
 		return res, nil
 	}
 	t += 4 * L // connect and banner, EHLO and its reply
+	if c.XProxyFrom != "" {
+		t += 2 * L
+	}
 	pipelining, chunking := Has(caps, "PIPELINING"), Has(caps, "CHUNKING")
 	for _, m := range c.Messages {
 		mailReply := c.mailReply(serverMajor)
