@@ -203,7 +203,23 @@ var supported = []Spec{
 		{Name: "AutoSize", Switch: true},
 		{Name: "Wrap", Switch: true},
 	}},
+	// Select-Object and Where-Object shape a Get- cmdlet's objects before they are
+	// printed (Shapes); their syntax is powershell-and-clixml.md A.8's.
+	{Name: "Select-Object", Params: []ParamSpec{
+		{Name: "Property", Position: 1, Type: Texts},
+		{Name: "ExpandProperty", Type: Text},
+		{Name: "First", Type: Integer},
+		{Name: "Last", Type: Integer},
+		{Name: "Skip", Type: Integer},
+		{Name: "Unique", Switch: true},
+	}},
+	{Name: "Where-Object", Params: whereParams()},
 }
+
+// Shapes reports whether a cmdlet only selects or filters the objects piped into it
+// (Select-Object, Where-Object): it may follow a Get- or another of them, and be
+// followed only by another of them or a Format- cmdlet.
+func Shapes(name string) bool { return name == "Select-Object" || name == "Where-Object" }
 
 func queueOp(name string, extra ...ParamSpec) Spec {
 	return Spec{Name: name, Params: append([]ParamSpec{
@@ -244,8 +260,9 @@ var Pipes = map[string][]string{
 }
 
 // Aliases are the built-in PowerShell aliases a step may use for a supported
-// cmdlet (Get-Alias in Windows PowerShell 2.0 and 5.1: fl, ft).
-var Aliases = map[string]string{"fl": "Format-List", "ft": "Format-Table"}
+// cmdlet (Get-Alias in Windows PowerShell 2.0 and 5.1: fl, ft, select, where, ?;
+// powershell-and-clixml.md A.8).
+var Aliases = map[string]string{"fl": "Format-List", "ft": "Format-Table", "select": "Select-Object", "where": "Where-Object", "?": "Where-Object"}
 
 // Lookup finds a supported cmdlet by name, case-insensitively; a script may be
 // written .\Name.ps1.

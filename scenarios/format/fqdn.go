@@ -1,0 +1,41 @@
+package format
+
+import (
+	"sort"
+	"strings"
+)
+
+// OrgDomain is the domain of the organization's server FQDNs: the first, in sorted
+// order, of its mailboxes' domains (contoso.com when it has none), the one the
+// transport model names its servers in (SMTP banners, logs, the shell's
+// ServerFqdn).
+func (s *Scenario) OrgDomain() string {
+	var ds []string
+	for _, m := range s.Topology.Mailboxes {
+		if at := strings.LastIndexByte(m.Address, '@'); at >= 0 {
+			ds = append(ds, strings.ToLower(m.Address[at+1:]))
+		}
+	}
+	if len(ds) == 0 {
+		return "contoso.com"
+	}
+	sort.Strings(ds)
+	return ds[0]
+}
+
+// ShortServerName turns a server's FQDN (EX1.contoso.com) into its name (EX1):
+// the shell's ServerIdParameter takes a name, a distinguished name or an FQDN
+// (Get-ServerComponentState -Identity's documentation). Anything else is returned
+// as it is.
+func (s *Scenario) ShortServerName(name string) string {
+	host, domain, ok := strings.Cut(name, ".")
+	if !ok || !strings.EqualFold(domain, s.OrgDomain()) {
+		return name
+	}
+	for _, sv := range s.Topology.Servers {
+		if strings.EqualFold(sv.Name, host) {
+			return sv.Name
+		}
+	}
+	return name
+}
