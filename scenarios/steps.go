@@ -478,14 +478,32 @@ func (c *call) version(server string) string {
 // trackingRows are the rows Get-MessageTrackingLog's parameters select.
 func (c *call) trackingRows() (logs.Filter, []logs.TrackingEvent, error) {
 	f := logs.Filter{
-		Server:         c.str("Server"),
-		EventId:        c.str("EventId"),
-		MessageSubject: c.str("MessageSubject"),
-		Sender:         c.str("Sender"),
-		MessageId:      c.str("MessageId"),
+		Server:               c.str("Server"),
+		EventId:              c.str("EventId"),
+		MessageSubject:       c.str("MessageSubject"),
+		Sender:               c.str("Sender"),
+		MessageId:            c.str("MessageId"),
+		Reference:            c.str("Reference"),
+		NetworkMessageId:     c.str("NetworkMessageId"),
+		Source:               c.str("Source"),
+		TransportTrafficType: c.str("TransportTrafficType"),
 	}
 	if v, ok := c.args["Recipients"]; ok {
 		f.Recipients = v.Strings()
+	}
+	if c.has("InternalMessageId") {
+		n, err := strconv.ParseInt(c.str("InternalMessageId"), 10, 64)
+		if err != nil || n <= 0 {
+			return f, nil, fmt.Errorf("-InternalMessageId takes a positive whole number, not %q", c.str("InternalMessageId"))
+		}
+		f.InternalMessageId = n
+	}
+	if c.has("ResultSize") {
+		n, err := cmdlet.ParseResultSize(c.str("ResultSize"))
+		if err != nil {
+			return f, nil, err
+		}
+		f.ResultSize = n
 	}
 	for _, b := range []struct {
 		name string

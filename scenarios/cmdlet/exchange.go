@@ -1,7 +1,9 @@
 package cmdlet
 
 import (
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/exsim/exsim/transport"
@@ -128,6 +130,9 @@ var supported = []Spec{
 		{Name: "Filter", Type: Filter},
 		{Name: "IncludeRecipientInfo", Switch: true},
 	}},
+	// Get-MessageTrackingLog: every parameter of the cmdlet (exchange-transport.md
+	// 4.2); -NetworkMessageId, -Source and -TransportTrafficType came with Exchange
+	// 2016. -DomainController is bound and changes nothing (one directory here).
 	{Name: "Get-MessageTrackingLog", Params: []ParamSpec{
 		{Name: "Server", Type: Server},
 		{Name: "Start", Type: DateTime},
@@ -135,9 +140,15 @@ var supported = []Spec{
 		{Name: "EventId", Type: Text},
 		{Name: "MessageSubject", Type: Text},
 		{Name: "MessageId", Type: Text},
+		{Name: "InternalMessageId", Type: Text},
+		{Name: "Reference", Type: Text},
 		{Name: "Sender", Type: Text},
 		{Name: "Recipients", Type: Texts},
 		{Name: "ResultSize", Type: Text},
+		{Name: "DomainController", Type: Text},
+		{Name: "NetworkMessageId", Type: Text, MinVersion: "Exchange2016"},
+		{Name: "Source", Type: Text, MinVersion: "Exchange2016"},
+		{Name: "TransportTrafficType", Type: Text, MinVersion: "Exchange2016"},
 	}},
 	{Name: "Set-TransportConfig", Params: []ParamSpec{
 		{Name: "ShadowRedundancyEnabled", Type: Boolean},
@@ -220,6 +231,19 @@ var supported = []Spec{
 // (Select-Object, Where-Object): it may follow a Get- or another of them, and be
 // followed only by another of them or a Format- cmdlet.
 func Shapes(name string) bool { return name == "Select-Object" || name == "Where-Object" }
+
+// ParseResultSize reads a -ResultSize value: a positive whole number or Unlimited
+// (returned as -1).
+func ParseResultSize(s string) (int, error) {
+	if strings.EqualFold(s, "Unlimited") {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("-ResultSize takes a positive whole number or Unlimited, not %q", s)
+	}
+	return n, nil
+}
 
 func queueOp(name string, extra ...ParamSpec) Spec {
 	return Spec{Name: name, Params: append([]ParamSpec{

@@ -79,7 +79,11 @@ func ParseWhere(args map[string]Value) (Where, error) {
 		}
 		return Where{or: [][]comparison{{{prop: prop}}}}, nil
 	}
-	c, err := newComparison(prop, strings.ToLower(ops[0]), args["Value"].Str)
+	value := args["Value"].Str
+	if l := args["Value"].Strings(); args["Value"].Kind == List {
+		value = strings.Join(l, ",") // -In 'Ready','Retry'
+	}
+	c, err := newComparison(prop, strings.ToLower(ops[0]), value)
 	if err != nil {
 		return Where{}, err
 	}

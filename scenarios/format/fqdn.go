@@ -3,6 +3,8 @@ package format
 import (
 	"sort"
 	"strings"
+
+	"github.com/exsim/exsim/scenarios/cmdlet"
 )
 
 // OrgDomain is the domain of the organization's server FQDNs: the first, in sorted
@@ -38,4 +40,26 @@ func (s *Scenario) ShortServerName(name string) string {
 		}
 	}
 	return name
+}
+
+// checkShellParams refuses a parameter the shell of the step's server does not have
+// yet (ParamSpec.MinVersion), with the shell's own words, and checks the values the
+// cmdlets read that are not references (Get-MessageTrackingLog -ResultSize).
+func (l *loader) checkShellParams(spec cmdlet.Spec, bound map[string]cmdlet.Value, target string, p Pos, text string) error {
+	sv := l.servers[strings.ToLower(target)]
+	for _, ps := range spec.Params {
+		v, ok := bound[ps.Name]
+		if !ok {
+			continue
+		}
+		if ps.MinVersion != "" && sv != nil && versionIndex(sv.Version) < versionIndex(ps.MinVersion) {
+			return l.errf(at(p, text, v.Pos), "%s: a parameter cannot be found that matches parameter name '%s' (it came with %s; %s runs %s)", spec.Name, ps.Name, ps.MinVersion, sv.Name, sv.Version)
+		}
+		if ps.Name == "ResultSize" {
+			if _, err := cmdlet.ParseResultSize(v.Str); err != nil {
+				return l.errf(at(p, text, v.Pos), "%s %v", spec.Name, err)
+			}
+		}
+	}
+	return nil
 }

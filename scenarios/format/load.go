@@ -1626,6 +1626,9 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 				return nil, l.errf(cp, "%s does not exist in %s (server %s): it came with %s", spec.Name, sv.Version, sv.Name, spec.MinVersion)
 			}
 		}
+		if err := l.checkShellParams(spec, bound, target, p, text); err != nil {
+			return nil, err
+		}
 	}
 	return pl, nil
 }

@@ -25,6 +25,10 @@ type Filter struct {
 	Reference         string         // -Reference
 	Recipients        []string       // -Recipients: rows naming any of them
 	ResultSize        int            // -ResultSize: 0 means 1000, negative means Unlimited
+	// 2016+:
+	NetworkMessageId     string // -NetworkMessageId (case-insensitive)
+	Source               string // -Source, e.g. SMTP (case-insensitive)
+	TransportTrafficType string // -TransportTrafficType, e.g. Email (case-insensitive)
 }
 
 // Apply returns the rows of events that match, in time order (same instant: logging
@@ -83,6 +87,15 @@ func (f Filter) match(e *TrackingEvent) bool {
 		return false
 	}
 	if f.Reference != "" && !strings.EqualFold(f.Reference, e.Reference) {
+		return false
+	}
+	if f.NetworkMessageId != "" && !strings.EqualFold(f.NetworkMessageId, e.NetworkMessageID) {
+		return false
+	}
+	if f.Source != "" && !strings.EqualFold(f.Source, string(e.Source)) {
+		return false
+	}
+	if f.TransportTrafficType != "" && !strings.EqualFold(f.TransportTrafficType, e.TransportTrafficType) {
 		return false
 	}
 	if len(f.Recipients) > 0 {
