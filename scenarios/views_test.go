@@ -153,14 +153,14 @@ func TestWhereObjectAndSelectObjectShapeAGetCmdletsObjects(t *testing.T) {
 // Bad shaping pipes are load errors with the position and what is supported.
 func TestBadWhereAndSelectPipesAreLoadErrors(t *testing.T) {
 	cases := map[string]string{
-		`Get-Queue | Where-Object {$_.Status -foo 'x'}`:       "does not support the operator -foo",
-		`Get-Queue | Where-Object {Get-Date}`:                 "is not $_.Property",
-		`Get-Queue | Where-Object Status -EQ -NE Retry`:       "takes one operator",
-		`Where-Object {$_.A -eq 1}`:                           "pipe one into it",
-		`Get-Queue | Select-Object -First x`:                  "whole number",
-		`Get-Queue | ft | Select-Object Identity`:             "ends the pipe",
-		`Get-Queue | Select-Object Identity | Retry-Queue`:    "ends the pipe",
-		`Get-Queue | Where-Object {($_.A -eq 1)}`:             "parentheses are not supported",
+		`Get-Queue | Where-Object {$_.Status -foo 'x'}`:    "does not support the operator -foo",
+		`Get-Queue | Where-Object {Get-Date}`:              "is not $_.Property",
+		`Get-Queue | Where-Object Status -EQ -NE Retry`:    "takes one operator",
+		`Where-Object {$_.A -eq 1}`:                        "pipe one into it",
+		`Get-Queue | Select-Object -First x`:               "whole number",
+		`Get-Queue | ft | Select-Object Identity`:          "ends the pipe",
+		`Get-Queue | Select-Object Identity | Retry-Queue`: "ends the pipe",
+		`Get-Queue | Where-Object {($_.A -eq 1)}`:          "parentheses are not supported",
 	}
 	for run, want := range cases {
 		t.Run(run, func(t *testing.T) {
