@@ -279,7 +279,7 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 	var out []powershell.Value
 	switch spec.Name {
 	case "Get-Queue":
-		rows, _, err := c.queues()
+		rows, v, err := c.queues()
 		if err != nil {
 			return nil, err
 		}
@@ -290,6 +290,10 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 				Set("NextHopCategory", q.NextHopCategory).Set("LastError", q.LastError).Set("RetryCount", q.RetryCount).
 				Set("DeferredMessageCount", q.DeferredMessageCount).
 				SetToString(q.Identity).SetDefaultDisplay("Identity", "DeliveryType", "Status", "MessageCount", "Velocity", "RiskLevel", "OutboundIPPool", "NextHopDomain")
+			if !v.Is2010() {
+				o.Set("RiskLevel", "Normal").Set("OutboundIPPool", 0)
+			}
+			o.SetTableView(scriptView("Get-Queue", string(v)))
 			out = append(out, o)
 		}
 	case "Get-ServerComponentState":
@@ -299,9 +303,9 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 		}
 		for _, r := range rows {
 			o := powershell.NewPSObject("Microsoft.Exchange.Data.Directory.Management.ServerComponentStatePresentationObject")
-			o.Set("Identity", r.Server).Set("ServerFqdn", r.Server).Set("Component", r.Component).Set("State", string(r.State)).
+			o.Set("Identity", r.Server).Set("ServerFqdn", h.w.tr.ServerFQDN(r.Server)).Set("Component", r.Component).Set("State", string(r.State)).
 				SetToString(r.Server).SetDefaultDisplay("Server", "Component", "State")
-			o.Set("Server", r.Server)
+			o.Set("Server", r.Server).SetTableView(scriptView("Get-ServerComponentState", c.version("")))
 			out = append(out, o)
 		}
 	case "Get-MailboxDatabaseCopyStatus":
@@ -315,7 +319,8 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 				Set("Status", string(r.Status)).Set("CopyQueueLength", r.CopyQueueLength).Set("ReplayQueueLength", r.ReplayQueueLength).
 				Set("ContentIndexState", r.ContentIndexState).Set("ActivationPreference", r.ActivationPreference).
 				Set("ActivationSuspended", r.ActivationSuspended).Set("ActiveCopy", r.ActiveCopy).
-				SetToString(r.Name).SetDefaultDisplay("Name", "Status", "CopyQueueLength", "ReplayQueueLength", "LastInspectedLogTime", "ContentIndexState")
+				SetToString(r.Name).SetDefaultDisplay("Name", "Status", "CopyQueueLength", "ReplayQueueLength", "LastInspectedLogTime", "ContentIndexState").
+				SetTableView(scriptView("Get-MailboxDatabaseCopyStatus", c.version("")))
 			out = append(out, o)
 		}
 	case "Get-MessageTrackingLog":
@@ -333,7 +338,8 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 				Set("Source", string(e.Source)).Set("Sender", e.Sender).Set("Recipients", rcpts).
 				Set("MessageSubject", e.MessageSubject).Set("MessageId", e.MessageID).Set("TotalBytes", e.TotalBytes).
 				SetToString("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent").
-				SetDefaultDisplay("EventId", "Source", "Sender", "Recipients", "MessageSubject")
+				SetDefaultDisplay("EventId", "Source", "Sender", "Recipients", "MessageSubject").
+				SetTableView(scriptView("Get-MessageTrackingLog", c.version("")))
 			out = append(out, o)
 		}
 	default:

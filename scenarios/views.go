@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/exsim/exsim/powershell"
 	"github.com/exsim/exsim/sim/psfmt"
 )
 
@@ -148,6 +149,17 @@ func propertyView(objs [][]psfmt.Field) view {
 		v.cols = append(v.cols, c)
 	}
 	return v
+}
+
+// scriptView is a cmdlet's default view for the objects a script's cmdlets return,
+// so the script's console prints them as step output does.
+func scriptView(cmdlet, version string) powershell.TableView {
+	v, _ := viewOf(cmdlet, version)
+	out := make(powershell.TableView, len(v.cols))
+	for i, c := range v.cols {
+		out[i] = powershell.ViewColumn{Property: c.prop, ViewColumn: c.ViewColumn}
+	}
+	return out
 }
 
 func fieldValue(o []psfmt.Field, prop string) string {
