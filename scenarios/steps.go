@@ -310,6 +310,20 @@ var handlers = map[string]handler{
 		return c.objects(objs, c.version(c.str("Server")))
 	},
 	"Get-MessageTrackingLog": func(c *call) (string, error) { return c.trackingLog() },
+	"Get-ReceiveConnector": func(c *call) (string, error) {
+		objs, err := c.receiveConnectors()
+		if err != nil {
+			return "", err
+		}
+		return c.objects(objs, c.version(c.str("Server")))
+	},
+	"Get-SendConnector": func(c *call) (string, error) {
+		objs, err := c.sendConnectors()
+		if err != nil {
+			return "", err
+		}
+		return c.objects(objs, c.version(""))
+	},
 	"Set-TransportConfig": func(c *call) (string, error) {
 		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
 	},

@@ -83,6 +83,13 @@ var (
 	// printed them since round one, recalled; no capture of the table is known, no
 	// widths.
 	getDatabaseAvailabilityGroup = view{cols: []viewColumn{col("Name", 0), labeled("Servers", "Member Servers", 0), labeled("OperationalServers", "Operational Servers", 0)}}
+	// Get-ReceiveConnector: Identity, Bindings, Enabled, the first two 40 wide,
+	// recalled from 2010-2019 shells (no capture of the table stored; the 2019
+	// Export-Clixml capture gives the objects).
+	getReceiveConnector = view{cols: []viewColumn{col("Identity", 40), col("Bindings", 40), col("Enabled", 0)}}
+	// Get-SendConnector: Identity, AddressSpaces, Enabled, recalled; no capture of
+	// the table and no widths known.
+	getSendConnector = view{cols: []viewColumn{col("Identity", 0), col("AddressSpaces", 0), col("Enabled", 0)}}
 	// Get-MailboxDatabase: Name 30, Server 15, Recovery 15, ReplicationType 15,
 	// recalled from 2010-2019 shells (no capture stored).
 	getMailboxDatabase = view{cols: []viewColumn{col("Name", 30), col("Server", 15), col("Recovery", 15), col("ReplicationType", 15)}}
@@ -109,6 +116,10 @@ func viewOf(cmdlet, version string) (view, bool) {
 		return getDatabaseAvailabilityGroup, true
 	case "Get-MailboxDatabase":
 		return getMailboxDatabase, true
+	case "Get-ReceiveConnector":
+		return getReceiveConnector, true
+	case "Get-SendConnector":
+		return getSendConnector, true
 	}
 	return view{}, false
 }

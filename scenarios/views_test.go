@@ -31,6 +31,8 @@ topology:
   dags: [{name: DAG1, members: [EX1, EX2], witness: FS1}]
   databases: [{name: DB1, copies: [EX1, EX2]}, {name: DB2, copies: [EX2, EX1]}]
   mailboxes: [{address: ana@contoso.com, database: DB1}, {address: ben@contoso.com, database: DB2}]
+  sendConnectors:
+    - {name: Internet, addressSpaces: ["*"], sourceServers: [EX1, EX2], smartHost: relay.contoso.net}
   internet:
     inbound: {loadBalancer: [EX1, EX2]}
 traffic:
@@ -73,6 +75,8 @@ func TestEveryGetCmdletPrintsItsDefaultViewPerVersion(t *testing.T) {
 		"Get-DatabaseAvailabilityGroup -Status",
 		"Get-MailboxDatabase",
 		"Get-MessageTrackingLog -Server EX1 -EventId RECEIVE -ResultSize 3",
+		"Get-ReceiveConnector -Server EX1",
+		"Get-SendConnector",
 	}
 	for _, v := range []string{"Exchange2010SP1", "Exchange2013", "Exchange2016", "Exchange2019"} {
 		t.Run(v, func(t *testing.T) {
@@ -96,6 +100,9 @@ func TestServerComponentStateShowsTheFQDNAndFQDNIdentitiesAreAccepted(t *testing
 	require.Contains(t, out[0], "EX1.contoso.com HubTransport Active")
 	require.Contains(t, out[1], `EX1\Submission`)
 	require.Equal(t, "PS> Get-Queue -Identity EX1.contoso.com\\Submission | Select-Object -ExpandProperty Identity\nEX1\\Submission\n", out[2])
+	out = stepOutputs(t, viewScenario("Exchange2016", `Get-ReceiveConnector 'EX1\Default Frontend EX1' | fl Bindings,TransportRole`, "Get-SendConnector Nope"))
+	require.Equal(t, []string{"PS> Get-ReceiveConnector 'EX1\\Default Frontend EX1' | fl Bindings,TransportRole\nBindings      : {[::]:25, 0.0.0.0:25}\nTransportRole : FrontendTransport\n",
+		"PS> Get-SendConnector Nope\nERROR: The operation couldn't be performed because object 'Nope' couldn't be found.\n"}, out)
 	_, err := Parse("x.yaml", []byte(viewScenario("Exchange2016", "Get-Queue -Server EX1.fabrikam.com")))
 	require.ErrorContains(t, err, `unknown server "EX1.fabrikam.com"`, "another domain's FQDN is not the server's")
 }

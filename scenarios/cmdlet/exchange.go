@@ -150,6 +150,14 @@ var supported = []Spec{
 		{Name: "Source", Type: Text, MinVersion: "Exchange2016"},
 		{Name: "TransportTrafficType", Type: Text, MinVersion: "Exchange2016"},
 	}},
+	// Get-ReceiveConnector [[-Identity] SERVER\NAME] [-Server S] and
+	// Get-SendConnector [[-Identity] NAME]: read-only views of the default receive
+	// connectors and the topology's send connectors.
+	{Name: "Get-ReceiveConnector", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Text},
+		{Name: "Server", Type: Server},
+	}},
+	{Name: "Get-SendConnector", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Text}}},
 	{Name: "Set-TransportConfig", Params: []ParamSpec{
 		{Name: "ShadowRedundancyEnabled", Type: Boolean},
 		{Name: "MaxAcknowledgementDelay", Type: Duration},
