@@ -15,8 +15,8 @@ import (
 type pipeFormat struct {
 	stages []stage
 	// Format-List / Format-Table and their -Property and -AutoSize.
-	list, table, autosize bool
-	props                 []string
+	list, table, autosize, wrap bool
+	props                       []string
 	// selected: a Select-Object with -Property made new objects, which have no view;
 	// expand: the last Select-Object's -ExpandProperty, whose values print one a line.
 	selected bool
@@ -41,6 +41,7 @@ func (f *pipeFormat) add(spec cmdlet.Spec, c cmdlet.Command) (bool, error) {
 			f.props = v.Strings()
 		}
 		f.autosize = f.table && args["AutoSize"].Bool
+		f.wrap = f.table && args["Wrap"].Bool
 		return true, nil
 	case "Where-Object":
 		args, err := spec.Check(c, false)

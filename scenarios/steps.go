@@ -62,9 +62,9 @@ func (c *call) objects(objs [][]psfmt.Field, version string) (string, error) {
 		// PowerShell lists (they have no view).
 		return psfmt.List(objs), nil
 	case len(f.props) > 0 || f.selected || !ok:
-		return propertyView(objs).table(objs, true), nil
+		return propertyView(objs).table(objs, true, false), nil
 	}
-	return v.table(objs, f.autosize), nil
+	return v.table(objs, f.autosize, f.wrap), nil
 }
 
 // selectFields is -Property's selection: each name, in the order given, matches the

@@ -125,8 +125,9 @@ func viewOf(cmdlet, version string) (view, bool) {
 }
 
 // table prints objects as Format-Table does with the view's columns: with its widths
-// (cut with "..." where a value is longer), or sized to the content with -AutoSize.
-func (v view) table(objs [][]psfmt.Field, autosize bool) string {
+// (cut with "..." where a value is longer, or wrapped onto more lines with -Wrap),
+// or sized to the content with -AutoSize.
+func (v view) table(objs [][]psfmt.Field, autosize, wrap bool) string {
 	cols := make([]psfmt.ViewColumn, len(v.cols))
 	for i, c := range v.cols {
 		cols[i] = c.ViewColumn
@@ -138,8 +139,11 @@ func (v view) table(objs [][]psfmt.Field, autosize bool) string {
 			rows[i][j] = fieldValue(o, c.prop)
 		}
 	}
-	if autosize {
+	switch {
+	case autosize:
 		return psfmt.AutoSize(cols, rows)
+	case wrap:
+		return psfmt.Wrapped(cols, rows)
 	}
 	return psfmt.View(cols, rows)
 }

@@ -108,13 +108,17 @@ func TestServerComponentStateShowsTheFQDNAndFQDNIdentitiesAreAccepted(t *testing
 }
 
 // Format-Table -AutoSize sizes every column to its content: nothing is cut, where
-// the default view cuts DeliveryType at 12 characters.
+// the default view cuts DeliveryType at 12 characters; -Wrap keeps the widths and
+// wraps instead of cutting.
 func TestFormatTableAutoSizeSizesColumnsToContent(t *testing.T) {
 	out := stepOutputs(t, viewScenario("Exchange2016",
 		"Get-Queue -Server EX1",
 		"Get-Queue -Server EX1 | ft -AutoSize",
-		"Get-Queue -Server EX1 | Format-Table Identity,MessageCount -AutoSize"))
-	require.Len(t, out, 3)
+		"Get-Queue -Server EX1 | Format-Table Identity,MessageCount -AutoSize",
+		"Get-Queue -Server EX1 | ft -Wrap"))
+	require.Len(t, out, 4)
+	require.NotContains(t, out[3], "...", "-Wrap carries long values onto more lines")
+	require.Contains(t, out[3], "SmtpDeliver")
 	require.Contains(t, out[0], "SmtpDeliv...")
 	require.NotContains(t, out[1], "...")
 	require.Contains(t, out[1], "SmtpDeliveryToMailbox")

@@ -34,6 +34,10 @@ type ViewColumn struct {
 //     ellipsis; PowerShell 7 writes one "…" character);
 //   - columns are separated by one space and trailing spaces are trimmed.
 func View(cols []ViewColumn, rows [][]string) string {
+	return layout(cols, viewWidths(cols, rows), rows, true)
+}
+
+func viewWidths(cols []ViewColumn, rows [][]string) []int {
 	w := contentWidths(cols, rows)
 	used, last := len(cols)-1, -1
 	for i, c := range cols {
@@ -47,7 +51,61 @@ func View(cols []ViewColumn, rows [][]string) string {
 	if over := used - (ConsoleWidth - 1); over > 0 && last >= 0 {
 		w[last] = max(w[last]-over, utf8.RuneCountInString(cols[last].Label))
 	}
-	return layout(cols, fit(w), rows, true)
+	return fit(w)
+}
+
+// Wrapped renders rows as Format-Table -Wrap does: View's widths, but a cell longer
+// than its column goes on over as many lines as it needs (cut at the last space
+// that fits, else at the width) instead of being cut with "...".
+func Wrapped(cols []ViewColumn, rows [][]string) string {
+	w := viewWidths(cols, rows)
+	var lines [][]string
+	for _, r := range rows {
+		pieces := make([][]string, len(w))
+		n := 1
+		for i := range w {
+			v := ""
+			if i < len(r) {
+				v = r[i]
+			}
+			pieces[i] = wrapCell(v, w[i])
+			n = max(n, len(pieces[i]))
+		}
+		for k := 0; k < n; k++ {
+			line := make([]string, len(w))
+			for i := range w {
+				if k < len(pieces[i]) {
+					line[i] = pieces[i][k]
+				}
+			}
+			lines = append(lines, line)
+		}
+	}
+	return layout(cols, w, lines, true)
+}
+
+// wrapCell cuts s into lines of at most width characters, at spaces where it can.
+func wrapCell(s string, width int) []string {
+	r := []rune(s)
+	if width <= 0 || len(r) <= width {
+		return []string{s}
+	}
+	var out []string
+	for len(r) > width {
+		cut := width
+		for i := width; i > 0; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
+		}
+		out = append(out, strings.TrimRight(string(r[:cut]), " "))
+		r = []rune(strings.TrimLeft(string(r[cut:]), " "))
+	}
+	if len(r) > 0 {
+		out = append(out, string(r))
+	}
+	return out
 }
 
 // AutoSize renders rows as Format-Table -AutoSize does: every column as wide as its

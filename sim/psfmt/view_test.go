@@ -102,3 +102,16 @@ func TestViewLinesFitTheConsoleProperty(t *testing.T) {
 		}
 	})
 }
+
+// -Wrap keeps the view's widths and carries a long cell onto more lines, at a
+// space where one fits.
+func TestWrappedCarriesLongCellsOntoMoreLines(t *testing.T) {
+	cols := []psfmt.ViewColumn{{Label: "Id", Width: 4}, {Label: "Subject", Width: 10}, {Label: "N"}}
+	require.Equal(t,
+		"Id   Subject    N\n"+
+			"--   -------    -\n"+
+			"EX1\\ Delivery   1\n"+
+			"3    delayed:\n"+
+			"     test\n",
+		psfmt.Wrapped(cols, [][]string{{"EX1\\3", "Delivery delayed: test", "1"}}))
+}
