@@ -303,9 +303,17 @@ var handlers = map[string]handler{
 		return c.objects(objs, string(v))
 	},
 	"Get-Message": func(c *call) (string, error) {
-		objs, err := c.w.tr.Messages(c.str("Server"), c.str("Queue"))
+		all, err := c.w.tr.Messages(c.str("Server"), c.str("Queue"))
 		if err != nil {
 			return "", err
+		}
+		var objs [][]psfmt.Field
+		for _, o := range all {
+			if ok, err := c.filtered(o); err != nil {
+				return "", err
+			} else if ok {
+				objs = append(objs, o)
+			}
 		}
 		return c.objects(objs, c.version(c.str("Server")))
 	},
@@ -357,9 +365,9 @@ var handlers = map[string]handler{
 	"StopDagServerMaintenance.ps1": func(c *call) (string, error) {
 		return "", c.w.dag.StopDagServerMaintenance(c.str("ServerName"))
 	},
-	"Retry-Queue":   func(c *call) (string, error) { return "", c.w.tr.RetryQueue(c.str("Identity")) },
-	"Suspend-Queue": func(c *call) (string, error) { return "", c.w.tr.SuspendQueue(c.str("Identity")) },
-	"Resume-Queue":  func(c *call) (string, error) { return "", c.w.tr.ResumeQueue(c.str("Identity")) },
+	"Retry-Queue":   func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.RetryQueue) },
+	"Suspend-Queue": func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.SuspendQueue) },
+	"Resume-Queue":  func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.ResumeQueue) },
 }
 
 func (c *call) service(op string) error {
@@ -437,10 +445,46 @@ func (c *call) queues() ([]transport.QueueInfo, transport.Version, error) {
 			if slicesContains(c.excludes(), "Empty") && q.MessageCount == 0 {
 				continue
 			}
+			if ok, err := c.filtered(transport.QueueFields(v, q)); err != nil {
+				return nil, "", err
+			} else if !ok {
+				continue
+			}
 			rows = append(rows, q)
 		}
 	}
 	return rows, v, nil
+}
+
+// filtered reports whether an object passes the cmdlet's -Filter (an OPath such as
+// {Status -eq "Retry"}); true without one.
+func (c *call) filtered(o []psfmt.Field) (bool, error) {
+	if !c.has("Filter") {
+		return true, nil
+	}
+	w, err := cmdlet.ParseFilter(c.str("Filter"))
+	if err != nil {
+		return false, err
+	}
+	return w.Match(func(p string) (string, bool) { return lookupField(o, p) }), nil
+}
+
+// eachQueue runs a queue action on -Identity, or with -Filter on every queue of
+// -Server (or of the organization) that matches it.
+func (c *call) eachQueue(op func(id string) error) error {
+	if !c.has("Filter") {
+		return op(c.str("Identity"))
+	}
+	rows, _, err := c.queues()
+	if err != nil {
+		return err
+	}
+	for _, q := range rows {
+		if err := op(q.Identity); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (c *call) excludes() []string {

@@ -216,3 +216,24 @@ func TestGetMessageTrackingLogParametersFilterAndOlderShellsRefuseNewOnes(t *tes
 		require.ErrorContains(t, err, want, run)
 	}
 }
+
+// Get-Queue and Get-Message -Filter take an OPath ({MessageCount -gt 0},
+// queues-and-messages-in-powershell.md) and print the objects that match; a queue
+// action with -Filter acts on each matching queue; a filter outside the subset is a
+// load error.
+func TestQueueFilterSelectsTheQueuesAndMessagesThatMatch(t *testing.T) {
+	out := stepOutputs(t, viewScenario("Exchange2016",
+		"Get-Queue -Server EX1 -Filter {MessageCount -gt 0} | Select-Object -ExpandProperty Identity",
+		`Get-Queue -Server EX1 -Filter "DeliveryType -eq 'Undefined' -or Identity -like '*\Shadow\*'" | Select-Object -ExpandProperty Identity`,
+		"Get-Message -Server EX1 -Filter {FromAddress -like 'sender4*'} | Select-Object -ExpandProperty FromAddress",
+		"Suspend-Queue -Server EX1 -Filter {DeliveryType -eq 'SmtpDeliveryToMailbox'}",
+		"Get-Queue -Server EX1 -Filter {Status -eq 'Suspended'} | Select-Object -ExpandProperty Identity"))
+	require.Equal(t, []string{
+		"PS> Get-Queue -Server EX1 -Filter {MessageCount -gt 0} | Select-Object -ExpandProperty Identity\nEX1\\Shadow\\2\n",
+		"PS> Get-Queue -Server EX1 -Filter \"DeliveryType -eq 'Undefined' -or Identity -like '*\\Shadow\\*'\" | Select-Object -ExpandProperty Identity\nEX1\\Shadow\\2\nEX1\\Submission\n",
+		"PS> Get-Message -Server EX1 -Filter {FromAddress -like 'sender4*'} | Select-Object -ExpandProperty FromAddress\nsender459@fabrikam.com\n",
+		"PS> Get-Queue -Server EX1 -Filter {Status -eq 'Suspended'} | Select-Object -ExpandProperty Identity\nEX1\\4\n",
+	}, out)
+	_, err := Parse("x.yaml", []byte(viewScenario("Exchange2016", "Get-Queue -Filter {Get-Date}")))
+	require.ErrorContains(t, err, "-Filter")
+}

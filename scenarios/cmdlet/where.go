@@ -119,8 +119,21 @@ func newComparison(prop, op, value string) (comparison, error) {
 	return c, nil
 }
 
+// ParseFilter reads an Exchange -Filter (OPath) of the same subset, where
+// properties are named bare: {Status -eq "Retry"}, "MessageCount -gt 100 -and
+// Identity -like '*contoso.com*'" (queues-and-messages-in-powershell.md).
+func ParseFilter(src string) (Where, error) {
+	w, err := parseScript(src, true)
+	if err != nil {
+		return Where{}, fmt.Errorf("-Filter: %s", strings.TrimPrefix(err.Error(), "Where-Object "))
+	}
+	return w, nil
+}
+
 // parseWhereScript reads the script block subset.
-func parseWhereScript(src string) (Where, error) {
+func parseWhereScript(src string) (Where, error) { return parseScript(src, false) }
+
+func parseScript(src string, opath bool) (Where, error) {
 	toks, err := whereTokens(src)
 	if err != nil {
 		return Where{}, err
@@ -141,6 +154,9 @@ func parseWhereScript(src string) (Where, error) {
 			return Where{}, unsupported("a comparison is missing")
 		}
 		prop, ok := propertyRef(toks[i])
+		if !ok && opath && isName(toks[i]) {
+			prop, ok = toks[i], true
+		}
 		if !ok {
 			return Where{}, unsupported(fmt.Sprintf("%q is not $_.Property", toks[i]))
 		}
@@ -175,6 +191,18 @@ func parseWhereScript(src string) (Where, error) {
 		}
 		i++
 	}
+}
+
+func isName(t string) bool {
+	if t == "" || strings.HasPrefix(t, "-") {
+		return false
+	}
+	for _, r := range t {
+		if !(r == '_' || r < 128 && (r >= '0' && r <= '9' || r|0x20 >= 'a' && r|0x20 <= 'z')) {
+			return false
+		}
+	}
+	return true
 }
 
 func isJoin(t string) bool { return strings.EqualFold(t, "-and") || strings.EqualFold(t, "-or") }

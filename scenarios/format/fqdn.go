@@ -55,6 +55,11 @@ func (l *loader) checkShellParams(spec cmdlet.Spec, bound map[string]cmdlet.Valu
 		if ps.MinVersion != "" && sv != nil && versionIndex(sv.Version) < versionIndex(ps.MinVersion) {
 			return l.errf(at(p, text, v.Pos), "%s: a parameter cannot be found that matches parameter name '%s' (it came with %s; %s runs %s)", spec.Name, ps.Name, ps.MinVersion, sv.Name, sv.Version)
 		}
+		if ps.Type == cmdlet.Filter && spec.Name != "Where-Object" {
+			if _, err := cmdlet.ParseFilter(v.Str); err != nil {
+				return l.errf(at(p, text, v.Pos), "%s %v", spec.Name, err)
+			}
+		}
 		if ps.Name == "ResultSize" {
 			if _, err := cmdlet.ParseResultSize(v.Str); err != nil {
 				return l.errf(at(p, text, v.Pos), "%s %v", spec.Name, err)
