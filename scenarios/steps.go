@@ -442,7 +442,7 @@ func (c *call) queues() ([]transport.QueueInfo, transport.Version, error) {
 			if id != "" && !queueMatches(q, id) {
 				continue
 			}
-			if slicesContains(c.excludes(), "Empty") && q.MessageCount == 0 {
+			if !c.included(q) {
 				continue
 			}
 			if ok, err := c.filtered(transport.QueueFields(v, q)); err != nil {
@@ -487,11 +487,35 @@ func (c *call) eachQueue(op func(id string) error) error {
 	return nil
 }
 
-func (c *call) excludes() []string {
-	if v, ok := c.args["Exclude"]; ok {
-		return v.Strings()
+// included applies Get-Queue -Include and -Exclude: each value is Empty (no
+// messages), Internal or External (NextHopCategory), or a DeliveryType
+// (queues-and-messages-in-powershell.md); a queue must match one -Include value if
+// any is given, and no -Exclude value.
+func (c *call) included(q transport.QueueInfo) bool {
+	matches := func(v string) bool {
+		switch strings.ToLower(v) {
+		case "empty":
+			return q.MessageCount == 0
+		case "internal", "external":
+			return strings.EqualFold(q.NextHopCategory, v)
+		}
+		return strings.EqualFold(q.DeliveryType, v)
 	}
-	return nil
+	if inc, ok := c.args["Include"]; ok {
+		any := false
+		for _, v := range inc.Strings() {
+			any = any || matches(v)
+		}
+		if !any {
+			return false
+		}
+	}
+	for _, v := range c.args["Exclude"].Strings() {
+		if matches(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // queueMatches reports whether a Get-Queue row answers to id: its Identity, or

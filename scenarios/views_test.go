@@ -217,6 +217,20 @@ func TestGetMessageTrackingLogParametersFilterAndOlderShellsRefuseNewOnes(t *tes
 	}
 }
 
+// Get-Queue -Include/-Exclude take Empty, Internal, External or a DeliveryType
+// (queues-and-messages-in-powershell.md).
+func TestGetQueueIncludeAndExcludeTakeEmptyCategoryAndDeliveryType(t *testing.T) {
+	out := stepOutputs(t, viewScenario("Exchange2016",
+		"Get-Queue -Server EX1 -Include ShadowRedundancy | select -ExpandProperty Identity",
+		"Get-Queue -Server EX1 -Exclude Empty | select -ExpandProperty Identity",
+		"Get-Queue -Server EX1 -Include Internal -Exclude ShadowRedundancy,Undefined | select -ExpandProperty Identity",
+		"Get-Queue -Server EX1 -Include External"))
+	require.Len(t, out, 3, "no queue is External: nothing printed")
+	require.True(t, strings.HasSuffix(out[0], "\nEX1\\Shadow\\2\n"), out[0])
+	require.True(t, strings.HasSuffix(out[1], "\nEX1\\Shadow\\2\n"), out[1])
+	require.True(t, strings.HasSuffix(out[2], "\nEX1\\4\n"), out[2])
+}
+
 // Get-Queue and Get-Message -Filter take an OPath ({MessageCount -gt 0},
 // queues-and-messages-in-powershell.md) and print the objects that match; a queue
 // action with -Filter acts on each matching queue; a filter outside the subset is a
