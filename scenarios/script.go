@@ -10,6 +10,7 @@ import (
 
 	"github.com/exsim/exsim/powershell"
 	"github.com/exsim/exsim/scenarios/cmdlet"
+	"github.com/exsim/exsim/transport/logs"
 )
 
 // Script is an admin's PowerShell maintenance script run against the simulated
@@ -330,14 +331,38 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 		}
 		for _, e := range rows {
 			o := powershell.NewPSObject("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent")
-			rcpts := make([]powershell.Value, len(e.Recipients))
-			for i, r := range e.Recipients {
-				rcpts[i] = r
+			list := func(ss []string) []powershell.Value {
+				l := make([]powershell.Value, len(ss))
+				for i, r := range ss {
+					l[i] = r
+				}
+				return l
 			}
-			o.Set("Timestamp", h.w.s.Wall(e.At)).Set("ServerHostname", e.Server).Set("EventId", string(e.EventID)).
-				Set("Source", string(e.Source)).Set("Sender", e.Sender).Set("Recipients", rcpts).
-				Set("MessageSubject", e.MessageSubject).Set("MessageId", e.MessageID).Set("TotalBytes", e.TotalBytes).
-				SetToString("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent").
+			// Every property the cmdlet returns, in its order (logs.EventProperties),
+			// typed where scripts compute with them.
+			fs, err := logs.EventProperties(versionOf(h.w.spec[e.Server].Version), &e, h.w.s.Start(), logs.RunspaceID(h.w.s.Seed()))
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range fs {
+				switch f.Name {
+				case "Timestamp":
+					o.Set(f.Name, h.w.s.Wall(e.At))
+				case "Recipients":
+					o.Set(f.Name, list(e.Recipients))
+				case "RecipientStatus":
+					o.Set(f.Name, list(e.RecipientStatus))
+				case "TotalBytes":
+					o.Set(f.Name, e.TotalBytes)
+				case "RecipientCount":
+					o.Set(f.Name, e.RecipientCount)
+				case "InternalMessageId":
+					o.Set(f.Name, e.InternalMessageID)
+				default:
+					o.Set(f.Name, f.Value)
+				}
+			}
+			o.SetToString("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent").
 				SetDefaultDisplay("EventId", "Source", "Sender", "Recipients", "MessageSubject").
 				SetTableView(scriptView("Get-MessageTrackingLog", c.version("")))
 			out = append(out, o)
