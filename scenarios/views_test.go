@@ -90,7 +90,9 @@ func TestEveryGetCmdletPrintsItsDefaultViewPerVersion(t *testing.T) {
 }
 
 // The 2013+ Get-ServerComponentState table's Server column is the FQDN
-// (ServerFqdn, E15 capture), and an FQDN names the server in -Identity and -Server.
+// (fact: import-shapes.md §1.9: the object's ServerFqdn), and an FQDN names the
+// server in -Identity and -Server; Get-ReceiveConnector gives the default
+// connectors with their bindings (fact: import-shapes.md §1.6).
 func TestServerComponentStateShowsTheFQDNAndFQDNIdentitiesAreAccepted(t *testing.T) {
 	out := stepOutputs(t, viewScenario("Exchange2016",
 		"Get-ServerComponentState EX1.contoso.com -Component HubTransport",
