@@ -318,9 +318,9 @@ func (v TableView) headerLines() int {
 }
 
 // tableTextSized is Format-Table: the objects' view when no -Property is asked
-// and they have one (its widths, or sized to the content with -AutoSize), else a
-// table of the properties.
-func tableTextSized(objs []Value, want []string, autosize bool) string {
+// and they have one (its widths, sized to the content with -AutoSize, long cells
+// wrapped with -Wrap), else a table of the properties.
+func tableTextSized(objs []Value, want []string, autosize, wrap bool) string {
 	if len(want) == 0 && len(objs) > 0 {
 		if o, ok := objs[0].(*PSObject); ok && len(o.view) > 0 {
 			var rows [][]string
@@ -329,8 +329,11 @@ func tableTextSized(objs []Value, want []string, autosize bool) string {
 					rows = append(rows, o.view.cells(x))
 				}
 			}
-			if autosize {
+			switch {
+			case autosize:
 				return psfmt.AutoSize(o.view.columns(), rows)
+			case wrap:
+				return psfmt.Wrapped(o.view.columns(), rows)
 			}
 			return psfmt.View(o.view.columns(), rows)
 		}

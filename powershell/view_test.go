@@ -65,5 +65,6 @@ func TestObjectsWithAViewPrintWithItsWidthsAndAutoSizeSizesThem(t *testing.T) {
 	require.Contains(t, auto, "Identity DeliveryType                    MessageCount V W\n")
 	require.Contains(t, auto, "EX1\\0    SmtpRelayToMailboxDeliveryGroup 0            0 0\n")
 	require.Contains(t, runView(t, "Get-Queue | Format-Table Identity, MessageCount"), "Identity MessageCount\n")
+	require.Contains(t, runView(t, "Get-Queue | Format-Table -Wrap"), "EX1\\0      SmtpRelayToM 0            0 0\n           ailboxDelive\n")
 	require.Contains(t, runView(t, "Get-Queue | Format-List"), "DeliveryType : SmtpRelayToMailboxDeliveryGroup")
 }
