@@ -64,7 +64,10 @@ func (st *Store) entries(es []entry) []Entry {
 	return out
 }
 
-// FormatTable renders rows as Get-ServerComponentState prints them by default.
+// FormatTable renders rows with the columns of Get-ServerComponentState's default
+// table, sized to the content and with the short server name: the model's own
+// rendering, for its tests. A step prints the shell's view (scenarios' views
+// table) of Fields, whose Server is the FQDN.
 func FormatTable(rows []Row) string {
 	cells := make([][]string, len(rows))
 	for i, r := range rows {
@@ -104,4 +107,19 @@ func collection(es []Entry) string {
 		items = append(items, e.String())
 	}
 	return psfmt.Collection(items)
+}
+
+// Fields gives a row's properties in the order the shell's Format-List prints them
+// (the E15 capture's ServerComponentStatePresentationObject): ServerFqdn (the
+// server's FQDN, which the default table labels Server), Component, State,
+// LocalStates, RemoteStates. RunspaceId and the identity bookkeeping properties
+// are left out.
+func (r Row) Fields(fqdn string) []psfmt.Field {
+	return []psfmt.Field{
+		{Name: "ServerFqdn", Value: fqdn},
+		{Name: "Component", Value: r.Component},
+		{Name: "State", Value: string(r.State)},
+		{Name: "LocalStates", Value: collection(r.LocalStates)},
+		{Name: "RemoteStates", Value: collection(r.RemoteStates)},
+	}
 }

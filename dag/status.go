@@ -85,9 +85,11 @@ func (o *Org) row(c *dbCopy) CopyStatusRow {
 	return r
 }
 
-// FormatCopyStatus prints rows as Get-MailboxDatabaseCopyStatus's default table:
-// Name, Status, CopyQueueLength, ReplayQueueLength, LastInspectedLogTime,
-// ContentIndexState, with times in the en-US form PowerShell uses.
+// FormatCopyStatus prints rows with the columns of Get-MailboxDatabaseCopyStatus's
+// default table: Name, Status, CopyQueueLength, ReplayQueueLength,
+// LastInspectedLogTime, ContentIndexState, with times in the en-US form PowerShell
+// uses, sized to the content: the model's own rendering, for its tests. A step
+// prints the shell's view with its widths (scenarios' views table) of Fields.
 func FormatCopyStatus(rows []CopyStatusRow) string {
 	if len(rows) == 0 {
 		return "" // PowerShell prints nothing for an empty result
@@ -176,8 +178,10 @@ func (r DAGStatusRow) Fields() []psfmt.Field {
 	}
 }
 
-// FormatDAGStatus prints rows as Get-DatabaseAvailabilityGroup's default table: Name,
-// Member Servers, Operational Servers (the last empty without -Status).
+// FormatDAGStatus prints rows with the columns of Get-DatabaseAvailabilityGroup's
+// default table: Name, Member Servers, Operational Servers (the last empty without
+// -Status), sized to the content, for the model's tests; a step prints scenarios'
+// view of Fields.
 func FormatDAGStatus(rows []DAGStatusRow) string {
 	if len(rows) == 0 {
 		return ""

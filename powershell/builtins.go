@@ -1024,7 +1024,7 @@ func formatCmd(list bool) func(in *interp, b *bcall) (stage, error) {
 				}
 				text = "\n\n" + listText(items, want) + "\n\n"
 			} else {
-				text = tableText(items, want)
+				text = tableTextSized(items, want, truthy(b.get("AutoSize")), truthy(b.get("Wrap")))
 				if truthy(b.get("HideTableHeaders")) {
 					if parts := strings.SplitN(text, "\n", 3); len(parts) == 3 && !strings.HasPrefix(text, "Name  ") {
 						text = parts[2]

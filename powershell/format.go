@@ -25,6 +25,7 @@ type console struct {
 	header  bool
 	pending [][]string
 	open    bool
+	view    TableView // the open table's view; nil for a generated table
 }
 
 func (c *console) emit(v Value) error {
@@ -38,6 +39,18 @@ func (c *console) emit(v Value) error {
 func (c *console) flush() string {
 	if len(c.pending) == 0 {
 		return ""
+	}
+	if c.view != nil {
+		// A view's fixed widths hold for every row; rows after the header was
+		// printed are laid out alike and printed without it.
+		text := psfmt.View(c.view.columns(), c.pending)
+		if c.header {
+			text = strings.Join(strings.SplitAfter(text, "\n")[c.view.headerLines():], "")
+		} else {
+			text = "\n" + text
+		}
+		c.header, c.pending = true, nil
+		return text
 	}
 	var b strings.Builder
 	if !c.header {
@@ -71,7 +84,7 @@ func (c *console) closeText() string {
 		return ""
 	}
 	text := c.flush() + "\n"
-	c.open, c.shape, c.header = false, "", false
+	c.open, c.shape, c.header, c.view = false, "", false, nil
 	return text
 }
 
@@ -102,6 +115,15 @@ func (c *console) render(v Value) string {
 	case *ArrayList:
 		return c.render(x.items)
 	case *PSObject:
+		if len(x.view) > 0 {
+			shape := "view|" + strings.Join(x.typeNames, ",")
+			if !c.open || shape != c.shape {
+				closeTable()
+				c.open, c.shape, c.view = true, shape, x.view
+			}
+			c.pending = append(c.pending, x.view.cells(x))
+			return b.String()
+		}
 		props := displayProps(x)
 		if len(props) >= 5 {
 			closeTable()
@@ -255,6 +277,68 @@ func listText(objs []Value, want []string) string {
 		blocks = append(blocks, fields)
 	}
 	return psfmt.List(blocks)
+}
+
+// TableView is a type's default table view, as a format.ps1xml TableControl gives
+// it: the columns Out-Default and Format-Table print for its objects when no
+// -Property is asked.
+type TableView []ViewColumn
+
+// ViewColumn is one column of a TableView: the property it prints and its label,
+// width and alignment.
+type ViewColumn struct {
+	Property string
+	psfmt.ViewColumn
+}
+
+// SetTableView gives the object its type's default table view.
+func (o *PSObject) SetTableView(v TableView) *PSObject { o.view = v; return o }
+
+func (v TableView) columns() []psfmt.ViewColumn {
+	cols := make([]psfmt.ViewColumn, len(v))
+	for i, c := range v {
+		cols[i] = c.ViewColumn
+	}
+	return cols
+}
+
+func (v TableView) cells(o *PSObject) []string {
+	row := make([]string, len(v))
+	for i, c := range v {
+		pv, _ := o.Get(c.Property)
+		row[i] = cellText(pv)
+	}
+	return row
+}
+
+// headerLines is how many lines a view's header takes above its rows: the label
+// lines and the underline (a long label wraps, psfmt.View).
+func (v TableView) headerLines() int {
+	return strings.Count(psfmt.View(v.columns(), nil), "\n")
+}
+
+// tableTextSized is Format-Table: the objects' view when no -Property is asked
+// and they have one (its widths, sized to the content with -AutoSize, long cells
+// wrapped with -Wrap), else a table of the properties.
+func tableTextSized(objs []Value, want []string, autosize, wrap bool) string {
+	if len(want) == 0 && len(objs) > 0 {
+		if o, ok := objs[0].(*PSObject); ok && len(o.view) > 0 {
+			var rows [][]string
+			for _, v := range objs {
+				if x, ok := v.(*PSObject); ok {
+					rows = append(rows, o.view.cells(x))
+				}
+			}
+			switch {
+			case autosize:
+				return psfmt.AutoSize(o.view.columns(), rows)
+			case wrap:
+				return psfmt.Wrapped(o.view.columns(), rows)
+			}
+			return psfmt.View(o.view.columns(), rows)
+		}
+	}
+	return tableText(objs, want)
 }
 
 func tableText(objs []Value, want []string) string {

@@ -25,6 +25,7 @@ type PSObject struct {
 	index     map[string]int // lower-case name -> position; only for lookup
 	str       *string
 	display   []string
+	view      TableView // the type's default table view, if the host gave one
 	methods   map[string]Method
 }
 
@@ -93,7 +94,7 @@ func (o *PSObject) copyObject() *PSObject {
 	for i, n := range o.names {
 		c.Set(n, o.vals[i])
 	}
-	c.str, c.display, c.methods = o.str, o.display, o.methods
+	c.str, c.display, c.methods, c.view = o.str, o.display, o.methods, o.view
 	return c
 }
 

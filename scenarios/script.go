@@ -10,6 +10,7 @@ import (
 
 	"github.com/exsim/exsim/powershell"
 	"github.com/exsim/exsim/scenarios/cmdlet"
+	"github.com/exsim/exsim/transport/logs"
 )
 
 // Script is an admin's PowerShell maintenance script run against the simulated
@@ -279,7 +280,7 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 	var out []powershell.Value
 	switch spec.Name {
 	case "Get-Queue":
-		rows, _, err := c.queues()
+		rows, v, err := c.queues()
 		if err != nil {
 			return nil, err
 		}
@@ -290,6 +291,10 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 				Set("NextHopCategory", q.NextHopCategory).Set("LastError", q.LastError).Set("RetryCount", q.RetryCount).
 				Set("DeferredMessageCount", q.DeferredMessageCount).
 				SetToString(q.Identity).SetDefaultDisplay("Identity", "DeliveryType", "Status", "MessageCount", "Velocity", "RiskLevel", "OutboundIPPool", "NextHopDomain")
+			if !v.Is2010() {
+				o.Set("RiskLevel", "Normal").Set("OutboundIPPool", 0)
+			}
+			o.SetTableView(scriptView("Get-Queue", string(v)))
 			out = append(out, o)
 		}
 	case "Get-ServerComponentState":
@@ -299,9 +304,9 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 		}
 		for _, r := range rows {
 			o := powershell.NewPSObject("Microsoft.Exchange.Data.Directory.Management.ServerComponentStatePresentationObject")
-			o.Set("Identity", r.Server).Set("ServerFqdn", r.Server).Set("Component", r.Component).Set("State", string(r.State)).
+			o.Set("Identity", r.Server).Set("ServerFqdn", h.w.tr.ServerFQDN(r.Server)).Set("Component", r.Component).Set("State", string(r.State)).
 				SetToString(r.Server).SetDefaultDisplay("Server", "Component", "State")
-			o.Set("Server", r.Server)
+			o.Set("Server", r.Server).SetTableView(scriptView("Get-ServerComponentState", c.version("")))
 			out = append(out, o)
 		}
 	case "Get-MailboxDatabaseCopyStatus":
@@ -315,7 +320,8 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 				Set("Status", string(r.Status)).Set("CopyQueueLength", r.CopyQueueLength).Set("ReplayQueueLength", r.ReplayQueueLength).
 				Set("ContentIndexState", r.ContentIndexState).Set("ActivationPreference", r.ActivationPreference).
 				Set("ActivationSuspended", r.ActivationSuspended).Set("ActiveCopy", r.ActiveCopy).
-				SetToString(r.Name).SetDefaultDisplay("Name", "Status", "CopyQueueLength", "ReplayQueueLength", "LastInspectedLogTime", "ContentIndexState")
+				SetToString(r.Name).SetDefaultDisplay("Name", "Status", "CopyQueueLength", "ReplayQueueLength", "LastInspectedLogTime", "ContentIndexState").
+				SetTableView(scriptView("Get-MailboxDatabaseCopyStatus", c.version("")))
 			out = append(out, o)
 		}
 	case "Get-MessageTrackingLog":
@@ -325,15 +331,40 @@ func (h *scriptHost) objects(pl cmdlet.Pipeline) ([]powershell.Value, error) {
 		}
 		for _, e := range rows {
 			o := powershell.NewPSObject("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent")
-			rcpts := make([]powershell.Value, len(e.Recipients))
-			for i, r := range e.Recipients {
-				rcpts[i] = r
+			list := func(ss []string) []powershell.Value {
+				l := make([]powershell.Value, len(ss))
+				for i, r := range ss {
+					l[i] = r
+				}
+				return l
 			}
-			o.Set("Timestamp", h.w.s.Wall(e.At)).Set("ServerHostname", e.Server).Set("EventId", string(e.EventID)).
-				Set("Source", string(e.Source)).Set("Sender", e.Sender).Set("Recipients", rcpts).
-				Set("MessageSubject", e.MessageSubject).Set("MessageId", e.MessageID).Set("TotalBytes", e.TotalBytes).
-				SetToString("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent").
-				SetDefaultDisplay("EventId", "Source", "Sender", "Recipients", "MessageSubject")
+			// Every property the cmdlet returns, in its order (logs.EventProperties),
+			// typed where scripts compute with them.
+			fs, err := logs.EventProperties(versionOf(h.w.spec[e.Server].Version), &e, h.w.s.Start(), logs.RunspaceID(h.w.s.Seed()))
+			if err != nil {
+				return nil, err
+			}
+			for _, f := range fs {
+				switch f.Name {
+				case "Timestamp":
+					o.Set(f.Name, h.w.s.Wall(e.At))
+				case "Recipients":
+					o.Set(f.Name, list(e.Recipients))
+				case "RecipientStatus":
+					o.Set(f.Name, list(e.RecipientStatus))
+				case "TotalBytes":
+					o.Set(f.Name, e.TotalBytes)
+				case "RecipientCount":
+					o.Set(f.Name, e.RecipientCount)
+				case "InternalMessageId":
+					o.Set(f.Name, e.InternalMessageID)
+				default:
+					o.Set(f.Name, f.Value)
+				}
+			}
+			o.SetToString("Microsoft.Exchange.Management.TransportLogSearchTasks.MessageTrackingEvent").
+				SetDefaultDisplay("EventId", "Source", "Sender", "Recipients", "MessageSubject").
+				SetTableView(scriptView("Get-MessageTrackingLog", c.version("")))
 			out = append(out, o)
 		}
 	default:

@@ -35,6 +35,7 @@ func TestSeed002AuthorsOrderEditReadAtRestartAndThePrimarysCrashShowsTheTakeover
 	}
 	require.Equal(t, []string{"FAB-RED-HUB1", "FAB-RED-HUB1"}, takeovers)
 	require.Len(t, hub1, 3)
-	require.Contains(t, hub1[1], "FAB-RED-HUB1\\1          MapiDelivery          Ready             0 DB1")
-	require.Contains(t, hub1[1], "ShadowRedundancy      Ready             2 FAB-RED-HUB2.contoso.com")
+	// The 2010 default view: DeliveryType 12 wide, cut with "...".
+	require.Contains(t, hub1[1], "FAB-RED-HUB1\\1              MapiDelivery Ready  0            DB1")
+	require.Contains(t, hub1[1], "ShadowRed... Ready  2            FAB-RED-HUB2.contoso.com")
 }

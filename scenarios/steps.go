@@ -17,52 +17,54 @@ import (
 )
 
 // call is one cmdlet invocation being run: its bound arguments, the server the step
-// runs on, and how a Get- cmdlet's output is formatted (a pipe into Format-List).
+// runs on, and how a Get- cmdlet's output is formatted (the Format- cmdlet or
+// Select-Object the pipe ends in).
 type call struct {
 	w    *world
 	name string
 	on   string
 	args map[string]cmdlet.Value
-	list bool
-	// props are Format-List/Format-Table's -Property names (wildcards allowed): the
-	// properties printed, in that order, by the cmdlets that give their objects'
-	// fields (objects).
-	props []string
-	// table: the pipe ends in Format-Table (so props make a table, not a list).
-	table bool
+	out  pipeFormat
 	// in are the identities a Get- piped into this Get- (Get-MailboxDatabase |
 	// Get-MailboxDatabaseCopyStatus); nil when nothing is piped in.
 	in []string
 }
 
-// objects prints a Get- cmdlet's objects as the pipe asks: Format-List (with
-// -Property, only the matching properties, in the order asked), Format-Table with
-// -Property (those columns), or the cmdlet's default view (def).
-func (c *call) objects(objs [][]psfmt.Field, def func() string) string {
-	if len(objs) == 0 {
-		return ""
+// objects prints a Get- cmdlet's objects (each with its properties in Format-List
+// order) as the pipe asks: through Where-Object and Select-Object, then
+// Format-List (with -Property, only the matching properties, in the order asked),
+// Format-Table with -Property (those columns), or the cmdlet's default view on a
+// server of version (views.go); -AutoSize sizes either table to its content.
+func (c *call) objects(objs [][]psfmt.Field, version string) (string, error) {
+	objs, err := c.out.shape(objs)
+	if err != nil || len(objs) == 0 {
+		return "", err
 	}
-	if !c.list && len(c.props) == 0 {
-		return def()
-	}
-	sel := make([][]psfmt.Field, len(objs))
-	for i, o := range objs {
-		sel[i] = selectFields(o, c.props)
-	}
-	if c.list {
-		return psfmt.List(sel)
-	}
-	var cols []psfmt.Column
-	for _, f := range sel[0] {
-		cols = append(cols, psfmt.Column{Name: f.Name})
-	}
-	cells := make([][]string, len(sel))
-	for i, o := range sel {
-		for _, f := range o {
-			cells[i] = append(cells[i], f.Value)
+	f := c.out
+	if f.expand != "" {
+		var b strings.Builder
+		for _, o := range objs {
+			b.WriteString(o[0].Value + "\n")
 		}
+		return b.String(), nil
 	}
-	return psfmt.Table(cols, cells)
+	if len(f.props) > 0 {
+		sel := make([][]psfmt.Field, len(objs))
+		for i, o := range objs {
+			sel[i] = selectFields(o, f.props)
+		}
+		objs = sel
+	}
+	v, ok := viewOf(c.name, version)
+	switch {
+	case f.list || (f.selected && !f.table && len(objs[0]) >= 5):
+		// Format-List, or Select-Object's objects of five properties or more, which
+		// PowerShell lists (they have no view).
+		return psfmt.List(objs), nil
+	case len(f.props) > 0 || f.selected || !ok:
+		return propertyView(objs).table(objs, true, false), nil
+	}
+	return v.table(objs, f.autosize, f.wrap), nil
 }
 
 // selectFields is -Property's selection: each name, in the order given, matches the
@@ -180,10 +182,11 @@ var handlers = map[string]handler{
 		if err != nil {
 			return "", err
 		}
-		if c.list {
-			return components.FormatList(rows), nil
+		objs := make([][]psfmt.Field, len(rows))
+		for i, r := range rows {
+			objs[i] = r.Fields(c.w.tr.ServerFQDN(r.Server))
 		}
-		return components.FormatTable(rows), nil
+		return c.objects(objs, c.version(c.str("Identity")))
 	},
 	"Set-ServerComponentState": func(c *call) (string, error) {
 		state, err := components.ParseState(c.str("State"))
@@ -264,7 +267,7 @@ var handlers = map[string]handler{
 		for i, r := range rows {
 			objs[i] = r.Fields()
 		}
-		return c.objects(objs, func() string { return dag.FormatCopyStatus(rows) }), nil
+		return c.objects(objs, c.version(c.str("Server")))
 	},
 	"Get-MailboxDatabase": func(c *call) (string, error) {
 		rows, err := c.databases()
@@ -275,7 +278,7 @@ var handlers = map[string]handler{
 		for i, r := range rows {
 			objs[i] = r.fields()
 		}
-		return c.objects(objs, func() string { return formatDatabases(rows) }), nil
+		return c.objects(objs, c.version(c.str("Server")))
 	},
 	"Get-DatabaseAvailabilityGroup": func(c *call) (string, error) {
 		rows, err := c.w.dag.DAGStatus(c.str("Identity"), c.flag("Status"))
@@ -286,19 +289,49 @@ var handlers = map[string]handler{
 		for i, r := range rows {
 			objs[i] = r.Fields()
 		}
-		return c.objects(objs, func() string { return dag.FormatDAGStatus(rows) }), nil
+		return c.objects(objs, c.version(""))
 	},
 	"Get-Queue": func(c *call) (string, error) {
 		rows, v, err := c.queues()
 		if err != nil {
 			return "", err
 		}
-		return transport.FormatQueues(v, rows, c.list), nil
+		objs := make([][]psfmt.Field, len(rows))
+		for i, r := range rows {
+			objs[i] = transport.QueueFields(v, r)
+		}
+		return c.objects(objs, string(v))
 	},
 	"Get-Message": func(c *call) (string, error) {
-		return c.w.tr.GetMessage(c.str("Server"), c.str("Queue"), c.list)
+		all, err := c.w.tr.Messages(c.str("Server"), c.str("Queue"))
+		if err != nil {
+			return "", err
+		}
+		var objs [][]psfmt.Field
+		for _, o := range all {
+			if ok, err := c.filtered(o); err != nil {
+				return "", err
+			} else if ok {
+				objs = append(objs, o)
+			}
+		}
+		return c.objects(objs, c.version(c.str("Server")))
 	},
 	"Get-MessageTrackingLog": func(c *call) (string, error) { return c.trackingLog() },
+	"Get-ReceiveConnector": func(c *call) (string, error) {
+		objs, err := c.receiveConnectors()
+		if err != nil {
+			return "", err
+		}
+		return c.objects(objs, c.version(c.str("Server")))
+	},
+	"Get-SendConnector": func(c *call) (string, error) {
+		objs, err := c.sendConnectors()
+		if err != nil {
+			return "", err
+		}
+		return c.objects(objs, c.version(""))
+	},
 	"Set-TransportConfig": func(c *call) (string, error) {
 		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
 	},
@@ -332,9 +365,9 @@ var handlers = map[string]handler{
 	"StopDagServerMaintenance.ps1": func(c *call) (string, error) {
 		return "", c.w.dag.StopDagServerMaintenance(c.str("ServerName"))
 	},
-	"Retry-Queue":   func(c *call) (string, error) { return "", c.w.tr.RetryQueue(c.str("Identity")) },
-	"Suspend-Queue": func(c *call) (string, error) { return "", c.w.tr.SuspendQueue(c.str("Identity")) },
-	"Resume-Queue":  func(c *call) (string, error) { return "", c.w.tr.ResumeQueue(c.str("Identity")) },
+	"Retry-Queue":   func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.RetryQueue) },
+	"Suspend-Queue": func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.SuspendQueue) },
+	"Resume-Queue":  func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.ResumeQueue) },
 }
 
 func (c *call) service(op string) error {
@@ -409,7 +442,12 @@ func (c *call) queues() ([]transport.QueueInfo, transport.Version, error) {
 			if id != "" && !queueMatches(q, id) {
 				continue
 			}
-			if slicesContains(c.excludes(), "Empty") && q.MessageCount == 0 {
+			if !c.included(q) {
+				continue
+			}
+			if ok, err := c.filtered(transport.QueueFields(v, q)); err != nil {
+				return nil, "", err
+			} else if !ok {
 				continue
 			}
 			rows = append(rows, q)
@@ -418,11 +456,66 @@ func (c *call) queues() ([]transport.QueueInfo, transport.Version, error) {
 	return rows, v, nil
 }
 
-func (c *call) excludes() []string {
-	if v, ok := c.args["Exclude"]; ok {
-		return v.Strings()
+// filtered reports whether an object passes the cmdlet's -Filter (an OPath such as
+// {Status -eq "Retry"}); true without one.
+func (c *call) filtered(o []psfmt.Field) (bool, error) {
+	if !c.has("Filter") {
+		return true, nil
+	}
+	w, err := cmdlet.ParseFilter(c.str("Filter"))
+	if err != nil {
+		return false, err
+	}
+	return w.Match(func(p string) (string, bool) { return lookupField(o, p) }), nil
+}
+
+// eachQueue runs a queue action on -Identity, or with -Filter on every queue of
+// -Server (or of the organization) that matches it.
+func (c *call) eachQueue(op func(id string) error) error {
+	if !c.has("Filter") {
+		return op(c.str("Identity"))
+	}
+	rows, _, err := c.queues()
+	if err != nil {
+		return err
+	}
+	for _, q := range rows {
+		if err := op(q.Identity); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// included applies Get-Queue -Include and -Exclude: each value is Empty (no
+// messages), Internal or External (NextHopCategory), or a DeliveryType
+// (queues-and-messages-in-powershell.md); a queue must match one -Include value if
+// any is given, and no -Exclude value.
+func (c *call) included(q transport.QueueInfo) bool {
+	matches := func(v string) bool {
+		switch strings.ToLower(v) {
+		case "empty":
+			return q.MessageCount == 0
+		case "internal", "external":
+			return strings.EqualFold(q.NextHopCategory, v)
+		}
+		return strings.EqualFold(q.DeliveryType, v)
+	}
+	if inc, ok := c.args["Include"]; ok {
+		any := false
+		for _, v := range inc.Strings() {
+			any = any || matches(v)
+		}
+		if !any {
+			return false
+		}
+	}
+	for _, v := range c.args["Exclude"].Strings() {
+		if matches(v) {
+			return false
+		}
+	}
+	return true
 }
 
 // queueMatches reports whether a Get-Queue row answers to id: its Identity, or
@@ -440,27 +533,59 @@ func (c *call) trackingLog() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if c.list {
-		v := "Exchange2016"
-		if f.Server != "" {
-			v = versionOf(c.w.spec[f.Server].Version)
+	v := c.version(f.Server)
+	objs := make([][]psfmt.Field, len(events))
+	for i := range events {
+		if objs[i], err = logs.EventProperties(versionOf(c.w.spec[events[i].Server].Version), &events[i], c.w.s.Start(), logs.RunspaceID(c.w.s.Seed())); err != nil {
+			return "", err
 		}
-		return logs.FormatTrackingList(v, events, c.w.s.Start())
 	}
-	return logs.FormatTrackingTable(events), nil
+	return c.objects(objs, v)
+}
+
+// version is the scenario version of server, or of the step's server, or the
+// organization's first server's: the shell whose views print the output.
+func (c *call) version(server string) string {
+	for _, s := range []string{server, c.on} {
+		if sv, ok := c.w.spec[s]; ok {
+			return versionOf(sv.Version)
+		}
+	}
+	if len(c.w.sc.Topology.Servers) > 0 {
+		return versionOf(c.w.sc.Topology.Servers[0].Version)
+	}
+	return versionOf("")
 }
 
 // trackingRows are the rows Get-MessageTrackingLog's parameters select.
 func (c *call) trackingRows() (logs.Filter, []logs.TrackingEvent, error) {
 	f := logs.Filter{
-		Server:         c.str("Server"),
-		EventId:        c.str("EventId"),
-		MessageSubject: c.str("MessageSubject"),
-		Sender:         c.str("Sender"),
-		MessageId:      c.str("MessageId"),
+		Server:               c.str("Server"),
+		EventId:              c.str("EventId"),
+		MessageSubject:       c.str("MessageSubject"),
+		Sender:               c.str("Sender"),
+		MessageId:            c.str("MessageId"),
+		Reference:            c.str("Reference"),
+		NetworkMessageId:     c.str("NetworkMessageId"),
+		Source:               c.str("Source"),
+		TransportTrafficType: c.str("TransportTrafficType"),
 	}
 	if v, ok := c.args["Recipients"]; ok {
 		f.Recipients = v.Strings()
+	}
+	if c.has("InternalMessageId") {
+		n, err := strconv.ParseInt(c.str("InternalMessageId"), 10, 64)
+		if err != nil || n <= 0 {
+			return f, nil, fmt.Errorf("-InternalMessageId takes a positive whole number, not %q", c.str("InternalMessageId"))
+		}
+		f.InternalMessageId = n
+	}
+	if c.has("ResultSize") {
+		n, err := cmdlet.ParseResultSize(c.str("ResultSize"))
+		if err != nil {
+			return f, nil, err
+		}
+		f.ResultSize = n
 	}
 	for _, b := range []struct {
 		name string
@@ -537,15 +662,11 @@ func (w *world) runPipeline(p cmdlet.Pipeline, on string) (string, error) {
 	var next []cmdlet.Command
 	for _, c := range p[1:] {
 		spec, _ := cmdlet.Lookup(c.Name)
-		switch spec.Name {
-		case "Format-List", "Format-Table":
-			f = pipeFormat{list: spec.Name == "Format-List", table: spec.Name == "Format-Table"}
-			if args, err := spec.Check(c, false); err == nil {
-				if v, ok := args["Property"]; ok {
-					f.props = v.Strings()
-				}
-			}
-		default:
+		shaping, err := f.add(spec, c)
+		if err != nil {
+			return "", err
+		}
+		if !shaping {
 			next = append(next, c)
 		}
 	}
@@ -586,12 +707,6 @@ func (w *world) runPipeline(p cmdlet.Pipeline, on string) (string, error) {
 	return strings.Join(outs, ""), nil
 }
 
-// pipeFormat is what the Format- cmdlet at a pipe's end asks for.
-type pipeFormat struct {
-	list, table bool
-	props       []string
-}
-
 func (w *world) runCommand(c cmdlet.Command, on string, f pipeFormat, identity *string, in []string) (string, error) {
 	spec, ok := cmdlet.Lookup(c.Name)
 	if !ok {
@@ -606,11 +721,12 @@ func (w *world) runCommand(c cmdlet.Command, on string, f pipeFormat, identity *
 			args["Identity"] = cmdlet.Value{Kind: cmdlet.String, Str: *identity}
 		}
 	}
+	w.shortNames(spec, args)
 	h, ok := handlers[spec.Name]
 	if !ok {
 		return "", fmt.Errorf("%s is not supported in a step", spec.Name)
 	}
-	return h(&call{w: w, name: spec.Name, on: on, args: args, list: f.list, table: f.table, props: f.props, in: in})
+	return h(&call{w: w, name: spec.Name, on: on, args: args, out: f, in: in})
 }
 
 // pipedIdentities runs the Get- side of a pipe for the identities of what it found.
@@ -752,14 +868,30 @@ func (r databaseRow) fields() []psfmt.Field {
 	return []psfmt.Field{{Name: "Name", Value: r.name}, {Name: "Server", Value: r.server}, {Name: "Recovery", Value: "False"}, {Name: "ReplicationType", Value: rt}}
 }
 
-// formatDatabases is Get-MailboxDatabase's default table: Name, Server, Recovery,
-// ReplicationType.
-func formatDatabases(rows []databaseRow) string {
-	cells := make([][]string, len(rows))
-	for i, r := range rows {
-		for _, f := range r.fields() {
-			cells[i] = append(cells[i], f.Value)
+// shortNames turns the server FQDNs a step names (-Server EX1.contoso.com, a queue
+// EX1.contoso.com\Submission) into the server names the models know, as the shell
+// takes either.
+func (w *world) shortNames(spec cmdlet.Spec, args map[string]cmdlet.Value) {
+	for _, ps := range spec.Params {
+		v, ok := args[ps.Name]
+		if !ok || v.Kind != cmdlet.String {
+			continue
 		}
+		switch ps.Type {
+		case cmdlet.Server:
+			v.Str = w.sc.ShortServerName(v.Str)
+		case cmdlet.Queue, cmdlet.Copy:
+			a, b, ok := strings.Cut(v.Str, `\`)
+			if !ok {
+				continue
+			}
+			if ps.Type == cmdlet.Queue {
+				a = w.sc.ShortServerName(a)
+			} else {
+				b = w.sc.ShortServerName(b)
+			}
+			v.Str = a + `\` + b
+		}
+		args[ps.Name] = v
 	}
-	return psfmt.Table([]psfmt.Column{{Name: "Name"}, {Name: "Server"}, {Name: "Recovery"}, {Name: "ReplicationType"}}, cells)
 }

@@ -193,3 +193,14 @@ type Verdict struct {
 	PeakExposed                     int
 	MostExposedServer               string
 }
+
+// ServerFQDN is the fully qualified name of a server as the shell shows it (e.g.
+// Get-ServerComponentState's Server): its name in the organization's first accepted
+// domain, the one its SMTP banner and logs use. An unknown server gives "".
+func (o *Org) ServerFQDN(name string) string {
+	srv, err := o.server(name)
+	if err != nil {
+		return ""
+	}
+	return o.fqdn(srv)
+}

@@ -618,37 +618,55 @@ func (o *Org) GetQueue(server string) []QueueInfo {
 	return append(rows, tail...)
 }
 
-// FormatQueues prints Get-Queue rows as the Exchange Management Shell of version v
-// does: the default table, or Format-List. (The 2010 table columns are Identity,
-// DeliveryType, Status, MessageCount, NextHopDomain; 2013+ adds Velocity, RiskLevel
-// and OutboundIPPool: style-and-ecosystem.md B5.)
+// QueueFields gives a Get-Queue row's properties in the order Format-List prints
+// them on a server of version v (2013+ adds FirstRetryTime, DeferredMessageCount,
+// RiskLevel and OutboundIPPool; the last two are "reserved for internal Microsoft
+// use" and read Normal and 0 on-premises).
+func QueueFields(v Version, r QueueInfo) []psfmt.Field {
+	f := []psfmt.Field{
+		{Name: "DeliveryType", Value: r.DeliveryType},
+		{Name: "NextHopDomain", Value: r.NextHopDomain},
+		{Name: "TlsDomain"},
+		{Name: "NextHopConnector", Value: "00000000-0000-0000-0000-000000000000"},
+		{Name: "Status", Value: r.Status},
+		{Name: "MessageCount", Value: strconv.Itoa(r.MessageCount)},
+		{Name: "LastError", Value: r.LastError},
+		{Name: "RetryCount", Value: strconv.Itoa(r.RetryCount)},
+		{Name: "LastRetryTime", Value: psTime(r.LastRetryTime)},
+		{Name: "NextRetryTime", Value: psTime(r.NextRetryTime)},
+	}
+	if !v.Is2010() {
+		f = append(f, psfmt.Field{Name: "FirstRetryTime", Value: psTime(r.FirstRetryTime)}, psfmt.Field{Name: "DeferredMessageCount", Value: strconv.Itoa(r.DeferredMessageCount)})
+	}
+	f = append(f,
+		psfmt.Field{Name: "NextHopCategory", Value: r.NextHopCategory},
+		psfmt.Field{Name: "IncomingRate", Value: "0"},
+		psfmt.Field{Name: "OutgoingRate", Value: "0"},
+		psfmt.Field{Name: "Velocity", Value: strconv.FormatFloat(r.Velocity, 'f', -1, 64)},
+	)
+	if !v.Is2010() {
+		f = append(f, psfmt.Field{Name: "RiskLevel", Value: "Normal"}, psfmt.Field{Name: "OutboundIPPool", Value: "0"})
+	}
+	return append(f,
+		psfmt.Field{Name: "Identity", Value: r.Identity},
+		psfmt.Field{Name: "IsValid", Value: "True"},
+	)
+}
+
+// FormatQueues prints Get-Queue rows with a content-sized table of the view's
+// columns, or Format-List (RiskLevel and OutboundIPPool left out of the list). It
+// is the models' own rendering, for their tests; what a step prints is the shell's
+// default view with its fixed widths (scenarios' views table).
 func FormatQueues(v Version, rows []QueueInfo, list bool) string {
 	if list {
 		var objs [][]psfmt.Field
 		for _, r := range rows {
-			f := []psfmt.Field{
-				{Name: "DeliveryType", Value: r.DeliveryType},
-				{Name: "NextHopDomain", Value: r.NextHopDomain},
-				{Name: "TlsDomain"},
-				{Name: "NextHopConnector", Value: "00000000-0000-0000-0000-000000000000"},
-				{Name: "Status", Value: r.Status},
-				{Name: "MessageCount", Value: strconv.Itoa(r.MessageCount)},
-				{Name: "LastError", Value: r.LastError},
-				{Name: "RetryCount", Value: strconv.Itoa(r.RetryCount)},
-				{Name: "LastRetryTime", Value: psTime(r.LastRetryTime)},
-				{Name: "NextRetryTime", Value: psTime(r.NextRetryTime)},
+			var f []psfmt.Field
+			for _, x := range QueueFields(v, r) {
+				if x.Name != "RiskLevel" && x.Name != "OutboundIPPool" {
+					f = append(f, x)
+				}
 			}
-			if !v.Is2010() {
-				f = append(f, psfmt.Field{Name: "FirstRetryTime", Value: psTime(r.FirstRetryTime)}, psfmt.Field{Name: "DeferredMessageCount", Value: strconv.Itoa(r.DeferredMessageCount)})
-			}
-			f = append(f,
-				psfmt.Field{Name: "NextHopCategory", Value: r.NextHopCategory},
-				psfmt.Field{Name: "IncomingRate", Value: "0"},
-				psfmt.Field{Name: "OutgoingRate", Value: "0"},
-				psfmt.Field{Name: "Velocity", Value: strconv.FormatFloat(r.Velocity, 'f', -1, 64)},
-				psfmt.Field{Name: "Identity", Value: r.Identity},
-				psfmt.Field{Name: "IsValid", Value: "True"},
-			)
 			objs = append(objs, f)
 		}
 		return psfmt.List(objs)

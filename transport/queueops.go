@@ -117,24 +117,46 @@ func (o *Org) ResumeQueue(id string) error {
 }
 
 // GetMessage prints the messages of a queue (queue "<Server>\<Queue>") or of every
-// queue of server, as Get-Message does: the default table Identity, FromAddress,
-// Status, Queue, Subject, or Format-List.
+// queue of server, as Get-Message does: a content-sized table of the default
+// view's columns Identity, FromAddress, Status, Queue, Subject, or Format-List. It
+// is the model's own rendering, for its tests; a step prints the shell's view
+// (scenarios' views table) of Messages.
 func (o *Org) GetMessage(server, queueID string, list bool) (string, error) {
+	objs, err := o.Messages(server, queueID)
+	if err != nil {
+		return "", err
+	}
+	if list {
+		return psfmt.List(objs), nil
+	}
+	cols := []psfmt.Column{{Name: "Identity"}, {Name: "FromAddress"}, {Name: "Status"}, {Name: "Queue"}, {Name: "Subject"}}
+	var cells [][]string
+	for _, m := range objs {
+		// Subject, Size, FromAddress, Status, LastError, Queue, Identity
+		cells = append(cells, []string{m[6].Value, m[2].Value, m[3].Value, m[5].Value, m[0].Value})
+	}
+	return psfmt.Table(cols, cells), nil
+}
+
+// Messages are the objects Get-Message returns for a queue or every queue of a
+// server, each with its properties in the order Format-List prints them: Subject,
+// Size, FromAddress, Status, LastError, Queue, Identity.
+func (o *Org) Messages(server, queueID string) ([][]psfmt.Field, error) {
 	var qs []*queue
 	switch {
 	case queueID != "":
 		q, err := o.findQueue(queueID)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		qs = []*queue{q}
 	case server != "":
 		srv, err := o.server(server)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		if !srv.up {
-			return "", fmt.Errorf("%s is not reachable: its transport service is not running", srv.name)
+			return nil, fmt.Errorf("%s is not reachable: its transport service is not running", srv.name)
 		}
 		qs = srv.queues
 	default:
@@ -170,27 +192,19 @@ func (o *Org) GetMessage(server, queueID string, list bool) (string, error) {
 				subject: it.m.m.Subject, lastErr: lastErr, size: psSize(it.m.m.Size)})
 		}
 	}
-	if list {
-		var objs [][]psfmt.Field
-		for _, r := range rows {
-			objs = append(objs, []psfmt.Field{
-				{Name: "Subject", Value: r.subject},
-				{Name: "Size", Value: r.size},
-				{Name: "FromAddress", Value: r.from},
-				{Name: "Status", Value: r.status},
-				{Name: "LastError", Value: r.lastErr},
-				{Name: "Queue", Value: r.queue},
-				{Name: "Identity", Value: r.id},
-			})
-		}
-		return psfmt.List(objs), nil
-	}
-	cols := []psfmt.Column{{Name: "Identity"}, {Name: "FromAddress"}, {Name: "Status"}, {Name: "Queue"}, {Name: "Subject"}}
-	var cells [][]string
+	var objs [][]psfmt.Field
 	for _, r := range rows {
-		cells = append(cells, []string{r.id, r.from, r.status, r.queue, r.subject})
+		objs = append(objs, []psfmt.Field{
+			{Name: "Subject", Value: r.subject},
+			{Name: "Size", Value: r.size},
+			{Name: "FromAddress", Value: r.from},
+			{Name: "Status", Value: r.status},
+			{Name: "LastError", Value: r.lastErr},
+			{Name: "Queue", Value: r.queue},
+			{Name: "Identity", Value: r.id},
+		})
 	}
-	return psfmt.Table(cols, cells), nil
+	return objs, nil
 }
 
 // psSize renders a byte count as Exchange's ByteQuantifiedSize does: "4 KB (4,096 bytes)".

@@ -17,6 +17,9 @@ type ParamSpec struct {
 	// when it runs (Set-ServerComponentState -Component), so a loader must not refuse
 	// a value outside Enum: the step runs and prints the cmdlet's error.
 	CheckedByCmdlet bool
+	// MinVersion: the parameter exists from this version on ("" = every version);
+	// a loader refuses it on an older shell, as the shell does.
+	MinVersion string
 }
 
 // Type says what a parameter's value is, so a loader can check references.

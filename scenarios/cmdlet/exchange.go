@@ -1,7 +1,9 @@
 package cmdlet
 
 import (
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/exsim/exsim/transport"
@@ -128,6 +130,9 @@ var supported = []Spec{
 		{Name: "Filter", Type: Filter},
 		{Name: "IncludeRecipientInfo", Switch: true},
 	}},
+	// Get-MessageTrackingLog: every parameter of the cmdlet (exchange-transport.md
+	// 4.2); -NetworkMessageId, -Source and -TransportTrafficType came with Exchange
+	// 2016. -DomainController is bound and changes nothing (one directory here).
 	{Name: "Get-MessageTrackingLog", Params: []ParamSpec{
 		{Name: "Server", Type: Server},
 		{Name: "Start", Type: DateTime},
@@ -135,10 +140,24 @@ var supported = []Spec{
 		{Name: "EventId", Type: Text},
 		{Name: "MessageSubject", Type: Text},
 		{Name: "MessageId", Type: Text},
+		{Name: "InternalMessageId", Type: Text},
+		{Name: "Reference", Type: Text},
 		{Name: "Sender", Type: Text},
 		{Name: "Recipients", Type: Texts},
 		{Name: "ResultSize", Type: Text},
+		{Name: "DomainController", Type: Text},
+		{Name: "NetworkMessageId", Type: Text, MinVersion: "Exchange2016"},
+		{Name: "Source", Type: Text, MinVersion: "Exchange2016"},
+		{Name: "TransportTrafficType", Type: Text, MinVersion: "Exchange2016"},
 	}},
+	// Get-ReceiveConnector [[-Identity] SERVER\NAME] [-Server S] and
+	// Get-SendConnector [[-Identity] NAME]: read-only views of the default receive
+	// connectors and the topology's send connectors.
+	{Name: "Get-ReceiveConnector", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Text},
+		{Name: "Server", Type: Server},
+	}},
+	{Name: "Get-SendConnector", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Text}}},
 	{Name: "Set-TransportConfig", Params: []ParamSpec{
 		{Name: "ShadowRedundancyEnabled", Type: Boolean},
 		{Name: "MaxAcknowledgementDelay", Type: Duration},
@@ -203,6 +222,35 @@ var supported = []Spec{
 		{Name: "AutoSize", Switch: true},
 		{Name: "Wrap", Switch: true},
 	}},
+	// Select-Object and Where-Object shape a Get- cmdlet's objects before they are
+	// printed (Shapes); their syntax is powershell-and-clixml.md A.8's.
+	{Name: "Select-Object", Params: []ParamSpec{
+		{Name: "Property", Position: 1, Type: Texts},
+		{Name: "ExpandProperty", Type: Text},
+		{Name: "First", Type: Integer},
+		{Name: "Last", Type: Integer},
+		{Name: "Skip", Type: Integer},
+		{Name: "Unique", Switch: true},
+	}},
+	{Name: "Where-Object", Params: whereParams()},
+}
+
+// Shapes reports whether a cmdlet only selects or filters the objects piped into it
+// (Select-Object, Where-Object): it may follow a Get- or another of them, and be
+// followed only by another of them or a Format- cmdlet.
+func Shapes(name string) bool { return name == "Select-Object" || name == "Where-Object" }
+
+// ParseResultSize reads a -ResultSize value: a positive whole number or Unlimited
+// (returned as -1).
+func ParseResultSize(s string) (int, error) {
+	if strings.EqualFold(s, "Unlimited") {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("-ResultSize takes a positive whole number or Unlimited, not %q", s)
+	}
+	return n, nil
 }
 
 func queueOp(name string, extra ...ParamSpec) Spec {
@@ -244,8 +292,9 @@ var Pipes = map[string][]string{
 }
 
 // Aliases are the built-in PowerShell aliases a step may use for a supported
-// cmdlet (Get-Alias in Windows PowerShell 2.0 and 5.1: fl, ft).
-var Aliases = map[string]string{"fl": "Format-List", "ft": "Format-Table"}
+// cmdlet (Get-Alias in Windows PowerShell 2.0 and 5.1: fl, ft, select, where, ?;
+// powershell-and-clixml.md A.8).
+var Aliases = map[string]string{"fl": "Format-List", "ft": "Format-Table", "select": "Select-Object", "where": "Where-Object", "?": "Where-Object"}
 
 // Lookup finds a supported cmdlet by name, case-insensitively; a script may be
 // written .\Name.ps1.

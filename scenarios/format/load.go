@@ -622,7 +622,7 @@ func (l *loader) serverNames() []string {
 
 // server resolves a server reference to its declared spelling.
 func (l *loader) server(name string, p Pos) (*ServerSpec, error) {
-	if s, ok := l.servers[strings.ToLower(name)]; ok {
+	if s, ok := l.servers[strings.ToLower(l.s.ShortServerName(name))]; ok {
 		return s, nil
 	}
 	return nil, l.errf(p, "unknown server %q%s", name, didYouMean(name, l.serverNames()))
@@ -1566,10 +1566,14 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			return nil, l.errf(cp, "unknown cmdlet %q%s; supported: %s", c.Name, didYouMean(c.Name, cmdlet.Names()), strings.Join(cmdlet.Names(), ", "))
 		}
 		pl[i].Name = spec.Name
-		format := strings.HasPrefix(spec.Name, "Format-")
+		format := strings.HasPrefix(spec.Name, "Format-") || cmdlet.Shapes(spec.Name)
 		switch {
 		case i == 0 && format:
 			return nil, l.errf(cp, "%s formats the output of a Get- cmdlet: pipe one into it", spec.Name)
+		case i > 0 && format && cmdlet.Shapes(pl[i-1].Name):
+			// Get-Queue | Where-Object ... | Select-Object ... | Format-Table
+		case i > 0 && (strings.HasPrefix(pl[i-1].Name, "Format-") || cmdlet.Shapes(pl[i-1].Name)):
+			return nil, l.errf(cp, "%s ends the pipe here: only Select-Object, Where-Object or a Format- cmdlet may follow %s", pl[i-1].Name, pl[i-1].Name)
 		case i > 0 && !strings.HasPrefix(pl[i-1].Name, "Get-"):
 			return nil, l.errf(cp, "only a Get- cmdlet can be piped into %s", spec.Name)
 		case i > 0 && !format && !slices.Contains(cmdlet.Pipes[pl[i-1].Name], spec.Name):
@@ -1587,6 +1591,11 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 				return nil, l.errf(at(p, text, ce.Pos), "%s", msg)
 			}
 			return nil, l.errf(cp, "%v", err)
+		}
+		if spec.Name == "Where-Object" {
+			if _, err := cmdlet.ParseWhere(bound); err != nil {
+				return nil, l.errf(cp, "%v", err)
+			}
 		}
 		target := ""
 		for _, ps := range spec.Params {
@@ -1630,6 +1639,9 @@ func (l *loader) pipeline(text string, p Pos, st *Step) (cmdlet.Pipeline, error)
 			if versionIndex(sv.Version) < versionIndex(spec.MinVersion) {
 				return nil, l.errf(cp, "%s does not exist in %s (server %s): it came with %s", spec.Name, sv.Version, sv.Name, spec.MinVersion)
 			}
+		}
+		if err := l.checkShellParams(spec, bound, target, p, text); err != nil {
+			return nil, err
 		}
 	}
 	return pl, nil

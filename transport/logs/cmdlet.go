@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,10 @@ type Filter struct {
 	Reference         string         // -Reference
 	Recipients        []string       // -Recipients: rows naming any of them
 	ResultSize        int            // -ResultSize: 0 means 1000, negative means Unlimited
+	// 2016+:
+	NetworkMessageId     string // -NetworkMessageId (case-insensitive)
+	Source               string // -Source, e.g. SMTP (case-insensitive)
+	TransportTrafficType string // -TransportTrafficType, e.g. Email (case-insensitive)
 }
 
 // Apply returns the rows of events that match, in time order (same instant: logging
@@ -84,6 +89,15 @@ func (f Filter) match(e *TrackingEvent) bool {
 	if f.Reference != "" && !strings.EqualFold(f.Reference, e.Reference) {
 		return false
 	}
+	if f.NetworkMessageId != "" && !strings.EqualFold(f.NetworkMessageId, e.NetworkMessageID) {
+		return false
+	}
+	if f.Source != "" && !strings.EqualFold(f.Source, string(e.Source)) {
+		return false
+	}
+	if f.TransportTrafficType != "" && !strings.EqualFold(f.TransportTrafficType, e.TransportTrafficType) {
+		return false
+	}
 	if len(f.Recipients) > 0 {
 		found := false
 		for _, want := range f.Recipients {
@@ -114,60 +128,161 @@ func FormatTrackingTable(events []TrackingEvent) string {
 // PSTimeLayout is how the Exchange Management Shell (en-US) prints a Timestamp.
 const PSTimeLayout = "1/2/2006 3:04:05 PM"
 
-// listNames renames the #Fields columns as the cmdlet's properties: dashes removed,
-// CamelCase, date-time → Timestamp, recipient-address → Recipients, sender-address →
-// Sender (the cmdlet's reference; the seed's Format-List output spells ClientIp,
-// ServerIp, ConnectorId, EventId, InternalMessageId, MessageId).
-var listNames = map[string]string{
-	"date-time": "Timestamp", "client-ip": "ClientIp", "client-hostname": "ClientHostname",
-	"server-ip": "ServerIp", "server-hostname": "ServerHostname", "source-context": "SourceContext",
-	"connector-id": "ConnectorId", "source": "Source", "event-id": "EventId",
-	"internal-message-id": "InternalMessageId", "message-id": "MessageId",
-	"network-message-id": "NetworkMessageId", "recipient-address": "Recipients",
-	"recipient-status": "RecipientStatus", "total-bytes": "TotalBytes",
-	"recipient-count": "RecipientCount", "related-recipient-address": "RelatedRecipientAddress",
-	"reference": "Reference", "message-subject": "MessageSubject", "sender-address": "Sender",
-	"return-path": "ReturnPath", "message-info": "MessageInfo", "directionality": "Directionality",
-	"tenant-id": "TenantId", "original-client-ip": "OriginalClientIp",
-	"original-server-ip": "OriginalServerIp", "custom-data": "CustomData",
-	"transport-traffic-type": "TransportTrafficType", "log-id": "LogId",
-	"schema-version": "SchemaVersion",
+// formatEnumerationLimit is PowerShell's $FormatEnumerationLimit default: a
+// collection with more items prints the first four and "...".
+const formatEnumerationLimit = 4
+
+// cmdletProperties are the properties of a MessageTrackingEvent in the order the
+// shell prints them, each with the #Fields column it comes from ("" for one the
+// cmdlet computes). The order is the real "Get-MessageTrackingLog | Export-Csv"
+// header of a 2016+ shell (import-shapes.md 2.3, CSS-Exchange
+// Transport/Measure-EmailDelayInMTL.ps1): RunspaceId, Timestamp, ..., MessageInfo,
+// MessageLatency, MessageLatencyType, EventData, TransportTrafficType,
+// SchemaVersion, without the remoting properties PSComputerName and
+// PSShowComputerName, which Format-List does not show. The cmdlet has no
+// OriginalServerIp and no LogId, and shows custom-data as EventData. A property
+// whose column the server's version does not log (NetworkMessageId before 2013,
+// TransportTrafficType and SchemaVersion before 2016) is not a property there: the
+// seed's 2010 Format-List is a subsequence of what is left.
+var cmdletProperties = []struct{ name, field string }{
+	{"RunspaceId", ""}, {"Timestamp", "date-time"}, {"ClientIp", "client-ip"},
+	{"ClientHostname", "client-hostname"}, {"ServerIp", "server-ip"},
+	{"ServerHostname", "server-hostname"}, {"SourceContext", "source-context"},
+	{"ConnectorId", "connector-id"}, {"Source", "source"}, {"EventId", "event-id"},
+	{"InternalMessageId", "internal-message-id"}, {"MessageId", "message-id"},
+	{"NetworkMessageId", "network-message-id"}, {"Recipients", "recipient-address"},
+	{"RecipientStatus", "recipient-status"}, {"TotalBytes", "total-bytes"},
+	{"RecipientCount", "recipient-count"}, {"RelatedRecipientAddress", "related-recipient-address"},
+	{"Reference", "reference"}, {"MessageSubject", "message-subject"},
+	{"Sender", "sender-address"}, {"ReturnPath", "return-path"},
+	{"Directionality", "directionality"}, {"TenantId", "tenant-id"},
+	{"OriginalClientIp", "original-client-ip"}, {"MessageInfo", "message-info"},
+	{"MessageLatency", ""}, {"MessageLatencyType", ""}, {"EventData", "custom-data"},
+	{"TransportTrafficType", "transport-traffic-type"}, {"SchemaVersion", "schema-version"},
 }
 
-// FormatTrackingList prints events as "Get-MessageTrackingLog | Format-List" does on a
-// server of version: one property per #Fields column of that version, in that order
-// (the seed's 2010 output is a subsequence of it), renamed as the cmdlet renames them.
-// Timestamp is printed en-US in UTC (the real cmdlet prints the server's local time);
-// collections as {a, b}; a zero InternalMessageId as empty, as the seed's SUBMIT row
-// shows it. RunspaceId and the computed latency properties are left out.
-func FormatTrackingList(version string, events []TrackingEvent, start time.Time) (string, error) {
+// PropertyNames are the MessageTrackingEvent properties of version in Format-List
+// order.
+func PropertyNames(version string) ([]string, error) {
 	p, err := lookup(version)
 	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range cmdletProperties {
+		if c.field == "" || slices.Contains(p.fields, c.field) {
+			out = append(out, c.name)
+		}
+	}
+	return out, nil
+}
+
+// EventProperties are one row's properties as the cmdlet returns them on a server of
+// version, in Format-List order (PropertyNames):
+//   - RunspaceId is the shell session's (one per run, RunspaceID);
+//   - Timestamp is en-US in UTC (the real cmdlet prints the server's local time);
+//   - Recipients and RecipientStatus are collections {a, b}, EventData the
+//     custom-data pairs {[Key, Value], ...}, each cut after four items with "..."
+//     ($FormatEnumerationLimit);
+//   - a zero InternalMessageId is empty, as the seed's SUBMIT row shows it;
+//   - MessageLatency is empty and MessageLatencyType None on every row: how the
+//     cmdlet computes them is not sourced, so exsim claims no latency.
+func EventProperties(version string, e *TrackingEvent, start time.Time, runspace string) ([]psfmt.Field, error) {
+	p, err := lookup(version)
+	if err != nil {
+		return nil, err
+	}
+	fs := make([]psfmt.Field, 0, len(cmdletProperties))
+	for _, c := range cmdletProperties {
+		if c.field != "" && !slices.Contains(p.fields, c.field) {
+			continue
+		}
+		var v string
+		switch c.name {
+		case "RunspaceId":
+			v = runspace
+		case "Timestamp":
+			v = start.Add(e.At).UTC().Format(PSTimeLayout)
+		case "Recipients":
+			v = collection(e.Recipients)
+		case "RecipientStatus":
+			v = collection(e.RecipientStatus)
+		case "TotalBytes":
+			v = strconv.Itoa(e.TotalBytes)
+		case "RecipientCount":
+			v = strconv.Itoa(e.RecipientCount)
+		case "MessageLatency":
+		case "MessageLatencyType":
+			v = "None"
+		case "EventData":
+			var items []string
+			for _, kv := range ParseCustomData(e.CustomData) {
+				items = append(items, "["+kv[0]+", "+kv[1]+"]")
+			}
+			v = collection(items)
+		default:
+			v = trackingValue(start, e, c.field)
+		}
+		fs = append(fs, psfmt.Field{Name: c.name, Value: v})
+	}
+	return fs, nil
+}
+
+func collection(items []string) string {
+	if len(items) > formatEnumerationLimit {
+		items = append([]string(nil), items[:formatEnumerationLimit]...)
+		items[formatEnumerationLimit-1] += "..."
+	}
+	return psfmt.Collection(items)
+}
+
+// ParseCustomData reads a custom-data column (S:Key=Value;S:Key2=Value2, each pair
+// with a one-letter type prefix) into its key/value pairs, in order, as the cmdlet's
+// EventData holds them. A pair without "=" has an empty value; empty pairs are
+// skipped; a missing or longer prefix is kept as part of the key.
+func ParseCustomData(s string) [][2]string {
+	var out [][2]string
+	for _, part := range strings.Split(s, ";") {
+		if part == "" {
+			continue
+		}
+		if len(part) > 2 && part[1] == ':' {
+			part = part[2:]
+		}
+		k, v, _ := strings.Cut(part, "=")
+		out = append(out, [2]string{k, v})
+	}
+	return out
+}
+
+// RunspaceID is the RunspaceId of the shell session a run's cmdlets come from: a
+// GUID derived from the scenario seed (synthetic; the same seed gives the same id).
+func RunspaceID(seed uint64) string {
+	x := seed ^ 0x52756e7370616365 // "Runspace"
+	next := func() uint64 {
+		x += 0x9e3779b97f4a7c15
+		z := x
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9
+		z = (z ^ (z >> 27)) * 0x94d049bb133111eb
+		return z ^ (z >> 31)
+	}
+	a, b := next(), next()
+	// Version 4, variant 10xx, as .NET's Guid.NewGuid makes them.
+	a = a&^0xf000 | 0x4000
+	b = b&^(0xc<<60) | 0x8<<60
+	h := fmt.Sprintf("%016x%016x", a, b)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// FormatTrackingList prints events as "Get-MessageTrackingLog | Format-List" does on
+// a server of version: EventProperties of each row, a blank line between rows.
+func FormatTrackingList(version string, events []TrackingEvent, start time.Time, runspace string) (string, error) {
+	if _, err := lookup(version); err != nil {
 		return "", err
 	}
 	objs := make([][]psfmt.Field, len(events))
 	for i := range events {
-		e := &events[i]
-		fs := make([]psfmt.Field, 0, len(p.fields))
-		for _, f := range p.fields {
-			var v string
-			switch f {
-			case "date-time":
-				v = start.Add(e.At).UTC().Format(PSTimeLayout)
-			case "recipient-address":
-				v = psfmt.Collection(e.Recipients)
-			case "recipient-status":
-				v = psfmt.Collection(e.RecipientStatus)
-			case "total-bytes":
-				v = strconv.Itoa(e.TotalBytes)
-			case "recipient-count":
-				v = strconv.Itoa(e.RecipientCount)
-			default:
-				v = trackingValue(start, e, f)
-			}
-			fs = append(fs, psfmt.Field{Name: listNames[f], Value: v})
-		}
-		objs[i] = fs
+		objs[i], _ = EventProperties(version, &events[i], start, runspace)
 	}
 	return psfmt.List(objs), nil
 }

@@ -201,15 +201,15 @@ func TestTrackingListGetMessageTrackingLogFL(t *testing.T) {
 	start, end := time.Duration(0), 15*time.Minute
 	for _, server := range []string{"EX13-2", "EX13-1"} {
 		rows := Filter{Server: server, Start: &start, End: &end}.Apply(seedInternal())
-		out, err := FormatTrackingList("Exchange2010SP3", rows, seedStart)
+		out, err := FormatTrackingList("Exchange2010SP3", rows, seedStart, RunspaceID(1))
 		require.NoError(t, err)
 		golden(t, "list-2010-"+server+".txt", out)
 	}
-	out, err := FormatTrackingList("Exchange2016", seedInternal()[:1], seedStart)
+	out, err := FormatTrackingList("Exchange2016", seedInternal()[:1], seedStart, RunspaceID(1))
 	require.NoError(t, err)
 	require.Contains(t, out, "NetworkMessageId")
 	require.Contains(t, out, "SchemaVersion")
-	_, err = FormatTrackingList("nope", nil, seedStart)
+	_, err = FormatTrackingList("nope", nil, seedStart, "")
 	require.Error(t, err)
 }
 
