@@ -357,8 +357,12 @@ func (lx *lexer) at(start int, mode lexMode) (token, error) {
 		return lx.hereString(start)
 	case isNameChar(r) || r == '?':
 		ns := lx.i
-		for isNameChar(lx.peek()) {
-			lx.advance()
+		if r == '?' {
+			lx.advance() // @? splats $?, a one-character name (found by FuzzRun: it was an empty name)
+		} else {
+			for isNameChar(lx.peek()) {
+				lx.advance()
+			}
 		}
 		if mode == modeExpr {
 			return token{}, lx.errAt(start, "splatting (@%s) is only valid as a command argument, not in an expression", lx.src[ns:lx.i])

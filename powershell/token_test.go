@@ -71,6 +71,7 @@ func TestTokenizer(t *testing.T) {
 		{"variables: braces, scopes, env", modeExpr, "${a b} $script:x $env:COMPUTERNAME $_ $?", "VAR:a b@1:1 VAR:x@1:8 VAR:COMPUTERNAME@1:18 VAR:_@1:36 VAR:?@1:39"},
 		{"argument mode: $HOME\\x stays one argument", modeCmd, `$HOME\x $a.b`, `WORD:$:HOME+"\\x"@1:1 VAR:a@1:9 WORD:".b"@1:11`},
 		{"splatting and -Param:value", modeCmd, "Get-Queue @p -Confirm:$false", `WORD:"Get-Queue"@1:1 SPLAT:p@1:11 PARAM:Confirm:@1:14 VAR:false@1:23`},
+		{"@? splats $?, a one-character name", modeCmd, "A @?", `WORD:"A"@1:1 SPLAT:?@1:3`},
 		{"a quote inside -Name makes it an argument", modeCmd, `-a"b"`, `WORD:"-a"+"b"@1:1`},
 		{"subexpressions inside strings", modeExpr, `"$($q.Name) and $x"`, `STR:$($q.Name)+" and "+$:x@1:1`},
 		{"redirections", modeCmd, "a > f 2>&1 2>$null >> g", `WORD:"a"@1:1 REDIR:>@1:3 WORD:"f"@1:5 REDIR:2>&1@1:7 REDIR:2>@1:12 VAR:null@1:14 REDIR:>>@1:20 WORD:"g"@1:23`},
