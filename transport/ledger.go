@@ -502,12 +502,3 @@ func (o *Org) whereStuck(m *message, r int) (string, string) {
 	}
 	return strings.Join(where, ", "), strings.Join(why, "; ")
 }
-
-// messageID is the Message-Id header, constant end to end (built when first needed).
-func (m *message) messageID() string {
-	if m.msgID == "" {
-		dom := m.m.From[strings.LastIndex(m.m.From, "@")+1:]
-		m.msgID = fmt.Sprintf("<%08X%04X@%s>", uint32(m.id)*2654435761, m.id&0xffff, dom)
-	}
-	return m.msgID
-}

@@ -52,6 +52,7 @@ type Org struct {
 	iota       []int
 	outcome1   [1]smtp.Outcome
 	message1   [1]smtp.Message
+	trk        trackState // what tracking rows remember between events (track.go)
 	slabs      struct {
 		msgs  slab[message]
 		rcpts rcptSlab

@@ -51,7 +51,7 @@ func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
 
 func (o *Org) nextSession() (id string, port int) {
 	o.sessions++
-	if !o.s.Journal().Wants(logs.KindProtocol) {
+	if !o.s.Journal().Wants(logs.KindProtocol) && !o.s.Journal().Wants(logs.KindTracking) {
 		return "", 1024 + int(o.sessions%60000) // no log row will show it
 	}
 	return smtp.SessionID(o.sessions), 1024 + int(o.sessions%60000)
@@ -85,7 +85,7 @@ func (o *Org) smtpMessage(it *item, internalID int64) smtp.Message {
 		m.To = o.blank[:len(it.rcpts)]
 		return m
 	}
-	m.MessageID = it.m.messageID()
+	m.MessageID = o.msgID(it.m, nil)
 	m.To = make([]string, len(it.rcpts))
 	for k, r := range it.rcpts {
 		m.To[k] = it.m.rcpts[r].addr
@@ -101,6 +101,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	srv := q.srv
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
+	recvN := o.sessions
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port),
 		SendConnector: smtp.IntraOrgSendConnector, SendSessionID: sid, ReceiveSessionID: rid}
 	var target *server
@@ -247,7 +248,11 @@ func (o *Org) smtpAttempt(q *queue) {
 	}
 	rs := o.pools.relays.get()
 	*rs = relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
-		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port}
+		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port,
+		recvN: recvN, recvStart: c.Start + c.Latency}
+	if target != nil {
+		rs.firstID = int64(target.nextInternal + 1) // as the conversation numbered them
+	}
 	if target != nil {
 		rs.tep = target.epoch
 		rs.xshadow = srv.version.Is2010() && target.version.Is2010() && o.cfgBool(cShadowRedundancyEnabled, srv) &&
@@ -274,7 +279,10 @@ type relaySession struct {
 	external, final, xshadow, broken bool
 	serverIP                         string
 	serverPort                       int
-	pending                          int // posted events not yet fired
+	pending                          int           // posted events not yet fired
+	recvN                            uint64        // the session number of the receiving side (the sending side's is one less)
+	recvStart                        time.Duration // when the receiving side's session began
+	firstID                          int64         // the receiver's InternalId of batch[0] in its 250s
 }
 
 func (o *Org) post(at time.Duration, h sim.Handler, k sim.Kind, a int) {
@@ -321,7 +329,7 @@ func (rs *relaySession) queued(it *item) {
 		for _, r := range it.rcpts {
 			o.deliverRcpt(it.m, r, target)
 		}
-		o.track(target, "DELIVER", "STOREDRIVER", it, target.name, "")
+		o.track(target, "DELIVER", "STOREDRIVER", it, srv.name, rs.recvContext(it))
 		return
 	}
 	nit := o.newItem(target, it.m, it.rcpts)
@@ -329,7 +337,7 @@ func (rs *relaySession) queued(it *item) {
 	nit.haHeader = it.haHeader
 	nit.direct = it.direct
 	nit.x().visited = append(append([]string(nil), it.visited()...), target.name)
-	o.track(target, "RECEIVE", "SMTP", nit, srv.name, "")
+	o.track(target, "RECEIVE", "SMTP", nit, srv.name, rs.recvContext(it))
 	o.addCopy(nit)
 	it.next = nit
 	if !target.version.Is2010() {
@@ -353,7 +361,7 @@ func (rs *relaySession) acked(it *item) {
 		return
 	}
 	if rs.external {
-		o.track(srv, "SEND", "SMTP", it, q.nextHop, "")
+		o.track(srv, "SEND", "SMTP", it, q.nextHop, rs.sendContext(it))
 		for _, r := range it.rcpts {
 			o.deliverRcpt(it.m, r, srv)
 		}
@@ -363,8 +371,9 @@ func (rs *relaySession) acked(it *item) {
 	}
 	nit := it.next
 	waits := !rs.final && !rs.xshadow && nit != nil && nit.accepting && !nit.dead
+	sid := rs.sendContext(it)
 	if !waits {
-		o.track(srv, "SEND", "SMTP", it, target.name, "")
+		o.track(srv, "SEND", "SMTP", it, target.name, sid)
 	}
 	if rs.final {
 		o.finish(it)
@@ -395,7 +404,7 @@ func (rs *relaySession) acked(it *item) {
 		it.sending, it.awaiting = false, false
 		if waits {
 			// SEND is logged when the 250 comes, not before a 451 could
-			o.track(srv, "SEND", "SMTP", it, target.name, "")
+			o.track(srv, "SEND", "SMTP", it, target.name, sid)
 		}
 		o.finish(it)
 		o.keepOrRelease(it)
