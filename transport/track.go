@@ -298,7 +298,13 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 			e.SourceContext = "DeliveryComplete" // the primary delivered it (chosen wording)
 		}
 		if ev == "TRANSFER" {
-			e.Reference, e.SourceContext = ctx, "" // the copy forked from
+			// reference is the internal-message-id of the copy forked from; a
+			// content-conversion TRANSFER (2010, seed 003) keeps the one copy in exsim,
+			// so it names that copy's own id.
+			if ctx == "" {
+				ctx = strconv.Itoa(intID)
+			}
+			e.Reference, e.SourceContext = ctx, ""
 		}
 	}
 	if v := logs.SchemaVersion(string(srv.version)); v != "" {
