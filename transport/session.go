@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -46,7 +47,7 @@ func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
 	if o.inetIP == "" {
 		o.inetIP = o.ip(internet)
 	}
-	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port}
+	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port, Caps: smtp.InternetHostCaps}
 }
 
 func (o *Org) nextSession() (id string, port int) {
@@ -67,7 +68,13 @@ func (o *Org) converse(c smtp.Conversation) smtp.Result {
 	if err != nil {
 		panic(err)
 	}
-	rows := append(append([]logs.ProtocolEvent(nil), res.Send...), res.Receive...)
+	var rows []logs.ProtocolEvent
+	if o.protocolLogged(o.byName[strings.ToLower(c.Client.Server)], logs.Send, c.SendConnector) {
+		rows = append(rows, res.Send...)
+	}
+	if o.protocolLogged(o.byName[strings.ToLower(c.Server.Server)], logs.Receive, c.ReceiveConnector) {
+		rows = append(rows, res.Receive...)
+	}
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].At < rows[b].At })
 	for _, r := range rows {
 		o.s.Journal().Add(sim.Record{At: r.At, Kind: logs.KindProtocol, Server: r.Server, Subject: r.SessionID, Data: r})

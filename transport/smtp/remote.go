@@ -15,3 +15,10 @@ func RemoteQueued(queueID uint64) Reply {
 func RemoteQueueID(recordID int64) uint64 {
 	return (uint64(recordID)*0x9E3779B97F4A7C15)&0xFFFFFFFFFFF | 0x10000000000
 }
+
+// InternetHostCaps are the EHLO capabilities exsim gives a host outside the
+// organization (a smart host, an MX): the seed's smart host answers "250-SIZE
+// 36700160" and takes MAIL FROM and RCPT TO before answering either (PIPELINING).
+// It offers neither STARTTLS nor AUTH: exsim does not play the TLS and AUTH exchange,
+// so a host that offered them would be told a session Exchange would not have.
+var InternetHostCaps = []string{"SIZE 36700160", "PIPELINING"}

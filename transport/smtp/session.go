@@ -240,7 +240,10 @@ func Converse(c Conversation) (Result, error) {
 		} else {
 			cl(t, logs.ProtoInfo, strconv.FormatInt(m.RecordID, 10), "sending message")
 		}
-		mail := "MAIL FROM:<" + m.From + "> SIZE=" + strconv.Itoa(m.Size)
+		mail := "MAIL FROM:<" + m.From + ">"
+		if Has(caps, "SIZE") { // RFC 1870: SIZE= only to a server that offered SIZE
+			mail += " SIZE=" + strconv.Itoa(m.Size)
+		}
 		var out Outcome
 		// The server's answer to MAIL FROM.
 		mailReply := c.mailReply(serverMajor)
