@@ -31,6 +31,7 @@ type message struct {
 	everAcked bool // the originator got a 250 (or the Outbox hand-off completed)
 	fromOrg   bool // sent by a mailbox (Outbox), not by the internet
 	delayDSN  bool
+	entry     *server // tracking only: the first server that had it (original-server-ip)
 }
 
 type faultNote struct{ fault, where string }

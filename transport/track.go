@@ -25,8 +25,7 @@ func (o *Org) ip(name string) string {
 // the journal keeps tracking rows.
 type trackState struct {
 	rows    uint64                   // rows written: the n of each log-id
-	arrived map[hopKey]time.Duration // when a server's copy arrived (TOTAL-HUB)
-	entered map[int]entry            // where and when each message entered the organization
+	arrived map[hopKey]time.Duration // when a server's copy arrived (TOTAL-HUB); gone at its SEND
 }
 
 type hopKey struct {
@@ -320,25 +319,21 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 
 func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
 
-// enter notes where m entered the organization (the first RECEIVE or SUBMIT).
+// enter notes where m entered the organization (the first RECEIVE or SUBMIT) on m
+// itself, so tracking keeps nothing per message once it is done.
 func (o *Org) enter(m *message, srv *server) entry {
-	if o.trk.entered == nil {
-		o.trk.entered = map[int]entry{}
+	if m.entry == nil {
+		m.entry = srv
 	}
-	in, ok := o.trk.entered[m.id]
-	if !ok {
-		in = entry{srv, o.now()}
-		o.trk.entered[m.id] = in
-	}
-	return in
+	return entry{m.entry, o.arrival(m)}
 }
 
 // arrival is the organization's arrival time of m, the first element of a SEND or
 // DELIVER message-info: when its sender submitted it, or when the first server
 // received it from the internet.
 func (o *Org) arrival(m *message) time.Duration {
-	if in, ok := o.trk.entered[m.id]; ok && !m.fromOrg {
-		return in.at
+	if m.hasAccept && !m.fromOrg {
+		return m.accepted
 	}
 	return m.submitted
 }
@@ -378,7 +373,7 @@ func (o *Org) authCode(m *message) string {
 	switch {
 	case m.fromOrg:
 		return "04I: "
-	case o.trk.entered[m.id].srv != nil && o.trk.entered[m.id].srv.version.Is2010():
+	case m.entry != nil && m.entry.version.Is2010():
 		return "00A: "
 	}
 	return "0cA: "
