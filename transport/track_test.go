@@ -1,6 +1,8 @@
 package transport
 
 import (
+	"bytes"
+	"encoding/csv"
 	"strings"
 	"testing"
 	"time"
@@ -8,6 +10,7 @@ import (
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport/logs"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // exchange-2013-pipeline.md 5.1 (derived): the last 12 hex digits of a real
@@ -168,4 +171,73 @@ func TestSyntheticIDsAreDerivedFromTheSeed(t *testing.T) {
 	}
 	require.Equal(t, ids(1), ids(1))
 	require.NotEqual(t, ids(1), ids(2))
+}
+
+// Under random traffic and faults, every message keeps one Message-Id and (2013+) one
+// network-message-id on every row about it (a DSN is a message of its own), and every
+// server's tracking log reads back through a CSV reader with its version's columns.
+func TestRapidTrackingRowsKeepOneIdentityPerMessageAndReadBack(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		top, w, names := rapidWorld(t)
+		s := sim.New(sim.Config{Start: t0, Seed: rapid.Uint64().Draw(t, "seed")})
+		o, err := New(s, top, w.env())
+		require.NoError(t, err)
+		senders := []string{"x@fabrikam.net", "a@contoso.com", "b@contoso.com"}
+		rcpts := []string{"a@contoso.com", "b@contoso.com", "z@gmail.com"}
+		at := time.Duration(0)
+		for i, n := 0, rapid.IntRange(1, 12).Draw(t, "steps"); i < n; i++ {
+			at += time.Duration(rapid.IntRange(0, 300).Draw(t, "gap")) * time.Second
+			crash := rapid.IntRange(0, 5).Draw(t, "kind") == 0
+			srv := rapid.SampledFrom(names).Draw(t, "server")
+			from := rapid.SampledFrom(senders).Draw(t, "from")
+			to := rapid.SliceOfNDistinct(rapid.SampledFrom(rcpts), 1, 3, rapid.ID[string]).Draw(t, "to")
+			require.NoError(t, s.At(at, 1, func() {
+				if crash {
+					o.Crash(srv, false)
+					return
+				}
+				_, err := o.Submit(Message{From: from, To: to, Subject: "m, with a comma"})
+				require.NoError(t, err)
+			}))
+		}
+		runChecked(t, s, o, at+time.Hour)
+		ids, nets := map[int]map[string]bool{}, map[int]map[string]bool{}
+		byServer := map[string][]logs.TrackingEvent{}
+		for _, r := range s.Journal().Records() {
+			e, ok := r.Data.(logs.TrackingEvent)
+			if !ok {
+				continue
+			}
+			byServer[e.Server] = append(byServer[e.Server], e)
+			if e.EventID == logs.EventNotifyMAPI || e.EventID == logs.EventDSN {
+				continue
+			}
+			if ids[e.Message] == nil {
+				ids[e.Message], nets[e.Message] = map[string]bool{}, map[string]bool{}
+			}
+			ids[e.Message][e.MessageID] = true
+			if e.NetworkMessageID != "" {
+				nets[e.Message][e.NetworkMessageID] = true
+			}
+		}
+		for m := range ids {
+			require.Len(t, ids[m], 1, "message #%d: one Message-Id", m)
+			require.LessOrEqual(t, len(nets[m]), 1, "message #%d: one network-message-id", m)
+		}
+		for _, sp := range top.Servers {
+			v := string(sp.Version)
+			var b bytes.Buffer
+			require.NoError(t, logs.WriteTrackingLog(&b, v, t0, byServer[sp.Name]))
+			fields, err := logs.TrackingFields(v)
+			require.NoError(t, err)
+			body := b.String()
+			body = body[strings.Index(body, "#Fields: "):]
+			body = body[strings.Index(body, "\r\n")+2:]
+			r := csv.NewReader(strings.NewReader(body))
+			r.FieldsPerRecord = len(fields)
+			recs, err := r.ReadAll()
+			require.NoError(t, err, sp.Name)
+			require.Len(t, recs, len(byServer[sp.Name]))
+		}
+	})
 }
