@@ -256,7 +256,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	rs := o.pools.relays.get()
 	*rs = relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
 		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port,
-		recvN: recvN, recvStart: c.Start + c.Latency}
+		recvN: recvN, recvStart: c.Start + c.Latency, serverHost: c.Server.FQDN}
 	if target != nil {
 		rs.firstID = int64(target.nextInternal + 1) // as the conversation numbered them
 	}
@@ -290,6 +290,7 @@ type relaySession struct {
 	recvN                            uint64        // the session number of the receiving side (the sending side's is one less)
 	recvStart                        time.Duration // when the receiving side's session began
 	firstID                          int64         // the receiver's InternalId of batch[0] in its 250s
+	serverHost                       string        // the next hop's host name (an MX, a smart host)
 }
 
 func (o *Org) post(at time.Duration, h sim.Handler, k sim.Kind, a int) {
@@ -368,7 +369,7 @@ func (rs *relaySession) acked(it *item) {
 		return
 	}
 	if rs.external {
-		o.track(srv, "SEND", "SMTP", it, q.nextHop, rs.sendContext(it))
+		o.track(srv, "SEND", "SMTP", it, rs.serverHost, rs.sendContext(it))
 		for _, r := range it.rcpts {
 			o.deliverRcpt(it.m, r, srv)
 		}
