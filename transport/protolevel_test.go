@@ -46,7 +46,8 @@ func TestProtocolLoggingIsOffByDefaultOnTransportConnectors(t *testing.T) {
 	require.Equal(t, ProtocolLoggingNone, defaultProtocolLogging(Exchange2010SP3, `EX1\Default Frontend EX1`))
 }
 
-// Set-ReceiveConnector / Set-SendConnector / Set-TransportService
+// exchange-transport.md 4.3 and seed 003 (Set-SendConnector ... -ProtocolLoggingLevel
+// Verbose): Set-ReceiveConnector / Set-SendConnector / Set-TransportService
 // -IntraOrgConnectorProtocolLoggingLevel Verbose turn on the rows of that connector
 // only; None turns them off again; unknown connectors and levels are errors.
 func TestSetProtocolLoggingLevelLogsThatConnectorOnly(t *testing.T) {
