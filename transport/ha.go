@@ -536,7 +536,7 @@ func (o *Org) resubmitFromSafetyNet(sn *item, r int, why string) {
 	it.direct = true
 	it.resubmit = true
 	it.x().visited = []string{srv.name}
-	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", "")
+	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", resubmitReference(sn))
 	if o.s.Journal().Enabled() {
 		emit(o, srv.name, "", Resubmitted{Msg: Msg{sn.m.id}, Server: srv.name, Recipient: sn.m.rcpts[r].addr, Dumpster: srv.version.Is2010(), Why: why})
 	}

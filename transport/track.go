@@ -291,7 +291,12 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		if peerSrv != nil {
 			e.ClientHostname = o.fqdn(peerSrv) // the primary server
 		}
-	case "HADISCARD", "HAREDIRECTFAIL", "TRANSFER", "RESUBMIT", "POISONMESSAGE":
+	case "RESUBMIT":
+		// a new primary copy (internal-message-id) of the original (reference)
+		e.ServerHostname = srv.name
+		e.Reference, e.SourceContext = ctx, ""
+		o.arrive(srv, intID)
+	case "HADISCARD", "HAREDIRECTFAIL", "TRANSFER", "POISONMESSAGE":
 		e.ServerHostname = srv.name
 		if ev == "HADISCARD" && ctx == "" {
 			e.SourceContext = "DeliveryComplete" // the primary delivered it (chosen wording)

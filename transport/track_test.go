@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"encoding/csv"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -240,4 +241,27 @@ func TestRapidTrackingRowsKeepOneIdentityPerMessageAndReadBack(t *testing.T) {
 			require.Len(t, recs, len(byServer[sp.Name]))
 		}
 	})
+}
+
+// exchange-2013-pipeline.md 5.2 (RESUBMIT, 2013 code): a Safety Net resubmission is a
+// new record (internal-message-id) of the same message (message-id,
+// network-message-id) whose reference is the record it was made from.
+func TestResubmitNamesTheSafetyNetCopyInReference(t *testing.T) {
+	top, w := threeMember2016()
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "s"}) })
+	h.run(5 * time.Minute)
+	h.at(6*time.Minute, func() {
+		h.w.active["DB1"] = "EX2"
+		h.o.LossyFailover("DB1", 0, 6*time.Minute)
+	})
+	h.run(10 * time.Minute)
+	rs := trackingRows(h, "EX1", "RESUBMIT")
+	require.NotEmpty(t, rs)
+	recv := trackingRows(h, "EX1", "RECEIVE")[0]
+	e := rs[0]
+	require.Equal(t, strconv.FormatInt(recv.InternalMessageID, 10), e.Reference, "the Safety Net copy it came from")
+	require.NotEqual(t, recv.InternalMessageID, e.InternalMessageID, "a new record")
+	require.Equal(t, recv.MessageID, e.MessageID)
+	require.Equal(t, recv.NetworkMessageID, e.NetworkMessageID)
 }

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/exsim/exsim/transport/logs"
 	"github.com/exsim/exsim/transport/smtp"
@@ -49,6 +50,10 @@ func inboundContext(c *smtp.Conversation) string {
 func submissionContext(o *Org, m *message) string {
 	return logs.SMTPSourceContext(submissionSession(m), o.s.Wall(o.now()), 0)
 }
+
+// resubmitReference is the reference of a RESUBMIT row: the record id of the Safety Net
+// copy it was made from (2013 code, TrackResubmit).
+func resubmitReference(sn *item) string { return strconv.Itoa(sn.intID) }
 
 // haRedirectFailContext is the source-context of HAREDIRECTFAIL: "No suitable shadow
 // servers" when there was none to try (a real 2016+ row; the 2013 code's string), else

@@ -70,7 +70,7 @@ var trackingFilled = map[string]filled{
 	"FAIL ROUTING":                {set: with(msgCols, "server-hostname", "recipient-address", "recipient-status", "reference", "message-info")},
 	"DSN DSN":                     {set: with(msgCols, "server-hostname", "reference", "recipient-address")},
 	"TRANSFER ROUTING":            {set: with(msgCols, "server-hostname", "reference", "recipient-address")},
-	"RESUBMIT SAFETYNET":          {set: with(msgCols, "server-hostname", "recipient-address")},
+	"RESUBMIT SAFETYNET":          {set: with(msgCols, "server-hostname", "internal-message-id", "reference", "recipient-address")},
 	"POISONMESSAGE POISONMESSAGE": {set: with(msgCols, "server-hostname", "recipient-address")},
 }
 
