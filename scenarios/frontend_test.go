@@ -23,6 +23,8 @@ topology:
     - {address: a@contoso.com, database: DB1}
   sendConnectors:
     - {name: Internet, addressSpaces: ["*"], sourceServers: [EX1], smartHost: relay.contoso.net, frontendProxyEnabled: VALUE}
+config:
+  - "Set-ReceiveConnector 'EX1\\Outbound Proxy Frontend EX1' -ProtocolLoggingLevel Verbose"
 traffic:
   - {at: 1m, from: a@contoso.com, to: x@fabrikam.com}
 expect:
@@ -30,7 +32,8 @@ expect:
 `
 
 // exchange-2013-pipeline.md 1.6: sendConnectors[].frontendProxyEnabled true sends the
-// connector's mail through the Front End Transport service; a value other than true
+// connector's mail through the Front End Transport service (its Receive connector
+// Outbound Proxy Frontend logs only when set to Verbose: None by the 2016 docs, 4.4); a value other than true
 // or false is a load error at its line and column.
 func TestFrontendProxyEnabledSendsThroughTheFrontEnd(t *testing.T) {
 	sc, err := Parse("p.yaml", []byte(strings.Replace(outboundProxyYAML, "VALUE", "true", 1)))

@@ -336,6 +336,12 @@ var handlers = map[string]handler{
 		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
 	},
 	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
+	"Set-ReceiveConnector": func(c *call) (string, error) {
+		return "", c.w.tr.SetReceiveConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
+	},
+	"Set-SendConnector": func(c *call) (string, error) {
+		return "", c.w.tr.SetSendConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
+	},
 	"Edit-EdgeTransportConfig": func(c *call) (string, error) {
 		server := c.str("Server")
 		if server == "" {
@@ -411,7 +417,12 @@ func (c *call) transportService() error {
 	if id == "" {
 		id = c.on
 	}
-	return c.w.tr.SetTransportService(id, c.params("Identity", "Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
+	if c.has("IntraOrgConnectorProtocolLoggingLevel") {
+		if err := c.w.tr.SetIntraOrgConnectorProtocolLogging(id, c.str("IntraOrgConnectorProtocolLoggingLevel")); err != nil {
+			return err
+		}
+	}
+	return c.w.tr.SetTransportService(id, c.params("Identity", "IntraOrgConnectorProtocolLoggingLevel", "Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
 }
 
 // queues answers Get-Queue: -Server S, -Identity S\Q, or every transport server.

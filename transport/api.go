@@ -96,6 +96,10 @@ type Topology struct {
 	InboundPolicy string
 	SenderRetry   time.Duration // internet sender retry interval (default 15m, for up to 5 days)
 	Latency       time.Duration // one SMTP hop (default 50ms)
+	// ProtocolLogEverything makes every connector log its sessions, whatever its
+	// ProtocolLoggingLevel (model tests that read protocol rows); off, each connector
+	// logs at its product default or its Set-*Connector level (protolevel.go).
+	ProtocolLogEverything bool
 }
 
 // Env is how the rest of the world (databases, component states, the network) reaches

@@ -98,7 +98,7 @@ func TestPerMessage451IsDeferredAndRetriedEveryMessageRetryInterval(t *testing.T
 	require.Len(t, defers, 1, "one DEFER per copy per queue")
 	require.Equal(t, logs.Source("SMTP"), defers[0].Source)
 	require.Equal(t, []string{"451 4.4.0 Message failed to be made redundant"}, defers[0].RecipientStatus)
-	require.Equal(t, "MBX13", defers[0].ServerHostname)
+	require.Equal(t, "MBX13.contoso.com", defers[0].ServerHostname, "the next hop as the SEND row would name it")
 	require.Empty(t, trackingRows(h, "HUB1", "SEND"))
 
 	// every offer reaches MBX13 (RECEIVE), which fails to make a shadow and refuses it

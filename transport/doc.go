@@ -195,6 +195,13 @@
 // whose next hop fails shows the failover LastError. With the journal off (benchmarks)
 // no text is built and session timings are cached per session shape.
 //
+// A session's protocol rows are journaled only for the side whose connector's
+// ProtocolLoggingLevel is Verbose (protolevel.go: the product defaults, changed by
+// Set-ReceiveConnector, Set-SendConnector and -IntraOrgConnectorProtocolLoggingLevel).
+// Tracking rows (track.go) fill the columns Exchange fills per event, with synthetic
+// identifiers derived from the seed (ids.go), and name the SMTP session of their
+// protocol log in source-context (trackctx.go).
+//
 // # Retry and expiry (3.6)
 //
 // A queue whose next hop fails goes to Retry: QueueGlitchRetryCount (4) retries

@@ -236,8 +236,8 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	srv.inboundOpen++ // until its data is queued (Fire), for a least-connections balancer
-	if o.s.Journal().Wants(logs.KindProtocol) {
-		cc := c // only the protocol log needs the conversation later
+	if o.s.Journal().Wants(logs.KindProtocol) || o.s.Journal().Wants(logs.KindTracking) {
+		cc := c // only the logs need the conversation later
 		is.c = &cc
 	}
 	o.post(res.Outcomes[0].QueuedAt, is, kindQueued, 0)
@@ -303,7 +303,7 @@ func (o *Org) receiveFromInternet(srv *server, m *message, sender *item, c *smtp
 	if srv.version.Is2010() {
 		it.x().visited = []string{srv.name} // only 2010 routing looks at the hops
 	}
-	o.track(srv, "RECEIVE", "SMTP", it, "", "")
+	o.track(srv, "RECEIVE", "SMTP", it, "", inboundContext(c))
 	o.addCopy(it)
 	pa := o.pools.acks.get()
 	*pa = pendingAck{o: o, srv: srv, sender: sender, root: it, conv: c, queuedAt: o.now()}
@@ -469,19 +469,22 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 		}
 		// NOTIFYMAPI and SUBMIT are written by the Mailbox server's Mail Submission
 		// service (2010) / Mailbox Transport Submission (2013+).
+		if o.s.Journal().Enabled() {
+			o.msgID(m, mbx) // the Mailbox server that has the sender's database writes the Message-Id
+		}
 		o.trackRaw(mbx, "NOTIFYMAPI", "STOREDRIVER", m, nil, 0, "", "")
 		if !hub.version.Is2010() {
 			// MT-2016: Mailbox Transport Submission logs RECEIVE and SUBMIT (STOREDRIVER)
 			// and hands the message to the Transport service over SMTP.
-			o.trackRaw(mbx, "RECEIVE", "STOREDRIVER", m, outbox.rcpts, 0, "", "")
+			o.trackRaw(mbx, "RECEIVE", "STOREDRIVER", m, outbox.rcpts, 0, hub.name, "")
 		}
 		o.trackRaw(mbx, "SUBMIT", "STOREDRIVER", m, outbox.rcpts, 0, hub.name, "")
 		it := o.newItem(hub, m, outbox.rcpts)
 		it.x().visited = []string{hub.name}
 		if hub.version.Is2010() {
-			o.track(hub, "RECEIVE", "STOREDRIVER", it, "", "")
+			o.track(hub, "RECEIVE", "STOREDRIVER", it, mbx.name, "")
 		} else {
-			o.track(hub, "RECEIVE", "SMTP", it, mbx.name, "")
+			o.track(hub, "RECEIVE", "SMTP", it, mbx.name, submissionContext(o, m))
 		}
 		o.addCopy(it)
 		if !hub.version.Is2010() {

@@ -85,6 +85,8 @@ type frontSession struct {
 	c        smtp.Conversation // the sender's session (its messages only while logged)
 	logged   bool
 	pc       *smtp.Conversation // the proxy hop that carried the data (logged only)
+	prid     string             // that hop's Receive session id and start: the back end's RECEIVE source-context
+	pstart   time.Duration
 	queuedAt time.Duration      // the data was complete at FET
 	targets  [frontEndMaxTargets]*server
 	n, next  int
@@ -273,6 +275,7 @@ func (o *Org) proxyTry(fs *frontSession) {
 	}
 	res := o.timing(pc)
 	fs.b, fs.bep, fs.pc = b, b.epoch, nil
+	fs.prid, fs.pstart = rid, pc.Start+pc.Latency
 	if fs.logged {
 		cc := pc
 		fs.pc = &cc
@@ -304,7 +307,11 @@ func (o *Org) proxyQueued(fs *frontSession) {
 	if fs.pc != nil {
 		fs.pc.Messages[0].InternalID = int64(it.intID)
 	}
-	o.track(b, "RECEIVE", "SMTP", it, fe.name, "")
+	ctx := ""
+	if fs.prid != "" {
+		ctx = logs.SMTPSourceContext(fs.prid, o.s.Wall(fs.pstart), 0) // the proxy session, one message each
+	}
+	o.track(b, "RECEIVE", "SMTP", it, fe.name, ctx)
 	o.addCopy(it)
 	if o.s.Journal().Enabled() {
 		emit(o, fe.name, "", Proxied{Msg: Msg{m.id}, FrontEnd: fe.name, BackEnd: b.name})
@@ -343,7 +350,7 @@ func (o *Org) frontAck(pa *pendingAck, atFE time.Duration) time.Duration {
 	if !fs.logged {
 		return atFE + o.top.Latency
 	}
-	r, _ := smtp.Queued(string(pa.srv.version), fs.m.messageID(), int64(pa.root.intID), o.fqdn(pa.srv))
+	r, _ := smtp.Queued(string(pa.srv.version), o.msgID(fs.m, nil), int64(pa.root.intID), o.fqdn(pa.srv))
 	fs.c.Messages[0].DataReply = &r
 	fs.c.Messages[0].AckDelay = atFE - fs.queuedAt
 	return o.converseFront(fs, logProxyDestinations).Outcomes[0].AckAt

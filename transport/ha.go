@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/exsim/exsim/sim"
@@ -124,7 +123,7 @@ func (o *Org) makeShadow(ss *shadowSession) {
 func (o *Org) shadowTry(ss *shadowSession) {
 	srv, it := ss.srv, ss.it
 	if ss.k >= ss.plan.len() {
-		o.track(srv, "HAREDIRECTFAIL", "SMTP", it, "", fmt.Sprintf("No shadow server available after %d attempt(s)", ss.plan.len()))
+		o.track(srv, "HAREDIRECTFAIL", "SMTP", it, "", haRedirectFailContext(ss.plan.len()))
 		o.shadowDone(ss, false)
 		return
 	}
@@ -540,7 +539,7 @@ func (o *Org) resubmitFromSafetyNet(sn *item, r int, why string) {
 	it.direct = true
 	it.resubmit = true
 	it.x().visited = []string{srv.name}
-	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", "")
+	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", resubmitReference(sn))
 	if o.s.Journal().Enabled() {
 		emit(o, srv.name, "", Resubmitted{Msg: Msg{sn.m.id}, Server: srv.name, Recipient: sn.m.rcpts[r].addr, Dumpster: srv.version.Is2010(), Why: why})
 	}

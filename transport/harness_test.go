@@ -67,6 +67,7 @@ var t0 = time.Date(2011, 3, 1, 9, 0, 0, 0, time.UTC)
 func newHarness(t *testing.T, top Topology, w *world) *harness {
 	t.Helper()
 	s := sim.New(sim.Config{Start: t0, Seed: 1})
+	top.ProtocolLogEverything = true // the model tests read every session's rows
 	o, err := New(s, top, w.env())
 	require.NoError(t, err)
 	if w.backEnd != "" {

@@ -31,6 +31,7 @@ type message struct {
 	everAcked bool // the originator got a 250 (or the Outbox hand-off completed)
 	fromOrg   bool // sent by a mailbox (Outbox), not by the internet
 	delayDSN  bool
+	entry     *server // tracking only: the first server that had it (original-server-ip)
 }
 
 type faultNote struct{ fault, where string }
@@ -501,13 +502,4 @@ func (o *Org) whereStuck(m *message, r int) (string, string) {
 		}
 	}
 	return strings.Join(where, ", "), strings.Join(why, "; ")
-}
-
-// messageID is the Message-Id header, constant end to end (built when first needed).
-func (m *message) messageID() string {
-	if m.msgID == "" {
-		dom := m.m.From[strings.LastIndex(m.m.From, "@")+1:]
-		m.msgID = fmt.Sprintf("<%08X%04X@%s>", uint32(m.id)*2654435761, m.id&0xffff, dom)
-	}
-	return m.msgID
 }

@@ -54,6 +54,8 @@ type Org struct {
 	iota       []int
 	outcome1   [1]smtp.Outcome
 	message1   [1]smtp.Message
+	trk        trackState   // what tracking rows remember between events (track.go)
+	plog       protoLogging // connectors' ProtocolLoggingLevel (protolevel.go)
 	slabs      struct {
 		msgs  slab[message]
 		rcpts rcptSlab
@@ -131,6 +133,7 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 	}
 	o := &Org{s: s, top: t, env: env, byName: map[string]*server{}, mailboxes: map[string]string{}, domains: map[string]bool{},
 		cfg: config{org: map[string]int64{}, server: map[string]map[string]int64{}}}
+	o.plog.all = t.ProtocolLogEverything
 	for _, sp := range t.Servers {
 		if sp.Name == "" {
 			return nil, errors.New("transport: a server has no name")

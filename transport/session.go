@@ -47,12 +47,12 @@ func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
 	if o.inetIP == "" {
 		o.inetIP = o.ip(internet)
 	}
-	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port}
+	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port, Caps: smtp.InternetHostCaps}
 }
 
 func (o *Org) nextSession() (id string, port int) {
 	o.sessions++
-	if !o.s.Journal().Wants(logs.KindProtocol) {
+	if !o.s.Journal().Wants(logs.KindProtocol) && !o.s.Journal().Wants(logs.KindTracking) {
 		return "", 1024 + int(o.sessions%60000) // no log row will show it
 	}
 	return smtp.SessionID(o.sessions), 1024 + int(o.sessions%60000)
@@ -68,7 +68,13 @@ func (o *Org) converse(c smtp.Conversation) smtp.Result {
 	if err != nil {
 		panic(err)
 	}
-	rows := append(append([]logs.ProtocolEvent(nil), res.Send...), res.Receive...)
+	var rows []logs.ProtocolEvent
+	if o.protocolLogged(o.byName[strings.ToLower(c.Client.Server)], logs.Send, c.SendConnector) {
+		rows = append(rows, res.Send...)
+	}
+	if o.protocolLogged(o.byName[strings.ToLower(c.Server.Server)], logs.Receive, c.ReceiveConnector) {
+		rows = append(rows, res.Receive...)
+	}
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].At < rows[b].At })
 	recv, send := o.logService(c)
 	o.journalRows(rows, recv, send)
@@ -118,7 +124,7 @@ func (o *Org) smtpMessage(it *item, internalID int64) smtp.Message {
 		m.To = o.blank[:len(it.rcpts)]
 		return m
 	}
-	m.MessageID = it.m.messageID()
+	m.MessageID = o.msgID(it.m, nil)
 	m.To = make([]string, len(it.rcpts))
 	for k, r := range it.rcpts {
 		m.To[k] = it.m.rcpts[r].addr
@@ -134,6 +140,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	srv := q.srv
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
+	recvN := o.sessions
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port),
 		SendConnector: smtp.IntraOrgSendConnector, SendSessionID: sid, ReceiveSessionID: rid}
 	var target *server
@@ -286,7 +293,11 @@ func (o *Org) smtpAttempt(q *queue) {
 	}
 	rs := o.pools.relays.get()
 	*rs = relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
-		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port}
+		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port,
+		recvN: recvN, recvStart: c.Start + c.Latency, serverHost: c.Server.FQDN}
+	if target != nil {
+		rs.firstID = int64(target.nextInternal + 1) // as the conversation numbered them
+	}
 	if target != nil {
 		rs.tep = target.epoch
 		rs.xshadow = srv.version.Is2010() && target.version.Is2010() && o.cfgBool(cShadowRedundancyEnabled, srv) &&
@@ -313,7 +324,11 @@ type relaySession struct {
 	external, final, xshadow, broken bool
 	serverIP                         string
 	serverPort                       int
-	pending                          int // posted events not yet fired
+	pending                          int           // posted events not yet fired
+	recvN                            uint64        // the session number of the receiving side (the sending side's is one less)
+	recvStart                        time.Duration // when the receiving side's session began
+	firstID                          int64         // the receiver's InternalId of batch[0] in its 250s
+	serverHost                       string        // the next hop's host name (an MX, a smart host)
 }
 
 func (o *Org) post(at time.Duration, h sim.Handler, k sim.Kind, a int) {
@@ -364,7 +379,7 @@ func (rs *relaySession) queued(it *item) {
 		for _, r := range it.rcpts {
 			o.deliverRcpt(it.m, r, target)
 		}
-		o.track(target, "DELIVER", "STOREDRIVER", it, target.name, "")
+		o.track(target, "DELIVER", "STOREDRIVER", it, srv.name, rs.recvContext(it))
 		return
 	}
 	nit := o.newItem(target, it.m, it.rcpts)
@@ -372,7 +387,7 @@ func (rs *relaySession) queued(it *item) {
 	nit.haHeader = it.haHeader
 	nit.direct = it.direct
 	nit.x().visited = append(append([]string(nil), it.visited()...), target.name)
-	o.track(target, "RECEIVE", "SMTP", nit, srv.name, "")
+	o.track(target, "RECEIVE", "SMTP", nit, srv.name, rs.recvContext(it))
 	o.addCopy(nit)
 	it.next = nit
 	if !target.version.Is2010() {
@@ -396,7 +411,7 @@ func (rs *relaySession) acked(it *item) {
 		return
 	}
 	if rs.external {
-		o.track(srv, "SEND", "SMTP", it, q.nextHop, "")
+		o.track(srv, "SEND", "SMTP", it, rs.serverHost, rs.sendContext(it))
 		for _, r := range it.rcpts {
 			o.deliverRcpt(it.m, r, srv)
 		}
@@ -406,8 +421,9 @@ func (rs *relaySession) acked(it *item) {
 	}
 	nit := it.next
 	waits := !rs.final && !rs.xshadow && nit != nil && nit.accepting && !nit.dead
+	sid := rs.sendContext(it)
 	if !waits {
-		o.track(srv, "SEND", "SMTP", it, target.name, "")
+		o.track(srv, "SEND", "SMTP", it, target.name, sid)
 	}
 	if rs.final {
 		o.finish(it)
@@ -438,7 +454,7 @@ func (rs *relaySession) acked(it *item) {
 		it.sending, it.awaiting = false, false
 		if waits {
 			// SEND is logged when the 250 comes, not before a 451 could
-			o.track(srv, "SEND", "SMTP", it, target.name, "")
+			o.track(srv, "SEND", "SMTP", it, target.name, sid)
 		}
 		o.finish(it)
 		o.keepOrRelease(it)

@@ -95,7 +95,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	asJSON := fs.Bool("json", false, "print the result as JSON instead of the narration")
 	quiet := fs.Bool("quiet", false, "print only the verdict")
 	trackingDir := fs.String("tracking-logs", "", "write message tracking logs (one per server) to `DIR`")
-	protocolDir := fs.String("protocol-logs", "", "write SMTP protocol logs to `DIR`")
+	protocolDir := fs.String("protocol-logs", "", "write to `DIR` the SMTP protocol logs of connectors whose ProtocolLoggingLevel is Verbose")
 	htmlFile := fs.String("html", "", "write a self-contained HTML timeline of the run to `FILE`")
 	scriptFile := fs.String("script", "", "run an admin's PowerShell `SCRIPT` during the scenario")
 	scriptOn := fs.String("on", "", "the server the script runs on (default: the first server)")

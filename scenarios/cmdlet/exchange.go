@@ -186,6 +186,17 @@ var supported = []Spec{
 		{Name: "Key", Position: 1, Required: true, Type: EnumType, Enum: edgeTransportKeys()},
 		{Name: "Value", Position: 2, Required: true, Type: Text},
 	}},
+	// Set-ReceiveConnector / Set-SendConnector -ProtocolLoggingLevel None|Verbose (seed
+	// 003: "None and Verbose are the only choices"); Identity is "<server>\<name>" or
+	// a name, checked against the organization's connectors when the cmdlet runs.
+	{Name: "Set-ReceiveConnector", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ProtocolLoggingLevel", Required: true, Type: EnumType, Enum: protocolLoggingLevels},
+	}},
+	{Name: "Set-SendConnector", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ProtocolLoggingLevel", Required: true, Type: EnumType, Enum: protocolLoggingLevels},
+	}},
 	transportServer("Set-TransportService", "Exchange2013"),
 	transportServer("Set-TransportServer", ""),
 	queueOp("Retry-Queue", ParamSpec{Name: "Resubmit", Type: Boolean}),
@@ -272,8 +283,13 @@ func transportServer(name, minVersion string) Spec {
 		{Name: "DelayNotificationTimeout", Type: Duration},
 		{Name: "QueueMaxIdleTime", Type: Duration},
 		{Name: "MessageTrackingLogEnabled", Type: Boolean},
+		{Name: "IntraOrgConnectorProtocolLoggingLevel", Type: EnumType, Enum: protocolLoggingLevels},
 	}}
 }
+
+// protocolLoggingLevels are the values of -ProtocolLoggingLevel and
+// -IntraOrgConnectorProtocolLoggingLevel.
+var protocolLoggingLevels = []string{transport.ProtocolLoggingNone, transport.ProtocolLoggingVerbose}
 
 func edgeTransportKeys() []string {
 	_, _, app := transport.Settings()

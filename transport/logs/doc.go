@@ -26,13 +26,20 @@
 //     and lines end in CRLF (Windows).
 //   - A zero internal-message-id, total-bytes or recipient-count is written empty: a real
 //     2010 NOTIFYMAPI row leaves them empty.
+//   - schema-version (2016+) is the server's build, the file's #Version ([SchemaVersion]).
+//
+// Which columns each event fills is decided by the transport model (transport/track.go,
+// from the real rows of exchange-2013-pipeline.md 5.3 and seed 003) and checked for every
+// built-in by a test that reads the files back through encoding/csv
+// (scenarios/report/trackingcsv_test.go).
 //
 // # SMTP protocol log (PL-2016)
 //
 // Files SEND<yyyymmdd>-1.LOG / RECV<yyyymmdd>-1.LOG, #Log-type SMTP Send Protocol Log /
 // SMTP Receive Protocol Log, #Fields date-time,connector-id,session-id,sequence-number,
 // local-endpoint,remote-endpoint,event,data,context, events + - > < *. The rows of a
-// session are built by package transport/smtp.
+// session are built by package transport/smtp; a server writes them only for connectors
+// whose ProtocolLoggingLevel is Verbose (transport/protolevel.go).
 //
 // # From the journal to files
 //

@@ -76,3 +76,15 @@ func TrackingFields(version string) ([]string, error) {
 	}
 	return append([]string(nil), p.fields...), nil
 }
+
+// SchemaVersion is the schema-version column of a 2016+ tracking row: the build of
+// the server that wrote it, the same string as its tracking log's #Version (a real
+// 2016 MSGTRKMS file has 15.01.2375.007 in both). It is empty for versions whose
+// #Fields have no schema-version (2010, 2013) and for an unknown version.
+func SchemaVersion(version string) string {
+	p, err := lookup(version)
+	if err != nil || len(p.fields) < len(fields2016) {
+		return ""
+	}
+	return p.trackingVersion
+}

@@ -205,6 +205,7 @@ func Converse(c Conversation) (Result, error) {
 
 	// TCP connect: the server sees it after one crossing and greets at once.
 	s := t + L
+	opened := s // the Receive session's start, in its "receiving message" rows
 	if serverMajor > 0 {
 		rcv, _ = NewSession(c.Server.Server, logs.Receive, c.ReceiveConnector, c.ReceiveSessionID, c.Server.endpoint(), c.Client.endpoint())
 	}
@@ -250,7 +251,10 @@ func Converse(c Conversation) (Result, error) {
 		} else {
 			cl(t, logs.ProtoInfo, strconv.FormatInt(m.RecordID, 10), "sending message")
 		}
-		mail := "MAIL FROM:<" + m.From + "> SIZE=" + strconv.Itoa(m.Size)
+		mail := "MAIL FROM:<" + m.From + ">"
+		if Has(caps, "SIZE") { // RFC 1870: SIZE= only to a server that offered SIZE
+			mail += " SIZE=" + strconv.Itoa(m.Size)
+		}
 		var out Outcome
 		// The server's answer to MAIL FROM.
 		mailReply := c.mailReply(serverMajor)
@@ -273,7 +277,7 @@ func Converse(c Conversation) (Result, error) {
 			res.Failure = mailReply
 			return finish(t)
 		}
-		sv(s, logs.ProtoInfo, logs.SMTPSourceContext(c.ReceiveSessionID, c.Epoch.Add(s), mi+1), "receiving message")
+		sv(s, logs.ProtoInfo, logs.SMTPSourceContext(c.ReceiveSessionID, c.Epoch.Add(opened), mi+1), "receiving message")
 		sv(s, logs.ProtoSend, mailReply.String(), "")
 		if pipelining {
 			for _, r := range m.To {
@@ -421,7 +425,11 @@ func (c *Conversation) finalReply(m Message, serverMajor int) Reply {
 		return *m.DataReply
 	}
 	if serverMajor == 0 {
-		return Reply{250, "2.0.0", "Ok: queued as " + strconv.FormatInt(m.InternalID, 16)}
+		id := uint64(m.InternalID)
+		if id == 0 {
+			id = RemoteQueueID(m.RecordID)
+		}
+		return RemoteQueued(id)
 	}
 	final, _ := Queued(c.Server.Version, m.MessageID, m.InternalID, c.Server.FQDN)
 	return final

@@ -181,7 +181,7 @@ func TestConverse2013ToInternetSmartHost(t *testing.T) {
 	})
 	require.NoError(t, err)
 	require.Nil(t, res.Receive)
-	require.Equal(t, "250 2.0.0 Ok: queued as 1e53e4005de", res.Outcomes[0].Final.String())
+	require.Equal(t, "250 2.0.0 Ok: queued as 1E53E4005DE", res.Outcomes[0].Final.String())
 	writeBoth(t, "converse-2013-smarthost.log", "Exchange2013", res)
 }
 

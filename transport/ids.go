@@ -1,0 +1,132 @@
+package transport
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/exsim/exsim/transport/smtp"
+)
+
+// Synthetic identifiers of the tracking and protocol logs. None is real: each is
+// derived from the scenario seed and what it names (a database, a mailbox, a
+// message, a row), never from the clock of the machine running exsim, so a run is
+// reproduced byte for byte. The shapes are Exchange's:
+//
+//   - GUIDs (mailbox database, mailbox, network-message-id, log-id) have the
+//     version-4 layout of .NET's Guid.NewGuid, lower case, dashed. A
+//     network-message-id and a log-id end in 12 hex digits that are the top 48 bits
+//     of the .NET UTC ticks of their creation, as unanonymised real rows do
+//     (exchange-2013-pipeline.md 5.1, derived).
+//   - message-id of a message a mailbox sends is <32 hex digits@FQDN of the mailbox
+//     server that created it> (MT-2016's example is lower case; the 2010 seed's is
+//     upper case); a message from the internet gets one from its sending host.
+//   - IPs: servers 10.0.0.11, .12, ... in topology order, the internet
+//     203.0.113.25 (a documentation address); a mailbox's Outlook client (the
+//     original-client-ip of its submissions) 192.168.x.y from the seed.
+
+// mix is the splitmix64 finalizer: a fast bijective scramble of 64 bits.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// hashOf names one synthetic value: the seed, what kind of thing it is, and which one.
+func (o *Org) hashOf(kind, name string, n uint64) uint64 {
+	h := uint64(14695981039346656037) // FNV-1a over kind and name
+	for _, s := range [2]string{kind, name} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * 1099511628211
+		}
+		h = (h ^ 0xff) * 1099511628211
+	}
+	return mix(o.s.Seed() ^ mix(h^mix(n)))
+}
+
+// guid is a version-4 GUID for (kind, name, n).
+func (o *Org) guid(kind, name string, n uint64) string {
+	a, b := o.hashOf(kind, name, n), o.hashOf(kind+"/2", name, n)
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", a>>32, a>>16&0xffff, a&0xfff,
+		0x8000|b>>48&0x3fff, b&0xffffffffffff)
+}
+
+// dotNetTicks are 100 ns intervals since 0001-01-01 UTC.
+func dotNetTicks(t time.Time) uint64 {
+	return uint64(t.UTC().UnixNano()/100) + 621355968000000000
+}
+
+// tickGUID is a GUID whose last 12 hex digits are the top 48 bits of the ticks of at
+// (network-message-id, log-id).
+func (o *Org) tickGUID(kind string, n uint64, at time.Time) string {
+	g := o.guid(kind, "", n)
+	return g[:24] + fmt.Sprintf("%012x", dotNetTicks(at)>>16&0xffffffffffff)
+}
+
+// msgID is the Message-Id header of m, made once by the host that wrote m's Message-Id: the mailbox server that held the
+// sender's database when it was submitted, or the internet sender's host.
+func (o *Org) msgID(m *message, origin *server) string {
+	if m.msgID != "" {
+		return m.msgID
+	}
+	if m.fromOrg {
+		if origin == nil {
+			origin = m.origin
+		}
+		if origin == nil {
+			origin, _ = o.activeCopy(m.senderDB)
+		}
+	}
+	g := strings.ReplaceAll(o.guid("message-id", "", uint64(m.id)), "-", "")
+	host := "mail." + senderDomain(m)
+	if origin != nil {
+		host = o.fqdn(origin)
+		if origin.version.Is2010() {
+			g = strings.ToUpper(g)
+		}
+	}
+	m.msgID = "<" + g + "@" + host + ">"
+	return m.msgID
+}
+
+// networkMessageID is constant across every copy and hop of m (2013+): stamped with
+// the time m was sent.
+func (o *Org) networkMessageID(m *message) string {
+	return o.tickGUID("network-message-id", uint64(m.id), o.s.Wall(m.submitted))
+}
+
+// clientIP is the address of the Outlook client of a mailbox (original-client-ip of
+// what it submits).
+func (o *Org) clientIP(mailbox string) string {
+	h := o.hashOf("client-ip", strings.ToLower(mailbox), 0)
+	return fmt.Sprintf("192.168.%d.%d", h>>8&0xff, 1+h%254)
+}
+
+// submissionID is the record id Mailbox Transport Submission on srv gives m (its
+// internal-message-id in MSGTRKMS), apart from the Transport service's queue ids.
+func (o *Org) submissionID(srv *server, m *message) int64 {
+	return int64(o.hashOf("submission", srv.name, 0)%900000+100000) + int64(m.id)
+}
+
+// submissionSession is the session id of the SMTP hand-off from Mailbox Transport
+// Submission on mbx to a Transport service: another process, so its own counter
+// (above the Transport service's).
+func submissionSession(m *message) string { return smtp.SessionID(1<<32 + uint64(m.id)) }
+
+// itemEntryID is the store entry id of the sent item (S:ItemEntryId): 70 bytes, as
+// real rows print them.
+func (o *Org) itemEntryID(m *message) string {
+	var b strings.Builder
+	for i := uint64(0); i < 70; i += 8 {
+		h := o.hashOf("item-entry-id", "", uint64(m.id)<<8|i)
+		for k := uint64(0); k < 8 && i+k < 70; k++ {
+			if b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			fmt.Fprintf(&b, "%02X", byte(h>>(8*k)))
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,67 @@
+package transport
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/exsim/exsim/transport/logs"
+	"github.com/exsim/exsim/transport/smtp"
+)
+
+// The SMTP sessions a tracking row names in its source-context.
+
+// sendContext is "<Send session id>;<the receiver's answer to the data of it>": what
+// a SEND row's source-context is made of.
+func (rs *relaySession) sendContext(it *item) string {
+	sid := smtp.SessionID(rs.recvN - 1)
+	if rs.external {
+		return sid + ";" + smtp.RemoteQueued(smtp.RemoteQueueID(int64(it.intID))).String()
+	}
+	r, _ := smtp.Queued(string(rs.target.version), rs.o.msgID(it.m, nil), rs.firstID+int64(rs.index(it)), rs.o.fqdn(rs.target))
+	return sid + ";" + r.String()
+}
+
+func (rs *relaySession) index(it *item) int {
+	for i, b := range rs.batch {
+		if b == it {
+			return i
+		}
+	}
+	return 0
+}
+
+// recvContext is the source-context of the receiver's RECEIVE (and a 2013+ DELIVER)
+// of it: "<session id>;<session start>;<messages already received in the session>"
+// (a real 2016 row: ...;0 for the first message of its session).
+func (rs *relaySession) recvContext(it *item) string {
+	return logs.SMTPSourceContext(smtp.SessionID(rs.recvN), rs.o.s.Wall(rs.recvStart), rs.index(it))
+}
+
+// inboundContext is the source-context of a RECEIVE from the internet sender of c.
+func inboundContext(c *smtp.Conversation) string {
+	if c == nil || c.ReceiveSessionID == "" {
+		return ""
+	}
+	return logs.SMTPSourceContext(c.ReceiveSessionID, c.Epoch.Add(c.Start+c.Latency), 0)
+}
+
+// submissionContext is the source-context of the Transport service's RECEIVE of a
+// message Mailbox Transport Submission hands it over SMTP (2013+).
+func submissionContext(o *Org, m *message) string {
+	return logs.SMTPSourceContext(submissionSession(m), o.s.Wall(o.now()), 0)
+}
+
+// resubmitReference is the reference of a RESUBMIT row: the record id of the Safety Net
+// copy it was made from (2013 code, TrackResubmit).
+func resubmitReference(sn *item) string { return strconv.Itoa(sn.intID) }
+
+// haRedirectFailContext is the source-context of HAREDIRECTFAIL: "No suitable shadow
+// servers" when there was none to try (a real 2016+ row; the 2013 code's string), else
+// how many were tried (exsim's wording: the code joins the servers' replies, which
+// exsim does not keep).
+func haRedirectFailContext(tried int) string {
+	if tried == 0 {
+		return "No suitable shadow servers"
+	}
+	return fmt.Sprintf("No shadow server available after %d attempt(s)", tried)
+}
