@@ -87,7 +87,7 @@ type frontSession struct {
 	pc       *smtp.Conversation // the proxy hop that carried the data (logged only)
 	prid     string             // that hop's Receive session id and start: the back end's RECEIVE source-context
 	pstart   time.Duration
-	queuedAt time.Duration      // the data was complete at FET
+	queuedAt time.Duration // the data was complete at FET
 	targets  [frontEndMaxTargets]*server
 	n, next  int
 	prx      int // encoded reply of the last failed attempt
