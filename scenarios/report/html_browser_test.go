@@ -94,7 +94,7 @@ func TestHTMLInChromium(t *testing.T) {
 	require.Equal(t, "FAB-RED-HUB1,FAB-RED-HUB2,FAB-RED-MBX1", lanes, "one lane per server")
 	require.Contains(t, eval(`(document.querySelector(".marker.lost text") || {}).textContent || ""`), "2 lost", "the lost-message marker")
 	require.Contains(t, eval(`(document.querySelector(".marker.lost title") || {}).textContent || ""`), "#1, #2")
-	spofW, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(function () { var r = document.querySelector('g.lane[data-server="FAB-RED-HUB1"] rect.spof'); return r ? r.getBoundingClientRect().width : 0; })()`))
+	spofW, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`(function () { var r = document.querySelector('#plot rect.spof[data-server="FAB-RED-HUB1"]'); return r ? r.getBoundingClientRect().width : 0; })()`))
 	require.NoError(t, err)
 	require.Greater(t, spofW, 10.0, "SPOF shading on FAB-RED-HUB1's lane is visible")
 
@@ -123,7 +123,7 @@ func TestHTMLInChromium(t *testing.T) {
 
 	// clicking the lost marker selects its narration line and moves to its moment
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".marker.lost"))))
-	require.Contains(t, text("#narration li.hl .text"), "is lost")
+	require.Contains(t, text("#narration li.hl"), "is lost")
 	v, err := chromedp.Run(ctx, chromedp.Value(chromedp.ID("slider")))
 	require.NoError(t, err)
 	require.Equal(t, fmt.Sprint((20 * time.Minute).Milliseconds()), v)

@@ -73,7 +73,7 @@ func TestHTMLHubFailureShowsLanesLossAndSPOF(t *testing.T) {
 		`<g class="lane" data-server="FAB-RED-HUB1">`,
 		`<g class="lane" data-server="FAB-RED-HUB2">`,
 		`<g class="lane" data-server="FAB-RED-MBX1">`,
-		`class="marker lost"`,
+		`class="marker lost`,
 		`✕ 2 lost`,
 		`LOST on FAB-RED-HUB1 at 09:20:00.000: #1, #2`,
 		`<rect class="spof"`,
@@ -120,7 +120,7 @@ func TestHTMLQueueDepthFollowsShadowPromotion(t *testing.T) {
 	requireHas(t, page, `class="sline"`)
 	requireHas(t, page, `class="shadowcopy"`)
 	requireHas(t, page, `Single point of failure on FAB-RED-HUB2`)
-	require.NotContains(t, page, `class="marker lost"`)
+	require.NotContains(t, page, `class="marker lost`)
 	require.Equal(t, 2, strings.Count(page, `class="path delivered"`))
 }
 
@@ -288,7 +288,7 @@ func TestHTMLEscapesScriptInNames(t *testing.T) {
 	require.Equal(t, 2, strings.Count(page, "<script"), "only the page's own data and code scripts")
 	requireHas(t, page, `&lt;script&gt;alert(1)&lt;/script&gt;`)
 	requireHas(t, page, `\u003cscript\u003ealert(1)\u003c/script\u003e`) // in the JSON data
-	requireHas(t, page, `class="marker lost"`)                           // still drawn on the oddly named server
+	requireHas(t, page, `class="marker lost`)                            // still drawn on the oddly named server
 
 	// and from a scenario file: names the loader accepts, such as a description or a
 	// step's text, are escaped the same way.
@@ -370,11 +370,11 @@ expect: {lost: ">0"}
 	require.LessOrEqual(t, strings.Count(page, `<g class="path `), maxPaths)
 	requireHas(t, page, fmt.Sprintf("Paths are drawn for %d of", maxPaths))
 	require.Greater(t, strings.Count(page, `class="path lost"`), maxPaths/2, "lost messages get most of the paths")
-	require.Greater(t, strings.Count(page, `class="path delivered"`), 0, "and delivered ones are drawn too")
+	require.Greater(t, strings.Count(page, `class="path delivered`), 0, "and delivered ones are drawn too")
 	require.LessOrEqual(t, strings.Count(page, "<li id="), maxNarration)
 	requireHas(t, page, `FAULT: crash HUB1 lose-queue`) // steps and faults always keep their line
 	requireHas(t, page, `[PS] Mount-Database -Identity DB1`)
-	requireHas(t, page, `class="marker lost"`)
+	requireHas(t, page, `class="marker lost`)
 	requireHas(t, page, "narration lines about individual messages are left out")
 	requireOffline(t, page)
 }
@@ -418,7 +418,7 @@ func TestHTMLMergesManyWindowsAndLosses(t *testing.T) {
 		page := pageOf(t, manyResult(n))
 		require.Less(t, len(page), 1<<20, n)
 		require.LessOrEqual(t, strings.Count(page, `<rect class="spof"`), 10, n)
-		require.LessOrEqual(t, strings.Count(page, `class="marker lost"`), hPlotW/8+1, n)
+		require.LessOrEqual(t, strings.Count(page, `class="marker lost`), hPlotW/8+1, n)
 		require.LessOrEqual(t, strings.Count(page, "<li id="), maxNarration+1, n)
 		requireHas(t, page, "✕ ")
 		t.Logf("%d messages: %d bytes", n, len(page))
