@@ -356,7 +356,7 @@ func buildPage(r *scenarios.Result) *htmlPage {
 	for i, name := range b.names {
 		sv := sc.Topology.Servers[i]
 		l := b.geo[i]
-		l.Info = sv.Version + " · " + strings.Join(sv.Roles, ", ")
+		l.Info = fitW(sv.Version+" · "+strings.Join(sv.Roles, ", "), hLabelW-8, 6.6)
 		l.Rows, l.Down = b.rowRects(i, rows)
 		l.SPOF = spof.rects[name]
 		l.QPath, l.SPath, l.MaxQ = b.depthPaths(q[name], l.QY+hQueueH-4, hQueueH-10)

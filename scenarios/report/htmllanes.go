@@ -26,10 +26,10 @@ type band struct {
 // laneRow is a row of a server's lane; rank orders rows: services, components,
 // database copies.
 type laneRow struct {
-	key, label, title string
-	rank, first       int
-	bands             []band
-	open              *band
+	server, key, label, title string
+	rank, first               int
+	bands                     []band
+	open                      *band
 }
 
 type hRows struct {
@@ -54,7 +54,7 @@ func (b *hbuild) laneRows() hRows {
 			return r
 		}
 		count++
-		r := &laneRow{key: key, label: label, title: title, rank: rank, first: count}
+		r := &laneRow{server: server, key: key, label: label, title: title, rank: rank, first: count}
 		byKey[k] = r
 		out.rows[server] = append(out.rows[server], r)
 		return r
@@ -85,8 +85,15 @@ func (b *hbuild) laneRows() hRows {
 		return s
 	}
 	const transportSvc = "MSExchangeTransport"
+	serverDown := map[string][]band{} // each server's down periods so far, for service rows that appear later
 	svc := func(server, service string) *laneRow {
-		return row(server, "s:"+service, service, "the "+service+" service: down, or running with a component state other than Active (a transport service reads its state only when it starts)", 0)
+		k := [2]string{server, "s:" + service}
+		r := byKey[k]
+		if r == nil {
+			r = row(server, "s:"+service, service, "the "+service+" service: down, or running with a component state other than Active (a transport service reads its state only when it starts)", 0)
+			r.bands = append(r.bands, serverDown[server]...)
+		}
+		return r
 	}
 	type open struct {
 		at    time.Duration
@@ -105,6 +112,21 @@ func (b *hbuild) laneRows() hRows {
 		out.down[server] = append(out.down[server], band{from: o.at, to: at, text: o.label, class: "down",
 			title: fmt.Sprintf("%s %s", server, o.label)})
 		out.spans[server] = append(out.spans[server], hSpan{ms(o.at), ms(at)})
+	}
+	runsAs := func(r *laneRow, at time.Duration, component, state string) {
+		if state != "" && state != string(components.Active) {
+			openBand(r, at, state, "run", fmt.Sprintf("%s: %s runs with %s %s (it reads the state only when it starts)", r.server, r.label, component, state))
+		}
+	}
+	// started: a service started; where no event 7009 said what it read, its start
+	// record does
+	started := func(r *laneRow, at time.Duration, component, state string) {
+		if r.open != nil && r.open.class == "down" {
+			closeBand(r, at)
+		}
+		if r.open == nil {
+			runsAs(r, at, component, state)
+		}
 	}
 	copies := map[[2]string]bool{} // database copies seen
 	for _, rec := range b.r.Journal {
@@ -133,6 +155,9 @@ func (b *hbuild) laneRows() hRows {
 					}
 				}
 			case fault.Start:
+				if o := downAt[f.Server]; o != nil && rec.At > o.at {
+					serverDown[f.Server] = append(serverDown[f.Server], band{from: o.at, to: rec.At, text: "server " + o.label, class: "down", title: f.Server + ": the server " + o.label})
+				}
 				closeDown(f.Server, rec.At)
 				for _, r := range services(f.Server) {
 					closeBand(r, rec.At)
@@ -151,17 +176,13 @@ func (b *hbuild) laneRows() hRows {
 			if !e.Transport {
 				continue
 			}
-			r := svc(rec.Server, transportSvc)
-			closeBand(r, rec.At)
-			if e.State != "" && e.State != string(components.Active) {
-				openBand(r, rec.At, "runs as "+e.State, "run", fmt.Sprintf("%s: %s runs with HubTransport %s (read when it started)", rec.Server, transportSvc, e.State))
-			}
+			started(svc(rec.Server, transportSvc), rec.At, "HubTransport", e.State)
 		case transport.ServiceStarted:
+			started(svc(rec.Server, e.Service), rec.At, "FrontendTransport", e.State)
+		case components.ServiceReadState: // event 7009: the state the service keeps until its next start
 			r := svc(rec.Server, e.Service)
 			closeBand(r, rec.At)
-			if e.State != "" && e.State != string(components.Active) {
-				openBand(r, rec.At, "runs as "+e.State, "run", fmt.Sprintf("%s: %s runs as %s (read when it started)", rec.Server, e.Service, e.State))
-			}
+			runsAs(r, rec.At, e.Component, string(e.State))
 		case components.StateSet:
 			r := row(rec.Server, "c:"+e.Component, e.Component, "the "+e.Component+" component's effective state when not Active", 1)
 			closeBand(r, rec.At)

@@ -214,7 +214,10 @@
       if (!future && !li.hidden) now = li;
     });
     if (now) now.classList.add("now");
+    return now;
   }
+  // follow keeps the narration at the current moment while the time moves on its own
+  function follow() { var now = document.querySelector("#narration li.now"); if (now) scrollToLine(now); }
 
   function seqOf(li) { return Number(li.id.slice(1)) || -2; } // "n123"; the end line is "nend"
   function scrollToLine(li) {
@@ -275,7 +278,14 @@
     var drawn = highlightMessage(msg);
     var first = lines.filter(function (li) { return !li.hidden; })[0];
     statusEl.textContent = drawn ? "message #" + msg + " highlighted" : "message #" + msg + ": its path is not drawn on this page";
-    if (first) { first.classList.add("hl"); scrollToLine(first); var t = Number(first.getAttribute("data-t")); reveal(t); setTime(t); }
+    // zoom to the message's life: from its first to its last line or hop
+    var ts = lines.filter(function (li) { return !li.hidden; }).map(function (li) { return Number(li.getAttribute("data-t")); });
+    document.querySelectorAll('#pts g.hops[data-msg="' + msg + '"] [data-t]').forEach(function (e) { ts.push(Number(e.getAttribute("data-t"))); });
+    if (ts.length) {
+      var t0 = Math.min.apply(null, ts), t1 = Math.max.apply(null, ts), span = Math.max(t1 - t0, 2000) * 1.4;
+      setView((t0 + t1) / 2 - span / 2, (t0 + t1) / 2 + span / 2);
+    }
+    if (first) { first.classList.add("hl"); scrollToLine(first); setTime(Number(first.getAttribute("data-t"))); }
   }
   $("msg").addEventListener("change", searchMessage);
   $("msg").addEventListener("search", searchMessage);
@@ -296,7 +306,7 @@
   $("zoomout").addEventListener("click", function () { zoom(2); });
   $("zoomreset").addEventListener("click", function () { setView(0, D.end); });
 
-  slider.addEventListener("input", function () { stop(); setTime(Number(slider.value)); reveal(current); });
+  slider.addEventListener("input", function () { stop(); setTime(Number(slider.value)); reveal(current); follow(); });
 
   $("narration").addEventListener("click", function (ev) {
     var li = ev.target.closest("li");
@@ -399,6 +409,7 @@
     timer = setInterval(function () {
       var stepMs = (view.b - view.a) / 400; // the view in about 20 seconds
       setTime(current + stepMs);
+      follow();
       if (current > view.b) pan(0.8);
       if (current >= D.end) stop();
     }, 50);
