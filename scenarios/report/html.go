@@ -14,6 +14,7 @@ import (
 	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
+	"github.com/exsim/exsim/transport/logs"
 )
 
 // The teaching view: one self-contained HTML page of a run (porcupine's pattern:
@@ -104,7 +105,9 @@ const (
 // shaded on the server that held the only copy, alerts, steps and faults, the
 // narration beside the timeline, and controls to zoom, filter and replay it.
 // The same run always gives the same bytes.
-func WriteHTML(w io.Writer, r *scenarios.Result) error {
+func WriteHTML(w io.Writer, r *scenarios.Result) error { return writeHTML(w, r, nil) }
+
+func writeHTML(w io.Writer, r *scenarios.Result, stream *HTMLStream) error {
 	if r == nil || r.Scenario == nil {
 		return fmt.Errorf("WriteHTML: no result to draw")
 	}
@@ -120,7 +123,13 @@ func WriteHTML(w io.Writer, r *scenarios.Result) error {
 	if err != nil {
 		return fmt.Errorf("WriteHTML: %w", err)
 	}
-	p := buildPage(r)
+	for _, rec := range r.Journal {
+		if rec.Kind == logs.KindTracking { // the journal kept them: they are all there
+			stream = nil
+			break
+		}
+	}
+	p := buildPageFrom(r, stream)
 	p.CSS = template.CSS(css)
 	p.JS = template.JS(js)
 	var buf bytes.Buffer
@@ -273,8 +282,9 @@ type hbuild struct {
 	end    time.Duration // axis end
 	lane   map[string]int
 	names  []string
-	geo    []hLane // each lane's geometry (Y, H, HeadY, QY)
-	net    bool    // an internet lane is drawn
+	geo    []hLane     // each lane's geometry (Y, H, HeadY, QY)
+	stream *HTMLStream // tracking rows the journal does not keep (nil: it does)
+	net    bool        // an internet lane is drawn
 	netY   int
 }
 
@@ -307,14 +317,16 @@ func internetSubmit(rec sim.Record) bool {
 // narrated reports whether a record has a narration line.
 func narrated(rec sim.Record) bool { return rec.Text() != "" }
 
-func buildPage(r *scenarios.Result) *htmlPage {
+func buildPage(r *scenarios.Result) *htmlPage { return buildPageFrom(r, nil) }
+
+func buildPageFrom(r *scenarios.Result, stream *HTMLStream) *htmlPage {
 	sc := r.Scenario
-	b := &hbuild{r: r, lane: map[string]int{}, names: []string{}}
+	b := &hbuild{r: r, lane: map[string]int{}, names: []string{}, stream: stream}
 	for i, sv := range sc.Topology.Servers {
 		b.lane[sv.Name] = i
 		b.names = append(b.names, sv.Name)
 	}
-	b.end = axisEnd(r)
+	b.end = axisEndAfter(r, stream.lastRow())
 	top := hAxisH + hAdminH + 4
 	for _, rec := range r.Journal {
 		if internetSubmit(rec) {
@@ -448,8 +460,10 @@ func (b *hbuild) links(lost []hMarker) []hLink {
 // axisEnd is where the time axis stops: the run's end, or shortly after the last
 // thing that happened when the run idles for most of its duration (a 2h scenario
 // whose story ends at 35m reads better on a 40m axis).
-func axisEnd(r *scenarios.Result) time.Duration {
-	var last time.Duration
+func axisEnd(r *scenarios.Result) time.Duration { return axisEndAfter(r, 0) }
+
+// axisEndAfter is axisEnd when something also happened at last.
+func axisEndAfter(r *scenarios.Result, last time.Duration) time.Duration {
 	for _, rec := range r.Journal {
 		last = max(last, rec.At)
 	}

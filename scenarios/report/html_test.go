@@ -525,3 +525,60 @@ func TestHTMLQueueDepthsEndAtZeroWhenNothingIsStuck(t *testing.T) {
 		}
 	}
 }
+
+// seqs are the journal positions a page names; a run whose tracking rows went to the
+// stream numbers its other records differently.
+var seqs = regexp.MustCompile(`(id="n|data-seq="|"seq":)-?\d+"?`)
+
+// The streamed page (tracking rows taken by the stream's tap, not kept in the
+// journal) is the page of the whole journal: same lanes, queues, paths and
+// narration; only the journal positions that link them differ.
+func TestHTMLStreamGivesTheSamePage(t *testing.T) {
+	for _, name := range []string{"hub-failure", "shadow-promotion", "dag-maintenance", "component-states"} {
+		sc, err := scenarios.Open(name)
+		require.NoError(t, err)
+		full, err := scenarios.Run(sc, scenarios.Options{})
+		require.NoError(t, err)
+		s := NewHTMLStream()
+		streamed, err := scenarios.Run(sc, scenarios.Options{Outputs: scenarios.VerdictOutput | scenarios.HTMLOutput, Taps: []sim.Tap{s.Tap()}})
+		require.NoError(t, err)
+		if !sc.ReadsTracking() {
+			for _, rec := range streamed.Journal {
+				require.NotEqual(t, logs.KindTracking, rec.Kind, "%s: the journal keeps no tracking row", name)
+			}
+		}
+		var b bytes.Buffer
+		require.NoError(t, s.Write(&b, streamed))
+		want := seqs.ReplaceAllString(pageOf(t, full), "$1#\"")
+		got := seqs.ReplaceAllString(b.String(), "$1#\"")
+		if want != got {
+			i := 0
+			for i < min(len(want), len(got)) && want[i] == got[i] {
+				i++
+			}
+			t.Fatalf("%s: the streamed page differs at byte %d: %q, not %q", name, i, got[max(0, i-80):min(len(got), i+80)], want[max(0, i-80):min(len(want), i+80)])
+		}
+	}
+}
+
+// A scenario whose own steps read the tracking log keeps its rows in the journal
+// even with the stream's consuming tap, and its page reads them there.
+func TestHTMLStreamLeavesRowsAStepReads(t *testing.T) {
+	sc, err := scenarios.Open("dag-message-tracking")
+	require.NoError(t, err)
+	require.True(t, sc.ReadsTracking())
+	s := NewHTMLStream()
+	r, err := scenarios.Run(sc, scenarios.Options{Outputs: scenarios.VerdictOutput | scenarios.HTMLOutput, Taps: []sim.Tap{s.Tap()}})
+	require.NoError(t, err)
+	require.True(t, r.Passed(), r.Failures)
+	kept := 0
+	for _, rec := range r.Journal {
+		if rec.Kind == logs.KindTracking {
+			kept++
+		}
+	}
+	require.Equal(t, len(s.rows), kept, "every row the tap saw is in the journal too")
+	var b bytes.Buffer
+	require.NoError(t, s.Write(&b, r))
+	require.Equal(t, pageOf(t, r), b.String(), "the page reads them from the journal, once")
+}

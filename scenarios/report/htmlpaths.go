@@ -65,10 +65,13 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 	lostAt := map[int]sim.Record{}
 	first := map[int]int{} // first narrated record of each message
 	var order []int
-	for _, rec := range b.r.Journal {
+	b.each(func(rec sim.Record, e *trow) {
 		m := transport.MessageOf(rec.Data)
+		if e != nil {
+			m = e.msg
+		}
 		if m == 0 {
-			continue
+			return
 		}
 		subject := "#" + strconv.Itoa(m)
 		if _, ok := hops[m]; !ok {
@@ -84,17 +87,16 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 				hops[m] = append(hops[m], hop{rec.At, internetLane, "SENDER", rec.Seq})
 			}
 		case logs.KindTracking:
-			e, ok := rec.Data.(logs.TrackingEvent)
-			if !ok {
-				continue
+			if e == nil {
+				return
 			}
-			switch e.EventID {
+			switch e.ev {
 			case logs.EventReceive, logs.EventSend, logs.EventSubmit, logs.EventHARedirect, logs.EventFail:
-				hops[m] = append(hops[m], hop{rec.At, e.Server, string(e.EventID), rec.Seq})
+				hops[m] = append(hops[m], hop{rec.At, e.server, string(e.ev), -1})
 			case logs.EventDeliver:
-				hops[m] = append(hops[m], hop{rec.At, e.Server, "DELIVER", rec.Seq})
-				if _, ok := b.lane[e.ServerHostname]; ok && e.ServerHostname != e.Server {
-					hops[m] = append(hops[m], hop{rec.At, e.ServerHostname, "DELIVERED", rec.Seq})
+				hops[m] = append(hops[m], hop{rec.At, e.server, "DELIVER", -1})
+				if _, ok := b.lane[e.host]; ok && e.host != e.server {
+					hops[m] = append(hops[m], hop{rec.At, e.host, "DELIVERED", -1})
 				}
 				closeShadows(m, subject, rec.At)
 			}
@@ -113,7 +115,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 			lostAt[m] = rec
 			closeShadows(m, subject, rec.At)
 		}
-	}
+	})
 	// shadows still open at the end, in a fixed order
 	var still [][2]string
 	for k := range openShadow {

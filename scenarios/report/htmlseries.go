@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/scenarios/fault"
+	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
 	"github.com/exsim/exsim/transport/logs"
 )
@@ -97,17 +98,19 @@ func (b *hbuild) queues() map[string][]depth {
 			unshadow(k, at)
 		}
 	}
-	for _, rec := range b.r.Journal {
+	b.each(func(rec sim.Record, e *trow) {
 		m := transport.MessageOf(rec.Data)
+		if e != nil {
+			m = e.msg
+		}
 		switch rec.Kind {
 		case logs.KindTracking:
-			e, ok := rec.Data.(logs.TrackingEvent)
-			if !ok || m == 0 {
-				continue
+			if e == nil || m == 0 {
+				return
 			}
-			k := key{e.Server, m}
-			n := max(len(e.Recipients), 1)
-			switch e.EventID {
+			k := key{e.server, m}
+			n := e.n
+			switch e.ev {
 			case logs.EventReceive:
 				add(k, n, rec.At)
 			case logs.EventSend, logs.EventDeliver, logs.EventFail, logs.EventSubmit:
@@ -116,18 +119,18 @@ func (b *hbuild) queues() map[string][]depth {
 				// RECEIVE); on 2010 the mailbox server logs SUBMIT with nothing queued.
 				sub(k, n, rec.At)
 			}
-			switch e.EventID {
+			switch e.ev {
 			case logs.EventHAReceive: // 2013+: the shadow server logs the copy it keeps
 				addShadow(k, rec.At)
 			case logs.EventHADiscard: // the shadow server learned the message went on
 				unshadow(k, rec.At)
 			}
-			if e.EventID == logs.EventDeliver {
+			if e.ev == logs.EventDeliver {
 				forget(rec.At, func(x key) bool { return x.msg == m && shadow[x] && prim[x] == 0 })
 			}
 		case "transport.shadow":
 			if m == 0 {
-				continue
+				return
 			}
 			k := key{rec.Server, m}
 			switch e := rec.Data.(type) {
@@ -147,7 +150,7 @@ func (b *hbuild) queues() map[string][]depth {
 				forget(rec.At, func(x key) bool { return x.server == server })
 			}
 		}
-	}
+	})
 	return out
 }
 
@@ -250,10 +253,13 @@ func (b *hbuild) internet() *hNet {
 	b.sender = map[int][2]time.Duration{}
 	var order []int
 	acked := map[int]bool{}
-	for _, rec := range b.r.Journal {
+	b.each(func(rec sim.Record, tr *trow) {
 		m := transport.MessageOf(rec.Data)
+		if tr != nil {
+			m = tr.msg
+		}
 		if m == 0 {
-			continue
+			return
 		}
 		sp, ok := b.sender[m]
 		switch {
@@ -266,13 +272,13 @@ func (b *hbuild) internet() *hNet {
 		case rec.Kind == "transport.ack":
 			sp[1], acked[m] = rec.At, true
 			b.sender[m] = sp
-		case rec.Kind == logs.KindTracking && !acked[m] && sp[1] < 0:
-			if e, ok := rec.Data.(logs.TrackingEvent); ok && e.EventID == logs.EventReceive {
+		case tr != nil && !acked[m] && sp[1] < 0:
+			if tr.ev == logs.EventReceive {
 				sp[1] = rec.At
 				b.sender[m] = sp
 			}
 		}
-	}
+	})
 	type edge struct {
 		at    time.Duration
 		delta int
