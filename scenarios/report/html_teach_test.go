@@ -58,7 +58,7 @@ func TestStoryLevelComesFromThePayloadType(t *testing.T) {
 func TestShortStepLabels(t *testing.T) {
 	for in, want := range map[string]string{
 		"Set-ServerComponentState EX1 -Component HubTransport -State Draining -Requester Maintenance": "Set-ServerComponentState EX1 HubT…",
-		`.\StartDagServerMaintenance.ps1 -ServerName EX1 -MoveComment Maintenance`:                   "StartDagServerMaintenance.ps1 EX1",
+		`.\StartDagServerMaintenance.ps1 -ServerName EX1 -MoveComment Maintenance`:                    "StartDagServerMaintenance.ps1 EX1",
 		"Redirect-Message -Server EX1 -Target EX2.contoso.com -Confirm:$false":                        "Redirect-Message EX1 EX2.contoso.…",
 		"Get-Queue":      "Get-Queue",
 		"stop EX1":       "stop EX1",
