@@ -236,13 +236,16 @@ type hLine struct {
 	T      int64
 	Clock  string
 	Server string
-	Tag    string // the server, shown where the line does not name it
 	Class  string
 	Level  string
 	Msg    int
 	Text   string
 	Out    string // Get- step output
 }
+
+// Long reports whether a step's output is long enough to fold away (the
+// Get-ServerComponentState of one server is 35 rows).
+func (l hLine) Long() bool { return strings.Count(l.Out, "\n") >= 8 }
 
 // hStep is a step or fault for index.js, which lays their markers out again when
 // the view is zoomed.

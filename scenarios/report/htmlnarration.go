@@ -94,9 +94,9 @@ func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 			continue
 		}
 		l := hLine{Seq: rec.Seq, T: ms(rec.At), Clock: b.r.Clock(rec.At), Server: rec.Server, Msg: transport.MessageOf(rec.Data),
-			Class: strings.ReplaceAll(rec.Kind, ".", "-"), Level: storyLevel(rec), Text: rec.Text()}
-		if l.Server != "" && !strings.Contains(l.Text, l.Server) {
-			l.Tag = l.Server // as the narration prints "[server] " where the line does not name it
+			Class: strings.ReplaceAll(rec.Kind, ".", "-"), Level: storyLevel(rec), Text: rec.Line()} // as the narration prints it
+		if isOut {
+			l.Text = rec.Text()
 		}
 		if isOut {
 			l.Out = strings.TrimRight(out1.Text, "\n")

@@ -33,7 +33,7 @@ func storyPayload(p sim.Payload) bool {
 		transport.Resubmitted, transport.Duplicate, transport.SPOFOpened, transport.Crashed,
 		transport.ServiceCrashed, transport.Poisoned, transport.Stopped, transport.ServiceStopped,
 		transport.ServiceStarted, transport.Started, transport.NetworkChanged, transport.Expired,
-		transport.Redirected, transport.ShadowTakeover, transport.HeartbeatMissed:
+		transport.Redirected, transport.ShadowTakeover, transport.HeartbeatMissed, transport.QueueEvent:
 		return true
 	// database availability groups: every event changes where a database is or can go
 	case dag.Activation, dag.NoFailoverTarget, dag.ShutdownNoTarget, dag.MoveRefused, dag.MoveNowNoTarget,
