@@ -13,9 +13,10 @@ import (
 // what the admin did and what it changed, faults, state changes of servers,
 // services, components and database copies, failovers and switchovers, shadow
 // takeovers and resubmissions, losses, NDRs and duplicates, single points of failure
-// opening, and alerts. Everything else (a message queued, relayed, shadowed,
-// acknowledged, delivered; probes; SMTP refusals that the sender retries) is the
-// detail level, shown on demand.
+// opening, alerts, and queues changing status (to Retry, by Retry-Queue).
+// Everything else (a message queued, relayed, shadowed, acknowledged, deferred,
+// delivered; probes; SMTP refusals that the sender retries) is the detail level,
+// shown on demand.
 //
 // The level is decided from the payload's type, never from its narration. A type
 // this list does not name is detail: a new event of another package shows at the
