@@ -167,6 +167,13 @@ func TestHTMLInChromium(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, fmt.Sprint((20 * time.Minute).Milliseconds()), v)
 
+	// a verdict link goes to the moment that explains it and marks the lane
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`.vlink.spof`))))
+	v, err = chromedp.Run(ctx, chromedp.Value(chromedp.ID("slider")))
+	require.NoError(t, err)
+	require.Equal(t, fmt.Sprint(r.Verdict.SPOF[0].From.Milliseconds()), v, "the first SPOF window's start")
+	require.Equal(t, "FAB-RED-HUB1", eval(`(document.querySelector("g.lane.hl") || {getAttribute: function () { return ""; }}).getAttribute("data-server")`))
+
 	// play replays the run: the clock moves on its own
 	before := text("#clock")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.ID("play")), chromedp.Sleep(300*time.Millisecond), chromedp.Click(chromedp.ID("play"))))
@@ -265,6 +272,23 @@ func TestHTMLTeachingViewInChromium(t *testing.T) {
 	require.NotEqual(t, ticks, b.eval(`Array.from(document.querySelectorAll("#ticks text")).map(function (e) { return e.textContent; }).join(" ")`), "the axis shows the zoomed range")
 	require.Contains(t, b.text("#range"), "showing ")
 	b.requireNoOverlap("zoomed in")
+	// the wheel zooms around the pointer, a drag pans, the minimap moves the view
+	viewStart := func() float64 { return b.num(`Number(document.getElementById("plot").getAttribute("viewBox").split(" ")[0])`) }
+	require.NoError(t, chromedp.Do(b.ctx, chromedp.KeyEvent("0")))
+	b.eval(`(function () { var r = document.getElementById("points").getBoundingClientRect(); document.getElementById("timeline").dispatchEvent(new WheelEvent("wheel", {deltaY: -460, clientX: r.left + r.width / 2, clientY: r.top + 100, bubbles: true, cancelable: true})); return ""; })()`)
+	require.InDelta(t, whole/2, span(), 2, "a wheel turn zooms in twice")
+	require.InDelta(t, whole/4, viewStart(), 2, "around the pointer, at the middle")
+	b.eval(`(function () { var svg = document.getElementById("timeline"), r = svg.getBoundingClientRect();
+	  svg.dispatchEvent(new PointerEvent("pointerdown", {clientX: r.left + 600, clientY: r.top + 100, button: 0, bubbles: true}));
+	  window.dispatchEvent(new PointerEvent("pointermove", {clientX: r.left + 500, clientY: r.top + 100, bubbles: true}));
+	  window.dispatchEvent(new PointerEvent("pointerup", {clientX: r.left + 500, clientY: r.top + 100, bubbles: true})); return ""; })()`)
+	require.Greater(t, viewStart(), whole/4+10, "dragging left shows later times")
+	require.InDelta(t, whole/2, span(), 2, "a drag keeps the zoom")
+	b.eval(`(function () { var m = document.getElementById("minimap"), r = m.getBoundingClientRect();
+	  m.dispatchEvent(new PointerEvent("pointerdown", {clientX: r.left + r.width * 0.75, clientY: r.top + 5, bubbles: true}));
+	  window.dispatchEvent(new PointerEvent("pointerup", {bubbles: true})); return ""; })()`)
+	require.InDelta(t, whole/2, viewStart(), 2, "the minimap centres the view where it is clicked")
+
 	// the keyboard: 0 shows the whole run again, n goes to the next story event
 	require.NoError(t, chromedp.Do(b.ctx, chromedp.KeyEvent("0")))
 	require.InDelta(t, whole, span(), 1)
