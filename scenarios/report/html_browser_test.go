@@ -273,7 +273,9 @@ func TestHTMLTeachingViewInChromium(t *testing.T) {
 	require.Contains(t, b.text("#range"), "showing ")
 	b.requireNoOverlap("zoomed in")
 	// the wheel zooms around the pointer, a drag pans, the minimap moves the view
-	viewStart := func() float64 { return b.num(`Number(document.getElementById("plot").getAttribute("viewBox").split(" ")[0])`) }
+	viewStart := func() float64 {
+		return b.num(`Number(document.getElementById("plot").getAttribute("viewBox").split(" ")[0])`)
+	}
 	require.NoError(t, chromedp.Do(b.ctx, chromedp.KeyEvent("0")))
 	b.eval(`(function () { var r = document.getElementById("points").getBoundingClientRect(); document.getElementById("timeline").dispatchEvent(new WheelEvent("wheel", {deltaY: -460, clientX: r.left + r.width / 2, clientY: r.top + 100, bubbles: true, cancelable: true})); return ""; })()`)
 	require.InDelta(t, whole/2, span(), 2, "a wheel turn zooms in twice")
