@@ -45,8 +45,9 @@ func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 		return 2
 	}
 	total, always, sampled := 0, 0, 0
-	for _, rec := range b.r.Journal {
-		if !narrated(rec) {
+	has := make([]bool, len(b.r.Journal)) // narrating a record formats it: once is enough
+	for i, rec := range b.r.Journal {
+		if has[i] = narrated(rec); !has[i] {
 			continue
 		}
 		total++
@@ -67,8 +68,8 @@ func (b *hbuild) narration(paths []hPath) ([]hLine, int) {
 	}
 	var out []hLine
 	omitted, k := 0, 0
-	for _, rec := range b.r.Journal {
-		if !narrated(rec) {
+	for i, rec := range b.r.Journal {
+		if !has[i] {
 			continue
 		}
 		if len(out) >= 3*maxNarration { // a hard bound, whatever the run
