@@ -96,6 +96,7 @@ func lanesOf(t *testing.T, r *scenarios.Result) map[string][]string {
 // its restart at 20:47; Front End Transport, started during the reboot, runs Inactive
 // too until its own restart. The components themselves change when they are set.
 func TestHTMLTransportRunsWithTheStateItReadAtStart(t *testing.T) {
+	// fact: exchange-dag-components.md §1.6: Transport picks up HubTransport changes only after a service restart; event 7009 logs the state it retrieved.
 	rows := lanesOf(t, htmlRun(t, "dag-maintenance"))
 	for _, want := range []string{
 		"MSExchangeTransport: Draining@10-20",
@@ -118,6 +119,8 @@ func TestHTMLTransportRunsWithTheStateItReadAtStart(t *testing.T) {
 // PreferenceMoveFrequency rebalances it at 21:00; EX1's copies are ServiceDown while
 // it reboots.
 func TestHTMLDatabaseMovesShowOnBothLanes(t *testing.T) {
+	// fact: exchange-dag-components.md §2.3: StartDagServerMaintenance.ps1 moves the active copies off the server.
+	// fact: exchange-dag-components.md §3.1: database copy status values (ServiceDown, Initializing, Healthy, Mounted).
 	rows := lanesOf(t, htmlRun(t, "dag-maintenance"))
 	require.Contains(t, rows["EX1"], "DB1 copy: active (Mounted)@0-12")
 	require.Contains(t, rows["EX2"], "DB1 copy: active (Mounted)@12-60")
