@@ -92,7 +92,8 @@ const (
 	hAdminH    = 64 // markers on top, three rows of labels
 	hHeadH     = 20 // a lane's header: the server's name and live state
 	hRowH      = 16 // a state row
-	hQueueH    = 46 // a lane's queue row
+	hQueueH    = 34 // a lane's queue row
+	hShadowH   = 24 // and its shadow copies' row
 	hLaneGp    = 6
 	hNetH      = 40
 	hCharW     = 7.0 // a generous width of one character of 11px text, for layout
@@ -195,11 +196,13 @@ type hLane struct {
 	Y, H       int
 	HeadY      int // baseline of the header text
 	QY         int // top of the queue row
+	SY         int // top of the shadow copies' row
 	Rows       []hRow
 	Down, SPOF []hRect
 	QPath      string // queue and shadow depth polylines
 	SPath      string
-	MaxQ       int
+	MaxQ, MaxS int
+	Version    string
 	Markers    []hMarker
 }
 
@@ -342,8 +345,9 @@ func buildPageFrom(r *scenarios.Result, stream *HTMLStream) *htmlPage {
 	b.geo = make([]hLane, len(b.names))
 	for i, name := range b.names {
 		n := len(rows.rows[name])
-		h := hHeadH + n*hRowH + hQueueH
-		b.geo[i] = hLane{Name: name, Y: top, H: h, HeadY: top + 14, QY: top + hHeadH + n*hRowH}
+		h := hHeadH + n*hRowH + hQueueH + hShadowH
+		qy := top + hHeadH + n*hRowH
+		b.geo[i] = hLane{Name: name, Y: top, H: h, HeadY: top + 14, QY: qy, SY: qy + hQueueH}
 		top += h + hLaneGp
 	}
 	p := &htmlPage{
@@ -371,10 +375,11 @@ func buildPageFrom(r *scenarios.Result, stream *HTMLStream) *htmlPage {
 	for i, name := range b.names {
 		sv := sc.Topology.Servers[i]
 		l := b.geo[i]
-		l.Info = fitW(sv.Version+" · "+strings.Join(sv.Roles, ", "), hLabelW-8, 6.6)
+		l.Info = sv.Version + " · " + strings.Join(sv.Roles, ", ")
 		l.Rows, l.Down = b.rowRects(i, rows)
 		l.SPOF = spof.rects[name]
-		l.QPath, l.SPath, l.MaxQ = b.depthPaths(q[name], l.QY+hQueueH-4, hQueueH-10)
+		l.QPath, l.SPath, l.MaxQ, l.MaxS = b.depthPaths(q[name], l.QY+hQueueH-3, hQueueH-8, l.SY+hShadowH-3, hShadowH-7)
+		l.Version = strings.TrimPrefix(sv.Version, "Exchange")
 		p.Lanes[i] = l
 		p.Data.Queues = append(p.Data.Queues, seriesJSON(q[name], b.end))
 		p.Data.Down = append(p.Data.Down, rows.spans[name])

@@ -288,7 +288,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 		if g.to != g.from {
 			when = "from " + b.r.Clock(g.from) + " to " + b.r.Clock(g.to)
 		}
-		lost = append(lost, hMarker{X: fx(b.x(g.from)), Y: strconv.Itoa(b.geo[i].QY + 26), Class: "lost", Label: label, Seq: g.seq, T: ms(g.from),
+		lost = append(lost, hMarker{X: fx(b.x(g.from)), Y: strconv.Itoa(b.geo[i].QY + 22), Class: "lost", Label: label, Seq: g.seq, T: ms(g.from),
 			Title: fmt.Sprintf("LOST on %s %s: %s (the last copy was destroyed here)", pl.server, when, listMsgs(g.msgs))})
 	}
 	return paths, lost, bundles, notes

@@ -154,18 +154,18 @@ func (b *hbuild) queues() map[string][]depth {
 	return out
 }
 
-// depthPaths draws a lane's queue (solid) and shadow (dashed) depth as step lines
-// above base, scaled to the lane's own peak.
-func (b *hbuild) depthPaths(ds []depth, base, height int) (qp, sp string, peak int) {
+// depthPaths draws a lane's queue (solid, above qBase) and shadow (dashed, above
+// sBase) depths as step lines, each scaled to its own peak.
+func (b *hbuild) depthPaths(ds []depth, qBase, qH, sBase, sH int) (qp, sp string, peakQ, peakS int) {
 	for _, d := range ds {
-		peak = max(peak, d.Q, d.S)
+		peakQ, peakS = max(peakQ, d.Q), max(peakS, d.S)
 	}
-	if peak == 0 {
-		return "", "", 0
+	if peakQ == 0 && peakS == 0 {
+		return "", "", 0, 0
 	}
 	ds = bucket(ds, b)
-	y := func(v int) string { return fx(float64(base) - float64(v)*float64(height)/float64(peak)) }
-	line := func(v func(depth) int) string {
+	line := func(v func(depth) int, base, height, peak int) string {
+		y := func(v int) string { return fx(float64(base) - float64(v)*float64(height)/float64(max(peak, 1))) }
 		var sb strings.Builder
 		prev := 0
 		fmt.Fprintf(&sb, "M%s %s", fx(b.x(0)), y(0))
@@ -183,11 +183,11 @@ func (b *hbuild) depthPaths(ds []depth, base, height int) (qp, sp string, peak i
 		fmt.Fprintf(&sb, "H%s", fx(b.x(b.end)))
 		return sb.String()
 	}
-	qp = line(func(d depth) int { return d.Q })
-	if slices.ContainsFunc(ds, func(d depth) bool { return d.S > 0 }) {
-		sp = line(func(d depth) int { return d.S })
+	qp = line(func(d depth) int { return d.Q }, qBase, qH, peakQ)
+	if peakS > 0 {
+		sp = line(func(d depth) int { return d.S }, sBase, sH, peakS)
 	}
-	return qp, sp, peak
+	return qp, sp, peakQ, peakS
 }
 
 // bucket keeps a long series drawable: past maxSeries changes, one change per pixel
@@ -309,6 +309,6 @@ func (b *hbuild) internet() *hNet {
 		}
 	}
 	l := &hNet{Y: b.netY, H: hNetH, series: seriesJSON(ds, b.end)}
-	l.Path, _, l.Max = b.depthPaths(ds, b.netY+hNetH-3, 22)
+	l.Path, _, l.Max, _ = b.depthPaths(ds, b.netY+hNetH-3, 22, 0, 0)
 	return l
 }
