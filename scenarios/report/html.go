@@ -61,9 +61,8 @@ import (
 //     peak); SPOF windows and lost markers closer than the drawing can tell apart
 //     are merged; only maxPaths message paths are kept (two thirds lost, stuck or
 //     bounced when there are that many, each group sampled evenly over the run); past
-//     bundleMin paths the delivered ones are detail and the story level shows their
-//     hops between lanes bundled per column of the axis (a line as thick as the
-//     number of messages); past maxNarration lines the narration keeps every step,
+//     bundleMin paths the delivered ones are detail and the story level shows, per
+//     lane and column of the axis, how many messages arrived (a density strip); past maxNarration lines the narration keeps every step,
 //     fault, alert and state change and every line of the drawn messages, an even
 //     sample of the losses and routine queue lines, and no routine line of another
 //     message.

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,11 +25,11 @@ type hPath struct {
 	Ends   []hMarker
 }
 
-// hBundle is the hops of many messages between two lanes in one column of the axis.
+// hBundle is the messages that arrived on a lane in one column of the axis.
 type hBundle struct {
-	X, Y1, Y2, W string
-	T            int64
-	Title        string
+	X, Y, W, Opacity string
+	T                int64
+	Title            string
 }
 
 // hop is one point of a message's path.
@@ -171,7 +170,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 	bundled := len(pick) > bundleMin
 	if bundled {
 		bundles = b.bundles(order, hops, yOf)
-		notes = append(notes, fmt.Sprintf("With %d message paths the story level bundles their hops between lanes (a line as thick as the number of messages); the detail level, a zoom or a message number shows each path.", len(pick)))
+		notes = append(notes, fmt.Sprintf("With %d message paths the story level shows, at the top of each queue row, how many messages arrived there (darker: more); the detail level or a message number shows each path.", len(pick)))
 	}
 	for _, m := range pick {
 		hs := hops[m]
@@ -324,17 +323,20 @@ func hopText(hs []hop, r *scenarios.Result) string {
 
 // routineKinds are narrated records of everyday traffic; a large run keeps those of
 
-// bundles counts, for every column of the axis hClusterPx wide (wider when that
-// gives more than maxBundles lines) and every pair of lanes, the messages that went
-// from one to the other there, and draws one line per column and pair.
+// bundles counts, for every column of the axis hClusterPx wide and every lane, the
+// messages that arrived there from another lane, and shades the top of the lane's
+// queue row in that column as dark as its count against the busiest: a density
+// strip, with no line crossing other lanes. Columns widen until there are at most
+// maxBundles shaded cells.
 func (b *hbuild) bundles(order []int, hops map[int][]hop, yOf func(string, int) (float64, bool)) []hBundle {
 	type key struct {
-		col      int
-		from, to string
+		col int
+		to  string
 	}
 	type agg struct {
 		n        int
 		from, to time.Duration
+		sources  map[string]int
 	}
 	for width := float64(hClusterPx); ; width *= 2 {
 		count := map[key]*agg{}
@@ -346,14 +348,15 @@ func (b *hbuild) bundles(order []int, hops map[int][]hop, yOf func(string, int) 
 				if a.server == c.server || c.event == "DELIVERED" && a.event != "DELIVER" {
 					continue
 				}
-				k := key{int(b.x(c.at) / width), a.server, c.server}
+				k := key{int(b.x(c.at) / width), c.server}
 				g := count[k]
 				if g == nil {
-					g = &agg{from: c.at, to: c.at}
+					g = &agg{from: c.at, to: c.at, sources: map[string]int{}}
 					count[k] = g
 					keys = append(keys, k)
 				}
 				g.n++
+				g.sources[a.server]++
 				g.from, g.to = min(g.from, c.at), max(g.to, c.at)
 			}
 		}
@@ -364,26 +367,37 @@ func (b *hbuild) bundles(order []int, hops map[int][]hop, yOf func(string, int) 
 			if p.col != q.col {
 				return p.col - q.col
 			}
-			return strings.Compare(p.from+"\x00"+p.to, q.from+"\x00"+q.to)
+			return strings.Compare(p.to, q.to)
 		})
-		out := []hBundle{}
+		busiest := 1
+		for _, g := range count {
+			busiest = max(busiest, g.n)
+		}
 		name := func(s string) string {
 			if s == internetLane {
 				return "internet senders"
 			}
 			return s
 		}
+		out := []hBundle{}
 		for _, k := range keys {
 			g := count[k]
-			y1, ok1 := yOf(k.from, 3)
-			y2, ok2 := yOf(k.to, 3)
-			if !ok1 || !ok2 {
+			y, ok := yOf(k.to, 0)
+			if !ok {
 				continue
 			}
-			x := (float64(k.col) + 0.5) * width
-			out = append(out, hBundle{X: fx(min(x, hPlotW)), Y1: fx(y1), Y2: fx(y2), T: ms(g.from),
-				W:     fx(min(1+1.5*math.Log2(float64(g.n)), 7)),
-				Title: fmt.Sprintf("%d message(s) %s → %s, %s–%s", g.n, name(k.from), name(k.to), hms(b.r, g.from), hms(b.r, g.to))})
+			var from []string
+			for src := range g.sources {
+				from = append(from, src)
+			}
+			slices.Sort(from)
+			for i, src := range from {
+				from[i] = fmt.Sprintf("%d from %s", g.sources[src], name(src))
+			}
+			x := float64(k.col) * width
+			out = append(out, hBundle{X: fx(x), Y: fx(y - 9), W: fx(min(width, hPlotW-x)), T: ms(g.from),
+				Opacity: fx(0.15 + 0.75*float64(g.n)/float64(busiest)),
+				Title:   fmt.Sprintf("%d message(s) arrived on %s %s–%s: %s", g.n, name(k.to), hms(b.r, g.from), hms(b.r, g.to), strings.Join(from, ", "))})
 		}
 		return out
 	}
