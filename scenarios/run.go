@@ -50,6 +50,11 @@ type Options struct {
 	// KeepKinds are kept besides what Outputs reads (exploration's coverage counters
 	// read a few kinds of the model's events and nothing else).
 	KeepKinds []string
+	// Taps receive records of their kind as the run goes, for a writer that streams
+	// (the HTML page's tracking rows). A consuming tap of tracking rows keeps them out
+	// of the journal only when no output but the HTML and none of the scenario's own
+	// steps read them there.
+	Taps []sim.Tap
 }
 
 // Outputs is a set of outputs derived from a run's journal.
@@ -186,6 +191,12 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 			}
 		}, Consume: !w.keepsTracking(o.Outputs)})
 		w.streamsTracking = true
+	}
+	for _, t := range o.Taps {
+		if t.Consume && t.Kind == logs.KindTracking && (o.Outputs == 0 || w.keepsTracking(o.Outputs&^HTMLOutput|VerdictOutput)) {
+			t.Consume = false // the journal keeps them for another reader
+		}
+		w.s.Journal().Tap(t)
 	}
 	w.journalFor(o.Outputs, o.KeepKinds)
 	if err := w.configure(); err != nil {

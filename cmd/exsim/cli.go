@@ -147,8 +147,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if *protocolDir != "" {
 		opts.Outputs |= scenarios.ProtocolLogOutput
 	}
+	var htmlStream *report.HTMLStream
 	if *htmlFile != "" {
 		opts.Outputs |= scenarios.HTMLOutput
+		htmlStream = report.NewHTMLStream() // the page keeps only what it shows
+		opts.Taps = append(opts.Taps, htmlStream.Tap())
 	}
 	res, err := scenarios.Run(sc, opts)
 	if err != nil {
@@ -172,7 +175,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *htmlFile != "" {
-		if err := writeFile(*htmlFile, func(w io.Writer) error { return report.WriteHTML(w, res) }); err != nil {
+		if err := writeFile(*htmlFile, func(w io.Writer) error { return htmlStream.Write(w, res) }); err != nil {
 			fmt.Fprintf(stderr, "exsim: %v\n", err)
 			return 2
 		}

@@ -73,7 +73,7 @@ func TestHTMLHubFailureShowsLanesLossAndSPOF(t *testing.T) {
 		`<g class="lane" data-server="FAB-RED-HUB1">`,
 		`<g class="lane" data-server="FAB-RED-HUB2">`,
 		`<g class="lane" data-server="FAB-RED-MBX1">`,
-		`class="marker lost"`,
+		`class="marker lost`,
 		`✕ 2 lost`,
 		`LOST on FAB-RED-HUB1 at 09:20:00.000: #1, #2`,
 		`<rect class="spof"`,
@@ -120,7 +120,7 @@ func TestHTMLQueueDepthFollowsShadowPromotion(t *testing.T) {
 	requireHas(t, page, `class="sline"`)
 	requireHas(t, page, `class="shadowcopy"`)
 	requireHas(t, page, `Single point of failure on FAB-RED-HUB2`)
-	require.NotContains(t, page, `class="marker lost"`)
+	require.NotContains(t, page, `class="marker lost`)
 	require.Equal(t, 2, strings.Count(page, `class="path delivered"`))
 }
 
@@ -288,7 +288,7 @@ func TestHTMLEscapesScriptInNames(t *testing.T) {
 	require.Equal(t, 2, strings.Count(page, "<script"), "only the page's own data and code scripts")
 	requireHas(t, page, `&lt;script&gt;alert(1)&lt;/script&gt;`)
 	requireHas(t, page, `\u003cscript\u003ealert(1)\u003c/script\u003e`) // in the JSON data
-	requireHas(t, page, `class="marker lost"`)                           // still drawn on the oddly named server
+	requireHas(t, page, `class="marker lost`)                            // still drawn on the oddly named server
 
 	// and from a scenario file: names the loader accepts, such as a description or a
 	// step's text, are escaped the same way.
@@ -370,11 +370,11 @@ expect: {lost: ">0"}
 	require.LessOrEqual(t, strings.Count(page, `<g class="path `), maxPaths)
 	requireHas(t, page, fmt.Sprintf("Paths are drawn for %d of", maxPaths))
 	require.Greater(t, strings.Count(page, `class="path lost"`), maxPaths/2, "lost messages get most of the paths")
-	require.Greater(t, strings.Count(page, `class="path delivered"`), 0, "and delivered ones are drawn too")
+	require.Greater(t, strings.Count(page, `class="path delivered`), 0, "and delivered ones are drawn too")
 	require.LessOrEqual(t, strings.Count(page, "<li id="), maxNarration)
 	requireHas(t, page, `FAULT: crash HUB1 lose-queue`) // steps and faults always keep their line
 	requireHas(t, page, `[PS] Mount-Database -Identity DB1`)
-	requireHas(t, page, `class="marker lost"`)
+	requireHas(t, page, `class="marker lost`)
 	requireHas(t, page, "narration lines about individual messages are left out")
 	requireOffline(t, page)
 }
@@ -418,7 +418,7 @@ func TestHTMLMergesManyWindowsAndLosses(t *testing.T) {
 		page := pageOf(t, manyResult(n))
 		require.Less(t, len(page), 1<<20, n)
 		require.LessOrEqual(t, strings.Count(page, `<rect class="spof"`), 10, n)
-		require.LessOrEqual(t, strings.Count(page, `class="marker lost"`), hPlotW/8+1, n)
+		require.LessOrEqual(t, strings.Count(page, `class="marker lost`), hPlotW/8+1, n)
 		require.LessOrEqual(t, strings.Count(page, "<li id="), maxNarration+1, n)
 		requireHas(t, page, "✕ ")
 		t.Logf("%d messages: %d bytes", n, len(page))
@@ -524,4 +524,61 @@ func TestHTMLQueueDepthsEndAtZeroWhenNothingIsStuck(t *testing.T) {
 			}
 		}
 	}
+}
+
+// seqs are the journal positions a page names; a run whose tracking rows went to the
+// stream numbers its other records differently.
+var seqs = regexp.MustCompile(`(id="n|data-seq="|"seq":)-?\d+"?`)
+
+// The streamed page (tracking rows taken by the stream's tap, not kept in the
+// journal) is the page of the whole journal: same lanes, queues, paths and
+// narration; only the journal positions that link them differ.
+func TestHTMLStreamGivesTheSamePage(t *testing.T) {
+	for _, name := range []string{"hub-failure", "shadow-promotion", "dag-maintenance", "component-states"} {
+		sc, err := scenarios.Open(name)
+		require.NoError(t, err)
+		full, err := scenarios.Run(sc, scenarios.Options{})
+		require.NoError(t, err)
+		s := NewHTMLStream()
+		streamed, err := scenarios.Run(sc, scenarios.Options{Outputs: scenarios.VerdictOutput | scenarios.HTMLOutput, Taps: []sim.Tap{s.Tap()}})
+		require.NoError(t, err)
+		if !sc.ReadsTracking() {
+			for _, rec := range streamed.Journal {
+				require.NotEqual(t, logs.KindTracking, rec.Kind, "%s: the journal keeps no tracking row", name)
+			}
+		}
+		var b bytes.Buffer
+		require.NoError(t, s.Write(&b, streamed))
+		want := seqs.ReplaceAllString(pageOf(t, full), "$1#\"")
+		got := seqs.ReplaceAllString(b.String(), "$1#\"")
+		if want != got {
+			i := 0
+			for i < min(len(want), len(got)) && want[i] == got[i] {
+				i++
+			}
+			t.Fatalf("%s: the streamed page differs at byte %d: %q, not %q", name, i, got[max(0, i-80):min(len(got), i+80)], want[max(0, i-80):min(len(want), i+80)])
+		}
+	}
+}
+
+// A scenario whose own steps read the tracking log keeps its rows in the journal
+// even with the stream's consuming tap, and its page reads them there.
+func TestHTMLStreamLeavesRowsAStepReads(t *testing.T) {
+	sc, err := scenarios.Open("dag-message-tracking")
+	require.NoError(t, err)
+	require.True(t, sc.ReadsTracking())
+	s := NewHTMLStream()
+	r, err := scenarios.Run(sc, scenarios.Options{Outputs: scenarios.VerdictOutput | scenarios.HTMLOutput, Taps: []sim.Tap{s.Tap()}})
+	require.NoError(t, err)
+	require.True(t, r.Passed(), r.Failures)
+	kept := 0
+	for _, rec := range r.Journal {
+		if rec.Kind == logs.KindTracking {
+			kept++
+		}
+	}
+	require.Equal(t, len(s.rows), kept, "every row the tap saw is in the journal too")
+	var b bytes.Buffer
+	require.NoError(t, s.Write(&b, r))
+	require.Equal(t, pageOf(t, r), b.String(), "the page reads them from the journal, once")
 }
