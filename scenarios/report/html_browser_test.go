@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/exsim/exsim/scenarios"
+	"github.com/exsim/exsim/sim/simtest"
 )
 
 // chromium finds Debian's chromium (apt-get install -y chromium).
@@ -96,11 +97,16 @@ func (b *browser) text(css string) string { // textContent: SVG text has no inne
 	return b.eval(fmt.Sprintf(`(document.querySelector(%q) || {textContent: "<none>"}).textContent`, css))
 }
 
-// screenshot saves the whole page as testdata/html/NAME.png for review.
+// screenshot takes the whole page and, with -update, saves it as
+// testdata/html/NAME.png for review (a plain test run leaves the tree as it was).
 func (b *browser) screenshot(name string) {
 	b.t.Helper()
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	require.NoError(b.t, err)
+	require.NotEmpty(b.t, png)
+	if !simtest.Update() {
+		return
+	}
 	require.NoError(b.t, os.MkdirAll(filepath.Join("testdata", "html"), 0o755))
 	require.NoError(b.t, os.WriteFile(filepath.Join("testdata", "html", name+".png"), png, 0o644))
 }
