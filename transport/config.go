@@ -122,6 +122,8 @@ var settings = []setting{
 	{name: "DelayedAckSkippingQueueLength", scope: scopeApp, kind: kInt, min: 1, max: 250000, def: constDef(100)},
 	{name: "ShadowRedundancyPromotionEnabled", scope: scopeApp, kind: kBool, def: boolDef(false)},
 	{name: "ShadowRedundancyLocalDisabled", scope: scopeApp, kind: kBool, def: boolDef(false)},
+	// Back pressure on or off (exchange-stress.md 1.1); pressure.go.
+	{name: "EnableResourceMonitoring", scope: scopeApp, kind: kBool, def: boolDef(true)},
 	{name: "SafetyNetHoldTimeInterval", scope: scopeApp, kind: kDur, min: 0, max: int64(90 * day), def: constDef(-1)},
 	// exsim's own choice between the two readings of Shadow Redundancy Promotion
 	// (section 9 conflict 5): "Routing" (default) redirects at categorization, as the

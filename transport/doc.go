@@ -215,6 +215,19 @@
 // after SenderRetry for up to 5 days. A session that dies before the 250 leaves the
 // message with the sender, which retries.
 //
+// # Back pressure (exchange-stress.md section 1)
+//
+// pressure.go: per server, the queue drive (DatabaseUsedSpace), EdgeTransport.exe's
+// memory (PrivateBytes), SystemMemory, version buckets and the Submission queue, with
+// each version's thresholds and hysteresis; at Medium and High the server answers
+// MAIL FROM from the internet, then from other Exchange servers, with 452 4.3.1
+// Insufficient system resources, refuses the mailbox submission service, and (2016+)
+// refuses to hold shadows. Events 15004-15007 are journaled. [Org.SetResourceUse] and
+// [Org.ReleaseResources] are the disk and memory faults; [Org.ResourceThrottling]
+// prints Get-ExchangeDiagnosticInfo -Process EdgeTransport -Component
+// ResourceThrottling. Tarpitting (the delayed MAIL FROM answer) is not modelled: a
+// tarpitting resource accepts until its history depth has passed, then refuses.
+//
 // # Not modelled
 //
 // Per-recipient 4xx answers (RCPT TO) and 4xx answers from internet hosts (the only
@@ -260,6 +273,8 @@
 //   - transport.stop: [Stopped]; transport.start: [Started]; transport.service:
 //     [ServiceStopped], [ServiceStarted]; transport.network: [NetworkChanged]
 //   - transport.config: [ConfigSet]
+//   - transport.pressure: [PressureChanged] (events 15004/15005), [PressureRejecting]
+//     (15006/15007), [PressureActions]; transport.submit: [SubmissionRefused]
 //   - transport.track and transport.smtp: the log rows [logs.TrackingEvent] and
 //     [logs.ProtocolEvent], not narrated
 //

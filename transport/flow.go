@@ -235,11 +235,15 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			o.tryInbound(m, sender, cands, k+1)
 		})
 		return
+	case srv.refuses(refuseInternet):
+		o.pressureRefuseInbound(m, sender, cands, k, &c)
+		return
 	}
 	res := o.timing(c)
 	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	srv.inboundOpen++ // until its data is queued (Fire), for a least-connections balancer
+	o.versionBucketsMoved(srv)
 	if o.s.Journal().Wants(logs.KindProtocol) {
 		cc := c // only the protocol log needs the conversation later
 		is.c = &cc
@@ -260,6 +264,7 @@ type inboundSession struct {
 func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
 	o, m, sender, srv, c, ep := is.o, is.m, is.sender, is.srv, is.c, is.ep
 	srv.inboundOpen--
+	o.versionBucketsMoved(srv)
 	// posted once: nothing refers to it after this event
 	*is = inboundSession{}
 	o.pools.inbound.put(is)
@@ -466,6 +471,10 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 			o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
 			return
 		}
+		if hub.refuses(refuseSubmission) {
+			o.pressureRefuseSubmission(m, outbox, hub)
+			return
+		}
 		// NOTIFYMAPI and SUBMIT are written by the Mailbox server's Mail Submission
 		// service (2010) / Mailbox Transport Submission (2013+).
 		o.trackRaw(mbx, "NOTIFYMAPI", "STOREDRIVER", m, nil, 0, "", "")
@@ -566,6 +575,7 @@ func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 			o.takeFromQueue(it)
 			it.q, it.srv = sub, srv
 			sub.items = append(sub.items, it)
+			o.submissionMoved(srv)
 		}
 		return
 	}

@@ -102,6 +102,7 @@ type server struct {
 	sweepEpoch      int
 	subQ, snQ       *queue             // Submission and Safety Net (check gone)
 	shadowQs        map[*server]*queue // shadow queues by primary server (check gone)
+	bp              *backPressure      // resource meters and what they refuse (pressure.go)
 }
 
 // New builds transport for topology t. Every server starts running.
@@ -186,6 +187,7 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 	for _, srv := range o.servers {
 		if srv.transport {
 			o.newPersistentQueues(srv)
+			o.initPressure(srv)
 		}
 	}
 	return o, nil
@@ -462,6 +464,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 	o.applyEdited(srv)
 	srv.state = o.pickUp(srv, "MSExchangeTransport")
 	srv.redirected = false
+	defer o.pressureBoot(srv)
 	if withFrontEnd && !srv.version.Is2010() {
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
 	}

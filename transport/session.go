@@ -107,6 +107,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	external := false
 	var notActive *server
 	var firstDown *server
+	var pressured *server
 	switch q.dtype {
 	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
 		external = true
@@ -153,6 +154,10 @@ func (o *Org) smtpAttempt(q *queue) {
 				if notActive == nil {
 					notActive = t
 				}
+			case t.refuses(refuseExchange):
+				if pressured == nil {
+					pressured = t // back pressure (pressure.go)
+				}
 			default:
 				target = t
 				srv.rr = (srv.rr + k + 1) % n
@@ -169,6 +174,11 @@ func (o *Org) smtpAttempt(q *queue) {
 			c.Server = o.peer(notActive, 25)
 			c.ReceiveConnector = o.receiveConnector(notActive)
 			r := smtp.ServiceNotActive
+			c.MailReply = &r
+		case pressured != nil:
+			c.Server = o.peer(pressured, 25)
+			c.ReceiveConnector = o.receiveConnector(pressured)
+			r := smtp.InsufficientResources
 			c.MailReply = &r
 		case firstDown != nil:
 			c.Server = o.peer(firstDown, 25)
