@@ -434,6 +434,11 @@ func (w *world) healAll() {
 	}
 	w.failed = nil
 	for _, sv := range w.sc.Topology.Servers {
+		if sv.Transport() {
+			_ = w.tr.ReleaseResources(sv.Name) // back pressure faults end (a no-op elsewhere)
+		}
+	}
+	for _, sv := range w.sc.Topology.Servers {
 		if !w.mon.Up(sv.Name) {
 			w.runFault(Step{At: now, Text: "start " + sv.Name, Fault: startFault(sv.Name)})
 		}

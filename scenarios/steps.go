@@ -299,6 +299,19 @@ var handlers = map[string]handler{
 		return c.w.tr.GetMessage(c.str("Server"), c.str("Queue"), c.list)
 	},
 	"Get-MessageTrackingLog": func(c *call) (string, error) { return c.trackingLog() },
+	"Get-ExchangeDiagnosticInfo": func(c *call) (string, error) {
+		server := c.str("Server")
+		if server == "" {
+			server = c.on
+		}
+		if server == "" {
+			return "", fmt.Errorf("Get-ExchangeDiagnosticInfo: name the server with -Server (or the step's on:)")
+		}
+		if a := c.str("Argument"); a != "" && !strings.EqualFold(a, "Verbose") {
+			return "", fmt.Errorf("Get-ExchangeDiagnosticInfo: -Argument %q is not supported (exsim supports Verbose, which adds nothing here)", a)
+		}
+		return c.w.tr.ResourceThrottling(server)
+	},
 	"Set-TransportConfig": func(c *call) (string, error) {
 		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
 	},
@@ -702,7 +715,24 @@ func (w *world) runFault(st Step) {
 		w.parts = nil
 		w.dag.NetworkChanged()
 		w.tr.NetworkChanged()
+	case fault.Disk, fault.Memory, fault.Release:
+		if err := w.pressureFault(f); err != nil {
+			w.s.Journal().Emit(now, "", st.Text, StepError{Step: st.Text, Err: err.Error()})
+		}
 	}
+}
+
+// pressureFault moves a resource back pressure watches (transport/pressure.go).
+func (w *world) pressureFault(f *fault.Fault) error {
+	switch {
+	case f.Kind == fault.Release:
+		return w.tr.ReleaseResources(f.Server)
+	case f.Kind == fault.Memory:
+		return w.tr.SetResourceUse(f.Server, transport.PrivateBytes, f.Percent)
+	case f.Drive == "data":
+		return w.tr.SetResourceUse(f.Server, transport.UsedDiskSpaceData, f.Percent)
+	}
+	return w.tr.SetResourceUse(f.Server, transport.DatabaseUsedSpace, f.Percent)
 }
 
 // servicesStopped tells components that a server's transport services no longer run,

@@ -362,6 +362,9 @@ func (o *Org) SetResourceUse(server string, r Resource, value int) error {
 	if !srv.transport {
 		return fmt.Errorf("transport: %s runs no transport service: it has no back pressure", srv.name)
 	}
+	if r < nResources && !exists(srv.version, r) {
+		return fmt.Errorf("transport: %s (%s) has no %s meter (the content conversion drive is watched from Exchange 2016 on)", srv.name, srv.version, meterName(srv.version, r))
+	}
 	if r >= nResources || value < 0 || (r.percent() && value > 100) {
 		return fmt.Errorf("transport: bad resource use %d for %s", value, meterName(srv.version, r))
 	}

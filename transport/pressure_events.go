@@ -47,7 +47,7 @@ func (e PressureRejecting) Narrate() string {
 		text = "The Microsoft Exchange Transport service is rejecting message submissions because the service continues to consume more memory than the configured threshold. This may require that this service be restarted to continue normal operation."
 	}
 	return fmt.Sprintf("%s logs event %d: %s The following resources are under pressure: %s. The following components are disabled due to back pressure: %s.",
-		e.Server, e.EventID, text, strings.Join(e.Resources, "; "), strings.Join(e.Disabled, ", "))
+		e.Server, e.EventID, text, strings.Join(e.Resources, "; "), strings.Join(e.Disabled, "; "))
 }
 
 // PressureActions: what srv's back pressure stops changed (every component it now
@@ -62,7 +62,7 @@ func (e PressureActions) Narrate() string {
 	if len(e.Disabled) == 0 {
 		return fmt.Sprintf("%s: back pressure disables nothing any more: it accepts mail again.", e.Server)
 	}
-	return fmt.Sprintf("%s: back pressure now disables %s; refused senders get 452 4.3.1 Insufficient system resources at MAIL FROM and retry.", e.Server, strings.Join(e.Disabled, ", "))
+	return fmt.Sprintf("%s: back pressure now disables %s; refused senders get 452 4.3.1 Insufficient system resources at MAIL FROM and retry.", e.Server, strings.Join(e.Disabled, "; "))
 }
 
 // SubmissionRefused: back pressure on Server refused a message from the mailbox

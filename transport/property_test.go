@@ -79,7 +79,8 @@ func runChecked(t *rapid.T, s *sim.Sim, o *Org, d time.Duration) {
 
 // Messages are conserved: after every event each (message, recipient) is exactly one of
 // in flight, delivered, bounced or lost, under random traffic, crashes (with and without
-// queue loss), clean stops, restarts, dismounts and partitions; and once every fault is
+// queue loss), clean stops, restarts, dismounts, partitions and back pressure (queue
+// drive and memory faults, released); and once every fault is
 // healed the run settles: nothing is stuck.
 func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -105,7 +106,8 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 		at := time.Duration(0)
 		for i := 0; i < steps; i++ {
 			at += time.Duration(rapid.IntRange(0, 600).Draw(t, "gap")) * time.Second
-			kind := rapid.IntRange(0, 13).Draw(t, "kind")
+			kind := rapid.IntRange(0, 16).Draw(t, "kind")
+			pct := rapid.IntRange(85, 100).Draw(t, "pct")
 			other := rapid.SampledFrom(names).Draw(t, "other")
 			srv := rapid.SampledFrom(names).Draw(t, "server")
 			from := rapid.SampledFrom(senders).Draw(t, "from")
@@ -144,6 +146,12 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 					o.LossyFailover(db, from, s.Now())
 				case 13:
 					_ = o.RedirectMessage(srv, other) // an error on 2010 or to itself
+				case 14: // back pressure: the queue drive fills
+					require.NoError(t, o.SetResourceUse(srv, DatabaseUsedSpace, pct))
+				case 15: // back pressure: EdgeTransport.exe's memory
+					require.NoError(t, o.SetResourceUse(srv, PrivateBytes, pct))
+				case 16:
+					require.NoError(t, o.ReleaseResources(srv))
 				}
 			}))
 		}
@@ -152,6 +160,7 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 		// RejectMessageOnShadowFailure $true it would refuse its mail for ever)
 		require.NoError(t, o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$false"}}))
 		for _, n := range names {
+			require.NoError(t, o.ReleaseResources(n))
 			o.Start(n)
 			// a restart also ends a Redirect-Message drain
 			require.NoError(t, o.RestartService(n, "MSExchangeTransport"))

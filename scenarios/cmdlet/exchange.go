@@ -167,6 +167,15 @@ var supported = []Spec{
 		{Name: "Key", Position: 1, Required: true, Type: EnumType, Enum: edgeTransportKeys()},
 		{Name: "Value", Position: 2, Required: true, Type: Text},
 	}},
+	// Get-ExchangeDiagnosticInfo [-Server] -Process -Component [-Argument]
+	// (exchange-stress.md 1.7): only the back pressure view, EdgeTransport's
+	// ResourceThrottling component, is modelled.
+	{Name: "Get-ExchangeDiagnosticInfo", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Server", Type: Server},
+		{Name: "Process", Required: true, Type: EnumType, Enum: []string{"EdgeTransport"}},
+		{Name: "Component", Required: true, Type: EnumType, Enum: []string{"ResourceThrottling"}},
+		{Name: "Argument", Type: Text},
+	}},
 	transportServer("Set-TransportService", "Exchange2013"),
 	transportServer("Set-TransportServer", ""),
 	queueOp("Retry-Queue", ParamSpec{Name: "Resubmit", Type: Boolean}),

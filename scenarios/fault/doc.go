@@ -10,6 +10,10 @@
 //	                     the listed servers or sites cannot reach each other;
 //	                     "internet" as a member cuts the internet link
 //	heal                 every partition ends
+//	disk S queue N%      the drive of S's queue database (and its logs) is N% used;
+//	                     disk S data N%: the content conversion drive (back pressure)
+//	memory S N%          S's EdgeTransport.exe uses N% of the RAM (PrivateBytes)
+//	release S            the drives are freed and the memory given back
 //
 // Parse checks the grammar only; whether S is a server is the loader's check.
 package fault

@@ -1483,7 +1483,7 @@ func (l *loader) fault(st *Step) error {
 	}
 	word := func(w string) Pos { return at(st.TextPos, st.Text, strings.Index(st.Text, w)) }
 	switch f.Kind {
-	case fault.Crash, fault.Stop, fault.Start:
+	case fault.Crash, fault.Stop, fault.Start, fault.Disk, fault.Memory, fault.Release:
 		sv, err := l.server(f.Server, word(f.Server))
 		if err != nil {
 			return err
