@@ -56,7 +56,8 @@ type Connector struct {
 	Name          string
 	AddressSpaces []string
 	SourceServers []string
-	SmartHost     string
+	SmartHost     string   // one host, or a comma list (as NextHopDomain shows it)
+	SmartHosts    []string // several smart hosts, in order (smarthost.go); wins over SmartHost
 }
 
 // The load balancer methods a Topology may give (Citrix NetScaler's ROUNDROBIN,
@@ -92,7 +93,10 @@ type Topology struct {
 	// LBLeastConnections or LBSourceIPAffinity.
 	InboundPolicy string
 	SenderRetry   time.Duration // internet sender retry interval (default 15m, for up to 5 days)
-	Latency       time.Duration // one SMTP hop (default 50ms)
+	// MX holds the MX records of external domains (lower-case names) for DNS routing
+	// (smarthost.go); a domain without records is delivered to "mx.<domain>".
+	MX      map[string][]MX
+	Latency time.Duration // one SMTP hop (default 50ms)
 }
 
 // Env is how the rest of the world (databases, component states, the network) reaches

@@ -228,6 +228,14 @@
 // ResourceThrottling. Tarpitting (the delayed MAIL FROM answer) is not modelled: a
 // tarpitting resource accepts until its history depth has passed, then refuses.
 //
+// # Smart hosts and MX (exchange-stress.md section 2)
+//
+// smarthost.go: a connector's several smart hosts in rotation, MX records per external
+// domain (lower preference first, equal ones balanced), failover to the next host on
+// a connection failure or a 4xx within one attempt, Exchange's "Attempted failover to
+// alternate host, but that did not succeed" LastError when all fail, and the faults
+// of external hosts ([Org.HostDown], [Org.HostRefuse], [Org.HostUp]).
+//
 // # Not modelled
 //
 // Per-recipient 4xx answers (RCPT TO) and 4xx answers from internet hosts (the only
@@ -275,6 +283,7 @@
 //   - transport.config: [ConfigSet]
 //   - transport.pressure: [PressureChanged] (events 15004/15005), [PressureRejecting]
 //     (15006/15007), [PressureActions]; transport.submit: [SubmissionRefused]
+//   - transport.host: [HostChanged]; transport.failover: [SmartHostFailover] (smarthost.go)
 //   - transport.track and transport.smtp: the log rows [logs.TrackingEvent] and
 //     [logs.ProtocolEvent], not narrated
 //

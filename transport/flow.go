@@ -711,8 +711,8 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 	}
 	for _, ss := range c.SourceServers {
 		if strings.EqualFold(ss, srv.name) {
-			if c.SmartHost != "" {
-				return route{dtype: "SmartHostConnectorDelivery", nextHop: c.SmartHost, kind: qDelivery}
+			if hs := smartHostList(c); hs != "" {
+				return route{dtype: "SmartHostConnectorDelivery", nextHop: hs, kind: qDelivery}
 			}
 			return route{dtype: "DnsConnectorDelivery", nextHop: dom, kind: qDelivery}
 		}

@@ -36,8 +36,10 @@ type Org struct {
 	cfg        config
 	servers    []*server // topology order
 	byName     map[string]*server
-	mailboxes  map[string]string // lower-case address -> database
-	domains    map[string]bool   // accepted domains: those of the mailboxes
+	mailboxes  map[string]string   // lower-case address -> database
+	domains    map[string]bool     // accepted domains: those of the mailboxes
+	ext        map[string]*extHost // external smart hosts and MX hosts by lower-case name (smarthost.go)
+	extRR      map[string]int      // rotation over them per server and next hop
 	msgs       []*message
 	lbNext     int
 	lbAffinity map[string]int // source -> index in inbound (sourceIPAffinity)
@@ -184,6 +186,8 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 			return nil, fmt.Errorf("transport: inbound server %s runs no transport service", in)
 		}
 	}
+	o.extRR = map[string]int{}
+	o.initHosts() // smarthost.go
 	for _, srv := range o.servers {
 		if srv.transport {
 			o.newPersistentQueues(srv)

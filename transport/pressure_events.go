@@ -76,3 +76,33 @@ func (SubmissionRefused) Kind() string { return "transport.submit" }
 func (e SubmissionRefused) Narrate() string {
 	return fmt.Sprintf("%s refuses message #%d from the mailbox submission service (%s): it stays in the Outbox and is submitted again in %v.", e.Server, e.Message, e.Why, outboxRetry)
 }
+
+// HostChanged: a fault changed an external SMTP host (smarthost.go): State "down"
+// (connections time out), "refuse" (Reply to MAIL FROM) or "up".
+type HostChanged struct {
+	Host, State, Reply string
+}
+
+func (HostChanged) Kind() string { return "transport.host" }
+func (e HostChanged) Narrate() string {
+	switch e.State {
+	case "down":
+		return fmt.Sprintf("External host %s stops answering: connections to it time out.", e.Host)
+	case "refuse":
+		return fmt.Sprintf("External host %s answers MAIL FROM with %s.", e.Host, e.Reply)
+	}
+	return fmt.Sprintf("External host %s accepts mail again.", e.Host)
+}
+
+// SmartHostFailover: an attempt of Queue could not deliver to the hosts Tried (down
+// or refusing) and failed over to Host.
+type SmartHostFailover struct {
+	Queue string
+	Tried []string
+	Host  string
+}
+
+func (SmartHostFailover) Kind() string { return "transport.failover" }
+func (e SmartHostFailover) Narrate() string {
+	return fmt.Sprintf("%s: %s did not take the connection; Exchange fails over to the alternate host %s.", e.Queue, strings.Join(e.Tried, ", "), e.Host)
+}

@@ -112,13 +112,8 @@ func (o *Org) smtpAttempt(q *queue) {
 	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
 		external = true
 		c.SendConnector = o.connectorName(q)
-		host := q.nextHop
-		if q.dtype == "DnsConnectorDelivery" {
-			host = "mx." + q.nextHop
-		}
-		c.Server = o.externalPeer(host, 25)
-		if !o.reachable(srv.name, internet) {
-			c.ConnectFailure = smtp.WinsockTimedOut
+		if !o.externalTarget(q, &c) { // smarthost.go: rotation, MX, failover
+			return
 		}
 	case "SmtpDeliveryToMailbox":
 		act, mounted := o.activeCopy(q.nextHop)
@@ -445,8 +440,8 @@ func (rs *relaySession) ended() {
 }
 
 func (o *Org) connectorName(q *queue) string {
-	for _, c := range o.top.Connectors {
-		if c.SmartHost == q.nextHop {
+	for i := range o.top.Connectors {
+		if c := &o.top.Connectors[i]; q.dtype == "SmartHostConnectorDelivery" && smartHostList(c) == q.nextHop {
 			return c.Name
 		}
 	}
