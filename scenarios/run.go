@@ -373,7 +373,11 @@ func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 	if subject == "" {
 		subject = "Message " + strconv.Itoa(n)
 	}
-	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: DefaultMessageSize}); err != nil {
+	size := DefaultMessageSize
+	if tr.Size > 0 {
+		size = int(tr.Size) // a traffic line's size:
+	}
+	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: size}); err != nil {
 		w.s.Journal().Emit(w.s.Now(), "", "", TrafficError{Err: err.Error()})
 	}
 }
@@ -437,6 +441,9 @@ func (w *world) healAll() {
 		if sv.Transport() {
 			_ = w.tr.ReleaseResources(sv.Name) // back pressure faults end (a no-op elsewhere)
 		}
+	}
+	for _, h := range w.sc.Topology.ExternalHosts() {
+		_ = w.tr.HostUp(h) // smart hosts and MX hosts answer again
 	}
 	for _, sv := range w.sc.Topology.Servers {
 		if !w.mon.Up(sv.Name) {

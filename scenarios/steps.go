@@ -719,6 +719,19 @@ func (w *world) runFault(st Step) {
 		if err := w.pressureFault(f); err != nil {
 			w.s.Journal().Emit(now, "", st.Text, StepError{Step: st.Text, Err: err.Error()})
 		}
+	case fault.Down, fault.Refuse, fault.Up:
+		var err error
+		switch f.Kind {
+		case fault.Down:
+			err = w.tr.HostDown(f.Host)
+		case fault.Refuse:
+			err = w.tr.HostRefuse(f.Host, f.Code)
+		default:
+			err = w.tr.HostUp(f.Host)
+		}
+		if err != nil {
+			w.s.Journal().Emit(now, "", st.Text, StepError{Step: st.Text, Err: err.Error()})
+		}
 	}
 }
 

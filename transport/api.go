@@ -58,6 +58,8 @@ type Connector struct {
 	SourceServers []string
 	SmartHost     string   // one host, or a comma list (as NextHopDomain shows it)
 	SmartHosts    []string // several smart hosts, in order (smarthost.go); wins over SmartHost
+	// MaxMessageSize in bytes (size.go); 0: the version's default; math.MaxInt64: unlimited.
+	MaxMessageSize int64
 }
 
 // The load balancer methods a Topology may give (Citrix NetScaler's ROUNDROBIN,

@@ -83,6 +83,10 @@ var settings = []setting{
 	{name: "SafetyNetHoldTime", scope: scopeOrg, kind: kDur, min: int64(time.Second), max: int64(90 * day), def: constDef(int64(2 * day))},
 	{name: "MaxDumpsterSizePerDatabase", scope: scopeOrg, kind: kBytes, min: 0, max: 1 << 40, def: constDef(18 << 20)},
 	{name: "MaxDumpsterTime", scope: scopeOrg, kind: kDur, min: 0, max: int64(24855 * day), def: constDef(int64(7 * day))},
+	// Message size limits (exchange-stress.md 3.1; size.go): 10 MB, up to 2147482624
+	// bytes, or unlimited.
+	{name: "MaxSendSize", scope: scopeOrg, kind: kBytes, min: 0, max: 2147482624, def: constDef(10 << 20)},
+	{name: "MaxReceiveSize", scope: scopeOrg, kind: kBytes, min: 0, max: 2147482624, def: constDef(10 << 20)},
 	{name: "ExternalDelayDsnEnabled", scope: scopeOrg, kind: kBool, def: boolDef(true)},
 	{name: "InternalDelayDsnEnabled", scope: scopeOrg, kind: kBool, def: boolDef(true)},
 	// MaxAcknowledgementDelay is a Set-ReceiveConnector parameter; exsim models one
@@ -291,6 +295,9 @@ func parseValue(st *setting, val string) (int64, error) {
 		}
 		x = int64(d)
 	case kBytes:
+		if strings.EqualFold(v, "unlimited") && st.max == 2147482624 {
+			return unlimitedBytes, nil // the size limits' "unlimited" (size.go)
+		}
 		n, err := parseBytes(v)
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", st.name, err)

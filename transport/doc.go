@@ -236,6 +236,13 @@
 // alternate host, but that did not succeed" LastError when all fail, and the faults
 // of external hosts ([Org.HostDown], [Org.HostRefuse], [Org.HostUp]).
 //
+// # Message size limits (exchange-stress.md section 3)
+//
+// size.go: the receive connector's MaxMessageSize at MAIL FROM (552 5.3.4), the
+// organization's MaxReceiveSize and MaxSendSize in the categorizer (RESOLVER.RST
+// NDRs), and the send connector's MaxMessageSize in connector selection
+// (ROUTING.SizeLimit), with each version's defaults.
+//
 // # Not modelled
 //
 // Per-recipient 4xx answers (RCPT TO) and 4xx answers from internet hosts (the only

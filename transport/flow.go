@@ -238,6 +238,9 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	case srv.refuses(refuseInternet):
 		o.pressureRefuseInbound(m, sender, cands, k, &c)
 		return
+	case o.tooBigToReceive(srv, m):
+		o.refuseSize(m, sender, srv, &c) // size.go
+		return
 	}
 	res := o.timing(c)
 	is := o.pools.inbound.get()
@@ -670,6 +673,9 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 	if rc.db == "" && o.domains[dom] {
 		return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
 	}
+	if ndr := o.orgSizeLimit(srv, it.m); ndr != "" && (it.m.fromOrg || rc.db != "") {
+		return route{bounce: ndr} // size.go
+	}
 	if srv.version.Is2010() && (forcePromote || (o.promotionOn(srv) && o.promotionTrigger(srv) == "Routing" && !it.haHeader && !it.xshadow && !it.direct)) {
 		if peers := o.relayPeers(srv, it); len(peers) > 0 {
 			return route{dtype: "SmtpRelayWithinAdSite", nextHop: srv.site, kind: qDelivery, targets: peers, promote: true}
@@ -705,7 +711,10 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 		}
 		return route{dtype: "MapiDelivery", nextHop: rc.db, kind: qDelivery}
 	}
-	c := o.connectorFor(dom)
+	c, tooBig := o.connectorForSize(dom, it.m.m.Size)
+	if tooBig {
+		return route{bounce: routingSizeLimit} // size.go
+	}
 	if c == nil {
 		return route{dtype: "Unreachable", nextHop: "Unreachable Domain", kind: qUnreachable}
 	}

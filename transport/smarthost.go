@@ -145,6 +145,9 @@ func (o *Org) HostUp(name string) error {
 	if err != nil {
 		return err
 	}
+	if !h.down && h.refuse.Code == 0 {
+		return nil // nothing to end
+	}
 	h.down, h.refuse = false, smtp.Reply{}
 	o.journalHost(name, "up", "")
 	return nil

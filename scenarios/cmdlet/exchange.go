@@ -154,6 +154,8 @@ var supported = []Spec{
 		{Name: "SafetyNetHoldTime", Type: Duration},
 		{Name: "MaxDumpsterTime", Type: Duration},
 		{Name: "MaxDumpsterSizePerDatabase", Type: Text},
+		{Name: "MaxSendSize", Type: Text},
+		{Name: "MaxReceiveSize", Type: Text},
 		{Name: "ExternalDelayDsnEnabled", Type: Boolean},
 		{Name: "InternalDelayDsnEnabled", Type: Boolean},
 	}},

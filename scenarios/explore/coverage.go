@@ -90,6 +90,7 @@ var mechanisms = []mechanism{
 		e, ok := p.(transport.MailFromRefused)
 		return ok && strings.HasPrefix(e.Reply, "452 4.3.1")
 	}},
+	{"smart host / MX failovers", "transport.failover", nil},
 }
 
 // Coverage counts how often each mechanism fired, over one run or a whole sweep.

@@ -45,3 +45,27 @@ func TestBackPressureDelaysButNeverLoses(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "release EX1", steps[1].Text)
 }
+
+// The external host faults expand over every smart host and MX host, are repaired
+// by up, and the liveness phase brings every host back: a smart host outage delays
+// mail but loses none.
+func TestSmartHostFaultsExpandAndNeverLose(t *testing.T) {
+	sc := load(t, "smarthost-failover")
+	got, err := Expand(sc, []string{"down any", "refuse any 451"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"down smarthost01.contoso.net", "down smarthost02.contoso.net", "down mx1.fabrikam.net", "down mx2.fabrikam.net",
+		"refuse smarthost01.contoso.net 451", "refuse smarthost02.contoso.net 451", "refuse mx1.fabrikam.net 451", "refuse mx2.fabrikam.net 451"}, got)
+	_, err = Expand(sc, []string{"down mx9.fabrikam.net"})
+	require.ErrorContains(t, err, "unknown smart host or MX host")
+	props := []Property{NoLoss(), NoStuck()}
+	v := Variant{Seed: 1, Faults: []Fault{
+		{At: 5 * time.Minute, Line: "down smarthost02.contoso.net"},
+		{At: 6 * time.Minute, Line: "down mx2.fabrikam.net"},
+		{At: 90 * time.Minute, Line: "refuse smarthost01.contoso.net 421", For: 10 * time.Minute},
+	}}
+	o := RunVariant(sc, props, v, DefaultSettle)
+	require.False(t, o.Failed(), "%v %v", o.Violations, o.Err)
+	steps, err := Steps(sc, []Fault{{At: time.Minute, Line: "down mx1.fabrikam.net", For: 5 * time.Minute}})
+	require.NoError(t, err)
+	require.Equal(t, "up mx1.fabrikam.net", steps[1].Text)
+}

@@ -14,6 +14,9 @@
 //	                     disk S data N%: the content conversion drive (back pressure)
 //	memory S N%          S's EdgeTransport.exe uses N% of the RAM (PrivateBytes)
 //	release S            the drives are freed and the memory given back
+//	down HOST            a smart host or MX host stops answering (connections time out)
+//	refuse HOST 451      it answers MAIL FROM with that 4xx reply
+//	up HOST              it works again
 //
 // Parse checks the grammar only; whether S is a server is the loader's check.
 package fault

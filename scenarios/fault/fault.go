@@ -19,9 +19,12 @@ const (
 	Disk                      // a drive of the server fills to Percent (back pressure)
 	Memory                    // the EdgeTransport process uses Percent of the RAM
 	Release                   // the drive is freed and the memory given back
+	Down                      // an external host (smart host, MX) stops answering
+	Refuse                    // an external host answers MAIL FROM with Code
+	Up                        // an external host works again
 )
 
-var verbs = []string{"crash", "stop", "start", "fail-copy", "partition", "heal", "disk", "memory", "release"}
+var verbs = []string{"crash", "stop", "start", "fail-copy", "partition", "heal", "disk", "memory", "release", "down", "refuse", "up"}
 
 // Drives are the drives a disk fault may fill: the queue database's (and its logs')
 // and the content conversion folder's.
@@ -31,7 +34,7 @@ var Drives = []string{"queue", "data"}
 func Verbs() []string { return append([]string(nil), verbs...) }
 
 func (k Kind) String() string {
-	if k >= Crash && k <= Release {
+	if k >= Crash && k <= Up {
 		return verbs[k-1]
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
@@ -46,6 +49,8 @@ type Fault struct {
 	A, B      []string // Partition: servers, site names, or "internet"
 	Drive     string   // Disk: one of Drives
 	Percent   int      // Disk, Memory: 0-100
+	Host      string   // Down, Refuse, Up: a smart host or MX host
+	Code      int      // Refuse: the 4xx reply code
 }
 
 // Internet is the partition side that stands for the organization's internet link.
@@ -89,7 +94,8 @@ func split(line string) []word {
 //
 //	crash S [lose-queue] | stop S | start S | fail-copy DB\S |
 //	partition A,B from C,D | heal |
-//	disk S queue|data N% | memory S N% | release S
+//	disk S queue|data N% | memory S N% | release S |
+//	down HOST | refuse HOST 4xx | up HOST
 //
 // Verbs are lowercase as the format writes them; a partition side is a comma list
 // (spaces after commas allowed) of servers, sites or "internet".
@@ -153,6 +159,25 @@ func Parse(line string) (Fault, error) {
 			return Fault{}, err
 		}
 		return Fault{Kind: Release, Server: args[0].s}, nil
+	case "down", "up":
+		if err := need(1, verb.s+" HOST"); err != nil {
+			return Fault{}, err
+		}
+		k := Down
+		if verb.s == "up" {
+			k = Up
+		}
+		return Fault{Kind: k, Host: args[0].s}, nil
+	case "refuse":
+		const form = "refuse HOST 4xx (an SMTP reply code, e.g. 451)"
+		if err := need(2, form); err != nil {
+			return Fault{}, err
+		}
+		code, err := strconv.Atoi(args[1].s)
+		if err != nil || code < 400 || code > 499 || len(args[1].s) != 3 {
+			return Fault{}, &Error{args[1].pos, fmt.Sprintf("%q is not a 4xx reply code: want %s", args[1].s, form)}
+		}
+		return Fault{Kind: Refuse, Host: args[0].s, Code: code}, nil
 	case "stop", "start":
 		if err := need(1, verb.s+" SERVER"); err != nil {
 			return Fault{}, err
@@ -275,6 +300,10 @@ func (f Fault) String() string {
 		return fmt.Sprintf("memory %s %d%%", f.Server, f.Percent)
 	case Release:
 		return "release " + f.Server
+	case Down, Up:
+		return f.Kind.String() + " " + f.Host
+	case Refuse:
+		return fmt.Sprintf("refuse %s %d", f.Host, f.Code)
 	}
 	return f.Kind.String()
 }

@@ -1,0 +1,56 @@
+package scenarios
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Size limits and external host faults from a scenario file (exchange-stress.md
+// sections 2 and 3): traffic lines with size:, Set-TransportConfig MaxSendSize,
+// a connector's maxMessageSize, MX records and the down/up faults.
+func TestScenarioSizeLimitsAndMXFaults(t *testing.T) {
+	src := `name: stress
+description: size limits and MX failover
+version: Exchange2016
+duration: 2h
+config:
+  - "Set-TransportConfig -MaxSendSize 50MB -MaxReceiveSize 50MB"
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+  databases:
+    - {name: DB1, copies: [EX1]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+  sendConnectors:
+    - {name: Partner, addressSpaces: [fabrikam.net], sourceServers: [EX1], maxMessageSize: 20MB}
+  internet:
+    domains:
+      fabrikam.net: {mx: ["mx1.fabrikam.net 10", "mx2.fabrikam.net 20"]}
+traffic:
+  - {at: 1m, from: ana@contoso.com, to: [bob@fabrikam.net], size: 15MB}
+  - {at: 2m, from: ana@contoso.com, to: [bob@fabrikam.net], size: 25MB}
+  - {at: 3m, from: carl@tailspintoys.com, to: [ana@contoso.com], size: 40MB}
+  - {at: 4m, from: carl@tailspintoys.com, to: [ana@contoso.com], size: 30MB}
+steps:
+  - {at: 0s, fault: "down mx1.fabrikam.net"}
+  - {at: 30m, fault: "up mx1.fabrikam.net"}
+expect:
+  delivered: 2
+  bounced: 2
+`
+	sc, err := Parse("stress.yaml", []byte(src))
+	require.NoError(t, err)
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "%v", res.Failures)
+	reasons := map[int]string{}
+	for _, f := range res.Verdict.Fates {
+		reasons[f.Message] = f.Reason
+	}
+	require.Equal(t, "550 5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route", reasons[2])
+	require.Contains(t, reasons[3], "552 5.3.4 Message size exceeds fixed maximum message size")
+	_, err = Parse("bad.yaml", []byte(src[:len(src)-len("expect:\n  delivered: 2\n  bounced: 2\n")]+"  - {at: 5m, fault: \"refuse mx1.fabrikam.net 550\"}\n"))
+	require.ErrorContains(t, err, `"550" is not a 4xx reply code`)
+}
