@@ -72,7 +72,7 @@ func TestSendConnectorSizeLimitDropsConnectorThenNDRs(t *testing.T) {
 	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "MaxSendSize", Value: "unlimited"}}))
 	sendOut(h, time.Minute, "z@gmail.com") // no size: fits everywhere, Small wins
 	h.at(2*time.Minute, func() {
-		h.submit(Message{From: "user@contoso.com", To: []string{"z@gmail.com"}, Size: 2 << 20, Origin: "EX1"})   // Big
+		h.submit(Message{From: "user@contoso.com", To: []string{"z@gmail.com"}, Size: 2 << 20, Origin: "EX1"})  // Big
 		h.submit(Message{From: "user@contoso.com", To: []string{"z@gmail.com"}, Size: 40 << 20, Origin: "EX1"}) // over 35 MB
 	})
 	h.run(time.Hour)

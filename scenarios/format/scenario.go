@@ -195,7 +195,7 @@ const Unlimited = int64(1<<63 - 1)
 type Internet struct {
 	Pos         Pos
 	Inbound     Inbound
-	SenderRetry time.Duration // default 15m; an internet sender retries for up to 5 days
+	SenderRetry time.Duration    // default 15m; an internet sender retries for up to 5 days
 	Domains     []ExternalDomain // external domains with MX records, in file order
 }
 
