@@ -345,9 +345,20 @@ var handlers = map[string]handler{
 	"StopDagServerMaintenance.ps1": func(c *call) (string, error) {
 		return "", c.w.dag.StopDagServerMaintenance(c.str("ServerName"))
 	},
-	"Retry-Queue":   func(c *call) (string, error) { return "", c.w.tr.RetryQueue(c.str("Identity")) },
-	"Suspend-Queue": func(c *call) (string, error) { return "", c.w.tr.SuspendQueue(c.str("Identity")) },
-	"Resume-Queue":  func(c *call) (string, error) { return "", c.w.tr.ResumeQueue(c.str("Identity")) },
+	"Retry-Queue": func(c *call) (string, error) {
+		if c.has("Resubmit") && c.flag("Resubmit") {
+			return "", c.w.tr.ResubmitQueue(c.str("Identity"))
+		}
+		return "", c.w.tr.RetryQueue(c.str("Identity"))
+	},
+	"Suspend-Queue":   func(c *call) (string, error) { return "", c.w.tr.SuspendQueue(c.str("Identity")) },
+	"Suspend-Message": func(c *call) (string, error) { return "", c.w.tr.SuspendMessage(c.str("Identity")) },
+	"Resume-Message":  func(c *call) (string, error) { return "", c.w.tr.ResumeMessage(c.str("Identity")) },
+	"Remove-Message": func(c *call) (string, error) {
+		withNDR := !c.has("WithNDR") || c.flag("WithNDR") // -WithNDR defaults to $true
+		return "", c.w.tr.RemoveMessage(c.str("Identity"), withNDR)
+	},
+	"Resume-Queue": func(c *call) (string, error) { return "", c.w.tr.ResumeQueue(c.str("Identity")) },
 }
 
 func (c *call) service(op string) error {

@@ -243,12 +243,19 @@
 // NDRs), and the send connector's MaxMessageSize in connector selection
 // (ROUTING.SizeLimit), with each version's defaults.
 //
+// # Queue recovery (exchange-stress.md section 4)
+//
+// queueops.go: Retry-Queue -Resubmit $true (a delivery queue in Retry or the
+// Unreachable queue back to the categorizer), MaxIdleTimeBeforeResubmit (12 h), which
+// back pressure's "resubmission paused" holds, Suspend-Message, Resume-Message (a
+// poison message is resubmitted) and Remove-Message -WithNDR (default $true; $false
+// loses the message to the removal), by <Server>\<Queue>\<MessageInteger>.
+//
 // # Not modelled
 //
 // Per-recipient 4xx answers (RCPT TO) and 4xx answers from internet hosts (the only
-// per-message 4xx is the 2013+ 451 4.4.0 above), Resume-Message and Remove-Message (a
-// poison message stays in Poison), MaxIdleTimeBeforeResubmit,
-// Retry-Queue -Resubmit, message priorities, Edge servers, TLS, XQDISCARD on sessions
+// per-message 4xx is the 2013+ 451 4.4.0 above), PendingSuspend and PendingRemove (a
+// message on the wire is refused), Add-/Get-ResubmitRequest, message priorities, Edge servers, TLS, XQDISCARD on sessions
 // other than the heartbeat, the expiry of unacknowledged shadows, and 2013+ Front End
 // Transport as a separate proxy hop (its component state is honoured at MAIL FROM).
 //
@@ -291,6 +298,8 @@
 //   - transport.pressure: [PressureChanged] (events 15004/15005), [PressureRejecting]
 //     (15006/15007), [PressureActions]; transport.submit: [SubmissionRefused]
 //   - transport.host: [HostChanged]; transport.failover: [SmartHostFailover] (smarthost.go)
+//   - transport.queue: [QueueResubmitted] (Retry-Queue -Resubmit, MaxIdleTimeBeforeResubmit),
+//     [MessageRemoved], [MessageSuspended] (queueops.go)
 //   - transport.track and transport.smtp: the log rows [logs.TrackingEvent] and
 //     [logs.ProtocolEvent], not narrated
 //

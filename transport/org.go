@@ -30,31 +30,33 @@ const internet = "internet"
 
 // Org is the transport side of one organization.
 type Org struct {
-	s          *sim.Sim
-	top        Topology
-	env        Env
-	cfg        config
-	servers    []*server // topology order
-	byName     map[string]*server
-	mailboxes  map[string]string   // lower-case address -> database
-	domains    map[string]bool     // accepted domains: those of the mailboxes
-	ext        map[string]*extHost // external smart hosts and MX hosts by lower-case name (smarthost.go)
-	extRR      map[string]int      // rotation over them per server and next hop
-	msgs       []*message
-	lbNext     int
-	lbAffinity map[string]int // source -> index in inbound (sourceIPAffinity)
-	delivered  []func(id int, recipient string, at time.Duration)
-	led        ledger
-	sessions   uint64
-	timings    []timingEntry
-	inetIP     string
-	crashes    map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
-	inbound    []*server
-	blank      []string
-	iota       []int
-	outcome1   [1]smtp.Outcome
-	message1   [1]smtp.Message
-	slabs      struct {
+	s         *sim.Sim
+	top       Topology
+	env       Env
+	cfg       config
+	servers   []*server // topology order
+	byName    map[string]*server
+	mailboxes map[string]string   // lower-case address -> database
+	domains   map[string]bool     // accepted domains: those of the mailboxes
+	ext       map[string]*extHost // external smart hosts and MX hosts by lower-case name (smarthost.go)
+	extRR     map[string]int      // rotation over them per server and next hop
+	// idleResubmit: when each queue was last resubmitted (queueops.go)
+	idleResubmit map[*queue]time.Duration
+	msgs         []*message
+	lbNext       int
+	lbAffinity   map[string]int // source -> index in inbound (sourceIPAffinity)
+	delivered    []func(id int, recipient string, at time.Duration)
+	led          ledger
+	sessions     uint64
+	timings      []timingEntry
+	inetIP       string
+	crashes      map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
+	inbound      []*server
+	blank        []string
+	iota         []int
+	outcome1     [1]smtp.Outcome
+	message1     [1]smtp.Message
+	slabs        struct {
 		msgs  slab[message]
 		rcpts rcptSlab
 		items slab[item] // copies received by a server: they may end in Safety Net

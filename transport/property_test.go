@@ -84,7 +84,7 @@ func runChecked(t *rapid.T, s *sim.Sim, o *Org, d time.Duration) {
 
 // Messages are conserved: after every event each (message, recipient) is exactly one of
 // in flight, delivered, bounced or lost, under random traffic, crashes (with and without
-// queue loss), clean stops, restarts, dismounts, partitions, back pressure (queue
+// queue loss), clean stops, restarts, dismounts, partitions, Remove-/Suspend-/Resume-Message, back pressure (queue
 // drive and memory faults, released) and smart host / MX failover (external hosts
 // down, refusing, up); and once every fault is
 // healed the run settles: nothing is stuck.
@@ -112,7 +112,8 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 		at := time.Duration(0)
 		for i := 0; i < steps; i++ {
 			at += time.Duration(rapid.IntRange(0, 600).Draw(t, "gap")) * time.Second
-			kind := rapid.IntRange(0, 19).Draw(t, "kind")
+			kind := rapid.IntRange(0, 22).Draw(t, "kind")
+			ndr := rapid.Bool().Draw(t, "ndr")
 			host := rapid.IntRange(0, 1).Draw(t, "host")
 			pct := rapid.IntRange(85, 100).Draw(t, "pct")
 			other := rapid.SampledFrom(names).Draw(t, "other")
@@ -159,6 +160,22 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 					require.NoError(t, o.SetResourceUse(srv, PrivateBytes, pct))
 				case 16:
 					require.NoError(t, o.ReleaseResources(srv))
+				case 20, 21, 22: // an admin removes, suspends or resumes a queued message
+					for _, q := range o.byName[strings.ToLower(srv)].queues {
+						if len(q.items) == 0 {
+							continue
+						}
+						id := q.identity() + `\` + fmt.Sprint(q.items[0].intID)
+						switch kind {
+						case 20:
+							_ = o.RemoveMessage(id, ndr) // refused for Submission, shadows, messages on the wire
+						case 21:
+							_ = o.SuspendMessage(id)
+						default:
+							_ = o.ResumeMessage(id)
+						}
+						break
+					}
 				case 17, 18, 19: // an external smart host or MX host fails or comes back
 					hs := o.Hosts()
 					h := hs[host%len(hs)]
@@ -179,6 +196,16 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 		require.NoError(t, o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$false"}}))
 		for _, h := range o.Hosts() {
 			require.NoError(t, o.HostUp(h))
+		}
+		for _, srv := range o.servers {
+			for _, q := range srv.queues {
+				for _, it := range q.items {
+					if it.ext != nil && it.ext.suspended {
+						it.ext.suspended = false // Resume-Message for every suspended message
+						o.scheduleAttempt(q, 0)
+					}
+				}
+			}
 		}
 		for _, n := range names {
 			require.NoError(t, o.ReleaseResources(n))

@@ -185,7 +185,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	}
 	batch := o.newBatch()
 	for _, it := range q.items {
-		if !it.sending && len(batch) < 20 && (it.ext == nil || !o.deferredNow(it)) {
+		if !it.sending && len(batch) < 20 && (it.ext == nil || (!o.deferredNow(it) && !it.ext.suspended)) {
 			batch = append(batch, it)
 		}
 	}
@@ -194,6 +194,8 @@ func (o *Org) smtpAttempt(q *queue) {
 		o.freeBatch(batch)
 		if next := o.nextDeferred(q); next > 0 {
 			o.scheduleAttempt(q, next-o.now()) // only deferred messages: wait for the first
+		} else if q.inRetry && hasSuspended(q) {
+			o.scheduleAttempt(q, o.retryInterval(q)) // only suspended ones: keep the retry schedule (queueops.go)
 		}
 		return
 	}

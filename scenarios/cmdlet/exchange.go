@@ -182,6 +182,13 @@ var supported = []Spec{
 	transportServer("Set-TransportServer", ""),
 	queueOp("Retry-Queue", ParamSpec{Name: "Resubmit", Type: Boolean}),
 	queueOp("Suspend-Queue"),
+	// Message recovery (exchange-stress.md 4.2): -Identity Server\Queue\MessageInteger.
+	{Name: "Suspend-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
+	{Name: "Resume-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
+	{Name: "Remove-Message", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "WithNDR", Type: Boolean},
+	}},
 	queueOp("Resume-Queue"),
 	// Microsoft's DAG maintenance scripts, run from $exscripts
 	// (reference exchange-dag-components.md, [START-OLD]/[START-NEW]).

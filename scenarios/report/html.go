@@ -728,6 +728,14 @@ func (b *hbuild) periods() hPeriods {
 			if e, ok := rec.Data.(dag.AutoActivationPolicySet); ok {
 				set(bands, p.bands, rec.Server, rec.At, 0, "state", "activation Blocked", e.Policy == dag.Blocked)
 			}
+		case "transport.pressure": // back pressure refusing mail (transport/pressure.go)
+			if e, ok := rec.Data.(transport.PressureActions); ok {
+				refusing := false
+				for _, d := range e.Disabled {
+					refusing = refusing || strings.HasPrefix(d, "Inbound mail submission") || d == "Mail submission from Mailbox server"
+				}
+				set(bands, p.bands, rec.Server, rec.At, 0, "state", "back pressure (452 4.3.1)", refusing)
+			}
 		case "monitor.maintenance":
 			if e, ok := rec.Data.(scom.MaintenanceMode); ok {
 				set(bands, p.bands, rec.Server, rec.At, 0, "state", "SCOM maintenance mode", e.Enter)

@@ -189,7 +189,7 @@ func TestMessages(t *testing.T) {
 		`/duration: expected a duration like 90s, 1h30m, 2d, hh:mm:ss or 0, found "2 hours"`,
 		`/seed: expected at least 0, found -1`,
 		`/topology/servers/1/version: expected one of "Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3", "Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE", found "Exchange2010SP4"`,
-		`/traffic/0/at: unknown key "at" (want one of from, perHour, start, subject, to, until)`,
+		`/traffic/0/at: unknown key "at" (want one of from, perHour, size, start, subject, to, until)`,
 	}
 	var got []string
 	for _, e := range Validate(doc) {
