@@ -353,7 +353,30 @@ var handlers = map[string]handler{
 	},
 	"Suspend-Queue":   func(c *call) (string, error) { return "", c.w.tr.SuspendQueue(c.str("Identity")) },
 	"Suspend-Message": func(c *call) (string, error) { return "", c.w.tr.SuspendMessage(c.str("Identity")) },
-	"Resume-Message":  func(c *call) (string, error) { return "", c.w.tr.ResumeMessage(c.str("Identity")) },
+	"Add-ResubmitRequest": func(c *call) (string, error) {
+		start, err := c.w.instant(c.str("StartTime"))
+		if err != nil {
+			return "", fmt.Errorf("-StartTime: %v", err)
+		}
+		end, err := c.w.instant(c.str("EndTime"))
+		if err != nil {
+			return "", fmt.Errorf("-EndTime: %v", err)
+		}
+		_, err = c.w.tr.AddResubmitRequest(c.str("Destination"), start, end)
+		return "", err
+	},
+	"Get-ResubmitRequest": func(c *call) (string, error) {
+		id := 0
+		if c.has("Identity") {
+			n, err := strconv.Atoi(c.str("Identity"))
+			if err != nil {
+				return "", fmt.Errorf("-Identity: %q is not a request number", c.str("Identity"))
+			}
+			id = n
+		}
+		return c.w.tr.GetResubmitRequest(id)
+	},
+	"Resume-Message": func(c *call) (string, error) { return "", c.w.tr.ResumeMessage(c.str("Identity")) },
 	"Remove-Message": func(c *call) (string, error) {
 		withNDR := !c.has("WithNDR") || c.flag("WithNDR") // -WithNDR defaults to $true
 		return "", c.w.tr.RemoveMessage(c.str("Identity"), withNDR)

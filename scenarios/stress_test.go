@@ -54,3 +54,42 @@ expect:
 	_, err = Parse("bad.yaml", []byte(src[:len(src)-len("expect:\n  delivered: 2\n  bounced: 2\n")]+"  - {at: 5m, fault: \"refuse mx1.fabrikam.net 550\"}\n"))
 	require.ErrorContains(t, err, `"550" is not a 4xx reply code`)
 }
+
+// The queue recovery cmdlets bind and run from steps: Retry-Queue -Resubmit,
+// Add-ResubmitRequest (a span since the start is a [DateTime]) and Get-ResubmitRequest.
+func TestScenarioQueueRecoveryCmdlets(t *testing.T) {
+	src := `name: recovery
+description: queue recovery cmdlets
+version: Exchange2016
+duration: 1h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+  databases:
+    - {name: DB1, copies: [EX1]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+traffic:
+  - {at: 1m, from: carl@tailspintoys.com, to: [ana@contoso.com]}
+steps:
+  - {at: 10m, run: "Add-ResubmitRequest -Destination DB1 -StartTime 0s -EndTime 5m"}
+  - {at: 11m, run: "Get-ResubmitRequest"}
+  - {at: 12m, run: "Retry-Queue -Identity EX1\\Unreachable -Resubmit $true"}
+expect:
+  delivered: 1
+  duplicates: 0
+`
+	sc, err := Parse("recovery.yaml", []byte(src))
+	require.NoError(t, err)
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "%v", res.Failures)
+	require.Equal(t, 1, res.Verdict.DuplicatesDetected, "the resubmitted copy is dropped by the mailbox")
+	var errs []string
+	for _, r := range res.Journal {
+		if e, ok := r.Data.(StepError); ok {
+			errs = append(errs, e.Err)
+		}
+	}
+	require.Empty(t, errs, "every cmdlet ran (resubmitting an empty Unreachable queue does nothing)")
+}

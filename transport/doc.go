@@ -249,13 +249,15 @@
 // Unreachable queue back to the categorizer), MaxIdleTimeBeforeResubmit (12 h), which
 // back pressure's "resubmission paused" holds, Suspend-Message, Resume-Message (a
 // poison message is resubmitted) and Remove-Message -WithNDR (default $true; $false
-// loses the message to the removal), by <Server>\<Queue>\<MessageInteger>.
+// loses the message to the removal), by <Server>\<Queue>\<MessageInteger>;
+// Add-ResubmitRequest -Destination DB -StartTime -EndTime (primary Safety Net copies
+// of that window resubmitted) and Get-ResubmitRequest.
 //
 // # Not modelled
 //
 // Per-recipient 4xx answers (RCPT TO) and 4xx answers from internet hosts (the only
 // per-message 4xx is the 2013+ 451 4.4.0 above), PendingSuspend and PendingRemove (a
-// message on the wire is refused), Add-/Get-ResubmitRequest, message priorities, Edge servers, TLS, XQDISCARD on sessions
+// message on the wire is refused), Add-ResubmitRequest's ConditionalResubmit set, message priorities, Edge servers, TLS, XQDISCARD on sessions
 // other than the heartbeat, the expiry of unacknowledged shadows, and 2013+ Front End
 // Transport as a separate proxy hop (its component state is honoured at MAIL FROM).
 //
@@ -299,7 +301,7 @@
 //     (15006/15007), [PressureActions]; transport.submit: [SubmissionRefused]
 //   - transport.host: [HostChanged]; transport.failover: [SmartHostFailover] (smarthost.go)
 //   - transport.queue: [QueueResubmitted] (Retry-Queue -Resubmit, MaxIdleTimeBeforeResubmit),
-//     [MessageRemoved], [MessageSuspended] (queueops.go)
+//     [MessageRemoved], [MessageSuspended]; transport.resubmit: [ResubmitRequested] (queueops.go)
 //   - transport.track and transport.smtp: the log rows [logs.TrackingEvent] and
 //     [logs.ProtocolEvent], not narrated
 //

@@ -42,6 +42,7 @@ type Org struct {
 	extRR     map[string]int      // rotation over them per server and next hop
 	// idleResubmit: when each queue was last resubmitted (queueops.go)
 	idleResubmit map[*queue]time.Duration
+	resubmitReqs []ResubmitRequest // Add-ResubmitRequest (queueops.go)
 	msgs         []*message
 	lbNext       int
 	lbAffinity   map[string]int // source -> index in inbound (sourceIPAffinity)

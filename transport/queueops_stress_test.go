@@ -137,3 +137,32 @@ func TestSuspendMessageHoldsItUntilResumed(t *testing.T) {
 	h.run(time.Hour)
 	require.Equal(t, 2, h.o.Verdict().Delivered)
 }
+
+// fact 4.5: Add-ResubmitRequest -Destination -StartTime -EndTime resubmits the
+// primary Safety Net's copies for that database and window; both times must be in
+// the past, start before end; Safety Net resubmits are hidden from mailbox users by
+// duplicate detection; Get-ResubmitRequest lists the numbered requests.
+func TestAddResubmitRequestResubmitsFromSafetyNet(t *testing.T) {
+	h := pressureHarness(t, Exchange2016)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}}) })
+	h.at(10*time.Minute, func() {
+		_, err := h.o.AddResubmitRequest("DB1", 5*time.Minute, time.Minute)
+		require.ErrorContains(t, err, "StartTime must be before EndTime")
+		_, err = h.o.AddResubmitRequest("DB1", 0, time.Hour)
+		require.ErrorContains(t, err, "in the past")
+		req, err := h.o.AddResubmitRequest("DB1", 0, 5*time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, 1, req.Identity)
+		require.Equal(t, 1, req.MessagesResubmitted)
+	})
+	h.run(time.Hour)
+	v := h.o.Verdict()
+	require.Equal(t, 1, v.Delivered)
+	require.Equal(t, 1, v.DuplicatesDetected)
+	require.Equal(t, 0, v.Duplicates)
+	out, err := h.o.GetResubmitRequest(0)
+	require.NoError(t, err)
+	require.Contains(t, out, "DB1")
+	_, err = h.o.GetResubmitRequest(2)
+	require.Error(t, err)
+}

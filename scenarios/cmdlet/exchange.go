@@ -185,6 +185,18 @@ var supported = []Spec{
 	// Message recovery (exchange-stress.md 4.2): -Identity Server\Queue\MessageInteger.
 	{Name: "Suspend-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
 	{Name: "Resume-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
+	// Add-ResubmitRequest's MDBResubmit set and Get-ResubmitRequest (4.5, 2013+);
+	// -Destination names the mailbox database (the product takes its GUID).
+	{Name: "Add-ResubmitRequest", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Destination", Required: true, Type: Database},
+		{Name: "StartTime", Required: true, Type: DateTime},
+		{Name: "EndTime", Required: true, Type: DateTime},
+		{Name: "Server", Type: Server},
+	}},
+	{Name: "Get-ResubmitRequest", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Integer},
+		{Name: "Server", Type: Server},
+	}},
 	{Name: "Remove-Message", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
 		{Name: "WithNDR", Type: Boolean},
