@@ -2,6 +2,9 @@ package scenarios
 
 import (
 	"testing"
+	"time"
+
+	"github.com/exsim/exsim/transport"
 
 	"github.com/stretchr/testify/require"
 )
@@ -92,4 +95,45 @@ expect:
 		}
 	}
 	require.Empty(t, errs, "every cmdlet ran (resubmitting an empty Unreachable queue does nothing)")
+}
+
+// fact: exchange-stress.md 1.9 and 1.8: a member drained with Redirect-Message onto a
+// server whose queue drive is at Medium: the target still takes the redirected
+// messages (Exchange servers are refused only at High) but refuses internet senders
+// with 452 4.3.1 until the drive is freed, so nothing is lost and the latency is back
+// pressure's (the contrast plan on a normal drive is much faster).
+func TestRedirectOntoAServerUnderBackPressureDelaysButLosesNothing(t *testing.T) {
+	bp := runBuiltin(t, "back-pressure-during-maintenance")
+	normal := runBuiltin(t, "back-pressure-during-maintenance-contrast")
+	require.Zero(t, bp.Verdict.Lost)
+	require.Equal(t, normal.Verdict.Delivered, bp.Verdict.Delivered)
+	refused, redirected := 0, 0
+	for _, r := range bp.Journal {
+		switch e := r.Data.(type) {
+		case transport.MailFromRefused:
+			if e.Server == "EX2" && e.Reply == "452 4.3.1 Insufficient system resources" {
+				refused++
+			}
+		case transport.Redirected:
+			redirected++
+		}
+	}
+	require.Greater(t, refused, 10)
+	require.Greater(t, redirected, 0)
+	max := func(r *Result) time.Duration {
+		var m time.Duration
+		for _, f := range r.Verdict.Fates {
+			m = maxDur(m, f.Latency)
+		}
+		return m
+	}
+	require.Greater(t, max(bp), 40*time.Minute)
+	require.Less(t, max(normal), 16*time.Minute)
+}
+
+func maxDur(a, b time.Duration) time.Duration {
+	if a > b {
+		return a
+	}
+	return b
 }

@@ -41,7 +41,7 @@ func pressureEvents(h *harness) []PressureChanged {
 	return out
 }
 
-// fact 1.2: DatabaseUsedSpace transitions 96/99/97/94 (2016+); 1.4/1.5: 2010 and 2013
+// fact: exchange-stress.md 1.2: DatabaseUsedSpace transitions 96/99/97/94 (2016+); 1.4/1.5: 2010 and 2013
 // thresholds high, high-2, high-4 (99/97/95 on a large drive), read as the same
 // machine. Entering a level needs its threshold, leaving it the lower one.
 func TestPressureTransitionsHaveHysteresis(t *testing.T) {
@@ -65,7 +65,7 @@ func TestPressureTransitionsHaveHysteresis(t *testing.T) {
 	}
 }
 
-// fact 1.2 live example: SystemMemory High at 92 stays High until it drops below
+// fact: exchange-stress.md 1.2 live example: SystemMemory High at 92 stays High until it drops below
 // HighToMedium 89 (MediumToHigh=94 HighToMedium=89 LowToMedium=88 MediumToLow=84).
 func TestSystemMemoryStaysHighUntilBelowHighToMedium(t *testing.T) {
 	tr := thresholds(Exchange2019, SystemMemory)
@@ -75,7 +75,8 @@ func TestSystemMemoryStaysHighUntilBelowHighToMedium(t *testing.T) {
 	require.Equal(t, "[PressureTransitions: MediumToHigh=94 HighToMedium=89 LowToMedium=88 MediumToLow=84]", transitionText(Exchange2019, SystemMemory))
 }
 
-// fact 1.2: the documented defaults of each 2016+ resource.
+// fact: exchange-stress.md 1.2: the documented defaults of each 2016+ resource;
+// exchange-stress.md 1.4, 1.5 and §Conflicts: the 2013 and 2010 values exsim chose.
 func TestPressureDefaultsPerResource2016(t *testing.T) {
 	want := map[Resource]transitions{
 		DatabaseUsedSpace:     {96, 99, 97, 94},
@@ -95,7 +96,7 @@ func TestPressureDefaultsPerResource2016(t *testing.T) {
 	require.Equal(t, "[Normal=95% Medium=97% High=99%]", transitionText(Exchange2010SP1, DatabaseUsedSpace))
 }
 
-// fact 1.3/1.6: DatabaseUsedSpace at Medium rejects incoming messages from
+// fact: exchange-stress.md 1.3/1.6: DatabaseUsedSpace at Medium rejects incoming messages from
 // non-Exchange servers with 452 4.3.1 Insufficient system resources; the internet
 // sender keeps the message and retries, and it is delivered once the drive is freed.
 func TestQueueDriveMediumRefusesInternetWith452(t *testing.T) {
@@ -135,7 +136,7 @@ func TestQueueDriveMediumRefusesInternetWith452(t *testing.T) {
 	require.Equal(t, 1, rej)
 }
 
-// fact 1.3: at Medium (2016+) a server still accepts SMTP from other Exchange servers;
+// fact: exchange-stress.md 1.3: at Medium (2016+) a server still accepts SMTP from other Exchange servers;
 // at High it rejects them too, and the sending queue goes to Retry with the 452.
 func TestQueueDriveHighRefusesOtherExchangeServers(t *testing.T) {
 	for _, c := range []struct {
@@ -175,7 +176,7 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// fact 1.3: "Shadow Redundancy rejects messages" at Medium (2016+): a primary whose
+// fact: exchange-stress.md 1.3: "Shadow Redundancy rejects messages" at Medium (2016+): a primary whose
 // only shadow server is under pressure accepts the message unprotected
 // (RejectMessageOnShadowFailure $false, 1.9).
 func TestShadowRedundancyRejectsMessagesAtMedium(t *testing.T) {
@@ -188,7 +189,7 @@ func TestShadowRedundancyRejectsMessagesAtMedium(t *testing.T) {
 	require.NotEmpty(t, h.o.Verdict().SPOF)
 }
 
-// fact 1.3 (2016+): SystemMemory Medium/High only dehydrates: it blocks no mail flow.
+// fact: exchange-stress.md 1.3 (2016+): SystemMemory Medium/High only dehydrates: it blocks no mail flow.
 func TestSystemMemoryDoesNotBlockMailFlow(t *testing.T) {
 	h := pressureHarness(t, Exchange2019)
 	srv := h.o.byName["ex1"]
@@ -197,7 +198,7 @@ func TestSystemMemoryDoesNotBlockMailFlow(t *testing.T) {
 	require.Equal(t, dehydrate, srv.bp.refuse)
 }
 
-// fact 1.2/1.3: PrivateBytes (EdgeTransport.exe memory) at High rejects everything new,
+// fact: exchange-stress.md 1.2/1.3: PrivateBytes (EdgeTransport.exe memory) at High rejects everything new,
 // including the mailbox submission service; event 15007 says so. A restart of the
 // service gives the memory back.
 func TestPrivateBytesHighRefusesSubmissionAndLogs15007(t *testing.T) {
@@ -225,7 +226,7 @@ func TestPrivateBytesHighRefusesSubmissionAndLogs15007(t *testing.T) {
 	require.Equal(t, Low, h.o.byName["ex1"].bp.meters[PrivateBytes].level)
 }
 
-// fact 1.3: version buckets first tarpit; only after VersionBucketsHistoryDepth (10
+// fact: exchange-stress.md 1.3: version buckets first tarpit; only after VersionBucketsHistoryDepth (10
 // intervals of 2 s) at Medium do they reject non-Exchange servers.
 func TestVersionBucketsRejectOnlyAfterHistoryDepth(t *testing.T) {
 	h := pressureHarness(t, Exchange2010SP1)
@@ -237,7 +238,7 @@ func TestVersionBucketsRejectOnlyAfterHistoryDepth(t *testing.T) {
 	require.Equal(t, Medium, srv.bp.meters[UsedVersionBuckets].level)
 }
 
-// fact 1.1: EnableResourceMonitoring false turns back pressure off (read at the
+// fact: exchange-stress.md 1.1: EnableResourceMonitoring false turns back pressure off (read at the
 // service's start).
 func TestEnableResourceMonitoringFalseDisablesBackPressure(t *testing.T) {
 	h := pressureHarness(t, Exchange2016)
@@ -247,7 +248,7 @@ func TestEnableResourceMonitoringFalseDisablesBackPressure(t *testing.T) {
 	require.Empty(t, pressureEvents(h))
 }
 
-// fact 1.7: Get-ExchangeDiagnosticInfo -Process EdgeTransport -Component
+// fact: exchange-stress.md 1.7: Get-ExchangeDiagnosticInfo -Process EdgeTransport -Component
 // ResourceThrottling shows a ResourceMeter per resource with CurrentResourceUse,
 // PreviousResourceUse, PressureTransitions and Pressure, the observers and the
 // configuration; a 2019 server has no QueueLength[SubmissionQueue] meter, a 2016 one

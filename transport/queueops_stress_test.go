@@ -18,7 +18,7 @@ func resubmits(h *harness) []QueueResubmitted {
 	return out
 }
 
-// fact 4.1: Retry-Queue -Resubmit $true sends the Unreachable queue's messages back to
+// fact: exchange-stress.md 4.1: Retry-Queue -Resubmit $true sends the Unreachable queue's messages back to
 // the categorizer, which routes them with the routing of now; a delivery queue can be
 // resubmitted only in Retry, the poison queue never as a queue.
 func TestRetryQueueResubmitSendsMessagesBackToTheCategorizer(t *testing.T) {
@@ -45,7 +45,7 @@ func TestRetryQueueResubmitSendsMessagesBackToTheCategorizer(t *testing.T) {
 	require.ErrorContains(t, h.o.ResubmitQueue(id), "only when the status of the remote queue is Retry")
 }
 
-// fact 4.3: MaxIdleTimeBeforeResubmit (12 h by default): a delivery queue in Retry
+// fact: exchange-stress.md 4.3: MaxIdleTimeBeforeResubmit (12 h by default): a delivery queue in Retry
 // that has delivered nothing for that long has its messages re-categorized; 1.3:
 // back pressure's "message resubmission paused" holds it.
 func TestMaxIdleTimeBeforeResubmitResubmitsAnIdleRetryQueue(t *testing.T) {
@@ -86,7 +86,7 @@ func messageID(h *harness, server, dtype string) string {
 	return ""
 }
 
-// fact 4.2: Remove-Message -WithNDR $true (the default) returns the message to its
+// fact: exchange-stress.md 4.2: Remove-Message -WithNDR $true (the default) returns the message to its
 // sender; -WithNDR $false deletes it without telling anyone (the verdict counts it
 // lost to the removal); the Submission queue's messages can't be removed.
 func TestRemoveMessageWithAndWithoutNDR(t *testing.T) {
@@ -117,7 +117,7 @@ func TestRemoveMessageWithAndWithoutNDR(t *testing.T) {
 	require.ErrorContains(t, h.o.RemoveMessage(id, true), "can't be removed from the Submission queue")
 }
 
-// fact 4.2: a suspended message stays in its queue and is not sent, while the others
+// fact: exchange-stress.md 4.2: a suspended message stays in its queue and is not sent, while the others
 // are; Resume-Message lets it go.
 func TestSuspendMessageHoldsItUntilResumed(t *testing.T) {
 	h := outboundHarness(t, Exchange2016, Connector{Name: "Out", AddressSpaces: []string{"*"}, SourceServers: []string{"EX1"}, SmartHosts: []string{"sh1.contoso.net"}}, nil)
@@ -138,7 +138,7 @@ func TestSuspendMessageHoldsItUntilResumed(t *testing.T) {
 	require.Equal(t, 2, h.o.Verdict().Delivered)
 }
 
-// fact 4.5: Add-ResubmitRequest -Destination -StartTime -EndTime resubmits the
+// fact: exchange-stress.md 4.5: Add-ResubmitRequest -Destination -StartTime -EndTime resubmits the
 // primary Safety Net's copies for that database and window; both times must be in
 // the past, start before end; Safety Net resubmits are hidden from mailbox users by
 // duplicate detection; Get-ResubmitRequest lists the numbered requests.

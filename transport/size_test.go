@@ -18,7 +18,7 @@ func fateOf(h *harness, n int) Fate {
 	return Fate{}
 }
 
-// fact 3.1/3.3: the receive connector's MaxMessageSize (36 MB on 2016+, 10 MB on
+// fact: exchange-stress.md 3.1/3.3: the receive connector's MaxMessageSize (36 MB on 2016+, 10 MB on
 // 2010) is checked at MAIL FROM with "552 5.3.4 Message size exceeds fixed maximum
 // message size"; the internet sender does not retry a 5xx.
 func TestReceiveConnectorMaxMessageSizeAnswers552(t *testing.T) {
@@ -43,7 +43,7 @@ func TestReceiveConnectorMaxMessageSizeAnswers552(t *testing.T) {
 	}
 }
 
-// fact 3.1/3.3: the organization's MaxReceiveSize (10 MB) returns larger internet mail
+// fact: exchange-stress.md 3.1/3.3: the organization's MaxReceiveSize (10 MB) returns larger internet mail
 // with RESOLVER.RST.RecipSizeLimit; its MaxSendSize a mailbox's with
 // RESOLVER.RST.SendSizeLimit.Org; both can be raised with Set-TransportConfig.
 func TestOrganizationSizeLimitsBounceInTheCategorizer(t *testing.T) {
@@ -63,7 +63,7 @@ func TestOrganizationSizeLimitsBounceInTheCategorizer(t *testing.T) {
 	require.Error(t, h.o.SetTransportConfig([]Param{{Name: "MaxSendSize", Value: "3GB"}}), "up to 1.999999 GB")
 }
 
-// fact 2.1/3.3: connector selection drops connectors whose MaxMessageSize is below the
+// fact: exchange-stress.md 2.1/3.3: connector selection drops connectors whose MaxMessageSize is below the
 // message; when none is left, "550 5.3.4 ROUTING.SizeLimit; message size exceeds fixed
 // maximum size for route".
 func TestSendConnectorSizeLimitDropsConnectorThenNDRs(t *testing.T) {

@@ -50,7 +50,7 @@ func retries(h *harness) []QueueEvent {
 	return out
 }
 
-// fact 2.2: the queue of a connector with several smart hosts is one
+// fact: exchange-stress.md 2.2: the queue of a connector with several smart hosts is one
 // SmartHostConnectorDelivery queue whose NextHopDomain is the list as configured.
 func TestSmartHostQueueNextHopDomainIsTheConfiguredList(t *testing.T) {
 	h := outboundHarness(t, Exchange2016, Connector{Name: "Out", AddressSpaces: []string{"*"}, SourceServers: []string{"EX1"},
@@ -70,7 +70,7 @@ func TestSmartHostQueueNextHopDomainIsTheConfiguredList(t *testing.T) {
 	require.Equal(t, "Retry", row.Status)
 }
 
-// fact 2.4 (LastError): when the primary and every alternate host fail, the queue's
+// fact: exchange-stress.md 2.4 (LastError): when the primary and every alternate host fail, the queue's
 // LastError is "451 4.4.0 Primary target IP address responded with: "<reply>."
 // Attempted failover to alternate host, but that did not succeed. ..." with the last
 // endpoint attempted (2013+); a connection failure of the primary gives the 441 4.4.1
@@ -104,7 +104,7 @@ func TestAttemptedFailoverToAlternateHostLastError(t *testing.T) {
 	}
 }
 
-// fact 2.2/2.4: a smart host that is down or answers 4xx is skipped for the next in
+// fact: exchange-stress.md 2.2/2.4: a smart host that is down or answers 4xx is skipped for the next in
 // the same attempt ("if one smart host fails, Exchange will simply use the other
 // one"); the message is delivered without a queue retry.
 func TestFailoverToTheNextSmartHostOnConnectionFailureOr4xx(t *testing.T) {
@@ -129,7 +129,7 @@ func TestFailoverToTheNextSmartHostOnConnectionFailureOr4xx(t *testing.T) {
 	}
 }
 
-// fact 2.1/2.2: several smart hosts are used in rotation, each connection starting
+// fact: exchange-stress.md 2.1/2.2: several smart hosts are used in rotation, each connection starting
 // one further down the list (the round robin {HT1, HT2, HT3}, {HT2, HT3, HT1}, ...).
 func TestSmartHostsAreUsedInRotation(t *testing.T) {
 	h := outboundHarness(t, Exchange2016, Connector{Name: "Out", AddressSpaces: []string{"*"}, SourceServers: []string{"EX1"},
@@ -140,7 +140,7 @@ func TestSmartHostsAreUsedInRotation(t *testing.T) {
 	require.Equal(t, []string{"c.net", "a.net", "b.net"}, h.o.candidates(q))
 }
 
-// fact 2.3: lower MX preference is preferred; equal preferences are load balanced.
+// fact: exchange-stress.md 2.3: lower MX preference is preferred; equal preferences are load balanced.
 func TestMXLowerPreferenceFirstEqualPreferencesBalanced(t *testing.T) {
 	h := outboundHarness(t, Exchange2016, Connector{Name: "Out", AddressSpaces: []string{"*"}, SourceServers: []string{"EX1"}},
 		map[string][]MX{"fabrikam.net": {{"mx3.fabrikam.net", 20}, {"mx1.fabrikam.net", 10}, {"mx2.fabrikam.net", 10}}})
@@ -149,7 +149,7 @@ func TestMXLowerPreferenceFirstEqualPreferencesBalanced(t *testing.T) {
 	require.Equal(t, []string{"mx2.fabrikam.net", "mx1.fabrikam.net", "mx3.fabrikam.net"}, h.o.candidates(q))
 }
 
-// fact 2.3/2.4: DNS routing fails over to the backup MX when the primary is down, and
+// fact: exchange-stress.md 2.3/2.4: DNS routing fails over to the backup MX when the primary is down, and
 // delivers through the primary again once it is up.
 func TestMXFailoverToBackupAndBack(t *testing.T) {
 	h := outboundHarness(t, Exchange2016, Connector{Name: "Out", AddressSpaces: []string{"*"}, SourceServers: []string{"EX1"}},
