@@ -339,7 +339,7 @@ func (o *Org) vbWatch(srv *server) {
 // versionBucketsMoved is called when srv.inboundOpen changed: O(1) unless a
 // threshold is crossed.
 func (o *Org) versionBucketsMoved(srv *server) {
-	if bp := srv.bp; srv.inboundOpen >= bp.vbUp || srv.inboundOpen < bp.vbDown {
+	if bp := srv.bp; bp != nil && (srv.inboundOpen >= bp.vbUp || srv.inboundOpen < bp.vbDown) {
 		o.sample(srv, UsedVersionBuckets, srv.inboundOpen)
 	}
 }
