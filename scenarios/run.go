@@ -374,7 +374,10 @@ func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 		subject = "Message " + strconv.Itoa(n)
 	}
 	size := DefaultMessageSize
-	if tr.Size > 0 {
+	switch {
+	case len(tr.Sizes) > 0: // size: [..], one drawn per message from the entry's stream
+		size = int(tr.Sizes[r.IntN(len(tr.Sizes))])
+	case tr.Size > 0:
 		size = int(tr.Size) // a traffic line's size:
 	}
 	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: size}); err != nil {

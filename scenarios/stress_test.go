@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -136,4 +137,36 @@ func maxDur(a, b time.Duration) time.Duration {
 		return a
 	}
 	return b
+}
+
+// A traffic line's size may be a list: each message draws one of them, so a mix of
+// small and oversized mail shows both outcomes, deterministically per seed.
+func TestTrafficSizeListDrawsEachMessagesSize(t *testing.T) {
+	src := `name: sizes
+description: a size distribution
+version: Exchange2016
+duration: 1h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+  databases:
+    - {name: DB1, copies: [EX1]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+traffic:
+  - {at: 1m, from: carl@tailspintoys.com, to: [ana@contoso.com], count: 20, every: 10s, size: [4KB, 40MB]}
+`
+	sc, err := Parse("sizes.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Equal(t, []int64{4 << 10, 40 << 20}, sc.Traffic[0].Sizes)
+	a, err := Run(sc, Options{})
+	require.NoError(t, err)
+	b, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.Equal(t, a.Verdict, b.Verdict)
+	require.Positive(t, a.Verdict.Delivered)
+	require.Positive(t, a.Verdict.Bounced)
+	require.Equal(t, 20, a.Verdict.Delivered+a.Verdict.Bounced)
+	_, err = Parse("bad.yaml", []byte(strings.Replace(src, "[4KB, 40MB]", "[4KB, lots]", 1)))
+	require.ErrorContains(t, err, `size "lots"`)
 }

@@ -153,6 +153,13 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 			if tr.Size > 0 {
 				f = append(f, "size: "+strconv.FormatInt(tr.Size, 10))
 			}
+			if len(tr.Sizes) > 0 {
+				var ss []string
+				for _, n := range tr.Sizes {
+					ss = append(ss, strconv.FormatInt(n, 10))
+				}
+				f = append(f, "size: ["+strings.Join(ss, ", ")+"]")
+			}
 			b.WriteString("  - " + flow(f) + "\n")
 		}
 	}

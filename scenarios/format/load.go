@@ -1394,6 +1394,22 @@ func (l *loader) traffic(n ast.Node) error {
 					err = l.errf(posOf(e.val), "perHour must be more than 0")
 				}
 			case "size":
+				if r, _ := l.resolve(e.val); r != nil {
+					if _, isList := r.(*ast.SequenceNode); isList {
+						var items []ast.Node
+						if items, err = l.list(e.val, "size", false); err == nil && len(items) == 0 {
+							err = l.errf(posOf(e.val), "size needs at least one size")
+						}
+						for _, it := range items {
+							var n int64
+							if n, err = l.size(it, "size", false); err != nil {
+								break
+							}
+							t.Sizes = append(t.Sizes, n)
+						}
+						break
+					}
+				}
 				t.Size, err = l.size(e.val, "size", false)
 			case "start":
 				t.Start, err = l.dur(e.val, "start")

@@ -283,6 +283,7 @@ type Traffic struct {
 	Start   time.Duration // Poisson window start (default 0)
 	Until   time.Duration // Poisson window end (default the scenario duration)
 	Size    int64         // bytes of each message (0: DefaultMessageSize)
+	Sizes   []int64       // size: [a, b, ...]: each message takes one of them, drawn uniformly
 }
 
 // Poisson reports whether the entry is a Poisson stream.
