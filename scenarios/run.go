@@ -384,7 +384,14 @@ func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 	if subject == "" {
 		subject = "Message " + strconv.Itoa(n)
 	}
-	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: DefaultMessageSize}); err != nil {
+	size := DefaultMessageSize
+	switch {
+	case len(tr.Sizes) > 0: // size: [..], one drawn per message from the entry's stream
+		size = int(tr.Sizes[r.IntN(len(tr.Sizes))])
+	case tr.Size > 0:
+		size = int(tr.Size) // a traffic line's size:
+	}
+	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: size}); err != nil {
 		w.s.Journal().Emit(w.s.Now(), "", "", TrafficError{Err: err.Error()})
 	}
 }
@@ -444,6 +451,14 @@ func (w *world) healAll() {
 		_ = w.dag.RepairCopy(db, server)
 	}
 	w.failed = nil
+	for _, sv := range w.sc.Topology.Servers {
+		if sv.Transport() {
+			_ = w.tr.ReleaseResources(sv.Name) // back pressure faults end (a no-op elsewhere)
+		}
+	}
+	for _, h := range w.sc.Topology.ExternalHosts() {
+		_ = w.tr.HostUp(h) // smart hosts and MX hosts answer again
+	}
 	for _, sv := range w.sc.Topology.Servers {
 		if !w.mon.Up(sv.Name) {
 			w.runFault(Step{At: now, Text: "start " + sv.Name, Fault: startFault(sv.Name)})

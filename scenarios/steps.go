@@ -332,6 +332,19 @@ var handlers = map[string]handler{
 		}
 		return c.objects(objs, c.version(""))
 	},
+	"Get-ExchangeDiagnosticInfo": func(c *call) (string, error) {
+		server := c.str("Server")
+		if server == "" {
+			server = c.on
+		}
+		if server == "" {
+			return "", fmt.Errorf("Get-ExchangeDiagnosticInfo: name the server with -Server (or the step's on:)")
+		}
+		if a := c.str("Argument"); a != "" && !strings.EqualFold(a, "Verbose") {
+			return "", fmt.Errorf("Get-ExchangeDiagnosticInfo: -Argument %q is not supported (exsim supports Verbose, which adds nothing here)", a)
+		}
+		return c.w.tr.ResourceThrottling(server)
+	},
 	"Set-TransportConfig": func(c *call) (string, error) {
 		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
 	},
@@ -371,9 +384,43 @@ var handlers = map[string]handler{
 	"StopDagServerMaintenance.ps1": func(c *call) (string, error) {
 		return "", c.w.dag.StopDagServerMaintenance(c.str("ServerName"))
 	},
-	"Retry-Queue":   func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.RetryQueue) },
-	"Suspend-Queue": func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.SuspendQueue) },
-	"Resume-Queue":  func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.ResumeQueue) },
+	"Retry-Queue": func(c *call) (string, error) {
+		if c.has("Resubmit") && c.flag("Resubmit") {
+			return "", c.eachQueue(c.w.tr.ResubmitQueue)
+		}
+		return "", c.eachQueue(c.w.tr.RetryQueue)
+	},
+	"Suspend-Queue":   func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.SuspendQueue) },
+	"Resume-Queue":    func(c *call) (string, error) { return "", c.eachQueue(c.w.tr.ResumeQueue) },
+	"Suspend-Message": func(c *call) (string, error) { return "", c.w.tr.SuspendMessage(c.str("Identity")) },
+	"Add-ResubmitRequest": func(c *call) (string, error) {
+		start, err := c.w.instant(c.str("StartTime"))
+		if err != nil {
+			return "", fmt.Errorf("-StartTime: %v", err)
+		}
+		end, err := c.w.instant(c.str("EndTime"))
+		if err != nil {
+			return "", fmt.Errorf("-EndTime: %v", err)
+		}
+		_, err = c.w.tr.AddResubmitRequest(c.str("Destination"), start, end)
+		return "", err
+	},
+	"Get-ResubmitRequest": func(c *call) (string, error) {
+		id := 0
+		if c.has("Identity") {
+			n, err := strconv.Atoi(c.str("Identity"))
+			if err != nil {
+				return "", fmt.Errorf("-Identity: %q is not a request number", c.str("Identity"))
+			}
+			id = n
+		}
+		return c.w.tr.GetResubmitRequest(id)
+	},
+	"Resume-Message": func(c *call) (string, error) { return "", c.w.tr.ResumeMessage(c.str("Identity")) },
+	"Remove-Message": func(c *call) (string, error) {
+		withNDR := !c.has("WithNDR") || c.flag("WithNDR") // -WithNDR defaults to $true
+		return "", c.w.tr.RemoveMessage(c.str("Identity"), withNDR)
+	},
 }
 
 func (c *call) service(op string) error {
@@ -829,7 +876,37 @@ func (w *world) runFault(st Step) {
 		w.parts = nil
 		w.dag.NetworkChanged()
 		w.tr.NetworkChanged()
+	case fault.Disk, fault.Memory, fault.Release:
+		if err := w.pressureFault(f); err != nil {
+			w.s.Journal().Emit(now, "", st.Text, StepError{Step: st.Text, Err: err.Error()})
+		}
+	case fault.Down, fault.Refuse, fault.Up:
+		var err error
+		switch f.Kind {
+		case fault.Down:
+			err = w.tr.HostDown(f.Host)
+		case fault.Refuse:
+			err = w.tr.HostRefuse(f.Host, f.Code)
+		default:
+			err = w.tr.HostUp(f.Host)
+		}
+		if err != nil {
+			w.s.Journal().Emit(now, "", st.Text, StepError{Step: st.Text, Err: err.Error()})
+		}
 	}
+}
+
+// pressureFault moves a resource back pressure watches (transport/pressure.go).
+func (w *world) pressureFault(f *fault.Fault) error {
+	switch {
+	case f.Kind == fault.Release:
+		return w.tr.ReleaseResources(f.Server)
+	case f.Kind == fault.Memory:
+		return w.tr.SetResourceUse(f.Server, transport.PrivateBytes, f.Percent)
+	case f.Drive == "data":
+		return w.tr.SetResourceUse(f.Server, transport.UsedDiskSpaceData, f.Percent)
+	}
+	return w.tr.SetResourceUse(f.Server, transport.DatabaseUsedSpace, f.Percent)
 }
 
 // servicesStopped tells components that a server's transport services no longer run,

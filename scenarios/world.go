@@ -184,9 +184,17 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	}
 	for _, c := range sc.Topology.SendConnectors {
 		topo.Connectors = append(topo.Connectors, transport.Connector{
-			Name: c.Name, AddressSpaces: c.AddressSpaces, SourceServers: c.SourceServers, SmartHost: c.SmartHost,
-			FrontendProxyEnabled: c.FrontendProxyEnabled,
+			Name: c.Name, AddressSpaces: c.AddressSpaces, SourceServers: c.SourceServers, SmartHost: c.SmartHost, SmartHosts: c.SmartHosts,
+			MaxMessageSize: c.MaxMessageSize, FrontendProxyEnabled: c.FrontendProxyEnabled,
 		})
+	}
+	for _, d := range sc.Topology.Internet.Domains { // MX records (transport/smarthost.go)
+		if topo.MX == nil {
+			topo.MX = map[string][]transport.MX{}
+		}
+		for _, r := range d.MX {
+			topo.MX[d.Name] = append(topo.MX[d.Name], transport.MX{Host: r.Host, Preference: r.Preference})
+		}
 	}
 	mon, err := scom.New(s, sc)
 	if err != nil {

@@ -56,7 +56,10 @@ type Connector struct {
 	Name          string
 	AddressSpaces []string
 	SourceServers []string
-	SmartHost     string
+	SmartHost     string   // one host, or a comma list (as NextHopDomain shows it)
+	SmartHosts    []string // several smart hosts, in order (smarthost.go); wins over SmartHost
+	// MaxMessageSize in bytes (size.go); 0: the version's default; math.MaxInt64: unlimited.
+	MaxMessageSize int64
 	// FrontendProxyEnabled sends the connector's mail through a Front End Transport
 	// service (2013+, "Proxy through client access server"; frontend.go).
 	FrontendProxyEnabled bool
@@ -95,7 +98,10 @@ type Topology struct {
 	// LBLeastConnections or LBSourceIPAffinity.
 	InboundPolicy string
 	SenderRetry   time.Duration // internet sender retry interval (default 15m, for up to 5 days)
-	Latency       time.Duration // one SMTP hop (default 50ms)
+	// MX holds the MX records of external domains (lower-case names) for DNS routing
+	// (smarthost.go); a domain without records is delivered to "mx.<domain>".
+	MX      map[string][]MX
+	Latency time.Duration // one SMTP hop (default 50ms)
 	// ProtocolLogEverything makes every connector log its sessions, whatever its
 	// ProtocolLoggingLevel (model tests that read protocol rows); off, each connector
 	// logs at its product default or its Set-*Connector level (protolevel.go).

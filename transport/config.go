@@ -83,6 +83,10 @@ var settings = []setting{
 	{name: "SafetyNetHoldTime", scope: scopeOrg, kind: kDur, min: int64(time.Second), max: int64(90 * day), def: constDef(int64(2 * day))},
 	{name: "MaxDumpsterSizePerDatabase", scope: scopeOrg, kind: kBytes, min: 0, max: 1 << 40, def: constDef(18 << 20)},
 	{name: "MaxDumpsterTime", scope: scopeOrg, kind: kDur, min: 0, max: int64(24855 * day), def: constDef(int64(7 * day))},
+	// Message size limits (exchange-stress.md 3.1; size.go): 10 MB, up to 2147482624
+	// bytes, or unlimited.
+	{name: "MaxSendSize", scope: scopeOrg, kind: kBytes, min: 0, max: 2147482624, def: constDef(10 << 20)},
+	{name: "MaxReceiveSize", scope: scopeOrg, kind: kBytes, min: 0, max: 2147482624, def: constDef(10 << 20)},
 	{name: "ExternalDelayDsnEnabled", scope: scopeOrg, kind: kBool, def: boolDef(true)},
 	{name: "InternalDelayDsnEnabled", scope: scopeOrg, kind: kBool, def: boolDef(true)},
 	// MaxAcknowledgementDelay is a Set-ReceiveConnector parameter; exsim models one
@@ -122,6 +126,8 @@ var settings = []setting{
 	{name: "DelayedAckSkippingQueueLength", scope: scopeApp, kind: kInt, min: 1, max: 250000, def: constDef(100)},
 	{name: "ShadowRedundancyPromotionEnabled", scope: scopeApp, kind: kBool, def: boolDef(false)},
 	{name: "ShadowRedundancyLocalDisabled", scope: scopeApp, kind: kBool, def: boolDef(false)},
+	// Back pressure on or off (exchange-stress.md 1.1); pressure.go.
+	{name: "EnableResourceMonitoring", scope: scopeApp, kind: kBool, def: boolDef(true)},
 	{name: "SafetyNetHoldTimeInterval", scope: scopeApp, kind: kDur, min: 0, max: int64(90 * day), def: constDef(-1)},
 	// exsim's own choice between the two readings of Shadow Redundancy Promotion
 	// (section 9 conflict 5): "Routing" (default) redirects at categorization, as the
@@ -289,6 +295,9 @@ func parseValue(st *setting, val string) (int64, error) {
 		}
 		x = int64(d)
 	case kBytes:
+		if strings.EqualFold(v, "unlimited") && st.max == 2147482624 {
+			return unlimitedBytes, nil // the size limits' "unlimited" (size.go)
+		}
 		n, err := parseBytes(v)
 		if err != nil {
 			return 0, fmt.Errorf("%s: %w", st.name, err)

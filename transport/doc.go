@@ -229,12 +229,49 @@
 // after SenderRetry for up to 5 days. A session that dies before the 250 leaves the
 // message with the sender, which retries.
 //
+// # Back pressure (exchange-stress.md section 1)
+//
+// pressure.go: per server, the queue drive (DatabaseUsedSpace), EdgeTransport.exe's
+// memory (PrivateBytes), SystemMemory, version buckets and the Submission queue, with
+// each version's thresholds and hysteresis; at Medium and High the server answers
+// MAIL FROM from the internet, then from other Exchange servers, with 452 4.3.1
+// Insufficient system resources, refuses the mailbox submission service, and (2016+)
+// refuses to hold shadows. Events 15004-15007 are journaled. [Org.SetResourceUse] and
+// [Org.ReleaseResources] are the disk and memory faults; [Org.ResourceThrottling]
+// prints Get-ExchangeDiagnosticInfo -Process EdgeTransport -Component
+// ResourceThrottling. Tarpitting (the delayed MAIL FROM answer) is not modelled: a
+// tarpitting resource accepts until its history depth has passed, then refuses.
+//
+// # Smart hosts and MX (exchange-stress.md section 2)
+//
+// smarthost.go: a connector's several smart hosts in rotation, MX records per external
+// domain (lower preference first, equal ones balanced), failover to the next host on
+// a connection failure or a 4xx within one attempt, Exchange's "Attempted failover to
+// alternate host, but that did not succeed" LastError when all fail, and the faults
+// of external hosts ([Org.HostDown], [Org.HostRefuse], [Org.HostUp]).
+//
+// # Message size limits (exchange-stress.md section 3)
+//
+// size.go: the receive connector's MaxMessageSize at MAIL FROM (552 5.3.4), the
+// organization's MaxReceiveSize and MaxSendSize in the categorizer (RESOLVER.RST
+// NDRs), and the send connector's MaxMessageSize in connector selection
+// (ROUTING.SizeLimit), with each version's defaults.
+//
+// # Queue recovery (exchange-stress.md section 4)
+//
+// queueops.go: Retry-Queue -Resubmit $true (a delivery queue in Retry or the
+// Unreachable queue back to the categorizer), MaxIdleTimeBeforeResubmit (12 h), which
+// back pressure's "resubmission paused" holds, Suspend-Message, Resume-Message (a
+// poison message is resubmitted) and Remove-Message -WithNDR (default $true; $false
+// loses the message to the removal), by <Server>\<Queue>\<MessageInteger>;
+// Add-ResubmitRequest -Destination DB -StartTime -EndTime (primary Safety Net copies
+// of that window resubmitted) and Get-ResubmitRequest.
+//
 // # Not modelled
 //
 // Per-recipient 4xx answers (RCPT TO) and 4xx answers from internet hosts (the only
-// per-message 4xx is the 2013+ 451 4.4.0 above), Resume-Message and Remove-Message (a
-// poison message stays in Poison), MaxIdleTimeBeforeResubmit,
-// Retry-Queue -Resubmit, message priorities, Edge servers, TLS, XQDISCARD on sessions
+// per-message 4xx is the 2013+ 451 4.4.0 above), PendingSuspend and PendingRemove (a
+// message on the wire is refused), Add-ResubmitRequest's ConditionalResubmit set, message priorities, Edge servers, TLS, XQDISCARD on sessions
 // other than the heartbeat, the expiry of unacknowledged shadows, and 2013+ Front End
 // Transport as a separate proxy hop (its component state is honoured at MAIL FROM).
 //
@@ -275,6 +312,11 @@
 //   - transport.stop: [Stopped]; transport.start: [Started]; transport.service:
 //     [ServiceStopped], [ServiceStarted]; transport.network: [NetworkChanged]
 //   - transport.config: [ConfigSet]
+//   - transport.pressure: [PressureChanged] (events 15004/15005), [PressureRejecting]
+//     (15006/15007), [PressureActions]; transport.submit: [SubmissionRefused]
+//   - transport.host: [HostChanged]; transport.failover: [SmartHostFailover] (smarthost.go)
+//   - transport.queue: [QueueResubmitted] (Retry-Queue -Resubmit, MaxIdleTimeBeforeResubmit),
+//     [MessageRemoved], [MessageSuspended]; transport.resubmit: [ResubmitRequested] (queueops.go)
 //   - transport.track and transport.smtp: the log rows [logs.TrackingEvent] and
 //     [logs.ProtocolEvent], not narrated
 //

@@ -231,11 +231,18 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 			o.tryInbound(m, sender, cands, k+1)
 		})
 		return
+	case srv.refuses(refuseInternet):
+		o.pressureRefuseInbound(m, sender, cands, k, &c)
+		return
+	case o.tooBigToReceive(srv, m):
+		o.refuseSize(m, sender, srv, &c) // size.go
+		return
 	}
 	res := o.timing(c)
 	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	srv.inboundOpen++ // until its data is queued (Fire), for a least-connections balancer
+	o.versionBucketsMoved(srv)
 	if o.s.Journal().Wants(logs.KindProtocol) || o.s.Journal().Wants(logs.KindTracking) {
 		cc := c // only the logs need the conversation later
 		is.c = &cc
@@ -256,6 +263,7 @@ type inboundSession struct {
 func (is *inboundSession) Fire(*sim.Sim, sim.Event) {
 	o, m, sender, srv, c, ep := is.o, is.m, is.sender, is.srv, is.c, is.ep
 	srv.inboundOpen--
+	o.versionBucketsMoved(srv)
 	// posted once: nothing refers to it after this event
 	*is = inboundSession{}
 	o.pools.inbound.put(is)
@@ -467,6 +475,10 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 			o.after(outboxRetry, kindOutbox, func() { o.submitOutbox(m, outbox) })
 			return
 		}
+		if hub.refuses(refuseSubmission) {
+			o.pressureRefuseSubmission(m, outbox, hub)
+			return
+		}
 		// NOTIFYMAPI and SUBMIT are written by the Mailbox server's Mail Submission
 		// service (2010) / Mailbox Transport Submission (2013+).
 		if o.s.Journal().Enabled() {
@@ -570,6 +582,7 @@ func (o *Org) categorizeWith(srv *server, it *item, forcePromote bool) {
 			o.takeFromQueue(it)
 			it.q, it.srv = sub, srv
 			sub.items = append(sub.items, it)
+			o.submissionMoved(srv)
 		}
 		return
 	}
@@ -664,6 +677,9 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 	if rc.db == "" && o.domains[dom] {
 		return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
 	}
+	if ndr := o.orgSizeLimit(srv, it.m); ndr != "" && (it.m.fromOrg || rc.db != "") {
+		return route{bounce: ndr} // size.go
+	}
 	if srv.version.Is2010() && (forcePromote || (o.promotionOn(srv) && o.promotionTrigger(srv) == "Routing" && !it.haHeader && !it.xshadow && !it.direct)) {
 		if peers := o.relayPeers(srv, it); len(peers) > 0 {
 			return route{dtype: "SmtpRelayWithinAdSite", nextHop: srv.site, kind: qDelivery, targets: peers, promote: true}
@@ -699,14 +715,17 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 		}
 		return route{dtype: "MapiDelivery", nextHop: rc.db, kind: qDelivery}
 	}
-	c := o.connectorFor(dom)
+	c, tooBig := o.connectorForSize(dom, it.m.m.Size)
+	if tooBig {
+		return route{bounce: routingSizeLimit} // size.go
+	}
 	if c == nil {
 		return route{dtype: "Unreachable", nextHop: "Unreachable Domain", kind: qUnreachable}
 	}
 	for _, ss := range c.SourceServers {
 		if strings.EqualFold(ss, srv.name) {
-			if c.SmartHost != "" {
-				return route{dtype: "SmartHostConnectorDelivery", nextHop: c.SmartHost, kind: qDelivery}
+			if hs := smartHostList(c); hs != "" {
+				return route{dtype: "SmartHostConnectorDelivery", nextHop: hs, kind: qDelivery}
 			}
 			return route{dtype: "DnsConnectorDelivery", nextHop: dom, kind: qDelivery}
 		}

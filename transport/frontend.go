@@ -93,6 +93,8 @@ type frontSession struct {
 	prx      int // encoded reply of the last failed attempt
 	seq      int // XPROXYFROM SEQNUM
 	detour   string
+	pressed  *server // the last back end whose back pressure refused the session, and why
+	pressWhy string
 }
 
 // Fire: A 0, the data is complete at FET; A 1, the back end has it; kindSession, a
@@ -160,6 +162,9 @@ func (o *Org) tryFrontEnd(m *message, sender *item, cands []*server, k int) {
 	case fe.fetStopped:
 		c.ConnectFailure = smtp.WinsockRefused
 		next(o.converse(c).End, ConnectFailed{Msg: Msg{m.id}, Server: fe.name, Why: "MSExchangeFrontEndTransport is stopped: connection refused"})
+		return
+	case o.tooBigToReceive(fe, m):
+		o.refuseSize(m, sender, fe, &c) // Default Frontend's MaxMessageSize, at MAIL FROM (size.go)
 		return
 	case fe.fetState != "Active":
 		r := smtp.ServiceNotActive
@@ -239,6 +244,7 @@ func (o *Org) proxyTry(fs *frontSession) {
 	}
 	b := fs.targets[fs.next]
 	fs.next++
+	fs.pressed = nil
 	fs.seq++
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
@@ -258,6 +264,16 @@ func (o *Org) proxyTry(fs *frontSession) {
 		pc.ConnectFailure = smtp.WinsockRefused
 		why = "its MSExchangeTransport service is stopped: connection refused"
 		fs.prx = 3
+	case b.refuses(refuseInternet):
+		// The back end's back pressure refuses mail from outside the organization
+		// (exchange-stress.md 1.3); the proxied session carries the internet client
+		// (XPROXYFROM), so it is refused as the client would be. exsim's choice, no
+		// source traces it: FET fails over to its next destination, and when every one
+		// refused so, the sender gets the back end's 452 4.3.1 (frontRefuse).
+		r := smtp.InsufficientResources
+		pc.MailReply = &r
+		why = o.pressureWhy(b, refuseInternet)
+		fs.pressed, fs.pressWhy = b, why
 	case o.acceptState(b) != "Active":
 		r := smtp.ServiceNotActive
 		pc.MailReply = &r
@@ -395,6 +411,11 @@ func (o *Org) frontLost(fs *frontSession, fault string) {
 func (o *Org) frontRefuse(fs *frontSession, prx int, why string) {
 	m, sender, cands, k, fe := fs.m, fs.sender, fs.cands, fs.k, fs.fe
 	r := smtp.ProxyFailure(prx)
+	var pressed MailFromRefused
+	if fs.pressed != nil { // the last back end tried refused under back pressure
+		r = smtp.InsufficientResources
+		pressed = MailFromRefused{Msg: Msg{m.id}, Server: fs.pressed.name, Why: fs.pressWhy, Reply: r.String()}
+	}
 	end := o.now() + 3*o.top.Latency // the reply crosses, then QUIT and 221
 	if fs.logged {
 		fs.c.Messages[0].DataReply = &r
@@ -402,12 +423,16 @@ func (o *Org) frontRefuse(fs *frontSession, prx int, why string) {
 		if prx == 1 {
 			line = logNoDestinations
 		}
-		end = o.converseFront(fs, line).End
+		o.converseFront(fs, line) // its rows; the model's time does not depend on logging
 	}
 	o.freeFront(fs)
 	o.at(end, kindSession, func() {
 		if o.s.Journal().Enabled() {
-			emit(o, fe.name, "", ProxyRefused{Msg: Msg{m.id}, FrontEnd: fe.name, Reply: r.String(), Why: why})
+			if pressed.Server != "" {
+				emit(o, fe.name, "", pressed)
+			} else {
+				emit(o, fe.name, "", ProxyRefused{Msg: Msg{m.id}, FrontEnd: fe.name, Reply: r.String(), Why: why})
+			}
 		}
 		o.tryInbound(m, sender, cands, k+1)
 	})

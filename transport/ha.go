@@ -139,6 +139,9 @@ func (o *Org) shadowTry(ss *shadowSession) {
 	case o.acceptState(b) != "Active":
 		r := smtp.ServiceNotActive
 		c.MailReply = &r
+	case b.refuses(refuseShadow):
+		r := smtp.InsufficientResources // Shadow Redundancy rejects messages (pressure.go)
+		c.MailReply = &r
 	}
 	c.Messages = o.oneMessage(o.smtpMessage(it, int64(b.nextInternal+1)))
 	res := o.converse(c)

@@ -99,6 +99,7 @@ type itemExt struct {
 	rejected   bool          // sender: its next hop answered the data with a 4xx (rejectWith)
 	deferUntil time.Duration // sender: not offered again before this time
 	deferErr   string        // sender: the 4xx, Get-Message's LastError while deferred
+	suspended  bool          // Suspend-Message (queueops.go): not offered until resumed
 }
 
 // x is it's extension, made on first write.

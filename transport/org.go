@@ -30,33 +30,38 @@ const internet = "internet"
 
 // Org is the transport side of one organization.
 type Org struct {
-	s          *sim.Sim
-	top        Topology
-	env        Env
-	cfg        config
-	servers    []*server // topology order
-	byName     map[string]*server
-	mailboxes  map[string]string // lower-case address -> database
-	domains    map[string]bool   // accepted domains: those of the mailboxes
-	msgs       []*message
-	lbNext     int
-	lbAffinity map[string]int // source -> index in inbound (sourceIPAffinity)
-	delivered  []func(id int, recipient string, at time.Duration)
-	led        ledger
-	sessions   uint64
-	timings    []timingEntry
-	inetIP     string
-	crashes    map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
-	inbound    []*server
-	feIdx      *frontIndex
-	routeTo    func(*server) bool // tests: narrows the front ends' routing tables
-	blank      []string
-	iota       []int
-	outcome1   [1]smtp.Outcome
-	message1   [1]smtp.Message
-	trk        trackState   // what tracking rows remember between events (track.go)
-	plog       protoLogging // connectors' ProtocolLoggingLevel (protolevel.go)
-	slabs      struct {
+	s         *sim.Sim
+	top       Topology
+	env       Env
+	cfg       config
+	servers   []*server // topology order
+	byName    map[string]*server
+	mailboxes map[string]string   // lower-case address -> database
+	domains   map[string]bool     // accepted domains: those of the mailboxes
+	ext       map[string]*extHost // external smart hosts and MX hosts by lower-case name (smarthost.go)
+	extRR     map[string]int      // rotation over them per server and next hop
+	// idleResubmit: when each queue was last resubmitted (queueops.go)
+	idleResubmit map[*queue]time.Duration
+	resubmitReqs []ResubmitRequest // Add-ResubmitRequest (queueops.go)
+	msgs         []*message
+	lbNext       int
+	lbAffinity   map[string]int // source -> index in inbound (sourceIPAffinity)
+	delivered    []func(id int, recipient string, at time.Duration)
+	led          ledger
+	sessions     uint64
+	timings      []timingEntry
+	inetIP       string
+	crashes      map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
+	inbound      []*server
+	feIdx        *frontIndex
+	routeTo      func(*server) bool // tests: narrows the front ends' routing tables
+	blank        []string
+	iota         []int
+	outcome1     [1]smtp.Outcome
+	message1     [1]smtp.Message
+	trk          trackState   // what tracking rows remember between events (track.go)
+	plog         protoLogging // connectors' ProtocolLoggingLevel (protolevel.go)
+	slabs        struct {
 		msgs  slab[message]
 		rcpts rcptSlab
 		items slab[item] // copies received by a server: they may end in Safety Net
@@ -115,6 +120,7 @@ type server struct {
 	sweepEpoch      int
 	subQ, snQ       *queue             // Submission and Safety Net (check gone)
 	shadowQs        map[*server]*queue // shadow queues by primary server (check gone)
+	bp              *backPressure      // resource meters and what they refuse (pressure.go)
 }
 
 // New builds transport for topology t. Every server starts running.
@@ -201,9 +207,12 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 			return nil, fmt.Errorf("transport: inbound server %s runs no transport service", in)
 		}
 	}
+	o.extRR = map[string]int{}
+	o.initHosts() // smarthost.go
 	for _, srv := range o.servers {
 		if srv.transport {
 			o.newPersistentQueues(srv)
+			o.initPressure(srv)
 		}
 	}
 	return o, nil
@@ -525,6 +534,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 	o.applyEdited(srv)
 	srv.state = o.pickUp(srv, "MSExchangeTransport")
 	srv.redirected = false
+	defer o.pressureBoot(srv)
 	if withFrontEnd && srv.frontEnd {
 		srv.fetState = o.pickUp(srv, "MSExchangeFrontEndTransport")
 		srv.fetStopped = false

@@ -47,6 +47,11 @@ func rapidWorld(t *rapid.T) (Topology, *world, []string) {
 	}
 	top.Mailboxes = []Mailbox{{Address: "a@contoso.com", Database: "DB1"}, {Address: "b@contoso.com", Database: "DB2"}}
 	top.Connectors = []Connector{{Name: "Internet", AddressSpaces: []string{"*"}, SourceServers: names[:1]}}
+	if rapid.Bool().Draw(t, "smart hosts") {
+		top.Connectors[0].SmartHosts = []string{"sh1.contoso.net", "sh2.contoso.net"}
+	} else {
+		top.MX = map[string][]MX{"gmail.com": {{"mx1.gmail.com", 10}, {"mx2.gmail.com", 20}}}
+	}
 	top.Inbound = names
 	top.InboundLoadBalanced = rapid.Bool().Draw(t, "lb")
 	return top, w, names
@@ -79,7 +84,9 @@ func runChecked(t *rapid.T, s *sim.Sim, o *Org, d time.Duration) {
 
 // Messages are conserved: after every event each (message, recipient) is exactly one of
 // in flight, delivered, bounced or lost, under random traffic, crashes (with and without
-// queue loss), clean stops, restarts, dismounts and partitions; and once every fault is
+// queue loss), clean stops, restarts, dismounts, partitions, Remove-/Suspend-/Resume-Message, back pressure (queue
+// drive and memory faults, released) and smart host / MX failover (external hosts
+// down, refusing, up); and once every fault is
 // healed the run settles: nothing is stuck.
 func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
@@ -105,7 +112,10 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 		at := time.Duration(0)
 		for i := 0; i < steps; i++ {
 			at += time.Duration(rapid.IntRange(0, 600).Draw(t, "gap")) * time.Second
-			kind := rapid.IntRange(0, 13).Draw(t, "kind")
+			kind := rapid.IntRange(0, 22).Draw(t, "kind")
+			ndr := rapid.Bool().Draw(t, "ndr")
+			host := rapid.IntRange(0, 1).Draw(t, "host")
+			pct := rapid.IntRange(85, 100).Draw(t, "pct")
 			other := rapid.SampledFrom(names).Draw(t, "other")
 			srv := rapid.SampledFrom(names).Draw(t, "server")
 			from := rapid.SampledFrom(senders).Draw(t, "from")
@@ -144,6 +154,39 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 					o.LossyFailover(db, from, s.Now())
 				case 13:
 					_ = o.RedirectMessage(srv, other) // an error on 2010 or to itself
+				case 14: // back pressure: the queue drive fills
+					require.NoError(t, o.SetResourceUse(srv, DatabaseUsedSpace, pct))
+				case 15: // back pressure: EdgeTransport.exe's memory
+					require.NoError(t, o.SetResourceUse(srv, PrivateBytes, pct))
+				case 16:
+					require.NoError(t, o.ReleaseResources(srv))
+				case 20, 21, 22: // an admin removes, suspends or resumes a queued message
+					for _, q := range o.byName[strings.ToLower(srv)].queues {
+						if len(q.items) == 0 {
+							continue
+						}
+						id := q.identity() + `\` + fmt.Sprint(q.items[0].intID)
+						switch kind {
+						case 20:
+							_ = o.RemoveMessage(id, ndr) // refused for Submission, shadows, messages on the wire
+						case 21:
+							_ = o.SuspendMessage(id)
+						default:
+							_ = o.ResumeMessage(id)
+						}
+						break
+					}
+				case 17, 18, 19: // an external smart host or MX host fails or comes back
+					hs := o.Hosts()
+					h := hs[host%len(hs)]
+					switch kind {
+					case 17:
+						require.NoError(t, o.HostDown(h))
+					case 18:
+						require.NoError(t, o.HostRefuse(h, 451))
+					default:
+						require.NoError(t, o.HostUp(h))
+					}
 				}
 			}))
 		}
@@ -151,7 +194,21 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 		// heal everything and let the run settle (MBX16 can never make a shadow: with
 		// RejectMessageOnShadowFailure $true it would refuse its mail for ever)
 		require.NoError(t, o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$false"}}))
+		for _, h := range o.Hosts() {
+			require.NoError(t, o.HostUp(h))
+		}
+		for _, srv := range o.servers {
+			for _, q := range srv.queues {
+				for _, it := range q.items {
+					if it.ext != nil && it.ext.suspended {
+						it.ext.suspended = false // Resume-Message for every suspended message
+						o.scheduleAttempt(q, 0)
+					}
+				}
+			}
+		}
 		for _, n := range names {
+			require.NoError(t, o.ReleaseResources(n))
 			o.Start(n)
 			// a restart also ends a Redirect-Message drain
 			require.NoError(t, o.RestartService(n, "MSExchangeTransport"))

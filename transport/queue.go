@@ -310,6 +310,7 @@ func (o *Org) fail(q *queue, lastError string) {
 	q.nextRetry = o.now() + d
 	o.scheduleAttempt(q, d)
 	o.checkAge(q)
+	o.idleResubmitCheck(q) // MaxIdleTimeBeforeResubmit (queueops.go)
 }
 
 func (o *Org) retryInterval(q *queue) time.Duration {

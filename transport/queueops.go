@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/exsim/exsim/sim/psfmt"
 )
@@ -177,7 +178,7 @@ func (o *Org) Messages(server, queueID string) ([][]psfmt.Field, error) {
 			switch {
 			case q.kind == qPoison: // 3.3: poison messages are permanently Suspended
 				st = "Suspended"
-			case q.suspended:
+			case q.suspended, it.ext != nil && it.ext.suspended:
 				st = "Suspended"
 			case q.inRetry:
 				st = "Retry"
@@ -278,4 +279,319 @@ func (o *Org) RedirectMessage(source, target string) error {
 		emit(o, srv.name, srv.name, Redirected{Server: srv.name, Target: tgt.name, Count: n})
 	}
 	return nil
+}
+
+// Queue recovery (exchange-stress.md section 4).
+
+// QueueResubmitted: a queue's messages went back to the categorizer (Retry-Queue
+// -Resubmit $true, or MaxIdleTimeBeforeResubmit).
+type QueueResubmitted struct {
+	Identity string
+	Messages int
+	Why      string // "Retry-Queue -Resubmit $true" or "MaxIdleTimeBeforeResubmit"
+}
+
+func (QueueResubmitted) Kind() string { return "transport.queue" }
+func (e QueueResubmitted) Narrate() string {
+	return fmt.Sprintf("%s: %d message(s) go back to the categorizer (%s) and are routed again.", e.Identity, e.Messages, e.Why)
+}
+
+// ResubmitQueue is Retry-Queue -Resubmit $true (4.1): the messages of a delivery
+// queue in Retry, or of the Unreachable queue, are sent back to the categorizer
+// before connecting; the poison queue cannot be resubmitted as a queue, and a
+// suspended queue's messages are not resubmitted (4.1).
+func (o *Org) ResubmitQueue(id string) error {
+	q, err := o.findQueue(id)
+	if err != nil {
+		return err
+	}
+	switch {
+	case q.kind == qPoison:
+		return fmt.Errorf("Retry-Queue: %s cannot be resubmitted as a queue; resume each message with Resume-Message", q.identity())
+	case q.kind != qDelivery && q.kind != qUnreachable:
+		return fmt.Errorf("Retry-Queue: %s is not a delivery queue or the Unreachable queue", q.identity())
+	case q.kind == qDelivery && !q.inRetry:
+		// the product's wording (Exchange 2007's reference, 4.1)
+		return fmt.Errorf("Retry-Queue: you can set the Resubmit parameter to $true only when the status of the remote queue is Retry (%s is %s)", q.identity(), q.status)
+	case q.suspended:
+		return fmt.Errorf("Retry-Queue: %s is suspended: suspended messages are not resubmitted; resume it first", q.identity())
+	}
+	o.resubmitQueue(q, "Retry-Queue -Resubmit $true")
+	return nil
+}
+
+// resubmitQueue sends q's messages that are not on the wire back to the categorizer.
+func (o *Org) resubmitQueue(q *queue, why string) {
+	var items []*item
+	for _, it := range q.items {
+		if !it.sending && !it.awaiting {
+			items = append(items, it)
+		}
+	}
+	if len(items) == 0 {
+		return
+	}
+	if o.s.Journal().Enabled() {
+		emit(o, q.srv.name, q.identity(), QueueResubmitted{Identity: q.identity(), Messages: len(items), Why: why})
+	}
+	if o.idleResubmit == nil {
+		o.idleResubmit = map[*queue]time.Duration{}
+	}
+	o.idleResubmit[q] = o.now()
+	for _, it := range items {
+		o.takeFromQueue(it)
+		it.q = nil
+		o.categorize(q.srv, it)
+	}
+}
+
+// idleResubmitCheck is MaxIdleTimeBeforeResubmit (EdgeTransport.exe.config, 12 h,
+// 4.3): a delivery queue in Retry that has delivered nothing for that long (since it
+// went to Retry, or since its last resubmission) sends its messages back to the
+// Submission queue for re-categorization. Back pressure's "message resubmission
+// paused" (1.3, 2016+) holds it until the pressure ends (the next retry after).
+func (o *Org) idleResubmitCheck(q *queue) {
+	if q.kind != qDelivery || !q.inRetry || q.suspended || q.srv.refuses(pauseResubmit) {
+		return
+	}
+	since := q.firstRetry
+	if t, ok := o.idleResubmit[q]; ok && t > since {
+		since = t
+	}
+	if o.now()-since >= o.cfgDur(cMaxIdleTimeBeforeResubmit, q.srv) {
+		o.resubmitQueue(q, "MaxIdleTimeBeforeResubmit")
+	}
+}
+
+var cMaxIdleTimeBeforeResubmit = mustSetting("MaxIdleTimeBeforeResubmit")
+
+// findMessage resolves a message identity <Server>\<Queue>\<MessageInteger>, the
+// Identity column of Get-Message (4.2; the shorter forms need a context exsim's steps
+// do not have).
+func (o *Org) findMessage(id string) (*queue, *item, error) {
+	k := strings.LastIndex(id, `\`)
+	if k <= 0 {
+		return nil, nil, fmt.Errorf(`message identity %q: expected <Server>\<Queue>\<MessageInteger> (Get-Message shows it)`, id)
+	}
+	n, err := strconv.Atoi(id[k+1:])
+	if err != nil {
+		return nil, nil, fmt.Errorf(`message identity %q: expected <Server>\<Queue>\<MessageInteger> (Get-Message shows it)`, id)
+	}
+	q, err := o.findQueue(id[:k])
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, it := range q.items {
+		if it.intID == n && !it.dead {
+			return q, it, nil
+		}
+	}
+	return nil, nil, fmt.Errorf("message %q was not found", id)
+}
+
+// MessageRemoved: Remove-Message took a message out of a queue, with an NDR to its
+// sender or without (then it is lost, unless another copy delivers it).
+type MessageRemoved struct {
+	Msg
+	Identity string
+	WithNDR  bool
+}
+
+func (MessageRemoved) Kind() string { return "transport.queue" }
+func (e MessageRemoved) Narrate() string {
+	if e.WithNDR {
+		return fmt.Sprintf("Remove-Message removed message #%d (%s); its sender gets an NDR.", e.Message, e.Identity)
+	}
+	return fmt.Sprintf("Remove-Message -WithNDR $false removed message #%d (%s) without an NDR: nobody is told.", e.Message, e.Identity)
+}
+
+// MessageSuspended: Suspend-Message or Resume-Message changed a message's status.
+type MessageSuspended struct {
+	Msg
+	Identity  string
+	Suspended bool
+}
+
+func (MessageSuspended) Kind() string { return "transport.queue" }
+func (e MessageSuspended) Narrate() string {
+	if e.Suspended {
+		return fmt.Sprintf("Suspend-Message: message #%d (%s) is Suspended: it stays in its queue and is not sent.", e.Message, e.Identity)
+	}
+	return fmt.Sprintf("Resume-Message: message #%d (%s) is ready again.", e.Message, e.Identity)
+}
+
+// removedNDR is the NDR status of a message an administrator removed: exsim's wording
+// (the reference quotes none).
+const removedNDR = "removed by an administrator with Remove-Message -WithNDR $true"
+
+// RemoveMessage is Remove-Message (4.2): -WithNDR $true (the default) returns the
+// message to its sender with an NDR; $false deletes it silently, so when no other
+// copy delivers it the verdict counts it lost to the removal. Messages can be
+// removed from any queue but the Submission queue; a message being delivered is not
+// modelled (the product marks it PendingRemove). Its shadow is discarded with it.
+func (o *Org) RemoveMessage(id string, withNDR bool) error {
+	q, it, err := o.findMessage(id)
+	if err != nil {
+		return err
+	}
+	if q.kind == qSubmission {
+		return fmt.Errorf("Remove-Message: messages can't be removed from the Submission queue (%s)", id)
+	}
+	if q.kind == qShadow {
+		return fmt.Errorf("Remove-Message: %s is a shadow copy: exsim removes messages from primary queues only", id)
+	}
+	if it.sending || it.awaiting {
+		return fmt.Errorf("Remove-Message: message %s is being delivered (PendingRemove is not modelled); try again after the attempt", id)
+	}
+	if o.s.Journal().Enabled() {
+		emit(o, q.srv.name, q.identity(), MessageRemoved{Msg: Msg{it.m.id}, Identity: id, WithNDR: withNDR})
+	}
+	if withNDR {
+		for _, r := range it.rcpts {
+			o.bounceRcpt(it.m, r, removedNDR)
+		}
+		o.led.dsns++
+	}
+	o.takeFromQueue(it)
+	fault := "Remove-Message -WithNDR $false"
+	if sh := it.shadow; sh != nil && !sh.dead && sh.primary == it {
+		o.takeFromQueue(sh)
+		o.removeCopy(sh, fault, sh.srv.name)
+	}
+	o.removeCopy(it, fault, q.srv.name)
+	return nil
+}
+
+// SuspendMessage is Suspend-Message (4.2): the message stays in its queue and is not
+// sent until Resume-Message; a poison message is already suspended.
+func (o *Org) SuspendMessage(id string) error { return o.setSuspended(id, true) }
+
+// ResumeMessage is Resume-Message (4.2); for a poison message, resuming is
+// resubmitting: it goes back to the categorizer.
+func (o *Org) ResumeMessage(id string) error { return o.setSuspended(id, false) }
+
+func (o *Org) setSuspended(id string, on bool) error {
+	q, it, err := o.findMessage(id)
+	if err != nil {
+		return err
+	}
+	if q.kind == qPoison {
+		if on {
+			return fmt.Errorf("Suspend-Message: %s is in the poison queue: it is already suspended", id)
+		}
+		if o.s.Journal().Enabled() {
+			emit(o, q.srv.name, q.identity(), MessageSuspended{Msg: Msg{it.m.id}, Identity: id})
+		}
+		o.takeFromQueue(it)
+		it.q = nil
+		o.categorize(q.srv, it)
+		return nil
+	}
+	if q.kind != qDelivery && q.kind != qUnreachable {
+		return fmt.Errorf("%s: %s is not in a delivery or Unreachable queue", map[bool]string{true: "Suspend-Message", false: "Resume-Message"}[on], id)
+	}
+	if it.sending && on {
+		return fmt.Errorf("Suspend-Message: message %s is being delivered (PendingSuspend is not modelled); try again after the attempt", id)
+	}
+	it.x().suspended = on
+	if o.s.Journal().Enabled() {
+		emit(o, q.srv.name, q.identity(), MessageSuspended{Msg: Msg{it.m.id}, Identity: id, Suspended: on})
+	}
+	if !on && q.kind == qDelivery && !q.busy && !q.suspended {
+		o.scheduleAttempt(q, 0)
+	}
+	return nil
+}
+
+// hasSuspended reports whether q holds a message Suspend-Message suspended.
+func hasSuspended(q *queue) bool {
+	for _, it := range q.items {
+		if it.ext != nil && it.ext.suspended {
+			return true
+		}
+	}
+	return false
+}
+
+// ResubmitRequest is one Add-ResubmitRequest (4.5), numbered from 1 as the product
+// numbers them.
+type ResubmitRequest struct {
+	Identity            int
+	Destination         string // the mailbox database (exsim names it; the product takes its GUID)
+	StartTime, EndTime  time.Time
+	CreationTime        time.Time
+	MessagesResubmitted int
+}
+
+// AddResubmitRequest is Add-ResubmitRequest -Destination DB -StartTime -EndTime
+// (4.5, the MDBResubmit set; 2013+): every primary Safety Net copy of a message for
+// a recipient in db kept between start and end is resubmitted to it (RESUBMIT,
+// SAFETYNET; DSNs suppressed); a recipient that has the message already is a
+// duplicate its mailbox detects. Both times must be in the past and start before
+// end. A primary Safety Net on a server that is down answers when it starts (as
+// after a lossy failover). The ConditionalResubmit set (-Recipient, -Sender,
+// -MessageId) and -UnresponsivePrimaryServers are not modelled.
+func (o *Org) AddResubmitRequest(db string, start, end time.Duration) (ResubmitRequest, error) {
+	if !(start < end) {
+		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: StartTime must be before EndTime")
+	}
+	if end > o.now() {
+		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: StartTime and EndTime must be in the past")
+	}
+	req := ResubmitRequest{Identity: len(o.resubmitReqs) + 1, Destination: db, StartTime: o.s.Wall(start), EndTime: o.s.Wall(end), CreationTime: o.s.Wall(o.now())}
+	for _, m := range o.msgs {
+		for r := range m.rcpts {
+			if m.rcpts[r].db != db {
+				continue
+			}
+			for _, it := range m.items {
+				if it.loc != locSafetyNet || it.shadowSN || it.srv.version.Is2010() || !m.covers(it, r) || it.keptAt < start || it.keptAt > end {
+					continue
+				}
+				req.MessagesResubmitted++
+				if it.srv.up {
+					o.resubmitFromSafetyNet(it, r, "Add-ResubmitRequest")
+				} else {
+					it.armed++
+					it.srv.redeliver = append(it.srv.redeliver, redelivery{it, r})
+				}
+				break // one primary Safety Net copy is enough
+			}
+		}
+	}
+	o.resubmitReqs = append(o.resubmitReqs, req)
+	if o.s.Journal().Enabled() {
+		emit(o, "", db, ResubmitRequested{Request: req.Identity, Database: db, Messages: req.MessagesResubmitted})
+	}
+	return req, nil
+}
+
+// ResubmitRequested: Add-ResubmitRequest asked Safety Net to resubmit to Database.
+type ResubmitRequested struct {
+	Request  int
+	Database string
+	Messages int
+}
+
+func (ResubmitRequested) Kind() string { return "transport.resubmit" }
+func (e ResubmitRequested) Narrate() string {
+	return fmt.Sprintf("Resubmit request %d: Safety Net resubmits %d message-recipient(s) to %s; their mailboxes drop the ones they already have.", e.Request, e.Messages, e.Database)
+}
+
+// GetResubmitRequest prints Get-ResubmitRequest [[-Identity] N] (4.5): every request,
+// or one. The product's output layout is not documented (4.5 Gaps): exsim prints the
+// request's number, destination, window and creation time as a table.
+func (o *Org) GetResubmitRequest(id int) (string, error) {
+	var cells [][]string
+	for _, r := range o.resubmitReqs {
+		if id != 0 && r.Identity != id {
+			continue
+		}
+		cells = append(cells, []string{strconv.Itoa(r.Identity), r.Destination, psTime(r.StartTime), psTime(r.EndTime), psTime(r.CreationTime)})
+	}
+	if id != 0 && len(cells) == 0 {
+		return "", fmt.Errorf("Get-ResubmitRequest: no resubmit request %d", id)
+	}
+	cols := []psfmt.Column{{Name: "Identity"}, {Name: "Destination"}, {Name: "StartTime"}, {Name: "EndTime"}, {Name: "CreationTime"}}
+	return psfmt.Table(cols, cells), nil
 }

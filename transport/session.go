@@ -147,6 +147,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	external := false
 	var notActive *server
 	var firstDown *server
+	var pressured *server
 	switch q.dtype {
 	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
 		if o.frontProxied(q) {
@@ -155,13 +156,8 @@ func (o *Org) smtpAttempt(q *queue) {
 		}
 		external = true
 		c.SendConnector = o.connectorName(q)
-		host := q.nextHop
-		if q.dtype == "DnsConnectorDelivery" {
-			host = "mx." + q.nextHop
-		}
-		c.Server = o.externalPeer(host, 25)
-		if !o.reachable(srv.name, internet) {
-			c.ConnectFailure = smtp.WinsockTimedOut
+		if !o.externalTarget(q, &c) { // smarthost.go: rotation, MX, failover
+			return
 		}
 	case "SmtpDeliveryToMailbox":
 		act, mounted := o.activeCopy(q.nextHop)
@@ -199,6 +195,10 @@ func (o *Org) smtpAttempt(q *queue) {
 				if notActive == nil {
 					notActive = t
 				}
+			case t.refuses(refuseExchange):
+				if pressured == nil {
+					pressured = t // back pressure (pressure.go)
+				}
 			default:
 				target = t
 				srv.rr = (srv.rr + k + 1) % n
@@ -216,6 +216,11 @@ func (o *Org) smtpAttempt(q *queue) {
 			c.ReceiveConnector = o.receiveConnector(notActive)
 			r := smtp.ServiceNotActive
 			c.MailReply = &r
+		case pressured != nil:
+			c.Server = o.peer(pressured, 25)
+			c.ReceiveConnector = o.receiveConnector(pressured)
+			r := smtp.InsufficientResources
+			c.MailReply = &r
 		case firstDown != nil:
 			c.Server = o.peer(firstDown, hubPort(firstDown))
 			c.ConnectFailure = smtp.WinsockTimedOut
@@ -226,7 +231,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	}
 	batch := o.newBatch()
 	for _, it := range q.items {
-		if !it.sending && len(batch) < 20 && (it.ext == nil || !o.deferredNow(it)) {
+		if !it.sending && len(batch) < 20 && (it.ext == nil || (!o.deferredNow(it) && !it.ext.suspended)) {
 			batch = append(batch, it)
 		}
 	}
@@ -235,6 +240,8 @@ func (o *Org) smtpAttempt(q *queue) {
 		o.freeBatch(batch)
 		if next := o.nextDeferred(q); next > 0 {
 			o.scheduleAttempt(q, next-o.now()) // only deferred messages: wait for the first
+		} else if q.inRetry && hasSuspended(q) {
+			o.scheduleAttempt(q, o.retryInterval(q)) // only suspended ones: keep the retry schedule (queueops.go)
 		}
 		return
 	}
@@ -494,8 +501,8 @@ func (rs *relaySession) ended() {
 }
 
 func (o *Org) connectorName(q *queue) string {
-	for _, c := range o.top.Connectors {
-		if c.SmartHost == q.nextHop {
+	for i := range o.top.Connectors {
+		if c := &o.top.Connectors[i]; q.dtype == "SmartHostConnectorDelivery" && smartHostList(c) == q.nextHop {
 			return c.Name
 		}
 	}

@@ -173,6 +173,8 @@ var supported = []Spec{
 		{Name: "SafetyNetHoldTime", Type: Duration},
 		{Name: "MaxDumpsterTime", Type: Duration},
 		{Name: "MaxDumpsterSizePerDatabase", Type: Text},
+		{Name: "MaxSendSize", Type: Text},
+		{Name: "MaxReceiveSize", Type: Text},
 		{Name: "ExternalDelayDsnEnabled", Type: Boolean},
 		{Name: "InternalDelayDsnEnabled", Type: Boolean},
 	}},
@@ -197,10 +199,38 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
 		{Name: "ProtocolLoggingLevel", Required: true, Type: EnumType, Enum: protocolLoggingLevels},
 	}},
+	// Get-ExchangeDiagnosticInfo [-Server] -Process -Component [-Argument]
+	// (exchange-stress.md 1.7): only the back pressure view, EdgeTransport's
+	// ResourceThrottling component, is modelled.
+	{Name: "Get-ExchangeDiagnosticInfo", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Server", Type: Server},
+		{Name: "Process", Required: true, Type: EnumType, Enum: []string{"EdgeTransport"}},
+		{Name: "Component", Required: true, Type: EnumType, Enum: []string{"ResourceThrottling"}},
+		{Name: "Argument", Type: Text},
+	}},
 	transportServer("Set-TransportService", "Exchange2013"),
 	transportServer("Set-TransportServer", ""),
 	queueOp("Retry-Queue", ParamSpec{Name: "Resubmit", Type: Boolean}),
 	queueOp("Suspend-Queue"),
+	// Message recovery (exchange-stress.md 4.2): -Identity Server\Queue\MessageInteger.
+	{Name: "Suspend-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
+	{Name: "Resume-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
+	// Add-ResubmitRequest's MDBResubmit set and Get-ResubmitRequest (4.5, 2013+);
+	// -Destination names the mailbox database (the product takes its GUID).
+	{Name: "Add-ResubmitRequest", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Destination", Required: true, Type: Database},
+		{Name: "StartTime", Required: true, Type: DateTime},
+		{Name: "EndTime", Required: true, Type: DateTime},
+		{Name: "Server", Type: Server},
+	}},
+	{Name: "Get-ResubmitRequest", MinVersion: "Exchange2013", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Type: Integer},
+		{Name: "Server", Type: Server},
+	}},
+	{Name: "Remove-Message", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "WithNDR", Type: Boolean},
+	}},
 	queueOp("Resume-Queue"),
 	// Microsoft's DAG maintenance scripts, run from $exscripts
 	// (reference exchange-dag-components.md, [START-OLD]/[START-NEW]).

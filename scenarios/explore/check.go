@@ -437,6 +437,8 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 	if settle > 0 {
 		end := sc.Duration
 		down := map[string]bool{}
+		pressed := map[string]bool{}
+		hostDown := map[string]bool{}
 		parted := false
 		for _, st := range steps {
 			if st.Fault == nil {
@@ -447,6 +449,14 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 				down[st.Fault.Server] = true
 			case fault.Start:
 				down[st.Fault.Server] = false
+			case fault.Disk, fault.Memory:
+				pressed[st.Fault.Server] = true
+			case fault.Release:
+				pressed[st.Fault.Server] = false
+			case fault.Down, fault.Refuse:
+				hostDown[st.Fault.Host] = true
+			case fault.Up:
+				hostDown[st.Fault.Host] = false
 			case fault.Partition:
 				parted = true
 			case fault.Heal:
@@ -460,6 +470,18 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 		// in the order the liveness phase starts them (the topology's), not the order
 		// they went down: the order decides quorum and failovers, so another order can
 		// make a replay that keeps every property
+		for _, h := range sc.Topology.ExternalHosts() {
+			if hostDown[h] {
+				st, _ := step(end, "up "+h)
+				steps = append(steps, st)
+			}
+		}
+		for _, sv := range sc.Topology.Servers {
+			if pressed[sv.Name] {
+				st, _ := step(end, "release "+sv.Name)
+				steps = append(steps, st)
+			}
+		}
 		for _, sv := range sc.Topology.Servers {
 			if down[sv.Name] {
 				st, _ := step(end, "start "+sv.Name)

@@ -85,6 +85,12 @@ var mechanisms = []mechanism{
 	{"maintenance script stages", "dag.maintenance", nil},
 	{"cmdlet errors", "step.error", nil},
 	{"liveness phases", "liveness", nil},
+	{"back pressure level changes", "transport.pressure", is[transport.PressureChanged]},
+	{"senders refused by back pressure", "transport.session", func(p sim.Payload) bool {
+		e, ok := p.(transport.MailFromRefused)
+		return ok && strings.HasPrefix(e.Reply, "452 4.3.1")
+	}},
+	{"smart host / MX failovers", "transport.failover", nil},
 }
 
 // Coverage counts how often each mechanism fired, over one run or a whole sweep.

@@ -50,7 +50,7 @@ func Expand(sc *scenarios.Scenario, templates []string) ([]string, error) {
 		if f, err = canon(sc, f); err != nil {
 			return fmt.Errorf("fault %q: %v", line, err)
 		}
-		if f.Kind == fault.Start || f.Kind == fault.Heal {
+		if f.Kind == fault.Start || f.Kind == fault.Heal || f.Kind == fault.Release || f.Kind == fault.Up {
 			return fmt.Errorf("fault %q: %s is a repair, not a fault; each injected fault is repaired after its duration", line, f.Kind)
 		}
 		key := f.String()
@@ -83,6 +83,29 @@ func Expand(sc *scenarios.Scenario, templates []string) ([]string, error) {
 					return nil, err
 				}
 			}
+		case words[0] == "disk" || words[0] == "memory":
+			// back pressure (transport/pressure.go) on every transport server
+			if len(words) < 2 || words[1] != "any" {
+				return nil, fmt.Errorf("fault template %q: want disk any queue|data N%%, or memory any N%%", t)
+			}
+			for _, sv := range faultableServers(sc) {
+				if !runsTransport(sc, sv) {
+					continue // no transport service: no back pressure
+				}
+				if err := add(strings.Replace(t, "any", sv, 1)); err != nil {
+					return nil, err
+				}
+			}
+		case words[0] == "down" || words[0] == "refuse":
+			// every smart host and MX host (transport/smarthost.go)
+			if len(words) < 2 || words[1] != "any" {
+				return nil, fmt.Errorf("fault template %q: want down any, or refuse any 4xx", t)
+			}
+			for _, h := range sc.Topology.ExternalHosts() {
+				if err := add(strings.Replace(t, "any", h, 1)); err != nil {
+					return nil, err
+				}
+			}
 		case words[0] == "fail-copy":
 			if t != "fail-copy any" {
 				return nil, fmt.Errorf("fault template %q: want fail-copy any, or fail-copy DB\\SERVER", t)
@@ -108,7 +131,7 @@ func Expand(sc *scenarios.Scenario, templates []string) ([]string, error) {
 				}
 			}
 		default:
-			return nil, fmt.Errorf("fault template %q: \"any\" works with crash, stop, fail-copy and partition", t)
+			return nil, fmt.Errorf("fault template %q: \"any\" works with crash, stop, fail-copy, partition, disk, memory, down and refuse", t)
 		}
 	}
 	if len(out) == 0 {
@@ -192,9 +215,17 @@ func canon(sc *scenarios.Scenario, f fault.Fault) (fault.Fault, error) {
 	}
 	var err error
 	switch f.Kind {
-	case fault.Crash, fault.Stop, fault.Start:
+	case fault.Crash, fault.Stop, fault.Start, fault.Disk, fault.Memory, fault.Release:
 		f.Server, err = server(f.Server)
 		return f, err
+	case fault.Down, fault.Refuse, fault.Up:
+		for _, h := range sc.Topology.ExternalHosts() {
+			if strings.EqualFold(h, f.Host) {
+				f.Host = h
+				return f, nil
+			}
+		}
+		return f, fmt.Errorf("unknown smart host or MX host %q", f.Host)
 	case fault.FailCopy:
 		for _, db := range sc.Topology.Databases {
 			if strings.EqualFold(db.Name, f.Database) {
@@ -251,6 +282,10 @@ func Steps(sc *scenarios.Scenario, faults []Fault) ([]scenarios.Step, error) {
 		switch st.Fault.Kind {
 		case fault.Crash, fault.Stop:
 			repair = "start " + st.Fault.Server
+		case fault.Disk, fault.Memory:
+			repair = "release " + st.Fault.Server
+		case fault.Down, fault.Refuse:
+			repair = "up " + st.Fault.Host
 		default:
 			// heal ends every partition, the scenario's own too (an internet link
 			// it cuts on purpose), so an injected partition and a copy failure

@@ -82,6 +82,15 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 			if c.SmartHost != "" {
 				f = append(f, "smartHost: "+q(c.SmartHost))
 			}
+			if len(c.SmartHosts) > 0 {
+				f = append(f, "smartHosts: "+list(c.SmartHosts))
+			}
+			switch {
+			case c.MaxMessageSize == 1<<63-1: // unlimited
+				f = append(f, "maxMessageSize: unlimited")
+			case c.MaxMessageSize > 0:
+				f = append(f, "maxMessageSize: "+strconv.FormatInt(c.MaxMessageSize, 10))
+			}
 			b.WriteString("    - " + flow(f) + "\n")
 		}
 	}
@@ -98,6 +107,16 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 		kv("    ", "inbound", list(in.Servers))
 	}
 	kv("    ", "senderRetry", dur(t.Internet.SenderRetry))
+	if len(t.Internet.Domains) > 0 {
+		b.WriteString("    domains:\n")
+		for _, d := range t.Internet.Domains {
+			var recs []string
+			for _, r := range d.MX {
+				recs = append(recs, r.Host+" "+strconv.Itoa(r.Preference))
+			}
+			b.WriteString("      " + q(d.Name) + ": " + flow([]string{"mx: " + list(recs)}) + "\n")
+		}
+	}
 	kv("  ", "latency", dur(t.Latency))
 
 	if len(sc.Config) > 0 {
@@ -130,6 +149,16 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 			}
 			if tr.Subject != "" {
 				f = append(f, "subject: "+q(tr.Subject))
+			}
+			if tr.Size > 0 {
+				f = append(f, "size: "+strconv.FormatInt(tr.Size, 10))
+			}
+			if len(tr.Sizes) > 0 {
+				var ss []string
+				for _, n := range tr.Sizes {
+					ss = append(ss, strconv.FormatInt(n, 10))
+				}
+				f = append(f, "size: ["+strings.Join(ss, ", ")+"]")
 			}
 			b.WriteString("  - " + flow(f) + "\n")
 		}

@@ -10,6 +10,13 @@
 //	                     the listed servers or sites cannot reach each other;
 //	                     "internet" as a member cuts the internet link
 //	heal                 every partition ends
+//	disk S queue N%      the drive of S's queue database (and its logs) is N% used;
+//	                     disk S data N%: the content conversion drive (back pressure)
+//	memory S N%          S's EdgeTransport.exe uses N% of the RAM (PrivateBytes)
+//	release S            the drives are freed and the memory given back
+//	down HOST            a smart host or MX host stops answering (connections time out)
+//	refuse HOST 451      it answers MAIL FROM with that 4xx reply
+//	up HOST              it works again
 //
 // Parse checks the grammar only; whether S is a server is the loader's check.
 package fault

@@ -2,6 +2,7 @@ package fault
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -15,15 +16,25 @@ const (
 	FailCopy                  // a database copy fails
 	Partition                 // two groups cannot reach each other
 	Heal                      // every partition ends
+	Disk                      // a drive of the server fills to Percent (back pressure)
+	Memory                    // the EdgeTransport process uses Percent of the RAM
+	Release                   // the drive is freed and the memory given back
+	Down                      // an external host (smart host, MX) stops answering
+	Refuse                    // an external host answers MAIL FROM with Code
+	Up                        // an external host works again
 )
 
-var verbs = []string{"crash", "stop", "start", "fail-copy", "partition", "heal"}
+var verbs = []string{"crash", "stop", "start", "fail-copy", "partition", "heal", "disk", "memory", "release", "down", "refuse", "up"}
+
+// Drives are the drives a disk fault may fill: the queue database's (and its logs')
+// and the content conversion folder's.
+var Drives = []string{"queue", "data"}
 
 // Verbs lists the fault verbs in grammar order.
 func Verbs() []string { return append([]string(nil), verbs...) }
 
 func (k Kind) String() string {
-	if k >= Crash && k <= Heal {
+	if k >= Crash && k <= Up {
 		return verbs[k-1]
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
@@ -36,6 +47,10 @@ type Fault struct {
 	LoseQueue bool     // Crash: the queue database is lost too
 	Database  string   // FailCopy
 	A, B      []string // Partition: servers, site names, or "internet"
+	Drive     string   // Disk: one of Drives
+	Percent   int      // Disk, Memory: 0-100
+	Host      string   // Down, Refuse, Up: a smart host or MX host
+	Code      int      // Refuse: the 4xx reply code
 }
 
 // Internet is the partition side that stands for the organization's internet link.
@@ -78,7 +93,9 @@ func split(line string) []word {
 // Parse parses a fault line:
 //
 //	crash S [lose-queue] | stop S | start S | fail-copy DB\S |
-//	partition A,B from C,D | heal
+//	partition A,B from C,D | heal |
+//	disk S queue|data N% | memory S N% | release S |
+//	down HOST | refuse HOST 4xx | up HOST
 //
 // Verbs are lowercase as the format writes them; a partition side is a comma list
 // (spaces after commas allowed) of servers, sites or "internet".
@@ -114,6 +131,53 @@ func Parse(line string) (Fault, error) {
 			return Fault{}, err
 		}
 		return Fault{Kind: Crash, Server: args[0].s}, nil
+	case "disk":
+		const form = "disk SERVER queue|data N%"
+		if err := need(3, form); err != nil {
+			return Fault{}, err
+		}
+		if !contains(Drives, args[1].s) {
+			return Fault{}, &Error{args[1].pos, fmt.Sprintf("unknown drive %q%s (want queue or data): want %s", args[1].s, didYouMean(args[1].s, Drives), form)}
+		}
+		p, err := percent(args[2], form)
+		if err != nil {
+			return Fault{}, err
+		}
+		return Fault{Kind: Disk, Server: args[0].s, Drive: args[1].s, Percent: p}, nil
+	case "memory":
+		const form = "memory SERVER N%"
+		if err := need(2, form); err != nil {
+			return Fault{}, err
+		}
+		p, err := percent(args[1], form)
+		if err != nil {
+			return Fault{}, err
+		}
+		return Fault{Kind: Memory, Server: args[0].s, Percent: p}, nil
+	case "release":
+		if err := need(1, "release SERVER"); err != nil {
+			return Fault{}, err
+		}
+		return Fault{Kind: Release, Server: args[0].s}, nil
+	case "down", "up":
+		if err := need(1, verb.s+" HOST"); err != nil {
+			return Fault{}, err
+		}
+		k := Down
+		if verb.s == "up" {
+			k = Up
+		}
+		return Fault{Kind: k, Host: args[0].s}, nil
+	case "refuse":
+		const form = "refuse HOST 4xx (an SMTP reply code, e.g. 451)"
+		if err := need(2, form); err != nil {
+			return Fault{}, err
+		}
+		code, err := strconv.Atoi(args[1].s)
+		if err != nil || code < 400 || code > 499 || len(args[1].s) != 3 {
+			return Fault{}, &Error{args[1].pos, fmt.Sprintf("%q is not a 4xx reply code: want %s", args[1].s, form)}
+		}
+		return Fault{Kind: Refuse, Host: args[0].s, Code: code}, nil
 	case "stop", "start":
 		if err := need(1, verb.s+" SERVER"); err != nil {
 			return Fault{}, err
@@ -141,6 +205,25 @@ func Parse(line string) (Fault, error) {
 		return partition(line, args)
 	}
 	return Fault{}, &Error{verb.pos, fmt.Sprintf("unknown fault %q%s (want one of %s)", verb.s, didYouMean(verb.s, verbs), strings.Join(verbs, ", "))}
+}
+
+// percent reads "96%" (0-100).
+func percent(w word, form string) (int, error) {
+	num, ok := strings.CutSuffix(w.s, "%")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || n < 0 || n > 100 || strings.HasPrefix(num, "+") {
+		return 0, &Error{w.pos, fmt.Sprintf("%q is not a percentage: want 0%%-100%%, as in %s", w.s, form)}
+	}
+	return n, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }
 
 func partition(line string, args []word) (Fault, error) {
@@ -211,6 +294,16 @@ func (f Fault) String() string {
 		return "partition " + strings.Join(f.A, ",") + " from " + strings.Join(f.B, ",")
 	case Heal:
 		return "heal"
+	case Disk:
+		return fmt.Sprintf("disk %s %s %d%%", f.Server, f.Drive, f.Percent)
+	case Memory:
+		return fmt.Sprintf("memory %s %d%%", f.Server, f.Percent)
+	case Release:
+		return "release " + f.Server
+	case Down, Up:
+		return f.Kind.String() + " " + f.Host
+	case Refuse:
+		return fmt.Sprintf("refuse %s %d", f.Host, f.Code)
 	}
 	return f.Kind.String()
 }

@@ -20,6 +20,13 @@ func TestParseReadsTheFaultGrammar(t *testing.T) {
 		{"partition EX1,EX2 from EX3", Fault{Kind: Partition, A: []string{"EX1", "EX2"}, B: []string{"EX3"}}},
 		{"partition Red, Blue from internet", Fault{Kind: Partition, A: []string{"Red", "Blue"}, B: []string{"internet"}}},
 		{"heal", Fault{Kind: Heal}},
+		{"disk EX2 queue 96%", Fault{Kind: Disk, Server: "EX2", Drive: "queue", Percent: 96}},
+		{"disk EX2 data 100%", Fault{Kind: Disk, Server: "EX2", Drive: "data", Percent: 100}},
+		{"memory EX1 95%", Fault{Kind: Memory, Server: "EX1", Percent: 95}},
+		{"release EX1", Fault{Kind: Release, Server: "EX1"}},
+		{"down mx1.fabrikam.net", Fault{Kind: Down, Host: "mx1.fabrikam.net"}},
+		{"refuse mx1.fabrikam.net 451", Fault{Kind: Refuse, Host: "mx1.fabrikam.net", Code: 451}},
+		{"up mx1.fabrikam.net", Fault{Kind: Up, Host: "mx1.fabrikam.net"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -38,7 +45,16 @@ func TestParseErrorsPointAtTheWord(t *testing.T) {
 	}{
 		{"", 0, "empty fault"},
 		{"crsh EX1", 0, `unknown fault "crsh" (did you mean "crash"?)`},
-		{"explode EX1", 0, `unknown fault "explode" (want one of crash, stop, start, fail-copy, partition, heal)`},
+		{"explode EX1", 0, `unknown fault "explode" (want one of crash, stop, start, fail-copy, partition, heal, disk, memory, release, down, refuse, up)`},
+		{"refuse mx1 550", 11, `"550" is not a 4xx reply code`},
+		{"refuse mx1", 10, "missing argument: want refuse HOST 4xx"},
+		{"down", 4, "missing argument: want down HOST"},
+		{"disk EX1 queue", 14, "missing argument: want disk SERVER queue|data N%"},
+		{"disk EX1 queu 96%", 9, `unknown drive "queu" (did you mean "queue"?)`},
+		{"disk EX1 queue 96", 15, `"96" is not a percentage`},
+		{"disk EX1 queue 101%", 15, `"101%" is not a percentage`},
+		{"memory EX1 -5%", 11, `"-5%" is not a percentage`},
+		{"release", 7, "missing argument: want release SERVER"},
 		{"crash", 5, "missing argument: want crash SERVER [lose-queue]"},
 		{"crash EX1 lose-queues", 10, `unexpected "lose-queues"`},
 		{"stop EX1 EX2", 9, `unexpected "EX2"`},

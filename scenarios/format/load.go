@@ -1043,7 +1043,7 @@ func (l *loader) connectors(n ast.Node) error {
 		return err
 	}
 	for _, it := range items {
-		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost", "frontendProxyEnabled")
+		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost", "smartHosts", "maxMessageSize", "frontendProxyEnabled")
 		if err != nil {
 			return err
 		}
@@ -1091,6 +1091,12 @@ func (l *loader) connectors(n ast.Node) error {
 						err = l.errf(posOf(e.val), "frontendProxyEnabled is true or false, not %q", v)
 					}
 				}
+			case "maxMessageSize":
+				c.MaxMessageSize, err = l.size(e.val, "maxMessageSize", true)
+			case "smartHosts":
+				if c.SmartHosts, _, err = l.strs(e.val, "smartHosts", false); err == nil && len(c.SmartHosts) == 0 {
+					err = l.errf(posOf(e.val), "smartHosts needs at least one host")
+				}
 			}
 			if err != nil {
 				return err
@@ -1120,7 +1126,7 @@ func inboundOK(sv *ServerSpec) bool {
 func (l *loader) internet(n ast.Node) error {
 	in := &l.s.Topology.Internet
 	in.Pos = posOf(n)
-	es, err := l.mapping(n, "internet", "inbound", "senderRetry")
+	es, err := l.mapping(n, "internet", "inbound", "senderRetry", "domains")
 	if err != nil {
 		return err
 	}
@@ -1132,6 +1138,8 @@ func (l *loader) internet(n ast.Node) error {
 			}
 		case "inbound":
 			err = l.inbound(e.val)
+		case "domains":
+			err = l.externalDomains(e.val)
 		}
 		if err != nil {
 			return err
@@ -1139,6 +1147,102 @@ func (l *loader) internet(n ast.Node) error {
 	}
 	return nil
 }
+
+// size reads a message size: bytes, or a figure with KB, MB or GB ("25MB", "1.5 GB"),
+// at most 2 GB; unlimited where a limit may be.
+func (l *loader) size(n ast.Node, what string, limit bool) (int64, error) {
+	s, err := l.str(n, what)
+	if err != nil {
+		return 0, err
+	}
+	if limit && strings.EqualFold(strings.TrimSpace(s), "unlimited") {
+		return Unlimited, nil
+	}
+	u := strings.ToUpper(strings.ReplaceAll(s, " ", ""))
+	mult := 1.0
+	for _, suf := range []struct {
+		s string
+		m float64
+	}{{"GB", 1 << 30}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(u, suf.s) {
+			u, mult = strings.TrimSuffix(u, suf.s), suf.m
+			break
+		}
+	}
+	f, err := strconv.ParseFloat(u, 64)
+	want := "a size such as 25MB, 512KB or 6144 (bytes)"
+	if limit {
+		want += ", or unlimited"
+	}
+	if err != nil || f != f || f*mult < 1 || f*mult > 2<<30 {
+		return 0, l.errf(posOf(n), "%s %q: want %s, from 1 byte to 2GB", what, s, want)
+	}
+	return int64(f * mult), nil
+}
+
+// externalDomains reads internet.domains: {fabrikam.net: {mx: ["mx1.fabrikam.net 10",
+// ...]}} (transport/smarthost.go).
+func (l *loader) externalDomains(n ast.Node) error {
+	r, err := l.resolve(n)
+	if err != nil {
+		return err
+	}
+	var mvs []*ast.MappingValueNode
+	switch m := r.(type) {
+	case *ast.MappingNode:
+		mvs = m.Values
+	case *ast.MappingValueNode:
+		mvs = []*ast.MappingValueNode{m}
+	default:
+		return l.errf(posOf(n), "domains must be a mapping of domain names, found %s", describe(r))
+	}
+	in := &l.s.Topology.Internet
+	for _, mv := range mvs {
+		name, err := l.str(mv.Key, "a domain name")
+		if err != nil {
+			return err
+		}
+		name = strings.ToLower(name)
+		if !domainRE.MatchString(name) {
+			return l.errf(posOf(mv.Key), "%q is not a domain name (want e.g. fabrikam.net)", name)
+		}
+		if slices.ContainsFunc(in.Domains, func(d ExternalDomain) bool { return d.Name == name }) {
+			return l.errf(posOf(mv.Key), "domain %q is given twice", name)
+		}
+		d := ExternalDomain{Pos: posOf(mv.Key), Name: name}
+		es, err := l.mapping(mv.Value, "an external domain", "mx")
+		if err != nil {
+			return err
+		}
+		if err := l.require(mv.Value, "an external domain", es, "mx"); err != nil {
+			return err
+		}
+		recs, ps, err := l.strs(es[0].val, "mx", false)
+		if err != nil {
+			return err
+		}
+		if len(recs) == 0 {
+			return l.errf(posOf(es[0].val), "mx needs at least one record")
+		}
+		for i, rec := range recs {
+			f := strings.Fields(rec)
+			pref := -1
+			if len(f) == 2 {
+				if p, err := strconv.Atoi(f[1]); err == nil && p >= 0 && p <= 65535 {
+					pref = p
+				}
+			}
+			if pref < 0 || !domainRE.MatchString(strings.ToLower(f[0])) {
+				return l.errf(ps[i], "MX record %q: want \"HOST PREFERENCE\", e.g. \"mx1.fabrikam.net 10\" (preference 0-65535)", rec)
+			}
+			d.MX = append(d.MX, MXRecord{Pos: ps[i], Host: f[0], Preference: pref})
+		}
+		in.Domains = append(in.Domains, d)
+	}
+	return nil
+}
+
+var domainRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$`)
 
 func (l *loader) inbound(n ast.Node) error {
 	ib := &l.s.Topology.Internet.Inbound
@@ -1260,7 +1364,7 @@ func (l *loader) traffic(n ast.Node) error {
 	}
 	var total float64
 	for _, it := range items {
-		es, err := l.mapping(it, "a traffic entry", "at", "from", "to", "count", "every", "subject", "perHour", "start", "until")
+		es, err := l.mapping(it, "a traffic entry", "at", "from", "to", "count", "every", "subject", "perHour", "start", "until", "size")
 		if err != nil {
 			return err
 		}
@@ -1300,6 +1404,24 @@ func (l *loader) traffic(n ast.Node) error {
 				if t.PerHour, err = l.float(e.val, "perHour"); err == nil && t.PerHour == 0 {
 					err = l.errf(posOf(e.val), "perHour must be more than 0")
 				}
+			case "size":
+				if r, _ := l.resolve(e.val); r != nil {
+					if _, isList := r.(*ast.SequenceNode); isList {
+						var items []ast.Node
+						if items, err = l.list(e.val, "size", false); err == nil && len(items) == 0 {
+							err = l.errf(posOf(e.val), "size needs at least one size")
+						}
+						for _, it := range items {
+							var n int64
+							if n, err = l.size(it, "size", false); err != nil {
+								break
+							}
+							t.Sizes = append(t.Sizes, n)
+						}
+						break
+					}
+				}
+				t.Size, err = l.size(e.val, "size", false)
 			case "start":
 				t.Start, err = l.dur(e.val, "start")
 			case "until":
@@ -1494,7 +1616,14 @@ func (l *loader) fault(st *Step) error {
 	}
 	word := func(w string) Pos { return at(st.TextPos, st.Text, strings.Index(st.Text, w)) }
 	switch f.Kind {
-	case fault.Crash, fault.Stop, fault.Start:
+	case fault.Down, fault.Refuse, fault.Up:
+		hosts := l.s.Topology.ExternalHosts()
+		j := slices.IndexFunc(hosts, func(h string) bool { return strings.EqualFold(h, f.Host) })
+		if j < 0 {
+			return l.errf(word(f.Host), "%q is not a smart host or MX host of the topology%s", f.Host, didYouMean(f.Host, hosts))
+		}
+		f.Host = hosts[j]
+	case fault.Crash, fault.Stop, fault.Start, fault.Disk, fault.Memory, fault.Release:
 		sv, err := l.server(f.Server, word(f.Server))
 		if err != nil {
 			return err

@@ -183,16 +183,77 @@ type SendConnector struct {
 	AddressSpaces []string
 	SourceServers []string
 	SmartHost     string
+	SmartHosts    []string // several smart hosts, in order (wins over SmartHost)
+	// MaxMessageSize in bytes; 0: the version's default; Unlimited: none.
+	MaxMessageSize int64
 	// FrontendProxyEnabled: the connector's mail goes out through a Front End
 	// Transport service (2013+).
 	FrontendProxyEnabled bool
 }
 
+// Unlimited is a size limit's "unlimited".
+const Unlimited = int64(1<<63 - 1)
+
 // Internet is the organization's internet edge.
 type Internet struct {
 	Pos         Pos
 	Inbound     Inbound
-	SenderRetry time.Duration // default 15m; an internet sender retries for up to 5 days
+	SenderRetry time.Duration    // default 15m; an internet sender retries for up to 5 days
+	Domains     []ExternalDomain // external domains with MX records, in file order
+}
+
+// ExternalDomain is an internet domain whose MX records the scenario gives (DNS
+// routing: lower preference first, equal preferences balanced).
+type ExternalDomain struct {
+	Pos  Pos
+	Name string // lower case
+	MX   []MXRecord
+}
+
+// MXRecord is one MX record, written "HOST PREFERENCE".
+type MXRecord struct {
+	Pos        Pos
+	Host       string
+	Preference int
+}
+
+// ExternalHosts lists the smart hosts and MX hosts of the topology (the names the
+// down, refuse and up faults take), in the order the file names them.
+func (t *Topology) ExternalHosts() []string {
+	var out []string
+	add := func(h string) {
+		for _, x := range out {
+			if strings.EqualFold(x, h) {
+				return
+			}
+		}
+		out = append(out, h)
+	}
+	for _, c := range t.SendConnectors {
+		for _, h := range c.Hosts() {
+			add(h)
+		}
+	}
+	for _, d := range t.Internet.Domains {
+		for _, r := range d.MX {
+			add(r.Host)
+		}
+	}
+	return out
+}
+
+// Hosts lists the connector's smart hosts: SmartHosts, or SmartHost's comma list.
+func (c SendConnector) Hosts() []string {
+	if len(c.SmartHosts) > 0 {
+		return c.SmartHosts
+	}
+	var out []string
+	for _, h := range strings.Split(c.SmartHost, ",") {
+		if h = strings.TrimSpace(h); h != "" {
+			out = append(out, h)
+		}
+	}
+	return out
 }
 
 // Inbound names the servers that take mail from the internet: either a plain list
@@ -224,6 +285,8 @@ type Traffic struct {
 	PerHour float64       // > 0 for a Poisson stream
 	Start   time.Duration // Poisson window start (default 0)
 	Until   time.Duration // Poisson window end (default the scenario duration)
+	Size    int64         // bytes of each message (0: DefaultMessageSize)
+	Sizes   []int64       // size: [a, b, ...]: each message takes one of them, drawn uniformly
 }
 
 // Poisson reports whether the entry is a Poisson stream.

@@ -21,7 +21,7 @@ type Limits struct {
 	Size int
 	// Depth is how deep collections nest, flow ([ {) and block (indentation)
 	// together: "a: [[x]]" is 3 deep. Default 32: the scenario format's schema
-	// nests at most 5 deep (expect: tracking: - {events: [..]}), so 32 leaves room
+	// nests at most 6 deep (topology: internet: domains: D: {mx: [..]}), so 32 leaves room
 	// for any layout of it while the parser's cost at 32 levels is nothing.
 	Depth int
 	// Items counts collections and their entries: every '[' and '{', every ','

@@ -38,7 +38,8 @@ func TestEveryScenarioPassesTheDefaults(t *testing.T) {
 		}
 		deepest = max(deepest, s.maxDepth)
 	}
-	require.Equal(t, 5, deepest, "the deepest scenario; if it changed, check Limits.Depth's comment")
+	// 6 since internet.domains.<domain>.mx (issue 16): still far under the limit
+	require.Equal(t, 6, deepest, "the deepest scenario; if it changed, check Limits.Depth's comment")
 	require.Less(t, deepest*4, DefaultLimits().Depth+1)
 }
 

@@ -201,6 +201,16 @@ func (b *hbuild) laneRows() hRows {
 			if e.Policy != dag.Unrestricted {
 				openBand(r, rec.At, string(e.Policy), "state", fmt.Sprintf("%s: activation %s", rec.Server, e.Policy))
 			}
+		case transport.PressureActions: // back pressure refusing mail (transport/pressure.go)
+			refusing := false
+			for _, d := range e.Disabled {
+				refusing = refusing || strings.HasPrefix(d, "Inbound mail submission") || d == "Mail submission from Mailbox server"
+			}
+			r := row(rec.Server, "c:pressure", "back pressure", "the server refuses mail with 452 4.3.1 Insufficient system resources", 1)
+			closeBand(r, rec.At)
+			if refusing {
+				openBand(r, rec.At, "452 4.3.1", "state", rec.Server+": back pressure refuses mail (452 4.3.1)")
+			}
 		case scom.MaintenanceMode:
 			r := row(rec.Server, "c:scom", "SCOM", "System Center Operations Manager maintenance mode", 1)
 			closeBand(r, rec.At)

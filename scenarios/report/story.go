@@ -34,7 +34,10 @@ func storyPayload(p sim.Payload) bool {
 		transport.Resubmitted, transport.Duplicate, transport.SPOFOpened, transport.Crashed,
 		transport.ServiceCrashed, transport.Poisoned, transport.Stopped, transport.ServiceStopped,
 		transport.ServiceStarted, transport.Started, transport.NetworkChanged, transport.Expired,
-		transport.Redirected, transport.ShadowTakeover, transport.HeartbeatMissed, transport.QueueEvent:
+		transport.Redirected, transport.ShadowTakeover, transport.HeartbeatMissed, transport.QueueEvent,
+		transport.PressureChanged, transport.PressureActions, transport.HostChanged, transport.SmartHostFailover,
+		transport.QueueResubmitted, transport.MessageRemoved, transport.MessageSuspended, transport.ResubmitRequested,
+		transport.FrontEndRelayed, transport.ProxyRefused:
 		return true
 	// database availability groups: every event changes where a database is or can go
 	case dag.Activation, dag.NoFailoverTarget, dag.ShutdownNoTarget, dag.MoveRefused, dag.MoveNowNoTarget,

@@ -69,6 +69,7 @@ func TestGoodScenariosValidate(t *testing.T) {
 var badFiles = map[string]struct{ path, why string }{
 	// Rejected by the schema.
 	"bad-comparison":      {path: "/expect/lost"},
+	"bad-mx-record":       {path: "/topology/internet/domains/fabrikam.net/mx/0"},
 	"bad-duration":        {path: "/duration"},
 	"bad-name":            {path: "/name"},
 	"missing-description": {path: ""},
@@ -106,6 +107,7 @@ var badFiles = map[string]struct{ path, why string }{
 	"even-dag-without-witness":      {why: "witness required by the parity of the member count"},
 	"fault-copy-not-there":          {why: "cross-reference inside a fault: no such database copy"},
 	"fault-unknown-server":          {why: "cross-reference inside a fault: unknown server"},
+	"fault-unknown-host":            {why: "cross-reference inside a fault: unknown smart host or MX host"},
 	"format-without-input":          {why: "cmdlet pipeline inside run"},
 	"mailbox-on-missing-database":   {why: "cross-reference: unknown database"},
 	"maintenance-script-not-in-dag": {why: "cmdlet against DAG membership"},
@@ -187,7 +189,7 @@ func TestMessages(t *testing.T) {
 		`/duration: expected a duration like 90s, 1h30m, 2d, hh:mm:ss or 0, found "2 hours"`,
 		`/seed: expected at least 0, found -1`,
 		`/topology/servers/1/version: expected one of "Exchange2010", "Exchange2010SP1", "Exchange2010SP2", "Exchange2010SP3", "Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE", found "Exchange2010SP4"`,
-		`/traffic/0/at: unknown key "at" (want one of from, perHour, start, subject, to, until)`,
+		`/traffic/0/at: unknown key "at" (want one of from, perHour, size, start, subject, to, until)`,
 	}
 	var got []string
 	for _, e := range Validate(doc) {
@@ -427,6 +429,7 @@ var where = map[string]string{
 	"a mailbox":              "#/$defs/mailbox",
 	"a send connector":       "#/$defs/sendConnector",
 	"internet":               "#/$defs/internet",
+	"an external domain":     "#/$defs/externalDomain",
 	"inbound":                "#/$defs/loadBalancer",
 	"a traffic entry":        "#/$defs/traffic",
 	"a step":                 "#/$defs/step",
