@@ -81,6 +81,9 @@ func (o *Org) autoBlock(c, src *dbCopy) string {
 	case c.activationSuspended:
 		return "activation is suspended"
 	}
+	if why := o.mountBlock(sv); why != "" {
+		return why
+	}
 	if st := o.status(c); !eligible(st) {
 		return "status " + string(st) + " is not eligible"
 	}

@@ -135,6 +135,8 @@ func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 		return refuse(errValidate(c, "is on a server that can't be contacted (status ServiceDown)"))
 	case !sv.inQuorum:
 		return refuse(errValidate(c, "is on a server that isn't in the database availability group's majority"))
+	case o.mountBlock(sv) != "":
+		return refuse(errValidate(c, "can't be mounted: "+o.mountBlock(sv)))
 	case o.haBlocked(sv):
 		return refuse(fmt.Errorf("Server '%s' component (HighAvailability) state is offline. If you need to activate databases copies on this server, you can use Set-ServerComponentState -Component 'HighAvailability' -State 'Active' and retry Move-ActiveMailboxDatabase.", sv.name))
 	}

@@ -65,6 +65,26 @@
 //     StartDagServerMaintenance.ps1 (2013+ and, with Exchange2010Maintenance, 2010's)
 //     and StopDagServerMaintenance.ps1, Get-MailboxDatabaseCopyStatus,
 //     Get-DatabaseAvailabilityGroup [-Status].
+//   - Site resilience (dac.go; exchange-site-resilience.md sections 1, 2 and 5): a
+//     DAG's witness and alternate witness each have an AD site ([SiteOptions]); the
+//     cluster uses the alternate one only after Restore-DatabaseAvailabilityGroup,
+//     never by itself. DatacenterActivationMode Off or DagOnly ([Org.SetDAG]). DACP:
+//     Active Manager's bit is 0 whenever it starts; it sets 1 when a member it reaches
+//     answers 1, or when it reaches every other server on StartedMailboxServers (the
+//     automount consensus of timmcmic's DAC series, part 5); in DagOnly a member
+//     with bit 0, and any member on StoppedMailboxServers, mounts nothing and is not
+//     a failover target. [Org.StopDAG], [Org.RestoreDAG], [Org.StartDAG] need
+//     DagOnly. Restore evicts the stopped servers, forces quorum on the survivors,
+//     moves to the alternate witness when they are even or one, and resets their
+//     bits to 1; Start takes servers off the stopped list and back into the
+//     cluster; a bare Set-DatabaseAvailabilityGroup goes back to the primary witness.
+//   - Split brain: servers evicted while they were down or cut off keep the old
+//     cluster's view (voters, witness, where each database was active). When such
+//     servers run, reach each other but no member of the real cluster, and hold a
+//     majority of the old votes (the old witness counts unless the running cluster
+//     uses it), they mount their databases beside the real active copy
+//     ([Org.MountedCopies] lists both) unless DACP holds them back. Reaching a
+//     running member tells them they were evicted.
 //
 // # Choices where the sources are silent or disagree
 //
@@ -109,7 +129,24 @@
 //     2013 and 2016 members has the property (here: only when every member runs 2016
 //     or 2019; scenarios decide that from the members' versions).
 //   - Error texts follow Exchange's shapes; only the HighAvailability one is quoted
-//     from a source.
+//     from a source. The site-resilience cmdlets' texts are exsim's (the reference has
+//     none).
+//   - Restore-DatabaseAvailabilityGroup uses the alternate witness when the
+//     survivors are even or a single member (the current cmdlet reference and the
+//     2010 support guide; the 2010 help said even only). Stopping the Cluster service
+//     on the survivors first (Stop-Service ClusSvc) is implied, not a step.
+//   - Stop-DatabaseAvailabilityGroup without -ConfigurationOnly stops and disables
+//     the cluster service of the servers that are up (the 2010 guide's force
+//     cleanup); those down or evicted are only marked. An established DAG in DAC
+//     mode lists every member on StartedMailboxServers; a DAG with DAC Off lists
+//     none. The evicted servers' stale StartedMailboxServers is the old cluster's
+//     voters (their AD never heard of the Stop).
+//   - WitnessShareInUse (-Status) is Primary, Alternate or None (Node Majority): only
+//     Primary is documented.
+//   - The two-member DACP rule (witness boot time against the time the bit was set),
+//     Windows dynamic quorum and dynamic witness are not modelled: no Exchange
+//     document says how a DAG accounts for them, and a DAG here keeps the static
+//     majority of its voters.
 //
 // # Journal events
 //
@@ -143,11 +180,17 @@
 //     [MaintenanceStage] (2: pause, 3: moves), [HighAvailabilitySet] (Active,
 //     Rollback), [MaintenanceFinished], [MaintenanceFailed] (Critical, MoveErrors,
 //     Force), [MaintenanceReset] (StopDagServerMaintenance.ps1).
-//   - "dag.config": [PreferenceMoveFrequencySet] (Every, 0: off).
+//   - "dag.config": [PreferenceMoveFrequencySet] (Every, 0: off); [DAGSet],
+//     Set-DatabaseAvailabilityGroup (DAC mode, witnesses, BackToPrimary).
+//   - "dag.dacp": [DACPBitSet], a member's DACP bit became 1 (By).
+//   - "dag.site": [DAGStopped], [DAGRestored], [DAGStarted] (the switchover
+//     cmdlets); [EvictionLearned], an evicted server reached the running cluster.
+//   - "dag.splitbrain": [SplitBrainMount], a stale partition mounted a database
+//     (AlsoMountedOn: the real active copy's server); [SplitBrainDismount].
 //   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
 //
 // Not modelled: seeding and reseeding, lagged copies (ReplayLagTime), MaximumActive
-// Databases, move suppression (4 moves an hour), DAC mode, the 2016+ health filters,
+// Databases, move suppression (4 moves an hour), the 2016+ health filters,
 // MAPI-network failures, the script's retries one minute apart, and
 // RedistributeActiveDatabases.ps1.
 package dag

@@ -20,6 +20,7 @@ var journalKinds = []string{
 	"dag.activate", "dag.failover", "dag.switchover", "dag.mount", "dag.dismount", "dag.copy",
 	"dag.fault", "dag.suspend", "dag.resume", "dag.server", "dag.quorum", "dag.pam",
 	"dag.policy", "dag.node", "dag.maintenance", "dag.config", "dag.rebalance",
+	"dag.dacp", "dag.site", "dag.splitbrain",
 }
 
 // TestEveryJournalEventNarrates keeps the vocabulary from silently losing its
@@ -59,6 +60,14 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		MaintenanceReset{Server: "EX1", Script: "StopDagServerMaintenance.ps1"},
 		PreferenceMoveFrequencySet{DAG: "DAG1", Every: time.Hour},
 		RebalanceSkipped{Database: "DB1", Server: "EX2", Home: "EX1", Why: "EX1: cluster node is paused", Every: time.Hour},
+		DACPBitSet{DAG: "DAG1", Server: "EX1", By: "EX3"},
+		DAGSet{DAG: "DAG1", DAC: DACDagOnly, Witness: "FSW"},
+		DAGStopped{DAG: "DAG1", Site: "Red", Servers: []string{"EX1", "EX2"}, ConfigurationOnly: true},
+		DAGRestored{DAG: "DAG1", By: "Restore-DatabaseAvailabilityGroup", Evicted: []string{"EX1"}, Survivors: []string{"EX3"}, Witness: "FSW2", Alternate: true},
+		DAGStarted{DAG: "DAG1", Site: "Red", Servers: []string{"EX1"}, Joined: []string{"EX1"}},
+		EvictionLearned{DAG: "DAG1", Server: "EX1", From: "EX3"},
+		SplitBrainMount{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes", AlsoMountedOn: "EX3"},
+		SplitBrainDismount{DAG: "DAG1", Database: "DB1", Server: "EX1"},
 	}
 	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")
 	seen := map[string]bool{}
@@ -76,5 +85,9 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 	for name := range seen {
 		require.Contains(t, string(doc), "["+name[strings.Index(name, ".")+1:]+"]", "doc.go lists the type")
 	}
-	require.Equal(t, simtest.StructTypes(t, "events.go", "dag."), seen, "one sample per event type of events.go")
+	want := simtest.StructTypes(t, "events.go", "dag.")
+	for k, v := range simtest.StructTypes(t, "dac_events.go", "dag.") {
+		want[k] = v
+	}
+	require.Equal(t, want, seen, "one sample per event type of events.go and dac_events.go")
 }

@@ -26,6 +26,13 @@ type server struct {
 	moveNow    bool // DatabaseCopyActivationDisabledAndMoveNow
 	paused     bool // Suspend-ClusterNode
 	inQuorum   bool
+
+	// Site resilience (dac.go).
+	stopped      bool       // on the DAG's StoppedMailboxServers (Stop-DatabaseAvailabilityGroup)
+	clusDisabled bool       // its cluster service was stopped and disabled by Stop-DatabaseAvailabilityGroup
+	evicted      bool       // evicted from the cluster by Restore-DatabaseAvailabilityGroup
+	stale        *staleView // evicted while cut off or down: it still believes the old cluster
+	dacp         bool       // Active Manager's in-memory DACP bit (1: may mount)
 }
 
 type dagT struct {
@@ -36,6 +43,13 @@ type dagT struct {
 	lock      *server // the locking node: holds the witness.log lock
 	hasQuorum bool
 	votes     int
+
+	// Site resilience (dac.go).
+	witnessSite    string
+	altWitness     string // AlternateWitnessServer
+	altWitnessSite string
+	useAlt         bool    // the cluster uses the alternate witness (after Restore-DatabaseAvailabilityGroup)
+	dac            DACMode // DatacenterActivationMode
 
 	hasPMF    bool          // Exchange 2016 CU2+: PreferenceMoveFrequency exists
 	pmf       time.Duration // PreferenceMoveFrequency; 0: off
@@ -72,6 +86,7 @@ type dbCopy struct {
 	suspended           bool // Suspend-MailboxDatabaseCopy (replication and activation)
 	activationSuspended bool // -ActivationOnly, or implied by a full suspend
 	broken              bool // fail-copy: its disk failed
+	rogue               bool // mounted by a stale partition beside the real active copy (split brain)
 	phase               phase
 	timer               *sim.Timer
 
@@ -185,6 +200,10 @@ func (o *Org) AddDAG(name string, members []string, witness string) error {
 	}
 	d.pam = d.members[0]
 	d.lock = d.members[0]
+	d.dac = DACOff
+	for _, sv := range d.members {
+		sv.dacp = true // an established DAG: every Active Manager has been running
+	}
 	o.dags = append(o.dags, d)
 	o.dagByN[key(name)] = d
 	o.evalQuorum(d, "the DAG was created")

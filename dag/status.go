@@ -126,6 +126,20 @@ type DAGStatusRow struct {
 	// since that is the state the 2010 scripts leave and the one 2010 can see (it has
 	// no component states).
 	ServersInMaintenance []string
+
+	// Site resilience [GET-DAG; SET-DAG; KB10086]. StoppedMailboxServers and
+	// StartedMailboxServers are written by Stop-/Start-DatabaseAvailabilityGroup; an
+	// established DAG in DAC mode lists every member as started (choice), one with
+	// DAC mode Off lists none.
+	AlternateWitnessServer   string
+	DatacenterActivationMode DACMode
+	StoppedMailboxServers    []string
+	StartedMailboxServers    []string
+	// -Status only: ReplicationPort (TCP 64327) and WitnessShareInUse, Primary or
+	// Alternate, None under Node Majority (the value set beyond Primary is not
+	// documented; these are Exchange's WitnessShareUsage names).
+	ReplicationPort   int
+	WitnessShareInUse string
 }
 
 // DAGStatus is Get-DatabaseAvailabilityGroup [identity] [-Status]: every DAG in
@@ -136,8 +150,24 @@ func (o *Org) DAGStatus(identity string, status bool) ([]DAGStatusRow, error) {
 		if identity != "" && !strings.EqualFold(identity, d.name) {
 			continue
 		}
-		r := DAGStatusRow{Name: d.name, WitnessServer: d.witness, Status: status}
+		r := DAGStatusRow{Name: d.name, WitnessServer: d.witness, Status: status,
+			AlternateWitnessServer: d.altWitness, DatacenterActivationMode: d.dac}
+		if status {
+			r.ReplicationPort = 64327
+			r.WitnessShareInUse = "None"
+			if n := len(d.voters()); n%2 == 0 && d.witnessInUse() != "" {
+				r.WitnessShareInUse = "Primary"
+				if d.useAlt {
+					r.WitnessShareInUse = "Alternate"
+				}
+			}
+		}
 		for _, m := range d.members {
+			if m.stopped {
+				r.StoppedMailboxServers = append(r.StoppedMailboxServers, m.name)
+			} else if d.dac == DACDagOnly && !m.evicted {
+				r.StartedMailboxServers = append(r.StartedMailboxServers, m.name)
+			}
 			r.Servers = append(r.Servers, m.name)
 			if status && m.up && m.inQuorum && d.hasQuorum {
 				r.OperationalServers = append(r.OperationalServers, m.name)
@@ -166,13 +196,23 @@ func (r DAGStatusRow) Fields() []psfmt.Field {
 		}
 		return psfmt.Collection(s)
 	}
+	port := ""
+	if r.ReplicationPort != 0 {
+		port = strconv.Itoa(r.ReplicationPort)
+	}
 	return []psfmt.Field{
 		{Name: "Name", Value: r.Name},
 		{Name: "Servers", Value: coll(r.Servers)},
 		{Name: "WitnessServer", Value: r.WitnessServer},
+		{Name: "AlternateWitnessServer", Value: r.AlternateWitnessServer},
+		{Name: "DatacenterActivationMode", Value: string(r.DatacenterActivationMode)},
+		{Name: "StoppedMailboxServers", Value: coll(r.StoppedMailboxServers)},
+		{Name: "StartedMailboxServers", Value: coll(r.StartedMailboxServers)},
 		{Name: "OperationalServers", Value: coll(r.OperationalServers)},
 		{Name: "PrimaryActiveManager", Value: r.PrimaryActiveManager},
 		{Name: "ServersInMaintenance", Value: coll(r.ServersInMaintenance)},
+		{Name: "ReplicationPort", Value: port},
+		{Name: "WitnessShareInUse", Value: r.WitnessShareInUse},
 	}
 }
 
