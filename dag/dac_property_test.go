@@ -260,4 +260,3 @@ func TestPropertySplitBrainFoundWithoutDACP(t *testing.T) {
 		t.Fatalf("the counterexample is not a split brain: %v", f.msgs)
 	}
 }
-
