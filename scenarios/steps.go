@@ -702,6 +702,8 @@ func (w *world) runFault(st Step) {
 		w.parts = nil
 		w.dag.NetworkChanged()
 		w.tr.NetworkChanged()
+	case fault.FailSite, fault.RestoreSite, fault.PartitionSites:
+		w.siteFault(f)
 	}
 }
 

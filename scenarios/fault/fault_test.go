@@ -20,6 +20,9 @@ func TestParseReadsTheFaultGrammar(t *testing.T) {
 		{"partition EX1,EX2 from EX3", Fault{Kind: Partition, A: []string{"EX1", "EX2"}, B: []string{"EX3"}}},
 		{"partition Red, Blue from internet", Fault{Kind: Partition, A: []string{"Red", "Blue"}, B: []string{"internet"}}},
 		{"heal", Fault{Kind: Heal}},
+		{"fail-site Red", Fault{Kind: FailSite, Site: "Red"}},
+		{"restore-site Red", Fault{Kind: RestoreSite, Site: "Red"}},
+		{"partition-sites Red from Blue,Green", Fault{Kind: PartitionSites, A: []string{"Red"}, B: []string{"Blue", "Green"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -38,7 +41,10 @@ func TestParseErrorsPointAtTheWord(t *testing.T) {
 	}{
 		{"", 0, "empty fault"},
 		{"crsh EX1", 0, `unknown fault "crsh" (did you mean "crash"?)`},
-		{"explode EX1", 0, `unknown fault "explode" (want one of crash, stop, start, fail-copy, partition, heal)`},
+		{"explode EX1", 0, `unknown fault "explode" (want one of crash, stop, start, fail-copy, partition, heal, fail-site, restore-site, partition-sites)`},
+		{"fail-site", 9, "missing argument: want fail-site SITE"},
+		{"restore-site Red Blue", 17, `unexpected "Blue"`},
+		{"partition-sites Red Blue", 24, `missing "from"`},
 		{"crash", 5, "missing argument: want crash SERVER [lose-queue]"},
 		{"crash EX1 lose-queues", 10, `unexpected "lose-queues"`},
 		{"stop EX1 EX2", 9, `unexpected "EX2"`},
@@ -67,7 +73,7 @@ func TestPrintedFaultParsesBackToItself(t *testing.T) {
 		return s != "from" && s != "lose-queue"
 	})
 	rapid.Check(t, func(t *rapid.T) {
-		f := Fault{Kind: Kind(rapid.IntRange(int(Crash), int(Heal)).Draw(t, "kind"))}
+		f := Fault{Kind: Kind(rapid.IntRange(int(Crash), int(PartitionSites)).Draw(t, "kind"))}
 		switch f.Kind {
 		case Crash:
 			f.LoseQueue = rapid.Bool().Draw(t, "lose")
@@ -79,6 +85,11 @@ func TestPrintedFaultParsesBackToItself(t *testing.T) {
 		case Partition:
 			f.A = []string{"a-" + name.Draw(t, "a")}
 			f.B = []string{"b-" + name.Draw(t, "b"), "internet"}
+		case FailSite, RestoreSite:
+			f.Site = name.Draw(t, "site")
+		case PartitionSites:
+			f.A = []string{"a-" + name.Draw(t, "a")}
+			f.B = []string{"b-" + name.Draw(t, "b")}
 		}
 		got, err := Parse(f.String())
 		require.NoError(t, err, f.String())
@@ -87,7 +98,7 @@ func TestPrintedFaultParsesBackToItself(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"crash A lose-queue", `fail-copy DB\S`, "partition A, B from C,internet", "heal", "start X"} {
+	for _, s := range []string{"crash A lose-queue", `fail-copy DB\S`, "partition A, B from C,internet", "heal", "start X", "fail-site Red", "partition-sites Red from Blue"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {

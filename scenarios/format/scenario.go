@@ -159,6 +159,14 @@ type DAGSpec struct {
 	Name    string
 	Members []string
 	Witness string // "" allowed when the member count is odd (then it is unused)
+	// WitnessSite is the witness's AD site: written as {server, site}, the site of
+	// a declared witness server, else the site of the first member.
+	WitnessSite string
+	// AlternateWitness (and its site, placed the same way) is the witness
+	// Restore-DatabaseAvailabilityGroup switches to; "" none.
+	AlternateWitness, AlternateWitnessSite string
+	// DatacenterActivationMode is one of DACModes; "" is Off.
+	DatacenterActivationMode string
 }
 
 // DatabaseSpec is a mailbox database; Copies are in activation preference order and
