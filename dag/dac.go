@@ -175,7 +175,8 @@ func (o *Org) evalStale(d *dagT) {
 			stale = append(stale, m)
 		}
 	}
-	rogue := map[*server]string{} // server -> why it may mount ("" not)
+	rogue := map[*server]string{} // server -> why it may mount
+	held := map[*server]string{}  // server -> why it would have, had DACP not held it back
 	seen := map[*server]bool{}
 	for _, m := range stale {
 		if seen[m] || !m.up {
@@ -225,6 +226,8 @@ func (o *Org) evalStale(d *dagT) {
 			}
 			if d.dac != DACDagOnly || x.dacp {
 				rogue[x] = why
+			} else {
+				held[x] = why
 			}
 		}
 	}
@@ -237,8 +240,17 @@ func (o *Org) evalStale(d *dagT) {
 			if c.server.stale != nil {
 				v = c.server.stale
 			}
+			mine := v != nil && v.active[db] == c.server && !c.broken
+			if hw, ok := held[c.server]; ok && mine {
+				if !c.held {
+					c.held = true
+					note(o, c.server.name, db.name, SplitBrainPrevented{DAG: d.name, Database: db.name, Server: c.server.name, Why: hw})
+				}
+			} else {
+				c.held = false
+			}
 			why, ok := rogue[c.server]
-			want := ok && v != nil && v.active[db] == c.server && !c.broken
+			want := ok && mine
 			if want == c.rogue {
 				continue
 			}

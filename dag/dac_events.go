@@ -65,17 +65,23 @@ type SplitBrainMount struct {
 	AlsoMountedOn              string
 }
 
+// SplitBrainPrevented ("dag.splitbrain"): evicted servers believe the old cluster
+// has quorum (Why), but Server's DACP bit is 0 and it reaches nobody with 1, so it
+// does not mount Database, which its view has active there. Said once.
+type SplitBrainPrevented struct{ DAG, Database, Server, Why string }
+
 // SplitBrainDismount ("dag.splitbrain"): the stale mount of Database on Server ended.
 type SplitBrainDismount struct{ DAG, Database, Server string }
 
-func (DACPBitSet) Kind() string         { return "dag.dacp" }
-func (DAGSet) Kind() string             { return "dag.config" }
-func (DAGStopped) Kind() string         { return "dag.site" }
-func (DAGRestored) Kind() string        { return "dag.site" }
-func (DAGStarted) Kind() string         { return "dag.site" }
-func (EvictionLearned) Kind() string    { return "dag.site" }
-func (SplitBrainMount) Kind() string    { return "dag.splitbrain" }
-func (SplitBrainDismount) Kind() string { return "dag.splitbrain" }
+func (DACPBitSet) Kind() string          { return "dag.dacp" }
+func (DAGSet) Kind() string              { return "dag.config" }
+func (DAGStopped) Kind() string          { return "dag.site" }
+func (DAGRestored) Kind() string         { return "dag.site" }
+func (DAGStarted) Kind() string          { return "dag.site" }
+func (EvictionLearned) Kind() string     { return "dag.site" }
+func (SplitBrainMount) Kind() string     { return "dag.splitbrain" }
+func (SplitBrainDismount) Kind() string  { return "dag.splitbrain" }
+func (SplitBrainPrevented) Kind() string { return "dag.splitbrain" }
 
 func (e DACPBitSet) Narrate() string {
 	if e.By == "StartedMailboxServers" {
@@ -171,4 +177,8 @@ func (e SplitBrainMount) Narrate() string {
 
 func (e SplitBrainDismount) Narrate() string {
 	return fmt.Sprintf("The stale mount of %s on %s ends.", e.Database, e.Server)
+}
+
+func (e SplitBrainPrevented) Narrate() string {
+	return fmt.Sprintf("DACP prevents a split brain: %s, evicted from %s while it was cut off, believes the old cluster has quorum (%s) and would mount %s, but its DACP bit is 0 and no DAG member it can reach has 1 (and it cannot reach every server on StartedMailboxServers), so %s stays dismounted there.", e.Server, e.DAG, e.Why, e.Database, e.Database)
 }

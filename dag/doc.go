@@ -186,7 +186,8 @@
 //   - "dag.site": [DAGStopped], [DAGRestored], [DAGStarted] (the switchover
 //     cmdlets); [EvictionLearned], an evicted server reached the running cluster.
 //   - "dag.splitbrain": [SplitBrainMount], a stale partition mounted a database
-//     (AlsoMountedOn: the real active copy's server); [SplitBrainDismount].
+//     (AlsoMountedOn: the real active copy's server); [SplitBrainDismount];
+//     [SplitBrainPrevented], DACP held such a mount back.
 //   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
 //
 // Not modelled: seeding and reseeding, lagged copies (ReplayLagTime), MaximumActive

@@ -68,6 +68,7 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		EvictionLearned{DAG: "DAG1", Server: "EX1", From: "EX3"},
 		SplitBrainMount{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes", AlsoMountedOn: "EX3"},
 		SplitBrainDismount{DAG: "DAG1", Database: "DB1", Server: "EX1"},
+		SplitBrainPrevented{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes"},
 	}
 	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")
 	seen := map[string]bool{}

@@ -87,6 +87,7 @@ type dbCopy struct {
 	activationSuspended bool // -ActivationOnly, or implied by a full suspend
 	broken              bool // fail-copy: its disk failed
 	rogue               bool // mounted by a stale partition beside the real active copy (split brain)
+	held                bool // a stale partition would mount it, but DACP holds it back (said once)
 	phase               phase
 	timer               *sim.Timer
 

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exsim/exsim/dag"
 	"github.com/exsim/exsim/powershell"
 	"github.com/exsim/exsim/scenarios/cmdlet"
 	"github.com/exsim/exsim/scenarios/fault"
@@ -131,7 +132,9 @@ func (w *world) journalFor(outs Outputs, also []string) {
 		j.Omit(logs.KindTracking)
 	}
 	if outs&(NarrationOutput|HTMLOutput) == 0 {
-		j.Keep(append([]string{Output{}.Kind(), logs.KindTracking, logs.KindProtocol}, also...)...) // what Omit left of these
+		// what Omit left of these; activations and resubmissions feed the verdict's
+		// lossy-activation lines
+		j.Keep(append([]string{Output{}.Kind(), logs.KindTracking, logs.KindProtocol, dag.Activation{}.Kind(), transport.Resubmitted{}.Kind()}, also...)...)
 	}
 }
 

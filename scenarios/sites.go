@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/exsim/exsim/dag"
@@ -67,7 +68,9 @@ func (w *world) siteFault(f *fault.Fault) {
 			return
 		}
 		// A power loss: the servers stop at once (their queue databases survive on
-		// disk), and the witness and the links go with them.
+		// disk), and the witness and the links go with them. The site is cut off
+		// first, so no model sees its servers fall one by one.
+		w.sites.down[f.Site] = true
 		var crashed []string
 		for _, sv := range w.sc.Topology.Servers {
 			if sv.Site != f.Site || !w.tr.Up(sv.Name) {
@@ -82,7 +85,6 @@ func (w *world) siteFault(f *fault.Fault) {
 			w.mon.ServerDown(sv.Name)
 		}
 		w.sites.crashed[f.Site] = crashed
-		w.sites.down[f.Site] = true
 	case fault.RestoreSite:
 		if !w.sites.down[f.Site] {
 			return
@@ -101,4 +103,88 @@ func (w *world) siteFault(f *fault.Fault) {
 	}
 	w.dag.NetworkChanged()
 	w.tr.NetworkChanged()
+}
+
+// witnessSite is the site of a witness named in a cmdlet: a declared server's own
+// site, or the one the topology placed it in ("" unknown: such a witness is lost with
+// no fail-site).
+func (w *world) witnessSite(name string) string {
+	for n, s := range w.sites.of {
+		if strings.EqualFold(n, name) {
+			return s
+		}
+	}
+	return ""
+}
+
+// site resolves an -ActiveDirectorySite value to the declared spelling.
+func (c *call) site() (string, error) {
+	if !c.has("ActiveDirectorySite") {
+		return "", nil
+	}
+	v := c.str("ActiveDirectorySite")
+	for _, s := range c.w.sc.Topology.Sites {
+		if strings.EqualFold(s, v) {
+			return s, nil
+		}
+	}
+	return "", fmt.Errorf("The Active Directory site '%s' couldn't be found.", v)
+}
+
+func (c *call) targets() (string, []string, error) {
+	site, err := c.site()
+	if err != nil {
+		return "", nil, err
+	}
+	var servers []string
+	if c.has("MailboxServer") {
+		servers = []string{c.str("MailboxServer")}
+	}
+	if site == "" && len(servers) == 0 {
+		return "", nil, fmt.Errorf("Specify -ActiveDirectorySite or -MailboxServer.")
+	}
+	return site, servers, nil
+}
+
+func (c *call) setDAG() (string, error) {
+	opt := dag.SetDAGOptions{WitnessServer: c.str("WitnessServer"), AlternateWitness: c.str("AlternateWitnessServer")}
+	if c.has("DatacenterActivationMode") {
+		m, err := dag.ParseDACMode(c.str("DatacenterActivationMode"))
+		if err != nil {
+			return "", err
+		}
+		opt.DAC = m
+	}
+	if opt.AlternateWitness != "" {
+		opt.AlternateWitnessSite = c.w.witnessSite(opt.AlternateWitness)
+	}
+	return "", c.w.dag.SetDAG(c.str("Identity"), opt)
+}
+
+func (c *call) stopDAG() (string, error) {
+	site, servers, err := c.targets()
+	if err != nil {
+		return "", err
+	}
+	return "", c.w.dag.StopDAG(c.str("Identity"), site, servers, c.flag("ConfigurationOnly"))
+}
+
+func (c *call) restoreDAG() (string, error) {
+	site, err := c.site()
+	if err != nil {
+		return "", err
+	}
+	opt := dag.RestoreOptions{Site: site, AlternateWitness: c.str("AlternateWitnessServer"), UsePrimaryWitnessServer: c.flag("UsePrimaryWitnessServer")}
+	if opt.AlternateWitness != "" {
+		opt.AlternateWitnessSite = c.w.witnessSite(opt.AlternateWitness)
+	}
+	return "", c.w.dag.RestoreDAG(c.str("Identity"), opt)
+}
+
+func (c *call) startDAG() (string, error) {
+	site, servers, err := c.targets()
+	if err != nil {
+		return "", err
+	}
+	return "", c.w.dag.StartDAG(c.str("Identity"), site, servers, c.flag("ConfigurationOnly"))
 }

@@ -277,6 +277,10 @@ var handlers = map[string]handler{
 		}
 		return c.objects(objs, func() string { return formatDatabases(rows) }), nil
 	},
+	"Set-DatabaseAvailabilityGroup":     (*call).setDAG,
+	"Stop-DatabaseAvailabilityGroup":    (*call).stopDAG,
+	"Restore-DatabaseAvailabilityGroup": (*call).restoreDAG,
+	"Start-DatabaseAvailabilityGroup":   (*call).startDAG,
 	"Get-DatabaseAvailabilityGroup": func(c *call) (string, error) {
 		rows, err := c.w.dag.DAGStatus(c.str("Identity"), c.flag("Status"))
 		if err != nil {

@@ -114,6 +114,35 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Type: Text},
 		{Name: "Status", Switch: true},
 	}},
+	// Site resilience (exchange-site-resilience.md 1.1, 2.4): the DAG is named by
+	// Identity; sites and witness servers are text (a witness need not be declared).
+	{Name: "Set-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "DatacenterActivationMode", Type: EnumType, Enum: []string{"Off", "DagOnly"}},
+		{Name: "WitnessServer", Type: Text},
+		{Name: "WitnessDirectory", Type: Text},
+		{Name: "AlternateWitnessServer", Type: Text},
+		{Name: "AlternateWitnessDirectory", Type: Text},
+	}},
+	{Name: "Stop-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ActiveDirectorySite", Type: Text},
+		{Name: "MailboxServer", Type: Server},
+		{Name: "ConfigurationOnly", Switch: true},
+	}},
+	{Name: "Restore-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ActiveDirectorySite", Type: Text},
+		{Name: "AlternateWitnessServer", Type: Text},
+		{Name: "AlternateWitnessDirectory", Type: Text},
+		{Name: "UsePrimaryWitnessServer", Switch: true},
+	}},
+	{Name: "Start-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ActiveDirectorySite", Type: Text},
+		{Name: "MailboxServer", Type: Server},
+		{Name: "ConfigurationOnly", Switch: true},
+	}},
 	{Name: "Get-Queue", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Type: Queue},
 		{Name: "Server", Type: Server},
