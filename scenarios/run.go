@@ -426,8 +426,9 @@ func (w *world) pick(addr, prefix string, r *sim.Stream) string {
 func (w *world) healAll() {
 	now := w.s.Now()
 	w.s.Journal().Emit(now, "", "", LivenessStarted{})
-	if len(w.parts) > 0 {
+	if len(w.parts) > 0 || len(w.sites.down) > 0 {
 		w.parts = nil
+		w.sites.down, w.sites.crashed = map[string]bool{}, map[string][]string{} // the servers start below
 		w.dag.NetworkChanged()
 		w.tr.NetworkChanged()
 	}

@@ -10,6 +10,11 @@
 //	                     the listed servers or sites cannot reach each other;
 //	                     "internet" as a member cuts the internet link
 //	heal                 every partition ends
+//	fail-site SITE       every server of SITE crashes (queue databases kept), and
+//	                     its witnesses and links go with it
+//	restore-site SITE    what fail-site crashed boots; the witnesses and links return
+//	partition-sites A,B from C,D
+//	                     the listed sites (servers and witnesses) cannot reach each other
 //
 // Parse checks the grammar only; whether S is a server is the loader's check.
 package fault
