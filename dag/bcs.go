@@ -8,6 +8,7 @@ import (
 type selectOpts struct {
 	dial     MountDial // MountDialOverride; "" uses each target server's AutoDatabaseMountDial
 	lossless bool      // a lossless targetless switchover: sort by ActivationPreference
+	skipLag  bool      // -SkipLagChecks
 }
 
 // criteria are the ten ordered best copy selection criteria [AM]; CI = content index

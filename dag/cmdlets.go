@@ -58,6 +58,10 @@ func (o *Org) Dismount(db string) error {
 // MoveOptions are Move-ActiveMailboxDatabase's optional parameters.
 type MoveOptions struct {
 	MountDialOverride MountDial // "" (None): the target server's own dial
+	// SkipLagChecks lets a lagged copy be activated, even suspended (the documented
+	// "suspend, then Move-ActiveMailboxDatabase -SkipLagChecks"): it replays its
+	// whole replay queue as it mounts.
+	SkipLagChecks bool
 }
 
 // Move is Move-ActiveMailboxDatabase db [-ActivateOnServer target]: a switchover. With
@@ -71,7 +75,7 @@ func (o *Org) MoveWith(db, target string, opt MoveOptions) error {
 	if err != nil {
 		return err
 	}
-	err = o.move(d, target, "Admin ran Move-ActiveMailboxDatabase and Active Manager", selectOpts{dial: opt.MountDialOverride})
+	err = o.move(d, target, "Admin ran Move-ActiveMailboxDatabase and Active Manager", selectOpts{dial: opt.MountDialOverride, skipLag: opt.SkipLagChecks})
 	o.update("an admin moved " + d.name)
 	return err
 }
@@ -140,10 +144,14 @@ func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 	case o.haBlocked(sv):
 		return refuse(fmt.Errorf("Server '%s' component (HighAvailability) state is offline. If you need to activate databases copies on this server, you can use Set-ServerComponentState -Component 'HighAvailability' -State 'Active' and retry Move-ActiveMailboxDatabase.", sv.name))
 	}
-	if st := o.status(c); !eligible(st) {
+	lagged := c.lag > 0 && opt.skipLag
+	if c.lag > 0 && !opt.skipLag {
+		return refuse(errValidate(c, fmt.Sprintf("is a lagged copy (ReplayLagTime %s, replay queue %d logs); specify -SkipLagChecks to activate it", FormatTimeSpan(c.lag), d.rql(c))))
+	}
+	if st := o.status(c); !eligible(st) && !(lagged && st == Suspended) {
 		return refuse(errValidate(c, fmt.Sprintf("is in state '%s' and can't be activated", st)))
 	}
-	if c.activationSuspended {
+	if c.activationSuspended && !lagged {
 		return refuse(errValidate(c, "has been administratively blocked from activation (activation suspended); run Resume-MailboxDatabaseCopy first"))
 	}
 	post := d.cql(c)

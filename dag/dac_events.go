@@ -3,6 +3,7 @@ package dag
 import (
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Journal events of site resilience (dac.go); listed in doc.go.
@@ -72,6 +73,21 @@ type SplitBrainPrevented struct{ DAG, Database, Server, Why string }
 
 // SplitBrainDismount ("dag.splitbrain"): the stale mount of Database on Server ended.
 type SplitBrainDismount struct{ DAG, Database, Server string }
+
+// CopyLagSet ("dag.lag"): Set-MailboxDatabaseCopy gave Database\Server a
+// ReplayLagTime (0: not lagged) and TruncationLagTime.
+type CopyLagSet struct {
+	Database, Server                 string
+	ReplayLagTime, TruncationLagTime time.Duration
+}
+
+func (CopyLagSet) Kind() string { return "dag.lag" }
+func (e CopyLagSet) Narrate() string {
+	if e.ReplayLagTime == 0 {
+		return fmt.Sprintf("%s is not a lagged copy (ReplayLagTime 00:00:00): it replays each log as soon as it is copied.", copyName(e.Database, e.Server))
+	}
+	return fmt.Sprintf("%s is a lagged copy: ReplayLagTime %s (each copied log waits that long before it is replayed), TruncationLagTime %s.", copyName(e.Database, e.Server), FormatTimeSpan(e.ReplayLagTime), FormatTimeSpan(e.TruncationLagTime))
+}
 
 func (DACPBitSet) Kind() string          { return "dag.dacp" }
 func (DAGSet) Kind() string              { return "dag.config" }

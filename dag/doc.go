@@ -85,6 +85,16 @@
 //     uses it), they mount their databases beside the real active copy
 //     ([Org.MountedCopies] lists both) unless DACP holds them back. Reaching a
 //     running member tells them they were evicted.
+//   - Lagged copies (lagged.go; exchange-site-resilience.md section 3): a copy with a
+//     ReplayLagTime ([Org.SetCopyLag], at most 14 days) replays each copied log that
+//     long after it arrived, so its replay queue holds the lag; TruncationLagTime is
+//     kept and shown only. Move-ActiveMailboxDatabase refuses a lagged copy without
+//     -SkipLagChecks; with it, even a suspended lagged copy activates and replays its
+//     whole queue as it mounts (instantly: the reference's two logs a second is not
+//     modelled), so only what it never copied is lost, and Safety Net is asked for
+//     that window. ReplayLagStatus prints the captured form; its Actual is read as the
+//     age of the newest replayed log. Not modelled: play down (Replay Lag Manager and
+//     its triggers), ReplayLagMaxDelay, the point-in-time (Eseutil) recovery.
 //
 // # Choices where the sources are silent or disagree
 //
@@ -188,9 +198,10 @@
 //   - "dag.splitbrain": [SplitBrainMount], a stale partition mounted a database
 //     (AlsoMountedOn: the real active copy's server); [SplitBrainDismount];
 //     [SplitBrainPrevented], DACP held such a mount back.
+//   - "dag.lag": [CopyLagSet], Set-MailboxDatabaseCopy -ReplayLagTime / -TruncationLagTime.
 //   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
 //
-// Not modelled: seeding and reseeding, lagged copies (ReplayLagTime), MaximumActive
+// Not modelled: seeding and reseeding, lagged-copy play down, MaximumActive
 // Databases, move suppression (4 moves an hour), the 2016+ health filters,
 // MAPI-network failures, the script's retries one minute apart, and
 // RedistributeActiveDatabases.ps1.

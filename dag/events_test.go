@@ -20,7 +20,7 @@ var journalKinds = []string{
 	"dag.activate", "dag.failover", "dag.switchover", "dag.mount", "dag.dismount", "dag.copy",
 	"dag.fault", "dag.suspend", "dag.resume", "dag.server", "dag.quorum", "dag.pam",
 	"dag.policy", "dag.node", "dag.maintenance", "dag.config", "dag.rebalance",
-	"dag.dacp", "dag.site", "dag.splitbrain",
+	"dag.dacp", "dag.site", "dag.splitbrain", "dag.lag",
 }
 
 // TestEveryJournalEventNarrates keeps the vocabulary from silently losing its
@@ -69,6 +69,7 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		SplitBrainMount{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes", AlsoMountedOn: "EX3"},
 		SplitBrainDismount{DAG: "DAG1", Database: "DB1", Server: "EX1"},
 		SplitBrainPrevented{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes"},
+		CopyLagSet{Database: "DB1", Server: "EX3", ReplayLagTime: time.Hour},
 	}
 	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")
 	seen := map[string]bool{}

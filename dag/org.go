@@ -83,11 +83,12 @@ type dbCopy struct {
 	pref   int
 	id     string // db\server, made once: records and reasons name the copy often
 
-	suspended           bool // Suspend-MailboxDatabaseCopy (replication and activation)
-	activationSuspended bool // -ActivationOnly, or implied by a full suspend
-	broken              bool // fail-copy: its disk failed
-	rogue               bool // mounted by a stale partition beside the real active copy (split brain)
-	held                bool // a stale partition would mount it, but DACP holds it back (said once)
+	suspended           bool          // Suspend-MailboxDatabaseCopy (replication and activation)
+	activationSuspended bool          // -ActivationOnly, or implied by a full suspend
+	broken              bool          // fail-copy: its disk failed
+	rogue               bool          // mounted by a stale partition beside the real active copy (split brain)
+	held                bool          // a stale partition would mount it, but DACP holds it back (said once)
+	lag, truncLag       time.Duration // ReplayLagTime, TruncationLagTime (lagged.go)
 	phase               phase
 	timer               *sim.Timer
 

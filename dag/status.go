@@ -22,6 +22,7 @@ type CopyStatusRow struct {
 	ActivationPreference int
 	ActivationSuspended  bool
 	ActiveCopy           bool
+	ReplayLagStatus      string // lagged.go
 }
 
 // CopyStatus is Get-MailboxDatabaseCopyStatus: identity is "DB\Server" (one copy), "DB"
@@ -78,6 +79,7 @@ func (o *Org) row(c *dbCopy) CopyStatusRow {
 		Status: o.status(c), CopyQueueLength: d.cql(c), ReplayQueueLength: d.rql(c),
 		ContentIndexState: o.contentIndex(c), ActivationPreference: c.pref,
 		ActivationSuspended: c.activationSuspended, ActiveCopy: c == d.active,
+		ReplayLagStatus: o.replayLagStatus(c),
 	}
 	if c != d.active && c.hasInspected {
 		r.LastInspectedLogTime = o.s.Wall(c.inspected)
@@ -252,6 +254,7 @@ func (r CopyStatusRow) Fields() []psfmt.Field {
 		{Name: "ReplayQueueLength", Value: strconv.FormatInt(r.ReplayQueueLength, 10)},
 		{Name: "LastInspectedLogTime", Value: t},
 		{Name: "ContentIndexState", Value: r.ContentIndexState},
+		{Name: "ReplayLagStatus", Value: r.ReplayLagStatus},
 	}
 }
 

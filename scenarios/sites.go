@@ -3,6 +3,7 @@ package scenarios
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/exsim/exsim/dag"
 	"github.com/exsim/exsim/scenarios/fault"
@@ -187,4 +188,59 @@ func (c *call) startDAG() (string, error) {
 		return "", err
 	}
 	return "", c.w.dag.StartDAG(c.str("Identity"), site, servers, c.flag("ConfigurationOnly"))
+}
+
+func (c *call) moveOptions() dag.MoveOptions {
+	o := dag.MoveOptions{SkipLagChecks: c.flag("SkipLagChecks")}
+	if d := c.str("MountDialOverride"); d != "" && !strings.EqualFold(d, "None") {
+		o.MountDialOverride = dag.MountDial(d)
+		for _, v := range []dag.MountDial{dag.BestAvailability, dag.GoodAvailability, dag.Lossless, dag.BestEffort} {
+			if strings.EqualFold(d, string(v)) {
+				o.MountDialOverride = v
+			}
+		}
+	}
+	return o
+}
+
+func (c *call) setCopy() (string, error) {
+	db, server, err := splitCopy(c.str("Identity"))
+	if err != nil {
+		return "", err
+	}
+	var lag, trunc *time.Duration
+	for _, p := range []struct {
+		name string
+		to   **time.Duration
+	}{{"ReplayLagTime", &lag}, {"TruncationLagTime", &trunc}} {
+		if !c.has(p.name) {
+			continue
+		}
+		d, err := ParseDuration(c.str(p.name))
+		if err != nil {
+			return "", fmt.Errorf("Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.TimeSpan\".", p.name, c.str(p.name))
+		}
+		*p.to = &d
+	}
+	if err := c.w.dag.SetCopyLag(db, server, lag, trunc); err != nil {
+		return "", err
+	}
+	c.w.checkLagAgainstSafetyNet()
+	return "", nil
+}
+
+// checkLagAgainstSafetyNet warns once per copy and setting when a lagged copy's
+// ReplayLagTime is longer than SafetyNetHoldTime.
+func (w *world) checkLagAgainstSafetyNet() {
+	hold := w.tr.SafetyNetHoldTime()
+	for _, l := range w.dag.LaggedCopies() {
+		if l.ReplayLagTime > hold {
+			w.s.Journal().Emit(w.s.Now(), l.Server, l.Database+`\`+l.Server, LagBeyondSafetyNet{Database: l.Database, Server: l.Server, ReplayLagTime: l.ReplayLagTime, SafetyNetHold: hold})
+		}
+	}
+}
+
+func (LagBeyondSafetyNet) Kind() string { return "scenario.warning" }
+func (e LagBeyondSafetyNet) Narrate() string {
+	return fmt.Sprintf("WARNING: %s\\%s lags %s, but Safety Net holds mail for only %s (SafetyNetHoldTime): activating this lagged copy would need mail Safety Net no longer has. Set SafetyNetHoldTime to at least the ReplayLagTime.", e.Database, e.Server, dag.FormatTimeSpan(e.ReplayLagTime), dag.FormatTimeSpan(e.SafetyNetHold))
 }

@@ -226,15 +226,16 @@ var handlers = map[string]handler{
 		}
 		return "", nil
 	},
-	"Suspend-ClusterNode": func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
-	"Resume-ClusterNode":  func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
-	"Move-ClusterGroup":   func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
-	"Mount-Database":      func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
-	"Dismount-Database":   func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
+	"Suspend-ClusterNode":     func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
+	"Resume-ClusterNode":      func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
+	"Move-ClusterGroup":       func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
+	"Mount-Database":          func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
+	"Dismount-Database":       func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
+	"Set-MailboxDatabaseCopy": (*call).setCopy,
 	"Move-ActiveMailboxDatabase": func(c *call) (string, error) {
 		target := c.str("ActivateOnServer")
 		if c.has("Identity") {
-			return "", c.w.dag.Move(c.str("Identity"), target)
+			return "", c.w.dag.MoveWith(c.str("Identity"), target, c.moveOptions())
 		}
 		if c.has("Server") {
 			return "", c.w.dag.MoveServer(c.str("Server"), target)
@@ -304,7 +305,11 @@ var handlers = map[string]handler{
 	},
 	"Get-MessageTrackingLog": func(c *call) (string, error) { return c.trackingLog() },
 	"Set-TransportConfig": func(c *call) (string, error) {
-		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
+		err := c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
+		if err == nil && c.has("SafetyNetHoldTime") {
+			c.w.checkLagAgainstSafetyNet()
+		}
+		return "", err
 	},
 	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
 	"Edit-EdgeTransportConfig": func(c *call) (string, error) {

@@ -90,6 +90,14 @@ var supported = []Spec{
 		{Name: "SkipClientExperienceChecks", Switch: true},
 		{Name: "SkipHealthChecks", Switch: true},
 		{Name: "SkipLagChecks", Switch: true},
+		{Name: "SkipActiveCopyChecks", Switch: true},
+	}},
+	// Set-MailboxDatabaseCopy -ReplayLagTime / -TruncationLagTime (lagged copies,
+	// exchange-site-resilience.md 3.1); dd.hh:mm:ss, at most 14.00:00:00.
+	{Name: "Set-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Copy},
+		{Name: "ReplayLagTime", Type: Duration},
+		{Name: "TruncationLagTime", Type: Duration},
 	}},
 	{Name: "Suspend-MailboxDatabaseCopy", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Copy},
