@@ -190,6 +190,9 @@ func (o *Org) activate(db *database, c *dbCopy, act Activation) {
 		newGen = min(db.valid(c), oldGen)
 	}
 	act.Database, act.From, act.To, act.LostLogs = db.name, old.server.name, c.server.name, oldGen-newGen
+	if c.lag > 0 {
+		act.LaggedReplay = min(c.copied, newGen) - c.replayed // the replay queue it replays as it mounts
+	}
 	if newGen < oldGen {
 		act.LostFrom, act.LostTo = db.commitAt[newGen], db.commitAt[oldGen-1]
 		act.LostFromWall, act.LostToWall = o.s.Wall(act.LostFrom), o.s.Wall(act.LostTo)

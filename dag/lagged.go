@@ -51,14 +51,20 @@ func (o *Org) replayDelay(c *dbCopy) time.Duration {
 // ReplayLagStatus is the ReplayLagStatus property of Get-MailboxDatabaseCopyStatus,
 // printed as the shell does: "Enabled:False; PlayDownReason:None;
 // ReplaySuspendReason:None; Percentage:0; Configured:00:00:00; MaxDelay:1.00:00:00;
-// Actual:141.22:54:54" (a real capture). Actual is read as the age of the newest log
-// the copy has replayed (that is what makes an idle non-lagged copy show 141 days);
-// the active copy shows 00:00:00. Percentage is Actual against Configured, at most
+// Actual:141.22:54:54" (a real capture). Actual is read as how far in the past the
+// copy's database is: the age of the oldest log it holds unreplayed, else of the
+// newest log it replayed (what makes an idle non-lagged copy show 141 days); the
+// active copy shows 00:00:00. Percentage is Actual against Configured, at most
 // 100. Play down is not modelled, so PlayDownReason and ReplaySuspendReason are None.
 func (o *Org) replayLagStatus(c *dbCopy) string {
 	var actual time.Duration
-	if c != c.db.active && c.replayed > 0 && int(c.replayed) <= len(c.db.commitAt) {
-		actual = o.s.Now() - c.db.commitAt[c.replayed-1]
+	d := c.db
+	switch {
+	case c == d.active:
+	case d.rql(c) > 0 && int(c.replayed) < len(d.commitAt):
+		actual = o.s.Now() - d.commitAt[c.replayed] // it lacks everything since that log
+	case c.replayed > 0 && int(c.replayed) <= len(d.commitAt):
+		actual = o.s.Now() - d.commitAt[c.replayed-1]
 	}
 	pct := 0
 	if c.lag > 0 {
