@@ -305,6 +305,9 @@ func (o *Org) status(c *dbCopy) Status {
 		}
 		return Dismounted
 	}
+	if st := seedStatus(c); st != statusNone && c.server.up {
+		return st
+	}
 	switch {
 	case !c.server.up:
 		return ServiceDown

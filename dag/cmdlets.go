@@ -217,6 +217,9 @@ func (o *Org) ResumeCopy(db, server string) error {
 	if c.db.dag == nil {
 		return fmt.Errorf("Database '%s' isn't replicated, so its copy can't be resumed.", c.db.name)
 	}
+	if c.needsSeed || c.seeding {
+		return fmt.Errorf(needsSeedMessage+" Run Update-MailboxDatabaseCopy.", c.name())
+	}
 	o.resume(c, "Admin ran Resume-MailboxDatabaseCopy")
 	return nil
 }

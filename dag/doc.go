@@ -13,8 +13,8 @@
 //     database: it dismounts with its server and mounts again when it returns.
 //   - Passive copy statuses Healthy, Initializing (Timings.Initializing, ~15 s),
 //     Resynchronizing, DisconnectedAndHealthy, DisconnectedAndResynchronizing,
-//     Suspended, Failed, FailedAndSuspended, ServiceDown. Seeding, SeedingSource and
-//     SinglePageRestore are named but never reached (no seeding is modelled).
+//     Suspended, Failed, FailedAndSuspended, ServiceDown, Seeding, SeedingSource
+//     (seeding.go). SinglePageRestore is named but never reached.
 //   - Log shipping: each [Org.Committed] is one log generation on the active copy; a
 //     connected passive copy holds it Timings.LogShipping later and has replayed it
 //     Timings.LogReplay after that, so CopyQueueLength and ReplayQueueLength rise and
@@ -95,6 +95,19 @@
 //     that window. ReplayLagStatus prints the captured form; its Actual is read as the
 //     age of the newest replayed log. Not modelled: play down (Replay Lag Manager and
 //     its triggers), ReplayLagMaxDelay, the point-in-time (Eseutil) recovery.
+//   - Copy lifecycle (seeding.go; exchange-site-resilience.md section 4):
+//     [Org.AddCopy] (same DAG, quorum, no copy there yet, at most 16; seeded from the
+//     active copy at once unless -SeedingPostponed or -ConfigurationOnly, which leave
+//     it Suspended with the documented message until a seed), [Org.RemoveCopy] (not
+//     the active copy, needs quorum; the files stay), [Org.UpdateCopy] (the copy must
+//     be suspended; files already there need -DeleteExistingFiles; -SourceServer
+//     seeds from a Healthy passive copy, which shows SeedingSource). A seed shows
+//     Seeding for size / rate (database size 1 GB and 13 MB/s unless the scenario
+//     sets them: no Microsoft figure exists, 13 MB/s is the reference's one admin
+//     report), then Initializing; it fails to FailedAndSuspended when the target or
+//     the source goes down or fails, or a passive source becomes active. Reseeding a
+//     failed copy replaces its disk (the copy is repaired). Not modelled: AutoReseed,
+//     content-index seeding, -CancelSeed, -ManualResume, parallel-seed limits.
 //
 // # Choices where the sources are silent or disagree
 //
@@ -199,9 +212,11 @@
 //     (AlsoMountedOn: the real active copy's server); [SplitBrainDismount];
 //     [SplitBrainPrevented], DACP held such a mount back.
 //   - "dag.lag": [CopyLagSet], Set-MailboxDatabaseCopy -ReplayLagTime / -TruncationLagTime.
+//   - "dag.lifecycle": [CopyAdded], [CopyRemoved]; "dag.seed": [SeedStarted],
+//     [SeedFinished], [SeedFailed] (seeding_events.go).
 //   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
 //
-// Not modelled: seeding and reseeding, lagged-copy play down, MaximumActive
+// Not modelled: AutoReseed, lagged-copy play down, MaximumActive
 // Databases, move suppression (4 moves an hour), the 2016+ health filters,
 // MAPI-network failures, the script's retries one minute apart, and
 // RedistributeActiveDatabases.ps1.

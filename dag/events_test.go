@@ -20,7 +20,7 @@ var journalKinds = []string{
 	"dag.activate", "dag.failover", "dag.switchover", "dag.mount", "dag.dismount", "dag.copy",
 	"dag.fault", "dag.suspend", "dag.resume", "dag.server", "dag.quorum", "dag.pam",
 	"dag.policy", "dag.node", "dag.maintenance", "dag.config", "dag.rebalance",
-	"dag.dacp", "dag.site", "dag.splitbrain", "dag.lag",
+	"dag.dacp", "dag.site", "dag.splitbrain", "dag.lag", "dag.lifecycle", "dag.seed",
 }
 
 // TestEveryJournalEventNarrates keeps the vocabulary from silently losing its
@@ -70,6 +70,11 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		SplitBrainDismount{DAG: "DAG1", Database: "DB1", Server: "EX1"},
 		SplitBrainPrevented{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes"},
 		CopyLagSet{Database: "DB1", Server: "EX3", ReplayLagTime: time.Hour},
+		CopyAdded{Database: "DB1", Server: "EX4", ActivationPreference: 4, SeedingPostponed: true, Message: "m"},
+		CopyRemoved{Database: "DB1", Server: "EX4"},
+		SeedStarted{Database: "DB1", Server: "EX4", Source: "EX1", SizeGB: 1, Takes: time.Minute},
+		SeedFinished{Database: "DB1", Server: "EX4", Source: "EX1"},
+		SeedFailed{Database: "DB1", Server: "EX4", Why: "x"},
 	}
 	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")
 	seen := map[string]bool{}
@@ -88,8 +93,10 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		require.Contains(t, string(doc), "["+name[strings.Index(name, ".")+1:]+"]", "doc.go lists the type")
 	}
 	want := simtest.StructTypes(t, "events.go", "dag.")
-	for k, v := range simtest.StructTypes(t, "dac_events.go", "dag.") {
-		want[k] = v
+	for _, f := range []string{"dac_events.go", "seeding_events.go"} {
+		for k, v := range simtest.StructTypes(t, f, "dag.") {
+			want[k] = v
+		}
 	}
 	require.Equal(t, want, seen, "one sample per event type of events.go and dac_events.go")
 }

@@ -33,6 +33,7 @@ type server struct {
 	evicted      bool       // evicted from the cluster by Restore-DatabaseAvailabilityGroup
 	stale        *staleView // evicted while cut off or down: it still believes the old cluster
 	dacp         bool       // Active Manager's in-memory DACP bit (1: may mount)
+	leftFiles    []string   // databases whose removed copy left its files here (seeding.go)
 }
 
 type dagT struct {
@@ -50,6 +51,7 @@ type dagT struct {
 	altWitnessSite string
 	useAlt         bool    // the cluster uses the alternate witness (after Restore-DatabaseAvailabilityGroup)
 	dac            DACMode // DatacenterActivationMode
+	seedMBps       float64 // seeding throughput (seeding.go); 0: the default
 
 	hasPMF    bool          // Exchange 2016 CU2+: PreferenceMoveFrequency exists
 	pmf       time.Duration // PreferenceMoveFrequency; 0: off
@@ -71,6 +73,7 @@ type database struct {
 	lastNoCopy    NoFailoverTarget // last "no eligible copy" event, to say it once
 	lastRebalance RebalanceSkipped // last "not moved back" event, to say it once
 
+	sizeGB   float64         // for seeding time; 0: the default
 	gen      int64           // log generation of the active copy
 	commitAt []time.Duration // commitAt[g-1]: when generation g was written (current lineage)
 	epoch    int
@@ -89,8 +92,14 @@ type dbCopy struct {
 	rogue               bool          // mounted by a stale partition beside the real active copy (split brain)
 	held                bool          // a stale partition would mount it, but DACP holds it back (said once)
 	lag, truncLag       time.Duration // ReplayLagTime, TruncationLagTime (lagged.go)
-	phase               phase
-	timer               *sim.Timer
+	// Seeding (seeding.go): needsSeed until a seed completes (a copy added without
+	// one); seeding while it is seeded from seedSrc; sourcing counts the seeds it feeds.
+	needsSeed, seeding bool
+	seedSrc            *dbCopy
+	sourcing           int
+	seedTimer          *sim.Timer
+	phase              phase
+	timer              *sim.Timer
 
 	copied, replayed int64
 	epoch            int // the lineage its logs follow
@@ -248,6 +257,7 @@ func (o *Org) AddDatabase(name string, copies []string) error {
 		}
 		c := &dbCopy{db: db, server: sv, pref: i + 1, id: db.name + `\` + sv.name}
 		c.timer = o.s.NewFuncTimer(kindPhase, func() { o.phaseDone(c) })
+		c.seedTimer = o.s.NewFuncTimer(kindSeed, func() { o.seedDone(c) })
 		db.copies = append(db.copies, c)
 	}
 	db.active = db.copies[0]

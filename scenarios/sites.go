@@ -2,6 +2,7 @@ package scenarios
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -243,4 +244,56 @@ func (w *world) checkLagAgainstSafetyNet() {
 func (LagBeyondSafetyNet) Kind() string { return "scenario.warning" }
 func (e LagBeyondSafetyNet) Narrate() string {
 	return fmt.Sprintf("WARNING: %s\\%s lags %s, but Safety Net holds mail for only %s (SafetyNetHoldTime): activating this lagged copy would need mail Safety Net no longer has. Set SafetyNetHoldTime to at least the ReplayLagTime.", e.Database, e.Server, dag.FormatTimeSpan(e.ReplayLagTime), dag.FormatTimeSpan(e.SafetyNetHold))
+}
+
+func (c *call) lag(name string) (time.Duration, error) {
+	if !c.has(name) {
+		return 0, nil
+	}
+	d, err := ParseDuration(c.str(name))
+	if err != nil {
+		return 0, fmt.Errorf("Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.TimeSpan\".", name, c.str(name))
+	}
+	return d, nil
+}
+
+func (c *call) addCopy() (string, error) {
+	opt := dag.AddCopyOptions{SeedingPostponed: c.flag("SeedingPostponed"), ConfigurationOnly: c.flag("ConfigurationOnly")}
+	var err error
+	if opt.ReplayLagTime, err = c.lag("ReplayLagTime"); err != nil {
+		return "", err
+	}
+	if opt.TruncationLagTime, err = c.lag("TruncationLagTime"); err != nil {
+		return "", err
+	}
+	if c.has("ActivationPreference") {
+		n, err := strconv.Atoi(c.str("ActivationPreference"))
+		if err != nil || n < 1 {
+			return "", fmt.Errorf("Cannot bind parameter 'ActivationPreference': %q is not a number of at least 1.", c.str("ActivationPreference"))
+		}
+		opt.ActivationPreference = n
+	}
+	if err := c.w.dag.AddCopy(c.str("Identity"), c.str("MailboxServer"), opt); err != nil {
+		return "", err
+	}
+	if opt.ReplayLagTime > 0 {
+		c.w.checkLagAgainstSafetyNet()
+	}
+	return "", nil
+}
+
+func (c *call) removeCopy() (string, error) {
+	db, server, err := splitCopy(c.str("Identity"))
+	if err != nil {
+		return "", err
+	}
+	return "", c.w.dag.RemoveCopy(db, server)
+}
+
+func (c *call) updateCopy() (string, error) {
+	db, server, err := splitCopy(c.str("Identity"))
+	if err != nil {
+		return "", err
+	}
+	return "", c.w.dag.UpdateCopy(db, server, dag.UpdateCopyOptions{SourceServer: c.str("SourceServer"), DeleteExistingFiles: c.flag("DeleteExistingFiles")})
 }

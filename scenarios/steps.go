@@ -226,12 +226,15 @@ var handlers = map[string]handler{
 		}
 		return "", nil
 	},
-	"Suspend-ClusterNode":     func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
-	"Resume-ClusterNode":      func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
-	"Move-ClusterGroup":       func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
-	"Mount-Database":          func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
-	"Dismount-Database":       func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
-	"Set-MailboxDatabaseCopy": (*call).setCopy,
+	"Suspend-ClusterNode":        func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
+	"Resume-ClusterNode":         func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
+	"Move-ClusterGroup":          func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
+	"Mount-Database":             func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
+	"Dismount-Database":          func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
+	"Set-MailboxDatabaseCopy":    (*call).setCopy,
+	"Add-MailboxDatabaseCopy":    (*call).addCopy,
+	"Remove-MailboxDatabaseCopy": (*call).removeCopy,
+	"Update-MailboxDatabaseCopy": (*call).updateCopy,
 	"Move-ActiveMailboxDatabase": func(c *call) (string, error) {
 		target := c.str("ActivateOnServer")
 		if c.has("Identity") {

@@ -171,10 +171,20 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		if err := w.dag.SetSiteOptions(d.Name, siteOptions(d)); err != nil {
 			return nil, sc.Errorf(d.Pos, "%v", err)
 		}
+		if d.SeedingMBps > 0 {
+			if err := w.dag.SetSeedingRate(d.Name, d.SeedingMBps); err != nil {
+				return nil, sc.Errorf(d.Pos, "%v", err)
+			}
+		}
 	}
 	for _, db := range sc.Topology.Databases {
 		if err := w.dag.AddDatabase(db.Name, db.Copies); err != nil {
 			return nil, sc.Errorf(db.Pos, "%v", err)
+		}
+		if db.SizeGB > 0 {
+			if err := w.dag.SetDatabaseSize(db.Name, db.SizeGB); err != nil {
+				return nil, sc.Errorf(db.Pos, "%v", err)
+			}
 		}
 	}
 	topo := transport.Topology{

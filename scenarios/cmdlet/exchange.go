@@ -92,6 +92,26 @@ var supported = []Spec{
 		{Name: "SkipLagChecks", Switch: true},
 		{Name: "SkipActiveCopyChecks", Switch: true},
 	}},
+	// The copy lifecycle (exchange-site-resilience.md 4.2, 4.3).
+	{Name: "Add-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Database},
+		{Name: "MailboxServer", Position: 2, Required: true, Type: Server},
+		{Name: "ActivationPreference", Type: Integer},
+		{Name: "ReplayLagTime", Type: Duration},
+		{Name: "TruncationLagTime", Type: Duration},
+		{Name: "SeedingPostponed", Switch: true},
+		{Name: "ConfigurationOnly", Switch: true},
+	}},
+	{Name: "Remove-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Copy},
+	}},
+	{Name: "Update-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Copy},
+		{Name: "SourceServer", Type: Server},
+		{Name: "DeleteExistingFiles", Switch: true},
+		{Name: "Force", Switch: true},
+		{Name: "DatabaseOnly", Switch: true},
+	}},
 	// Set-MailboxDatabaseCopy -ReplayLagTime / -TruncationLagTime (lagged copies,
 	// exchange-site-resilience.md 3.1); dd.hh:mm:ss, at most 14.00:00:00.
 	{Name: "Set-MailboxDatabaseCopy", Params: []ParamSpec{

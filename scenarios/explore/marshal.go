@@ -66,13 +66,20 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 			if d.DatacenterActivationMode != "" {
 				f = append(f, "datacenterActivationMode: "+d.DatacenterActivationMode)
 			}
+			if d.SeedingMBps > 0 {
+				f = append(f, "seedingMBps: "+strconv.FormatFloat(d.SeedingMBps, 'g', -1, 64))
+			}
 			b.WriteString("    - " + flow(f) + "\n")
 		}
 	}
 	if len(t.Databases) > 0 {
 		b.WriteString("  databases:\n")
 		for _, d := range t.Databases {
-			b.WriteString("    - " + flow([]string{"name: " + q(d.Name), "copies: " + list(d.Copies)}) + "\n")
+			f := []string{"name: " + q(d.Name), "copies: " + list(d.Copies)}
+			if d.SizeGB > 0 {
+				f = append(f, "sizeGB: "+strconv.FormatFloat(d.SizeGB, 'g', -1, 64))
+			}
+			b.WriteString("    - " + flow(f) + "\n")
 		}
 	}
 	if len(t.Mailboxes) > 0 {

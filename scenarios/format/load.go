@@ -831,7 +831,7 @@ func (l *loader) dags(n ast.Node) error {
 	}
 	names := map[string]bool{}
 	for _, it := range items {
-		es, err := l.mapping(it, "a DAG", "name", "members", "witness", "alternateWitness", "datacenterActivationMode")
+		es, err := l.mapping(it, "a DAG", "name", "members", "witness", "alternateWitness", "datacenterActivationMode", "seedingMBps")
 		if err != nil {
 			return err
 		}
@@ -857,6 +857,8 @@ func (l *loader) dags(n ast.Node) error {
 				}
 			case "alternateWitness":
 				alt, err = l.witness(e.val, "alternateWitness")
+			case "seedingMBps":
+				d.SeedingMBps, err = l.positive(e.val, "seedingMBps")
 			case "datacenterActivationMode":
 				var v string
 				if v, err = l.str(e.val, "datacenterActivationMode"); err == nil {
@@ -936,7 +938,7 @@ func (l *loader) databasesDecl(n ast.Node) error {
 	}
 	t.Databases = make([]DatabaseSpec, 0, len(items))
 	for _, it := range items {
-		es, err := l.mapping(it, "a database", "name", "copies")
+		es, err := l.mapping(it, "a database", "name", "copies", "sizeGB")
 		if err != nil {
 			return err
 		}
@@ -955,6 +957,8 @@ func (l *loader) databasesDecl(n ast.Node) error {
 			case "copies":
 				copiesPos = posOf(e.val)
 				d.Copies, copyPos, err = l.strs(e.val, "copies", false)
+			case "sizeGB":
+				d.SizeGB, err = l.positive(e.val, "sizeGB")
 			}
 			if err != nil {
 				return err

@@ -167,6 +167,8 @@ type DAGSpec struct {
 	AlternateWitness, AlternateWitnessSite string
 	// DatacenterActivationMode is one of DACModes; "" is Off.
 	DatacenterActivationMode string
+	// SeedingMBps is the throughput of a seed in MB/s (0: dag.DefaultSeedingMBps).
+	SeedingMBps float64
 }
 
 // DatabaseSpec is a mailbox database; Copies are in activation preference order and
@@ -175,6 +177,7 @@ type DatabaseSpec struct {
 	Pos    Pos
 	Name   string
 	Copies []string
+	SizeGB float64 // for seeding time (0: dag.DefaultDatabaseSize)
 }
 
 // Mailbox is a recipient in one database.

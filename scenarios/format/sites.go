@@ -94,3 +94,12 @@ func (l *loader) enum(v string, values []string, what string, p Pos) (string, er
 	}
 	return "", l.errf(p, "unknown %s %q%s (want %s)", what, v, didYouMean(v, values), strings.Join(values, ", "))
 }
+
+// positive reads a number more than 0 (a size, a rate).
+func (l *loader) positive(n ast.Node, what string) (float64, error) {
+	v, err := l.float(n, what)
+	if err == nil && v == 0 {
+		err = l.errf(posOf(n), "%s must be more than 0", what)
+	}
+	return v, err
+}

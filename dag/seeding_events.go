@@ -1,0 +1,70 @@
+package dag
+
+import (
+	"fmt"
+	"time"
+)
+
+// Journal events of the copy lifecycle (seeding.go); listed in doc.go.
+
+// CopyAdded ("dag.lifecycle"): Add-MailboxDatabaseCopy added Database\Server at
+// ActivationPreference; SeedingPostponed (or ConfigurationOnly): it waits Suspended
+// with Message until Update-MailboxDatabaseCopy.
+type CopyAdded struct {
+	Database, Server                    string
+	ActivationPreference                int
+	SeedingPostponed, ConfigurationOnly bool
+	Message                             string
+}
+
+// CopyRemoved ("dag.lifecycle"): Remove-MailboxDatabaseCopy; the files stay.
+type CopyRemoved struct{ Database, Server string }
+
+// SeedStarted ("dag.seed"): Database\Server is seeded from Source: SizeGB at the
+// DAG's rate Takes.
+type SeedStarted struct {
+	Database, Server, Source string
+	SizeGB                   float64
+	Takes                    time.Duration
+	DeleteExistingFiles      bool
+}
+
+// SeedFinished ("dag.seed"): the seed completed; the copy goes Initializing.
+type SeedFinished struct{ Database, Server, Source string }
+
+// SeedFailed ("dag.seed"): the seed failed (Why); the copy is FailedAndSuspended.
+type SeedFailed struct{ Database, Server, Why string }
+
+func (CopyAdded) Kind() string    { return "dag.lifecycle" }
+func (CopyRemoved) Kind() string  { return "dag.lifecycle" }
+func (SeedStarted) Kind() string  { return "dag.seed" }
+func (SeedFinished) Kind() string { return "dag.seed" }
+func (SeedFailed) Kind() string   { return "dag.seed" }
+
+func (e CopyAdded) Narrate() string {
+	s := fmt.Sprintf("Add-MailboxDatabaseCopy added %s with ActivationPreference %d", copyName(e.Database, e.Server), e.ActivationPreference)
+	if e.SeedingPostponed {
+		return s + fmt.Sprintf("; it is not seeded yet and stays Suspended: %s", e.Message)
+	}
+	return s + "; it is seeded from the active copy now."
+}
+
+func (e CopyRemoved) Narrate() string {
+	return fmt.Sprintf("Remove-MailboxDatabaseCopy removed %s; its database and log files stay on %s.", copyName(e.Database, e.Server), e.Server)
+}
+
+func (e SeedStarted) Narrate() string {
+	s := fmt.Sprintf("Seeding %s from %s: %.0f GB at the DAG's seeding rate takes %s; the copy shows Seeding", copyName(e.Database, e.Server), e.Source, e.SizeGB, FormatTimeSpan(e.Takes))
+	if e.DeleteExistingFiles {
+		s = "The files already there are deleted (-DeleteExistingFiles). " + s
+	}
+	return s + "."
+}
+
+func (e SeedFinished) Narrate() string {
+	return fmt.Sprintf("The seed of %s from %s is done: it holds every log of the active copy and goes Initializing.", copyName(e.Database, e.Server), e.Source)
+}
+
+func (e SeedFailed) Narrate() string {
+	return fmt.Sprintf("The seed of %s failed because %s; the copy is FailedAndSuspended until it is seeded again.", copyName(e.Database, e.Server), e.Why)
+}
