@@ -85,6 +85,9 @@ func (o *Org) autoBlock(c, src *dbCopy) string {
 	if why := o.mountBlock(sv); why != "" {
 		return why
 	}
+	if why := o.atMaxActive(sv, c.db); why != "" {
+		return why
+	}
 	if st := o.status(c); !eligible(st) {
 		return "status " + string(st) + " is not eligible"
 	}

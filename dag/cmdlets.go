@@ -27,6 +27,10 @@ func (o *Org) Mount(db string) error {
 		return nil
 	}
 	a := d.active
+	if why := o.atMaxActive(a.server, d); why != "" {
+		note(o, a.server.name, d.name, MountRefused{Database: d.name, Server: a.server.name, Cause: why})
+		return fmt.Errorf("Couldn't mount the database that you specified. Specified database: %s; Error code: %s%s.", d.name, amFailed, why)
+	}
 	if ok, cause := o.available(a); !ok {
 		note(o, a.server.name, d.name, MountRefused{Database: d.name, Server: a.server.name, Cause: cause})
 		return fmt.Errorf("Couldn't mount the database that you specified. Specified database: %s; Error code: %s%s.", d.name, amFailed, cause)
@@ -141,6 +145,8 @@ func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 		return refuse(errValidate(c, "is on a server that isn't in the database availability group's majority"))
 	case o.mountBlock(sv) != "":
 		return refuse(errValidate(c, "can't be mounted: "+o.mountBlock(sv)))
+	case o.atMaxActive(sv, d) != "":
+		return refuse(errValidate(c, "can't be activated: "+o.atMaxActive(sv, d)))
 	case o.haBlocked(sv):
 		return refuse(fmt.Errorf("Server '%s' component (HighAvailability) state is offline. If you need to activate databases copies on this server, you can use Set-ServerComponentState -Component 'HighAvailability' -State 'Active' and retry Move-ActiveMailboxDatabase.", sv.name))
 	}

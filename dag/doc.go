@@ -108,6 +108,16 @@
 //     the source goes down or fails, or a passive source becomes active. Reseeding a
 //     failed copy replaces its disk (the copy is repaired). Not modelled: AutoReseed,
 //     content-index seeding, -CancelSeed, -ManualResume, parallel-seed limits.
+//   - Placement (placement.go; section 6): MaximumActiveDatabases
+//     ([Org.SetMaximumActiveDatabases]) keeps best copy selection and switchovers off
+//     a server that has that many mounted databases and refuses Mount-Database there
+//     (a database already active on it that dismounted by itself is not held back).
+//     RedistributeActiveDatabases.ps1 ([Org.Redistribute]) moves each mounted
+//     database to its most preferred Healthy copy Active Manager could activate (by
+//     site: first among the copies in the site where it is active) and returns the
+//     per-server distribution; the script's console text is not captured, so exsim
+//     prints the distribution objects as a table. MaximumPreferredActiveDatabases,
+//     move suppression and -AllowedDeviationFromMeanPercentage are not modelled.
 //
 // # Choices where the sources are silent or disagree
 //
@@ -214,10 +224,10 @@
 //   - "dag.lag": [CopyLagSet], Set-MailboxDatabaseCopy -ReplayLagTime / -TruncationLagTime.
 //   - "dag.lifecycle": [CopyAdded], [CopyRemoved]; "dag.seed": [SeedStarted],
 //     [SeedFinished], [SeedFailed] (seeding_events.go).
+//   - "dag.policy": [MaximumActiveDatabasesSet]; "dag.rebalance": [Redistributed],
+//     RedistributeActiveDatabases.ps1 (seeding_events.go).
 //   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
 //
-// Not modelled: AutoReseed, lagged-copy play down, MaximumActive
-// Databases, move suppression (4 moves an hour), the 2016+ health filters,
-// MAPI-network failures, the script's retries one minute apart, and
-// RedistributeActiveDatabases.ps1.
+// Not modelled: AutoReseed, lagged-copy play down, MaximumPreferredActiveDatabases, move suppression (4 moves an hour), the 2016+ health
+// filters, MAPI-network failures and the script's retries one minute apart.
 package dag

@@ -75,6 +75,8 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		SeedStarted{Database: "DB1", Server: "EX4", Source: "EX1", SizeGB: 1, Takes: time.Minute},
 		SeedFinished{Database: "DB1", Server: "EX4", Source: "EX1"},
 		SeedFailed{Database: "DB1", Server: "EX4", Why: "x"},
+		MaximumActiveDatabasesSet{Server: "EX1", Max: 2},
+		Redistributed{DAG: "DAG1", Moved: []string{"DB1 EX3 -> EX1"}},
 	}
 	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")
 	seen := map[string]bool{}

@@ -34,6 +34,7 @@ type server struct {
 	stale        *staleView // evicted while cut off or down: it still believes the old cluster
 	dacp         bool       // Active Manager's in-memory DACP bit (1: may mount)
 	leftFiles    []string   // databases whose removed copy left its files here (seeding.go)
+	maxActive    int        // MaximumActiveDatabases; 0: no limit (placement.go)
 }
 
 type dagT struct {

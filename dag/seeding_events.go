@@ -2,6 +2,7 @@ package dag
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -67,4 +68,46 @@ func (e SeedFinished) Narrate() string {
 
 func (e SeedFailed) Narrate() string {
 	return fmt.Sprintf("The seed of %s failed because %s; the copy is FailedAndSuspended until it is seeded again.", copyName(e.Database, e.Server), e.Why)
+}
+
+// MaximumActiveDatabasesSet ("dag.policy"): Set-MailboxServer -MaximumActiveDatabases
+// (Max 0: no limit).
+type MaximumActiveDatabasesSet struct {
+	Server string
+	Max    int
+}
+
+// Redistributed ("dag.rebalance"): RedistributeActiveDatabases.ps1 moved databases
+// ("DB from -> to") and could not move Failed.
+type Redistributed struct {
+	DAG           string
+	BySite        bool
+	Moved, Failed []string
+}
+
+func (MaximumActiveDatabasesSet) Kind() string { return "dag.policy" }
+func (Redistributed) Kind() string             { return "dag.rebalance" }
+
+func (e MaximumActiveDatabasesSet) Narrate() string {
+	if e.Max == 0 {
+		return fmt.Sprintf("Set-MailboxServer %s -MaximumActiveDatabases $null: no limit on active databases.", e.Server)
+	}
+	return fmt.Sprintf("Set-MailboxServer %s -MaximumActiveDatabases %d: once %d databases are mounted there, no more copies are activated on it and further mounts are refused.", e.Server, e.Max, e.Max)
+}
+
+func (e Redistributed) Narrate() string {
+	how := "-BalanceDbsByActivationPreference"
+	if e.BySite {
+		how = "-BalanceDbsBySiteAndActivationPreference"
+	}
+	s := fmt.Sprintf("RedistributeActiveDatabases.ps1 -DagName %s %s: ", e.DAG, how)
+	if len(e.Moved) == 0 {
+		s += "every database is already on its most preferred available copy"
+	} else {
+		s += "moved " + strings.Join(e.Moved, ", ")
+	}
+	if len(e.Failed) > 0 {
+		s += "; could not move " + strings.Join(e.Failed, ", ")
+	}
+	return s + "."
 }

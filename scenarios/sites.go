@@ -297,3 +297,30 @@ func (c *call) updateCopy() (string, error) {
 	}
 	return "", c.w.dag.UpdateCopy(db, server, dag.UpdateCopyOptions{SourceServer: c.str("SourceServer"), DeleteExistingFiles: c.flag("DeleteExistingFiles")})
 }
+
+func (c *call) maximumActive(server string) error {
+	v := c.str("MaximumActiveDatabases")
+	if strings.EqualFold(v, "$null") {
+		return c.w.dag.SetMaximumActiveDatabases(server, 0)
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return fmt.Errorf("Cannot bind parameter 'MaximumActiveDatabases'. Cannot convert value \"%s\" to type \"System.Int32\".", v)
+	}
+	return c.w.dag.SetMaximumActiveDatabases(server, n)
+}
+
+// redistribute runs RedistributeActiveDatabases.ps1 and prints the final
+// distribution (what -ShowFinalDatabaseDistribution shows; the script's other console
+// text is not captured anywhere, see dag/doc.go).
+func (c *call) redistribute() (string, error) {
+	byPref, bySite := c.flag("BalanceDbsByActivationPreference"), c.flag("BalanceDbsBySiteAndActivationPreference")
+	if byPref == bySite {
+		return "", fmt.Errorf("Specify exactly one of -BalanceDbsByActivationPreference and -BalanceDbsBySiteAndActivationPreference.")
+	}
+	rows, err := c.w.dag.Redistribute(c.str("DagName"), bySite)
+	if rows == nil {
+		return "", err
+	}
+	return dag.FormatDistribution(rows), err
+}

@@ -216,6 +216,11 @@ var handlers = map[string]handler{
 				return "", err
 			}
 		}
+		if c.has("MaximumActiveDatabases") {
+			if err := c.maximumActive(id); err != nil {
+				return "", err
+			}
+		}
 		if c.has("DatabaseCopyActivationDisabledAndMoveNow") {
 			if v := componentsVersion(c.w.spec[id].Version); !v.HasComponentStates() {
 				return "", fmt.Errorf("a parameter cannot be found that matches parameter name 'DatabaseCopyActivationDisabledAndMoveNow' (it exists from Exchange 2013 on; %s runs %s)", id, v)
@@ -226,15 +231,16 @@ var handlers = map[string]handler{
 		}
 		return "", nil
 	},
-	"Suspend-ClusterNode":        func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
-	"Resume-ClusterNode":         func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
-	"Move-ClusterGroup":          func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
-	"Mount-Database":             func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
-	"Dismount-Database":          func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
-	"Set-MailboxDatabaseCopy":    (*call).setCopy,
-	"Add-MailboxDatabaseCopy":    (*call).addCopy,
-	"Remove-MailboxDatabaseCopy": (*call).removeCopy,
-	"Update-MailboxDatabaseCopy": (*call).updateCopy,
+	"Suspend-ClusterNode":             func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
+	"Resume-ClusterNode":              func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
+	"Move-ClusterGroup":               func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
+	"Mount-Database":                  func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
+	"Dismount-Database":               func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
+	"Set-MailboxDatabaseCopy":         (*call).setCopy,
+	"RedistributeActiveDatabases.ps1": (*call).redistribute,
+	"Add-MailboxDatabaseCopy":         (*call).addCopy,
+	"Remove-MailboxDatabaseCopy":      (*call).removeCopy,
+	"Update-MailboxDatabaseCopy":      (*call).updateCopy,
 	"Move-ActiveMailboxDatabase": func(c *call) (string, error) {
 		target := c.str("ActivateOnServer")
 		if c.has("Identity") {

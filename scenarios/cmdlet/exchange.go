@@ -67,6 +67,8 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Required: true, Type: Server},
 		{Name: "DatabaseCopyAutoActivationPolicy", Type: EnumType, Enum: []string{"Unrestricted", "IntrasiteOnly", "Blocked"}},
 		{Name: "DatabaseCopyActivationDisabledAndMoveNow", Type: Boolean},
+		// $null (no limit) or a whole number (exchange-site-resilience.md 6.1).
+		{Name: "MaximumActiveDatabases", Type: Text},
 	}},
 	{Name: "Suspend-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
 	{Name: "Resume-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
@@ -239,6 +241,13 @@ var supported = []Spec{
 		// example passes -MoveComment Maintenance); it changes nothing simulated.
 		{Name: "MoveComment", Type: Text},
 		{Name: "PauseClusterNode", Switch: true},
+	}},
+	// RedistributeActiveDatabases.ps1 (exchange-site-resilience.md 6.3).
+	{Name: "RedistributeActiveDatabases.ps1", Params: []ParamSpec{
+		{Name: "DagName", Required: true, Type: Text},
+		{Name: "BalanceDbsByActivationPreference", Switch: true},
+		{Name: "BalanceDbsBySiteAndActivationPreference", Switch: true},
+		{Name: "ShowFinalDatabaseDistribution", Switch: true},
 	}},
 	{Name: "StopDagServerMaintenance.ps1", Params: []ParamSpec{
 		{Name: "ServerName", Position: 1, Required: true, Type: Server},
