@@ -18,14 +18,20 @@ type siteState struct {
 	of      map[string]string   // node (server, witness) -> its site
 	down    map[string]bool     // failed sites
 	crashed map[string][]string // site -> the servers fail-site crashed (restore-site boots them)
+	witness map[string]bool     // declared servers that hold a witness share
 }
 
 func newSiteState(sc *Scenario) *siteState {
-	st := &siteState{of: map[string]string{}, down: map[string]bool{}, crashed: map[string][]string{}}
+	st := &siteState{of: map[string]string{}, down: map[string]bool{}, crashed: map[string][]string{}, witness: map[string]bool{}}
 	for _, sv := range sc.Topology.Servers {
 		st.of[sv.Name] = sv.Site
 	}
 	for _, d := range sc.Topology.DAGs {
+		for _, wn := range []string{d.Witness, d.AlternateWitness} {
+			if _, declared := st.of[wn]; declared && wn != "" {
+				st.witness[wn] = true
+			}
+		}
 		if d.Witness != "" && st.of[d.Witness] == "" {
 			st.of[d.Witness] = d.WitnessSite
 		}
@@ -38,6 +44,19 @@ func newSiteState(sc *Scenario) *siteState {
 
 func (st *siteState) isDown(node string) bool {
 	return st != nil && len(st.down) > 0 && st.down[st.of[node]]
+}
+
+// witnessDown reports whether node is a declared server holding a witness share that
+// is down: a witness that is down is unreachable (dag.Env.Reachable).
+func (w *world) witnessDown(node string) bool {
+	return w.mon != nil && w.sites.witness[node] && !w.mon.Up(node)
+}
+
+// witnessChanged tells the DAG model that a witness server went down or came up.
+func (w *world) witnessChanged(server string) {
+	if w.sites.witness[server] {
+		w.dag.NetworkChanged()
+	}
 }
 
 // nodes lists the nodes of the sites, in a fixed order (servers as declared, then

@@ -101,3 +101,34 @@ func TestCopyLifecycleAndRedistributeCmdlets(t *testing.T) {
 	require.Contains(t, out, "PreferenceCountList")
 	require.Contains(t, out, "{1, 1, 0, 0}")
 }
+
+// fact: exchange-site-resilience.md §2.1 (captured 2010 example: after the FSW and
+// then one of two members went down, the survivor lost quorum): a witness on a
+// declared server that crashes is unreachable, so its vote is gone.
+func TestCrashedWitnessServerLosesItsVote(t *testing.T) {
+	const doc = `name: w
+description: d
+version: Exchange2016
+duration: 1h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+    - {name: EX2, roles: [Mailbox]}
+    - {name: FS1, roles: [Mailbox]}
+  dags:
+    - {name: DAG1, members: [EX1, EX2], witness: FS1}
+  databases:
+    - {name: DB1, copies: [EX1, EX2]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+steps:
+  - {at: 10m, fault: "crash FS1"}
+  - {at: 20m, fault: "crash EX2"}
+  - {at: 25m, run: "Get-MailboxDatabaseCopyStatus DB1"}
+`
+	sc, err := Parse("w.yaml", []byte(doc))
+	require.NoError(t, err)
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.Contains(t, siteOutputs(res), "DB1\\EX1 Dismounted")
+}

@@ -723,6 +723,9 @@ func (w *world) runFault(st Step) {
 	case fault.FailSite, fault.RestoreSite, fault.PartitionSites:
 		w.siteFault(f)
 	}
+	if f.Kind == fault.Crash || f.Kind == fault.Stop || f.Kind == fault.Start {
+		w.witnessChanged(f.Server)
+	}
 }
 
 // servicesStopped tells components that a server's transport services no longer run,

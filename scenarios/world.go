@@ -50,7 +50,7 @@ func (p partition) cuts(x, y string) bool {
 // reachable is the network every model sees: partitions only. A server that is down
 // is down in each model's own state, not here.
 func (w *world) reachable(a, b string) bool {
-	if w.sites.isDown(a) || w.sites.isDown(b) {
+	if w.sites.isDown(a) || w.sites.isDown(b) || w.witnessDown(a) || w.witnessDown(b) {
 		return false
 	}
 	for _, p := range w.parts {
