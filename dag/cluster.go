@@ -279,6 +279,7 @@ func (o *Org) settle(why string) {
 					note(o, c.server.name, c.name(), CopyChange{Database: db.name, Server: c.server.name, From: c.shown, To: st, Why: why})
 				}
 				c.shown = st
+				o.watchAutoReseed(c, st)
 			}
 		}
 	}

@@ -106,8 +106,13 @@
 //     sets them: no Microsoft figure exists, 13 MB/s is the reference's one admin
 //     report), then Initializing; it fails to FailedAndSuspended when the target or
 //     the source goes down or fails, or a passive source becomes active. Reseeding a
-//     failed copy replaces its disk (the copy is repaired). Not modelled: AutoReseed,
+//     failed copy replaces its disk (the copy is repaired). Not modelled:
 //     content-index seeding, -CancelSeed, -ManualResume, parallel-seed limits.
+//   - AutoReseed (autoreseed.go), only in a DAG given spare disks
+//     ([Org.SetAutoReseedSpares]): Failed 10 minutes, suspended; FailedAndSuspended
+//     15 minutes, 3 resume attempts 5 minutes apart, then a spare disk and an in-place
+//     reseed from the active copy, or the workflow stops without a spare. Per copy,
+//     not per volume; no Disk Reclaimer schedule, no 3-day reset.
 //   - Placement (placement.go; section 6): MaximumActiveDatabases
 //     ([Org.SetMaximumActiveDatabases]) keeps best copy selection and switchovers off
 //     a server that has that many mounted databases and refuses Mount-Database there
@@ -225,9 +230,10 @@
 //   - "dag.lifecycle": [CopyAdded], [CopyRemoved]; "dag.seed": [SeedStarted],
 //     [SeedFinished], [SeedFailed] (seeding_events.go).
 //   - "dag.policy": [MaximumActiveDatabasesSet]; "dag.rebalance": [Redistributed],
-//     RedistributeActiveDatabases.ps1 (seeding_events.go).
+//     RedistributeActiveDatabases.ps1; "dag.autoreseed": [AutoReseedStep]
+//     (seeding_events.go).
 //   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
 //
-// Not modelled: AutoReseed, lagged-copy play down, MaximumPreferredActiveDatabases, move suppression (4 moves an hour), the 2016+ health
+// Not modelled: lagged-copy play down, MaximumPreferredActiveDatabases, move suppression (4 moves an hour), the 2016+ health
 // filters, MAPI-network failures and the script's retries one minute apart.
 package dag

@@ -20,7 +20,7 @@ var journalKinds = []string{
 	"dag.activate", "dag.failover", "dag.switchover", "dag.mount", "dag.dismount", "dag.copy",
 	"dag.fault", "dag.suspend", "dag.resume", "dag.server", "dag.quorum", "dag.pam",
 	"dag.policy", "dag.node", "dag.maintenance", "dag.config", "dag.rebalance",
-	"dag.dacp", "dag.site", "dag.splitbrain", "dag.lag", "dag.lifecycle", "dag.seed",
+	"dag.dacp", "dag.site", "dag.splitbrain", "dag.lag", "dag.lifecycle", "dag.seed", "dag.autoreseed",
 }
 
 // TestEveryJournalEventNarrates keeps the vocabulary from silently losing its
@@ -76,6 +76,7 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		SeedFinished{Database: "DB1", Server: "EX4", Source: "EX1"},
 		SeedFailed{Database: "DB1", Server: "EX4", Why: "x"},
 		MaximumActiveDatabasesSet{Server: "EX1", Max: 2},
+		AutoReseedStep{Database: "DB1", Server: "EX2", Step: "reseed", SparesLeft: 0},
 		Redistributed{DAG: "DAG1", Moved: []string{"DB1 EX3 -> EX1"}},
 	}
 	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")

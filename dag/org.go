@@ -35,6 +35,7 @@ type server struct {
 	dacp         bool       // Active Manager's in-memory DACP bit (1: may mount)
 	leftFiles    []string   // databases whose removed copy left its files here (seeding.go)
 	maxActive    int        // MaximumActiveDatabases; 0: no limit (placement.go)
+	spares       int        // spare disks AutoReseed may use (autoreseed.go)
 }
 
 type dagT struct {
@@ -53,6 +54,7 @@ type dagT struct {
 	useAlt         bool    // the cluster uses the alternate witness (after Restore-DatabaseAvailabilityGroup)
 	dac            DACMode // DatacenterActivationMode
 	seedMBps       float64 // seeding throughput (seeding.go); 0: the default
+	autoReseed     bool    // AutoReseed volumes configured (autoreseed.go)
 
 	hasPMF    bool          // Exchange 2016 CU2+: PreferenceMoveFrequency exists
 	pmf       time.Duration // PreferenceMoveFrequency; 0: off
@@ -99,6 +101,8 @@ type dbCopy struct {
 	seedSrc            *dbCopy
 	sourcing           int
 	seedTimer          *sim.Timer
+	autoTimer          *sim.Timer // AutoReseed (autoreseed.go); nil until needed
+	autoStage          int        // resume attempts made; past the retries: workflow over
 	phase              phase
 	timer              *sim.Timer
 

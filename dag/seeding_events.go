@@ -111,3 +111,27 @@ func (e Redistributed) Narrate() string {
 	}
 	return s + "."
 }
+
+// AutoReseedStep ("dag.autoreseed"): AutoReseed acted on Database\Server: Step
+// "suspend" (Failed 10 minutes), "resume" (attempt Attempt of 3, 5 minutes apart),
+// "reseed" (a spare disk allocated, SparesLeft remain, reseeded in place from the
+// active copy) or "nospare" (no spare disk left: the workflow stops).
+type AutoReseedStep struct {
+	Database, Server, Step string
+	Attempt, SparesLeft    int
+}
+
+func (AutoReseedStep) Kind() string { return "dag.autoreseed" }
+
+func (e AutoReseedStep) Narrate() string {
+	id := copyName(e.Database, e.Server)
+	switch e.Step {
+	case "suspend":
+		return fmt.Sprintf("AutoReseed: %s has been Failed for 10 minutes, so the Replication service suspends it (FailedAndSuspended).", id)
+	case "resume":
+		return fmt.Sprintf("AutoReseed: %s has been FailedAndSuspended for 15 minutes; resume attempt %d of 3 (5 minutes apart).", id, e.Attempt)
+	case "reseed":
+		return fmt.Sprintf("AutoReseed: three resumes did not help %s; the Disk Reclaimer allocates a spare disk on %s (%d left) and the copy is reseeded in place from the active copy (SafeDeleteExistingFiles).", id, e.Server, e.SparesLeft)
+	}
+	return fmt.Sprintf("AutoReseed: three resumes did not help %s and %s has no spare disk left, so the workflow stops; an admin must replace the disk and reseed.", id, e.Server)
+}

@@ -90,3 +90,32 @@ func TestRemoveCopyAndFailedSeedSource(t *testing.T) {
 	w.run(10 * time.Minute)
 	require.Equal(t, FailedAndSuspended, w.status(`DB1\EX3`).Status)
 }
+
+// fact: exchange-site-resilience.md §4.4 (AutoReseed timings): a copy Failed for 10
+// minutes is suspended; FailedAndSuspended for 15 minutes starts the workflow: 3
+// resume attempts 5 minutes apart, then a spare disk and an in-place reseed; without
+// a spare the workflow stops.
+func TestAutoReseedTimings(t *testing.T) {
+	for _, spares := range []int{1, 0} {
+		w := four(t)
+		if spares > 0 {
+			require.NoError(t, w.o.SetAutoReseedSpares("DAG1", spares))
+		}
+		require.NoError(t, w.o.FailCopy("DB1", "EX2"))
+		w.run(9 * time.Minute)
+		require.Equal(t, Failed, w.status(`DB1\EX2`).Status)
+		if spares == 0 {
+			w.run(2 * time.Hour)
+			require.Equal(t, Failed, w.status(`DB1\EX2`).Status, "no AutoReseed configured")
+			continue
+		}
+		w.run(2 * time.Minute) // 11 min
+		require.Equal(t, FailedAndSuspended, w.status(`DB1\EX2`).Status)
+		w.run(15*time.Minute + 2*5*time.Minute) // 36 min: the third resume is at 35 min
+		require.Equal(t, FailedAndSuspended, w.status(`DB1\EX2`).Status)
+		w.run(5 * time.Minute) // 41 min: reseeding
+		require.Equal(t, Seeding, w.status(`DB1\EX2`).Status)
+		w.run(5 * time.Minute)
+		require.Equal(t, Healthy, w.status(`DB1\EX2`).Status)
+	}
+}

@@ -171,6 +171,11 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		if err := w.dag.SetSiteOptions(d.Name, siteOptions(d)); err != nil {
 			return nil, sc.Errorf(d.Pos, "%v", err)
 		}
+		if d.AutoReseedSpares > 0 {
+			if err := w.dag.SetAutoReseedSpares(d.Name, d.AutoReseedSpares); err != nil {
+				return nil, sc.Errorf(d.Pos, "%v", err)
+			}
+		}
 		if d.SeedingMBps > 0 {
 			if err := w.dag.SetSeedingRate(d.Name, d.SeedingMBps); err != nil {
 				return nil, sc.Errorf(d.Pos, "%v", err)

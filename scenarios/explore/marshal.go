@@ -66,6 +66,9 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 			if d.DatacenterActivationMode != "" {
 				f = append(f, "datacenterActivationMode: "+d.DatacenterActivationMode)
 			}
+			if d.AutoReseedSpares > 0 {
+				f = append(f, "autoReseedSpares: "+strconv.Itoa(d.AutoReseedSpares))
+			}
 			if d.SeedingMBps > 0 {
 				f = append(f, "seedingMBps: "+strconv.FormatFloat(d.SeedingMBps, 'g', -1, 64))
 			}

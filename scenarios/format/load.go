@@ -831,7 +831,7 @@ func (l *loader) dags(n ast.Node) error {
 	}
 	names := map[string]bool{}
 	for _, it := range items {
-		es, err := l.mapping(it, "a DAG", "name", "members", "witness", "alternateWitness", "datacenterActivationMode", "seedingMBps")
+		es, err := l.mapping(it, "a DAG", "name", "members", "witness", "alternateWitness", "datacenterActivationMode", "seedingMBps", "autoReseedSpares")
 		if err != nil {
 			return err
 		}
@@ -857,6 +857,10 @@ func (l *loader) dags(n ast.Node) error {
 				}
 			case "alternateWitness":
 				alt, err = l.witness(e.val, "alternateWitness")
+			case "autoReseedSpares":
+				var n int64
+				n, err = l.int(e.val, "autoReseedSpares", 0, 64)
+				d.AutoReseedSpares = int(n)
 			case "seedingMBps":
 				d.SeedingMBps, err = l.positive(e.val, "seedingMBps")
 			case "datacenterActivationMode":

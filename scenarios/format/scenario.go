@@ -169,6 +169,9 @@ type DAGSpec struct {
 	DatacenterActivationMode string
 	// SeedingMBps is the throughput of a seed in MB/s (0: dag.DefaultSeedingMBps).
 	SeedingMBps float64
+	// AutoReseedSpares is the spare disks of each member AutoReseed may use (0:
+	// AutoReseed's volumes are not configured, so it does nothing).
+	AutoReseedSpares int
 }
 
 // DatabaseSpec is a mailbox database; Copies are in activation preference order and
