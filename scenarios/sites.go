@@ -175,6 +175,11 @@ func (c *call) setDAG() (string, error) {
 			return "", err
 		}
 		opt.DAC = m
+		if m == dag.DACDagOnly {
+			if err := c.w.dacAllowed(c.str("Identity")); err != nil {
+				return "", err
+			}
+		}
 	}
 	if opt.AlternateWitness != "" {
 		opt.AlternateWitnessSite = c.w.witnessSite(opt.AlternateWitness)
@@ -342,4 +347,17 @@ func (c *call) redistribute() (string, error) {
 		return "", err
 	}
 	return dag.FormatDistribution(rows), err
+}
+
+func (w *world) dacAllowed(dagName string) error {
+	for _, d := range w.sc.Topology.DAGs {
+		if strings.EqualFold(d.Name, dagName) {
+			var ms []format.ServerSpec
+			for _, m := range d.Members {
+				ms = append(ms, w.spec[m])
+			}
+			return format.DACAllowed(ms)
+		}
+	}
+	return nil
 }

@@ -913,6 +913,15 @@ func (l *loader) dags(n ast.Node) error {
 				}
 			}
 		}
+		if d.DatacenterActivationMode == "DagOnly" {
+			var ms []ServerSpec
+			for _, m := range d.Members {
+				ms = append(ms, *l.servers[strings.ToLower(m)])
+			}
+			if err := DACAllowed(ms); err != nil {
+				return l.errf(d.Pos, "DAG %q: %v", d.Name, err)
+			}
+		}
 		first := l.servers[strings.ToLower(d.Members[0])].Site
 		if d.Witness != "" {
 			if d.Witness, d.WitnessSite, err = l.placeWitness(wit, first, "witness"); err != nil {

@@ -1,6 +1,7 @@
 package format
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/goccy/go-yaml/ast"
@@ -102,4 +103,23 @@ func (l *loader) positive(n ast.Node, what string) (float64, error) {
 		err = l.errf(posOf(n), "%s must be more than 0", what)
 	}
 	return v, err
+}
+
+// DACAllowed says whether a DAG of these members may run DAC mode: Exchange 2010 RTM
+// allowed it only for DAGs of three or more members spanning two or more AD sites;
+// 2010 SP1 lifted both limits, and 2013+ allows every DAG of two or more members
+// (exchange-site-resilience.md, Conflicts 1 and 1.4). nil when allowed.
+func DACAllowed(members []ServerSpec) error {
+	sites := map[string]bool{}
+	rtm := len(members) > 0
+	for _, m := range members {
+		sites[m.Site] = true
+		if m.Version != "Exchange2010" {
+			rtm = false
+		}
+	}
+	if rtm && (len(members) < 3 || len(sites) < 2) {
+		return fmt.Errorf("DAC mode on Exchange 2010 RTM needs a DAG of at least three members in at least two AD sites (this one has %d in %d); Exchange 2010 SP1 lifted that limit", len(members), len(sites))
+	}
+	return nil
 }

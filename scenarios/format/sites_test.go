@@ -2,6 +2,7 @@ package format
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -50,6 +51,33 @@ func TestSiteFaultsNameSites(t *testing.T) {
 		f := s.Steps[0].Fault
 		for _, n := range append(append([]string{f.Site}, f.A...), f.B...) {
 			require.Contains(t, []string{"", "Red", "Blue"}, n, "resolved to the declared spelling")
+		}
+	}
+}
+
+// fact: exchange-site-resilience.md §1.4 and Conflicts 1 (per-version DAC
+// eligibility): Exchange 2010 RTM allowed DAC mode only for DAGs of three or more
+// members across two AD sites; SP1 and later allow a two-member single-site DAG.
+func TestDACModeEligibilityPerVersion(t *testing.T) {
+	base := "name: d\ndescription: d\nversion: %s\nduration: 1h\ntopology:\n  sites: [Red, Blue]\n  servers:\n    - {name: EX1, site: Red, roles: [Mailbox, HubTransport]}\n    - {name: EX2, site: %s, roles: [Mailbox, HubTransport]}\n    - {name: EX3, site: Blue, roles: [Mailbox, HubTransport]}\n  dags:\n    - {name: DAG1, members: [%s], witness: FS1, datacenterActivationMode: DagOnly}\n"
+	for _, c := range []struct {
+		version, site2, members string
+		ok                      bool
+	}{
+		{"Exchange2010", "Red", "EX1, EX2", false},
+		{"Exchange2010", "Red", "EX1, EX2, EX3", true},
+		{"Exchange2010SP1", "Red", "EX1, EX2", true},
+		{"Exchange2013", "Red", "EX1, EX2", true},
+	} {
+		doc := fmt.Sprintf(base, c.version, c.site2, c.members)
+		if c.version == "Exchange2013" {
+			doc = strings.ReplaceAll(doc, "HubTransport", "ClientAccess")
+		}
+		_, err := Parse("d.yaml", []byte(doc))
+		if c.ok {
+			require.NoError(t, err, c)
+		} else {
+			require.ErrorContains(t, err, "Exchange 2010 RTM needs a DAG of at least three members", c)
 		}
 	}
 }
