@@ -227,3 +227,37 @@ func TestDACPBitAfterRestart(t *testing.T) {
 	w.run(time.Minute)
 	require.Len(t, w.o.MountedCopies("DB1"), 1)
 }
+
+// fact: exchange-site-resilience.md §5: Get-DatabaseAvailabilityGroup shows
+// DatacenterActivationMode, the witnesses, StoppedMailboxServers and
+// StartedMailboxServers always; ReplicationPort (64327) and WitnessShareInUse only
+// with -Status; NetworkCompression/NetworkEncryption default InterSubnetOnly, and a
+// 2016+ DAG has PreferenceMoveFrequency (01:00:00).
+func TestGetDAGPropertiesWithAndWithoutStatus(t *testing.T) {
+	w := newWorld(t)
+	require.NoError(t, w.o.AddServer("EX1", "Red"))
+	require.NoError(t, w.o.AddServer("EX2", "Blue"))
+	require.NoError(t, w.o.AddDAGWith("DAG1", []string{"EX1", "EX2"}, "FSW", DAGOptions{Exchange2016: true}))
+	require.NoError(t, w.o.SetSiteOptions("DAG1", SiteOptions{AlternateWitness: "FSW2", DAC: DACDagOnly}))
+	field := func(status bool, name string) string {
+		rows, err := w.o.DAGStatus("DAG1", status)
+		require.NoError(t, err)
+		for _, f := range rows[0].Fields() {
+			if f.Name == name {
+				return f.Value
+			}
+		}
+		t.Fatalf("no field %s", name)
+		return ""
+	}
+	require.Equal(t, "DagOnly", field(false, "DatacenterActivationMode"))
+	require.Equal(t, "FSW2", field(false, "AlternateWitnessServer"))
+	require.Equal(t, "{}", field(false, "StoppedMailboxServers"))
+	require.Equal(t, "{EX1, EX2}", field(false, "StartedMailboxServers"))
+	require.Equal(t, "", field(false, "ReplicationPort"))
+	require.Equal(t, "", field(false, "WitnessShareInUse"))
+	require.Equal(t, "64327", field(true, "ReplicationPort"))
+	require.Equal(t, "Primary", field(true, "WitnessShareInUse"))
+	require.Equal(t, "InterSubnetOnly", field(true, "NetworkCompression"))
+	require.Equal(t, "01:00:00", field(true, "PreferenceMoveFrequency"))
+}

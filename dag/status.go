@@ -142,6 +142,13 @@ type DAGStatusRow struct {
 	// documented; these are Exchange's WitnessShareUsage names).
 	ReplicationPort   int
 	WitnessShareInUse string
+	// Documented defaults the model does not change [SET-DAG; NEW-DAG;
+	// CONFIGURE-AUTORESEED]: NetworkCompression and NetworkEncryption
+	// InterSubnetOnly, ManualDagNetworkConfiguration False, ThirdPartyReplication
+	// Disabled, the AutoDag root folders C:\ExchangeDatabases and C:\ExchangeVolumes,
+	// AutoDagAutoReseedEnabled and AutoDagDiskReclaimerEnabled True; and, for a 2016+
+	// DAG, PreferenceMoveFrequency.
+	PreferenceMoveFrequency string // "" for a DAG without the property (2010, 2013)
 }
 
 // DAGStatus is Get-DatabaseAvailabilityGroup [identity] [-Status]: every DAG in
@@ -154,6 +161,9 @@ func (o *Org) DAGStatus(identity string, status bool) ([]DAGStatusRow, error) {
 		}
 		r := DAGStatusRow{Name: d.name, WitnessServer: d.witness, Status: status,
 			AlternateWitnessServer: d.altWitness, DatacenterActivationMode: d.dac}
+		if d.hasPMF {
+			r.PreferenceMoveFrequency = fmtSpan(d.pmf)
+		}
 		if status {
 			r.ReplicationPort = 64327
 			r.WitnessShareInUse = "None"
@@ -202,7 +212,7 @@ func (r DAGStatusRow) Fields() []psfmt.Field {
 	if r.ReplicationPort != 0 {
 		port = strconv.Itoa(r.ReplicationPort)
 	}
-	return []psfmt.Field{
+	f := []psfmt.Field{
 		{Name: "Name", Value: r.Name},
 		{Name: "Servers", Value: coll(r.Servers)},
 		{Name: "WitnessServer", Value: r.WitnessServer},
@@ -216,6 +226,22 @@ func (r DAGStatusRow) Fields() []psfmt.Field {
 		{Name: "ReplicationPort", Value: port},
 		{Name: "WitnessShareInUse", Value: r.WitnessShareInUse},
 	}
+	// The documented defaults, after the modelled properties (no full capture of the
+	// shell's Format-List order exists; see exchange-site-resilience.md Gaps).
+	f = append(f,
+		psfmt.Field{Name: "NetworkCompression", Value: "InterSubnetOnly"},
+		psfmt.Field{Name: "NetworkEncryption", Value: "InterSubnetOnly"},
+		psfmt.Field{Name: "ManualDagNetworkConfiguration", Value: "False"},
+		psfmt.Field{Name: "ThirdPartyReplication", Value: "Disabled"},
+		psfmt.Field{Name: "AutoDagDatabasesRootFolderPath", Value: `C:\ExchangeDatabases`},
+		psfmt.Field{Name: "AutoDagVolumesRootFolderPath", Value: `C:\ExchangeVolumes`},
+		psfmt.Field{Name: "AutoDagAutoReseedEnabled", Value: "True"},
+		psfmt.Field{Name: "AutoDagDiskReclaimerEnabled", Value: "True"},
+	)
+	if r.PreferenceMoveFrequency != "" {
+		f = append(f, psfmt.Field{Name: "PreferenceMoveFrequency", Value: r.PreferenceMoveFrequency})
+	}
+	return f
 }
 
 // FormatDAGStatus prints rows as Get-DatabaseAvailabilityGroup's default table: Name,
