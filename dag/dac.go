@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Site resilience: DAC mode and its protocol (DACP), the datacenter switchover cmdlets
@@ -93,8 +94,12 @@ func (o *Org) evalDACP(d *dagT) {
 			if m.dacp || !m.votes() || m.stopped {
 				continue
 			}
-			if by := o.dacpGrant(m, d.members, d.started()); by != "" {
-				m.dacp = true
+			by := o.dacpGrant(m, d.members, d.started())
+			if by == "" {
+				by = o.witnessBootGrant(d, m)
+			}
+			if by != "" {
+				o.setDACP(m)
 				changed = true
 				if d.dac == DACDagOnly {
 					note(o, m.name, m.name, DACPBitSet{DAG: d.name, Server: m.name, By: by})
@@ -220,7 +225,7 @@ func (o *Org) evalStale(d *dagT) {
 		for _, x := range group {
 			if d.dac == DACDagOnly && !x.dacp {
 				if by := o.dacpGrant(x, group, v.voters); by != "" {
-					x.dacp = true
+					o.setDACP(x)
 					note(o, x.name, x.name, DACPBitSet{DAG: d.name, Server: x.name, By: by})
 				}
 			}
@@ -537,7 +542,7 @@ func (o *Org) forceQuorum(d *dagT, stopped, survivors []*server, usePrimary bool
 	d.lock = nil
 	for _, s := range survivors {
 		if s.up {
-			s.dacp = true
+			o.setDACP(s)
 		}
 	}
 	if remaining%2 == 0 || remaining == 1 {
@@ -591,4 +596,36 @@ func (o *Org) StartDAG(dagName, site string, servers []string, configurationOnly
 	note(o, "", d.name, e)
 	o.update("Start-DatabaseAvailabilityGroup started " + strings.Join(e.Servers, ", "))
 	return nil
+}
+
+func (o *Org) setDACP(sv *server) {
+	sv.dacp, sv.dacpSet, sv.dacpSetAt = true, true, o.s.Now()
+}
+
+// witnessBootGrant is the two-member DAG rule [DAC]: the bit alone cannot tell an
+// isolated reboot from a site power loss, so a starting member of a DAG of two that
+// reaches the witness compares the witness's boot time with when its own bit was last
+// set to 1: set after the witness booted, the member rebooted alone and may mount;
+// set before, the member assumes it and the witness restarted together and does not.
+// The witness's boot time comes from [Org.WitnessBooted] (before the scenario when
+// never told).
+func (o *Org) witnessBootGrant(d *dagT, m *server) string {
+	w := d.witnessInUse()
+	if len(d.voters()) != 2 || w == "" || !m.dacpSet || !o.reach(m.name, w) {
+		return ""
+	}
+	if boot, ok := o.witnessBoot[key(w)]; ok && boot > m.dacpSetAt {
+		return ""
+	}
+	return "witness " + w
+}
+
+// WitnessBooted records that the witness server name booted now (a fail-site's
+// restore, or the witness's server starting), for the two-member DACP rule.
+func (o *Org) WitnessBooted(name string) {
+	if o.witnessBoot == nil {
+		o.witnessBoot = map[string]time.Duration{}
+	}
+	o.witnessBoot[key(name)] = o.s.Now()
+	o.update("witness " + name + " booted")
 }

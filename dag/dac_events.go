@@ -100,6 +100,9 @@ func (SplitBrainDismount) Kind() string  { return "dag.splitbrain" }
 func (SplitBrainPrevented) Kind() string { return "dag.splitbrain" }
 
 func (e DACPBitSet) Narrate() string {
+	if strings.HasPrefix(e.By, "witness ") {
+		return fmt.Sprintf("DACP (two-member DAG): Active Manager on %s reaches no other member, but the witness %s booted before %s's bit was last set to 1, so %s rebooted alone, not with the witness; it sets its DACP bit to 1 and may mount databases.", e.Server, strings.TrimPrefix(e.By, "witness "), e.Server, e.Server)
+	}
 	if e.By == "StartedMailboxServers" {
 		return fmt.Sprintf("DACP: Active Manager on %s reaches every server on StartedMailboxServers of %s (automount consensus), so it sets its DACP bit to 1 and may mount databases.", e.Server, e.DAG)
 	}

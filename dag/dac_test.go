@@ -261,3 +261,26 @@ func TestGetDAGPropertiesWithAndWithoutStatus(t *testing.T) {
 	require.Equal(t, "InterSubnetOnly", field(true, "NetworkCompression"))
 	require.Equal(t, "01:00:00", field(true, "PreferenceMoveFrequency"))
 }
+
+// fact: exchange-site-resilience.md §1.3 (two-member DAGs): a member whose DACP bit
+// was set after the witness booted rebooted alone and may mount; when the member and
+// the witness restart together (the bit was set before the witness booted), it does
+// not mount.
+func TestTwoMemberDACPComparesWitnessBootTime(t *testing.T) {
+	for _, together := range []bool{false, true} {
+		w := two(t)
+		require.NoError(t, w.o.SetSiteOptions("DAG1", SiteOptions{DAC: DACDagOnly}))
+		w.run(time.Minute)
+		w.o.ServerDown("EX2") // the other member is gone for good
+		w.o.ServerDown("EX1")
+		w.run(time.Minute)
+		if together {
+			w.o.WitnessBooted("FSW") // site power loss: the witness restarts too
+		}
+		w.o.ServerUp("EX1")
+		w.run(time.Minute)
+		srv, mounted := w.active("DB1")
+		require.Equal(t, "EX1", srv)
+		require.Equal(t, !together, mounted, "together=%v", together)
+	}
+}

@@ -181,10 +181,13 @@
 //     voters (their AD never heard of the Stop).
 //   - WitnessShareInUse (-Status) is Primary, Alternate or None (Node Majority): only
 //     Primary is documented.
-//   - The two-member DACP rule (witness boot time against the time the bit was set),
-//     Windows dynamic quorum and dynamic witness are not modelled: no Exchange
-//     document says how a DAG accounts for them, and a DAG here keeps the static
-//     majority of its voters.
+//   - The two-member DACP rule: a starting member of a cluster of two voters that
+//     reaches the witness may set its bit when the witness booted before the bit was
+//     last set (an isolated reboot); [Org.WitnessBooted] tells the model when a
+//     witness boots (the scenario runner: restore-site, or the witness server
+//     starting). Windows dynamic quorum and dynamic witness are not modelled: no
+//     Exchange document says how a DAG accounts for them, and a DAG here keeps the
+//     static majority of its voters.
 //
 // # Journal events
 //

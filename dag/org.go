@@ -33,9 +33,11 @@ type server struct {
 	evicted      bool       // evicted from the cluster by Restore-DatabaseAvailabilityGroup
 	stale        *staleView // evicted while cut off or down: it still believes the old cluster
 	dacp         bool       // Active Manager's in-memory DACP bit (1: may mount)
-	leftFiles    []string   // databases whose removed copy left its files here (seeding.go)
-	maxActive    int        // MaximumActiveDatabases; 0: no limit (placement.go)
-	spares       int        // spare disks AutoReseed may use (autoreseed.go)
+	dacpSet      bool       // the bit was ever 1; dacpSetAt is when it last became 1
+	dacpSetAt    time.Duration
+	leftFiles    []string // databases whose removed copy left its files here (seeding.go)
+	maxActive    int      // MaximumActiveDatabases; 0: no limit (placement.go)
+	spares       int      // spare disks AutoReseed may use (autoreseed.go)
 }
 
 type dagT struct {
@@ -128,6 +130,8 @@ type Org struct {
 	dbByN   map[string]*database
 	losses  []loss
 	busy    bool
+	// witnessBoot is when each witness server last booted (dac.go); absent: before t=0.
+	witnessBoot map[string]time.Duration
 }
 
 // Refresh makes Active Manager look at every database again, e.g. after a
@@ -218,7 +222,7 @@ func (o *Org) AddDAG(name string, members []string, witness string) error {
 	d.lock = d.members[0]
 	d.dac = DACOff
 	for _, sv := range d.members {
-		sv.dacp = true // an established DAG: every Active Manager has been running
+		sv.dacp, sv.dacpSet = true, true // an established DAG: every Active Manager has been running
 	}
 	o.dags = append(o.dags, d)
 	o.dagByN[key(name)] = d

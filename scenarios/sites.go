@@ -55,6 +55,9 @@ func (w *world) witnessDown(node string) bool {
 // witnessChanged tells the DAG model that a witness server went down or came up.
 func (w *world) witnessChanged(server string) {
 	if w.sites.witness[server] {
+		if w.mon.Up(server) {
+			w.dag.WitnessBooted(server)
+		}
 		w.dag.NetworkChanged()
 	}
 }
@@ -111,12 +114,19 @@ func (w *world) siteFault(f *fault.Fault) {
 			return
 		}
 		delete(w.sites.down, f.Site)
+		// the site's witness shares boot with it (declared witness servers boot below)
+		for _, n := range sortedNames(w.sites.of) {
+			if w.sites.of[n] == f.Site && !w.sites.witness[n] && w.isWitness(n) {
+				w.dag.WitnessBooted(n)
+			}
+		}
 		for _, n := range w.sites.crashed[f.Site] {
 			if w.isMailbox(n) {
 				w.dag.ServerUp(n)
 			}
 			w.tr.Start(n)
 			w.mon.ServerUp(n)
+			w.witnessChanged(n)
 		}
 		delete(w.sites.crashed, f.Site)
 	case fault.PartitionSites:
@@ -360,4 +370,13 @@ func (w *world) dacAllowed(dagName string) error {
 		}
 	}
 	return nil
+}
+
+func (w *world) isWitness(name string) bool {
+	for _, d := range w.sc.Topology.DAGs {
+		if name != "" && (name == d.Witness || name == d.AlternateWitness) {
+			return true
+		}
+	}
+	return false
 }
