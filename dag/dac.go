@@ -621,11 +621,11 @@ func (o *Org) witnessBootGrant(d *dagT, m *server) string {
 }
 
 // WitnessBooted records that the witness server name booted now (a fail-site's
-// restore, or the witness's server starting), for the two-member DACP rule.
+// restore, or the witness's server starting), for the two-member DACP rule. It
+// decides nothing by itself: the caller's next NetworkChanged or ServerUp does.
 func (o *Org) WitnessBooted(name string) {
 	if o.witnessBoot == nil {
 		o.witnessBoot = map[string]time.Duration{}
 	}
 	o.witnessBoot[key(name)] = o.s.Now()
-	o.update("witness " + name + " booted")
 }

@@ -276,6 +276,7 @@ func TestTwoMemberDACPComparesWitnessBootTime(t *testing.T) {
 		w.run(time.Minute)
 		if together {
 			w.o.WitnessBooted("FSW") // site power loss: the witness restarts too
+			w.o.NetworkChanged()
 		}
 		w.o.ServerUp("EX1")
 		w.run(time.Minute)
