@@ -321,10 +321,12 @@ func (o *Org) SetSiteOptions(dagName string, opt SiteOptions) error {
 // DAG`, which makes Exchange re-adjust the quorum model: after a switchback it goes
 // back to the primary witness [SWITCHOVER 2.6].
 type SetDAGOptions struct {
-	DAC                  DACMode // "" unchanged
-	WitnessServer        string
-	AlternateWitness     string
-	AlternateWitnessSite string
+	DAC                       DACMode // "" unchanged
+	WitnessServer             string
+	WitnessDirectory          string
+	AlternateWitness          string
+	AlternateWitnessSite      string
+	AlternateWitnessDirectory string
 }
 
 // SetDAG is Set-DatabaseAvailabilityGroup.
@@ -349,6 +351,12 @@ func (o *Org) SetDAG(dagName string, opt SetDAGOptions) error {
 	}
 	if opt.AlternateWitness != "" {
 		d.altWitness, d.altWitnessSite = opt.AlternateWitness, opt.AlternateWitnessSite
+	}
+	if opt.WitnessDirectory != "" {
+		d.witnessDir = opt.WitnessDirectory
+	}
+	if opt.AlternateWitnessDirectory != "" {
+		d.altWitnessDir = opt.AlternateWitnessDirectory
 	}
 	if opt == (SetDAGOptions{}) || opt.WitnessServer != "" {
 		if d.useAlt {
@@ -442,10 +450,11 @@ func (o *Org) StopDAG(dagName, site string, servers []string, configurationOnly 
 
 // RestoreOptions are Restore-DatabaseAvailabilityGroup's parameters.
 type RestoreOptions struct {
-	Site                    string // -ActiveDirectorySite: the site to activate ("" every non-stopped member)
-	AlternateWitness        string // -AlternateWitnessServer
-	AlternateWitnessSite    string
-	UsePrimaryWitnessServer bool
+	Site                      string // -ActiveDirectorySite: the site to activate ("" every non-stopped member)
+	AlternateWitness          string // -AlternateWitnessServer
+	AlternateWitnessSite      string
+	AlternateWitnessDirectory string
+	UsePrimaryWitnessServer   bool
 }
 
 // RestoreDAG is Restore-DatabaseAvailabilityGroup [RESTORE-DAG; SWITCHOVER; KB10086]:
@@ -483,6 +492,9 @@ func (o *Org) RestoreDAG(dagName string, opt RestoreOptions) error {
 			}
 		}
 		d.altWitness, d.altWitnessSite = opt.AlternateWitness, opt.AlternateWitnessSite
+	}
+	if opt.AlternateWitnessDirectory != "" {
+		d.altWitnessDir = opt.AlternateWitnessDirectory
 	}
 	return o.forceQuorum(d, stopped, survivors, opt.UsePrimaryWitnessServer, "Restore-DatabaseAvailabilityGroup")
 }

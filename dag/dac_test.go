@@ -260,6 +260,8 @@ func TestGetDAGPropertiesWithAndWithoutStatus(t *testing.T) {
 	require.Equal(t, "Primary", field(true, "WitnessShareInUse"))
 	require.Equal(t, "InterSubnetOnly", field(true, "NetworkCompression"))
 	require.Equal(t, "01:00:00", field(true, "PreferenceMoveFrequency"))
+	require.NoError(t, w.o.SetDAG("DAG1", SetDAGOptions{AlternateWitnessDirectory: `C:\DAGFileShareWitnesses\DAG1.contoso.com`}))
+	require.Equal(t, `C:\DAGFileShareWitnesses\DAG1.contoso.com`, field(false, "AlternateWitnessDirectory"))
 }
 
 // fact: exchange-site-resilience.md §1.3 (two-member DAGs): a member whose DACP bit

@@ -53,6 +53,8 @@ type dagT struct {
 	witnessSite    string
 	altWitness     string // AlternateWitnessServer
 	altWitnessSite string
+	witnessDir     string  // WitnessDirectory, AlternateWitnessDirectory as set ("" not set:
+	altWitnessDir  string  // the default C:\DAGFileShareWitnesses\<DAG FQDN> needs the FQDN)
 	useAlt         bool    // the cluster uses the alternate witness (after Restore-DatabaseAvailabilityGroup)
 	dac            DACMode // DatacenterActivationMode
 	seedMBps       float64 // seeding throughput (seeding.go); 0: the default

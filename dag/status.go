@@ -133,10 +133,12 @@ type DAGStatusRow struct {
 	// StartedMailboxServers are written by Stop-/Start-DatabaseAvailabilityGroup; an
 	// established DAG in DAC mode lists every member as started (choice), one with
 	// DAC mode Off lists none.
-	AlternateWitnessServer   string
-	DatacenterActivationMode DACMode
-	StoppedMailboxServers    []string
-	StartedMailboxServers    []string
+	AlternateWitnessServer    string
+	WitnessDirectory          string // as set by Set-DatabaseAvailabilityGroup ("" otherwise)
+	AlternateWitnessDirectory string
+	DatacenterActivationMode  DACMode
+	StoppedMailboxServers     []string
+	StartedMailboxServers     []string
 	// -Status only: ReplicationPort (TCP 64327) and WitnessShareInUse, Primary or
 	// Alternate, None under Node Majority (the value set beyond Primary is not
 	// documented; these are Exchange's WitnessShareUsage names).
@@ -160,7 +162,8 @@ func (o *Org) DAGStatus(identity string, status bool) ([]DAGStatusRow, error) {
 			continue
 		}
 		r := DAGStatusRow{Name: d.name, WitnessServer: d.witness, Status: status,
-			AlternateWitnessServer: d.altWitness, DatacenterActivationMode: d.dac}
+			AlternateWitnessServer: d.altWitness, DatacenterActivationMode: d.dac,
+			WitnessDirectory: d.witnessDir, AlternateWitnessDirectory: d.altWitnessDir}
 		if d.hasPMF {
 			r.PreferenceMoveFrequency = fmtSpan(d.pmf)
 		}
@@ -216,7 +219,9 @@ func (r DAGStatusRow) Fields() []psfmt.Field {
 		{Name: "Name", Value: r.Name},
 		{Name: "Servers", Value: coll(r.Servers)},
 		{Name: "WitnessServer", Value: r.WitnessServer},
+		{Name: "WitnessDirectory", Value: r.WitnessDirectory},
 		{Name: "AlternateWitnessServer", Value: r.AlternateWitnessServer},
+		{Name: "AlternateWitnessDirectory", Value: r.AlternateWitnessDirectory},
 		{Name: "DatacenterActivationMode", Value: string(r.DatacenterActivationMode)},
 		{Name: "StoppedMailboxServers", Value: coll(r.StoppedMailboxServers)},
 		{Name: "StartedMailboxServers", Value: coll(r.StartedMailboxServers)},

@@ -178,7 +178,8 @@ func (c *call) targets() (string, []string, error) {
 }
 
 func (c *call) setDAG() (string, error) {
-	opt := dag.SetDAGOptions{WitnessServer: c.str("WitnessServer"), AlternateWitness: c.str("AlternateWitnessServer")}
+	opt := dag.SetDAGOptions{WitnessServer: c.str("WitnessServer"), AlternateWitness: c.str("AlternateWitnessServer"),
+		WitnessDirectory: c.str("WitnessDirectory"), AlternateWitnessDirectory: c.str("AlternateWitnessDirectory")}
 	if c.has("DatacenterActivationMode") {
 		m, err := dag.ParseDACMode(c.str("DatacenterActivationMode"))
 		if err != nil {
@@ -210,7 +211,8 @@ func (c *call) restoreDAG() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	opt := dag.RestoreOptions{Site: site, AlternateWitness: c.str("AlternateWitnessServer"), UsePrimaryWitnessServer: c.flag("UsePrimaryWitnessServer")}
+	opt := dag.RestoreOptions{Site: site, AlternateWitness: c.str("AlternateWitnessServer"), UsePrimaryWitnessServer: c.flag("UsePrimaryWitnessServer"),
+		AlternateWitnessDirectory: c.str("AlternateWitnessDirectory")}
 	if opt.AlternateWitness != "" {
 		opt.AlternateWitnessSite = c.w.witnessSite(opt.AlternateWitness)
 	}
