@@ -8,6 +8,7 @@ import (
 type selectOpts struct {
 	dial     MountDial // MountDialOverride; "" uses each target server's AutoDatabaseMountDial
 	lossless bool      // a lossless targetless switchover: sort by ActivationPreference
+	skipLag  bool      // -SkipLagChecks
 }
 
 // criteria are the ten ordered best copy selection criteria [AM]; CI = content index
@@ -80,6 +81,12 @@ func (o *Org) autoBlock(c, src *dbCopy) string {
 		return "HighAvailability component is Inactive"
 	case c.activationSuspended:
 		return "activation is suspended"
+	}
+	if why := o.mountBlock(sv); why != "" {
+		return why
+	}
+	if why := o.atMaxActive(sv, c.db); why != "" {
+		return why
 	}
 	if st := o.status(c); !eligible(st) {
 		return "status " + string(st) + " is not eligible"
@@ -186,6 +193,9 @@ func (o *Org) activate(db *database, c *dbCopy, act Activation) {
 		newGen = min(db.valid(c), oldGen)
 	}
 	act.Database, act.From, act.To, act.LostLogs = db.name, old.server.name, c.server.name, oldGen-newGen
+	if c.lag > 0 {
+		act.LaggedReplay = min(c.copied, newGen) - c.replayed // the replay queue it replays as it mounts
+	}
 	if newGen < oldGen {
 		act.LostFrom, act.LostTo = db.commitAt[newGen], db.commitAt[oldGen-1]
 		act.LostFromWall, act.LostToWall = o.s.Wall(act.LostFrom), o.s.Wall(act.LostTo)

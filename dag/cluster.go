@@ -54,20 +54,26 @@ func (o *Org) flushLosses() {
 // talk to each other; the witness's vote goes to the group of the locking node if it
 // can still reach the witness, else to the first group (in member order) that can.
 func (o *Org) evalQuorum(d *dagT, why string) {
-	n := len(d.members)
+	n := 0
+	for _, m := range d.members {
+		if !m.evicted {
+			n++
+		}
+	}
 	total := n
-	useWitness := n%2 == 0 && d.witness != ""
+	witness := d.witnessInUse()
+	useWitness := n%2 == 0 && witness != ""
 	if useWitness {
 		total++
 	}
 	needed := total/2 + 1
-	group := make([]int, n)
+	group := make([]int, len(d.members))
 	for i := range group {
 		group[i] = -1
 	}
 	ngroups := 0
 	for i, m := range d.members {
-		if !m.up || group[i] >= 0 {
+		if !m.votes() || group[i] >= 0 {
 			continue
 		}
 		group[i] = ngroups
@@ -76,7 +82,7 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 			a := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			for j, b := range d.members {
-				if b.up && group[j] < 0 && o.reach(d.members[a].name, b.name) && o.reach(b.name, d.members[a].name) {
+				if b.votes() && group[j] < 0 && o.reach(d.members[a].name, b.name) && o.reach(b.name, d.members[a].name) {
 					group[j] = ngroups
 					stack = append(stack, j)
 				}
@@ -97,10 +103,10 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 				li = i
 			}
 		}
-		if li < 0 || group[li] < 0 || !o.reach(d.lock.name, d.witness) {
+		if li < 0 || group[li] < 0 || !o.reach(d.lock.name, witness) {
 			d.lock = nil
 			for i, m := range d.members {
-				if group[i] >= 0 && o.reach(m.name, d.witness) {
+				if group[i] >= 0 && o.reach(m.name, witness) {
 					d.lock, li = m, i
 					break
 				}
@@ -125,13 +131,15 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 		}
 	}
 	if has && useWitness && d.lock != nil && d.lock.inQuorum {
-		majority = append(majority, "witness "+d.witness)
+		majority = append(majority, "witness "+witness)
 	}
 	if has != d.hasQuorum || bestVotes != d.votes {
 		note(o, "", d.name, QuorumChange{DAG: d.name, Quorum: has, Had: d.hasQuorum, Votes: bestVotes, Total: total, Needed: needed, Majority: majority, FileShareWitness: useWitness, Why: why})
 	}
 	d.hasQuorum, d.votes = has, bestVotes
 	o.evalPAM(d, why)
+	o.evalDACP(d)
+	o.evalStale(d)
 }
 
 // evalPAM keeps the PAM on the owner of the cluster group: it stays while its server is
@@ -177,6 +185,9 @@ func (o *Org) available(c *dbCopy) (bool, string) {
 		return false, "DAG " + c.db.dag.name + " has no quorum"
 	case c.db.dag != nil && !sv.inQuorum:
 		return false, sv.name + " is cut off from the DAG's majority, so its cluster service stopped"
+	}
+	if why := o.mountBlock(sv); why != "" {
+		return false, why
 	}
 	return true, ""
 }
@@ -268,6 +279,7 @@ func (o *Org) settle(why string) {
 					note(o, c.server.name, c.name(), CopyChange{Database: db.name, Server: c.server.name, From: c.shown, To: st, Why: why})
 				}
 				c.shown = st
+				o.watchAutoReseed(c, st)
 			}
 		}
 	}
@@ -293,6 +305,9 @@ func (o *Org) status(c *dbCopy) Status {
 			return Mounted
 		}
 		return Dismounted
+	}
+	if st := seedStatus(c); st != statusNone && c.server.up {
+		return st
 	}
 	switch {
 	case !c.server.up:
@@ -349,6 +364,7 @@ func (o *Org) ServerDown(server string) {
 		return
 	}
 	sv.up = false
+	sv.dacp = false // the bit lives in Active Manager's memory
 	for _, db := range o.dbs {
 		if c := o.copyOn(db, sv); c != nil {
 			c.timer.Stop()

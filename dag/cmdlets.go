@@ -27,6 +27,10 @@ func (o *Org) Mount(db string) error {
 		return nil
 	}
 	a := d.active
+	if why := o.atMaxActive(a.server, d); why != "" {
+		note(o, a.server.name, d.name, MountRefused{Database: d.name, Server: a.server.name, Cause: why})
+		return fmt.Errorf("Couldn't mount the database that you specified. Specified database: %s; Error code: %s%s.", d.name, amFailed, why)
+	}
 	if ok, cause := o.available(a); !ok {
 		note(o, a.server.name, d.name, MountRefused{Database: d.name, Server: a.server.name, Cause: cause})
 		return fmt.Errorf("Couldn't mount the database that you specified. Specified database: %s; Error code: %s%s.", d.name, amFailed, cause)
@@ -58,6 +62,10 @@ func (o *Org) Dismount(db string) error {
 // MoveOptions are Move-ActiveMailboxDatabase's optional parameters.
 type MoveOptions struct {
 	MountDialOverride MountDial // "" (None): the target server's own dial
+	// SkipLagChecks lets a lagged copy be activated, even suspended (the documented
+	// "suspend, then Move-ActiveMailboxDatabase -SkipLagChecks"): it replays its
+	// whole replay queue as it mounts.
+	SkipLagChecks bool
 }
 
 // Move is Move-ActiveMailboxDatabase db [-ActivateOnServer target]: a switchover. With
@@ -71,7 +79,7 @@ func (o *Org) MoveWith(db, target string, opt MoveOptions) error {
 	if err != nil {
 		return err
 	}
-	err = o.move(d, target, "Admin ran Move-ActiveMailboxDatabase and Active Manager", selectOpts{dial: opt.MountDialOverride})
+	err = o.move(d, target, "Admin ran Move-ActiveMailboxDatabase and Active Manager", selectOpts{dial: opt.MountDialOverride, skipLag: opt.SkipLagChecks})
 	o.update("an admin moved " + d.name)
 	return err
 }
@@ -135,13 +143,21 @@ func (o *Org) move(d *database, target, by string, opt selectOpts) error {
 		return refuse(errValidate(c, "is on a server that can't be contacted (status ServiceDown)"))
 	case !sv.inQuorum:
 		return refuse(errValidate(c, "is on a server that isn't in the database availability group's majority"))
+	case o.mountBlock(sv) != "":
+		return refuse(errValidate(c, "can't be mounted: "+o.mountBlock(sv)))
+	case o.atMaxActive(sv, d) != "":
+		return refuse(errValidate(c, "can't be activated: "+o.atMaxActive(sv, d)))
 	case o.haBlocked(sv):
 		return refuse(fmt.Errorf("Server '%s' component (HighAvailability) state is offline. If you need to activate databases copies on this server, you can use Set-ServerComponentState -Component 'HighAvailability' -State 'Active' and retry Move-ActiveMailboxDatabase.", sv.name))
 	}
-	if st := o.status(c); !eligible(st) {
+	lagged := c.lag > 0 && opt.skipLag
+	if c.lag > 0 && !opt.skipLag {
+		return refuse(errValidate(c, fmt.Sprintf("is a lagged copy (ReplayLagTime %s, replay queue %d logs); specify -SkipLagChecks to activate it", FormatTimeSpan(c.lag), d.rql(c))))
+	}
+	if st := o.status(c); !eligible(st) && !(lagged && st == Suspended) {
 		return refuse(errValidate(c, fmt.Sprintf("is in state '%s' and can't be activated", st)))
 	}
-	if c.activationSuspended {
+	if c.activationSuspended && !lagged {
 		return refuse(errValidate(c, "has been administratively blocked from activation (activation suspended); run Resume-MailboxDatabaseCopy first"))
 	}
 	post := d.cql(c)
@@ -206,6 +222,9 @@ func (o *Org) ResumeCopy(db, server string) error {
 	}
 	if c.db.dag == nil {
 		return fmt.Errorf("Database '%s' isn't replicated, so its copy can't be resumed.", c.db.name)
+	}
+	if c.needsSeed || c.seeding {
+		return fmt.Errorf(needsSeedMessage+" Run Update-MailboxDatabaseCopy.", c.name())
 	}
 	o.resume(c, "Admin ran Resume-MailboxDatabaseCopy")
 	return nil

@@ -13,8 +13,8 @@
 //     database: it dismounts with its server and mounts again when it returns.
 //   - Passive copy statuses Healthy, Initializing (Timings.Initializing, ~15 s),
 //     Resynchronizing, DisconnectedAndHealthy, DisconnectedAndResynchronizing,
-//     Suspended, Failed, FailedAndSuspended, ServiceDown. Seeding, SeedingSource and
-//     SinglePageRestore are named but never reached (no seeding is modelled).
+//     Suspended, Failed, FailedAndSuspended, ServiceDown, Seeding, SeedingSource
+//     (seeding.go). SinglePageRestore is named but never reached.
 //   - Log shipping: each [Org.Committed] is one log generation on the active copy; a
 //     connected passive copy holds it Timings.LogShipping later and has replayed it
 //     Timings.LogReplay after that, so CopyQueueLength and ReplayQueueLength rise and
@@ -65,6 +65,64 @@
 //     StartDagServerMaintenance.ps1 (2013+ and, with Exchange2010Maintenance, 2010's)
 //     and StopDagServerMaintenance.ps1, Get-MailboxDatabaseCopyStatus,
 //     Get-DatabaseAvailabilityGroup [-Status].
+//   - Site resilience (dac.go; exchange-site-resilience.md sections 1, 2 and 5): a
+//     DAG's witness and alternate witness each have an AD site ([SiteOptions]); the
+//     cluster uses the alternate one only after Restore-DatabaseAvailabilityGroup,
+//     never by itself. DatacenterActivationMode Off or DagOnly ([Org.SetDAG]). DACP:
+//     Active Manager's bit is 0 whenever it starts; it sets 1 when a member it reaches
+//     answers 1, or when it reaches every other server on StartedMailboxServers (the
+//     automount consensus of timmcmic's DAC series, part 5); in DagOnly a member
+//     with bit 0, and any member on StoppedMailboxServers, mounts nothing and is not
+//     a failover target. [Org.StopDAG], [Org.RestoreDAG], [Org.StartDAG] need
+//     DagOnly. Restore evicts the stopped servers, forces quorum on the survivors,
+//     moves to the alternate witness when they are even or one, and resets their
+//     bits to 1; Start takes servers off the stopped list and back into the
+//     cluster; a bare Set-DatabaseAvailabilityGroup goes back to the primary witness.
+//   - Split brain: servers evicted while they were down or cut off keep the old
+//     cluster's view (voters, witness, where each database was active). When such
+//     servers run, reach each other but no member of the real cluster, and hold a
+//     majority of the old votes (the old witness counts unless the running cluster
+//     uses it), they mount their databases beside the real active copy
+//     ([Org.MountedCopies] lists both) unless DACP holds them back. Reaching a
+//     running member tells them they were evicted.
+//   - Lagged copies (lagged.go; exchange-site-resilience.md section 3): a copy with a
+//     ReplayLagTime ([Org.SetCopyLag], at most 14 days) replays each copied log that
+//     long after it arrived, so its replay queue holds the lag; TruncationLagTime is
+//     kept and shown only. Move-ActiveMailboxDatabase refuses a lagged copy without
+//     -SkipLagChecks; with it, even a suspended lagged copy activates and replays its
+//     whole queue as it mounts (instantly: the reference's two logs a second is not
+//     modelled), so only what it never copied is lost, and Safety Net is asked for
+//     that window. ReplayLagStatus prints the captured form; its Actual is read as the
+//     age of the newest replayed log. Not modelled: play down (Replay Lag Manager and
+//     its triggers), ReplayLagMaxDelay, the point-in-time (Eseutil) recovery.
+//   - Copy lifecycle (seeding.go; exchange-site-resilience.md section 4):
+//     [Org.AddCopy] (same DAG, quorum, no copy there yet, at most 16; seeded from the
+//     active copy at once unless -SeedingPostponed or -ConfigurationOnly, which leave
+//     it Suspended with the documented message until a seed), [Org.RemoveCopy] (not
+//     the active copy, needs quorum; the files stay), [Org.UpdateCopy] (the copy must
+//     be suspended; files already there need -DeleteExistingFiles; -SourceServer
+//     seeds from a Healthy passive copy, which shows SeedingSource). A seed shows
+//     Seeding for size / rate (database size 1 GB and 13 MB/s unless the scenario
+//     sets them: no Microsoft figure exists, 13 MB/s is the reference's one admin
+//     report), then Initializing; it fails to FailedAndSuspended when the target or
+//     the source goes down or fails, or a passive source becomes active. Reseeding a
+//     failed copy replaces its disk (the copy is repaired). Not modelled:
+//     content-index seeding, -CancelSeed, -ManualResume, parallel-seed limits.
+//   - AutoReseed (autoreseed.go), only in a DAG given spare disks
+//     ([Org.SetAutoReseedSpares]): Failed 10 minutes, suspended; FailedAndSuspended
+//     15 minutes, 3 resume attempts 5 minutes apart, then a spare disk and an in-place
+//     reseed from the active copy, or the workflow stops without a spare. Per copy,
+//     not per volume; no Disk Reclaimer schedule, no 3-day reset.
+//   - Placement (placement.go; section 6): MaximumActiveDatabases
+//     ([Org.SetMaximumActiveDatabases]) keeps best copy selection and switchovers off
+//     a server that has that many mounted databases and refuses Mount-Database there
+//     (a database already active on it that dismounted by itself is not held back).
+//     RedistributeActiveDatabases.ps1 ([Org.Redistribute]) moves each mounted
+//     database to its most preferred Healthy copy Active Manager could activate (by
+//     site: first among the copies in the site where it is active) and returns the
+//     per-server distribution; the script's console text is not captured, so exsim
+//     prints the distribution objects as a table. MaximumPreferredActiveDatabases,
+//     move suppression and -AllowedDeviationFromMeanPercentage are not modelled.
 //
 // # Choices where the sources are silent or disagree
 //
@@ -109,7 +167,27 @@
 //     2013 and 2016 members has the property (here: only when every member runs 2016
 //     or 2019; scenarios decide that from the members' versions).
 //   - Error texts follow Exchange's shapes; only the HighAvailability one is quoted
-//     from a source.
+//     from a source. The site-resilience cmdlets' texts are exsim's (the reference has
+//     none).
+//   - Restore-DatabaseAvailabilityGroup uses the alternate witness when the
+//     survivors are even or a single member (the current cmdlet reference and the
+//     2010 support guide; the 2010 help said even only). Stopping the Cluster service
+//     on the survivors first (Stop-Service ClusSvc) is implied, not a step.
+//   - Stop-DatabaseAvailabilityGroup without -ConfigurationOnly stops and disables
+//     the cluster service of the servers that are up (the 2010 guide's force
+//     cleanup); those down or evicted are only marked. An established DAG in DAC
+//     mode lists every member on StartedMailboxServers; a DAG with DAC Off lists
+//     none. The evicted servers' stale StartedMailboxServers is the old cluster's
+//     voters (their AD never heard of the Stop).
+//   - WitnessShareInUse (-Status) is Primary, Alternate or None (Node Majority): only
+//     Primary is documented.
+//   - The two-member DACP rule: a starting member of a cluster of two voters that
+//     reaches the witness may set its bit when the witness booted before the bit was
+//     last set (an isolated reboot); [Org.WitnessBooted] tells the model when a
+//     witness boots (the scenario runner: restore-site, or the witness server
+//     starting). Windows dynamic quorum and dynamic witness are not modelled: no
+//     Exchange document says how a DAG accounts for them, and a DAG here keeps the
+//     static majority of its voters.
 //
 // # Journal events
 //
@@ -143,11 +221,22 @@
 //     [MaintenanceStage] (2: pause, 3: moves), [HighAvailabilitySet] (Active,
 //     Rollback), [MaintenanceFinished], [MaintenanceFailed] (Critical, MoveErrors,
 //     Force), [MaintenanceReset] (StopDagServerMaintenance.ps1).
-//   - "dag.config": [PreferenceMoveFrequencySet] (Every, 0: off).
+//   - "dag.config": [PreferenceMoveFrequencySet] (Every, 0: off); [DAGSet],
+//     Set-DatabaseAvailabilityGroup (DAC mode, witnesses, BackToPrimary).
+//   - "dag.dacp": [DACPBitSet], a member's DACP bit became 1 (By).
+//   - "dag.site": [DAGStopped], [DAGRestored], [DAGStarted] (the switchover
+//     cmdlets); [EvictionLearned], an evicted server reached the running cluster.
+//   - "dag.splitbrain": [SplitBrainMount], a stale partition mounted a database
+//     (AlsoMountedOn: the real active copy's server); [SplitBrainDismount];
+//     [SplitBrainPrevented], DACP held such a mount back.
+//   - "dag.lag": [CopyLagSet], Set-MailboxDatabaseCopy -ReplayLagTime / -TruncationLagTime.
+//   - "dag.lifecycle": [CopyAdded], [CopyRemoved]; "dag.seed": [SeedStarted],
+//     [SeedFinished], [SeedFailed] (seeding_events.go).
+//   - "dag.policy": [MaximumActiveDatabasesSet]; "dag.rebalance": [Redistributed],
+//     RedistributeActiveDatabases.ps1; "dag.autoreseed": [AutoReseedStep]
+//     (seeding_events.go).
 //   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
 //
-// Not modelled: seeding and reseeding, lagged copies (ReplayLagTime), MaximumActive
-// Databases, move suppression (4 moves an hour), DAC mode, the 2016+ health filters,
-// MAPI-network failures, the script's retries one minute apart, and
-// RedistributeActiveDatabases.ps1.
+// Not modelled: lagged-copy play down, MaximumPreferredActiveDatabases, move suppression (4 moves an hour), the 2016+ health
+// filters, MAPI-network failures and the script's retries one minute apart.
 package dag

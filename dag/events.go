@@ -37,6 +37,7 @@ type Activation struct {
 	Every        time.Duration  // Rebalance: the DAG's PreferenceMoveFrequency
 	Mounted      bool           // mounted on To afterwards (false: an admin had dismounted it)
 	LostLogs     int64          // logs the new active copy never got: > 0 is a lossy activation
+	LaggedReplay int64          // To is a lagged copy: the logs of its replay queue it replayed to mount
 	// LostFrom and LostTo are the commit instants of the first and last lost log
 	// (LostFromWall, LostToWall on the wall clock); zero when nothing was lost.
 	LostFrom, LostTo         time.Duration

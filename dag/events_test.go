@@ -20,6 +20,7 @@ var journalKinds = []string{
 	"dag.activate", "dag.failover", "dag.switchover", "dag.mount", "dag.dismount", "dag.copy",
 	"dag.fault", "dag.suspend", "dag.resume", "dag.server", "dag.quorum", "dag.pam",
 	"dag.policy", "dag.node", "dag.maintenance", "dag.config", "dag.rebalance",
+	"dag.dacp", "dag.site", "dag.splitbrain", "dag.lag", "dag.lifecycle", "dag.seed", "dag.autoreseed",
 }
 
 // TestEveryJournalEventNarrates keeps the vocabulary from silently losing its
@@ -59,6 +60,24 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 		MaintenanceReset{Server: "EX1", Script: "StopDagServerMaintenance.ps1"},
 		PreferenceMoveFrequencySet{DAG: "DAG1", Every: time.Hour},
 		RebalanceSkipped{Database: "DB1", Server: "EX2", Home: "EX1", Why: "EX1: cluster node is paused", Every: time.Hour},
+		DACPBitSet{DAG: "DAG1", Server: "EX1", By: "EX3"},
+		DAGSet{DAG: "DAG1", DAC: DACDagOnly, Witness: "FSW"},
+		DAGStopped{DAG: "DAG1", Site: "Red", Servers: []string{"EX1", "EX2"}, ConfigurationOnly: true},
+		DAGRestored{DAG: "DAG1", By: "Restore-DatabaseAvailabilityGroup", Evicted: []string{"EX1"}, Survivors: []string{"EX3"}, Witness: "FSW2", Alternate: true},
+		DAGStarted{DAG: "DAG1", Site: "Red", Servers: []string{"EX1"}, Joined: []string{"EX1"}},
+		EvictionLearned{DAG: "DAG1", Server: "EX1", From: "EX3"},
+		SplitBrainMount{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes", AlsoMountedOn: "EX3"},
+		SplitBrainDismount{DAG: "DAG1", Database: "DB1", Server: "EX1"},
+		SplitBrainPrevented{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes"},
+		CopyLagSet{Database: "DB1", Server: "EX3", ReplayLagTime: time.Hour},
+		CopyAdded{Database: "DB1", Server: "EX4", ActivationPreference: 4, SeedingPostponed: true, Message: "m"},
+		CopyRemoved{Database: "DB1", Server: "EX4"},
+		SeedStarted{Database: "DB1", Server: "EX4", Source: "EX1", SizeGB: 1, Takes: time.Minute},
+		SeedFinished{Database: "DB1", Server: "EX4", Source: "EX1"},
+		SeedFailed{Database: "DB1", Server: "EX4", Why: "x"},
+		MaximumActiveDatabasesSet{Server: "EX1", Max: 2},
+		AutoReseedStep{Database: "DB1", Server: "EX2", Step: "reseed", SparesLeft: 0},
+		Redistributed{DAG: "DAG1", Moved: []string{"DB1 EX3 -> EX1"}},
 	}
 	require.NotEmpty(t, Activation{Automatic: true}.Narrate(), "a hand-made activation without a criterion narrates too")
 	seen := map[string]bool{}
@@ -76,5 +95,11 @@ func TestEveryJournalEventNarrates(t *testing.T) {
 	for name := range seen {
 		require.Contains(t, string(doc), "["+name[strings.Index(name, ".")+1:]+"]", "doc.go lists the type")
 	}
-	require.Equal(t, simtest.StructTypes(t, "events.go", "dag."), seen, "one sample per event type of events.go")
+	want := simtest.StructTypes(t, "events.go", "dag.")
+	for _, f := range []string{"dac_events.go", "seeding_events.go"} {
+		for k, v := range simtest.StructTypes(t, f, "dag.") {
+			want[k] = v
+		}
+	}
+	require.Equal(t, want, seen, "one sample per event type of events.go and dac_events.go")
 }

@@ -52,6 +52,9 @@ func (e Activation) Narrate() string {
 	} else {
 		fmt.Fprintf(&b, " No log was lost: %s holds every log the old active copy wrote.", e.To)
 	}
+	if e.LaggedReplay > 0 {
+		fmt.Fprintf(&b, " %s is a lagged copy: it replays the %d log(s) of its replay queue before it mounts.", e.To, e.LaggedReplay)
+	}
 	if e.Mounted {
 		fmt.Fprintf(&b, " %s is mounted on %s.", e.Database, e.To)
 	} else {

@@ -26,6 +26,18 @@ type server struct {
 	moveNow    bool // DatabaseCopyActivationDisabledAndMoveNow
 	paused     bool // Suspend-ClusterNode
 	inQuorum   bool
+
+	// Site resilience (dac.go).
+	stopped      bool       // on the DAG's StoppedMailboxServers (Stop-DatabaseAvailabilityGroup)
+	clusDisabled bool       // its cluster service was stopped and disabled by Stop-DatabaseAvailabilityGroup
+	evicted      bool       // evicted from the cluster by Restore-DatabaseAvailabilityGroup
+	stale        *staleView // evicted while cut off or down: it still believes the old cluster
+	dacp         bool       // Active Manager's in-memory DACP bit (1: may mount)
+	dacpSet      bool       // the bit was ever 1; dacpSetAt is when it last became 1
+	dacpSetAt    time.Duration
+	leftFiles    []string // databases whose removed copy left its files here (seeding.go)
+	maxActive    int      // MaximumActiveDatabases; 0: no limit (placement.go)
+	spares       int      // spare disks AutoReseed may use (autoreseed.go)
 }
 
 type dagT struct {
@@ -36,6 +48,17 @@ type dagT struct {
 	lock      *server // the locking node: holds the witness.log lock
 	hasQuorum bool
 	votes     int
+
+	// Site resilience (dac.go).
+	witnessSite    string
+	altWitness     string // AlternateWitnessServer
+	altWitnessSite string
+	witnessDir     string  // WitnessDirectory, AlternateWitnessDirectory as set ("" not set:
+	altWitnessDir  string  // the default C:\DAGFileShareWitnesses\<DAG FQDN> needs the FQDN)
+	useAlt         bool    // the cluster uses the alternate witness (after Restore-DatabaseAvailabilityGroup)
+	dac            DACMode // DatacenterActivationMode
+	seedMBps       float64 // seeding throughput (seeding.go); 0: the default
+	autoReseed     bool    // AutoReseed volumes configured (autoreseed.go)
 
 	hasPMF    bool          // Exchange 2016 CU2+: PreferenceMoveFrequency exists
 	pmf       time.Duration // PreferenceMoveFrequency; 0: off
@@ -57,6 +80,7 @@ type database struct {
 	lastNoCopy    NoFailoverTarget // last "no eligible copy" event, to say it once
 	lastRebalance RebalanceSkipped // last "not moved back" event, to say it once
 
+	sizeGB   float64         // for seeding time; 0: the default
 	gen      int64           // log generation of the active copy
 	commitAt []time.Duration // commitAt[g-1]: when generation g was written (current lineage)
 	epoch    int
@@ -69,11 +93,22 @@ type dbCopy struct {
 	pref   int
 	id     string // db\server, made once: records and reasons name the copy often
 
-	suspended           bool // Suspend-MailboxDatabaseCopy (replication and activation)
-	activationSuspended bool // -ActivationOnly, or implied by a full suspend
-	broken              bool // fail-copy: its disk failed
-	phase               phase
-	timer               *sim.Timer
+	suspended           bool          // Suspend-MailboxDatabaseCopy (replication and activation)
+	activationSuspended bool          // -ActivationOnly, or implied by a full suspend
+	broken              bool          // fail-copy: its disk failed
+	rogue               bool          // mounted by a stale partition beside the real active copy (split brain)
+	held                bool          // a stale partition would mount it, but DACP holds it back (said once)
+	lag, truncLag       time.Duration // ReplayLagTime, TruncationLagTime (lagged.go)
+	// Seeding (seeding.go): needsSeed until a seed completes (a copy added without
+	// one); seeding while it is seeded from seedSrc; sourcing counts the seeds it feeds.
+	needsSeed, seeding bool
+	seedSrc            *dbCopy
+	sourcing           int
+	seedTimer          *sim.Timer
+	autoTimer          *sim.Timer // AutoReseed (autoreseed.go); nil until needed
+	autoStage          int        // resume attempts made; past the retries: workflow over
+	phase              phase
+	timer              *sim.Timer
 
 	copied, replayed int64
 	epoch            int // the lineage its logs follow
@@ -98,6 +133,8 @@ type Org struct {
 	dbExact map[string]*database // by the name as created: transport asks by that name millions of times, and key() allocates
 	losses  []loss
 	busy    bool
+	// witnessBoot is when each witness server last booted (dac.go); absent: before t=0.
+	witnessBoot map[string]time.Duration
 }
 
 // Refresh makes Active Manager look at every database again, e.g. after a
@@ -197,6 +234,10 @@ func (o *Org) AddDAG(name string, members []string, witness string) error {
 	}
 	d.pam = d.members[0]
 	d.lock = d.members[0]
+	d.dac = DACOff
+	for _, sv := range d.members {
+		sv.dacp, sv.dacpSet = true, true // an established DAG: every Active Manager has been running
+	}
 	o.dags = append(o.dags, d)
 	o.dagByN[key(name)] = d
 	o.evalQuorum(d, "the DAG was created")
@@ -239,6 +280,7 @@ func (o *Org) AddDatabase(name string, copies []string) error {
 		}
 		c := &dbCopy{db: db, server: sv, pref: i + 1, id: db.name + `\` + sv.name}
 		c.timer = o.s.NewFuncTimer(kindPhase, func() { o.phaseDone(c) })
+		c.seedTimer = o.s.NewFuncTimer(kindSeed, func() { o.seedDone(c) })
 		db.copies = append(db.copies, c)
 	}
 	db.active = db.copies[0]

@@ -192,6 +192,16 @@ func TestPropertyRandomOperationsKeepDAGInvariants(t *testing.T) {
 				m.w.ha[s] = rapid.Bool().Draw(t, "inactive")
 				o.NetworkChanged() // a component change: let Active Manager look again
 			},
+			// Issue 17: lagged copies (short lags, so the liveness phase outlasts them)
+			// and reseeds from the active or a passive copy.
+			"lag": func(t *rapid.T) {
+				lag := time.Duration(rapid.IntRange(0, 30).Draw(t, "lag seconds")) * time.Second
+				_ = o.SetCopyLag(dbg.Draw(t, "db"), srv.Draw(t, "server"), &lag, nil)
+			},
+			"reseed": func(t *rapid.T) {
+				src := rapid.SampledFrom(append([]string{""}, propServers...)).Draw(t, "source")
+				_ = o.UpdateCopy(dbg.Draw(t, "db"), srv.Draw(t, "server"), UpdateCopyOptions{SourceServer: src, DeleteExistingFiles: rapid.Bool().Draw(t, "delete")})
+			},
 			"startmaintenance": func(t *rapid.T) { _ = o.StartDagServerMaintenance(srv.Draw(t, "server")) },
 			"stopmaintenance":  func(t *rapid.T) { _ = o.StopDagServerMaintenance(srv.Draw(t, "server")) },
 		}

@@ -77,13 +77,7 @@ func fmtSpan(d time.Duration) string {
 	if d <= 0 {
 		return "InfiniteTimeSpan"
 	}
-	h := d / time.Hour
-	m := (d % time.Hour) / time.Minute
-	s := (d % time.Minute) / time.Second
-	if days := h / 24; days > 0 {
-		return fmt.Sprintf("%d.%02d:%02d:%02d", days, h%24, m, s)
-	}
-	return fmt.Sprintf("%02d:%02d:%02d", h, m, s)
+	return FormatTimeSpan(d)
 }
 
 // armRebalance keeps the DAG's check timer armed for the next multiple of the interval

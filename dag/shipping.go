@@ -55,7 +55,7 @@ func (o *Org) ship(c *dbCopy, g int64) {
 
 func (o *Org) replay(c *dbCopy, g int64) {
 	rconn := c.rconn
-	_ = o.s.After(o.t.LogReplay, kindReplay, func() {
+	_ = o.s.After(o.replayDelay(c), kindReplay, func() {
 		if c.rconn != rconn || !c.server.up || c.suspended || c.broken {
 			return
 		}

@@ -22,6 +22,7 @@ type CopyStatusRow struct {
 	ActivationPreference int
 	ActivationSuspended  bool
 	ActiveCopy           bool
+	ReplayLagStatus      string // lagged.go
 }
 
 // CopyStatus is Get-MailboxDatabaseCopyStatus: identity is "DB\Server" (one copy), "DB"
@@ -78,6 +79,7 @@ func (o *Org) row(c *dbCopy) CopyStatusRow {
 		Status: o.status(c), CopyQueueLength: d.cql(c), ReplayQueueLength: d.rql(c),
 		ContentIndexState: o.contentIndex(c), ActivationPreference: c.pref,
 		ActivationSuspended: c.activationSuspended, ActiveCopy: c == d.active,
+		ReplayLagStatus: o.replayLagStatus(c),
 	}
 	if c != d.active && c.hasInspected {
 		r.LastInspectedLogTime = o.s.Wall(c.inspected)
@@ -128,6 +130,29 @@ type DAGStatusRow struct {
 	// since that is the state the 2010 scripts leave and the one 2010 can see (it has
 	// no component states).
 	ServersInMaintenance []string
+
+	// Site resilience [GET-DAG; SET-DAG; KB10086]. StoppedMailboxServers and
+	// StartedMailboxServers are written by Stop-/Start-DatabaseAvailabilityGroup; an
+	// established DAG in DAC mode lists every member as started (choice), one with
+	// DAC mode Off lists none.
+	AlternateWitnessServer    string
+	WitnessDirectory          string // as set by Set-DatabaseAvailabilityGroup ("" otherwise)
+	AlternateWitnessDirectory string
+	DatacenterActivationMode  DACMode
+	StoppedMailboxServers     []string
+	StartedMailboxServers     []string
+	// -Status only: ReplicationPort (TCP 64327) and WitnessShareInUse, Primary or
+	// Alternate, None under Node Majority (the value set beyond Primary is not
+	// documented; these are Exchange's WitnessShareUsage names).
+	ReplicationPort   int
+	WitnessShareInUse string
+	// Documented defaults the model does not change [SET-DAG; NEW-DAG;
+	// CONFIGURE-AUTORESEED]: NetworkCompression and NetworkEncryption
+	// InterSubnetOnly, ManualDagNetworkConfiguration False, ThirdPartyReplication
+	// Disabled, the AutoDag root folders C:\ExchangeDatabases and C:\ExchangeVolumes,
+	// AutoDagAutoReseedEnabled and AutoDagDiskReclaimerEnabled True; and, for a 2016+
+	// DAG, PreferenceMoveFrequency.
+	PreferenceMoveFrequency string // "" for a DAG without the property (2010, 2013)
 }
 
 // DAGStatus is Get-DatabaseAvailabilityGroup [identity] [-Status]: every DAG in
@@ -138,8 +163,28 @@ func (o *Org) DAGStatus(identity string, status bool) ([]DAGStatusRow, error) {
 		if identity != "" && !strings.EqualFold(identity, d.name) {
 			continue
 		}
-		r := DAGStatusRow{Name: d.name, WitnessServer: d.witness, Status: status}
+		r := DAGStatusRow{Name: d.name, WitnessServer: d.witness, Status: status,
+			AlternateWitnessServer: d.altWitness, DatacenterActivationMode: d.dac,
+			WitnessDirectory: d.witnessDir, AlternateWitnessDirectory: d.altWitnessDir}
+		if d.hasPMF {
+			r.PreferenceMoveFrequency = fmtSpan(d.pmf)
+		}
+		if status {
+			r.ReplicationPort = 64327
+			r.WitnessShareInUse = "None"
+			if n := len(d.voters()); n%2 == 0 && d.witnessInUse() != "" {
+				r.WitnessShareInUse = "Primary"
+				if d.useAlt {
+					r.WitnessShareInUse = "Alternate"
+				}
+			}
+		}
 		for _, m := range d.members {
+			if m.stopped {
+				r.StoppedMailboxServers = append(r.StoppedMailboxServers, m.name)
+			} else if d.dac == DACDagOnly && !m.evicted {
+				r.StartedMailboxServers = append(r.StartedMailboxServers, m.name)
+			}
 			r.Servers = append(r.Servers, m.name)
 			if status && m.up && m.inQuorum && d.hasQuorum {
 				r.OperationalServers = append(r.OperationalServers, m.name)
@@ -168,14 +213,42 @@ func (r DAGStatusRow) Fields() []psfmt.Field {
 		}
 		return psfmt.Collection(s)
 	}
-	return []psfmt.Field{
+	port := ""
+	if r.ReplicationPort != 0 {
+		port = strconv.Itoa(r.ReplicationPort)
+	}
+	f := []psfmt.Field{
 		{Name: "Name", Value: r.Name},
 		{Name: "Servers", Value: coll(r.Servers)},
 		{Name: "WitnessServer", Value: r.WitnessServer},
+		{Name: "WitnessDirectory", Value: r.WitnessDirectory},
+		{Name: "AlternateWitnessServer", Value: r.AlternateWitnessServer},
+		{Name: "AlternateWitnessDirectory", Value: r.AlternateWitnessDirectory},
+		{Name: "DatacenterActivationMode", Value: string(r.DatacenterActivationMode)},
+		{Name: "StoppedMailboxServers", Value: coll(r.StoppedMailboxServers)},
+		{Name: "StartedMailboxServers", Value: coll(r.StartedMailboxServers)},
 		{Name: "OperationalServers", Value: coll(r.OperationalServers)},
 		{Name: "PrimaryActiveManager", Value: r.PrimaryActiveManager},
 		{Name: "ServersInMaintenance", Value: coll(r.ServersInMaintenance)},
+		{Name: "ReplicationPort", Value: port},
+		{Name: "WitnessShareInUse", Value: r.WitnessShareInUse},
 	}
+	// The documented defaults, after the modelled properties (no full capture of the
+	// shell's Format-List order exists; see exchange-site-resilience.md Gaps).
+	f = append(f,
+		psfmt.Field{Name: "NetworkCompression", Value: "InterSubnetOnly"},
+		psfmt.Field{Name: "NetworkEncryption", Value: "InterSubnetOnly"},
+		psfmt.Field{Name: "ManualDagNetworkConfiguration", Value: "False"},
+		psfmt.Field{Name: "ThirdPartyReplication", Value: "Disabled"},
+		psfmt.Field{Name: "AutoDagDatabasesRootFolderPath", Value: `C:\ExchangeDatabases`},
+		psfmt.Field{Name: "AutoDagVolumesRootFolderPath", Value: `C:\ExchangeVolumes`},
+		psfmt.Field{Name: "AutoDagAutoReseedEnabled", Value: "True"},
+		psfmt.Field{Name: "AutoDagDiskReclaimerEnabled", Value: "True"},
+	)
+	if r.PreferenceMoveFrequency != "" {
+		f = append(f, psfmt.Field{Name: "PreferenceMoveFrequency", Value: r.PreferenceMoveFrequency})
+	}
+	return f
 }
 
 // FormatDAGStatus prints rows with the columns of Get-DatabaseAvailabilityGroup's
@@ -216,6 +289,7 @@ func (r CopyStatusRow) Fields() []psfmt.Field {
 		{Name: "ReplayQueueLength", Value: strconv.FormatInt(r.ReplayQueueLength, 10)},
 		{Name: "LastInspectedLogTime", Value: t},
 		{Name: "ContentIndexState", Value: r.ContentIndexState},
+		{Name: "ReplayLagStatus", Value: r.ReplayLagStatus},
 	}
 }
 

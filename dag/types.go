@@ -10,8 +10,7 @@ import (
 type Status string
 
 // Copy status values [MONITOR]. Mounted and Dismounted belong to the active copy only.
-// Seeding, SeedingSource and SinglePageRestore exist in Exchange but no operation of
-// this package reaches them (seeding is not modelled).
+// SinglePageRestore exists in Exchange but no operation of this package reaches it.
 const (
 	Mounted                        Status = "Mounted"
 	Dismounted                     Status = "Dismounted"

@@ -49,7 +49,8 @@
 // Besides the model packages' events, the runner journals (events.go; sentences in
 // narrate.go): [StepRun], [StepError] and [Output] for admin steps, [FaultInjected] for
 // fault steps, [TrafficError] and [LivenessStarted] (exploration's healing phase),
-// [ScriptCommand], [ScriptOutput] and [ScriptEnded] for an admin's script; the
+// [ScriptCommand], [ScriptOutput] and [ScriptEnded] for an admin's script,
+// [LagBeyondSafetyNet] (a lagged copy Safety Net cannot cover); the
 // monitors' events are scenarios/scom's. No writer reads a record's sentence: each
 // switches on the payload's type.
 //

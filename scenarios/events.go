@@ -31,3 +31,12 @@ type TrafficError struct{ Err string }
 // LivenessStarted: exploration healed every fault and runs on to see whether all mail
 // gets through.
 type LivenessStarted struct{}
+
+// LagBeyondSafetyNet: a lagged copy's ReplayLagTime is longer than SafetyNetHoldTime,
+// so activating it would need mail Safety Net no longer holds
+// (exchange-site-resilience.md 3.4: SafetyNetHoldTime must be at least ReplayLagTime).
+type LagBeyondSafetyNet struct {
+	Database, Server string
+	ReplayLagTime    time.Duration
+	SafetyNetHold    time.Duration
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exsim/exsim/dag"
 	"github.com/exsim/exsim/powershell"
 	"github.com/exsim/exsim/scenarios/cmdlet"
 	"github.com/exsim/exsim/scenarios/fault"
@@ -136,7 +137,9 @@ func (w *world) journalFor(outs Outputs, also []string) {
 		j.Omit(logs.KindTracking)
 	}
 	if outs&(NarrationOutput|HTMLOutput) == 0 {
-		j.Keep(append([]string{Output{}.Kind(), logs.KindTracking, logs.KindProtocol}, also...)...) // what Omit left of these
+		// what Omit left of these; activations and resubmissions feed the verdict's
+		// lossy-activation lines
+		j.Keep(append([]string{Output{}.Kind(), logs.KindTracking, logs.KindProtocol, dag.Activation{}.Kind(), transport.Resubmitted{}.Kind()}, also...)...)
 	}
 }
 
@@ -441,8 +444,9 @@ func (w *world) pick(addr, prefix string, r *sim.Stream) string {
 func (w *world) healAll() {
 	now := w.s.Now()
 	w.s.Journal().Emit(now, "", "", LivenessStarted{})
-	if len(w.parts) > 0 {
+	if len(w.parts) > 0 || len(w.sites.down) > 0 {
 		w.parts = nil
+		w.sites.down, w.sites.crashed = map[string]bool{}, map[string][]string{} // the servers start below
 		w.dag.NetworkChanged()
 		w.tr.NetworkChanged()
 	}

@@ -219,6 +219,11 @@ var handlers = map[string]handler{
 				return "", err
 			}
 		}
+		if c.has("MaximumActiveDatabases") {
+			if err := c.maximumActive(id); err != nil {
+				return "", err
+			}
+		}
 		if c.has("DatabaseCopyActivationDisabledAndMoveNow") {
 			if v := componentsVersion(c.w.spec[id].Version); !v.HasComponentStates() {
 				return "", fmt.Errorf("a parameter cannot be found that matches parameter name 'DatabaseCopyActivationDisabledAndMoveNow' (it exists from Exchange 2013 on; %s runs %s)", id, v)
@@ -229,15 +234,20 @@ var handlers = map[string]handler{
 		}
 		return "", nil
 	},
-	"Suspend-ClusterNode": func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
-	"Resume-ClusterNode":  func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
-	"Move-ClusterGroup":   func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
-	"Mount-Database":      func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
-	"Dismount-Database":   func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
+	"Suspend-ClusterNode":             func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
+	"Resume-ClusterNode":              func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
+	"Move-ClusterGroup":               func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },
+	"Mount-Database":                  func(c *call) (string, error) { return "", c.w.dag.Mount(c.str("Identity")) },
+	"Dismount-Database":               func(c *call) (string, error) { return "", c.w.dag.Dismount(c.str("Identity")) },
+	"Set-MailboxDatabaseCopy":         (*call).setCopy,
+	"RedistributeActiveDatabases.ps1": (*call).redistribute,
+	"Add-MailboxDatabaseCopy":         (*call).addCopy,
+	"Remove-MailboxDatabaseCopy":      (*call).removeCopy,
+	"Update-MailboxDatabaseCopy":      (*call).updateCopy,
 	"Move-ActiveMailboxDatabase": func(c *call) (string, error) {
 		target := c.str("ActivateOnServer")
 		if c.has("Identity") {
-			return "", c.w.dag.Move(c.str("Identity"), target)
+			return "", c.w.dag.MoveWith(c.str("Identity"), target, c.moveOptions())
 		}
 		if c.has("Server") {
 			return "", c.w.dag.MoveServer(c.str("Server"), target)
@@ -280,6 +290,10 @@ var handlers = map[string]handler{
 		}
 		return c.objects(objs, c.version(c.str("Server")))
 	},
+	"Set-DatabaseAvailabilityGroup":     (*call).setDAG,
+	"Stop-DatabaseAvailabilityGroup":    (*call).stopDAG,
+	"Restore-DatabaseAvailabilityGroup": (*call).restoreDAG,
+	"Start-DatabaseAvailabilityGroup":   (*call).startDAG,
 	"Get-DatabaseAvailabilityGroup": func(c *call) (string, error) {
 		rows, err := c.w.dag.DAGStatus(c.str("Identity"), c.flag("Status"))
 		if err != nil {
@@ -346,7 +360,11 @@ var handlers = map[string]handler{
 		return c.w.tr.ResourceThrottling(server)
 	},
 	"Set-TransportConfig": func(c *call) (string, error) {
-		return "", c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
+		err := c.w.tr.SetTransportConfig(c.params("Confirm", "WhatIf", "Verbose", "ErrorAction", "WarningAction"))
+		if err == nil && c.has("SafetyNetHoldTime") {
+			c.w.checkLagAgainstSafetyNet()
+		}
+		return "", err
 	},
 	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
 	"Set-ReceiveConnector": func(c *call) (string, error) {
@@ -893,6 +911,11 @@ func (w *world) runFault(st Step) {
 		if err != nil {
 			w.s.Journal().Emit(now, "", st.Text, StepError{Step: st.Text, Err: err.Error()})
 		}
+	case fault.FailSite, fault.RestoreSite, fault.PartitionSites:
+		w.siteFault(f)
+	}
+	if f.Kind == fault.Crash || f.Kind == fault.Stop || f.Kind == fault.Start {
+		w.witnessChanged(f.Server)
 	}
 }
 

@@ -25,6 +25,9 @@ type world struct {
 	tr    *transport.Org
 	spec  map[string]ServerSpec
 	parts []partition
+	// sites says where every node (server, witness) is; down are the sites a
+	// fail-site fault took out, with the servers it crashed (sites.go).
+	sites *siteState
 	// failed are the database copies a fail-copy fault broke ("DB\Server"), repaired
 	// in the liveness phase.
 	failed          []string
@@ -47,6 +50,9 @@ func (p partition) cuts(x, y string) bool {
 // reachable is the network every model sees: partitions only. A server that is down
 // is down in each model's own state, not here.
 func (w *world) reachable(a, b string) bool {
+	if w.sites.isDown(a) || w.sites.isDown(b) || w.witnessDown(a) || w.witnessDown(b) {
+		return false
+	}
 	for _, p := range w.parts {
 		if p.cuts(a, b) {
 			return false
@@ -73,8 +79,10 @@ func (w *world) members(side []string) map[string]bool {
 			}
 		}
 		for _, d := range w.sc.Topology.DAGs {
-			if strings.EqualFold(d.Witness, n) {
-				m[d.Witness] = true
+			for _, wn := range []string{d.Witness, d.AlternateWitness} {
+				if wn != "" && strings.EqualFold(wn, n) {
+					m[wn] = true
+				}
 			}
 		}
 	}
@@ -104,7 +112,7 @@ func componentsVersion(v string) components.Version {
 // newWorld builds the organization of sc at t=0 with the given seed.
 func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	s := sim.New(sim.Config{Start: sc.Start, Seed: seed, Limits: limits})
-	w := &world{sc: sc, s: s, spec: map[string]ServerSpec{}}
+	w := &world{sc: sc, s: s, spec: map[string]ServerSpec{}, sites: newSiteState(sc)}
 	w.comp = components.NewStore(s)
 	dagOf := map[string]string{}
 	for _, d := range sc.Topology.DAGs {
@@ -160,10 +168,28 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		if err := w.dag.AddDAGWith(d.Name, d.Members, d.Witness, opt); err != nil {
 			return nil, sc.Errorf(d.Pos, "%v", err)
 		}
+		if err := w.dag.SetSiteOptions(d.Name, siteOptions(d)); err != nil {
+			return nil, sc.Errorf(d.Pos, "%v", err)
+		}
+		if d.AutoReseedSpares > 0 {
+			if err := w.dag.SetAutoReseedSpares(d.Name, d.AutoReseedSpares); err != nil {
+				return nil, sc.Errorf(d.Pos, "%v", err)
+			}
+		}
+		if d.SeedingMBps > 0 {
+			if err := w.dag.SetSeedingRate(d.Name, d.SeedingMBps); err != nil {
+				return nil, sc.Errorf(d.Pos, "%v", err)
+			}
+		}
 	}
 	for _, db := range sc.Topology.Databases {
 		if err := w.dag.AddDatabase(db.Name, db.Copies); err != nil {
 			return nil, sc.Errorf(db.Pos, "%v", err)
+		}
+		if db.SizeGB > 0 {
+			if err := w.dag.SetDatabaseSize(db.Name, db.SizeGB); err != nil {
+				return nil, sc.Errorf(db.Pos, "%v", err)
+			}
 		}
 	}
 	topo := transport.Topology{

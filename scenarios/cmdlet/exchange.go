@@ -69,6 +69,8 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Required: true, Type: Server},
 		{Name: "DatabaseCopyAutoActivationPolicy", Type: EnumType, Enum: []string{"Unrestricted", "IntrasiteOnly", "Blocked"}},
 		{Name: "DatabaseCopyActivationDisabledAndMoveNow", Type: Boolean},
+		// $null (no limit) or a whole number (exchange-site-resilience.md 6.1).
+		{Name: "MaximumActiveDatabases", Type: Text},
 	}},
 	{Name: "Suspend-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
 	{Name: "Resume-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
@@ -92,6 +94,34 @@ var supported = []Spec{
 		{Name: "SkipClientExperienceChecks", Switch: true},
 		{Name: "SkipHealthChecks", Switch: true},
 		{Name: "SkipLagChecks", Switch: true},
+		{Name: "SkipActiveCopyChecks", Switch: true},
+	}},
+	// The copy lifecycle (exchange-site-resilience.md 4.2, 4.3).
+	{Name: "Add-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Database},
+		{Name: "MailboxServer", Position: 2, Required: true, Type: Server},
+		{Name: "ActivationPreference", Type: Integer},
+		{Name: "ReplayLagTime", Type: Duration},
+		{Name: "TruncationLagTime", Type: Duration},
+		{Name: "SeedingPostponed", Switch: true},
+		{Name: "ConfigurationOnly", Switch: true},
+	}},
+	{Name: "Remove-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Copy},
+	}},
+	{Name: "Update-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Copy},
+		{Name: "SourceServer", Type: Server},
+		{Name: "DeleteExistingFiles", Switch: true},
+		{Name: "Force", Switch: true},
+		{Name: "DatabaseOnly", Switch: true},
+	}},
+	// Set-MailboxDatabaseCopy -ReplayLagTime / -TruncationLagTime (lagged copies,
+	// exchange-site-resilience.md 3.1); dd.hh:mm:ss, at most 14.00:00:00.
+	{Name: "Set-MailboxDatabaseCopy", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Copy},
+		{Name: "ReplayLagTime", Type: Duration},
+		{Name: "TruncationLagTime", Type: Duration},
 	}},
 	{Name: "Suspend-MailboxDatabaseCopy", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Copy},
@@ -115,6 +145,35 @@ var supported = []Spec{
 	{Name: "Get-DatabaseAvailabilityGroup", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Type: Text},
 		{Name: "Status", Switch: true},
+	}},
+	// Site resilience (exchange-site-resilience.md 1.1, 2.4): the DAG is named by
+	// Identity; sites and witness servers are text (a witness need not be declared).
+	{Name: "Set-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "DatacenterActivationMode", Type: EnumType, Enum: []string{"Off", "DagOnly"}},
+		{Name: "WitnessServer", Type: Text},
+		{Name: "WitnessDirectory", Type: Text},
+		{Name: "AlternateWitnessServer", Type: Text},
+		{Name: "AlternateWitnessDirectory", Type: Text},
+	}},
+	{Name: "Stop-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ActiveDirectorySite", Type: Text},
+		{Name: "MailboxServer", Type: Server},
+		{Name: "ConfigurationOnly", Switch: true},
+	}},
+	{Name: "Restore-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ActiveDirectorySite", Type: Text},
+		{Name: "AlternateWitnessServer", Type: Text},
+		{Name: "AlternateWitnessDirectory", Type: Text},
+		{Name: "UsePrimaryWitnessServer", Switch: true},
+	}},
+	{Name: "Start-DatabaseAvailabilityGroup", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ActiveDirectorySite", Type: Text},
+		{Name: "MailboxServer", Type: Server},
+		{Name: "ConfigurationOnly", Switch: true},
 	}},
 	{Name: "Get-Queue", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Type: Queue},
@@ -242,6 +301,13 @@ var supported = []Spec{
 		// example passes -MoveComment Maintenance); it changes nothing simulated.
 		{Name: "MoveComment", Type: Text},
 		{Name: "PauseClusterNode", Switch: true},
+	}},
+	// RedistributeActiveDatabases.ps1 (exchange-site-resilience.md 6.3).
+	{Name: "RedistributeActiveDatabases.ps1", Params: []ParamSpec{
+		{Name: "DagName", Required: true, Type: Text},
+		{Name: "BalanceDbsByActivationPreference", Switch: true},
+		{Name: "BalanceDbsBySiteAndActivationPreference", Switch: true},
+		{Name: "ShowFinalDatabaseDistribution", Switch: true},
 	}},
 	{Name: "StopDagServerMaintenance.ps1", Params: []ParamSpec{
 		{Name: "ServerName", Position: 1, Required: true, Type: Server},

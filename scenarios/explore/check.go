@@ -440,6 +440,7 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 		pressed := map[string]bool{}
 		hostDown := map[string]bool{}
 		parted := false
+		failedSites := map[string]bool{}
 		for _, st := range steps {
 			if st.Fault == nil {
 				continue
@@ -461,11 +462,23 @@ func Counterexample(s *Shrunk, props []Property, settle time.Duration) (*scenari
 				parted = true
 			case fault.Heal:
 				parted = false
+			case fault.PartitionSites:
+				parted = true
+			case fault.FailSite:
+				failedSites[st.Fault.Site] = true
+			case fault.RestoreSite:
+				failedSites[st.Fault.Site] = false
 			}
 		}
 		if parted {
 			st, _ := step(end, "heal")
 			steps = append(steps, st)
+		}
+		for _, site := range sc.Topology.Sites { // what the liveness phase restores
+			if failedSites[site] {
+				st, _ := step(end, "restore-site "+site)
+				steps = append(steps, st)
+			}
 		}
 		// in the order the liveness phase starts them (the topology's), not the order
 		// they went down: the order decides quorum and failovers, so another order can

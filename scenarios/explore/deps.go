@@ -107,6 +107,15 @@ func stepServers(sc *scenarios.Scenario, st scenarios.Step) map[string]bool {
 			for _, sv := range sc.Topology.Servers {
 				out[sv.Name] = true
 			}
+		case fault.FailSite, fault.RestoreSite, fault.PartitionSites:
+			// a site fault acts on every server of its sites
+			for _, site := range append(append([]string{f.Site}, f.A...), f.B...) {
+				for _, sv := range sc.Topology.Servers {
+					if site != "" && strings.EqualFold(sv.Site, site) {
+						out[sv.Name] = true
+					}
+				}
+			}
 		default:
 			add(f.Server)
 		}

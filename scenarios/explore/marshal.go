@@ -58,7 +58,19 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 		for _, d := range t.DAGs {
 			f := []string{"name: " + q(d.Name), "members: " + list(d.Members)}
 			if d.Witness != "" {
-				f = append(f, "witness: "+q(d.Witness))
+				f = append(f, "witness: "+witness(t, d, d.Witness, d.WitnessSite))
+			}
+			if d.AlternateWitness != "" {
+				f = append(f, "alternateWitness: "+witness(t, d, d.AlternateWitness, d.AlternateWitnessSite))
+			}
+			if d.DatacenterActivationMode != "" {
+				f = append(f, "datacenterActivationMode: "+d.DatacenterActivationMode)
+			}
+			if d.AutoReseedSpares > 0 {
+				f = append(f, "autoReseedSpares: "+strconv.Itoa(d.AutoReseedSpares))
+			}
+			if d.SeedingMBps > 0 {
+				f = append(f, "seedingMBps: "+strconv.FormatFloat(d.SeedingMBps, 'g', -1, 64))
 			}
 			b.WriteString("    - " + flow(f) + "\n")
 		}
@@ -66,7 +78,11 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 	if len(t.Databases) > 0 {
 		b.WriteString("  databases:\n")
 		for _, d := range t.Databases {
-			b.WriteString("    - " + flow([]string{"name: " + q(d.Name), "copies: " + list(d.Copies)}) + "\n")
+			f := []string{"name: " + q(d.Name), "copies: " + list(d.Copies)}
+			if d.SizeGB > 0 {
+				f = append(f, "sizeGB: "+strconv.FormatFloat(d.SizeGB, 'g', -1, 64))
+			}
+			b.WriteString("    - " + flow(f) + "\n")
 		}
 	}
 	if len(t.Mailboxes) > 0 {
@@ -314,6 +330,24 @@ func list(xs []string) string {
 		out[i] = q(x)
 	}
 	return "[" + strings.Join(out, ", ") + "]"
+}
+
+// witness writes a witness plainly when the loader would place it where it is (a
+// declared server, or the site of the DAG's first member), else as {server, site}.
+func witness(t scenarios.Topology, d scenarios.DAGSpec, name, site string) string {
+	first := ""
+	for _, sv := range t.Servers {
+		if sv.Name == name {
+			return q(name)
+		}
+		if sv.Name == d.Members[0] {
+			first = sv.Site
+		}
+	}
+	if site == first {
+		return q(name)
+	}
+	return flow([]string{"server: " + q(name), "site: " + q(site)})
 }
 
 func flow(fields []string) string { return "{" + strings.Join(fields, ", ") + "}" }

@@ -17,6 +17,11 @@
 //	down HOST            a smart host or MX host stops answering (connections time out)
 //	refuse HOST 451      it answers MAIL FROM with that 4xx reply
 //	up HOST              it works again
+//	fail-site SITE       every server of SITE crashes (queue databases kept), and
+//	                     its witnesses and links go with it
+//	restore-site SITE    what fail-site crashed boots; the witnesses and links return
+//	partition-sites A,B from C,D
+//	                     the listed sites (servers and witnesses) cannot reach each other
 //
 // Parse checks the grammar only; whether S is a server is the loader's check.
 package fault

@@ -22,9 +22,13 @@ const (
 	Down                      // an external host (smart host, MX) stops answering
 	Refuse                    // an external host answers MAIL FROM with Code
 	Up                        // an external host works again
+	// Site faults (issue 17).
+	FailSite       // every server, the witnesses and the links of a site fail
+	RestoreSite    // a failed site's servers boot, its witnesses and links return
+	PartitionSites // two groups of sites (their servers and witnesses) cannot reach each other
 )
 
-var verbs = []string{"crash", "stop", "start", "fail-copy", "partition", "heal", "disk", "memory", "release", "down", "refuse", "up"}
+var verbs = []string{"crash", "stop", "start", "fail-copy", "partition", "heal", "disk", "memory", "release", "down", "refuse", "up", "fail-site", "restore-site", "partition-sites"}
 
 // Drives are the drives a disk fault may fill: the queue database's (and its logs')
 // and the content conversion folder's.
@@ -34,7 +38,7 @@ var Drives = []string{"queue", "data"}
 func Verbs() []string { return append([]string(nil), verbs...) }
 
 func (k Kind) String() string {
-	if k >= Crash && k <= Up {
+	if k >= Crash && int(k) <= len(verbs) {
 		return verbs[k-1]
 	}
 	return fmt.Sprintf("Kind(%d)", int(k))
@@ -46,11 +50,12 @@ type Fault struct {
 	Server    string   // Crash, Stop, Start, FailCopy
 	LoseQueue bool     // Crash: the queue database is lost too
 	Database  string   // FailCopy
-	A, B      []string // Partition: servers, site names, or "internet"
+	A, B      []string // Partition: servers, site names, or "internet"; PartitionSites: sites
 	Drive     string   // Disk: one of Drives
 	Percent   int      // Disk, Memory: 0-100
 	Host      string   // Down, Refuse, Up: a smart host or MX host
 	Code      int      // Refuse: the 4xx reply code
+	Site      string   // FailSite, RestoreSite
 }
 
 // Internet is the partition side that stands for the organization's internet link.
@@ -95,7 +100,8 @@ func split(line string) []word {
 //	crash S [lose-queue] | stop S | start S | fail-copy DB\S |
 //	partition A,B from C,D | heal |
 //	disk S queue|data N% | memory S N% | release S |
-//	down HOST | refuse HOST 4xx | up HOST
+//	down HOST | refuse HOST 4xx | up HOST |
+//	fail-site SITE | restore-site SITE | partition-sites A,B from C,D
 //
 // Verbs are lowercase as the format writes them; a partition side is a comma list
 // (spaces after commas allowed) of servers, sites or "internet".
@@ -203,6 +209,19 @@ func Parse(line string) (Fault, error) {
 		return Fault{Kind: Heal}, nil
 	case "partition":
 		return partition(line, args)
+	case "fail-site", "restore-site":
+		if err := need(1, verb.s+" SITE"); err != nil {
+			return Fault{}, err
+		}
+		k := FailSite
+		if verb.s == "restore-site" {
+			k = RestoreSite
+		}
+		return Fault{Kind: k, Site: args[0].s}, nil
+	case "partition-sites":
+		f, err := partition(line, args)
+		f.Kind = PartitionSites
+		return f, err
 	}
 	return Fault{}, &Error{verb.pos, fmt.Sprintf("unknown fault %q%s (want one of %s)", verb.s, didYouMean(verb.s, verbs), strings.Join(verbs, ", "))}
 }
@@ -290,8 +309,10 @@ func (f Fault) String() string {
 		return f.Kind.String() + " " + f.Server
 	case FailCopy:
 		return "fail-copy " + f.Database + `\` + f.Server
-	case Partition:
-		return "partition " + strings.Join(f.A, ",") + " from " + strings.Join(f.B, ",")
+	case Partition, PartitionSites:
+		return f.Kind.String() + " " + strings.Join(f.A, ",") + " from " + strings.Join(f.B, ",")
+	case FailSite, RestoreSite:
+		return f.Kind.String() + " " + f.Site
 	case Heal:
 		return "heal"
 	case Disk:

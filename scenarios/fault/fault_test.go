@@ -27,6 +27,9 @@ func TestParseReadsTheFaultGrammar(t *testing.T) {
 		{"down mx1.fabrikam.net", Fault{Kind: Down, Host: "mx1.fabrikam.net"}},
 		{"refuse mx1.fabrikam.net 451", Fault{Kind: Refuse, Host: "mx1.fabrikam.net", Code: 451}},
 		{"up mx1.fabrikam.net", Fault{Kind: Up, Host: "mx1.fabrikam.net"}},
+		{"fail-site Red", Fault{Kind: FailSite, Site: "Red"}},
+		{"restore-site Red", Fault{Kind: RestoreSite, Site: "Red"}},
+		{"partition-sites Red from Blue,Green", Fault{Kind: PartitionSites, A: []string{"Red"}, B: []string{"Blue", "Green"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -45,7 +48,7 @@ func TestParseErrorsPointAtTheWord(t *testing.T) {
 	}{
 		{"", 0, "empty fault"},
 		{"crsh EX1", 0, `unknown fault "crsh" (did you mean "crash"?)`},
-		{"explode EX1", 0, `unknown fault "explode" (want one of crash, stop, start, fail-copy, partition, heal, disk, memory, release, down, refuse, up)`},
+		{"explode EX1", 0, `unknown fault "explode" (want one of crash, stop, start, fail-copy, partition, heal, disk, memory, release, down, refuse, up, fail-site, restore-site, partition-sites)`},
 		{"refuse mx1 550", 11, `"550" is not a 4xx reply code`},
 		{"refuse mx1", 10, "missing argument: want refuse HOST 4xx"},
 		{"down", 4, "missing argument: want down HOST"},
@@ -55,6 +58,9 @@ func TestParseErrorsPointAtTheWord(t *testing.T) {
 		{"disk EX1 queue 101%", 15, `"101%" is not a percentage`},
 		{"memory EX1 -5%", 11, `"-5%" is not a percentage`},
 		{"release", 7, "missing argument: want release SERVER"},
+		{"fail-site", 9, "missing argument: want fail-site SITE"},
+		{"restore-site Red Blue", 17, `unexpected "Blue"`},
+		{"partition-sites Red Blue", 24, `missing "from"`},
 		{"crash", 5, "missing argument: want crash SERVER [lose-queue]"},
 		{"crash EX1 lose-queues", 10, `unexpected "lose-queues"`},
 		{"stop EX1 EX2", 9, `unexpected "EX2"`},
@@ -83,7 +89,7 @@ func TestPrintedFaultParsesBackToItself(t *testing.T) {
 		return s != "from" && s != "lose-queue"
 	})
 	rapid.Check(t, func(t *rapid.T) {
-		f := Fault{Kind: Kind(rapid.IntRange(int(Crash), int(Heal)).Draw(t, "kind"))}
+		f := Fault{Kind: Kind(rapid.IntRange(int(Crash), int(PartitionSites)).Draw(t, "kind"))}
 		switch f.Kind {
 		case Crash:
 			f.LoseQueue = rapid.Bool().Draw(t, "lose")
@@ -95,6 +101,22 @@ func TestPrintedFaultParsesBackToItself(t *testing.T) {
 		case Partition:
 			f.A = []string{"a-" + name.Draw(t, "a")}
 			f.B = []string{"b-" + name.Draw(t, "b"), "internet"}
+		case Disk:
+			f.Server, f.Drive = name.Draw(t, "server"), rapid.SampledFrom(Drives).Draw(t, "drive")
+			f.Percent = rapid.IntRange(0, 100).Draw(t, "percent")
+		case Memory:
+			f.Server, f.Percent = name.Draw(t, "server"), rapid.IntRange(0, 100).Draw(t, "percent")
+		case Release:
+			f.Server = name.Draw(t, "server")
+		case Down, Up:
+			f.Host = name.Draw(t, "host")
+		case Refuse:
+			f.Host, f.Code = name.Draw(t, "host"), rapid.IntRange(400, 499).Draw(t, "code")
+		case FailSite, RestoreSite:
+			f.Site = name.Draw(t, "site")
+		case PartitionSites:
+			f.A = []string{"a-" + name.Draw(t, "a")}
+			f.B = []string{"b-" + name.Draw(t, "b")}
 		}
 		got, err := Parse(f.String())
 		require.NoError(t, err, f.String())
@@ -103,7 +125,7 @@ func TestPrintedFaultParsesBackToItself(t *testing.T) {
 }
 
 func FuzzParse(f *testing.F) {
-	for _, s := range []string{"crash A lose-queue", `fail-copy DB\S`, "partition A, B from C,internet", "heal", "start X"} {
+	for _, s := range []string{"crash A lose-queue", `fail-copy DB\S`, "partition A, B from C,internet", "heal", "start X", "fail-site Red", "partition-sites Red from Blue"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, line string) {

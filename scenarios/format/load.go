@@ -831,7 +831,7 @@ func (l *loader) dags(n ast.Node) error {
 	}
 	names := map[string]bool{}
 	for _, it := range items {
-		es, err := l.mapping(it, "a DAG", "name", "members", "witness")
+		es, err := l.mapping(it, "a DAG", "name", "members", "witness", "alternateWitness", "datacenterActivationMode", "seedingMBps", "autoReseedSpares")
 		if err != nil {
 			return err
 		}
@@ -841,6 +841,7 @@ func (l *loader) dags(n ast.Node) error {
 		d := DAGSpec{Pos: posOf(it)}
 		var memberPos []Pos
 		var witnessPos, membersPos Pos
+		var wit, alt witnessDecl
 		for _, e := range es {
 			switch e.key {
 			case "name":
@@ -851,9 +852,21 @@ func (l *loader) dags(n ast.Node) error {
 				membersPos = posOf(e.val)
 				d.Members, memberPos, err = l.strs(e.val, "members", false)
 			case "witness":
-				witnessPos = posOf(e.val)
-				if d.Witness, err = l.str(e.val, "witness"); err == nil {
-					err = l.checkComputerName(d.Witness, "witness", witnessPos)
+				if wit, err = l.witness(e.val, "witness"); err == nil {
+					d.Witness, witnessPos = wit.server, wit.serverPos
+				}
+			case "alternateWitness":
+				alt, err = l.witness(e.val, "alternateWitness")
+			case "autoReseedSpares":
+				var n int64
+				n, err = l.int(e.val, "autoReseedSpares", 0, 64)
+				d.AutoReseedSpares = int(n)
+			case "seedingMBps":
+				d.SeedingMBps, err = l.positive(e.val, "seedingMBps")
+			case "datacenterActivationMode":
+				var v string
+				if v, err = l.str(e.val, "datacenterActivationMode"); err == nil {
+					d.DatacenterActivationMode, err = l.enum(v, DACModes, "datacenterActivationMode", posOf(e.val))
 				}
 			}
 			if err != nil {
@@ -900,6 +913,31 @@ func (l *loader) dags(n ast.Node) error {
 				}
 			}
 		}
+		if d.DatacenterActivationMode == "DagOnly" {
+			var ms []ServerSpec
+			for _, m := range d.Members {
+				ms = append(ms, *l.servers[strings.ToLower(m)])
+			}
+			if err := DACAllowed(ms); err != nil {
+				return l.errf(d.Pos, "DAG %q: %v", d.Name, err)
+			}
+		}
+		first := l.servers[strings.ToLower(d.Members[0])].Site
+		if d.Witness != "" {
+			if d.Witness, d.WitnessSite, err = l.placeWitness(wit, first, "witness"); err != nil {
+				return err
+			}
+		}
+		if alt.server != "" {
+			for _, m := range d.Members {
+				if strings.EqualFold(m, alt.server) {
+					return l.errf(alt.serverPos, "alternateWitness %q is a member of DAG %q: a witness must not be a DAG member", alt.server, d.Name)
+				}
+			}
+			if d.AlternateWitness, d.AlternateWitnessSite, err = l.placeWitness(alt, first, "alternateWitness"); err != nil {
+				return err
+			}
+		}
 		t.DAGs = append(t.DAGs, d)
 	}
 	return nil
@@ -913,7 +951,7 @@ func (l *loader) databasesDecl(n ast.Node) error {
 	}
 	t.Databases = make([]DatabaseSpec, 0, len(items))
 	for _, it := range items {
-		es, err := l.mapping(it, "a database", "name", "copies")
+		es, err := l.mapping(it, "a database", "name", "copies", "sizeGB")
 		if err != nil {
 			return err
 		}
@@ -932,6 +970,8 @@ func (l *loader) databasesDecl(n ast.Node) error {
 			case "copies":
 				copiesPos = posOf(e.val)
 				d.Copies, copyPos, err = l.strs(e.val, "copies", false)
+			case "sizeGB":
+				d.SizeGB, err = l.positive(e.val, "sizeGB")
 			}
 			if err != nil {
 				return err
@@ -1659,18 +1699,29 @@ func (l *loader) fault(st *Step) error {
 				}
 				// A file share witness is a server too, and cutting it off is how
 				// a DAG loses quorum.
-				var witnesses []string
-				for _, d := range l.s.Topology.DAGs {
-					if d.Witness != "" {
-						witnesses = append(witnesses, d.Witness)
-					}
-				}
+				witnesses := l.witnessNames()
 				if j := slices.IndexFunc(witnesses, func(x string) bool { return strings.EqualFold(x, w) }); j >= 0 {
 					side[i] = witnesses[j]
 					continue
 				}
 				cands := append(append(append(l.serverNames(), witnesses...), l.s.Topology.Sites...), fault.Internet)
 				return l.errf(word(w), "unknown server or site %q%s", w, didYouMean(w, cands))
+			}
+		}
+	case fault.FailSite, fault.RestoreSite:
+		site, err := l.site(f.Site, word(f.Site))
+		if err != nil {
+			return err
+		}
+		f.Site = site
+	case fault.PartitionSites:
+		for _, side := range [][]string{f.A, f.B} {
+			for i, w := range side {
+				site, err := l.site(w, word(w))
+				if err != nil {
+					return err
+				}
+				side[i] = site
 			}
 		}
 	}

@@ -159,6 +159,19 @@ type DAGSpec struct {
 	Name    string
 	Members []string
 	Witness string // "" allowed when the member count is odd (then it is unused)
+	// WitnessSite is the witness's AD site: written as {server, site}, the site of
+	// a declared witness server, else the site of the first member.
+	WitnessSite string
+	// AlternateWitness (and its site, placed the same way) is the witness
+	// Restore-DatabaseAvailabilityGroup switches to; "" none.
+	AlternateWitness, AlternateWitnessSite string
+	// DatacenterActivationMode is one of DACModes; "" is Off.
+	DatacenterActivationMode string
+	// SeedingMBps is the throughput of a seed in MB/s (0: dag.DefaultSeedingMBps).
+	SeedingMBps float64
+	// AutoReseedSpares is the spare disks of each member AutoReseed may use (0:
+	// AutoReseed's volumes are not configured, so it does nothing).
+	AutoReseedSpares int
 }
 
 // DatabaseSpec is a mailbox database; Copies are in activation preference order and
@@ -167,6 +180,7 @@ type DatabaseSpec struct {
 	Pos    Pos
 	Name   string
 	Copies []string
+	SizeGB float64 // for seeding time (0: dag.DefaultDatabaseSize)
 }
 
 // Mailbox is a recipient in one database.

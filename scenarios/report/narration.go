@@ -109,6 +109,7 @@ func writeVerdict(b *strings.Builder, r *scenarios.Result) {
 			fmt.Fprintf(b, "  #%d only on %s from %s to %s (%s)\n", win.Message, win.Server, r.Clock(win.From), r.Clock(win.To), scenarios.FormatDuration(win.To-win.From))
 		}
 	}
+	writeLossyActivations(b, r)
 	if len(r.Alerts) > 0 {
 		fmt.Fprintf(b, "Alerts: %d\n", len(r.Alerts))
 		for _, a := range r.Alerts {

@@ -82,6 +82,8 @@ var badFiles = map[string]struct{ path, why string }{
 	"unknown-server-key":  {path: "/topology/servers/1/rolse"},
 	"unknown-top-key":     {path: "/durration"},
 	"unknown-version":     {path: "/version"},
+	"dac-mode-unknown":    {path: "/topology/dags/0/datacenterActivationMode"},
+	"witness-unknown-key": {path: "/topology/dags/0/witness/sitee"},
 
 	// Not YAML the decoder accepts: the schema never sees a document.
 	"duplicate-key": {why: "yaml: duplicate mapping key"},
@@ -126,6 +128,9 @@ var badFiles = map[string]struct{ path, why string }{
 	"unknown-recipient":             {why: "cross-reference: an address in an organization domain must be a mailbox"},
 	"unknown-server-in-step":        {why: "cross-reference: unknown server"},
 	"unknown-site":                  {why: "cross-reference: unknown site"},
+	"witness-unknown-site":          {why: "cross-reference: unknown site"},
+	"witness-site-mismatch":         {why: "cross-reference: a declared witness server's own site"},
+	"alternate-witness-member":      {why: "cross-reference: DAG membership"},
 }
 
 func TestBadScenarios(t *testing.T) {
