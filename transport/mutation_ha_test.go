@@ -1,0 +1,194 @@
+package transport
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Tests of the transport dumpster, Safety Net and lossy-failover resubmission (ha.go)
+// at their limits, found by mutation testing (issue 24).
+
+// dumpsterHub is seed 002's world with FAB-RED-MBX1 in DAG1 (so DB1 is replicated and
+// FAB-RED-HUB1, which delivers, keeps dumpster copies) and DB1 mounted.
+func dumpsterHub(t *testing.T) *harness {
+	top, w := redSite()
+	top.Servers[2].DAG = "DAG1"
+	w.mounted["DB1"] = true
+	return newHarness(t, top, w)
+}
+
+// kept lists the message numbers in server's Safety Net or dumpster, oldest first.
+func kept(h *harness, server string) []int {
+	var out []int
+	if q := h.o.byName[server].byKey[qkey{"SafetyNet", ""}]; q != nil {
+		for _, it := range q.items {
+			out = append(out, it.m.id)
+		}
+	}
+	return out
+}
+
+// fact: exchange-transport.md §1.7: the transport dumpster keeps copies of messages
+// delivered to replicated databases up to MaxDumpsterSizePerDatabase per database,
+// the oldest evicted first (exsim counts a message without a size as 75 KB). A
+// dumpster exactly at the limit keeps everything.
+func TestTransportDumpsterKeepsTheNewestUpToMaxDumpsterSizePerDatabase(t *testing.T) {
+	cases := []struct {
+		limit string
+		size  int
+		n     int
+		want  []int
+	}{
+		{"12KB", 4096, 4, []int{2, 3, 4}}, // 3 x 4 KB is exactly 12 KB: kept
+		{"12KB", 4096, 3, []int{1, 2, 3}},
+		{"11KB", 4096, 3, []int{2, 3}},
+		{"150KB", 0, 3, []int{2, 3}}, // sizeless: 75 KB each
+		{"150KB", 0, 2, []int{1, 2}},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s %dB x%d", c.limit, c.size, c.n), func(t *testing.T) {
+			h := dumpsterHub(t)
+			require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "MaxDumpsterSizePerDatabase", Value: c.limit}}))
+			for i := 0; i < c.n; i++ {
+				h.at(time.Duration(i+1)*time.Minute, func() {
+					h.submit(Message{From: "a@fabrikam.net", To: []string{"user1@contoso.com"}, Subject: "d", Size: c.size})
+				})
+			}
+			h.run(time.Duration(c.n+1) * time.Minute)
+			require.Equal(t, c.n, h.o.Verdict().Delivered)
+			require.Equal(t, c.want, kept(h, "fab-red-hub1"))
+		})
+	}
+}
+
+// keptUntil delivers one message at 1 min and reports whether server still holds its
+// kept copy an instant before and an instant after hold has passed since it was kept.
+func keptUntil(t *testing.T, h *harness, server string, hold time.Duration) (before, after bool) {
+	return keptUntilFrom(t, h, server, time.Minute, hold)
+}
+
+// keptUntilFrom is keptUntil with the message sent at send.
+func keptUntilFrom(t *testing.T, h *harness, server string, send, hold time.Duration) (before, after bool) {
+	h.at(send, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{mailboxOf(h)}, Subject: "kept"}) })
+	h.run(send + time.Minute)
+	q := h.o.byName[server].byKey[qkey{"SafetyNet", ""}]
+	require.NotNil(t, q)
+	require.Len(t, q.items, 1)
+	at := q.items[0].keptAt
+	h.at(at+hold-time.Nanosecond, func() { before = len(kept(h, server)) == 1 })
+	h.at(at+hold+time.Nanosecond, func() { after = len(kept(h, server)) == 1 })
+	h.run(at + hold + time.Minute)
+	return before, after
+}
+
+// fact: exchange-transport.md §1.7 and §2.5: dumpster copies are kept for
+// MaxDumpsterTime (2010) and Safety Net copies for SafetyNetHoldTime (2013+): a copy
+// exactly that old is dropped (exsim sweeps hourly from the first copy kept).
+func TestKeptCopiesAreDroppedWhenExactlyTheHoldTimeOld(t *testing.T) {
+	t.Run("2010 MaxDumpsterTime", func(t *testing.T) {
+		h := dumpsterHub(t)
+		require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "MaxDumpsterTime", Value: "01:00:00"}}))
+		before, after := keptUntil(t, h, "fab-red-hub1", time.Hour)
+		require.True(t, before)
+		require.False(t, after)
+	})
+	t.Run("2016 SafetyNetHoldTime", func(t *testing.T) {
+		top, w := oneServer2016()
+		h := newHarness(t, top, w)
+		require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "SafetyNetHoldTime", Value: "01:00:00"}}))
+		before, after := keptUntil(t, h, "ex1", time.Hour)
+		require.True(t, before)
+		require.False(t, after)
+	})
+	t.Run("2016 SafetyNetHoldTimeInterval overrides", func(t *testing.T) {
+		top, w := oneServer2016()
+		h := newHarness(t, top, w)
+		require.NoError(t, h.o.SetEdgeTransportConfig("EX1", "SafetyNetHoldTimeInterval", "02:00:00"))
+		before, after := keptUntilFrom(t, h, "ex1", 3*time.Hour, 2*time.Hour)
+		require.True(t, before)
+		require.False(t, after)
+	})
+}
+
+// fact: exchange-transport.md §2.5 and §1.7: a lossy failover's resubmission request
+// names the database and a time window; deliveries made at either end of the window
+// are in it (the primary Safety Net / the dumpster redelivers them, a duplicate the
+// mailbox detects), and one an instant outside is not.
+func TestLossyFailoverWindowIncludesItsEnds(t *testing.T) {
+	for _, c := range []struct {
+		name        string
+		from, to    time.Duration // relative to the delivery
+		resubmitted bool
+	}{
+		{"from is the delivery", 0, time.Minute, true},
+		{"to is the delivery", -time.Minute, 0, true},
+		{"just after the window", -time.Minute, -time.Nanosecond, false},
+		{"just before the window", time.Nanosecond, time.Minute, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			h := dumpsterHub(t)
+			h.at(time.Minute, func() { h.submit(internetMail("lossy")) })
+			h.run(2 * time.Minute)
+			del := h.records("transport.deliver", "")
+			require.Len(t, del, 1)
+			at := del[0].At
+			h.at(3*time.Minute, func() { h.o.LossyFailover("DB1", at+c.from, at+c.to) })
+			h.run(10 * time.Minute)
+			require.Equal(t, 1, h.o.Verdict().Delivered)
+			resub := 0
+			for _, p := range trackingPath(h, 1) {
+				if p == "FAB-RED-HUB1 RESUBMIT" {
+					resub++
+				}
+			}
+			if c.resubmitted {
+				require.Equal(t, 1, resub)
+				require.Equal(t, 2, h.w.commits["DB1"])
+			} else {
+				require.Zero(t, resub)
+				require.Equal(t, 1, h.w.commits["DB1"])
+			}
+		})
+	}
+}
+
+// mailboxOf is the first mailbox of h's topology.
+func mailboxOf(h *harness) string { return h.o.top.Mailboxes[0].Address }
+
+// fact: exchange-transport.md §2.5 and §3.5: Safety Net lives in the queue database,
+// which a restart of the transport service keeps, and its copies are held for
+// SafetyNetHoldTime: a copy kept before a restart still goes when its hold time is
+// over. (A bug found here: the hourly sweep died with the old process and was armed
+// again only when the server kept a new copy, so a quiet server kept copies for ever.)
+// The hold time read at the restart applies to the copies already kept: an
+// EdgeTransport.exe.config SafetyNetHoldTimeInterval of 15 s (the value Microsoft
+// recommends for relay-only hubs), or of 0, empties the Safety Net at the next sweep.
+func TestSafetyNetCopiesStillExpireAfterATransportRestart(t *testing.T) {
+	top, w := oneServer2016()
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "SafetyNetHoldTime", Value: "01:00:00"}}))
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "kept"}) })
+	h.at(30*time.Minute, func() { require.NoError(t, h.o.RestartService("EX1", "MSExchangeTransport")) })
+	h.run(time.Hour)
+	require.Len(t, kept(h, "ex1"), 1)
+	h.run(3 * time.Hour)
+	require.Empty(t, kept(h, "ex1"), "an hour old: gone although the service restarted")
+
+	for _, interval := range []string{"0.00:00:15", "00:00:00"} {
+		h = newHarness(t, top, w)
+		h.at(time.Minute, func() {
+			h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "kept"})
+		})
+		h.at(10*time.Minute, func() {
+			require.NoError(t, h.o.EditEdgeTransportConfig("EX1", "SafetyNetHoldTimeInterval", interval))
+			require.NoError(t, h.o.RestartService("EX1", "MSExchangeTransport"))
+		})
+		h.run(time.Hour)
+		require.Len(t, kept(h, "ex1"), 1, "kept under the default 2 days")
+		h.run(2 * time.Hour)
+		require.Empty(t, kept(h, "ex1"), "swept under the %s read at the restart", interval)
+	}
+}
