@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/exsim/exsim/transport/logs"
 	"github.com/stretchr/testify/require"
 )
 
@@ -190,5 +191,89 @@ func TestSafetyNetCopiesStillExpireAfterATransportRestart(t *testing.T) {
 		require.Len(t, kept(h, "ex1"), 1, "kept under the default 2 days")
 		h.run(2 * time.Hour)
 		require.Empty(t, kept(h, "ex1"), "swept under the %s read at the restart", interval)
+	}
+}
+
+// resubmits lists "SERVER@instant" for every RESUBMIT tracking row of message 1.
+func resubmits(h *harness) []string {
+	var out []string
+	for _, r := range h.records("transport.track", "#1") {
+		if e := r.Data.(logs.TrackingEvent); e.EventID == "RESUBMIT" {
+			out = append(out, fmt.Sprintf("%s@%v", e.Server, e.At))
+		}
+	}
+	return out
+}
+
+// armedCopies counts the Safety Net copies of message 1 still waiting on a
+// resubmission request (live copies in the ledger's eyes).
+func armedCopies(h *harness) int {
+	n := 0
+	for _, it := range h.o.msgs[0].items {
+		if it.loc == locSafetyNet && it.armed > 0 {
+			n++
+		}
+	}
+	return n
+}
+
+// fact: exchange-transport.md §2.5: after a lossy failover the Primary Safety Net
+// resubmits; if it cannot be reached for 12 hours the Shadow Safety Nets holding the
+// message resubmit it. A 2016 DAG (threeMember2016): EX1 delivers the message into DB1
+// on itself, keeps it in Primary Safety Net and its shadow server keeps it in Shadow
+// Safety Net; at 10 min EX1 crashes and DB1 fails over to EX2 losing the delivery.
+// A primary Safety Net whose server is down answers when its transport starts again
+// (exsim's choice: the sources do not say), and a request answered leaves no copy
+// waiting on it.
+func TestShadowSafetyNetResubmitsWhenThePrimaryIsUnreachableFor12Hours(t *testing.T) {
+	cases := []struct {
+		name      string
+		loseQueue bool
+		backAt    time.Duration // EX1 starts again (0: stays down)
+		shadowOff bool          // ShadowRedundancyEnabled $false: no Shadow Safety Net
+		want      string        // the resubmitting server and when
+		lost      bool
+	}{
+		{"primary down for good: the shadow after 12 hours", false, 0, false, "EX2@12h10m0s", false},
+		{"primary back within 12 hours: it answers at its start", false, time.Hour, false, "EX1@1h0m0s", false},
+		{"primary back with a new queue database: the shadow after 12 hours", true, time.Hour, false, "EX2@12h10m0s", false},
+		{"no shadow: the primary's copy waits for its server", false, 2 * time.Hour, true, "EX1@2h0m0s", false},
+		{"no shadow and the primary's queue database lost: lost", true, time.Hour, true, "", true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			top, w := threeMember2016()
+			h := newHarness(t, top, w)
+			if c.shadowOff {
+				require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "ShadowRedundancyEnabled", Value: "$false"}}))
+			}
+			h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "s"}) })
+			h.run(9 * time.Minute)
+			require.Equal(t, 1, h.o.Verdict().Delivered)
+			require.Equal(t, "EX1", h.o.Verdict().Fates[0].Server)
+			h.at(10*time.Minute, func() {
+				h.o.Crash("EX1", c.loseQueue)
+				h.w.active["DB1"] = "EX2"
+				h.o.LossyFailover("DB1", 0, 10*time.Minute)
+			})
+			if c.backAt > 0 {
+				h.at(c.backAt, func() { h.o.Start("EX1") })
+			}
+			h.run(13 * time.Hour)
+			v := h.o.Verdict()
+			if c.lost {
+				require.Equal(t, 1, v.Lost)
+				require.Empty(t, resubmits(h))
+				return
+			}
+			require.Equal(t, 1, v.Delivered, "%+v", v.Fates)
+			require.Equal(t, "EX2", v.Fates[0].Server, "into the new active copy")
+			require.Equal(t, []string{c.want}, resubmits(h))
+			if c.backAt == 0 {
+				require.Equal(t, 1, armedCopies(h), "EX1's copy still waits for EX1")
+			} else {
+				require.Zero(t, armedCopies(h), "every request answered")
+			}
+		})
 	}
 }
