@@ -2,6 +2,7 @@ package transport
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -277,3 +278,69 @@ func TestShadowSafetyNetResubmitsWhenThePrimaryIsUnreachableFor12Hours(t *testin
 		})
 	}
 }
+
+// internalIDsAgree checks that every "250 2.6.0 <message-id> [InternalId=n" a server
+// sends in its Receive protocol log names the InternalMessageId of a RECEIVE or
+// HARECEIVE tracking row of that server for that message (Mailbox Transport
+// Delivery's sessions aside), and returns how many replies it checked.
+func internalIDsAgree(t *testing.T, h *harness) int {
+	tr, proto := logs.FromJournal(h.s.Journal().Records())
+	have := map[string]bool{}
+	for _, e := range tr {
+		if e.EventID == "RECEIVE" || e.EventID == "HARECEIVE" {
+			have[fmt.Sprintf("%s %s %d", e.Server, e.MessageID, e.InternalMessageID)] = true
+		}
+	}
+	n := 0
+	for _, p := range proto {
+		if p.Log != logs.Receive || !strings.HasPrefix(p.Data, "250 2.6.0 <") || strings.HasSuffix(p.LocalEndpoint, ":475") {
+			continue // (port 475: Mailbox Transport Delivery, which queues nothing)
+		}
+		f := strings.Fields(p.Data) // 250 2.6.0 <id> [InternalId=n, ...
+		id := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(f[3], "[InternalId="), ","), "]")
+		key := fmt.Sprintf("%s %s %s", p.Server, f[2], id)
+		require.True(t, have[key], "no tracking row for %q (%s)", p.Data, key)
+		n++
+	}
+	return n
+}
+
+// fact: exchange-transport.md §4.3 and §4.1: the receiving server's "250 2.6.0
+// <message-id> [InternalId=n, Hostname=...] Queued mail for delivery" names the
+// message's internal id in its queue database, the InternalMessageId its tracking log
+// shows for the RECEIVE (or, for a shadow, HARECEIVE) of that message.
+func TestQueuedReplyNamesTheReceiversInternalMessageID(t *testing.T) {
+	top, w := threeMember2016()
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "other@contoso.com", Database: "DB2"})
+	w.active["DB2"], w.mounted["DB2"] = "EX3", true
+	h := newHarness(t, top, w)
+	for i := 0; i < 6; i++ {
+		h.at(time.Duration(i+1)*time.Minute, func() {
+			h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com", "other@contoso.com"}, Subject: "ids"})
+		})
+	}
+	h.run(15 * time.Minute)
+	require.Equal(t, 12, h.o.Verdict().Delivered)
+	require.GreaterOrEqual(t, internalIDsAgree(t, h), 12)
+
+	// 2010 (seed 003's DAG): EX13-1 relays mail for the database on its own server to
+	// EX13-2, one message a session and, after EX13-2 was cut off, several in one
+	h = newHarness(t, twoNodeDAGTop(), twoNodeDAGWorld("EX13-1"))
+	for i := 0; i < 8; i++ {
+		h.at(time.Duration(i+1)*time.Minute, func() {
+			h.submit(Message{From: "a@fabrikam.net", To: []string{"alan.reid@mynet.lan"}, Subject: "ids"})
+		})
+	}
+	h.at(2*time.Minute+30*time.Second, func() {
+		h.w.cut[[2]string{"EX13-1", "EX13-2"}] = true
+		h.o.NetworkChanged()
+	})
+	h.at(7*time.Minute+30*time.Second, func() { h.w.cut = map[[2]string]bool{}; h.o.NetworkChanged() })
+	h.run(30 * time.Minute)
+	require.Equal(t, 8, h.o.Verdict().Delivered)
+	require.GreaterOrEqual(t, internalIDsAgree(t, h), 8)
+}
+
+func twoNodeDAGTop() Topology { top, _ := twoNodeDAG("EX13-1"); return top }
+
+func twoNodeDAGWorld(active string) *world { _, w := twoNodeDAG(active); return w }
