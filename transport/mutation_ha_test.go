@@ -344,3 +344,37 @@ func TestQueuedReplyNamesTheReceiversInternalMessageID(t *testing.T) {
 func twoNodeDAGTop() Topology { top, _ := twoNodeDAG("EX13-1"); return top }
 
 func twoNodeDAGWorld(active string) *world { _, w := twoNodeDAG(active); return w }
+
+// fact: exchange-transport.md §2.3: RejectMessageOnShadowFailure $true rejects a
+// message that could not be made redundant with a transient error so the sender
+// retries; for a mailbox's message the sender is its Outbox (Mailbox Transport
+// Submission tries again every minute), so the message stays there, and with $false
+// it is accepted unprotected and delivered. EX1 is alone: no shadow is possible.
+func TestRejectMessageOnShadowFailureKeepsAMailboxMessageInItsOutbox(t *testing.T) {
+	for _, reject := range []bool{true, false} {
+		t.Run(fmt.Sprint(reject), func(t *testing.T) {
+			top, w := oneServer2016()
+			top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "me@contoso.com", Database: "DB1"})
+			h := newHarness(t, top, w)
+			require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: fmt.Sprintf("$%v", reject)}}))
+			h.at(time.Minute, func() {
+				h.submit(Message{From: "me@contoso.com", To: []string{"user@contoso.com"}, Subject: "from a mailbox"})
+			})
+			h.run(5 * time.Minute)
+			v := h.o.Verdict()
+			failed := h.records("transport.shadow", "#1")
+			if reject {
+				require.Equal(t, Stuck, v.Fates[0].Fate)
+				require.Equal(t, "Outbox", v.Fates[0].Server)
+				require.Len(t, failed, 4, "one refusal a minute")
+				for _, r := range failed {
+					require.True(t, r.Data.(ShadowFailed).Rejected)
+				}
+			} else {
+				require.Equal(t, Delivered, v.Fates[0].Fate)
+				require.Len(t, failed, 1)
+				require.False(t, failed[0].Data.(ShadowFailed).Rejected)
+			}
+		})
+	}
+}
