@@ -378,3 +378,21 @@ func TestRejectMessageOnShadowFailureKeepsAMailboxMessageInItsOutbox(t *testing.
 		})
 	}
 }
+
+// fact: exchange-transport.md §2.5: every copy goes when SafetyNetHoldTime is over,
+// not only those of the first sweep: copies kept at 1 and 40 minutes under a 1 hour
+// hold go at the hourly sweeps after 1 h 1 min and after 2 h 1 min.
+func TestSafetyNetSweepGoesOnWhileCopiesRemain(t *testing.T) {
+	top, w := oneServer2016()
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "SafetyNetHoldTime", Value: "01:00:00"}}))
+	for _, at := range []time.Duration{time.Minute, 40 * time.Minute} {
+		h.at(at, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "kept"}) })
+	}
+	h.run(time.Hour)
+	require.Equal(t, []int{1, 2}, kept(h, "ex1"))
+	h.run(time.Hour + 2*time.Minute)
+	require.Equal(t, []int{2}, kept(h, "ex1"))
+	h.run(2*time.Hour + 2*time.Minute)
+	require.Empty(t, kept(h, "ex1"))
+}
