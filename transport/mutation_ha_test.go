@@ -396,3 +396,24 @@ func TestSafetyNetSweepGoesOnWhileCopiesRemain(t *testing.T) {
 	h.run(2*time.Hour + 2*time.Minute)
 	require.Empty(t, kept(h, "ex1"))
 }
+
+// fact: exchange-transport.md §1.7: the transport dumpster covers replicated (DAG)
+// mailbox databases only: a 2010 hub outside any DAG that delivers into a database
+// of a mailbox server outside any DAG keeps no copy; into a DAG member's database it
+// does.
+func TestTransportDumpsterSkipsDatabasesOutsideADAG(t *testing.T) {
+	for _, dag := range []string{"", "DAG1"} {
+		top, w := redSite()
+		top.Servers[2].DAG = dag
+		w.mounted["DB1"] = true
+		h := newHarness(t, top, w)
+		h.at(time.Minute, func() { h.submit(internetMail("kept?")) })
+		h.run(5 * time.Minute)
+		require.Equal(t, 1, h.o.Verdict().Delivered)
+		if dag == "" {
+			require.Empty(t, kept(h, "fab-red-hub1"), "not replicated")
+		} else {
+			require.Equal(t, []int{1}, kept(h, "fab-red-hub1"), "replicated")
+		}
+	}
+}
