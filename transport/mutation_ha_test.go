@@ -417,3 +417,41 @@ func TestTransportDumpsterSkipsDatabasesOutsideADAG(t *testing.T) {
 		}
 	}
 }
+
+// A 2013+ primary whose shadow server lost its queue database makes a new shadow at
+// its next heartbeat exchange (ShadowHeartbeatFrequency, 2 min; doc.go: exsim's
+// choice, the sources are silent), so the message is protected again; a primary
+// already handed on needs none.
+func TestPrimaryRemakesAShadowLostWithItsServersQueueDatabase(t *testing.T) {
+	for _, mounted := range []bool{false, true} {
+		t.Run(fmt.Sprintf("delivered=%v", mounted), func(t *testing.T) {
+			top, w := threeMember2016()
+			w.mounted["DB1"] = mounted
+			h := newHarness(t, top, w)
+			h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "s"}) })
+			h.run(90 * time.Second)
+			made := shadowsOf(h)
+			require.Len(t, made, 1)
+			shadow := made[0]
+			h.at(2*time.Minute, func() { h.o.Crash(shadow, true) })
+			h.at(2*time.Minute+time.Second, func() { h.o.Start(shadow) })
+			h.run(10 * time.Minute)
+			remade := h.records("transport.shadow", "#1")
+			var n int
+			for _, r := range remade {
+				if e, ok := r.Data.(ShadowRemade); ok {
+					n++
+					require.Equal(t, shadow, e.Lost)
+					require.Equal(t, 2*time.Minute+2*time.Minute, r.At, "at the next heartbeat exchange")
+				}
+			}
+			if mounted {
+				require.Zero(t, n)
+				require.Empty(t, h.o.Verdict().SPOF)
+			} else {
+				require.Equal(t, 1, n)
+				require.Len(t, shadowsOf(h), 2)
+			}
+		})
+	}
+}
