@@ -202,3 +202,47 @@ func TestNextHopCategoryIsExternalOnlyForConnectorDelivery(t *testing.T) {
 		}
 	}
 }
+
+// fact: exchange-transport.md §1.2: a 2010 shadow server that gets no answer from the
+// primary for ShadowHeartbeatRetryCount heartbeats (SP1+: 12, ShadowHeartbeatTimeoutInterval
+// 15 min apart) takes the shadows over at that heartbeat, the 12th, not later; with the
+// RTM values (3 x 5 min, set here) at the 3rd.
+func TestShadowTakeoverAtTheLastSilentHeartbeat(t *testing.T) {
+	for _, c := range []struct {
+		interval, count string
+		gap             time.Duration
+		n               int
+	}{{"", "", 15 * time.Minute, 12}, {"00:05:00", "3", 5 * time.Minute, 3}} {
+		t.Run(fmt.Sprint(c.n), func(t *testing.T) {
+			h := takeoverWorld(t, "user1@contoso.com", false, 100*time.Hour)
+			if c.interval != "" {
+				require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "ShadowHeartbeatTimeoutInterval", Value: c.interval}, {Name: "ShadowHeartbeatRetryCount", Value: c.count}}))
+			}
+			h.run(10 * time.Hour)
+			var missed []time.Duration
+			var last time.Duration
+			for _, r := range h.records("transport.heartbeat", "") {
+				e := r.Data.(HeartbeatMissed)
+				require.Equal(t, c.n, e.Attempts)
+				if e.Attempt == 1 {
+					missed = append(missed, r.At)
+				}
+				if e.Attempt == c.n {
+					last = r.At
+				}
+				require.LessOrEqual(t, e.Attempt, c.n)
+			}
+			require.Len(t, missed, 1)
+			require.Equal(t, missed[0]+time.Duration(c.n-1)*c.gap, last)
+			to := h.records("transport.shadow", "#1")
+			var took []time.Duration
+			for _, r := range to {
+				if _, ok := r.Data.(ShadowTakeover); ok {
+					took = append(took, r.At)
+				}
+			}
+			require.Equal(t, []time.Duration{last}, took)
+			require.Equal(t, 1, h.o.Verdict().Delivered)
+		})
+	}
+}
