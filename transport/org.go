@@ -578,6 +578,11 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 			o.armHeartbeat(q)
 		}
 	}
+	// the hourly Safety Net / dumpster sweep died with the old process: without this a
+	// quiet server kept its copies past their hold time until it kept a new one
+	if q := srv.snQ; q != nil && !q.gone && len(q.items) > 0 {
+		o.armSweep(srv)
+	}
 	defer o.serveRedeliveries(srv)
 	for _, it := range reload {
 		it.q = nil
