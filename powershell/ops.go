@@ -1,6 +1,7 @@
 package powershell
 
 import (
+	"reflect"
 	"regexp"
 	"strings"
 	"time"
@@ -159,6 +160,19 @@ func equal(l, r Value, cs bool) bool {
 			return equal(*lv.str, r, cs)
 		}
 		return l == r
+	}
+	return identical(l, r)
+}
+
+// identical is l == r for values Go can compare; two arrays (or hashtables) are never
+// equal, as .NET compares references there and exsim's values are copies (found by
+// FuzzRun: `$a=,,3; $a -eq 2, ...` compared two []Value with == and panicked).
+func identical(l, r Value) bool {
+	if l == nil || r == nil {
+		return l == r
+	}
+	if t := reflect.TypeOf(l); t == reflect.TypeOf(r) && !t.Comparable() {
+		return false
 	}
 	return l == r
 }
