@@ -1097,7 +1097,21 @@ func differs(d transportDefault, version string, v clixml.Value) (arg string, di
 		return arg, a != b, aok
 	}
 	s := v.String()
+	if d.Kind == "enum" { // untrusted: only the values the cmdlet takes
+		i := slices.IndexFunc(enumValues[d.Property], func(e string) bool { return strings.EqualFold(e, s) })
+		if i < 0 {
+			return s, false, false
+		}
+		s = enumValues[d.Property][i]
+	}
 	return s, !strings.EqualFold(s, d.of(version)), s != ""
+}
+
+// enumValues are the values of the enumeration properties of transportConfigDefaults
+// (Set-TransportConfig); an imported file may hold anything, and a value outside them
+// would write a line the loader refuses (found by the soak of FuzzImportEveryFile).
+var enumValues = map[string][]string{
+	"ShadowMessagePreferenceSetting": {"PreferRemote", "LocalOnly", "RemoteOnly"},
 }
 
 func (im *importer) hasVersion(scope string) bool {
