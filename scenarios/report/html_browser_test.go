@@ -324,7 +324,7 @@ func TestHTMLTeachingViewInChromium(t *testing.T) {
 
 // screenshotScenarios are the pages saved under testdata/html for review; adding a
 // scenario's screenshot is adding its name.
-var screenshotScenarios = []string{"hub-failure", "dag-maintenance"}
+var screenshotScenarios = []string{"hub-failure", "dag-maintenance", "datacenter-switchover"}
 
 // Screenshots of the teaching view at 1280x800, whole page, at the story level
 // with the time at the middle of the story, for a person to review.
