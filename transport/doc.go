@@ -306,7 +306,7 @@
 //   - transport.queue: [QueueEvent] (Op: a [QueueOp]); transport.redirect: [Redirected]
 //   - transport.defer: [MessageDeferred], [DeliveryDeferred]; transport.deliver: [QueueDelivered]
 //   - transport.dsn: [DelayDSN]; transport.ndr: [Expired]
-//   - transport.lost: [MessageLost]; transport.duplicate: [Duplicate]; transport.spof: [SPOFOpened]
+//   - transport.lost: [MessageLost]; transport.duplicate: [Duplicate]; transport.spof: [SPOFOpened], [SPOFClosed]
 //   - transport.lossy: [LossyFailover]; transport.resubmit: [Resubmitted]
 //   - transport.crash: [Crashed], [ServiceCrashed]; transport.poison: [Poisoned]
 //   - transport.stop: [Stopped]; transport.start: [Started]; transport.service:

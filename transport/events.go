@@ -214,6 +214,14 @@ type SPOFOpened struct {
 	Server string
 }
 
+// SPOFClosed: the message is no longer only on Server (a second copy exists, it was
+// delivered, or its last copy is gone); the window lasted Lasted.
+type SPOFClosed struct {
+	Msg
+	Server string
+	Lasted time.Duration
+}
+
 // Crashed: a server stopped at once; QueueLost when its queue database is gone too.
 type Crashed struct {
 	Server    string

@@ -336,6 +336,9 @@ func (o *Org) closeWindow(m *message) {
 			o.led.perSrv = map[string]time.Duration{}
 		}
 		o.led.perSrv[w.Server] += w.To - w.From
+		if o.s.Journal().Enabled() {
+			emit(o, w.Server, "", SPOFClosed{Msg: Msg{m.id}, Server: w.Server, Lasted: w.To - w.From})
+		}
 	}
 	o.led.exposed--
 	m.spofSrv = nil

@@ -175,6 +175,11 @@ func (e SPOFOpened) Narrate() string {
 	return fmt.Sprintf("Message #%d is acknowledged but exists only on %s: a single point of failure until a second copy exists or it is delivered.", e.Message, e.Server)
 }
 
+func (SPOFClosed) Kind() string { return "transport.spof" }
+func (e SPOFClosed) Narrate() string {
+	return fmt.Sprintf("The single point of failure of message #%d on %s ends after %s.", e.Message, e.Server, e.Lasted)
+}
+
 func (Crashed) Kind() string { return "transport.crash" }
 func (e Crashed) Narrate() string {
 	if e.QueueLost {

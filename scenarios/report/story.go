@@ -31,7 +31,7 @@ func storyPayload(p sim.Payload) bool {
 		return true
 	// transport: servers and services, and what happens to a message that matters
 	case transport.ConfigSet, transport.NoHubForSubmission, transport.LossyFailover, transport.MessageLost,
-		transport.Resubmitted, transport.Duplicate, transport.SPOFOpened, transport.Crashed,
+		transport.Resubmitted, transport.Duplicate, transport.SPOFOpened, transport.SPOFClosed, transport.Crashed,
 		transport.ServiceCrashed, transport.Poisoned, transport.Stopped, transport.ServiceStopped,
 		transport.ServiceStarted, transport.Started, transport.NetworkChanged, transport.Expired,
 		transport.Redirected, transport.ShadowTakeover, transport.HeartbeatMissed, transport.QueueEvent,
