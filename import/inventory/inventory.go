@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 
 	"github.com/exsim/exsim/import/clixml"
 )
@@ -403,8 +404,8 @@ func (im *importer) readServers() {
 
 func siteName(s string) string {
 	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\t' || r == ',' || r == '\\' {
-			return '-'
+		if r == ' ' || r == '\t' || r == ',' || r == '\\' || unicode.IsControl(r) {
+			return '-' // (control characters: the loader refuses them; found by the soak)
 		}
 		return r
 	}, s)
