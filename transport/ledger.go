@@ -13,6 +13,7 @@ type message struct {
 	id        int
 	m         Message
 	msgID     string
+	netID     string // network-message-id, made once (ids.go)
 	submitted time.Duration
 	accepted  time.Duration // when the organization first received it (expiry counts from here)
 	rcpts     []rcpt
