@@ -726,5 +726,8 @@ func (o *Org) outboundProxy(q *queue) {
 // name; exchange-2013-pipeline.md 1.2), prefixed with the server as receive
 // connector-ids are.
 func mailboxDeliveryConnector(s *server) string {
-	return s.name + `\Default Mailbox Delivery ` + s.name
+	if s.mdConn == "" { // once per server: it was one allocation per delivered message
+		s.mdConn = s.name + `\Default Mailbox Delivery ` + s.name
+	}
+	return s.mdConn
 }

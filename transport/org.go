@@ -92,6 +92,7 @@ type server struct {
 	inboundOpen     int        // internet SMTP sessions open on it (least-connections balancing)
 	pendingApp      []setValue // EdgeTransport.exe.config values saved in the run, read at the next start
 	fetState        string     // FrontendTransport state picked up by MSExchangeFrontEndTransport (2013+)
+	mdConn          string     // "<S>\\Default Mailbox Delivery <S>", made once (mailboxDeliveryConnector)
 	frontEnd        bool       // runs MSExchangeFrontEndTransport (frontend.go)
 	fetStopped      bool       // MSExchangeFrontEndTransport stopped alone
 	fetEpoch        int        // bumped when FET stops or the host goes down: its sessions die
