@@ -136,31 +136,49 @@ func (b *hbuild) laneRows() hRows {
 			if err != nil {
 				continue
 			}
+			goDown := func(server, label string) {
+				if downAt[server] != nil {
+					return
+				}
+				downAt[server] = &open{at: rec.At, label: label}
+				if len(services(server)) == 0 {
+					svc(server, transportSvc)
+				}
+				for _, r := range services(server) {
+					openBand(r, rec.At, "server "+label, "down", server+": the server "+label)
+				}
+			}
+			comeUp := func(server string) {
+				if o := downAt[server]; o != nil && rec.At > o.at {
+					serverDown[server] = append(serverDown[server], band{from: o.at, to: rec.At, text: "server " + o.label, class: "down", title: server + ": the server " + o.label})
+				}
+				closeDown(server, rec.At)
+				for _, r := range services(server) {
+					closeBand(r, rec.At)
+				}
+			}
 			switch f.Kind {
 			case fault.Crash, fault.Stop:
-				if downAt[f.Server] == nil {
-					label := "stopped"
-					if f.Kind == fault.Crash {
-						label = "crashed"
-						if f.LoseQueue {
-							label = "crashed, queue database lost"
-						}
-					}
-					downAt[f.Server] = &open{at: rec.At, label: label}
-					if len(services(f.Server)) == 0 {
-						svc(f.Server, transportSvc)
-					}
-					for _, r := range services(f.Server) {
-						openBand(r, rec.At, "server "+label, "down", f.Server+": the server "+label)
+				label := "stopped"
+				if f.Kind == fault.Crash {
+					label = "crashed"
+					if f.LoseQueue {
+						label = "crashed, queue database lost"
 					}
 				}
+				goDown(f.Server, label)
 			case fault.Start:
-				if o := downAt[f.Server]; o != nil && rec.At > o.at {
-					serverDown[f.Server] = append(serverDown[f.Server], band{from: o.at, to: rec.At, text: "server " + o.label, class: "down", title: f.Server + ": the server " + o.label})
-				}
-				closeDown(f.Server, rec.At)
-				for _, r := range services(f.Server) {
-					closeBand(r, rec.At)
+				comeUp(f.Server)
+			case fault.FailSite, fault.RestoreSite: // every server of the site (issue 17)
+				for _, sv := range b.r.Scenario.Topology.Servers {
+					if !strings.EqualFold(sv.Site, f.Site) {
+						continue
+					}
+					if f.Kind == fault.FailSite {
+						goDown(sv.Name, "failed with site "+f.Site)
+					} else {
+						comeUp(sv.Name)
+					}
 				}
 			}
 		case transport.ServiceStopped:
