@@ -786,26 +786,15 @@ func (o *Org) promotionTrigger(srv *server) string {
 	return settingByName["exsimpromotiontrigger"].enum[o.cfg.get(settingByName["exsimpromotiontrigger"], srv)]
 }
 
-// connectorFor picks the send connector with the most specific matching address space.
+// connectorFor picks the send connector with the most specific matching address
+// space (the first of equals, in topology order).
 func (o *Org) connectorFor(dom string) *Connector {
 	var best *Connector
 	bestLen := -1
 	for i := range o.top.Connectors {
 		c := &o.top.Connectors[i]
-		for _, as := range c.AddressSpaces {
-			a := strings.ToLower(strings.TrimPrefix(as, "smtp:"))
-			l := -1
-			switch {
-			case a == "*":
-				l = 0
-			case a == dom:
-				l = len(a) + 1
-			case strings.HasPrefix(a, "*.") && strings.HasSuffix(dom, a[1:]):
-				l = len(a)
-			}
-			if l > bestLen {
-				best, bestLen = c, l
-			}
+		if l := addressSpaceMatch(c, dom); l > bestLen {
+			best, bestLen = c, l
 		}
 	}
 	return best
