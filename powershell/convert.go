@@ -499,15 +499,7 @@ func formatDate(t time.Time, f string) string {
 	case "Y", "y":
 		return t.Format("January 2006")
 	}
-	var b strings.Builder
-	rs := []rune(f)
-	for i := 0; i < len(rs); {
-		c := rs[i]
-		j := i
-		for j < len(rs) && rs[j] == c {
-			j++
-		}
-		k := j - i
+	return formatRuns(f, true, func(b *strings.Builder, c rune, k int) bool {
 		switch c {
 		case 'y':
 			y := t.Year()
@@ -588,19 +580,40 @@ func formatDate(t time.Time, f string) string {
 			default:
 				b.WriteString(sign + pad(off/3600, 2) + ":" + pad(off%3600/60, 2))
 			}
-		case '\'', '"':
+		default:
+			return false
+		}
+		return true
+	})
+}
+
+// formatRuns walks a .NET custom format string: each run of one character is a field
+// that field writes (it returns false for a character that is no field, written as it
+// stands); a backslash escapes the next character and, with quotes, '...' and "..."
+// are literal text. DateTime and TimeSpan custom formats share it.
+func formatRuns(f string, quotes bool, field func(b *strings.Builder, c rune, k int) bool) string {
+	var b strings.Builder
+	rs := []rune(f)
+	for i := 0; i < len(rs); {
+		c := rs[i]
+		j := i
+		for j < len(rs) && rs[j] == c {
+			j++
+		}
+		switch {
+		case c == '\\':
+			if i+1 < len(rs) {
+				b.WriteRune(rs[i+1])
+			}
+			j = min(i+2, len(rs))
+		case quotes && (c == '\'' || c == '"'):
 			end := i + 1
 			for end < len(rs) && rs[end] != c {
 				end++
 			}
 			b.WriteString(string(rs[i+1 : min(end, len(rs))]))
 			j = min(end+1, len(rs))
-		case '\\':
-			if i+1 < len(rs) {
-				b.WriteRune(rs[i+1])
-			}
-			j = min(i+2, len(rs))
-		default:
+		case !field(&b, c, j-i):
 			b.WriteString(string(rs[i:j]))
 		}
 		i = j
@@ -624,15 +637,7 @@ func padK(n, k int) string {
 }
 
 func formatTimeSpanCustom(d time.Duration, f string) string {
-	var b strings.Builder
-	rs := []rune(f)
-	for i := 0; i < len(rs); {
-		c := rs[i]
-		j := i
-		for j < len(rs) && rs[j] == c {
-			j++
-		}
-		k := j - i
+	return formatRuns(f, false, func(b *strings.Builder, c rune, k int) bool {
 		switch c {
 		case 'd':
 			b.WriteString(pad(int(d/(24*time.Hour)), k))
@@ -642,15 +647,9 @@ func formatTimeSpanCustom(d time.Duration, f string) string {
 			b.WriteString(pad(int(d/time.Minute)%60, k))
 		case 's':
 			b.WriteString(pad(int(d/time.Second)%60, k))
-		case '\\':
-			if i+1 < len(rs) {
-				b.WriteRune(rs[i+1])
-			}
-			j = min(i+2, len(rs))
 		default:
-			b.WriteString(string(rs[i:j]))
+			return false
 		}
-		i = j
-	}
-	return b.String()
+		return true
+	})
 }

@@ -104,6 +104,7 @@ func TestSemantics(t *testing.T) {
 		{"Write-Host, Write-Warning, Write-Verbose", "Write-Host 'a' 'b' -ForegroundColor Green; Write-Host -NoNewline 'c'; Write-Host 'd'; Write-Warning 'careful'; Write-Verbose 'hidden'; Write-Verbose 'shown' -Verbose", "a b\ncd\n[warn] WARNING: careful\n[verbose] VERBOSE: shown\n"},
 		{"Read-Host prints the prompt with a colon", "$a = Read-Host 'Continue (y/n)'; \"got $a\"", "Continue (y/n): y\ngot y\n"},
 		{"Start-Sleep advances the host clock", "$t = Get-Date; Start-Sleep -Seconds 30; sleep 5; Start-Sleep -Milliseconds 500; ((Get-Date) - $t).TotalSeconds", "35.5\n"},
+		{"custom formats: quotes and backslash escapes; TimeSpan fields", `(Get-Date).ToString("'at' HH\h mm")` + "; (New-TimeSpan -Minutes 90).ToString('hh\\:mm'); (New-TimeSpan -Hours 26).ToString('d\\.hh')", "at 20h 00\n01:30\n1.02\n"},
 		{"Get-Date formats", "Get-Date -Format 'yyyy-MM-dd HH:mm:ss'; (Get-Date).ToString('dd/MM/yyyy h:mm tt'); \"$(Get-Date)\"; Write-Host (Get-Date)", "2026-03-14 20:00:00\n14/03/2026 8:00 PM\n03/14/2026 20:00:00\n3/14/2026 8:00:00 PM\n"},
 		{"timeout.exe waits", "timeout /t 10 /nobreak; $LASTEXITCODE; ((Get-Date) - [datetime]'2026-03-14 20:00').TotalSeconds", "\nWaiting for 10 seconds, press CTRL+C to quit ...\n0\n10\n"},
 		{"splatting a hashtable and an array", "$p = @{ Server = 'EX1' }; (Get-Queue @p).Count; function f($a, $b) { \"$a/$b\" }; $arr = 1, 2; f @arr", "3\n1/2\n"},
