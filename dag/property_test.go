@@ -41,7 +41,7 @@ func propWorld(t *rapid.T) *world {
 	for i, s := range propServers {
 		must(w.o.AddServer(s, []string{"Red", "Red", "Blue", "Blue", "Red"}[i]))
 	}
-	must(w.o.AddDAGWith("DAG1", propServers[:4], "FSW", DAGOptions{Exchange2016: true}))
+	must(w.o.AddDAGWith("DAG1", propServers[:4], "FSW", DAGOptions{Exchange2016: true, DynamicQuorum: rapid.Bool().Draw(t, "dynamic quorum")}))
 	must(w.o.AddDatabase("DB1", []string{"EX1", "EX2", "EX3"}))
 	must(w.o.AddDatabase("DB2", []string{"EX3", "EX4", "EX1", "EX2"}))
 	must(w.o.AddDatabase("DB3", []string{"EX5"}))

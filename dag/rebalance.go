@@ -20,6 +20,9 @@ type DAGOptions struct {
 	// has PreferenceMoveFrequency, 1 hour by default. 2010 and 2013 DAGs lack it and
 	// never rebalance on their own.
 	Exchange2016 bool
+	// DynamicQuorum says the cluster runs on Windows Server 2012 R2 or later (Exchange
+	// 2013 and later, see quorum_dynamic.go): dynamic quorum and dynamic witness.
+	DynamicQuorum bool
 }
 
 const kindRebalance = 0x4405
@@ -33,6 +36,10 @@ func (o *Org) AddDAGWith(name string, members []string, witness string, opt DAGO
 	d.hasPMF = opt.Exchange2016
 	if opt.Exchange2016 {
 		d.pmf = DefaultPreferenceMoveFrequency
+	}
+	if opt.DynamicQuorum {
+		d.dynamic = true
+		d.adjust = o.s.NewFuncTimer(kindVotes, func() { o.adjustVotes(d) })
 	}
 	d.created = o.s.Now()
 	d.rebalance = o.s.NewFuncTimer(kindRebalance, func() { o.rebalanceTick(d) })
