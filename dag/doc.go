@@ -185,9 +185,15 @@
 //     reaches the witness may set its bit when the witness booted before the bit was
 //     last set (an isolated reboot); [Org.WitnessBooted] tells the model when a
 //     witness boots (the scenario runner: restore-site, or the witness server
-//     starting). Windows dynamic quorum and dynamic witness are not modelled: no
-//     Exchange document says how a DAG accounts for them, and a DAG here keeps the
-//     static majority of its voters.
+//     starting).
+//   - Dynamic quorum and dynamic witness (quorum_dynamic.go; section 2.8) for DAGs
+//     created with DAGOptions.DynamicQuorum (Exchange 2013 and later, assumed on
+//     Windows Server 2012 R2): votes follow the membership after a window of
+//     Timings.FailureDetection, the witness votes only with an even number of
+//     voting members, down to the last man standing; the rules chosen where no
+//     Exchange document speaks are in that file. Get-ClusterNode and Get-Cluster
+//     ([Org.ClusterNodes], [Org.Cluster]) show DynamicWeight and
+//     WitnessDynamicWeight. Exchange 2010 DAGs keep the static majority.
 //
 // # Journal events
 //
@@ -211,7 +217,8 @@
 //   - "dag.fault": [CopyFailed], [CopyRepaired].
 //   - "dag.suspend": [CopySuspended] (ActivationOnly); "dag.resume": [CopyResumed].
 //   - "dag.server": [ServerDown], [ServerUp].
-//   - "dag.quorum": [QuorumChange], quorum (Quorum, Had) or the majority's votes changed.
+//   - "dag.quorum": [QuorumChange], quorum (Quorum, Had) or the majority's votes changed;
+//     [VotesAdjusted], dynamic quorum set the DynamicWeights and WitnessDynamicWeight.
 //   - "dag.pam": [PAMChanged], the PAM moved by itself (PAM "": none);
 //     [PAMMoved], a maintenance script moved the cluster group; [PAMMoveFailed].
 //   - "dag.policy": [AutoActivationPolicySet] (Policy, Blocked blocks automatic

@@ -248,7 +248,9 @@ func (o *Org) AddDAG(name string, members []string, witness string) error {
 		sv.dacp, sv.dacpSet = true, true // an established DAG: every Active Manager has been running
 		sv.weight = 1
 	}
-	d.witnessWeight = 1
+	if len(members)%2 == 0 {
+		d.witnessWeight = 1
+	}
 	o.dags = append(o.dags, d)
 	o.dagByN[key(name)] = d
 	o.evalQuorum(d, "the DAG was created")

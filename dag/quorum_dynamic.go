@@ -166,7 +166,7 @@ func (o *Org) voteTargets(d *dagT, in func(*server) bool) ([]int, int) {
 }
 
 func (o *Org) votesDiffer(d *dagT, w []int, witness int) bool {
-	if witness != d.witnessWeight {
+	if d.nfsm() && witness != d.witnessWeight {
 		return true
 	}
 	for i, m := range d.members {
@@ -203,7 +203,32 @@ func (o *Org) adjustVotes(d *dagT) {
 		return
 	}
 	w, wit := o.voteTargets(d, func(m *server) bool { return m.inQuorum })
-	o.setVotes(d, w, wit, "the cluster removed members it lost from the vote and gave rejoined members theirs")
+	var left, zeroed, given []string
+	for i, m := range d.members {
+		switch {
+		case m.evicted || m.weight == w[i]:
+		case w[i] == 0 && !m.inQuorum:
+			left = append(left, m.name)
+		case w[i] == 0:
+			zeroed = append(zeroed, m.name)
+		default:
+			given = append(given, m.name)
+		}
+	}
+	var why []string
+	if len(left) > 0 {
+		why = append(why, "the cluster removed "+strings.Join(left, ", ")+" from its membership and vote")
+	}
+	if len(given) > 0 {
+		why = append(why, "it gave "+strings.Join(given, ", ")+" a vote again")
+	}
+	if len(zeroed) > 0 {
+		why = append(why, "it took the vote of "+strings.Join(zeroed, ", ")+" to keep the count odd")
+	}
+	if len(why) == 0 {
+		why = append(why, "it set the witness's vote to keep the count odd")
+	}
+	o.setVotes(d, w, wit, strings.Join(why, "; "))
 	o.update("dynamic quorum adjusted the votes of DAG " + d.name)
 }
 

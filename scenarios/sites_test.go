@@ -103,12 +103,17 @@ func TestCopyLifecycleAndRedistributeCmdlets(t *testing.T) {
 }
 
 // fact: exchange-site-resilience.md §2.1 (captured 2010 example: after the FSW and
-// then one of two members went down, the survivor lost quorum): a witness on a
-// declared server that crashes is unreachable, so its vote is gone.
-func TestCrashedWitnessServerLosesItsVote(t *testing.T) {
-	const doc = `name: w
+// then one of two members went down, the survivor lost quorum) and §2.8 (an
+// Exchange 2013+ DAG on Windows Server 2012 R2 survives the same sequence: dynamic
+// witness drops the lost witness's vote, then one of the two even members' votes):
+// a witness on a declared server that crashes is unreachable, so its vote is gone;
+// on 2010 the survivor dismounts, on 2016 it keeps DB1 mounted as the last man
+// standing.
+func TestCrashedWitnessThenMemberStopsA2010DAGButNotA2016One(t *testing.T) {
+	for _, c := range []struct{ version, want string }{{"Exchange2010", "Dismounted"}, {"Exchange2016", "Mounted"}} {
+		doc := `name: w
 description: d
-version: Exchange2016
+version: ` + c.version + `
 duration: 1h
 topology:
   servers:
@@ -126,9 +131,48 @@ steps:
   - {at: 20m, fault: "crash EX2"}
   - {at: 25m, run: "Get-MailboxDatabaseCopyStatus DB1"}
 `
+		sc, err := Parse("w.yaml", []byte(doc))
+		require.NoError(t, err)
+		res, err := Run(sc, Options{})
+		require.NoError(t, err)
+		require.Regexp(t, `DB1\\EX1 +`+c.want, siteOutputs(res), c.version)
+	}
+}
+
+// fact: exchange-site-resilience.md §2.8 (Get-ClusterNode | ft name, dynamicweight,
+// state, nodeweight, id; (Get-Cluster).WitnessDynamicWeight; DynamicQuorum 1 on
+// WS2012+): after EX2 of a two-member 2016 DAG went down, the cluster shows it Down
+// with NodeWeight 1 and, once removed from membership, DynamicWeight 0; EX1 is the
+// last man standing and the witness stops voting.
+func TestGetClusterNodeShowsDynamicWeightAfterAMemberLeaves(t *testing.T) {
+	const doc = `name: w
+description: d
+version: Exchange2016
+duration: 1h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+    - {name: EX2, roles: [Mailbox]}
+  dags:
+    - {name: DAG1, members: [EX1, EX2], witness: FS1}
+  databases:
+    - {name: DB1, copies: [EX1, EX2]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+steps:
+  - {at: 10m, fault: "crash EX2"}
+  - {at: 15m, run: "Get-ClusterNode"}
+  - {at: 16m, run: "Get-Cluster DAG1 | Format-List"}
+  - {at: 17m, run: "Get-ClusterNode -Cluster NOPE"}
+`
 	sc, err := Parse("w.yaml", []byte(doc))
 	require.NoError(t, err)
 	res, err := Run(sc, Options{})
 	require.NoError(t, err)
-	require.Regexp(t, `DB1\\EX1 +Dismounted`, siteOutputs(res))
+	out := siteOutputs(res)
+	require.Regexp(t, `EX1 +1 +Up +1 +1`, out)
+	require.Regexp(t, `EX2 +0 +Down +1 +2`, out)
+	require.Regexp(t, `DynamicQuorum +: 1`, out)
+	require.Regexp(t, `WitnessDynamicWeight +: 0`, out)
+	require.NotEmpty(t, stepErrors(res), "an unknown cluster is an error")
 }

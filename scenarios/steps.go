@@ -234,6 +234,8 @@ var handlers = map[string]handler{
 		}
 		return "", nil
 	},
+	"Get-ClusterNode":                 (*call).clusterNodes,
+	"Get-Cluster":                     (*call).cluster,
 	"Suspend-ClusterNode":             func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
 	"Resume-ClusterNode":              func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
 	"Move-ClusterGroup":               func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },

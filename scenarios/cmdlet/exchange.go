@@ -72,6 +72,16 @@ var supported = []Spec{
 		// $null (no limit) or a whole number (exchange-site-resilience.md 6.1).
 		{Name: "MaximumActiveDatabases", Type: Text},
 	}},
+	// Get-ClusterNode / Get-Cluster (FailoverClusters): the DAG's cluster, named by
+	// -Cluster (the DAG name; optional with one DAG); the quorum properties of
+	// exchange-site-resilience.md 2.8.
+	{Name: "Get-ClusterNode", Params: []ParamSpec{
+		{Name: "Name", Position: 1, Type: Server},
+		{Name: "Cluster", Type: Text},
+	}},
+	{Name: "Get-Cluster", Params: []ParamSpec{
+		{Name: "Name", Position: 1, Type: Text},
+	}},
 	{Name: "Suspend-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
 	{Name: "Resume-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
 	// Move-ClusterGroup [-Name] <String> [[-Node] <String>] (FailoverClusters): only the
