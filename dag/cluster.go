@@ -22,6 +22,7 @@ func (o *Org) update(why string) {
 	o.settle(why)
 	for _, d := range o.dags {
 		o.armRebalance(d)
+		o.armLagManager(d)
 	}
 	o.busy = false
 	o.flushLosses()

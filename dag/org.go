@@ -72,7 +72,8 @@ type dagT struct {
 	witnessWeight int        // WitnessDynamicWeight
 	adjust        *sim.Timer // the membership window before votes are adjusted
 
-	lagManager bool // ReplayLagManagerEnabled (playdown.go)
+	lagManager bool       // ReplayLagManagerEnabled (playdown.go)
+	lagTimer   *sim.Timer // Replay Lag Manager's 60-second check; nil on 2010
 }
 
 type database struct {
@@ -108,6 +109,7 @@ type dbCopy struct {
 	rogue               bool          // mounted by a stale partition beside the real active copy (split brain)
 	held                bool          // a stale partition would mount it, but DACP holds it back (said once)
 	lag, truncLag       time.Duration // ReplayLagTime, TruncationLagTime (lagged.go)
+	ls                  *lagState     // Replay Lag Manager's view (playdown.go); nil until needed
 	// Seeding (seeding.go): needsSeed until a seed completes (a copy added without
 	// one); seeding while it is seeded from seedSrc; sourcing counts the seeds it feeds.
 	needsSeed, seeding bool

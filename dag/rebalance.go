@@ -23,6 +23,10 @@ type DAGOptions struct {
 	// DynamicQuorum says the cluster runs on Windows Server 2012 R2 or later (Exchange
 	// 2013 and later, see quorum_dynamic.go): dynamic quorum and dynamic witness.
 	DynamicQuorum bool
+	// ReplayLagManager says the DAG has ReplayLagManagerEnabled (Exchange 2013+), and
+	// ReplayLagManagerEnabled is its default (playdown.go: False on 2013, True on
+	// 2016 and later).
+	ReplayLagManager, ReplayLagManagerEnabled bool
 }
 
 const kindRebalance = 0x4405
@@ -40,6 +44,10 @@ func (o *Org) AddDAGWith(name string, members []string, witness string, opt DAGO
 	if opt.DynamicQuorum {
 		d.dynamic = true
 		d.adjust = o.s.NewFuncTimer(kindVotes, func() { o.adjustVotes(d) })
+	}
+	if opt.ReplayLagManager {
+		d.lagManager = opt.ReplayLagManagerEnabled
+		d.lagTimer = o.s.NewFuncTimer(kindLagManager, func() { o.lagCheck(d) })
 	}
 	d.created = o.s.Now()
 	d.rebalance = o.s.NewFuncTimer(kindRebalance, func() { o.rebalanceTick(d) })
