@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exsim/exsim/components"
 	"github.com/exsim/exsim/dag"
 	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/scenarios/format"
@@ -195,6 +196,14 @@ func (c *call) setDAG() (string, error) {
 	if opt.AlternateWitness != "" {
 		opt.AlternateWitnessSite = c.w.witnessSite(opt.AlternateWitness)
 	}
+	if c.has("ReplayLagManagerEnabled") {
+		if err := c.w.dag.SetReplayLagManager(c.str("Identity"), c.flag("ReplayLagManagerEnabled")); err != nil {
+			return "", err
+		}
+		if opt == (dag.SetDAGOptions{}) {
+			return "", nil // not the bare Set-DatabaseAvailabilityGroup
+		}
+	}
 	return "", c.w.dag.SetDAG(c.str("Identity"), opt)
 }
 
@@ -258,6 +267,22 @@ func (c *call) setCopy() (string, error) {
 			return "", fmt.Errorf("Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.TimeSpan\".", p.name, c.str(p.name))
 		}
 		*p.to = &d
+	}
+	if c.has("ReplayLagMaxDelay") {
+		// -ReplayLagMaxDelay (2016+, exchange-site-resilience.md 3.1).
+		if v := componentsVersion(c.w.spec[server].Version); v != components.Exchange2016 && v != components.Exchange2019 {
+			return "", fmt.Errorf("A parameter cannot be found that matches parameter name 'ReplayLagMaxDelay'. (It exists from Exchange 2016 on; %s runs %s.)", server, v)
+		}
+		d, err := ParseDuration(c.str("ReplayLagMaxDelay"))
+		if err != nil {
+			return "", fmt.Errorf("Cannot bind parameter 'ReplayLagMaxDelay'. Cannot convert value \"%s\" to type \"System.TimeSpan\".", c.str("ReplayLagMaxDelay"))
+		}
+		if err := c.w.dag.SetReplayLagMaxDelay(db, server, d); err != nil {
+			return "", err
+		}
+	}
+	if lag == nil && trunc == nil {
+		return "", nil
 	}
 	if err := c.w.dag.SetCopyLag(db, server, lag, trunc); err != nil {
 		return "", err

@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -175,4 +176,56 @@ steps:
 	require.Regexp(t, `DynamicQuorum +: 1`, out)
 	require.Regexp(t, `WitnessDynamicWeight +: 0`, out)
 	require.NotEmpty(t, stepErrors(res), "an unknown cluster is an error")
+}
+
+func lagScenario(version string, steps ...string) string {
+	doc := `name: w
+description: d
+version: ` + version + `
+duration: 1h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+    - {name: EX2, roles: [Mailbox]}
+    - {name: EX3, roles: [Mailbox]}
+  dags:
+    - {name: DAG1, members: [EX1, EX2, EX3]}
+  databases:
+    - {name: DB1, copies: [EX1, EX2, EX3]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+steps:
+`
+	for i, s := range steps {
+		doc += fmt.Sprintf("  - {at: %dm, run: %q}\n", i+1, s)
+	}
+	return doc
+}
+
+// fact: exchange-site-resilience.md §3.1 (Set-DatabaseAvailabilityGroup
+// -ReplayLagManagerEnabled, 2013+; ReplayLagMaxDelay, 2016+, default 1.00:00:00) and
+// Conflict 5 (default on from 2016 CU1): a 2016 DAG shows ReplayLagManagerEnabled
+// True until turned off, and ReplayLagStatus shows a copy's MaxDelay; on 2010 both
+// parameters are errors and the property is absent.
+func TestReplayLagManagerEnabledDefaultsAndParametersPerVersion(t *testing.T) {
+	run := func(version string, steps ...string) *Result {
+		sc, err := Parse("w.yaml", []byte(lagScenario(version, steps...)))
+		require.NoError(t, err)
+		res, err := Run(sc, Options{})
+		require.NoError(t, err)
+		return res
+	}
+	res := run("Exchange2016",
+		"Get-DatabaseAvailabilityGroup DAG1 | Format-List ReplayLagManagerEnabled",
+		`Set-DatabaseAvailabilityGroup DAG1 -ReplayLagManagerEnabled $false`,
+		"Get-DatabaseAvailabilityGroup DAG1 | Format-List ReplayLagManagerEnabled",
+		`Set-MailboxDatabaseCopy DB1\EX3 -ReplayLagTime 7.00:00:00 -ReplayLagMaxDelay 12:00:00`,
+		`Get-MailboxDatabaseCopyStatus DB1\EX3 | Format-List ReplayLagStatus`)
+	require.Empty(t, stepErrors(res))
+	out := siteOutputs(res)
+	require.Regexp(t, `(?s)ReplayLagManagerEnabled : True.*ReplayLagManagerEnabled : False`, out)
+	require.Contains(t, out, "Enabled:True; PlayDownReason:None; ReplaySuspendReason:None; Percentage:0; Configured:7.00:00:00; MaxDelay:12:00:00")
+	require.Contains(t, siteOutputs(run("Exchange2013", "Get-DatabaseAvailabilityGroup DAG1 | Format-List ReplayLagManagerEnabled")), "ReplayLagManagerEnabled : False")
+	old := run("Exchange2010SP1", `Set-DatabaseAvailabilityGroup DAG1 -ReplayLagManagerEnabled $true`, `Set-MailboxDatabaseCopy DB1\EX3 -ReplayLagMaxDelay 12:00:00`)
+	require.Len(t, stepErrors(old), 2)
 }

@@ -161,16 +161,19 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		// members all run 2016 or 2019 rebalances on its own.
 		// Dynamic quorum needs Windows Server 2012 R2 under the cluster: every member
 		// runs 2013 or later (2010 runs on 2008 R2; see dag/quorum_dynamic.go).
-		opt := dag.DAGOptions{Exchange2016: true, DynamicQuorum: true}
+		// Replay Lag Manager exists from 2013 and is on by default from 2016 CU1
+		// (dag/playdown.go, exchange-site-resilience.md Conflict 5).
+		opt := dag.DAGOptions{Exchange2016: true, DynamicQuorum: true, ReplayLagManager: true}
 		for _, m := range d.Members {
 			v := componentsVersion(w.spec[m].Version)
 			if v != components.Exchange2016 && v != components.Exchange2019 {
 				opt.Exchange2016 = false
 			}
 			if !v.HasComponentStates() {
-				opt.DynamicQuorum = false
+				opt.DynamicQuorum, opt.ReplayLagManager = false, false
 			}
 		}
+		opt.ReplayLagManagerEnabled = opt.Exchange2016
 		if err := w.dag.AddDAGWith(d.Name, d.Members, d.Witness, opt); err != nil {
 			return nil, sc.Errorf(d.Pos, "%v", err)
 		}

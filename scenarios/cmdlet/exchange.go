@@ -132,6 +132,7 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Required: true, Type: Copy},
 		{Name: "ReplayLagTime", Type: Duration},
 		{Name: "TruncationLagTime", Type: Duration},
+		{Name: "ReplayLagMaxDelay", Type: Duration},
 	}},
 	{Name: "Suspend-MailboxDatabaseCopy", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Copy},
@@ -165,6 +166,8 @@ var supported = []Spec{
 		{Name: "WitnessDirectory", Type: Text},
 		{Name: "AlternateWitnessServer", Type: Text},
 		{Name: "AlternateWitnessDirectory", Type: Text},
+		// Replay Lag Manager (2013+, exchange-site-resilience.md 3.1).
+		{Name: "ReplayLagManagerEnabled", Type: Boolean},
 	}},
 	{Name: "Stop-DatabaseAvailabilityGroup", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
