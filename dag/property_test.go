@@ -207,6 +207,9 @@ func TestPropertyRandomOperationsKeepDAGInvariants(t *testing.T) {
 			"lowdisk": func(t *rapid.T) {
 				_ = o.SetCopyFreeSpace(dbg.Draw(t, "db"), srv.Draw(t, "server"), rapid.SampledFrom([]int{5000, 50000}).Draw(t, "free MB"))
 			},
+			"maxpreferred": func(t *rapid.T) {
+				_ = o.SetMaximumPreferredActiveDatabases(srv.Draw(t, "server"), rapid.IntRange(0, 2).Draw(t, "max"))
+			},
 			"corruptpage": func(t *rapid.T) { _ = o.CorruptCopyPage(dbg.Draw(t, "db"), srv.Draw(t, "server")) },
 			"latency": func(t *rapid.T) {
 				_ = o.SetCopyReadLatency(dbg.Draw(t, "db"), srv.Draw(t, "server"), rapid.IntRange(0, 60).Draw(t, "ms"))
@@ -237,6 +240,7 @@ func TestPropertyRandomOperationsKeepDAGInvariants(t *testing.T) {
 			_ = o.ResumeClusterNode(s)
 			_ = o.SetAutoActivationPolicy(s, "Unrestricted")
 			_ = o.SetActivationDisabledAndMoveNow(s, false)
+			_ = o.SetMaximumPreferredActiveDatabases(s, 0)
 			m.w.ha[s] = false
 			for _, db := range propDBs {
 				_ = o.RepairCopy(db, s)

@@ -173,6 +173,9 @@ func (o *Org) rebalanceBlock(db *database, home *dbCopy) string {
 	if why := o.autoBlock(home, src); why != "" {
 		return home.server.name + ": " + why
 	}
+	if why := o.atMaxPreferred(home.server, db); why != "" {
+		return why
+	}
 	if st := o.status(home); st != Healthy {
 		return fmt.Sprintf("%s is %s, not Healthy", home.name(), st)
 	}

@@ -360,15 +360,36 @@ func (c *call) updateCopy() (string, error) {
 }
 
 func (c *call) maximumActive(server string) error {
-	v := c.str("MaximumActiveDatabases")
-	if strings.EqualFold(v, "$null") {
-		return c.w.dag.SetMaximumActiveDatabases(server, 0)
+	n, err := c.nullableCount("MaximumActiveDatabases")
+	if err != nil {
+		return err
+	}
+	return c.w.dag.SetMaximumActiveDatabases(server, n)
+}
+
+// maximumPreferred is -MaximumPreferredActiveDatabases (2013+, exchange-site-resilience.md 6.1).
+func (c *call) maximumPreferred(server string) error {
+	if v := componentsVersion(c.w.spec[server].Version); !v.HasComponentStates() {
+		return fmt.Errorf("A parameter cannot be found that matches parameter name 'MaximumPreferredActiveDatabases'. (It exists from Exchange 2013 on; %s runs %s.)", server, v)
+	}
+	n, err := c.nullableCount("MaximumPreferredActiveDatabases")
+	if err != nil {
+		return err
+	}
+	return c.w.dag.SetMaximumPreferredActiveDatabases(server, n)
+}
+
+// nullableCount reads $null (0) or a whole number.
+func (c *call) nullableCount(param string) (int, error) {
+	v := c.str(param)
+	if v == "" || strings.EqualFold(v, "$null") { // the shell binds $null as empty
+		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return fmt.Errorf("Cannot bind parameter 'MaximumActiveDatabases'. Cannot convert value \"%s\" to type \"System.Int32\".", v)
+		return 0, fmt.Errorf("Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.Int32\".", param, v)
 	}
-	return c.w.dag.SetMaximumActiveDatabases(server, n)
+	return n, nil
 }
 
 // redistribute runs RedistributeActiveDatabases.ps1 and prints the final

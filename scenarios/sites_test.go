@@ -229,3 +229,19 @@ func TestReplayLagManagerEnabledDefaultsAndParametersPerVersion(t *testing.T) {
 	old := run("Exchange2010SP1", `Set-DatabaseAvailabilityGroup DAG1 -ReplayLagManagerEnabled $true`, `Set-MailboxDatabaseCopy DB1\EX3 -ReplayLagMaxDelay 12:00:00`)
 	require.Len(t, stepErrors(old), 2)
 }
+
+// fact: exchange-site-resilience.md §6.1 (MaximumPreferredActiveDatabases, 2013+, on
+// Set-MailboxServer): the parameter binds on 2016 ($null or a count) and is an error
+// on 2010.
+func TestMaximumPreferredActiveDatabasesParameterPerVersion(t *testing.T) {
+	for _, c := range []struct {
+		version string
+		errs    int
+	}{{"Exchange2016", 0}, {"Exchange2010SP1", 2}} {
+		sc, err := Parse("w.yaml", []byte(lagScenario(c.version, "Set-MailboxServer EX2 -MaximumPreferredActiveDatabases 1", "Set-MailboxServer EX2 -MaximumPreferredActiveDatabases $null")))
+		require.NoError(t, err)
+		res, err := Run(sc, Options{})
+		require.NoError(t, err)
+		require.Len(t, stepErrors(res), c.errs, c.version)
+	}
+}

@@ -224,6 +224,11 @@ var handlers = map[string]handler{
 				return "", err
 			}
 		}
+		if c.has("MaximumPreferredActiveDatabases") {
+			if err := c.maximumPreferred(id); err != nil {
+				return "", err
+			}
+		}
 		if c.has("DatabaseCopyActivationDisabledAndMoveNow") {
 			if v := componentsVersion(c.w.spec[id].Version); !v.HasComponentStates() {
 				return "", fmt.Errorf("a parameter cannot be found that matches parameter name 'DatabaseCopyActivationDisabledAndMoveNow' (it exists from Exchange 2013 on; %s runs %s)", id, v)

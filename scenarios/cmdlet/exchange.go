@@ -71,6 +71,7 @@ var supported = []Spec{
 		{Name: "DatabaseCopyActivationDisabledAndMoveNow", Type: Boolean},
 		// $null (no limit) or a whole number (exchange-site-resilience.md 6.1).
 		{Name: "MaximumActiveDatabases", Type: Text},
+		{Name: "MaximumPreferredActiveDatabases", Type: Text}, // 2013+
 	}},
 	// Get-ClusterNode / Get-Cluster (FailoverClusters): the DAG's cluster, named by
 	// -Cluster (the DAG name; optional with one DAG); the quorum properties of
