@@ -153,7 +153,32 @@ func (o *Org) bestCopy(db *database, opt selectOpts) (*dbCopy, Activation, []str
 			return cands[i].pref < cands[j].pref
 		})
 	}
+	// MaximumPreferredActiveDatabases [SET-MBXSRV, 2013+]: servers below their
+	// preferred maximum are tried first; the others only when none of those can
+	// mount (a preference, not a limit; see placement.go).
+	var under, over []*dbCopy
+	for _, c := range cands {
+		if why := o.atMaxPreferred(c.server, db); why != "" {
+			over = append(over, c)
+			skipped = append(skipped, c.server.name+": tried last, "+why)
+		} else {
+			under = append(under, c)
+		}
+	}
 	tried := map[*dbCopy]bool{}
+	for _, tier := range [][]*dbCopy{under, over} {
+		if c, act, ok := o.tryCriteria(db, src, tier, tried, opt, byPref, &skipped); ok {
+			return c, act, skipped
+		}
+	}
+	if len(skipped) == 0 {
+		skipped = []string{"no other copy"}
+	}
+	return nil, Activation{}, skipped
+}
+
+// tryCriteria tries the ten criteria in order over cands (one tier of bestCopy).
+func (o *Org) tryCriteria(db *database, src *dbCopy, cands []*dbCopy, tried map[*dbCopy]bool, opt selectOpts, byPref bool, skipped *[]string) (*dbCopy, Activation, bool) {
 	for k := range criteria {
 		for _, c := range cands {
 			if tried[c] || !o.matches(k, c) {
@@ -169,16 +194,13 @@ func (o *Org) bestCopy(db *database, opt selectOpts) (*dbCopy, Activation, []str
 				dial = c.server.dial
 			}
 			if !dial.allows(post) {
-				skipped = append(skipped, fmt.Sprintf("%s: copy queue length %d is more than the %s mount dial allows", c.server.name, post, dial))
+				*skipped = append(*skipped, fmt.Sprintf("%s: copy queue length %d is more than the %s mount dial allows", c.server.name, post, dial))
 				continue
 			}
-			return c, Activation{Criterion: k + 1, ByPreference: byPref, Dial: dial}, skipped
+			return c, Activation{Criterion: k + 1, ByPreference: byPref, Dial: dial}, true
 		}
 	}
-	if len(skipped) == 0 {
-		skipped = []string{"no other copy"}
-	}
-	return nil, Activation{}, skipped
+	return nil, Activation{}, false
 }
 
 // activate makes c the active copy; act says how and why (its rule fields), activate

@@ -22,6 +22,7 @@ func (o *Org) update(why string) {
 	o.settle(why)
 	for _, d := range o.dags {
 		o.armRebalance(d)
+		o.armLagManager(d)
 	}
 	o.busy = false
 	o.flushLosses()
@@ -60,9 +61,13 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 			n++
 		}
 	}
-	total := n
 	witness := d.witnessInUse()
-	useWitness := n%2 == 0 && witness != ""
+	nfsm := d.nfsm()
+	useWitness := d.witnessVotes()
+	total := 0
+	for _, m := range d.members {
+		total += d.nodeVote(m)
+	}
 	if useWitness {
 		total++
 	}
@@ -91,9 +96,9 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 		ngroups++
 	}
 	votes := make([]int, ngroups)
-	for i := range d.members {
+	for i, m := range d.members {
 		if group[i] >= 0 {
-			votes[group[i]]++
+			votes[group[i]] += d.nodeVote(m)
 		}
 	}
 	if useWitness {
@@ -134,12 +139,13 @@ func (o *Org) evalQuorum(d *dagT, why string) {
 		majority = append(majority, "witness "+witness)
 	}
 	if has != d.hasQuorum || bestVotes != d.votes {
-		note(o, "", d.name, QuorumChange{DAG: d.name, Quorum: has, Had: d.hasQuorum, Votes: bestVotes, Total: total, Needed: needed, Majority: majority, FileShareWitness: useWitness, Why: why})
+		note(o, "", d.name, QuorumChange{DAG: d.name, Quorum: has, Had: d.hasQuorum, Votes: bestVotes, Total: total, Needed: needed, Majority: majority, FileShareWitness: nfsm, Why: why})
 	}
 	d.hasQuorum, d.votes = has, bestVotes
 	o.evalPAM(d, why)
 	o.evalDACP(d)
 	o.evalStale(d)
+	o.armVoteAdjust(d)
 }
 
 // evalPAM keeps the PAM on the owner of the cluster group: it stays while its server is

@@ -552,6 +552,13 @@ func (o *Org) forceQuorum(d *dagT, stopped, survivors []*server, usePrimary bool
 	}
 	d.useAlt = alt
 	d.lock = nil
+	if d.dynamic {
+		for _, s := range stopped {
+			s.weight = 0
+		}
+		w, wit := o.voteTargets(d, func(m *server) bool { return m.up && containsServer(survivors, m) })
+		o.setVotes(d, w, wit, by+" forced quorum on the surviving members")
+	}
 	for _, s := range survivors {
 		if s.up {
 			o.setDACP(s)

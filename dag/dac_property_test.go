@@ -46,7 +46,7 @@ func newSiteWorld(t *rapid.T, dac bool) *siteWorld {
 	for _, s := range siteServers {
 		must(w.o.AddServer(s, w.siteOf[s]))
 	}
-	must(w.o.AddDAG("DAG1", siteServers, "FSW"))
+	must(w.o.AddDAGWith("DAG1", siteServers, "FSW", DAGOptions{DynamicQuorum: rapid.Bool().Draw(t, "dynamic quorum")}))
 	mode := DACOff
 	if dac {
 		mode = DACDagOnly

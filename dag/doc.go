@@ -93,8 +93,10 @@
 //     whole queue as it mounts (instantly: the reference's two logs a second is not
 //     modelled), so only what it never copied is lost, and Safety Net is asked for
 //     that window. ReplayLagStatus prints the captured form; its Actual is read as the
-//     age of the newest replayed log. Not modelled: play down (Replay Lag Manager and
-//     its triggers), ReplayLagMaxDelay, the point-in-time (Eseutil) recovery.
+//     age of the newest replayed log. Replay Lag Manager (playdown.go) plays a
+//     lagged copy down on the three documented triggers, deferred on a slow disk
+//     up to ReplayLagMaxDelay (2016+). Not modelled: the point-in-time (Eseutil)
+//     recovery.
 //   - Copy lifecycle (seeding.go; exchange-site-resilience.md section 4):
 //     [Org.AddCopy] (same DAG, quorum, no copy there yet, at most 16; seeded from the
 //     active copy at once unless -SeedingPostponed or -ConfigurationOnly, which leave
@@ -121,8 +123,10 @@
 //     database to its most preferred Healthy copy Active Manager could activate (by
 //     site: first among the copies in the site where it is active) and returns the
 //     per-server distribution; the script's console text is not captured, so exsim
-//     prints the distribution objects as a table. MaximumPreferredActiveDatabases,
-//     move suppression and -AllowedDeviationFromMeanPercentage are not modelled.
+//     prints the distribution objects as a table. MaximumPreferredActiveDatabases
+//     ([Org.SetMaximumPreferredActiveDatabases]) is a preference for best copy
+//     selection and rebalancing (placement.go). Move suppression and
+//     -AllowedDeviationFromMeanPercentage are not modelled.
 //
 // # Choices where the sources are silent or disagree
 //
@@ -185,9 +189,15 @@
 //     reaches the witness may set its bit when the witness booted before the bit was
 //     last set (an isolated reboot); [Org.WitnessBooted] tells the model when a
 //     witness boots (the scenario runner: restore-site, or the witness server
-//     starting). Windows dynamic quorum and dynamic witness are not modelled: no
-//     Exchange document says how a DAG accounts for them, and a DAG here keeps the
-//     static majority of its voters.
+//     starting).
+//   - Dynamic quorum and dynamic witness (quorum_dynamic.go; section 2.8) for DAGs
+//     created with DAGOptions.DynamicQuorum (Exchange 2013 and later, assumed on
+//     Windows Server 2012 R2): votes follow the membership after a window of
+//     Timings.FailureDetection, the witness votes only with an even number of
+//     voting members, down to the last man standing; the rules chosen where no
+//     Exchange document speaks are in that file. Get-ClusterNode and Get-Cluster
+//     ([Org.ClusterNodes], [Org.Cluster]) show DynamicWeight and
+//     WitnessDynamicWeight. Exchange 2010 DAGs keep the static majority.
 //
 // # Journal events
 //
@@ -211,7 +221,8 @@
 //   - "dag.fault": [CopyFailed], [CopyRepaired].
 //   - "dag.suspend": [CopySuspended] (ActivationOnly); "dag.resume": [CopyResumed].
 //   - "dag.server": [ServerDown], [ServerUp].
-//   - "dag.quorum": [QuorumChange], quorum (Quorum, Had) or the majority's votes changed.
+//   - "dag.quorum": [QuorumChange], quorum (Quorum, Had) or the majority's votes changed;
+//     [VotesAdjusted], dynamic quorum set the DynamicWeights and WitnessDynamicWeight.
 //   - "dag.pam": [PAMChanged], the PAM moved by itself (PAM "": none);
 //     [PAMMoved], a maintenance script moved the cluster group; [PAMMoveFailed].
 //   - "dag.policy": [AutoActivationPolicySet] (Policy, Blocked blocks automatic
@@ -236,7 +247,11 @@
 //     RedistributeActiveDatabases.ps1; "dag.autoreseed": [AutoReseedStep]
 //     (seeding_events.go).
 //   - "dag.rebalance": [RebalanceSkipped], a database not moved back (Why).
+//   - "dag.lag": [LagPlayedDown], [LagResumed], [PlayDownDeferred], [PagePatched]
+//     (Replay Lag Manager, playdown.go); "dag.config": [ReplayLagManagerSet].
+//   - "dag.policy": [MaximumPreferredActiveDatabasesSet].
 //
-// Not modelled: lagged-copy play down, MaximumPreferredActiveDatabases, move suppression (4 moves an hour), the 2016+ health
-// filters, MAPI-network failures and the script's retries one minute apart.
+// Not modelled: move suppression (4 moves an hour), the 2016+ health filters,
+// MAPI-network failures and the script's retries one minute apart; Resume-
+// MailboxDatabaseCopy -DisableReplayLag.
 package dag

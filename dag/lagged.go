@@ -42,7 +42,7 @@ func (o *Org) SetCopyLag(db, server string, replayLag, truncationLag *time.Durat
 
 // replayDelay is how long after a log arrives c replays it.
 func (o *Org) replayDelay(c *dbCopy) time.Duration {
-	if c.lag > o.t.LogReplay {
+	if c.lag > o.t.LogReplay && !c.playingDown() {
 		return c.lag
 	}
 	return o.t.LogReplay
@@ -55,7 +55,8 @@ func (o *Org) replayDelay(c *dbCopy) time.Duration {
 // copy's database is: the age of the oldest log it holds unreplayed, else of the
 // newest log it replayed (what makes an idle non-lagged copy show 141 days); the
 // active copy shows 00:00:00. Percentage is Actual against Configured, at most
-// 100. Play down is not modelled, so PlayDownReason and ReplaySuspendReason are None.
+// 100. Enabled is False and PlayDownReason names the trigger while Replay Lag Manager
+// has played the copy down (playdown.go); ReplaySuspendReason is always None.
 func (o *Org) replayLagStatus(c *dbCopy) string {
 	var actual time.Duration
 	d := c.db
@@ -70,8 +71,15 @@ func (o *Org) replayLagStatus(c *dbCopy) string {
 	if c.lag > 0 {
 		pct = int(min(100, actual*100/c.lag))
 	}
-	return fmt.Sprintf("Enabled:%s; PlayDownReason:None; ReplaySuspendReason:None; Percentage:%d; Configured:%s; MaxDelay:%s; Actual:%s",
-		psBool(c.lag > 0), pct, FormatTimeSpan(c.lag), FormatTimeSpan(DefaultReplayLagMaxDelay), FormatTimeSpan(actual))
+	reason, maxDelay := "None", DefaultReplayLagMaxDelay
+	if c.ls != nil {
+		maxDelay = c.ls.maxDelay
+		if c.lag > 0 && c.ls.playDown != PlayDownNone {
+			reason = string(c.ls.playDown)
+		}
+	}
+	return fmt.Sprintf("Enabled:%s; PlayDownReason:%s; ReplaySuspendReason:None; Percentage:%d; Configured:%s; MaxDelay:%s; Actual:%s",
+		psBool(c.lag > 0 && !c.playingDown()), reason, pct, FormatTimeSpan(c.lag), FormatTimeSpan(maxDelay), FormatTimeSpan(actual))
 }
 
 // FormatTimeSpan prints d as .NET prints a TimeSpan: [d.]hh:mm:ss (whole seconds).

@@ -38,6 +38,8 @@ type server struct {
 	leftFiles    []string // databases whose removed copy left its files here (seeding.go)
 	maxActive    int      // MaximumActiveDatabases; 0: no limit (placement.go)
 	spares       int      // spare disks AutoReseed may use (autoreseed.go)
+	weight       int      // DynamicWeight under dynamic quorum (quorum_dynamic.go)
+	maxPreferred int      // MaximumPreferredActiveDatabases; 0: $null (placement.go)
 }
 
 type dagT struct {
@@ -64,6 +66,14 @@ type dagT struct {
 	pmf       time.Duration // PreferenceMoveFrequency; 0: off
 	created   time.Duration // the checks run at created + k*pmf
 	rebalance *sim.Timer    // nil for a DAG without the property
+
+	// Dynamic quorum (quorum_dynamic.go).
+	dynamic       bool
+	witnessWeight int        // WitnessDynamicWeight
+	adjust        *sim.Timer // the membership window before votes are adjusted
+
+	lagManager bool       // ReplayLagManagerEnabled (playdown.go)
+	lagTimer   *sim.Timer // Replay Lag Manager's 60-second check; nil on 2010
 }
 
 type database struct {
@@ -99,6 +109,7 @@ type dbCopy struct {
 	rogue               bool          // mounted by a stale partition beside the real active copy (split brain)
 	held                bool          // a stale partition would mount it, but DACP holds it back (said once)
 	lag, truncLag       time.Duration // ReplayLagTime, TruncationLagTime (lagged.go)
+	ls                  *lagState     // Replay Lag Manager's view (playdown.go); nil until needed
 	// Seeding (seeding.go): needsSeed until a seed completes (a copy added without
 	// one); seeding while it is seeded from seedSrc; sourcing counts the seeds it feeds.
 	needsSeed, seeding bool
@@ -237,6 +248,10 @@ func (o *Org) AddDAG(name string, members []string, witness string) error {
 	d.dac = DACOff
 	for _, sv := range d.members {
 		sv.dacp, sv.dacpSet = true, true // an established DAG: every Active Manager has been running
+		sv.weight = 1
+	}
+	if len(members)%2 == 0 {
+		d.witnessWeight = 1
 	}
 	o.dags = append(o.dags, d)
 	o.dagByN[key(name)] = d

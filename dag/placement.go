@@ -47,6 +47,66 @@ func (o *Org) atMaxActive(sv *server, db *database) string {
 	return ""
 }
 
+// SetMaximumPreferredActiveDatabases is Set-MailboxServer
+// -MaximumPreferredActiveDatabases (2013+; 0: $null) [SET-MBXSRV: "honoured only in
+// BCSS, switchovers and DAG rebalancing"]. Unlike MaximumActiveDatabases it is a
+// preference, not a limit (chosen from "preferred" and from the cmdlet reference
+// saying nothing of refused mounts): best copy selection (failovers and targetless
+// switchovers) tries servers below it first and a server at it only when no other
+// copy can mount; RedistributeActiveDatabases.ps1 and PreferenceMoveFrequency
+// rebalancing do not move a database to a server at it, and take the next
+// preferred copy instead. Mount-Database and Move-ActiveMailboxDatabase
+// -ActivateOnServer (an admin naming the server) ignore it.
+func (o *Org) SetMaximumPreferredActiveDatabases(server string, n int) error {
+	sv, err := o.server(server)
+	if err != nil {
+		return err
+	}
+	if n < 0 {
+		return fmt.Errorf("Cannot bind parameter 'MaximumPreferredActiveDatabases': %d is not a whole number of at least 0.", n)
+	}
+	sv.maxPreferred = n
+	note(o, sv.name, sv.name, MaximumPreferredActiveDatabasesSet{Server: sv.name, Max: n})
+	o.update("an admin set MaximumPreferredActiveDatabases on " + sv.name)
+	return nil
+}
+
+// atMaxPreferred says why sv is at its MaximumPreferredActiveDatabases for db ("" if
+// not): the databases other than db mounted there.
+func (o *Org) atMaxPreferred(sv *server, db *database) string {
+	if sv.maxPreferred == 0 {
+		return ""
+	}
+	n := 0
+	for _, d := range o.dbs {
+		if d != db && d.mounted && d.active.server == sv {
+			n++
+		}
+	}
+	if n >= sv.maxPreferred {
+		return fmt.Sprintf("MaximumPreferredActiveDatabases (%d) is reached on %s", sv.maxPreferred, sv.name)
+	}
+	return ""
+}
+
+// MaximumPreferredActiveDatabasesSet ("dag.policy"): Set-MailboxServer
+// -MaximumPreferredActiveDatabases (Max 0: $null).
+type MaximumPreferredActiveDatabasesSet struct {
+	Server string
+	Max    int
+}
+
+// Kind is the journal kind.
+func (MaximumPreferredActiveDatabasesSet) Kind() string { return "dag.policy" }
+
+// Narrate renders the event.
+func (e MaximumPreferredActiveDatabasesSet) Narrate() string {
+	if e.Max == 0 {
+		return fmt.Sprintf("An admin cleared MaximumPreferredActiveDatabases on %s ($null).", e.Server)
+	}
+	return fmt.Sprintf("An admin set MaximumPreferredActiveDatabases to %d on %s: best copy selection prefers other servers once %d databases are mounted there, and rebalancing moves none there.", e.Max, e.Server, e.Max)
+}
+
 // DistributionRow is one server of RedistributeActiveDatabases.ps1's distribution
 // (the script's object properties, practical365's capture).
 type DistributionRow struct {
@@ -100,7 +160,7 @@ func (o *Org) preferred(db *database, bySite bool) *dbCopy {
 		if c == db.active {
 			return true
 		}
-		return o.autoBlock(c, db.active) == "" && o.status(c) == Healthy
+		return o.autoBlock(c, db.active) == "" && o.status(c) == Healthy && o.atMaxPreferred(c.server, db) == ""
 	}
 	if bySite {
 		for _, c := range db.copies {

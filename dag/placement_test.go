@@ -59,3 +59,43 @@ func TestRedistributeBySiteKeepsDatabasesInTheirSite(t *testing.T) {
 	srv, _ = w.active("DB1")
 	require.Equal(t, "EX1", srv)
 }
+
+// fact: exchange-site-resilience.md §6.1 (MaximumPreferredActiveDatabases, 2013+:
+// honoured only in BCSS, switchovers and DAG rebalancing): best copy selection tries
+// a server that reached it last. DB1 fails over from EX1 to EX3, not to EX2, which
+// already has DB2 mounted and a preferred maximum of 1; with EX3 down too, EX2
+// takes it anyway (a preference, not MaximumActiveDatabases' limit).
+func TestMaximumPreferredActiveDatabasesIsTriedLastByBestCopySelection(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.SetMaximumPreferredActiveDatabases("EX2", 1))
+	w.o.ServerDown("EX1")
+	w.run(time.Minute)
+	srv, _ := w.active("DB1")
+	require.Equal(t, "EX3", srv)
+	// With DB1\EX3 blocked from activation, EX2 is the only candidate left.
+	w = three(t)
+	require.NoError(t, w.o.SetMaximumPreferredActiveDatabases("EX2", 1))
+	require.NoError(t, w.o.SuspendCopy("DB1", "EX3", true))
+	w.o.ServerDown("EX1")
+	w.run(time.Minute)
+	srv, mounted := w.active("DB1")
+	require.Equal(t, "EX2", srv, "the only copy left may exceed the preferred maximum")
+	require.True(t, mounted)
+	require.Error(t, w.o.SetMaximumPreferredActiveDatabases("EX2", -1))
+}
+
+// fact: exchange-site-resilience.md §6.1/§6.3 (MaximumPreferredActiveDatabases is
+// honoured by DAG rebalancing; RedistributeActiveDatabases.ps1 moves each database to
+// its most preferred copy): a preference-1 server at its preferred maximum is passed
+// over for the next preferred copy.
+func TestRedistributeSkipsAServerAtMaximumPreferredActiveDatabases(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.Move("DB2", "EX1"))
+	require.NoError(t, w.o.Move("DB1", "EX3"))
+	w.run(time.Minute)
+	require.NoError(t, w.o.SetMaximumPreferredActiveDatabases("EX1", 1))
+	_, err := w.o.Redistribute("DAG1", false)
+	require.NoError(t, err)
+	srv, _ := w.active("DB1")
+	require.Equal(t, "EX2", srv, "EX1 has DB2 mounted and a preferred maximum of 1")
+}

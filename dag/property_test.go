@@ -41,7 +41,7 @@ func propWorld(t *rapid.T) *world {
 	for i, s := range propServers {
 		must(w.o.AddServer(s, []string{"Red", "Red", "Blue", "Blue", "Red"}[i]))
 	}
-	must(w.o.AddDAGWith("DAG1", propServers[:4], "FSW", DAGOptions{Exchange2016: true}))
+	must(w.o.AddDAGWith("DAG1", propServers[:4], "FSW", DAGOptions{Exchange2016: true, DynamicQuorum: rapid.Bool().Draw(t, "dynamic quorum"), ReplayLagManager: true, ReplayLagManagerEnabled: rapid.Bool().Draw(t, "replay lag manager")}))
 	must(w.o.AddDatabase("DB1", []string{"EX1", "EX2", "EX3"}))
 	must(w.o.AddDatabase("DB2", []string{"EX3", "EX4", "EX1", "EX2"}))
 	must(w.o.AddDatabase("DB3", []string{"EX5"}))
@@ -202,6 +202,18 @@ func TestPropertyRandomOperationsKeepDAGInvariants(t *testing.T) {
 				src := rapid.SampledFrom(append([]string{""}, propServers...)).Draw(t, "source")
 				_ = o.UpdateCopy(dbg.Draw(t, "db"), srv.Draw(t, "server"), UpdateCopyOptions{SourceServer: src, DeleteExistingFiles: rapid.Bool().Draw(t, "delete")})
 			},
+			// Replay Lag Manager's triggers (playdown.go).
+			"lagmanager": func(t *rapid.T) { _ = o.SetReplayLagManager("DAG1", rapid.Bool().Draw(t, "on")) },
+			"lowdisk": func(t *rapid.T) {
+				_ = o.SetCopyFreeSpace(dbg.Draw(t, "db"), srv.Draw(t, "server"), rapid.SampledFrom([]int{5000, 50000}).Draw(t, "free MB"))
+			},
+			"maxpreferred": func(t *rapid.T) {
+				_ = o.SetMaximumPreferredActiveDatabases(srv.Draw(t, "server"), rapid.IntRange(0, 2).Draw(t, "max"))
+			},
+			"corruptpage": func(t *rapid.T) { _ = o.CorruptCopyPage(dbg.Draw(t, "db"), srv.Draw(t, "server")) },
+			"latency": func(t *rapid.T) {
+				_ = o.SetCopyReadLatency(dbg.Draw(t, "db"), srv.Draw(t, "server"), rapid.IntRange(0, 60).Draw(t, "ms"))
+			},
 			"startmaintenance": func(t *rapid.T) { _ = o.StartDagServerMaintenance(srv.Draw(t, "server")) },
 			"stopmaintenance":  func(t *rapid.T) { _ = o.StopDagServerMaintenance(srv.Draw(t, "server")) },
 		}
@@ -228,6 +240,7 @@ func TestPropertyRandomOperationsKeepDAGInvariants(t *testing.T) {
 			_ = o.ResumeClusterNode(s)
 			_ = o.SetAutoActivationPolicy(s, "Unrestricted")
 			_ = o.SetActivationDisabledAndMoveNow(s, false)
+			_ = o.SetMaximumPreferredActiveDatabases(s, 0)
 			m.w.ha[s] = false
 			for _, db := range propDBs {
 				_ = o.RepairCopy(db, s)

@@ -20,6 +20,13 @@ type DAGOptions struct {
 	// has PreferenceMoveFrequency, 1 hour by default. 2010 and 2013 DAGs lack it and
 	// never rebalance on their own.
 	Exchange2016 bool
+	// DynamicQuorum says the cluster runs on Windows Server 2012 R2 or later (Exchange
+	// 2013 and later, see quorum_dynamic.go): dynamic quorum and dynamic witness.
+	DynamicQuorum bool
+	// ReplayLagManager says the DAG has ReplayLagManagerEnabled (Exchange 2013+), and
+	// ReplayLagManagerEnabled is its default (playdown.go: False on 2013, True on
+	// 2016 and later).
+	ReplayLagManager, ReplayLagManagerEnabled bool
 }
 
 const kindRebalance = 0x4405
@@ -33,6 +40,14 @@ func (o *Org) AddDAGWith(name string, members []string, witness string, opt DAGO
 	d.hasPMF = opt.Exchange2016
 	if opt.Exchange2016 {
 		d.pmf = DefaultPreferenceMoveFrequency
+	}
+	if opt.DynamicQuorum {
+		d.dynamic = true
+		d.adjust = o.s.NewFuncTimer(kindVotes, func() { o.adjustVotes(d) })
+	}
+	if opt.ReplayLagManager {
+		d.lagManager = opt.ReplayLagManagerEnabled
+		d.lagTimer = o.s.NewFuncTimer(kindLagManager, func() { o.lagCheck(d) })
 	}
 	d.created = o.s.Now()
 	d.rebalance = o.s.NewFuncTimer(kindRebalance, func() { o.rebalanceTick(d) })
@@ -157,6 +172,9 @@ func (o *Org) rebalanceBlock(db *database, home *dbCopy) string {
 	}
 	if why := o.autoBlock(home, src); why != "" {
 		return home.server.name + ": " + why
+	}
+	if why := o.atMaxPreferred(home.server, db); why != "" {
+		return why
 	}
 	if st := o.status(home); st != Healthy {
 		return fmt.Sprintf("%s is %s, not Healthy", home.name(), st)

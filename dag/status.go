@@ -153,6 +153,8 @@ type DAGStatusRow struct {
 	// AutoDagAutoReseedEnabled and AutoDagDiskReclaimerEnabled True; and, for a 2016+
 	// DAG, PreferenceMoveFrequency.
 	PreferenceMoveFrequency string // "" for a DAG without the property (2010, 2013)
+	// ReplayLagManagerEnabled True or False (playdown.go); "" for a 2010 DAG.
+	ReplayLagManagerEnabled string
 }
 
 // DAGStatus is Get-DatabaseAvailabilityGroup [identity] [-Status]: every DAG in
@@ -168,6 +170,9 @@ func (o *Org) DAGStatus(identity string, status bool) ([]DAGStatusRow, error) {
 			WitnessDirectory: d.witnessDir, AlternateWitnessDirectory: d.altWitnessDir}
 		if d.hasPMF {
 			r.PreferenceMoveFrequency = fmtSpan(d.pmf)
+		}
+		if d.lagTimer != nil {
+			r.ReplayLagManagerEnabled = psBool(d.lagManager)
 		}
 		if status {
 			r.ReplicationPort = 64327
@@ -232,6 +237,9 @@ func (r DAGStatusRow) Fields() []psfmt.Field {
 		{Name: "ServersInMaintenance", Value: coll(r.ServersInMaintenance)},
 		{Name: "ReplicationPort", Value: port},
 		{Name: "WitnessShareInUse", Value: r.WitnessShareInUse},
+	}
+	if r.ReplayLagManagerEnabled != "" {
+		f = append(f, psfmt.Field{Name: "ReplayLagManagerEnabled", Value: r.ReplayLagManagerEnabled})
 	}
 	// The documented defaults, after the modelled properties (no full capture of the
 	// shell's Format-List order exists; see exchange-site-resilience.md Gaps).

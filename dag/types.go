@@ -156,4 +156,5 @@ const (
 	kindReplay = 0x4402
 	kindPhase  = 0x4403
 	kindDetect = 0x4404
+	kindVotes  = 0x4408
 )

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/exsim/exsim/components"
 	"github.com/exsim/exsim/dag"
 	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/scenarios/format"
@@ -195,6 +196,14 @@ func (c *call) setDAG() (string, error) {
 	if opt.AlternateWitness != "" {
 		opt.AlternateWitnessSite = c.w.witnessSite(opt.AlternateWitness)
 	}
+	if c.has("ReplayLagManagerEnabled") {
+		if err := c.w.dag.SetReplayLagManager(c.str("Identity"), c.flag("ReplayLagManagerEnabled")); err != nil {
+			return "", err
+		}
+		if opt == (dag.SetDAGOptions{}) {
+			return "", nil // not the bare Set-DatabaseAvailabilityGroup
+		}
+	}
 	return "", c.w.dag.SetDAG(c.str("Identity"), opt)
 }
 
@@ -258,6 +267,22 @@ func (c *call) setCopy() (string, error) {
 			return "", fmt.Errorf("Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.TimeSpan\".", p.name, c.str(p.name))
 		}
 		*p.to = &d
+	}
+	if c.has("ReplayLagMaxDelay") {
+		// -ReplayLagMaxDelay (2016+, exchange-site-resilience.md 3.1).
+		if v := componentsVersion(c.w.spec[server].Version); v != components.Exchange2016 && v != components.Exchange2019 {
+			return "", fmt.Errorf("A parameter cannot be found that matches parameter name 'ReplayLagMaxDelay'. (It exists from Exchange 2016 on; %s runs %s.)", server, v)
+		}
+		d, err := ParseDuration(c.str("ReplayLagMaxDelay"))
+		if err != nil {
+			return "", fmt.Errorf("Cannot bind parameter 'ReplayLagMaxDelay'. Cannot convert value \"%s\" to type \"System.TimeSpan\".", c.str("ReplayLagMaxDelay"))
+		}
+		if err := c.w.dag.SetReplayLagMaxDelay(db, server, d); err != nil {
+			return "", err
+		}
+	}
+	if lag == nil && trunc == nil {
+		return "", nil
 	}
 	if err := c.w.dag.SetCopyLag(db, server, lag, trunc); err != nil {
 		return "", err
@@ -335,15 +360,36 @@ func (c *call) updateCopy() (string, error) {
 }
 
 func (c *call) maximumActive(server string) error {
-	v := c.str("MaximumActiveDatabases")
-	if strings.EqualFold(v, "$null") {
-		return c.w.dag.SetMaximumActiveDatabases(server, 0)
+	n, err := c.nullableCount("MaximumActiveDatabases")
+	if err != nil {
+		return err
+	}
+	return c.w.dag.SetMaximumActiveDatabases(server, n)
+}
+
+// maximumPreferred is -MaximumPreferredActiveDatabases (2013+, exchange-site-resilience.md 6.1).
+func (c *call) maximumPreferred(server string) error {
+	if v := componentsVersion(c.w.spec[server].Version); !v.HasComponentStates() {
+		return fmt.Errorf("A parameter cannot be found that matches parameter name 'MaximumPreferredActiveDatabases'. (It exists from Exchange 2013 on; %s runs %s.)", server, v)
+	}
+	n, err := c.nullableCount("MaximumPreferredActiveDatabases")
+	if err != nil {
+		return err
+	}
+	return c.w.dag.SetMaximumPreferredActiveDatabases(server, n)
+}
+
+// nullableCount reads $null (0) or a whole number.
+func (c *call) nullableCount(param string) (int, error) {
+	v := c.str(param)
+	if v == "" || strings.EqualFold(v, "$null") { // the shell binds $null as empty
+		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n < 0 {
-		return fmt.Errorf("Cannot bind parameter 'MaximumActiveDatabases'. Cannot convert value \"%s\" to type \"System.Int32\".", v)
+		return 0, fmt.Errorf("Cannot bind parameter '%s'. Cannot convert value \"%s\" to type \"System.Int32\".", param, v)
 	}
-	return c.w.dag.SetMaximumActiveDatabases(server, n)
+	return n, nil
 }
 
 // redistribute runs RedistributeActiveDatabases.ps1 and prints the final

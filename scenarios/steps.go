@@ -224,6 +224,11 @@ var handlers = map[string]handler{
 				return "", err
 			}
 		}
+		if c.has("MaximumPreferredActiveDatabases") {
+			if err := c.maximumPreferred(id); err != nil {
+				return "", err
+			}
+		}
 		if c.has("DatabaseCopyActivationDisabledAndMoveNow") {
 			if v := componentsVersion(c.w.spec[id].Version); !v.HasComponentStates() {
 				return "", fmt.Errorf("a parameter cannot be found that matches parameter name 'DatabaseCopyActivationDisabledAndMoveNow' (it exists from Exchange 2013 on; %s runs %s)", id, v)
@@ -234,6 +239,8 @@ var handlers = map[string]handler{
 		}
 		return "", nil
 	},
+	"Get-ClusterNode":                 (*call).clusterNodes,
+	"Get-Cluster":                     (*call).cluster,
 	"Suspend-ClusterNode":             func(c *call) (string, error) { return "", c.w.dag.SuspendClusterNode(c.str("Name")) },
 	"Resume-ClusterNode":              func(c *call) (string, error) { return "", c.w.dag.ResumeClusterNode(c.str("Name")) },
 	"Move-ClusterGroup":               func(c *call) (string, error) { return "", c.w.dag.MoveClusterGroup(c.str("Node")) },

@@ -159,12 +159,21 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 	for _, d := range sc.Topology.DAGs {
 		// PreferenceMoveFrequency exists from Exchange 2016 CU2: only a DAG whose
 		// members all run 2016 or 2019 rebalances on its own.
-		opt := dag.DAGOptions{Exchange2016: true}
+		// Dynamic quorum needs Windows Server 2012 R2 under the cluster: every member
+		// runs 2013 or later (2010 runs on 2008 R2; see dag/quorum_dynamic.go).
+		// Replay Lag Manager exists from 2013 and is on by default from 2016 CU1
+		// (dag/playdown.go, exchange-site-resilience.md Conflict 5).
+		opt := dag.DAGOptions{Exchange2016: true, DynamicQuorum: true, ReplayLagManager: true}
 		for _, m := range d.Members {
-			if v := componentsVersion(w.spec[m].Version); v != components.Exchange2016 && v != components.Exchange2019 {
+			v := componentsVersion(w.spec[m].Version)
+			if v != components.Exchange2016 && v != components.Exchange2019 {
 				opt.Exchange2016 = false
 			}
+			if !v.HasComponentStates() {
+				opt.DynamicQuorum, opt.ReplayLagManager = false, false
+			}
 		}
+		opt.ReplayLagManagerEnabled = opt.Exchange2016
 		if err := w.dag.AddDAGWith(d.Name, d.Members, d.Witness, opt); err != nil {
 			return nil, sc.Errorf(d.Pos, "%v", err)
 		}

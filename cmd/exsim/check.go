@@ -82,7 +82,7 @@ func checkWith(args []string, env lookupEnv, stdout, stderr io.Writer) int {
 	fs := newFlagSet("check", stderr)
 	props := fs.String("property", "", "properties every variant must keep, comma separated: "+strings.Join(explore.PropertyNames, ", "))
 	var faults multi
-	fs.Var(&faults, "faults", "fault templates, repeatable or separated by \";\" (default \"crash any; crash any lose-queue\"); \"any\" stands for every server or copy")
+	fs.Var(&faults, "faults", "fault templates, repeatable or separated by \";\" (default \"crash any; crash any lose-queue\"); \"any\" stands for every server, copy or AD site")
 	maxFaults := fs.Int("max-faults", 2, "at most `N` faults per variant; with --exhaustive 1 (the default there) or 2 (every ordered pair too)")
 	runs := fs.Int("runs", 100, "number of variants")
 	seed := fs.Uint64("seed", 1, "sweep seed: variant i depends on (seed, i) only")

@@ -71,6 +71,17 @@ var supported = []Spec{
 		{Name: "DatabaseCopyActivationDisabledAndMoveNow", Type: Boolean},
 		// $null (no limit) or a whole number (exchange-site-resilience.md 6.1).
 		{Name: "MaximumActiveDatabases", Type: Text},
+		{Name: "MaximumPreferredActiveDatabases", Type: Text}, // 2013+
+	}},
+	// Get-ClusterNode / Get-Cluster (FailoverClusters): the DAG's cluster, named by
+	// -Cluster (the DAG name; optional with one DAG); the quorum properties of
+	// exchange-site-resilience.md 2.8.
+	{Name: "Get-ClusterNode", Params: []ParamSpec{
+		{Name: "Name", Position: 1, Type: Server},
+		{Name: "Cluster", Type: Text},
+	}},
+	{Name: "Get-Cluster", Params: []ParamSpec{
+		{Name: "Name", Position: 1, Type: Text},
 	}},
 	{Name: "Suspend-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
 	{Name: "Resume-ClusterNode", Params: []ParamSpec{{Name: "Name", Position: 1, Required: true, Type: Server}}},
@@ -122,6 +133,7 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Required: true, Type: Copy},
 		{Name: "ReplayLagTime", Type: Duration},
 		{Name: "TruncationLagTime", Type: Duration},
+		{Name: "ReplayLagMaxDelay", Type: Duration},
 	}},
 	{Name: "Suspend-MailboxDatabaseCopy", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Copy},
@@ -155,6 +167,8 @@ var supported = []Spec{
 		{Name: "WitnessDirectory", Type: Text},
 		{Name: "AlternateWitnessServer", Type: Text},
 		{Name: "AlternateWitnessDirectory", Type: Text},
+		// Replay Lag Manager (2013+, exchange-site-resilience.md 3.1).
+		{Name: "ReplayLagManagerEnabled", Type: Boolean},
 	}},
 	{Name: "Stop-DatabaseAvailabilityGroup", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},

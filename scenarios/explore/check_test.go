@@ -282,3 +282,39 @@ func TestCounterexampleStartsServersInTheLivenessPhasesOrder(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, direct.Verdict.Lost, replay.Verdict.Lost, "the counterexample replays what exploration saw")
 }
+
+// Issue 17: a generated site fault shrinks to a replayable counterexample. Failing
+// Red (two members and the witness at once) stops the stretched DAG's quorum, so
+// mail to DB1 waits past the latency bound; the unrelated crash is shrunk away,
+// and the written counterexample replays the same violation.
+func TestGeneratedSiteFaultShrinksToAReplayableCounterexample(t *testing.T) {
+	sc := load(t, "testdata/sites2.yaml")
+	props := []Property{LatencyUnder(10 * time.Minute)}
+	cands, err := Expand(sc, []string{"fail-site any", "crash any"})
+	require.NoError(t, err)
+	require.Contains(t, cands, "fail-site Red")
+	v := Variant{Seed: 1, Faults: []Fault{
+		{At: 30 * time.Minute, Line: "fail-site Red"},
+		{At: 40 * time.Minute, Line: "crash EX4", For: 5 * time.Minute},
+	}}
+	require.True(t, RunVariant(sc, props, v, DefaultSettle).Failed())
+	s, err := Shrink(sc, props, v, DefaultSettle, time.Minute)
+	require.NoError(t, err)
+	require.Len(t, s.Faults, 1)
+	require.Equal(t, "fail-site Red", s.Faults[0].Line)
+	ce, err := Counterexample(s, props, DefaultSettle)
+	require.NoError(t, err)
+	data, err := Marshal(ce, "counterexample")
+	require.NoError(t, err)
+	require.Contains(t, string(data), "restore-site Red", "the liveness phase restores the failed site")
+	path := filepath.Join(t.TempDir(), "ce.yaml")
+	require.NoError(t, os.WriteFile(path, data, 0o644))
+	back, err := scenarios.Load(path)
+	require.NoError(t, err)
+	res, err := scenarios.Run(back, scenarios.Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "the pinned expect holds on replay: %v", res.Failures)
+	got := Violations(props, res)
+	require.NotEmpty(t, got)
+	require.Equal(t, s.Violations[0].Property, got[0].Property)
+}

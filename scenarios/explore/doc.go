@@ -11,8 +11,9 @@
 //   - [Property] values (no-loss, no-duplicates, no-stuck, spof-under:D,
 //     latency-under:D, expectations) judge a [scenarios.Result]; a test combines
 //     them in a slice.
-//   - [Expand] turns fault templates ("crash any lose-queue") into fault lines over
-//     a topology; [Steps] turns [Fault] values into steps with their repairs.
+//   - [Expand] turns fault templates ("crash any lose-queue", "fail-site any",
+//     "partition-sites any") into fault lines over a topology; [Steps] turns
+//     [Fault] values into steps with their repairs (restore-site for fail-site).
 //   - rapid generators ([FaultsGen], [PlanGen], [TrafficGen], [TopologyGen]) draw
 //     in an order that makes rapid's shrinking give fewer faults, earlier times,
 //     the plan's own order and smaller topologies.

@@ -50,8 +50,8 @@ func Expand(sc *scenarios.Scenario, templates []string) ([]string, error) {
 		if f, err = canon(sc, f); err != nil {
 			return fmt.Errorf("fault %q: %v", line, err)
 		}
-		if f.Kind == fault.Start || f.Kind == fault.Heal || f.Kind == fault.Release || f.Kind == fault.Up {
-			return fmt.Errorf("fault %q: %s is a repair, not a fault; each injected fault is repaired after its duration", line, f.Kind)
+		if f.Kind == fault.Start || f.Kind == fault.Heal || f.Kind == fault.Release || f.Kind == fault.Up || f.Kind == fault.RestoreSite {
+			return fmt.Errorf("fault %q: %s is a repair, not a fault; each injected fault is repaired after its duration (restore-site repairs fail-site)", line, f.Kind)
 		}
 		key := f.String()
 		if !seen[key] {
@@ -120,6 +120,26 @@ func Expand(sc *scenarios.Scenario, templates []string) ([]string, error) {
 					}
 				}
 			}
+		case words[0] == "fail-site":
+			// every AD site with a server: its servers, witnesses and links fail
+			if t != "fail-site any" {
+				return nil, fmt.Errorf("fault template %q: want fail-site any, or fail-site SITE", t)
+			}
+			for _, site := range serverSites(sc) {
+				if err := add("fail-site " + site); err != nil {
+					return nil, err
+				}
+			}
+		case words[0] == "partition-sites":
+			lines, err := expandSitePartition(sc, t)
+			if err != nil {
+				return nil, err
+			}
+			for _, l := range lines {
+				if err := add(l); err != nil {
+					return nil, err
+				}
+			}
 		case words[0] == "partition":
 			lines, err := expandPartition(sc, t)
 			if err != nil {
@@ -170,6 +190,62 @@ func expandPartition(sc *scenarios.Scenario, t string) ([]string, error) {
 				out = append(out, "partition "+a+" from "+n)
 			}
 		}
+	}
+	return out, nil
+}
+
+// serverSites are the topology's AD sites that hold a server, in declared order:
+// failing or cutting off an empty site changes nothing.
+func serverSites(sc *scenarios.Scenario) []string {
+	var out []string
+	for _, site := range sc.Topology.Sites {
+		for _, sv := range sc.Topology.Servers {
+			if strings.EqualFold(sv.Site, site) {
+				out = append(out, site)
+				break
+			}
+		}
+	}
+	return out
+}
+
+// expandSitePartition expands partition-sites templates: "partition-sites any" (and
+// "any from any") cuts each site with servers from every other site, "A from any"
+// cuts A from the rest, "any from B" each other site from B.
+func expandSitePartition(sc *scenarios.Scenario, t string) ([]string, error) {
+	sites := serverSites(sc)
+	rest := func(x string) string {
+		var o []string
+		for _, s := range sc.Topology.Sites {
+			if !strings.EqualFold(s, x) {
+				o = append(o, s)
+			}
+		}
+		return strings.Join(o, ",")
+	}
+	var out []string
+	body := strings.TrimPrefix(t, "partition-sites ")
+	a, b, cut := strings.Cut(body, " from ")
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	switch {
+	case body == "any" || (cut && a == "any" && b == "any"):
+		for _, s := range sites {
+			if r := rest(s); r != "" {
+				out = append(out, "partition-sites "+s+" from "+r)
+			}
+		}
+	case cut && a == "any":
+		for _, s := range sites {
+			if !strings.EqualFold(s, b) {
+				out = append(out, "partition-sites "+s+" from "+b)
+			}
+		}
+	case cut && b == "any":
+		if r := rest(a); r != "" {
+			out = append(out, "partition-sites "+a+" from "+r)
+		}
+	default:
+		return nil, fmt.Errorf("fault template %q: want partition-sites any, partition-sites SITE from any, or partition-sites any from SITE", t)
 	}
 	return out, nil
 }
@@ -238,6 +314,19 @@ func canon(sc *scenarios.Scenario, f fault.Fault) (fault.Fault, error) {
 			}
 		}
 		return f, fmt.Errorf("no database copy %s\\%s", f.Database, f.Server)
+	case fault.FailSite, fault.RestoreSite:
+		f.Site, err = siteName(sc, f.Site)
+		return f, err
+	case fault.PartitionSites:
+		sides := [][]string{slices.Clone(f.A), slices.Clone(f.B)}
+		for _, side := range sides {
+			for i, n := range side {
+				if side[i], err = siteName(sc, n); err != nil {
+					return f, err
+				}
+			}
+		}
+		f.A, f.B = sides[0], sides[1]
 	case fault.Partition:
 		sides := [][]string{slices.Clone(f.A), slices.Clone(f.B)}
 		for _, side := range sides {
@@ -258,6 +347,13 @@ func canon(sc *scenarios.Scenario, f fault.Fault) (fault.Fault, error) {
 		f.A, f.B = sides[0], sides[1]
 	}
 	return f, nil
+}
+
+func siteName(sc *scenarios.Scenario, n string) (string, error) {
+	if k := slices.IndexFunc(sc.Topology.Sites, func(s string) bool { return strings.EqualFold(s, n) }); k >= 0 {
+		return sc.Topology.Sites[k], nil
+	}
+	return "", fmt.Errorf("unknown AD site %q (the topology's sites: %s)", n, strings.Join(sc.Topology.Sites, ", "))
 }
 
 // Steps turns faults into scenario steps: each fault at its instant and its repair
@@ -286,6 +382,8 @@ func Steps(sc *scenarios.Scenario, faults []Fault) ([]scenarios.Step, error) {
 			repair = "release " + st.Fault.Server
 		case fault.Down, fault.Refuse:
 			repair = "up " + st.Fault.Host
+		case fault.FailSite:
+			repair = "restore-site " + st.Fault.Site
 		default:
 			// heal ends every partition, the scenario's own too (an internet link
 			// it cuts on purpose), so an injected partition and a copy failure

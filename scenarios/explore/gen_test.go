@@ -188,3 +188,26 @@ func TestStepsRepairCrashesButNotPartitions(t *testing.T) {
 	_, err = Steps(sc, []Fault{{At: 2 * time.Hour, Line: "crash EX1"}})
 	require.ErrorContains(t, err, "after the scenario's duration")
 }
+
+// Issue 17: fail-site any and partition-sites any expand over the sites that hold a
+// server; restore-site is the repair of fail-site, not a fault; a fail-site repaired
+// later becomes a restore-site step.
+func TestExpandSiteTemplatesAndRepairFailSite(t *testing.T) {
+	sc := load(t, "testdata/sites2.yaml")
+	got, err := Expand(sc, []string{"fail-site any", "partition-sites any", "partition-sites red from any", "fail-site blue"})
+	require.NoError(t, err)
+	require.Equal(t, []string{"fail-site Red", "fail-site Blue", "partition-sites Red from Blue", "partition-sites Blue from Red"}, got)
+	_, err = Expand(sc, []string{"restore-site Red"})
+	require.ErrorContains(t, err, "repair")
+	_, err = Expand(sc, []string{"fail-site Green"})
+	require.ErrorContains(t, err, `unknown AD site "Green"`)
+	_, err = Expand(sc, []string{"partition-sites any to any"})
+	require.Error(t, err)
+	steps, err := Steps(sc, []Fault{{At: 10 * time.Minute, Line: "fail-site Red", For: 20 * time.Minute}, {At: 5 * time.Minute, Line: "partition-sites Red from Blue", For: time.Minute}})
+	require.NoError(t, err)
+	var lines []string
+	for _, st := range steps {
+		lines = append(lines, dur(st.At)+" "+st.Text)
+	}
+	require.Equal(t, []string{"5m partition-sites Red from Blue", "10m fail-site Red", "30m restore-site Red"}, lines)
+}
