@@ -178,6 +178,10 @@ func (o *Org) Messages(server, queueID string) ([][]psfmt.Field, error) {
 			switch {
 			case q.kind == qPoison: // 3.3: poison messages are permanently Suspended
 				st = "Suspended"
+			case it.sending && it.ext != nil && it.ext.pendingRemove: // 4.2
+				st = "PendingRemove"
+			case it.sending && it.ext != nil && it.ext.suspended: // 4.2
+				st = "PendingSuspend"
 			case q.suspended, it.ext != nil && it.ext.suspended:
 				st = "Suspended"
 			case q.inRetry:
@@ -390,31 +394,42 @@ func (o *Org) findMessage(id string) (*queue, *item, error) {
 }
 
 // MessageRemoved: Remove-Message took a message out of a queue, with an NDR to its
-// sender or without (then it is lost, unless another copy delivers it).
+// sender or without (then it is lost, unless another copy delivers it). Pending: the
+// message was being delivered; it is PendingRemove and goes only if that fails.
 type MessageRemoved struct {
 	Msg
 	Identity string
 	WithNDR  bool
+	Pending  bool
 }
 
 func (MessageRemoved) Kind() string { return "transport.queue" }
 func (e MessageRemoved) Narrate() string {
-	if e.WithNDR {
+	switch {
+	case e.Pending:
+		return fmt.Sprintf("Remove-Message: message #%d (%s) is being delivered: it is PendingRemove and is removed only if this delivery fails.", e.Message, e.Identity)
+	case e.WithNDR:
 		return fmt.Sprintf("Remove-Message removed message #%d (%s); its sender gets an NDR.", e.Message, e.Identity)
 	}
 	return fmt.Sprintf("Remove-Message -WithNDR $false removed message #%d (%s) without an NDR: nobody is told.", e.Message, e.Identity)
 }
 
 // MessageSuspended: Suspend-Message or Resume-Message changed a message's status.
+// Pending: it was being delivered (PendingSuspend): it is suspended only if that
+// delivery fails.
 type MessageSuspended struct {
 	Msg
 	Identity  string
 	Suspended bool
+	Pending   bool
 }
 
 func (MessageSuspended) Kind() string { return "transport.queue" }
 func (e MessageSuspended) Narrate() string {
-	if e.Suspended {
+	switch {
+	case e.Pending:
+		return fmt.Sprintf("Suspend-Message: message #%d (%s) is being delivered: it is PendingSuspend and is suspended only if this delivery fails.", e.Message, e.Identity)
+	case e.Suspended:
 		return fmt.Sprintf("Suspend-Message: message #%d (%s) is Suspended: it stays in its queue and is not sent.", e.Message, e.Identity)
 	}
 	return fmt.Sprintf("Resume-Message: message #%d (%s) is ready again.", e.Message, e.Identity)
@@ -427,8 +442,11 @@ const removedNDR = "removed by an administrator with Remove-Message -WithNDR $tr
 // RemoveMessage is Remove-Message (4.2): -WithNDR $true (the default) returns the
 // message to its sender with an NDR; $false deletes it silently, so when no other
 // copy delivers it the verdict counts it lost to the removal. Messages can be
-// removed from any queue but the Submission queue; a message being delivered is not
-// modelled (the product marks it PendingRemove). Its shadow is discarded with it.
+// removed from any queue but the Submission queue. A message being delivered becomes
+// PendingRemove and is removed only if the delivery fails and it re-enters its queue
+// (4.2; Conflicts: the Remove-Message reference calls the status PendingDelete, the
+// queues page's status table PendingRemove, which exsim shows, the table being the
+// list of the values Get-Message prints). Its shadow is discarded with it.
 func (o *Org) RemoveMessage(id string, withNDR bool) error {
 	q, it, err := o.findMessage(id)
 	if err != nil {
@@ -441,8 +459,29 @@ func (o *Org) RemoveMessage(id string, withNDR bool) error {
 		return fmt.Errorf("Remove-Message: %s is a shadow copy: exsim removes messages from primary queues only", id)
 	}
 	if it.sending || it.awaiting {
-		return fmt.Errorf("Remove-Message: message %s is being delivered (PendingRemove is not modelled); try again after the attempt", id)
+		x := it.x()
+		x.pendingRemove, x.removeNDR = true, withNDR
+		if o.s.Journal().Enabled() {
+			emit(o, q.srv.name, q.identity(), MessageRemoved{Msg: Msg{it.m.id}, Identity: id, WithNDR: withNDR, Pending: true})
+		}
+		return nil
 	}
+	o.removeItem(q, it, id, withNDR)
+	return nil
+}
+
+// settlePending carries out a PendingRemove once a failed delivery has put it back in
+// its queue (not sending, still alive); it reports whether it removed it.
+func (o *Org) settlePending(it *item) bool {
+	if it.ext == nil || !it.ext.pendingRemove || it.sending || it.dead || it.finished || it.q == nil || (it.q.kind != qDelivery && it.q.kind != qUnreachable) {
+		return false
+	}
+	o.removeItem(it.q, it, it.q.identity()+`\`+strconv.Itoa(it.intID), it.ext.removeNDR)
+	return true
+}
+
+// removeItem takes it out of q for Remove-Message.
+func (o *Org) removeItem(q *queue, it *item, id string, withNDR bool) {
 	if o.s.Journal().Enabled() {
 		emit(o, q.srv.name, q.identity(), MessageRemoved{Msg: Msg{it.m.id}, Identity: id, WithNDR: withNDR})
 	}
@@ -459,7 +498,6 @@ func (o *Org) RemoveMessage(id string, withNDR bool) error {
 		o.removeCopy(sh, fault, sh.srv.name)
 	}
 	o.removeCopy(it, fault, q.srv.name)
-	return nil
 }
 
 // SuspendMessage is Suspend-Message (4.2): the message stays in its queue and is not
@@ -490,12 +528,12 @@ func (o *Org) setSuspended(id string, on bool) error {
 	if q.kind != qDelivery && q.kind != qUnreachable {
 		return fmt.Errorf("%s: %s is not in a delivery or Unreachable queue", map[bool]string{true: "Suspend-Message", false: "Resume-Message"}[on], id)
 	}
-	if it.sending && on {
-		return fmt.Errorf("Suspend-Message: message %s is being delivered (PendingSuspend is not modelled); try again after the attempt", id)
-	}
+	// A message being delivered is PendingSuspend (4.2): marked now, it is not offered
+	// again if the delivery fails and it re-enters the queue, and Get-Message shows
+	// PendingSuspend while it is on the wire.
 	it.x().suspended = on
 	if o.s.Journal().Enabled() {
-		emit(o, q.srv.name, q.identity(), MessageSuspended{Msg: Msg{it.m.id}, Identity: id, Suspended: on})
+		emit(o, q.srv.name, q.identity(), MessageSuspended{Msg: Msg{it.m.id}, Identity: id, Suspended: on, Pending: on && it.sending})
 	}
 	if !on && q.kind == qDelivery && !q.busy && !q.suspended {
 		o.scheduleAttempt(q, 0)
