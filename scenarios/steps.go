@@ -368,7 +368,18 @@ var handlers = map[string]handler{
 	},
 	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
 	"Set-ReceiveConnector": func(c *call) (string, error) {
-		return "", c.w.tr.SetReceiveConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
+		if !c.has("ProtocolLoggingLevel") && !c.has("MaxMessageSize") {
+			return "", fmt.Errorf("Set-ReceiveConnector: give -ProtocolLoggingLevel or -MaxMessageSize (the parameters exsim supports)")
+		}
+		if c.has("MaxMessageSize") {
+			if err := c.w.tr.SetReceiveConnectorMaxMessageSize(c.str("Identity"), c.str("MaxMessageSize")); err != nil {
+				return "", err
+			}
+		}
+		if c.has("ProtocolLoggingLevel") {
+			return "", c.w.tr.SetReceiveConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
+		}
+		return "", nil
 	},
 	"Set-SendConnector": func(c *call) (string, error) {
 		return "", c.w.tr.SetSendConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))

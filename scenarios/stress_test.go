@@ -170,3 +170,59 @@ traffic:
 	_, err = Parse("bad.yaml", []byte(strings.Replace(src, "[4KB, 40MB]", "[4KB, lots]", 1)))
 	require.ErrorContains(t, err, `size "lots"`)
 }
+
+// fact: exchange-stress.md 3.1/3.3: Set-ReceiveConnector -MaxMessageSize lowers the limit of
+// the connector internet mail reaches (Default Frontend on 2016); Get-ReceiveConnector
+// shows it in ByteQuantifiedSize form; a larger internet message is answered 552
+// 5.3.4 at MAIL FROM. A connector exsim does not check is an error saying so.
+func TestScenarioSetReceiveConnectorMaxMessageSize(t *testing.T) {
+	src := `name: rcvsize
+description: receive connector size limit
+version: Exchange2016
+duration: 1h
+config:
+  - "Set-TransportConfig -MaxReceiveSize 50MB"
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+  databases:
+    - {name: DB1, copies: [EX1]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+traffic:
+  - {at: 1m, from: carl@tailspintoys.com, to: [ana@contoso.com], size: 30MB}
+  - {at: 2m, from: carl@tailspintoys.com, to: [ana@contoso.com], size: 10MB}
+steps:
+  - {at: 0s, run: "Set-ReceiveConnector 'EX1\\Default Frontend EX1' -MaxMessageSize 25MB"}
+  - {at: 0s, run: "Get-ReceiveConnector 'EX1\\Default Frontend EX1' | Format-List Name,MaxMessageSize"}
+  - {at: 0s, run: "Set-ReceiveConnector 'EX1\\Client Proxy EX1' -MaxMessageSize 25MB"}
+  - {at: 0s, run: "Set-ReceiveConnector 'EX1\\Default EX1'"}
+expect:
+  delivered: 1
+  bounced: 1
+`
+	sc, err := Parse("rcvsize.yaml", []byte(src))
+	require.NoError(t, err)
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "%v", res.Failures)
+	var errs, outs []string
+	for _, r := range res.Journal {
+		switch e := r.Data.(type) {
+		case StepError:
+			errs = append(errs, e.Err)
+		case Output:
+			outs = append(outs, e.Text)
+		}
+	}
+	require.Len(t, errs, 2)
+	require.Contains(t, errs[0], "is not modelled")
+	require.Contains(t, errs[1], "give -ProtocolLoggingLevel or -MaxMessageSize")
+	require.Len(t, outs, 1)
+	require.Contains(t, outs[0], "MaxMessageSize : 25 MB (26,214,400 bytes)")
+	for _, f := range res.Verdict.Fates {
+		if f.Message == 1 {
+			require.Contains(t, f.Reason, "552 5.3.4 Message size exceeds fixed maximum message size")
+		}
+	}
+}

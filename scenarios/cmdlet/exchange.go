@@ -250,9 +250,13 @@ var supported = []Spec{
 	// Set-ReceiveConnector / Set-SendConnector -ProtocolLoggingLevel None|Verbose (seed
 	// 003: "None and Verbose are the only choices"); Identity is "<server>\<name>" or
 	// a name, checked against the organization's connectors when the cmdlet runs.
+	// Set-ReceiveConnector -MaxMessageSize (exchange-stress.md 3.1: 65536 to
+	// 2147483647 bytes, "25MB" or a byte count) on the connector internet mail reaches;
+	// one of the two parameters is needed (checked when it runs).
 	{Name: "Set-ReceiveConnector", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
-		{Name: "ProtocolLoggingLevel", Required: true, Type: EnumType, Enum: protocolLoggingLevels},
+		{Name: "ProtocolLoggingLevel", Type: EnumType, Enum: protocolLoggingLevels},
+		{Name: "MaxMessageSize", Type: Text},
 	}},
 	{Name: "Set-SendConnector", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
