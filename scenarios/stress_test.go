@@ -226,3 +226,52 @@ expect:
 		}
 	}
 }
+
+// fact: exchange-stress.md 2.3 (Gaps; exsim follows RFC 5321's implicit MX): internet.domains
+// entries with a: true (no MX, an A record: the domain's own host, which a fault can
+// name) and a: false (no records: NDR SMTPSEND.DNS.NonExistentDomain).
+func TestScenarioARecordFallbackAndNonexistentDomain(t *testing.T) {
+	src := `name: arecord
+description: implicit MX and a domain that does not resolve
+version: Exchange2019
+duration: 2h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+  databases:
+    - {name: DB1, copies: [EX1]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+  sendConnectors:
+    - {name: Internet, addressSpaces: ["*"], sourceServers: [EX1]}
+  internet:
+    domains:
+      tailspin.net: {a: true}
+      nowhere.example: {a: false}
+traffic:
+  - {at: 1m, from: ana@contoso.com, to: [bob@tailspin.net]}
+  - {at: 1m, from: ana@contoso.com, to: [eve@nowhere.example]}
+steps:
+  - {at: 0s, fault: "down tailspin.net"}
+  - {at: 30m, fault: "up tailspin.net"}
+expect:
+  delivered: 1
+  bounced: 1
+`
+	sc, err := Parse("arecord.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Equal(t, []string{"tailspin.net"}, sc.Topology.ExternalHosts())
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "%v", res.Failures)
+	for _, f := range res.Verdict.Fates {
+		switch f.Message {
+		case 1:
+			require.Greater(t, f.Latency, 29*time.Minute, "waited for its A-record host")
+		case 2:
+			require.Equal(t, "550 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain", f.Reason)
+		}
+	}
+	_, err = Parse("both.yaml", []byte(strings.Replace(src, "{a: true}", `{a: true, mx: ["mx1.tailspin.net 10"]}`, 1)))
+	require.ErrorContains(t, err, "give mx or a, not both")
+}
