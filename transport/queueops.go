@@ -492,8 +492,19 @@ func (o *Org) removeItem(q *queue, it *item, id string, withNDR bool) {
 		o.led.dsns++
 	}
 	o.takeFromQueue(it)
+	// removed is done, as an expired message is: the primary's shadows (also those
+	// made of a copy it was bifurcated from) are discarded at their next heartbeat
+	o.finish(it)
 	fault := "Remove-Message -WithNDR $false"
-	if sh := it.shadow; sh != nil && !sh.dead && sh.primary == it {
+	// its shadows go with it: the 2013+ primary's (it.shadow) and a 2010 XSHADOW
+	// sender's, which points at it without it pointing back
+	var shadows []*item
+	for _, sh := range it.m.items {
+		if sh != it && !sh.dead && sh.primary == it && (sh == it.shadow || sh.loc == locShadow) {
+			shadows = append(shadows, sh)
+		}
+	}
+	for _, sh := range shadows {
 		o.takeFromQueue(sh)
 		o.removeCopy(sh, fault, sh.srv.name)
 	}
