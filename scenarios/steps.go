@@ -431,7 +431,12 @@ var handlers = map[string]handler{
 		if err != nil {
 			return "", fmt.Errorf("-EndTime: %v", err)
 		}
-		_, err = c.w.tr.AddResubmitRequest(c.str("Destination"), start, end)
+		f := transport.ResubmitFilter{Destination: c.str("Destination"), Recipient: c.str("Recipient"),
+			Sender: c.str("Sender"), MessageID: c.str("MessageId")}
+		if v, ok := c.args["UnresponsivePrimaryServers"]; ok {
+			f.UnresponsivePrimaryServers = v.Strings()
+		}
+		_, err = c.w.tr.AddResubmitRequestFor(f, start, end)
 		return "", err
 	},
 	"Get-ResubmitRequest": func(c *call) (string, error) {

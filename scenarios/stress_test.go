@@ -275,3 +275,54 @@ expect:
 	_, err = Parse("both.yaml", []byte(strings.Replace(src, "{a: true}", `{a: true, mx: ["mx1.tailspin.net 10"]}`, 1)))
 	require.ErrorContains(t, err, "give mx or a, not both")
 }
+
+// fact: exchange-stress.md 4.5: Add-ResubmitRequest's ConditionalResubmit set binds from a step
+// (-Sender, -Recipient, -MessageId), as does -UnresponsivePrimaryServers; -Recipient
+// with -Destination is refused.
+func TestScenarioConditionalResubmitRequest(t *testing.T) {
+	src := `name: conditional
+description: ConditionalResubmit
+version: Exchange2016
+duration: 1h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+    - {name: EX2, roles: [Mailbox]}
+  dags:
+    - {name: DAG1, members: [EX1, EX2], witness: FS1}
+  databases:
+    - {name: DB1, copies: [EX1, EX2]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+traffic:
+  - {at: 1m, from: carl@tailspintoys.com, to: [ana@contoso.com]}
+  - {at: 1m, from: dora@fabrikam.net, to: [ana@contoso.com]}
+steps:
+  - {at: 10m, run: "Add-ResubmitRequest -Sender carl@tailspintoys.com -StartTime 0s -EndTime 5m"}
+  - {at: 11m, run: "Add-ResubmitRequest -Recipient ana@contoso.com -Destination DB1 -StartTime 0s -EndTime 5m"}
+  - {at: 12m, run: "Add-ResubmitRequest -Destination DB1 -UnresponsivePrimaryServers EX1,EX2 -StartTime 0s -EndTime 5m"}
+  - {at: 13m, run: "Get-ResubmitRequest"}
+expect:
+  delivered: 2
+`
+	sc, err := Parse("conditional.yaml", []byte(src))
+	require.NoError(t, err)
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "%v", res.Failures)
+	// carl's message by -Sender, then both by the Shadow Safety Net copies
+	require.Equal(t, 3, res.Verdict.DuplicatesDetected)
+	var errs, outs []string
+	for _, r := range res.Journal {
+		switch e := r.Data.(type) {
+		case StepError:
+			errs = append(errs, e.Err)
+		case Output:
+			outs = append(outs, e.Text)
+		}
+	}
+	require.Len(t, errs, 1)
+	require.Contains(t, errs[0], "can't be used with -Destination")
+	require.Len(t, outs, 1)
+	require.Contains(t, outs[0], "Sender=carl@tailspintoys.com")
+}

@@ -566,64 +566,134 @@ func hasSuspended(q *queue) bool {
 // numbers them.
 type ResubmitRequest struct {
 	Identity            int
-	Destination         string // the mailbox database (exsim names it; the product takes its GUID)
+	Destination         string // the mailbox database (exsim names it; the product takes its GUID); "" for a ConditionalResubmit
+	Conditions          string // ConditionalResubmit: its -Recipient/-Sender/-MessageId, as given
 	StartTime, EndTime  time.Time
 	CreationTime        time.Time
 	MessagesResubmitted int
 }
 
-// AddResubmitRequest is Add-ResubmitRequest -Destination DB -StartTime -EndTime
-// (4.5, the MDBResubmit set; 2013+): every primary Safety Net copy of a message for
-// a recipient in db kept between start and end is resubmitted to it (RESUBMIT,
-// SAFETYNET; DSNs suppressed); a recipient that has the message already is a
-// duplicate its mailbox detects. Both times must be in the past and start before
-// end. A primary Safety Net on a server that is down answers when it starts (as
-// after a lossy failover). The ConditionalResubmit set (-Recipient, -Sender,
-// -MessageId) and -UnresponsivePrimaryServers are not modelled.
+// ResubmitFilter is what an Add-ResubmitRequest selects (4.5): Destination (the
+// MDBResubmit set), or any of Recipient, Sender and MessageID (the ConditionalResubmit
+// set; Recipient and Sender can't be combined with Destination);
+// UnresponsivePrimaryServers lets the other servers holding copies (Shadow Safety
+// Net) resubmit in place of those primaries.
+type ResubmitFilter struct {
+	Destination                  string
+	Recipient, Sender, MessageID string
+	UnresponsivePrimaryServers   []string
+}
+
+// AddResubmitRequest is Add-ResubmitRequest -Destination DB -StartTime -EndTime (the
+// MDBResubmit set): see AddResubmitRequestFor.
 func (o *Org) AddResubmitRequest(db string, start, end time.Duration) (ResubmitRequest, error) {
-	if !(start < end) {
+	return o.AddResubmitRequestFor(ResubmitFilter{Destination: db}, start, end)
+}
+
+// AddResubmitRequestFor is Add-ResubmitRequest (4.5; 2013+): every primary Safety Net
+// copy kept between start and end of a message-recipient the filter selects is
+// resubmitted (RESUBMIT, SAFETYNET; DSNs suppressed); a mailbox recipient that has the
+// message already is a duplicate its mailbox detects, an external one sees it again
+// (4.5). Both times must be in the past and start before end. A primary Safety Net on
+// a server that is down answers when it starts (as after a lossy failover), unless
+// the server is among UnresponsivePrimaryServers: then a Shadow Safety Net copy on a
+// running server answers instead, or none if there is none. -ResubmitTo (another
+// recipient) is not modelled.
+func (o *Org) AddResubmitRequestFor(f ResubmitFilter, start, end time.Duration) (ResubmitRequest, error) {
+	conditional := f.Recipient != "" || f.Sender != "" || f.MessageID != ""
+	switch {
+	case f.Destination != "" && (f.Recipient != "" || f.Sender != ""):
+		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: -Recipient and -Sender can't be used with -Destination (they belong to the ConditionalResubmit parameter set)")
+	case f.Destination == "" && !conditional:
+		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: give -Destination (a mailbox database) or the conditions -Recipient, -Sender or -MessageId")
+	case !(start < end):
 		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: StartTime must be before EndTime")
-	}
-	if end > o.now() {
+	case end > o.now():
 		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: StartTime and EndTime must be in the past")
 	}
-	req := ResubmitRequest{Identity: len(o.resubmitReqs) + 1, Destination: db, StartTime: o.s.Wall(start), EndTime: o.s.Wall(end), CreationTime: o.s.Wall(o.now())}
+	unresponsive := map[*server]bool{}
+	for _, n := range f.UnresponsivePrimaryServers {
+		srv, err := o.server(n)
+		if err != nil {
+			return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest -UnresponsivePrimaryServers: %w", err)
+		}
+		unresponsive[srv] = true
+	}
+	req := ResubmitRequest{Identity: len(o.resubmitReqs) + 1, Destination: f.Destination, StartTime: o.s.Wall(start), EndTime: o.s.Wall(end), CreationTime: o.s.Wall(o.now())}
+	var conds []string
+	for _, c := range [][2]string{{"Recipient", f.Recipient}, {"Sender", f.Sender}, {"MessageId", f.MessageID}} {
+		if c[1] != "" {
+			conds = append(conds, c[0]+"="+c[1])
+		}
+	}
+	req.Conditions = strings.Join(conds, ";")
 	for _, m := range o.msgs {
+		if f.Sender != "" && !strings.EqualFold(m.m.From, f.Sender) {
+			continue
+		}
+		if f.MessageID != "" && strings.Trim(f.MessageID, "<>") != strings.Trim(o.msgID(m, nil), "<>") {
+			continue
+		}
 		for r := range m.rcpts {
-			if m.rcpts[r].db != db {
+			if f.Destination != "" && m.rcpts[r].db != f.Destination {
 				continue
 			}
+			if f.Recipient != "" && !strings.EqualFold(m.rcpts[r].addr, f.Recipient) {
+				continue
+			}
+			var primary, shadow *item
 			for _, it := range m.items {
-				if it.loc != locSafetyNet || it.shadowSN || it.srv.version.Is2010() || !m.covers(it, r) || it.keptAt < start || it.keptAt > end {
+				if it.loc != locSafetyNet || it.srv.version.Is2010() || !m.covers(it, r) || it.keptAt < start || it.keptAt > end {
 					continue
 				}
-				req.MessagesResubmitted++
-				if it.srv.up {
-					o.resubmitFromSafetyNet(it, r, "Add-ResubmitRequest")
-				} else {
-					it.armed++
-					it.srv.redeliver = append(it.srv.redeliver, redelivery{it, r})
+				if !it.shadowSN && primary == nil {
+					primary = it
 				}
-				break // one primary Safety Net copy is enough
+				if it.shadowSN && shadow == nil && it.srv.up {
+					shadow = it
+				}
+			}
+			sn := primary
+			if primary != nil && unresponsive[primary.srv] || primary == nil && len(unresponsive) > 0 {
+				sn = shadow // the primaries are down: the shadow servers' copies answer
+			}
+			if sn == nil {
+				continue
+			}
+			req.MessagesResubmitted++
+			if sn.srv.up {
+				o.resubmitFromSafetyNet(sn, r, "Add-ResubmitRequest")
+			} else {
+				sn.armed++
+				sn.srv.redeliver = append(sn.srv.redeliver, redelivery{sn, r})
 			}
 		}
 	}
 	o.resubmitReqs = append(o.resubmitReqs, req)
 	if o.s.Journal().Enabled() {
-		emit(o, "", db, ResubmitRequested{Request: req.Identity, Database: db, Messages: req.MessagesResubmitted})
+		subject := f.Destination
+		if subject == "" {
+			subject = req.Conditions
+		}
+		emit(o, "", subject, ResubmitRequested{Request: req.Identity, Database: f.Destination, Conditions: req.Conditions, Messages: req.MessagesResubmitted})
 	}
 	return req, nil
 }
 
-// ResubmitRequested: Add-ResubmitRequest asked Safety Net to resubmit to Database.
+// ResubmitRequested: Add-ResubmitRequest asked Safety Net to resubmit to Database
+// (MDBResubmit) or what matches Conditions (ConditionalResubmit).
 type ResubmitRequested struct {
-	Request  int
-	Database string
-	Messages int
+	Request    int
+	Database   string
+	Conditions string
+	Messages   int
 }
 
 func (ResubmitRequested) Kind() string { return "transport.resubmit" }
 func (e ResubmitRequested) Narrate() string {
+	if e.Database == "" {
+		return fmt.Sprintf("Resubmit request %d (%s): Safety Net resubmits %d message-recipient(s); mailboxes drop the ones they already have, external recipients get them again.", e.Request, e.Conditions, e.Messages)
+	}
 	return fmt.Sprintf("Resubmit request %d: Safety Net resubmits %d message-recipient(s) to %s; their mailboxes drop the ones they already have.", e.Request, e.Messages, e.Database)
 }
 
@@ -636,7 +706,11 @@ func (o *Org) GetResubmitRequest(id int) (string, error) {
 		if id != 0 && r.Identity != id {
 			continue
 		}
-		cells = append(cells, []string{strconv.Itoa(r.Identity), r.Destination, psTime(r.StartTime), psTime(r.EndTime), psTime(r.CreationTime)})
+		dest := r.Destination
+		if dest == "" {
+			dest = r.Conditions // exsim's choice: the ConditionalResubmit's conditions in its place
+		}
+		cells = append(cells, []string{strconv.Itoa(r.Identity), dest, psTime(r.StartTime), psTime(r.EndTime), psTime(r.CreationTime)})
 	}
 	if id != 0 && len(cells) == 0 {
 		return "", fmt.Errorf("Get-ResubmitRequest: no resubmit request %d", id)

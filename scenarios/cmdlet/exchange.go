@@ -278,10 +278,17 @@ var supported = []Spec{
 	// Message recovery (exchange-stress.md 4.2): -Identity Server\Queue\MessageInteger.
 	{Name: "Suspend-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
 	{Name: "Resume-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
-	// Add-ResubmitRequest's MDBResubmit set and Get-ResubmitRequest (4.5, 2013+);
+	// Add-ResubmitRequest's MDBResubmit and ConditionalResubmit sets and Get-ResubmitRequest (4.5, 2013+);
 	// -Destination names the mailbox database (the product takes its GUID).
+	// -Destination (MDBResubmit) or -Recipient/-Sender/-MessageId (ConditionalResubmit;
+	// -ResubmitTo is not modelled), -UnresponsivePrimaryServers; the sets are checked
+	// when it runs.
 	{Name: "Add-ResubmitRequest", MinVersion: "Exchange2013", Params: []ParamSpec{
-		{Name: "Destination", Required: true, Type: Database},
+		{Name: "Destination", Type: Database},
+		{Name: "Recipient", Type: Text},
+		{Name: "Sender", Type: Text},
+		{Name: "MessageId", Type: Text},
+		{Name: "UnresponsivePrimaryServers", Type: Texts},
 		{Name: "StartTime", Required: true, Type: DateTime},
 		{Name: "EndTime", Required: true, Type: DateTime},
 		{Name: "Server", Type: Server},
