@@ -76,8 +76,10 @@ func entryConnector(srv *server) string {
 
 // receiveLimit is the MaxMessageSize of srv's receive connector named prefix.
 func (o *Org) receiveLimit(srv *server, prefix string) int64 {
-	if n, ok := o.rcvMax[strings.ToLower(srv.name+`\`+prefix+" "+srv.name)]; ok {
-		return n
+	if len(o.rcvMax) > 0 { // only after a Set-ReceiveConnector: no key built per message otherwise
+		if n, ok := o.rcvMax[strings.ToLower(srv.name+`\`+prefix+" "+srv.name)]; ok {
+			return n
+		}
 	}
 	return ReceiveConnectorDefaultMaxMessageSize(srv.version, prefix)
 }
