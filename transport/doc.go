@@ -313,7 +313,8 @@
 //     [ServiceStopped], [ServiceStarted]; transport.network: [NetworkChanged]
 //   - transport.config: [ConfigSet]
 //   - transport.pressure: [PressureChanged] (events 15004/15005), [PressureRejecting]
-//     (15006/15007), [PressureActions]; transport.submit: [SubmissionRefused]
+//     (15006/15007), [PressureActions], [Tarpitted] (pressure_tarpit.go); transport.submit:
+//     [SubmissionRefused]
 //   - transport.host: [HostChanged]; transport.failover: [SmartHostFailover]; transport.ndr:
 //     [DomainNotFound] (smarthost.go)
 //   - transport.queue: [QueueResubmitted] (Retry-Queue -Resubmit, MaxIdleTimeBeforeResubmit),

@@ -282,7 +282,7 @@ func (o *Org) proxyTry(fs *frontSession) {
 	}
 	pc.Messages = o.oneMessage(o.smtpMessage(fs.sender, int64(b.nextInternal+1)))
 	if why == "" {
-		o.tarpit(b, &pc) // the back end's tarpit holds the proxied MAIL FROM (pressure_tarpit.go)
+		o.tarpit(b, &pc, m) // the back end's tarpit holds the proxied MAIL FROM (pressure_tarpit.go)
 	}
 	if why != "" {
 		res := o.converse(pc)

@@ -1,6 +1,8 @@
 package transport
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/exsim/exsim/transport/smtp"
@@ -102,11 +104,39 @@ func (o *Org) tarpitDelay(srv *server) time.Duration {
 	return d
 }
 
-// tarpit sets c's MAIL FROM delay when srv is tarpitting.
-func (o *Org) tarpit(srv *server, c *smtp.Conversation) {
+// tarpit sets c's MAIL FROM delay when srv is tarpitting m's sender.
+func (o *Org) tarpit(srv *server, c *smtp.Conversation, m *message) {
 	if d := o.tarpitDelay(srv); d > 0 {
 		c.MailDelay, c.TarpitReason = d, tarpitReason
+		if o.s.Journal().Enabled() {
+			emit(o, srv.name, "", Tarpitted{Msg: Msg{m.id}, Server: srv.name, Delay: d, Why: o.tarpitWhy(srv)})
+		}
 	}
+}
+
+// tarpitWhy names the resources that tarpit on srv now.
+func (o *Org) tarpitWhy(srv *server) string {
+	var names []string
+	for r := Resource(0); r < nResources; r++ {
+		if o.inTarpit(srv, r) {
+			names = append(names, o.meterLine(srv, r))
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// Tarpitted: srv held its reply to the MAIL FROM of message Msg's sender for Delay
+// (back pressure's tarpit, Why the resources within their history depth).
+type Tarpitted struct {
+	Msg
+	Server string
+	Delay  time.Duration
+	Why    string
+}
+
+func (Tarpitted) Kind() string { return "transport.pressure" }
+func (e Tarpitted) Narrate() string {
+	return fmt.Sprintf("%s tarpits the MAIL FROM of message #%d for %v (back pressure, before it refuses: %s).", e.Server, e.Message, e.Delay, e.Why)
 }
 
 // tarpitReason is the tarpit row's "due to" word (exsim's choice, above).

@@ -122,3 +122,21 @@ func TestTarpitShowsInTheProtocolLogAndInLatency(t *testing.T) {
 	require.Equal(t, []string{"Tarpit for '0.00:00:10' due to 'BackPressure'"}, rows)
 	require.Equal(t, 10*time.Second, tarpitted-plain, "the sender's 250 to MAIL FROM comes 10 s later")
 }
+
+// The tarpit is journaled with its delay and the resource behind it.
+func TestTarpitIsJournaledWithItsResource(t *testing.T) {
+	h := pressureHarness(t, Exchange2010SP1)
+	srv := h.o.byName["ex1"]
+	h.at(59*time.Second, func() { h.o.sample(srv, UsedVersionBuckets, 150) })
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}}) })
+	h.run(10 * time.Minute)
+	var got []Tarpitted
+	for _, r := range h.s.Journal().Records() {
+		if e, ok := r.Data.(Tarpitted); ok {
+			got = append(got, e)
+		}
+	}
+	require.Len(t, got, 1)
+	require.Equal(t, 10*time.Second, got[0].Delay)
+	require.Contains(t, got[0].Narrate(), "Version buckets = 150 [Medium] [Normal=80 Medium=120 High=200]")
+}
