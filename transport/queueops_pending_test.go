@@ -96,3 +96,36 @@ func TestRemoveMessageBeingDeliveredIsPendingRemove(t *testing.T) {
 	h.run(h.s.Now() + time.Hour)
 	require.Equal(t, Delivered, fateOf(h, 1).Fate, "the delivery succeeded: nothing was removed")
 }
+
+// Remove-Message takes the message's shadows with it: a 2010 XSHADOW relay's shadow (which
+// points at the primary without the primary pointing back) no longer waits for ever
+// for a primary that is gone (the conservation property found it).
+func TestRemoveMessageTakesItsShadowsWithIt(t *testing.T) {
+	for _, v := range []Version{Exchange2010SP1, Exchange2016} {
+		w := newWorld()
+		w.active["DB1"], w.mounted["DB1"] = "EX1", true
+		top := Topology{
+			Servers: []ServerSpec{
+				{Name: "EX1", Site: "S1", Version: v, Roles: roles(v), DAG: "DAG1"},
+				{Name: "EX2", Site: "S1", Version: v, Roles: roles(v), DAG: "DAG1"},
+			},
+			Mailboxes:  []Mailbox{{Address: "user@contoso.com", Database: "DB1"}},
+			Connectors: []Connector{{Name: "Out", AddressSpaces: []string{"*"}, SourceServers: []string{"EX1"}, SmartHosts: []string{"sh1.contoso.net"}}},
+			Inbound:    []string{"EX2"},
+		}
+		h := newHarness(t, top, w)
+		require.NoError(t, h.o.HostDown("sh1.contoso.net"))
+		// from the internet into EX2, relayed to EX1 (the connector's source), shadowed on EX2
+		h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"z@gmail.com"}}) })
+		h.at(20*time.Minute, func() {
+			require.NoError(t, h.o.RemoveMessage(messageID(h, "EX1", "SmartHostConnectorDelivery"), false))
+		})
+		h.run(6 * time.Hour)
+		f := fateOf(h, 1)
+		require.Equal(t, Lost, f.Fate, "%s: %s", v, f.Reason)
+		require.Equal(t, "Remove-Message -WithNDR $false", f.Reason, v)
+		for _, it := range h.o.msgs[0].items {
+			require.NotEqual(t, locShadow, it.loc, "%s: a shadow is left on %s", v, it.srv.name)
+		}
+	}
+}
