@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/exsim/exsim/sim/psfmt"
+	"github.com/exsim/exsim/transport"
 )
 
 // receiveConnector is one default Receive connector: its name before the server's,
@@ -38,7 +39,8 @@ var defaultReceiveConnectors2010 = []receiveConnector{
 
 // receiveConnectors answers Get-ReceiveConnector [[-Identity] SERVER\NAME] [-Server
 // S]: the default connectors of every transport server (or the one asked), in
-// topology order. Properties in the capture's order: RunspaceId and the rest left
+// topology order, with MaxMessageSize as Set-ReceiveConnector left it (the capture's
+// "36 MB (37,748,736 bytes)" form). Properties in the capture's order: RunspaceId and the rest left
 // out, Identity last as Format-List prints it.
 func (c *call) receiveConnectors() ([][]psfmt.Field, error) {
 	id := c.str("Identity")
@@ -74,6 +76,7 @@ func (c *call) receiveConnectors() ([][]psfmt.Field, error) {
 				{Name: "Bindings", Value: psfmt.Collection(rc.bindings)},
 				{Name: "Enabled", Value: "True"},
 				{Name: "Fqdn", Value: c.w.tr.ServerFQDN(sv.Name)},
+				{Name: "MaxMessageSize", Value: transport.PSSize(c.w.tr.ReceiveConnectorMaxMessageSize(sv.Name, rc.prefix))},
 				{Name: "TransportRole", Value: rc.role},
 				{Name: "Server", Value: sv.Name},
 				{Name: "Name", Value: name},

@@ -375,7 +375,18 @@ var handlers = map[string]handler{
 	},
 	"Set-TransportService": func(c *call) (string, error) { return "", c.transportService() },
 	"Set-ReceiveConnector": func(c *call) (string, error) {
-		return "", c.w.tr.SetReceiveConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
+		if !c.has("ProtocolLoggingLevel") && !c.has("MaxMessageSize") {
+			return "", fmt.Errorf("Set-ReceiveConnector: give -ProtocolLoggingLevel or -MaxMessageSize (the parameters exsim supports)")
+		}
+		if c.has("MaxMessageSize") {
+			if err := c.w.tr.SetReceiveConnectorMaxMessageSize(c.str("Identity"), c.str("MaxMessageSize")); err != nil {
+				return "", err
+			}
+		}
+		if c.has("ProtocolLoggingLevel") {
+			return "", c.w.tr.SetReceiveConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
+		}
+		return "", nil
 	},
 	"Set-SendConnector": func(c *call) (string, error) {
 		return "", c.w.tr.SetSendConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
@@ -427,7 +438,12 @@ var handlers = map[string]handler{
 		if err != nil {
 			return "", fmt.Errorf("-EndTime: %v", err)
 		}
-		_, err = c.w.tr.AddResubmitRequest(c.str("Destination"), start, end)
+		f := transport.ResubmitFilter{Destination: c.str("Destination"), Recipient: c.str("Recipient"),
+			Sender: c.str("Sender"), MessageID: c.str("MessageId")}
+		if v, ok := c.args["UnresponsivePrimaryServers"]; ok {
+			f.UnresponsivePrimaryServers = v.Strings()
+		}
+		_, err = c.w.tr.AddResubmitRequestFor(f, start, end)
 		return "", err
 	},
 	"Get-ResubmitRequest": func(c *call) (string, error) {

@@ -170,3 +170,159 @@ traffic:
 	_, err = Parse("bad.yaml", []byte(strings.Replace(src, "[4KB, 40MB]", "[4KB, lots]", 1)))
 	require.ErrorContains(t, err, `size "lots"`)
 }
+
+// fact: exchange-stress.md 3.1/3.3: Set-ReceiveConnector -MaxMessageSize lowers the limit of
+// the connector internet mail reaches (Default Frontend on 2016); Get-ReceiveConnector
+// shows it in ByteQuantifiedSize form; a larger internet message is answered 552
+// 5.3.4 at MAIL FROM. A connector exsim does not check is an error saying so.
+func TestScenarioSetReceiveConnectorMaxMessageSize(t *testing.T) {
+	src := `name: rcvsize
+description: receive connector size limit
+version: Exchange2016
+duration: 1h
+config:
+  - "Set-TransportConfig -MaxReceiveSize 50MB"
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+  databases:
+    - {name: DB1, copies: [EX1]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+traffic:
+  - {at: 1m, from: carl@tailspintoys.com, to: [ana@contoso.com], size: 30MB}
+  - {at: 2m, from: carl@tailspintoys.com, to: [ana@contoso.com], size: 10MB}
+steps:
+  - {at: 0s, run: "Set-ReceiveConnector 'EX1\\Default Frontend EX1' -MaxMessageSize 25MB"}
+  - {at: 0s, run: "Get-ReceiveConnector 'EX1\\Default Frontend EX1' | Format-List Name,MaxMessageSize"}
+  - {at: 0s, run: "Set-ReceiveConnector 'EX1\\Client Proxy EX1' -MaxMessageSize 25MB"}
+  - {at: 0s, run: "Set-ReceiveConnector 'EX1\\Default EX1'"}
+expect:
+  delivered: 1
+  bounced: 1
+`
+	sc, err := Parse("rcvsize.yaml", []byte(src))
+	require.NoError(t, err)
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "%v", res.Failures)
+	var errs, outs []string
+	for _, r := range res.Journal {
+		switch e := r.Data.(type) {
+		case StepError:
+			errs = append(errs, e.Err)
+		case Output:
+			outs = append(outs, e.Text)
+		}
+	}
+	require.Len(t, errs, 2)
+	require.Contains(t, errs[0], "is not modelled")
+	require.Contains(t, errs[1], "give -ProtocolLoggingLevel or -MaxMessageSize")
+	require.Len(t, outs, 1)
+	require.Contains(t, outs[0], "MaxMessageSize : 25 MB (26,214,400 bytes)")
+	for _, f := range res.Verdict.Fates {
+		if f.Message == 1 {
+			require.Contains(t, f.Reason, "552 5.3.4 Message size exceeds fixed maximum message size")
+		}
+	}
+}
+
+// fact: exchange-stress.md 2.3 (Gaps; exsim follows RFC 5321's implicit MX): internet.domains
+// entries with a: true (no MX, an A record: the domain's own host, which a fault can
+// name) and a: false (no records: NDR SMTPSEND.DNS.NonExistentDomain).
+func TestScenarioARecordFallbackAndNonexistentDomain(t *testing.T) {
+	src := `name: arecord
+description: implicit MX and a domain that does not resolve
+version: Exchange2019
+duration: 2h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+  databases:
+    - {name: DB1, copies: [EX1]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+  sendConnectors:
+    - {name: Internet, addressSpaces: ["*"], sourceServers: [EX1]}
+  internet:
+    domains:
+      tailspin.net: {a: true}
+      nowhere.example: {a: false}
+traffic:
+  - {at: 1m, from: ana@contoso.com, to: [bob@tailspin.net]}
+  - {at: 1m, from: ana@contoso.com, to: [eve@nowhere.example]}
+steps:
+  - {at: 0s, fault: "down tailspin.net"}
+  - {at: 30m, fault: "up tailspin.net"}
+expect:
+  delivered: 1
+  bounced: 1
+`
+	sc, err := Parse("arecord.yaml", []byte(src))
+	require.NoError(t, err)
+	require.Equal(t, []string{"tailspin.net"}, sc.Topology.ExternalHosts())
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "%v", res.Failures)
+	for _, f := range res.Verdict.Fates {
+		switch f.Message {
+		case 1:
+			require.Greater(t, f.Latency, 29*time.Minute, "waited for its A-record host")
+		case 2:
+			require.Equal(t, "550 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain", f.Reason)
+		}
+	}
+	_, err = Parse("both.yaml", []byte(strings.Replace(src, "{a: true}", `{a: true, mx: ["mx1.tailspin.net 10"]}`, 1)))
+	require.ErrorContains(t, err, "give mx or a, not both")
+}
+
+// fact: exchange-stress.md 4.5: Add-ResubmitRequest's ConditionalResubmit set binds from a step
+// (-Sender, -Recipient, -MessageId), as does -UnresponsivePrimaryServers; -Recipient
+// with -Destination is refused.
+func TestScenarioConditionalResubmitRequest(t *testing.T) {
+	src := `name: conditional
+description: ConditionalResubmit
+version: Exchange2016
+duration: 1h
+topology:
+  servers:
+    - {name: EX1, roles: [Mailbox]}
+    - {name: EX2, roles: [Mailbox]}
+  dags:
+    - {name: DAG1, members: [EX1, EX2], witness: FS1}
+  databases:
+    - {name: DB1, copies: [EX1, EX2]}
+  mailboxes:
+    - {address: ana@contoso.com, database: DB1}
+traffic:
+  - {at: 1m, from: carl@tailspintoys.com, to: [ana@contoso.com]}
+  - {at: 1m, from: dora@fabrikam.net, to: [ana@contoso.com]}
+steps:
+  - {at: 10m, run: "Add-ResubmitRequest -Sender carl@tailspintoys.com -StartTime 0s -EndTime 5m"}
+  - {at: 11m, run: "Add-ResubmitRequest -Recipient ana@contoso.com -Destination DB1 -StartTime 0s -EndTime 5m"}
+  - {at: 12m, run: "Add-ResubmitRequest -Destination DB1 -UnresponsivePrimaryServers EX1,EX2 -StartTime 0s -EndTime 5m"}
+  - {at: 13m, run: "Get-ResubmitRequest"}
+expect:
+  delivered: 2
+`
+	sc, err := Parse("conditional.yaml", []byte(src))
+	require.NoError(t, err)
+	res, err := Run(sc, Options{})
+	require.NoError(t, err)
+	require.True(t, res.Passed(), "%v", res.Failures)
+	// carl's message by -Sender, then both by the Shadow Safety Net copies
+	require.Equal(t, 3, res.Verdict.DuplicatesDetected)
+	var errs, outs []string
+	for _, r := range res.Journal {
+		switch e := r.Data.(type) {
+		case StepError:
+			errs = append(errs, e.Err)
+		case Output:
+			outs = append(outs, e.Text)
+		}
+	}
+	require.Len(t, errs, 1)
+	require.Contains(t, errs[0], "can't be used with -Destination")
+	require.Len(t, outs, 1)
+	require.Contains(t, outs[0], "Sender=carl@tailspintoys.com")
+}

@@ -230,6 +230,12 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		for _, r := range d.MX {
 			topo.MX[d.Name] = append(topo.MX[d.Name], transport.MX{Host: r.Host, Preference: r.Preference})
 		}
+		if d.ASet { // no MX records: the A record, or no domain at all
+			if topo.ARecord == nil {
+				topo.ARecord = map[string]bool{}
+			}
+			topo.ARecord[d.Name] = d.A
+		}
 	}
 	mon, err := scom.New(s, sc)
 	if err != nil {

@@ -100,7 +100,12 @@ type Topology struct {
 	SenderRetry   time.Duration // internet sender retry interval (default 15m, for up to 5 days)
 	// MX holds the MX records of external domains (lower-case names) for DNS routing
 	// (smarthost.go); a domain without records is delivered to "mx.<domain>".
-	MX      map[string][]MX
+	MX map[string][]MX
+	// ARecord: external domains the scenario lists without MX records, and whether
+	// the domain name has an A record (true: mail goes to that host, the implicit MX;
+	// false: the domain does not resolve and its mail is returned with
+	// SMTPSEND.DNS.NonExistentDomain). smarthost.go.
+	ARecord map[string]bool
 	Latency time.Duration // one SMTP hop (default 50ms)
 	// ProtocolLogEverything makes every connector log its sessions, whatever its
 	// ProtocolLoggingLevel (model tests that read protocol rows); off, each connector

@@ -49,7 +49,7 @@ func (o *Org) rejectToPrevious(it *item) {
 func (o *Org) deferItem(it *item, r smtp.Reply, peer *server) {
 	q, srv := it.q, it.srv
 	it.sending, it.awaiting = false, false
-	if q == nil || q.kind != qDelivery || it.dead {
+	if q == nil || q.kind != qDelivery || it.dead || o.settlePending(it) {
 		return
 	}
 	status := r.String()

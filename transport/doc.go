@@ -313,10 +313,13 @@
 //     [ServiceStopped], [ServiceStarted]; transport.network: [NetworkChanged]
 //   - transport.config: [ConfigSet]
 //   - transport.pressure: [PressureChanged] (events 15004/15005), [PressureRejecting]
-//     (15006/15007), [PressureActions]; transport.submit: [SubmissionRefused]
-//   - transport.host: [HostChanged]; transport.failover: [SmartHostFailover] (smarthost.go)
+//     (15006/15007), [PressureActions], [Tarpitted] (pressure_tarpit.go); transport.submit:
+//     [SubmissionRefused]
+//   - transport.host: [HostChanged]; transport.failover: [SmartHostFailover]; transport.ndr:
+//     [DomainNotFound] (smarthost.go)
 //   - transport.queue: [QueueResubmitted] (Retry-Queue -Resubmit, MaxIdleTimeBeforeResubmit),
-//     [MessageRemoved], [MessageSuspended]; transport.resubmit: [ResubmitRequested] (queueops.go)
+//     [MessageRemoved], [MessageSuspended] (with Pending: PendingRemove, PendingSuspend);
+//     transport.resubmit: [ResubmitRequested] (queueops.go)
 //   - transport.track and transport.smtp: the log rows [logs.TrackingEvent] and
 //     [logs.ProtocolEvent], not narrated
 //

@@ -238,6 +238,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		o.refuseSize(m, sender, srv, &c) // size.go
 		return
 	}
+	o.tarpit(srv, &c, m)
 	res := o.timing(c)
 	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}

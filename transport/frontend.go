@@ -281,6 +281,9 @@ func (o *Org) proxyTry(fs *frontSession) {
 		fs.prx = 4
 	}
 	pc.Messages = o.oneMessage(o.smtpMessage(fs.sender, int64(b.nextInternal+1)))
+	if why == "" {
+		o.tarpit(b, &pc, m) // the back end's tarpit holds the proxied MAIL FROM (pressure_tarpit.go)
+	}
 	if why != "" {
 		res := o.converse(pc)
 		if o.s.Journal().Enabled() {

@@ -101,6 +101,9 @@ type itemExt struct {
 	deferUntil time.Duration // sender: not offered again before this time
 	deferErr   string        // sender: the 4xx, Get-Message's LastError while deferred
 	suspended  bool          // Suspend-Message (queueops.go): not offered until resumed
+	// Remove-Message while it was being delivered (PendingRemove, queueops.go): removed
+	// if that delivery fails, with an NDR when removeNDR
+	pendingRemove, removeNDR bool
 }
 
 // x is it's extension, made on first write.

@@ -40,6 +40,7 @@ type Org struct {
 	domains   map[string]bool     // accepted domains: those of the mailboxes
 	ext       map[string]*extHost // external smart hosts and MX hosts by lower-case name (smarthost.go)
 	extRR     map[string]int      // rotation over them per server and next hop
+	rcvMax    map[string]int64    // Set-ReceiveConnector -MaxMessageSize by lower-case identity (size.go)
 	// idleResubmit: when each queue was last resubmitted (queueops.go)
 	idleResubmit map[*queue]time.Duration
 	resubmitReqs []ResubmitRequest // Add-ResubmitRequest (queueops.go)

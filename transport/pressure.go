@@ -48,10 +48,8 @@ import (
 // Actions (1.3, 1.4): which flows each resource refuses at Medium and High, per
 // version. Refusing is "452 4.3.1 Insufficient system resources" at MAIL FROM (1.6;
 // the conflict about where it is answered: exsim follows the documents, MAIL FROM).
-// Version buckets and the Submission queue first tarpit (not modelled: the sender
-// is accepted at once) and refuse only once Medium has lasted their history depth
-// (VersionBucketsHistoryDepth 10, SubmissionQueueHistoryDepth 300, each a
-// ResourceMeteringInterval of 2 s). Dehydration changes no mail flow and is only
+// Version buckets and the Submission queue first tarpit and refuse only once their
+// history depth has passed (pressure_tarpit.go). Dehydration changes no mail flow and is only
 // listed. A 2016+ server at Medium on disk or private bytes also refuses to hold
 // shadows ("Shadow Redundancy rejects messages"): the primary then tries its next
 // shadow server.
@@ -167,19 +165,6 @@ func thresholds(v Version, r Resource) transitions {
 	return transitions{9999, 15000, 10000, 2000}
 }
 
-// historyDepth is how many metering intervals a tarpitting resource stays at Medium
-// before it refuses (VersionBucketsHistoryDepth 10, SubmissionQueueHistoryDepth 300);
-// 0 for resources that refuse at once.
-func historyDepth(r Resource) int {
-	switch r {
-	case UsedVersionBuckets:
-		return 10
-	case SubmissionQueueLength:
-		return 300
-	}
-	return 0
-}
-
 // next is the level after value x is sampled at level l: entering a level needs its
 // threshold, leaving it a value below the lower one (hysteresis).
 func (t transitions) next(l Level, x int) Level {
@@ -214,6 +199,7 @@ type meter struct {
 	value           int
 	level, previous Level
 	since           time.Duration // when it entered its level
+	pressed         time.Duration // when it last left Low (the start of its history depth)
 	fault           bool          // moved by a fault (release puts it back)
 }
 
@@ -225,6 +211,7 @@ type backPressure struct {
 	// level may change, so most moves cost two comparisons
 	vbUp, vbDown int
 	timerGen     int           // history-depth re-evaluations still pending are stale when it moves
+	tarpitting   bool          // a resource is within its history depth: MAIL FROM is tarpitted (pressure_tarpit.go)
 	started      time.Duration // when the service last started (the process's startTime)
 }
 
@@ -424,6 +411,9 @@ func (o *Org) sample(srv *server, r Resource, x int) {
 	}
 	from := m.level
 	m.previous, m.level, m.since = m.level, l, o.now()
+	if from == Low {
+		m.pressed = o.now()
+	}
 	if o.s.Journal().Enabled() && o.monitoring(srv) {
 		id := 15004
 		if l < from {
@@ -432,7 +422,7 @@ func (o *Org) sample(srv *server, r Resource, x int) {
 		emit(o, srv.name, "", PressureChanged{Server: srv.name, EventID: id, Resource: o.meterLine(srv, r),
 			From: from.name(srv.version), To: l.name(srv.version)})
 	}
-	if d := historyDepth(r); d > 0 && l == Medium {
+	if d := historyDepth(srv.version, r); d > 0 && tarpits(r) && from == Low {
 		bp.timerGen++
 		gen := bp.timerGen
 		o.on(srv, time.Duration(d)*meteringInterval, kindPressure, func() {
@@ -450,9 +440,11 @@ func (o *Org) reevaluate(srv *server) {
 	bp := srv.bp
 	before := bp.refuse
 	bp.refuse = 0
+	bp.tarpitting = false
 	if o.monitoring(srv) {
 		for r := Resource(0); r < nResources; r++ {
 			bp.refuse |= o.actions(srv, r)
+			bp.tarpitting = bp.tarpitting || o.inTarpit(srv, r)
 		}
 	}
 	if bp.refuse == before || !o.s.Journal().Enabled() {
@@ -486,8 +478,8 @@ func (o *Org) actions(srv *server, r Resource) uint8 {
 		return 0
 	}
 	high := m.level == High
-	if d := historyDepth(r); d > 0 && !high && o.now()-m.since < time.Duration(d)*meteringInterval {
-		return 0 // still tarpitting
+	if o.inTarpit(srv, r) {
+		return 0 // still tarpitting (pressure_tarpit.go)
 	}
 	v := srv.version
 	modern := !v.Is2010() && v != Exchange2013

@@ -17,7 +17,9 @@ import (
 // exsim's choices: ProcessInfo carries the id (synthetic, derived from the server's
 // place in the topology), serverName, startTime (the service's last start),
 // currentTime and lifetime; threadCount, handleCount and workingSet are left out
-// (exsim does not model them). The JetSessions and CheckpointDepth meters of the
+// (exsim does not model them). The Configuration carries the tarpit schedule's four
+// Smtp*ThrottlingDelayInterval attributes as the 2019 capture has them (1.1), with
+// the version's values (pressure_tarpit.go). The JetSessions and CheckpointDepth meters of the
 // capture are left out too (undocumented, not modelled). Which observers a level
 // pauses is read from the action table (1.3): SmtpIn and Pickup with the internet
 // refusal, MessageResubmission with "resubmission paused", ShadowRedundancy with
@@ -77,7 +79,9 @@ func (o *Org) ResourceThrottling(server string) (string, error) {
 		fmt.Fprintf(&b, "        <ResourceLevelObserver Name=\"%s\">\n          <Paused>%t</Paused>\n          <SubStatus></SubStatus>\n        </ResourceLevelObserver>\n", ob.name, paused)
 	}
 	b.WriteString("      </ResourceLevelMediator>\n      <Configuration>\n")
-	fmt.Fprintf(&b, "        <ResourceThrottlingConfiguration DehydrateMessagesUnderMemoryPressure=\"true\" DisabledResourceLevelObservers=\"System.String[]\" MaxTransientExceptionsAllowed=\"5\" ResourceLevelObserverTimeout=\"PT5M\" ResourceThrottlingEnabled=\"%t\" PeriodicDehydrationEnabled=\"true\" PeriodicDehydrationInterval=\"PT5M\" />\n", o.monitoring(srv))
+	start, step, maxDelay := tarpitSchedule(srv.version)
+	fmt.Fprintf(&b, "        <ResourceThrottlingConfiguration DehydrateMessagesUnderMemoryPressure=\"true\" DisabledResourceLevelObservers=\"System.String[]\" MaxTransientExceptionsAllowed=\"5\" ResourceLevelObserverTimeout=\"PT5M\" ResourceThrottlingEnabled=\"%t\" SmtpBaseThrottlingDelayInterval=\"PT0S\" SmtpMaxThrottlingDelayInterval=\"PT%dS\" SmtpStepThrottlingDelayInterval=\"PT%dS\" SmtpStartThrottlingDelayInterval=\"PT%dS\" PeriodicDehydrationEnabled=\"true\" PeriodicDehydrationInterval=\"PT5M\" />\n",
+		o.monitoring(srv), int(maxDelay.Seconds()), int(step.Seconds()), int(start.Seconds()))
 	b.WriteString("        <Overrides>\n          <Status OverrideCount=\"0\" />\n        </Overrides>\n")
 	b.WriteString("      </Configuration>\n    </ResourceThrottling>\n  </Components>\n</Diagnostics>\n")
 	return b.String(), nil

@@ -51,9 +51,17 @@ func rapidWorld(t *rapid.T) (Topology, *world, []string) {
 		top.Connectors[0].SmartHosts = []string{"sh1.contoso.net", "sh2.contoso.net"}
 	} else {
 		top.MX = map[string][]MX{"gmail.com": {{"mx1.gmail.com", 10}, {"mx2.gmail.com", 20}}}
+		// no MX: the implicit MX (its A record, a host the faults reach), and a domain
+		// that does not resolve (pressure_tarpit.go's neighbour, smarthost.go)
+		top.ARecord = map[string]bool{"tailspin.net": true, "nowhere.example": false}
 	}
 	top.Inbound = names
 	top.InboundLoadBalanced = rapid.Bool().Draw(t, "lb")
+	if rapid.Bool().Draw(t, "slow links") {
+		// seconds per hop: sessions last long enough for the admin's steps to find
+		// messages on the wire (PendingSuspend, PendingRemove) and for tarpits to overlap
+		top.Latency = 3 * time.Second
+	}
 	return top, w, names
 }
 
@@ -107,12 +115,14 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 			require.NoError(t, o.SetTransportConfig([]Param{{Name: "ShadowRedundancyEnabled", Value: "$false"}}))
 		}
 		senders := []string{"x@fabrikam.net", "a@contoso.com", "b@contoso.com"}
-		rcpts := []string{"a@contoso.com", "b@contoso.com", "z@gmail.com", "nobody@contoso.com"}
+		rcpts := []string{"a@contoso.com", "b@contoso.com", "z@gmail.com", "nobody@contoso.com", "y@tailspin.net", "w@nowhere.example"}
 		steps := rapid.IntRange(1, 25).Draw(t, "steps")
 		at := time.Duration(0)
 		for i := 0; i < steps; i++ {
 			at += time.Duration(rapid.IntRange(0, 600).Draw(t, "gap")) * time.Second
-			kind := rapid.IntRange(0, 22).Draw(t, "kind")
+			kind := rapid.IntRange(0, 24).Draw(t, "kind")
+			size := rapid.SampledFrom([]int{0, 0, 1 << 20, 20 << 20, 40 << 20}).Draw(t, "size")
+			buckets := rapid.IntRange(0, 3000).Draw(t, "buckets")
 			ndr := rapid.Bool().Draw(t, "ndr")
 			host := rapid.IntRange(0, 1).Draw(t, "host")
 			pct := rapid.IntRange(85, 100).Draw(t, "pct")
@@ -125,7 +135,7 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 			require.NoError(t, s.At(at, 1, func() {
 				switch kind {
 				case 0, 1, 2, 3:
-					_, err := o.Submit(Message{From: from, To: to, Subject: "m", Poison: poison})
+					_, err := o.Submit(Message{From: from, To: to, Subject: "m", Poison: poison, Size: size})
 					require.NoError(t, err)
 				case 4:
 					o.Crash(srv, true)
@@ -160,21 +170,39 @@ func TestRapidMessagesAreConservedUnderRandomFaults(t *testing.T) {
 					require.NoError(t, o.SetResourceUse(srv, PrivateBytes, pct))
 				case 16:
 					require.NoError(t, o.ReleaseResources(srv))
+				case 23: // back pressure that tarpits first: version buckets
+					require.NoError(t, o.SetResourceUse(srv, UsedVersionBuckets, buckets))
+				case 24: // a lower receive connector size limit where internet mail enters
+					s := o.byName[strings.ToLower(srv)]
+					require.NoError(t, o.SetReceiveConnectorMaxMessageSize(s.name+`\`+entryConnector(s)+" "+s.name, "10MB"))
 				case 20, 21, 22: // an admin removes, suspends or resumes a queued message
+					// one on the wire if any server has one (PendingRemove, PendingSuspend),
+					// else the first of srv's queues
+					var id string
+					for _, sv := range o.servers {
+						for _, q := range sv.queues {
+							for _, it := range q.items {
+								if it.sending && id == "" && q.kind != qShadow {
+									id = q.identity() + `\` + fmt.Sprint(it.intID)
+								}
+							}
+						}
+					}
 					for _, q := range o.byName[strings.ToLower(srv)].queues {
-						if len(q.items) == 0 {
-							continue
+						if id == "" && len(q.items) > 0 {
+							id = q.identity() + `\` + fmt.Sprint(q.items[0].intID)
 						}
-						id := q.identity() + `\` + fmt.Sprint(q.items[0].intID)
-						switch kind {
-						case 20:
-							_ = o.RemoveMessage(id, ndr) // refused for Submission, shadows, messages on the wire
-						case 21:
-							_ = o.SuspendMessage(id)
-						default:
-							_ = o.ResumeMessage(id)
-						}
+					}
+					if id == "" {
 						break
+					}
+					switch kind {
+					case 20:
+						_ = o.RemoveMessage(id, ndr) // refused for Submission and shadows
+					case 21:
+						_ = o.SuspendMessage(id)
+					default:
+						_ = o.ResumeMessage(id)
 					}
 				case 17, 18, 19: // an external smart host or MX host fails or comes back
 					hs := o.Hosts()

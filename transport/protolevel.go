@@ -96,9 +96,18 @@ func receiveConnectorNames(srv *server) []string {
 }
 
 // SetReceiveConnectorProtocolLogging is Set-ReceiveConnector <identity>
-// -ProtocolLoggingLevel <level>. identity is "<server>\<name>" or a name that only one
-// server has.
+// -ProtocolLoggingLevel <level>.
 func (o *Org) SetReceiveConnectorProtocolLogging(identity, level string) error {
+	id, err := o.findReceiveConnector(identity)
+	if err != nil {
+		return err
+	}
+	return o.setProtocolLogging(id, level)
+}
+
+// findReceiveConnector resolves a receive connector identity, "<server>\<name>" or a
+// name that only one server has, to "<server>\<name>".
+func (o *Org) findReceiveConnector(identity string) (string, error) {
 	var found []string
 	var known []string
 	for _, srv := range o.servers {
@@ -112,11 +121,11 @@ func (o *Org) SetReceiveConnectorProtocolLogging(identity, level string) error {
 	}
 	switch len(found) {
 	case 0:
-		return fmt.Errorf("Set-ReceiveConnector: the receive connector %q was not found (this organization has %s)", identity, strings.Join(known, ", "))
+		return "", fmt.Errorf("Set-ReceiveConnector: the receive connector %q was not found (this organization has %s)", identity, strings.Join(known, ", "))
 	case 1:
-		return o.setProtocolLogging(found[0], level)
+		return found[0], nil
 	}
-	return fmt.Errorf("Set-ReceiveConnector: %q matches %s: give the identity as <server>\\<name>", identity, strings.Join(found, " and "))
+	return "", fmt.Errorf("Set-ReceiveConnector: %q matches %s: give the identity as <server>\\<name>", identity, strings.Join(found, " and "))
 }
 
 // SetSendConnectorProtocolLogging is Set-SendConnector <name> -ProtocolLoggingLevel

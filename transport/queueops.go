@@ -178,6 +178,10 @@ func (o *Org) Messages(server, queueID string) ([][]psfmt.Field, error) {
 			switch {
 			case q.kind == qPoison: // 3.3: poison messages are permanently Suspended
 				st = "Suspended"
+			case it.sending && it.ext != nil && it.ext.pendingRemove: // 4.2
+				st = "PendingRemove"
+			case it.sending && it.ext != nil && it.ext.suspended: // 4.2
+				st = "PendingSuspend"
 			case q.suspended, it.ext != nil && it.ext.suspended:
 				st = "Suspended"
 			case q.inRetry:
@@ -390,31 +394,42 @@ func (o *Org) findMessage(id string) (*queue, *item, error) {
 }
 
 // MessageRemoved: Remove-Message took a message out of a queue, with an NDR to its
-// sender or without (then it is lost, unless another copy delivers it).
+// sender or without (then it is lost, unless another copy delivers it). Pending: the
+// message was being delivered; it is PendingRemove and goes only if that fails.
 type MessageRemoved struct {
 	Msg
 	Identity string
 	WithNDR  bool
+	Pending  bool
 }
 
 func (MessageRemoved) Kind() string { return "transport.queue" }
 func (e MessageRemoved) Narrate() string {
-	if e.WithNDR {
+	switch {
+	case e.Pending:
+		return fmt.Sprintf("Remove-Message: message #%d (%s) is being delivered: it is PendingRemove and is removed only if this delivery fails.", e.Message, e.Identity)
+	case e.WithNDR:
 		return fmt.Sprintf("Remove-Message removed message #%d (%s); its sender gets an NDR.", e.Message, e.Identity)
 	}
 	return fmt.Sprintf("Remove-Message -WithNDR $false removed message #%d (%s) without an NDR: nobody is told.", e.Message, e.Identity)
 }
 
 // MessageSuspended: Suspend-Message or Resume-Message changed a message's status.
+// Pending: it was being delivered (PendingSuspend): it is suspended only if that
+// delivery fails.
 type MessageSuspended struct {
 	Msg
 	Identity  string
 	Suspended bool
+	Pending   bool
 }
 
 func (MessageSuspended) Kind() string { return "transport.queue" }
 func (e MessageSuspended) Narrate() string {
-	if e.Suspended {
+	switch {
+	case e.Pending:
+		return fmt.Sprintf("Suspend-Message: message #%d (%s) is being delivered: it is PendingSuspend and is suspended only if this delivery fails.", e.Message, e.Identity)
+	case e.Suspended:
 		return fmt.Sprintf("Suspend-Message: message #%d (%s) is Suspended: it stays in its queue and is not sent.", e.Message, e.Identity)
 	}
 	return fmt.Sprintf("Resume-Message: message #%d (%s) is ready again.", e.Message, e.Identity)
@@ -427,8 +442,11 @@ const removedNDR = "removed by an administrator with Remove-Message -WithNDR $tr
 // RemoveMessage is Remove-Message (4.2): -WithNDR $true (the default) returns the
 // message to its sender with an NDR; $false deletes it silently, so when no other
 // copy delivers it the verdict counts it lost to the removal. Messages can be
-// removed from any queue but the Submission queue; a message being delivered is not
-// modelled (the product marks it PendingRemove). Its shadow is discarded with it.
+// removed from any queue but the Submission queue. A message being delivered becomes
+// PendingRemove and is removed only if the delivery fails and it re-enters its queue
+// (4.2; Conflicts: the Remove-Message reference calls the status PendingDelete, the
+// queues page's status table PendingRemove, which exsim shows, the table being the
+// list of the values Get-Message prints). Its shadow is discarded with it.
 func (o *Org) RemoveMessage(id string, withNDR bool) error {
 	q, it, err := o.findMessage(id)
 	if err != nil {
@@ -441,8 +459,29 @@ func (o *Org) RemoveMessage(id string, withNDR bool) error {
 		return fmt.Errorf("Remove-Message: %s is a shadow copy: exsim removes messages from primary queues only", id)
 	}
 	if it.sending || it.awaiting {
-		return fmt.Errorf("Remove-Message: message %s is being delivered (PendingRemove is not modelled); try again after the attempt", id)
+		x := it.x()
+		x.pendingRemove, x.removeNDR = true, withNDR
+		if o.s.Journal().Enabled() {
+			emit(o, q.srv.name, q.identity(), MessageRemoved{Msg: Msg{it.m.id}, Identity: id, WithNDR: withNDR, Pending: true})
+		}
+		return nil
 	}
+	o.removeItem(q, it, id, withNDR)
+	return nil
+}
+
+// settlePending carries out a PendingRemove once a failed delivery has put it back in
+// its queue (not sending, still alive); it reports whether it removed it.
+func (o *Org) settlePending(it *item) bool {
+	if it.ext == nil || !it.ext.pendingRemove || it.sending || it.dead || it.finished || it.q == nil || (it.q.kind != qDelivery && it.q.kind != qUnreachable) {
+		return false
+	}
+	o.removeItem(it.q, it, it.q.identity()+`\`+strconv.Itoa(it.intID), it.ext.removeNDR)
+	return true
+}
+
+// removeItem takes it out of q for Remove-Message.
+func (o *Org) removeItem(q *queue, it *item, id string, withNDR bool) {
 	if o.s.Journal().Enabled() {
 		emit(o, q.srv.name, q.identity(), MessageRemoved{Msg: Msg{it.m.id}, Identity: id, WithNDR: withNDR})
 	}
@@ -453,13 +492,23 @@ func (o *Org) RemoveMessage(id string, withNDR bool) error {
 		o.led.dsns++
 	}
 	o.takeFromQueue(it)
+	// removed is done, as an expired message is: the primary's shadows (also those
+	// made of a copy it was bifurcated from) are discarded at their next heartbeat
+	o.finish(it)
 	fault := "Remove-Message -WithNDR $false"
-	if sh := it.shadow; sh != nil && !sh.dead && sh.primary == it {
+	// its shadows go with it: the 2013+ primary's (it.shadow) and a 2010 XSHADOW
+	// sender's, which points at it without it pointing back
+	var shadows []*item
+	for _, sh := range it.m.items {
+		if sh != it && !sh.dead && sh.primary == it && (sh == it.shadow || sh.loc == locShadow) {
+			shadows = append(shadows, sh)
+		}
+	}
+	for _, sh := range shadows {
 		o.takeFromQueue(sh)
 		o.removeCopy(sh, fault, sh.srv.name)
 	}
 	o.removeCopy(it, fault, q.srv.name)
-	return nil
 }
 
 // SuspendMessage is Suspend-Message (4.2): the message stays in its queue and is not
@@ -490,12 +539,12 @@ func (o *Org) setSuspended(id string, on bool) error {
 	if q.kind != qDelivery && q.kind != qUnreachable {
 		return fmt.Errorf("%s: %s is not in a delivery or Unreachable queue", map[bool]string{true: "Suspend-Message", false: "Resume-Message"}[on], id)
 	}
-	if it.sending && on {
-		return fmt.Errorf("Suspend-Message: message %s is being delivered (PendingSuspend is not modelled); try again after the attempt", id)
-	}
+	// A message being delivered is PendingSuspend (4.2): marked now, it is not offered
+	// again if the delivery fails and it re-enters the queue, and Get-Message shows
+	// PendingSuspend while it is on the wire.
 	it.x().suspended = on
 	if o.s.Journal().Enabled() {
-		emit(o, q.srv.name, q.identity(), MessageSuspended{Msg: Msg{it.m.id}, Identity: id, Suspended: on})
+		emit(o, q.srv.name, q.identity(), MessageSuspended{Msg: Msg{it.m.id}, Identity: id, Suspended: on, Pending: on && it.sending})
 	}
 	if !on && q.kind == qDelivery && !q.busy && !q.suspended {
 		o.scheduleAttempt(q, 0)
@@ -517,64 +566,134 @@ func hasSuspended(q *queue) bool {
 // numbers them.
 type ResubmitRequest struct {
 	Identity            int
-	Destination         string // the mailbox database (exsim names it; the product takes its GUID)
+	Destination         string // the mailbox database (exsim names it; the product takes its GUID); "" for a ConditionalResubmit
+	Conditions          string // ConditionalResubmit: its -Recipient/-Sender/-MessageId, as given
 	StartTime, EndTime  time.Time
 	CreationTime        time.Time
 	MessagesResubmitted int
 }
 
-// AddResubmitRequest is Add-ResubmitRequest -Destination DB -StartTime -EndTime
-// (4.5, the MDBResubmit set; 2013+): every primary Safety Net copy of a message for
-// a recipient in db kept between start and end is resubmitted to it (RESUBMIT,
-// SAFETYNET; DSNs suppressed); a recipient that has the message already is a
-// duplicate its mailbox detects. Both times must be in the past and start before
-// end. A primary Safety Net on a server that is down answers when it starts (as
-// after a lossy failover). The ConditionalResubmit set (-Recipient, -Sender,
-// -MessageId) and -UnresponsivePrimaryServers are not modelled.
+// ResubmitFilter is what an Add-ResubmitRequest selects (4.5): Destination (the
+// MDBResubmit set), or any of Recipient, Sender and MessageID (the ConditionalResubmit
+// set; Recipient and Sender can't be combined with Destination);
+// UnresponsivePrimaryServers lets the other servers holding copies (Shadow Safety
+// Net) resubmit in place of those primaries.
+type ResubmitFilter struct {
+	Destination                  string
+	Recipient, Sender, MessageID string
+	UnresponsivePrimaryServers   []string
+}
+
+// AddResubmitRequest is Add-ResubmitRequest -Destination DB -StartTime -EndTime (the
+// MDBResubmit set): see AddResubmitRequestFor.
 func (o *Org) AddResubmitRequest(db string, start, end time.Duration) (ResubmitRequest, error) {
-	if !(start < end) {
+	return o.AddResubmitRequestFor(ResubmitFilter{Destination: db}, start, end)
+}
+
+// AddResubmitRequestFor is Add-ResubmitRequest (4.5; 2013+): every primary Safety Net
+// copy kept between start and end of a message-recipient the filter selects is
+// resubmitted (RESUBMIT, SAFETYNET; DSNs suppressed); a mailbox recipient that has the
+// message already is a duplicate its mailbox detects, an external one sees it again
+// (4.5). Both times must be in the past and start before end. A primary Safety Net on
+// a server that is down answers when it starts (as after a lossy failover), unless
+// the server is among UnresponsivePrimaryServers: then a Shadow Safety Net copy on a
+// running server answers instead, or none if there is none. -ResubmitTo (another
+// recipient) is not modelled.
+func (o *Org) AddResubmitRequestFor(f ResubmitFilter, start, end time.Duration) (ResubmitRequest, error) {
+	conditional := f.Recipient != "" || f.Sender != "" || f.MessageID != ""
+	switch {
+	case f.Destination != "" && (f.Recipient != "" || f.Sender != ""):
+		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: -Recipient and -Sender can't be used with -Destination (they belong to the ConditionalResubmit parameter set)")
+	case f.Destination == "" && !conditional:
+		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: give -Destination (a mailbox database) or the conditions -Recipient, -Sender or -MessageId")
+	case !(start < end):
 		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: StartTime must be before EndTime")
-	}
-	if end > o.now() {
+	case end > o.now():
 		return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest: StartTime and EndTime must be in the past")
 	}
-	req := ResubmitRequest{Identity: len(o.resubmitReqs) + 1, Destination: db, StartTime: o.s.Wall(start), EndTime: o.s.Wall(end), CreationTime: o.s.Wall(o.now())}
+	unresponsive := map[*server]bool{}
+	for _, n := range f.UnresponsivePrimaryServers {
+		srv, err := o.server(n)
+		if err != nil {
+			return ResubmitRequest{}, fmt.Errorf("Add-ResubmitRequest -UnresponsivePrimaryServers: %w", err)
+		}
+		unresponsive[srv] = true
+	}
+	req := ResubmitRequest{Identity: len(o.resubmitReqs) + 1, Destination: f.Destination, StartTime: o.s.Wall(start), EndTime: o.s.Wall(end), CreationTime: o.s.Wall(o.now())}
+	var conds []string
+	for _, c := range [][2]string{{"Recipient", f.Recipient}, {"Sender", f.Sender}, {"MessageId", f.MessageID}} {
+		if c[1] != "" {
+			conds = append(conds, c[0]+"="+c[1])
+		}
+	}
+	req.Conditions = strings.Join(conds, ";")
 	for _, m := range o.msgs {
+		if f.Sender != "" && !strings.EqualFold(m.m.From, f.Sender) {
+			continue
+		}
+		if f.MessageID != "" && strings.Trim(f.MessageID, "<>") != strings.Trim(o.msgID(m, nil), "<>") {
+			continue
+		}
 		for r := range m.rcpts {
-			if m.rcpts[r].db != db {
+			if f.Destination != "" && m.rcpts[r].db != f.Destination {
 				continue
 			}
+			if f.Recipient != "" && !strings.EqualFold(m.rcpts[r].addr, f.Recipient) {
+				continue
+			}
+			var primary, shadow *item
 			for _, it := range m.items {
-				if it.loc != locSafetyNet || it.shadowSN || it.srv.version.Is2010() || !m.covers(it, r) || it.keptAt < start || it.keptAt > end {
+				if it.loc != locSafetyNet || it.srv.version.Is2010() || !m.covers(it, r) || it.keptAt < start || it.keptAt > end {
 					continue
 				}
-				req.MessagesResubmitted++
-				if it.srv.up {
-					o.resubmitFromSafetyNet(it, r, "Add-ResubmitRequest")
-				} else {
-					it.armed++
-					it.srv.redeliver = append(it.srv.redeliver, redelivery{it, r})
+				if !it.shadowSN && primary == nil {
+					primary = it
 				}
-				break // one primary Safety Net copy is enough
+				if it.shadowSN && shadow == nil && it.srv.up {
+					shadow = it
+				}
+			}
+			sn := primary
+			if primary != nil && unresponsive[primary.srv] || primary == nil && len(unresponsive) > 0 {
+				sn = shadow // the primaries are down: the shadow servers' copies answer
+			}
+			if sn == nil {
+				continue
+			}
+			req.MessagesResubmitted++
+			if sn.srv.up {
+				o.resubmitFromSafetyNet(sn, r, "Add-ResubmitRequest")
+			} else {
+				sn.armed++
+				sn.srv.redeliver = append(sn.srv.redeliver, redelivery{sn, r})
 			}
 		}
 	}
 	o.resubmitReqs = append(o.resubmitReqs, req)
 	if o.s.Journal().Enabled() {
-		emit(o, "", db, ResubmitRequested{Request: req.Identity, Database: db, Messages: req.MessagesResubmitted})
+		subject := f.Destination
+		if subject == "" {
+			subject = req.Conditions
+		}
+		emit(o, "", subject, ResubmitRequested{Request: req.Identity, Database: f.Destination, Conditions: req.Conditions, Messages: req.MessagesResubmitted})
 	}
 	return req, nil
 }
 
-// ResubmitRequested: Add-ResubmitRequest asked Safety Net to resubmit to Database.
+// ResubmitRequested: Add-ResubmitRequest asked Safety Net to resubmit to Database
+// (MDBResubmit) or what matches Conditions (ConditionalResubmit).
 type ResubmitRequested struct {
-	Request  int
-	Database string
-	Messages int
+	Request    int
+	Database   string
+	Conditions string
+	Messages   int
 }
 
 func (ResubmitRequested) Kind() string { return "transport.resubmit" }
 func (e ResubmitRequested) Narrate() string {
+	if e.Database == "" {
+		return fmt.Sprintf("Resubmit request %d (%s): Safety Net resubmits %d message-recipient(s); mailboxes drop the ones they already have, external recipients get them again.", e.Request, e.Conditions, e.Messages)
+	}
 	return fmt.Sprintf("Resubmit request %d: Safety Net resubmits %d message-recipient(s) to %s; their mailboxes drop the ones they already have.", e.Request, e.Messages, e.Database)
 }
 
@@ -587,7 +706,11 @@ func (o *Org) GetResubmitRequest(id int) (string, error) {
 		if id != 0 && r.Identity != id {
 			continue
 		}
-		cells = append(cells, []string{strconv.Itoa(r.Identity), r.Destination, psTime(r.StartTime), psTime(r.EndTime), psTime(r.CreationTime)})
+		dest := r.Destination
+		if dest == "" {
+			dest = r.Conditions // exsim's choice: the ConditionalResubmit's conditions in its place
+		}
+		cells = append(cells, []string{strconv.Itoa(r.Identity), dest, psTime(r.StartTime), psTime(r.EndTime), psTime(r.CreationTime)})
 	}
 	if id != 0 && len(cells) == 0 {
 		return "", fmt.Errorf("Get-ResubmitRequest: no resubmit request %d", id)

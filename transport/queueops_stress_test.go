@@ -166,3 +166,59 @@ func TestAddResubmitRequestResubmitsFromSafetyNet(t *testing.T) {
 	_, err = h.o.GetResubmitRequest(2)
 	require.Error(t, err)
 }
+
+// fact: exchange-stress.md 4.5: Add-ResubmitRequest's ConditionalResubmit set (-Recipient,
+// -Sender, -MessageId) resubmits only the matching Safety Net copies; Recipient and
+// Sender can't be combined with -Destination.
+func TestAddResubmitRequestConditionalResubmitMatchesSenderRecipientMessageId(t *testing.T) {
+	h := pressureHarness(t, Exchange2016)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}}) })
+	h.at(time.Minute, func() { h.submit(Message{From: "b@tailspin.net", To: []string{"user@contoso.com"}}) })
+	h.at(10*time.Minute, func() {
+		_, err := h.o.AddResubmitRequestFor(ResubmitFilter{Destination: "DB1", Sender: "a@fabrikam.net"}, 0, 5*time.Minute)
+		require.ErrorContains(t, err, "can't be used with -Destination")
+		_, err = h.o.AddResubmitRequestFor(ResubmitFilter{}, 0, 5*time.Minute)
+		require.ErrorContains(t, err, "give -Destination")
+		req, err := h.o.AddResubmitRequestFor(ResubmitFilter{Sender: "A@fabrikam.net"}, 0, 5*time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, 1, req.MessagesResubmitted, "only a@fabrikam.net's message")
+		req, err = h.o.AddResubmitRequestFor(ResubmitFilter{Recipient: "nobody@contoso.com"}, 0, 5*time.Minute)
+		require.NoError(t, err)
+		require.Zero(t, req.MessagesResubmitted)
+		req, err = h.o.AddResubmitRequestFor(ResubmitFilter{MessageID: h.o.msgID(h.o.msgs[1], nil)}, 0, 5*time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, 1, req.MessagesResubmitted, "the second message by its Message-Id")
+	})
+	h.run(time.Hour)
+	v := h.o.Verdict()
+	require.Equal(t, 2, v.Delivered)
+	require.Equal(t, 2, v.DuplicatesDetected, "one resubmitted copy of each, dropped by the mailbox")
+	out, err := h.o.GetResubmitRequest(1)
+	require.NoError(t, err)
+	require.Contains(t, out, "Sender=A@fabrikam.net")
+}
+
+// fact: exchange-stress.md 4.5: -UnresponsivePrimaryServers lets the other servers holding copies
+// (Shadow Safety Net) resubmit when the primaries are down.
+func TestAddResubmitRequestUnresponsivePrimaryServersUsesShadowSafetyNet(t *testing.T) {
+	h := pressureHarness(t, Exchange2016)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}}) })
+	h.at(20*time.Minute, func() {
+		h.o.Crash("EX1", false)
+		h.w.active["DB1"] = "EX2" // the database fails over
+		req, err := h.o.AddResubmitRequestFor(ResubmitFilter{Destination: "DB1", UnresponsivePrimaryServers: []string{"EX1"}}, 0, 10*time.Minute)
+		require.NoError(t, err)
+		require.Equal(t, 1, req.MessagesResubmitted)
+		_, err = h.o.AddResubmitRequestFor(ResubmitFilter{Destination: "DB1", UnresponsivePrimaryServers: []string{"EX9"}}, 0, 10*time.Minute)
+		require.Error(t, err)
+	})
+	h.run(time.Hour)
+	var from []string
+	for _, r := range h.s.Journal().Records() {
+		if e, ok := r.Data.(Resubmitted); ok && e.Why == "Add-ResubmitRequest" {
+			from = append(from, e.Server)
+		}
+	}
+	require.Equal(t, []string{"EX2"}, from, "EX2's Shadow Safety Net answered while EX1 was down")
+	require.Equal(t, 1, h.o.Verdict().DuplicatesDetected)
+}

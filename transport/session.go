@@ -473,6 +473,7 @@ func (rs *relaySession) acked(it *item) {
 		o.on(srv, 10*time.Minute, kindAck, func() {
 			if it.awaiting && !it.dead {
 				it.sending, it.awaiting = false, false // no answer: send it again
+				o.settlePending(it)
 				o.scheduleAttempt(q, 0)
 			}
 		})
@@ -490,6 +491,7 @@ func (rs *relaySession) ended() {
 	for _, it := range rs.batch {
 		if !it.awaiting {
 			it.sending = false
+			o.settlePending(it) // a PendingRemove whose delivery failed (queueops.go)
 		}
 	}
 	if rs.broken {

@@ -11,12 +11,21 @@ import (
 // Message size limits (exchange-stress.md section 3), checked where Exchange checks
 // them, most restrictive first and as early as possible (3.3):
 //
-//   - The receive connector, at MAIL FROM (the SIZE= the sender declares): 10 MB on
-//     2010 (3.1), 36 MB on 2013+ (the Default Frontend connector internet mail reaches
-//     on 2013, 36 MB; 2016+ 36 MB). A larger message gets "552 5.3.4 Message size
-//     exceeds fixed maximum message size" (3.3; the full line is quoted by third
-//     parties, the 5.3.4 text by Microsoft): a permanent reply, so the internet
-//     sender's own server returns it to its sender (Bounced here, with that reply).
+//   - The receive connector the internet sender talks to, at MAIL FROM (the SIZE= the
+//     sender declares; Exchange offers SIZE on every connector, so every sender in
+//     exsim declares it and the check is never left to the end of DATA): "Default
+//     Frontend <S>" on a server with a front end, else "Default <S>". Defaults
+//     (3.1; Conflicts: 10 MB in the 2018 cmdlet text for 2013 vs the 2013 size-limits
+//     page, exsim takes the page): 10 MB on 2010; on 2013 35 MB for Default, Client
+//     Proxy and Client Frontend and 36 MB for Default Frontend and Outbound Proxy
+//     Frontend; 36 MB on 2016+ (all five in the 2019 capture). Set-ReceiveConnector
+//     -MaxMessageSize (65536 to 2147483647 bytes, 3.1) changes it; Get-ReceiveConnector
+//     shows it. A larger message gets "552 5.3.4 Message size exceeds fixed maximum
+//     message size" (3.3; the full line is quoted by third parties, the 5.3.4 text by
+//     Microsoft): a permanent reply, so the internet sender's own server returns it
+//     to its sender (Bounced here, with that reply). The connectors between Exchange
+//     servers (the back end's Default behind a front end, Client Proxy) are not
+//     checked: setting them is an error that says so.
 //   - The organization limits (Set-TransportConfig, 10 MB each, up to 2147482624 bytes
 //     or unlimited, 3.1), in the categorizer: a message from the internet larger
 //     than MaxReceiveSize is returned to each mailbox recipient's sender with
@@ -39,12 +48,80 @@ import (
 // unlimitedBytes is a size setting's "unlimited".
 const unlimitedBytes = math.MaxInt64
 
-// receiveLimit is the receive connector's MaxMessageSize on version v.
-func receiveLimit(v Version) int64 {
-	if v.Is2010() {
+// ReceiveConnectorDefaultMaxMessageSize is the MaxMessageSize setup gives the
+// receive connector named prefix ("Default", "Default Frontend", ...) on version v.
+func ReceiveConnectorDefaultMaxMessageSize(v Version, prefix string) int64 {
+	switch {
+	case v.Is2010():
 		return 10 << 20
+	case v == Exchange2013 && prefix != "Default Frontend" && prefix != "Outbound Proxy Frontend":
+		return 35 << 20
 	}
 	return 36 << 20
+}
+
+// The range Set-ReceiveConnector -MaxMessageSize takes (3.1).
+const (
+	minReceiveMaxMessageSize = 65536
+	maxReceiveMaxMessageSize = 2147483647
+)
+
+// entryConnector is the prefix of the receive connector internet mail reaches on srv.
+func entryConnector(srv *server) string {
+	if srv.frontEnd {
+		return "Default Frontend"
+	}
+	return "Default"
+}
+
+// receiveLimit is the MaxMessageSize of srv's receive connector named prefix.
+func (o *Org) receiveLimit(srv *server, prefix string) int64 {
+	if len(o.rcvMax) > 0 { // only after a Set-ReceiveConnector: no key built per message otherwise
+		if n, ok := o.rcvMax[strings.ToLower(srv.name+`\`+prefix+" "+srv.name)]; ok {
+			return n
+		}
+	}
+	return ReceiveConnectorDefaultMaxMessageSize(srv.version, prefix)
+}
+
+// ReceiveConnectorMaxMessageSize is the MaxMessageSize of server's receive connector
+// named prefix, for Get-ReceiveConnector.
+func (o *Org) ReceiveConnectorMaxMessageSize(server, prefix string) int64 {
+	srv, err := o.server(server)
+	if err != nil {
+		return ReceiveConnectorDefaultMaxMessageSize(Exchange2016, prefix)
+	}
+	return o.receiveLimit(srv, prefix)
+}
+
+// SetReceiveConnectorMaxMessageSize is Set-ReceiveConnector <identity>
+// -MaxMessageSize <size> ("25MB", or bytes) for the connector internet mail reaches
+// (above).
+func (o *Org) SetReceiveConnectorMaxMessageSize(identity, value string) error {
+	id, err := o.findReceiveConnector(identity)
+	if err != nil {
+		return err
+	}
+	size, err := parseBytes(value)
+	if err != nil {
+		return fmt.Errorf("Set-ReceiveConnector: -MaxMessageSize: %w", err)
+	}
+	if size < minReceiveMaxMessageSize || size > maxReceiveMaxMessageSize {
+		return fmt.Errorf("Set-ReceiveConnector: -MaxMessageSize %d is out of range: it takes %d to %d bytes", size, minReceiveMaxMessageSize, maxReceiveMaxMessageSize)
+	}
+	server, name, _ := strings.Cut(id, `\`)
+	srv, _ := o.server(server)
+	if want := entryConnector(srv) + " " + srv.name; !strings.EqualFold(name, want) {
+		return fmt.Errorf("Set-ReceiveConnector: -MaxMessageSize on %q is not modelled: exsim checks the size limit of the connector internet mail reaches, %s", id, srv.name+`\`+want)
+	}
+	if o.rcvMax == nil {
+		o.rcvMax = map[string]int64{}
+	}
+	o.rcvMax[strings.ToLower(id)] = size
+	if o.s.Journal().Enabled() {
+		o.journalConfig(srv.name, "Set-ReceiveConnector "+id, "MaxMessageSize", value)
+	}
+	return nil
 }
 
 // SendConnectorDefaultMaxMessageSize is a send connector's MaxMessageSize on
@@ -72,7 +149,7 @@ var (
 
 // tooBigToReceive reports whether srv's receive connector refuses m at MAIL FROM.
 func (o *Org) tooBigToReceive(srv *server, m *message) bool {
-	return m.m.Size > 0 && int64(m.m.Size) > receiveLimit(srv.version)
+	return m.m.Size > 0 && int64(m.m.Size) > o.receiveLimit(srv, entryConnector(srv))
 }
 
 // refuseSize: srv answered the internet sender's MAIL FROM with 552 5.3.4; the
@@ -87,7 +164,7 @@ func (o *Org) refuseSize(m *message, sender *item, srv *server, c *smtp.Conversa
 		}
 		if o.s.Journal().Enabled() {
 			emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Reply: r.String(),
-				Why: fmt.Sprintf("the message (%s) is larger than the receive connector's MaxMessageSize (%s); the sender does not retry a 5xx", psSize(m.m.Size), psSize(int(receiveLimit(srv.version))))})
+				Why: fmt.Sprintf("the message (%s) is larger than the receive connector's MaxMessageSize (%s); the sender does not retry a 5xx", psSize(m.m.Size), psSize(int(o.receiveLimit(srv, entryConnector(srv)))))})
 		}
 		for _, rc := range sender.rcpts {
 			o.bounceRcpt(m, rc, sizeFromTheSender)
@@ -169,3 +246,7 @@ func addressSpaceMatch(c *Connector, dom string) int {
 	}
 	return best
 }
+
+// PSSize renders a byte count as Exchange's ByteQuantifiedSize prints it, "36 MB
+// (37,748,736 bytes)".
+func PSSize(n int64) string { return psSize(int(n)) }

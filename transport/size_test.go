@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -80,4 +81,61 @@ func TestSendConnectorSizeLimitDropsConnectorThenNDRs(t *testing.T) {
 	require.Equal(t, Delivered, fateOf(h, 2).Fate)
 	require.Equal(t, "550 5.3.4 ROUTING.SizeLimit; message size exceeds fixed maximum size for route", fateOf(h, 3).Reason)
 	require.Equal(t, int64(10<<20), SendConnectorDefaultMaxMessageSize(Exchange2013))
+}
+
+// fact: exchange-stress.md 3.1: Receive connector MaxMessageSize defaults per version and connector:
+// 10 MB on 2010; 2013: 35 MB for Default, Client Proxy and Client Frontend, 36 MB for
+// Default Frontend and Outbound Proxy Frontend (the 2013 size-limits page; §Conflicts);
+// 36 MB on 2016+; range 65536-2147483647 bytes.
+func TestReceiveConnectorMaxMessageSizeDefaultsPerVersion(t *testing.T) {
+	for _, c := range []struct {
+		v      Version
+		prefix string
+		want   int64
+	}{
+		{Exchange2010SP3, "Default", 10 << 20}, {Exchange2010SP1, "Client", 10 << 20},
+		{Exchange2013, "Default", 35 << 20}, {Exchange2013, "Client Proxy", 35 << 20}, {Exchange2013, "Client Frontend", 35 << 20},
+		{Exchange2013, "Default Frontend", 36 << 20}, {Exchange2013, "Outbound Proxy Frontend", 36 << 20},
+		{Exchange2016, "Default", 36 << 20}, {Exchange2019, "Client Frontend", 36 << 20}, {ExchangeSE, "Default Frontend", 36 << 20},
+	} {
+		require.Equal(t, c.want, ReceiveConnectorDefaultMaxMessageSize(c.v, c.prefix), "%s %s", c.v, c.prefix)
+	}
+}
+
+// fact: exchange-stress.md 3.1/3.3: Set-ReceiveConnector -MaxMessageSize changes the limit of the
+// connector internet mail reaches; a message over it is answered 552 5.3.4 at MAIL FROM
+// (the SIZE= it declares); out-of-range values and connectors exsim does not check are
+// errors.
+func TestSetReceiveConnectorMaxMessageSizeIsCheckedAtMailFrom(t *testing.T) {
+	for _, c := range []struct {
+		v   Version
+		id  string
+		max string
+	}{{Exchange2016, `EX1\Default Frontend EX1`, "5MB"}, {Exchange2010SP1, "Default EX1", "5242880"}} {
+		h := pressureHarness(t, c.v)
+		require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "MaxReceiveSize", Value: "unlimited"}}))
+		for _, s := range []string{"EX1", "EX2"} {
+			id := strings.ReplaceAll(c.id, "EX1", s)
+			require.NoError(t, h.o.SetReceiveConnectorMaxMessageSize(id, c.max))
+		}
+		require.ErrorContains(t, h.o.SetReceiveConnectorMaxMessageSize(c.id, "1000"), "out of range")
+		h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Size: 6 << 20}) })
+		h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Size: 4 << 20}) })
+		h.run(time.Hour)
+		require.Equal(t, Bounced, fateOf(h, 1).Fate, c.v)
+		require.Contains(t, fateOf(h, 1).Reason, "552 5.3.4 Message size exceeds fixed maximum message size")
+		require.Equal(t, Delivered, fateOf(h, 2).Fate, c.v)
+		require.Equal(t, int64(5<<20), h.o.ReceiveConnectorMaxMessageSize("EX1", strings.TrimSuffix(strings.TrimPrefix(c.id, `EX1\`), " EX1")))
+		var refused []MailFromRefused
+		for _, r := range h.s.Journal().Records() {
+			if e, ok := r.Data.(MailFromRefused); ok {
+				refused = append(refused, e)
+			}
+		}
+		require.NotEmpty(t, refused)
+		require.Equal(t, "552 5.3.4 Message size exceeds fixed maximum message size", refused[0].Reply)
+	}
+	h := pressureHarness(t, Exchange2016)
+	require.ErrorContains(t, h.o.SetReceiveConnectorMaxMessageSize(`EX1\Client Proxy EX1`, "1MB"), `is not modelled: exsim checks the size limit of the connector internet mail reaches, EX1\Default Frontend EX1`)
+	require.ErrorContains(t, h.o.SetReceiveConnectorMaxMessageSize(`EX1\Default Frontnd EX1`, "1MB"), "was not found")
 }

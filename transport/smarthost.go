@@ -21,9 +21,17 @@ import (
 //   - A DnsConnectorDelivery queue (NextHopDomain the recipient's domain, as a live
 //     "*" connector shows) resolves the domain's MX records (Topology.MX): lower
 //     preference first; equal preferences are load balanced, rotating per connection
-//     (2.3). A domain without MX records in the scenario is a host "mx.<domain>" that
-//     always answers (no fault can name it), as before. No A-record fallback (2.3
-//     Gaps).
+//     (2.3). A domain the scenario does not list is a host "mx.<domain>" that always
+//     answers (no fault can name it).
+//   - A listed domain without MX records (Topology.ARecord): no source states
+//     Exchange's behaviour (2.3 Gaps), so exsim follows RFC 5321 section 5.1's
+//     implicit MX, which every MTA implements: when the domain name has an A record
+//     that host (the domain name itself, a host the faults can name) is the only
+//     target. When it has neither, the domain does not resolve: with the connector's
+//     ErrorPolicies at Default (NDR for communication errors, 2.3) every message of
+//     the queue is returned with "550 5.4.4 SMTPSEND.DNS.NonExistentDomain;
+//     nonexistent domain" (2.3's NDR; the 550 and the text's layout are exsim's, as
+//     the other RESOLVER/ROUTING statuses are written).
 //   - Failover: a host that cannot be connected to (down) or answers 4xx at MAIL FROM
 //     (refuse) is skipped for the next in the same attempt, "as the LastError text
 //     shows Exchange tries alternate hosts after both a reply and a connection
@@ -92,6 +100,11 @@ func (o *Org) initHosts() {
 	for _, d := range sortedKeys(o.top.MX) {
 		for _, r := range o.top.MX[d] {
 			add(r.Host)
+		}
+	}
+	for _, d := range sortedKeys(o.top.ARecord) {
+		if o.top.ARecord[d] && len(o.top.MX[d]) == 0 {
+			add(d) // the implicit MX
 		}
 	}
 }
@@ -192,8 +205,15 @@ func (o *Org) candidates(q *queue) []string {
 		}
 		return out
 	}
-	recs := o.top.MX[strings.ToLower(q.nextHop)]
+	dom := strings.ToLower(q.nextHop)
+	recs := o.top.MX[dom]
 	if len(recs) == 0 {
+		if a, listed := o.top.ARecord[dom]; listed {
+			if a {
+				return []string{dom} // the implicit MX
+			}
+			return nil // the domain does not resolve
+		}
 		return []string{"mx." + q.nextHop}
 	}
 	sorted := append([]MX(nil), recs...)
@@ -219,6 +239,10 @@ func (o *Org) candidates(q *queue) []string {
 func (o *Org) externalTarget(q *queue, c *smtp.Conversation) bool {
 	srv := q.srv
 	hosts := o.candidates(q)
+	if len(hosts) == 0 {
+		o.nonexistentDomain(q)
+		return false
+	}
 	if !o.reachable(srv.name, internet) {
 		c.Server = o.externalPeer(hosts[0], 25)
 		if h := o.ext[strings.ToLower(hosts[0])]; h != nil {
@@ -263,4 +287,46 @@ func (o *Org) externalTarget(q *queue, c *smtp.Conversation) bool {
 	}
 	o.busyFail(q, lastErr)
 	return false
+}
+
+// nonExistentDomain is the NDR status of mail for a domain that does not resolve (2.3).
+const nonExistentDomain = "550 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain"
+
+// DomainNotFound: DNS found neither MX nor A records for a queue's domain; its
+// messages are returned to their senders.
+type DomainNotFound struct {
+	Queue, Domain string
+	Messages      int
+	Status        string
+}
+
+func (DomainNotFound) Kind() string { return "transport.ndr" }
+func (e DomainNotFound) Narrate() string {
+	return fmt.Sprintf("%s: %s has no MX and no A record; %d message(s) are returned to their senders (%s).", e.Queue, e.Domain, e.Messages, e.Status)
+}
+
+// nonexistentDomain returns every message of q that is not on the wire with the
+// NonExistentDomain NDR.
+func (o *Org) nonexistentDomain(q *queue) {
+	q.busy = false
+	var items []*item
+	for _, it := range q.items {
+		if !it.sending && !it.dead {
+			items = append(items, it)
+		}
+	}
+	if o.s.Journal().Enabled() {
+		emit(o, q.srv.name, q.identity(), DomainNotFound{Queue: q.identity(), Domain: q.nextHop, Messages: len(items), Status: nonExistentDomain})
+	}
+	for _, it := range items {
+		o.trackRaw(q.srv, "FAIL", "SMTP", it.m, it.rcpts, it.intID, "", nonExistentDomain)
+		o.trackRaw(q.srv, "DSN", "DSN", it.m, it.rcpts, it.intID, "", "")
+		o.led.dsns++
+		for _, r := range it.rcpts {
+			o.bounceRcpt(it.m, r, nonExistentDomain)
+		}
+		o.takeFromQueue(it)
+		o.finish(it)
+		o.release(it)
+	}
 }

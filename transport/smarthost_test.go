@@ -180,3 +180,35 @@ func TestSmartHostOutageDelaysButLosesNothing(t *testing.T) {
 	require.Greater(t, v.Fates[0].Latency, 19*time.Minute)
 	require.True(t, strings.HasPrefix(retries(h)[0].LastError, "441 4.4.1"))
 }
+
+// fact: exchange-stress.md 2.3 (Gaps: no source states Exchange's A-record fallback; exsim follows
+// RFC 5321's implicit MX): a listed domain without MX records but with an A record is
+// delivered to the domain's own host, which can fail like an MX host; one with neither
+// is returned with SMTPSEND.DNS.NonExistentDomain (5.4.4).
+func TestARecordFallbackWhenADomainHasNoMX(t *testing.T) {
+	c := Connector{Name: "Internet", AddressSpaces: []string{"*"}, SourceServers: []string{"EX1"}}
+	h := outboundHarness(t, Exchange2016, c, nil)
+	h.o.top.ARecord = map[string]bool{"tailspin.net": true, "nowhere.example": false}
+	h.o.initHosts()
+	require.Contains(t, h.o.Hosts(), "tailspin.net")
+	require.NoError(t, h.o.HostDown("tailspin.net"))
+	sendOut(h, time.Minute, "z@tailspin.net")
+	sendOut(h, time.Minute, "y@nowhere.example")
+	h.at(20*time.Minute, func() {
+		require.NotEmpty(t, retries(h), "the implicit MX is down: the queue retries")
+		require.NoError(t, h.o.HostUp("tailspin.net"))
+	})
+	h.run(2 * time.Hour)
+	require.Equal(t, Delivered, fateOf(h, 1).Fate)
+	f := fateOf(h, 2)
+	require.Equal(t, Bounced, f.Fate)
+	require.Equal(t, "550 5.4.4 SMTPSEND.DNS.NonExistentDomain; nonexistent domain", f.Reason)
+	var nf []DomainNotFound
+	for _, r := range h.s.Journal().Records() {
+		if e, ok := r.Data.(DomainNotFound); ok {
+			nf = append(nf, e)
+		}
+	}
+	require.Len(t, nf, 1)
+	require.Equal(t, "nowhere.example", nf[0].Domain)
+}

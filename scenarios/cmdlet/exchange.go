@@ -264,9 +264,13 @@ var supported = []Spec{
 	// Set-ReceiveConnector / Set-SendConnector -ProtocolLoggingLevel None|Verbose (seed
 	// 003: "None and Verbose are the only choices"); Identity is "<server>\<name>" or
 	// a name, checked against the organization's connectors when the cmdlet runs.
+	// Set-ReceiveConnector -MaxMessageSize (exchange-stress.md 3.1: 65536 to
+	// 2147483647 bytes, "25MB" or a byte count) on the connector internet mail reaches;
+	// one of the two parameters is needed (checked when it runs).
 	{Name: "Set-ReceiveConnector", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
-		{Name: "ProtocolLoggingLevel", Required: true, Type: EnumType, Enum: protocolLoggingLevels},
+		{Name: "ProtocolLoggingLevel", Type: EnumType, Enum: protocolLoggingLevels},
+		{Name: "MaxMessageSize", Type: Text},
 	}},
 	{Name: "Set-SendConnector", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
@@ -288,10 +292,17 @@ var supported = []Spec{
 	// Message recovery (exchange-stress.md 4.2): -Identity Server\Queue\MessageInteger.
 	{Name: "Suspend-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
 	{Name: "Resume-Message", Params: []ParamSpec{{Name: "Identity", Position: 1, Required: true, Type: Text}}},
-	// Add-ResubmitRequest's MDBResubmit set and Get-ResubmitRequest (4.5, 2013+);
+	// Add-ResubmitRequest's MDBResubmit and ConditionalResubmit sets and Get-ResubmitRequest (4.5, 2013+);
 	// -Destination names the mailbox database (the product takes its GUID).
+	// -Destination (MDBResubmit) or -Recipient/-Sender/-MessageId (ConditionalResubmit;
+	// -ResubmitTo is not modelled), -UnresponsivePrimaryServers; the sets are checked
+	// when it runs.
 	{Name: "Add-ResubmitRequest", MinVersion: "Exchange2013", Params: []ParamSpec{
-		{Name: "Destination", Required: true, Type: Database},
+		{Name: "Destination", Type: Database},
+		{Name: "Recipient", Type: Text},
+		{Name: "Sender", Type: Text},
+		{Name: "MessageId", Type: Text},
+		{Name: "UnresponsivePrimaryServers", Type: Texts},
 		{Name: "StartTime", Required: true, Type: DateTime},
 		{Name: "EndTime", Required: true, Type: DateTime},
 		{Name: "Server", Type: Server},

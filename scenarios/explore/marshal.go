@@ -130,7 +130,11 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 			for _, r := range d.MX {
 				recs = append(recs, r.Host+" "+strconv.Itoa(r.Preference))
 			}
-			b.WriteString("      " + q(d.Name) + ": " + flow([]string{"mx: " + list(recs)}) + "\n")
+			entry := "mx: " + list(recs)
+			if d.ASet {
+				entry = "a: " + strconv.FormatBool(d.A)
+			}
+			b.WriteString("      " + q(d.Name) + ": " + flow([]string{entry}) + "\n")
 		}
 	}
 	kv("  ", "latency", dur(t.Latency))

@@ -1221,7 +1221,9 @@ func (l *loader) size(n ast.Node, what string, limit bool) (int64, error) {
 }
 
 // externalDomains reads internet.domains: {fabrikam.net: {mx: ["mx1.fabrikam.net 10",
-// ...]}} (transport/smarthost.go).
+// ...]}}, or {tailspin.net: {a: true}} (no MX, an A record: the implicit MX) and
+// {nowhere.example: {a: false}} (neither: the domain does not resolve)
+// (transport/smarthost.go).
 func (l *loader) externalDomains(n ast.Node) error {
 	r, err := l.resolve(n)
 	if err != nil {
@@ -1250,19 +1252,45 @@ func (l *loader) externalDomains(n ast.Node) error {
 			return l.errf(posOf(mv.Key), "domain %q is given twice", name)
 		}
 		d := ExternalDomain{Pos: posOf(mv.Key), Name: name}
-		es, err := l.mapping(mv.Value, "an external domain", "mx")
+		es, err := l.mapping(mv.Value, "an external domain", "mx", "a")
 		if err != nil {
 			return err
 		}
-		if err := l.require(mv.Value, "an external domain", es, "mx"); err != nil {
-			return err
+		if !has(es, "mx") && !has(es, "a") {
+			return l.errf(posOf(mv.Value), "an external domain needs \"mx\" (its MX records) or \"a\" (true: only an A record, the implicit MX; false: the domain does not resolve)")
 		}
-		recs, ps, err := l.strs(es[0].val, "mx", false)
+		var mx ast.Node
+		for _, e := range es {
+			if e.key == "a" {
+				v, err := l.scalar(e.val, "a")
+				if err != nil {
+					return err
+				}
+				switch strings.ToLower(v) {
+				case "true":
+					d.A = true
+				case "false":
+				default:
+					return l.errf(posOf(e.val), "a is true or false, not %q", v)
+				}
+				d.ASet = true
+			} else {
+				mx = e.val
+			}
+		}
+		if mx == nil {
+			in.Domains = append(in.Domains, d)
+			continue
+		}
+		if d.ASet {
+			return l.errf(posOf(mv.Value), "domain %q: give mx or a, not both (a is the fallback when a domain has no MX records)", name)
+		}
+		recs, ps, err := l.strs(mx, "mx", false)
 		if err != nil {
 			return err
 		}
 		if len(recs) == 0 {
-			return l.errf(posOf(es[0].val), "mx needs at least one record")
+			return l.errf(posOf(mx), "mx needs at least one record")
 		}
 		for i, rec := range recs {
 			f := strings.Fields(rec)

@@ -222,6 +222,9 @@ type ExternalDomain struct {
 	Pos  Pos
 	Name string // lower case
 	MX   []MXRecord
+	// ASet: the domain is given with a: instead of MX records; A: it has an A record
+	// (mail goes to the domain's own host, the implicit MX), else it does not resolve.
+	A, ASet bool
 }
 
 // MXRecord is one MX record, written "HOST PREFERENCE".
@@ -251,6 +254,9 @@ func (t *Topology) ExternalHosts() []string {
 	for _, d := range t.Internet.Domains {
 		for _, r := range d.MX {
 			add(r.Host)
+		}
+		if d.A {
+			add(d.Name) // the implicit MX
 		}
 	}
 	return out

@@ -37,7 +37,7 @@ func storyPayload(p sim.Payload) bool {
 		transport.Redirected, transport.ShadowTakeover, transport.HeartbeatMissed, transport.QueueEvent,
 		transport.PressureChanged, transport.PressureActions, transport.HostChanged, transport.SmartHostFailover,
 		transport.QueueResubmitted, transport.MessageRemoved, transport.MessageSuspended, transport.ResubmitRequested,
-		transport.FrontEndRelayed, transport.ProxyRefused:
+		transport.FrontEndRelayed, transport.ProxyRefused, transport.DomainNotFound:
 		return true
 	// database availability groups: every event changes where a database is or can go
 	case dag.Activation, dag.NoFailoverTarget, dag.ShutdownNoTarget, dag.MoveRefused, dag.MoveNowNoTarget,

@@ -117,6 +117,11 @@ type Conversation struct {
 	ConnectFailure   int           // 0: connects; else a Winsock code (WinsockRefused, WinsockTimedOut)
 	ConnectTimeout   time.Duration // how long a WinsockTimedOut attempt takes (0: 2×Latency)
 	MailReply        *Reply        // a session-level refusal at MAIL FROM (ServiceNotActive)
+	// MailDelay, when set, is a tarpit: the server holds its reply to each MAIL FROM
+	// that long, and its Receive log says so in a "Tarpit for '<span>' due to
+	// '<TarpitReason>'" row.
+	MailDelay    time.Duration
+	TarpitReason string
 	// XProxyFrom, when set, is the front end's XPROXYFROM line, sent after EHLO and
 	// answered with XProxyFromAccepted (the Front End Transport proxy hop).
 	XProxyFrom string
@@ -270,6 +275,10 @@ func Converse(c Conversation) (Result, error) {
 		cl(t, logs.ProtoSend, mail, "")
 		s = t + L
 		sv(s, logs.ProtoReceive, mail, "")
+		if d := c.MailDelay; d > 0 {
+			sv(s, logs.ProtoInfo, "", TarpitContext(d, c.TarpitReason))
+			s += d
+		}
 		if !mailReply.Positive() {
 			if pipelining {
 				for _, r := range m.To {
@@ -278,7 +287,7 @@ func Converse(c Conversation) (Result, error) {
 			}
 			sv(s, logs.ProtoSend, mailReply.String(), "")
 			sv(s, logs.ProtoDisconnect, "", "Local")
-			t += 2 * L
+			t += 2*L + c.MailDelay
 			cl(t, logs.ProtoReceive, mailReply.String(), "")
 			cl(t, logs.ProtoDisconnect, "", "Remote")
 			res.Failure = mailReply
@@ -294,14 +303,14 @@ func Converse(c Conversation) (Result, error) {
 				sv(s, logs.ProtoReceive, "RCPT TO:<"+r+">", "")
 				sv(s, logs.ProtoSend, rcptReply(i).String(), "")
 			}
-			t += 2 * L
+			t += 2*L + c.MailDelay
 			cl(t, logs.ProtoReceive, mailReply.String(), "")
 			for i := range m.To {
 				out.Rcpt = append(out.Rcpt, rcptReply(i))
 				cl(t, logs.ProtoReceive, rcptReply(i).String(), "")
 			}
 		} else {
-			t += 2 * L
+			t += 2*L + c.MailDelay
 			cl(t, logs.ProtoReceive, mailReply.String(), "")
 			for i, r := range m.To {
 				cl(t, logs.ProtoSend, "RCPT TO:<"+r+">", "")
@@ -472,12 +481,12 @@ func Timing(c Conversation) (Result, error) {
 		mailReply := c.mailReply(serverMajor)
 		if !mailReply.Positive() {
 			res.Failure = mailReply
-			res.End = t + 2*L
+			res.End = t + 2*L + c.MailDelay
 			return res, nil
 		}
 		var out Outcome
 		accepted := false
-		t += 2 * L // MAIL (and the pipelined RCPTs)
+		t += 2*L + c.MailDelay // MAIL (and the pipelined RCPTs)
 		for i := range m.To {
 			if !pipelining {
 				t += 2 * L
@@ -503,4 +512,18 @@ func Timing(c Conversation) (Result, error) {
 	}
 	res.End = t + 2*L // QUIT
 	return res, nil
+}
+
+// TarpitContext is the Receive log's context of a tarpit row, "Tarpit for
+// '0.00:00:10' due to 'BackPressure'": the form of a real 2010 row ("Tarpit for
+// '0.00:00:00.312' due to 'DelayedAck'", exchange-stress.md 1.1 cites no row for
+// back pressure; the form is from a third-party copy of a real log), the span as
+// .NET's TimeSpan "g"-like d.hh:mm:ss[.fff].
+func TarpitContext(d time.Duration, reason string) string {
+	ms := d.Milliseconds()
+	span := fmt.Sprintf("%d.%02d:%02d:%02d", ms/86400000, ms/3600000%24, ms/60000%60, ms/1000%60)
+	if f := ms % 1000; f != 0 {
+		span += fmt.Sprintf(".%03d", f)
+	}
+	return "Tarpit for '" + span + "' due to '" + reason + "'"
 }

@@ -350,6 +350,9 @@ func TestTimingAgreesWithConverse(t *testing.T) {
 		if rapid.IntRange(0, 4).Draw(t, "draining") == 0 {
 			c.MailReply = &ServiceNotActive
 		}
+		if rapid.IntRange(0, 3).Draw(t, "tarpit") == 0 {
+			c.MailDelay, c.TarpitReason = time.Duration(rapid.IntRange(1, 55).Draw(t, "delay"))*time.Second, "BackPressure"
+		}
 		for i := range rapid.IntRange(0, 3).Draw(t, "messages") {
 			to := rapid.SliceOfN(rapid.StringMatching(`[a-z]{1,3}@x\.com`), 1, 3).Draw(t, "to")
 			m := Message{From: "s@x.com", To: to, Size: 10 * (i + 1), MessageID: "<m@x>", InternalID: int64(i + 1),
