@@ -81,8 +81,8 @@ func (t *siteTable) changed() {
 }
 
 func (o *Org) initSites() {
+	o.sites = siteTable{spec: map[string]*SiteSpec{}}
 	t := &o.sites
-	t.spec = map[string]*SiteSpec{}
 	add := func(name string) {
 		if name != "" && t.spec[name] == nil {
 			t.spec[name] = &SiteSpec{Name: name}
