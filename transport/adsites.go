@@ -455,26 +455,38 @@ func (o *Org) SetADSite(identity string, hub, inbound *bool) error {
 	return nil
 }
 
-// SetADSiteLink is Set-AdSiteLink: nil leaves a setting as it is; a pointer to 0
-// reverts ExchangeCost to the AD cost ($null) and MaxMessageSize to unlimited.
-func (o *Org) SetADSiteLink(identity string, exchangeCost *int, maxMessageSize *int64) error {
+// SetADSiteLink is Set-AdSiteLink -ExchangeCost (1-99,999) and -MaxMessageSize (a
+// size or Unlimited); $null reverts ExchangeCost to the AD cost and MaxMessageSize to
+// unlimited.
+func (o *Org) SetADSiteLink(identity string, params []Param) error {
 	l, err := o.siteLink(identity)
 	if err != nil {
 		return err
 	}
-	if exchangeCost != nil {
-		if *exchangeCost < 0 || *exchangeCost > 99999 {
-			return fmt.Errorf("Cannot bind parameter 'ExchangeCost': %d is not between 1 and 99999.", *exchangeCost)
+	for _, p := range params {
+		null := strings.EqualFold(p.Value, "$null")
+		switch p.Name {
+		case "ExchangeCost":
+			n, err := strconv.Atoi(p.Value)
+			if !null && (err != nil || n < 1 || n > 99999) {
+				return fmt.Errorf("Cannot bind parameter 'ExchangeCost'. The value %q must be between 1 and 99999, or $null.", p.Value)
+			}
+			l.ExchangeCost = n
+			emit(o, "", l.Name, SiteChanged{Object: l.Name, Property: "ExchangeCost", Value: orNull(l.ExchangeCost > 0, strconv.Itoa(l.ExchangeCost))})
+		case "MaxMessageSize":
+			var n int64
+			if !null && !strings.EqualFold(p.Value, "unlimited") {
+				if n, err = parseBytes(p.Value); err != nil || n < 1 {
+					return fmt.Errorf("Cannot bind parameter 'MaxMessageSize'. Cannot convert value %q to type \"Microsoft.Exchange.Data.Unlimited`1[Microsoft.Exchange.Data.ByteQuantifiedSize]\".", p.Value)
+				}
+			}
+			l.MaxMessageSize = n
+			emit(o, "", l.Name, SiteChanged{Object: l.Name, Property: "MaxMessageSize", Value: sizeText(l.MaxMessageSize)})
+		default:
+			return fmt.Errorf("Set-AdSiteLink: parameter -%s is not modelled (ExchangeCost, MaxMessageSize are)", p.Name)
 		}
-		l.ExchangeCost = *exchangeCost
-		o.sites.changed()
-		emit(o, "", l.Name, SiteChanged{Object: l.Name, Property: "ExchangeCost", Value: orNull(l.ExchangeCost > 0, strconv.Itoa(l.ExchangeCost))})
 	}
-	if maxMessageSize != nil {
-		l.MaxMessageSize = *maxMessageSize
-		o.sites.changed()
-		emit(o, "", l.Name, SiteChanged{Object: l.Name, Property: "MaxMessageSize", Value: sizeText(l.MaxMessageSize)})
-	}
+	o.sites.changed()
 	return nil
 }
 

@@ -42,7 +42,9 @@ func sitesOf(t *testing.T, h *harness, src, dst string) string {
 }
 
 func sendBlue(h *harness, at time.Duration, size int) {
-	h.at(at, func() { h.submit(Message{From: "red@contoso.com", To: []string{"blue@contoso.com"}, Size: size, Origin: "EX1"}) })
+	h.at(at, func() {
+		h.submit(Message{From: "red@contoso.com", To: []string{"blue@contoso.com"}, Size: size, Origin: "EX1"})
+	})
 }
 
 // fact: exchange-site-resilience.md §7.3: the path is the lowest summed IP site link cost.
@@ -78,15 +80,15 @@ func TestSiteRoutingTieBreaksFewestHopsThenNameNearTheDestination(t *testing.T) 
 // Exchange; $null reverts to it.
 func TestSiteLinkExchangeCostOverridesADCost(t *testing.T) {
 	h := siteHarness(t)
-	five, null := 5, 0
-	require.NoError(t, h.o.SetADSiteLink("rb", &five, nil))
+	require.NoError(t, h.o.SetADSiteLink("rb", []Param{{Name: "ExchangeCost", Value: "5"}}))
 	require.Equal(t, "Red>Blue", sitesOf(t, h, "Red", "Blue"))
 	rows, err := h.o.ADSiteLinks("RB")
 	require.NoError(t, err)
 	require.Equal(t, "Cost=5 ADCost=30 ExchangeCost=5", rows[0][1].Name+"="+rows[0][1].Value+" "+rows[0][2].Name+"="+rows[0][2].Value+" "+rows[0][3].Name+"="+rows[0][3].Value)
-	require.NoError(t, h.o.SetADSiteLink("RB", &null, nil))
+	require.NoError(t, h.o.SetADSiteLink("RB", []Param{{Name: "ExchangeCost", Value: "$null"}}))
 	require.Equal(t, "Red>Green>Blue", sitesOf(t, h, "Red", "Blue"))
-	require.ErrorContains(t, h.o.SetADSiteLink("Nope", &five, nil), "couldn't be found")
+	require.ErrorContains(t, h.o.SetADSiteLink("Nope", []Param{{Name: "ExchangeCost", Value: "5"}}), "couldn't be found")
+	require.ErrorContains(t, h.o.SetADSiteLink("RB", []Param{{Name: "ExchangeCost", Value: "0"}}), "between 1 and 99999")
 }
 
 // fact: exchange-site-resilience.md §7.3: direct relay by default; a hub site is an
@@ -97,8 +99,7 @@ func TestHubSiteIsUsedOnlyOnTheLeastCostPath(t *testing.T) {
 	on := true
 	h.at(5*time.Minute, func() { require.NoError(t, h.o.SetADSite("Green", &on, nil)) })
 	sendBlue(h, 6*time.Minute, 0) // Green is a hub on Red>Green>Blue
-	five := 5
-	h.at(10*time.Minute, func() { require.NoError(t, h.o.SetADSiteLink("RB", &five, nil)) })
+	h.at(10*time.Minute, func() { require.NoError(t, h.o.SetADSiteLink("RB", []Param{{Name: "ExchangeCost", Value: "5"}})) })
 	sendBlue(h, 11*time.Minute, 0) // Red>Blue is cheaper now: Green is off the path
 	h.run(time.Hour)
 	v := h.o.Verdict()
@@ -158,11 +159,12 @@ func busyQueues(qs []QueueInfo) []QueueInfo {
 // that cross it: a larger one gets the NDR.
 func TestSiteLinkMaxMessageSizeNDRsLargerMessages(t *testing.T) {
 	h := siteHarness(t)
-	mb := int64(1 << 20)
-	require.NoError(t, h.o.SetADSiteLink("GB", nil, &mb))
+	require.NoError(t, h.o.SetADSiteLink("GB", []Param{{Name: "MaxMessageSize", Value: "1MB"}}))
 	sendBlue(h, time.Minute, 2<<20) // Red>Green>Blue crosses GB
 	sendBlue(h, 2*time.Minute, 512<<10)
-	h.at(3*time.Minute, func() { h.submit(Message{From: "red@contoso.com", To: []string{"green@contoso.com"}, Size: 2 << 20, Origin: "EX1"}) })
+	h.at(3*time.Minute, func() {
+		h.submit(Message{From: "red@contoso.com", To: []string{"green@contoso.com"}, Size: 2 << 20, Origin: "EX1"})
+	})
 	h.run(time.Hour)
 	require.Equal(t, Bounced, fateOf(h, 1).Fate)
 	require.Equal(t, routingSizeLimit, fateOf(h, 1).Reason)
