@@ -1,6 +1,9 @@
 package scenarios
 
 import (
+	"fmt"
+
+	"github.com/exsim/exsim/scenarios/cmdlet"
 	"github.com/exsim/exsim/transport"
 )
 
@@ -23,6 +26,10 @@ func (c *call) setADSite() (string, error) {
 		hub = &b
 	}
 	if c.has("InboundMailEnabled") {
+		if transport.Version(c.version("")).Is2010() {
+			// the loader refuses it only when the step names its server (on:)
+			return "", fmt.Errorf("A parameter cannot be found that matches parameter name 'InboundMailEnabled'.")
+		}
 		b := c.flag("InboundMailEnabled")
 		inbound = &b
 	}
@@ -37,6 +44,18 @@ func (c *call) getADSiteLink() (string, error) {
 	return c.objects(objs, c.version(""))
 }
 
+// setADSiteLink passes -ExchangeCost and -MaxMessageSize on; a $null value (which
+// binds as no string) is passed as "$null", which reverts the setting.
 func (c *call) setADSiteLink() (string, error) {
-	return "", c.w.tr.SetADSiteLink(c.str("Identity"), c.params("Identity"))
+	var ps []transport.Param
+	for _, name := range []string{"ExchangeCost", "MaxMessageSize"} {
+		if v, ok := c.args[name]; ok {
+			val := c.str(name)
+			if v.Kind == cmdlet.Null {
+				val = "$null"
+			}
+			ps = append(ps, transport.Param{Name: name, Value: val})
+		}
+	}
+	return "", c.w.tr.SetADSiteLink(c.str("Identity"), ps)
 }
