@@ -66,6 +66,7 @@ type siteTable struct {
 	spec  map[string]*SiteSpec
 	links []*SiteLink
 	paths map[[2]string]sitePath // the routing table: least-cost paths, dropped at every change
+	group map[[2]string]string   // (source site, DAG) -> the DAG's site nearest the source
 	// inboundOff: some site has InboundMailEnabled $false (spares the check per attempt)
 	inboundOff bool
 }
@@ -73,7 +74,7 @@ type siteTable struct {
 // changed drops the routing table (Set-AdSite, Set-AdSiteLink): the next message
 // routed reads the new settings.
 func (t *siteTable) changed() {
-	t.paths = nil
+	t.paths, t.group = nil, nil
 	t.inboundOff = false
 	for _, s := range t.spec {
 		t.inboundOff = t.inboundOff || s.InboundMailDisabled
@@ -228,19 +229,34 @@ func (o *Org) siteServers(site string) []*server {
 	return o.members(func(x *server) bool { return x.site == site && !x.version.Is2010() })
 }
 
-// groupSite is the site of a delivery group nearest src: of the DAG's members for a
-// DAG, else the active copy's site.
+// groupSite is the site of a delivery group nearest src (the "primary site": least
+// cost, fewest hops, then the lower site name): of the DAG's members for a DAG, else
+// the active copy's site.
 func (o *Org) groupSite(src string, act *server) string {
 	if act.dag == "" {
 		return act.site
 	}
+	key := [2]string{src, act.dag}
+	if g, ok := o.sites.group[key]; ok {
+		return g
+	}
+	if o.sites.group == nil {
+		o.sites.group = map[[2]string]string{}
+	}
+	g := o.nearestDAGSite(src, act)
+	o.sites.group[key] = g
+	return g
+}
+
+func (o *Org) nearestDAGSite(src string, act *server) string {
 	best, bestP := "", sitePath{}
 	for _, s := range o.sites.names {
 		if len(o.members(func(x *server) bool { return x.dag == act.dag && x.site == s })) == 0 {
 			continue
 		}
 		p, ok := o.path(src, s)
-		if ok && (best == "" || p.cost < bestP.cost || (p.cost == bestP.cost && len(p.sites) < len(bestP.sites))) {
+		closer := best == "" || p.cost < bestP.cost || (p.cost == bestP.cost && (len(p.sites) < len(bestP.sites) || (len(p.sites) == len(bestP.sites) && s < best)))
+		if ok && closer {
 			best, bestP = s, p
 		}
 	}

@@ -211,3 +211,33 @@ func TestWithoutSiteLinksEverySiteIsOnDefaultIPSiteLink(t *testing.T) {
 	require.Equal(t, "DEFAULTIPSITELINK 100 {Red, Blue, Green}", rows[0][0].Value+" "+rows[0][1].Value+" "+rows[0][5].Value)
 	require.Equal(t, "Red>Blue", sitesOf(t, h, "Red", "Blue"))
 }
+
+// fact: exchange-site-resilience.md §7.3: a DAG spanning sites is one Routable DAG delivery
+// group: a member delivers to the server with the active copy directly, even with a hub
+// site on the least-cost path between their sites; a server outside the DAG routes to it
+// as a group (SmtpRelayToDag), through the hub site when it is on the way.
+func TestDAGSpanningSitesStaysOneDeliveryGroup(t *testing.T) {
+	w := newWorld()
+	w.active["DB1"], w.mounted["DB1"] = "EX2", true
+	w.active["DB9"], w.mounted["DB9"] = "EX4", true
+	top := Topology{
+		Servers: []ServerSpec{{Name: "EX1", Site: "Red", Version: Exchange2016, Roles: []string{"Mailbox"}, DAG: "DAG1"},
+			{Name: "EX2", Site: "Blue", Version: Exchange2016, Roles: []string{"Mailbox"}, DAG: "DAG1"},
+			{Name: "EX3", Site: "Green", Version: Exchange2016, Roles: []string{"Mailbox"}},
+			{Name: "EX4", Site: "Yellow", Version: Exchange2016, Roles: []string{"Mailbox"}}},
+		Mailboxes: []Mailbox{{Address: "blue@contoso.com", Database: "DB1"}, {Address: "yellow@contoso.com", Database: "DB9"}},
+		Sites:     []SiteSpec{{Name: "Green", HubSiteEnabled: true}},
+		SiteLinks: []SiteLink{{Name: "RG", Sites: []string{"Red", "Green"}, ADCost: 10}, {Name: "GB", Sites: []string{"Green", "Blue"}, ADCost: 10},
+			{Name: "RB", Sites: []string{"Red", "Blue"}, ADCost: 30}, {Name: "YG", Sites: []string{"Yellow", "Green"}, ADCost: 10}},
+	}
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "x@contoso.com", To: []string{"blue@contoso.com"}, Origin: "EX1"}) })
+	h.at(2*time.Minute, func() { h.submit(Message{From: "x@contoso.com", To: []string{"blue@contoso.com"}, Origin: "EX4"}) })
+	h.run(time.Hour)
+	require.Equal(t, 2, h.o.Verdict().Delivered)
+	require.False(t, receivedOn(h, "EX3", 1), "a member delivers to the active copy directly")
+	require.True(t, receivedOn(h, "EX3", 2), "Yellow > Green > Blue: through the hub site to the DAG's nearest site")
+	hub := h.records("transport.route", "")
+	require.Len(t, hub, 1)
+	require.Equal(t, "Blue", hub[0].Data.(HubSiteRelay).Destination, "Red and Blue are both 20 away in two hops: the lower name is the primary site")
+}
