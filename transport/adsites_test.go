@@ -8,6 +8,7 @@ import (
 
 	"github.com/exsim/exsim/transport/logs"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // Tests of routing between AD sites, named after the facts of
@@ -240,4 +241,80 @@ func TestDAGSpanningSitesStaysOneDeliveryGroup(t *testing.T) {
 	hub := h.records("transport.route", "")
 	require.Len(t, hub, 1)
 	require.Equal(t, "Blue", hub[0].Data.(HubSiteRelay).Destination, "Red and Blue are both 20 away in two hops: the lower name is the primary site")
+}
+
+// The least-cost path is a real path of links whose costs sum to the cost reported, and
+// no path is cheaper (Floyd-Warshall over the same links), over generated site graphs.
+func TestSitePathIsTheCheapestChainOfLinks(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(2, 6).Draw(rt, "sites")
+		names := make([]string, n)
+		for i := range names {
+			names[i] = fmt.Sprintf("S%d", i)
+		}
+		var links []SiteLink
+		for k := rapid.IntRange(0, 10).Draw(rt, "links"); k > 0; k-- {
+			a, b := rapid.IntRange(0, n-1).Draw(rt, "a"), rapid.IntRange(0, n-1).Draw(rt, "b")
+			if a == b {
+				continue
+			}
+			l := SiteLink{Name: fmt.Sprintf("L%d", k), Sites: []string{names[a], names[b]}, ADCost: rapid.IntRange(1, 50).Draw(rt, "cost")}
+			if rapid.Bool().Draw(rt, "exchange") {
+				l.ExchangeCost = rapid.IntRange(1, 50).Draw(rt, "exchangeCost")
+			}
+			links = append(links, l)
+		}
+		o := &Org{top: Topology{SiteLinks: links}}
+		for _, s := range names {
+			o.servers = append(o.servers, &server{name: "EX" + s, site: s})
+		}
+		o.initSites()
+		const inf = 1 << 30
+		d := make([][]int, n)
+		for i := range d {
+			d[i] = make([]int, n)
+			for j := range d[i] {
+				if i != j {
+					d[i][j] = inf
+				}
+			}
+		}
+		idx := map[string]int{}
+		for i, s := range names {
+			idx[s] = i
+		}
+		for _, l := range o.sites.links { // every pair of a link's sites
+			for _, x := range l.Sites {
+				for _, y := range l.Sites {
+					if a, b := idx[x], idx[y]; a != b {
+						d[a][b] = min(d[a][b], l.cost())
+					}
+				}
+			}
+		}
+		for k := range n {
+			for i := range n {
+				for j := range n {
+					d[i][j] = min(d[i][j], d[i][k]+d[k][j])
+				}
+			}
+		}
+		for i, src := range names {
+			for j, dst := range names {
+				p, ok := o.path(src, dst)
+				require.Equal(rt, d[i][j] < inf, ok, "%s to %s reachable", src, dst)
+				if !ok {
+					continue
+				}
+				require.Equal(rt, d[i][j], p.cost, "%s to %s", src, dst)
+				sum := 0
+				for k, l := range p.links {
+					require.Subset(rt, l.Sites, []string{p.sites[k], p.sites[k+1]}, "link %s joins the hop", l.Name)
+					sum += l.cost()
+				}
+				require.Equal(rt, p.cost, sum)
+				require.Equal(rt, []string{src, dst}, []string{p.sites[0], p.sites[len(p.sites)-1]})
+			}
+		}
+	})
 }
