@@ -18,7 +18,8 @@ import (
 //   - The path to a destination site is the lowest summed cost, then the fewest hops,
 //     then the alphanumerically lowest site names nearest the destination.
 //   - Direct relay: the source connects straight to the destination delivery group. A
-//     hub site (HubSiteEnabled) on that path, with a 2013+ Mailbox server, is an
+//     hub site (HubSiteEnabled) on that path, with a transport server of the sender's
+//     generation (a 2013+ Mailbox server; a 2010 Hub Transport server for 2010), is an
 //     intermediate hop: the message is relayed to it (SmtpRelayToRemoteAdSite,
 //     NextHopDomain the site) and routed again there.
 //   - Queue at point of failure: when no server of the next hop answers, the queue backs
@@ -221,12 +222,14 @@ func (o *Org) inboundEnabled(site string) bool {
 	return s == nil || !s.InboundMailDisabled
 }
 
-// siteServers are the 2013+ transport servers of site that take mail from other sites.
-func (o *Org) siteServers(site string) []*server {
+// siteServers are the transport servers of site that take mail from other sites and
+// from a server of from's generation (2010 Hub Transport servers relay to 2010 hubs,
+// 2013+ Mailbox servers to 2013+ ones).
+func (o *Org) siteServers(site string, from *server) []*server {
 	if !o.inboundEnabled(site) {
 		return nil
 	}
-	return o.members(func(x *server) bool { return x.site == site && !x.version.Is2010() })
+	return o.members(func(x *server) bool { return x.site == site && x.version.Is2010() == from.version.Is2010() })
 }
 
 // groupSite is the site of a delivery group nearest src (the "primary site": least
@@ -266,14 +269,20 @@ func (o *Org) nearestDAGSite(src string, act *server) string {
 	return best
 }
 
-// siteRoute is a 2013+ server's route toward act's delivery group in another site: a
-// size NDR, a relay through the first hub site of the path, or a relay to the
-// group's site (ok false: the group is local or in srv's DAG; route as before).
+// siteRoute is a server's route toward act's delivery group in another site: a size
+// NDR, a relay through the first hub site of the path, or (2013+) a relay to the
+// group's site (ok false: the group is local or, 2013+, srv's own DAG; route as
+// before). Exchange 2010 routes to the active copy's AD site (its DAG is no routing
+// boundary) and relays to the site's hubs as before when no hub site is on the way.
 func (o *Org) siteRoute(srv *server, it *item, act *server) (route, bool) {
-	if act == nil || (srv.dag != "" && srv.dag == act.dag) {
+	legacy := srv.version.Is2010()
+	if act == nil || (!legacy && srv.dag != "" && srv.dag == act.dag) {
 		return route{}, false
 	}
-	dst := o.groupSite(srv.site, act)
+	dst := act.site
+	if !legacy {
+		dst = o.groupSite(srv.site, act)
+	}
 	if dst == srv.site {
 		return route{}, false
 	}
@@ -288,7 +297,7 @@ func (o *Org) siteRoute(srv *server, it *item, act *server) (route, bool) {
 	}
 	for _, s := range p.sites[1 : len(p.sites)-1] {
 		if sp := o.sites.spec[s]; sp != nil && sp.HubSiteEnabled {
-			if t := o.siteServers(s); len(t) > 0 {
+			if t := o.siteServers(s, srv); len(t) > 0 {
 				if o.s.Journal().Enabled() {
 					emit(o, srv.name, "", HubSiteRelay{Msg: Msg{it.m.id}, Server: srv.name, HubSite: s, Destination: dst, Path: p.sites, Cost: p.cost})
 				}
@@ -296,7 +305,7 @@ func (o *Org) siteRoute(srv *server, it *item, act *server) (route, bool) {
 			}
 		}
 	}
-	if act.dag == "" {
+	if act.dag == "" && !legacy {
 		// a remote site's Mailbox servers without a DAG: their site is the delivery
 		// group (exchange-transport.md 3.2: SmtpDeliveryToMailbox is local only)
 		return route{dtype: "SmtpRelayToRemoteAdSite", nextHop: dst, kind: qDelivery, targets: o.members(func(x *server) bool { return x.site == dst && !x.version.Is2010() })}, true
@@ -362,7 +371,7 @@ func (o *Org) backOff(q *queue, lastError string) bool {
 	for k := len(p.sites) - 2; k >= 1; k-- {
 		site := p.sites[k]
 		var up []*server
-		for _, t := range o.siteServers(site) {
+		for _, t := range o.siteServers(site, srv) {
 			if t.up && o.reachable(srv.name, t.name) && o.acceptState(t) == "Active" {
 				up = append(up, t)
 			}
@@ -370,7 +379,7 @@ func (o *Org) backOff(q *queue, lastError string) bool {
 		if len(up) == 0 {
 			continue
 		}
-		nq := o.queueFor(srv, route{dtype: "SmtpRelayToRemoteAdSite", nextHop: site, kind: qDelivery, targets: o.siteServers(site)})
+		nq := o.queueFor(srv, route{dtype: "SmtpRelayToRemoteAdSite", nextHop: site, kind: qDelivery, targets: o.siteServers(site, srv)})
 		if nq == q {
 			return false
 		}

@@ -318,3 +318,29 @@ func TestSitePathIsTheCheapestChainOfLinks(t *testing.T) {
 		}
 	})
 }
+
+// fact: exchange-site-resilience.md §7.3: hub sites are older than 2013: an Exchange 2010
+// Hub Transport server relays mail for a remote site through a hub site on the
+// least-cost path, to that site's Hub Transport servers.
+func TestHubSiteIsUsedBy2010HubTransportServers(t *testing.T) {
+	w := newWorld()
+	w.active["DB2"], w.mounted["DB2"] = "MBX2", true
+	hub := []string{"HubTransport"}
+	top := Topology{
+		Servers: []ServerSpec{{Name: "HUB1", Site: "Red", Version: Exchange2010SP1, Roles: hub},
+			{Name: "HUB3", Site: "Green", Version: Exchange2010SP1, Roles: hub},
+			{Name: "HUB2", Site: "Blue", Version: Exchange2010SP1, Roles: hub},
+			{Name: "MBX2", Site: "Blue", Version: Exchange2010SP1, Roles: []string{"Mailbox"}}},
+		Mailboxes: []Mailbox{{Address: "blue@contoso.com", Database: "DB2"}},
+		Inbound:   []string{"HUB1"},
+		Sites:     []SiteSpec{{Name: "Green", HubSiteEnabled: true}},
+		SiteLinks: []SiteLink{{Name: "RG", Sites: []string{"Red", "Green"}, ADCost: 10}, {Name: "GB", Sites: []string{"Green", "Blue"}, ADCost: 10},
+			{Name: "RB", Sites: []string{"Red", "Blue"}, ADCost: 30}},
+	}
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"blue@contoso.com"}}) })
+	h.run(time.Hour)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	require.True(t, receivedOn(h, "HUB3", 1), "relayed through Green")
+	require.True(t, receivedOn(h, "HUB2", 1), "then to Blue's hub")
+}
