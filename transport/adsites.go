@@ -37,8 +37,14 @@ import (
 // for every message routed after it (the product recalculates on the AD change
 // notification; the reference gives no delay), and messages already queued keep their
 // queue. DeliveryType is spelled SmtpRelayToRemoteAdSite, as the product's enum and
-// Clear-ActiveMessage (import-shapes.md) spell it. A destination with no path (a site
-// on no link) is relayed to directly.
+// Clear-ActiveMessage (import-shapes.md) spell it. A 2013+ server's mail for Mailbox
+// servers of another site without a DAG queues as SmtpRelayToRemoteAdSite to that site
+// (their delivery group is the site; exchange-transport.md 3.2 keeps
+// SmtpDeliveryToMailbox local). Mail into a site closed by InboundMailEnabled $false
+// waits in Retry with a LastError that says so (no SMTP session is tried). A
+// destination with no path (a site on no link) is relayed to directly. Front End
+// Transport keeps proxying by site proximity (frontend.go): hub sites are the
+// Transport service's routing.
 
 // SiteSpec is an AD site's Exchange settings (Set-AdSite).
 type SiteSpec struct {
