@@ -297,6 +297,10 @@ var handlers = map[string]handler{
 		}
 		return c.objects(objs, c.version(c.str("Server")))
 	},
+	"Get-AdSite":                        (*call).getADSite, // adsites.go
+	"Set-AdSite":                        (*call).setADSite,
+	"Get-AdSiteLink":                    (*call).getADSiteLink,
+	"Set-AdSiteLink":                    (*call).setADSiteLink,
 	"Set-DatabaseAvailabilityGroup":     (*call).setDAG,
 	"Stop-DatabaseAvailabilityGroup":    (*call).stopDAG,
 	"Restore-DatabaseAvailabilityGroup": (*call).restoreDAG,

@@ -208,6 +208,12 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		SenderRetry:         sc.Topology.Internet.SenderRetry,
 		Latency:             sc.Topology.Latency,
 	}
+	for _, st := range sc.Topology.ADSites { // routing between AD sites (transport/adsites.go)
+		topo.Sites = append(topo.Sites, transport.SiteSpec{Name: st.Name, HubSiteEnabled: st.HubSiteEnabled, InboundMailDisabled: !st.InboundMailEnabled})
+	}
+	for _, l := range sc.Topology.SiteLinks {
+		topo.SiteLinks = append(topo.SiteLinks, transport.SiteLink{Name: l.Name, Sites: l.Sites, ADCost: l.Cost, ExchangeCost: l.ExchangeCost, MaxMessageSize: l.MaxMessageSize})
+	}
 	for _, sv := range sc.Topology.Servers {
 		topo.Servers = append(topo.Servers, transport.ServerSpec{
 			Name: sv.Name, Site: sv.Site, Version: transport.Version(versionOf(sv.Version)),

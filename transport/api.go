@@ -111,6 +111,11 @@ type Topology struct {
 	// ProtocolLoggingLevel (model tests that read protocol rows); off, each connector
 	// logs at its product default or its Set-*Connector level (protolevel.go).
 	ProtocolLogEverything bool
+	// Sites are the AD sites' Exchange settings and SiteLinks the IP site links
+	// (adsites.go); a site named only by its servers takes the defaults, and no links
+	// means DEFAULTIPSITELINK holding every site at cost 100.
+	Sites     []SiteSpec
+	SiteLinks []SiteLink
 }
 
 // Env is how the rest of the world (databases, component states, the network) reaches

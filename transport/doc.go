@@ -311,7 +311,8 @@
 //   - transport.crash: [Crashed], [ServiceCrashed]; transport.poison: [Poisoned]
 //   - transport.stop: [Stopped]; transport.start: [Started]; transport.service:
 //     [ServiceStopped], [ServiceStarted]; transport.network: [NetworkChanged]
-//   - transport.config: [ConfigSet]
+//   - transport.config: [ConfigSet], [SiteChanged] (Set-AdSite, Set-AdSiteLink)
+//   - transport.route: [HubSiteRelay], [SiteBackOff] (routing between AD sites, adsites.go)
 //   - transport.pressure: [PressureChanged] (events 15004/15005), [PressureRejecting]
 //     (15006/15007), [PressureActions], [Tarpitted] (pressure_tarpit.go); transport.submit:
 //     [SubmissionRefused]

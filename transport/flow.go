@@ -691,6 +691,10 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 		if srv.version.Is2010() && act != nil && !act.version.Is2010() {
 			return o.routeTo2013(act)
 		}
+		// another site's delivery group: hub sites, link size limits (adsites.go)
+		if rt, ok := o.siteRoute(srv, it, act); ok {
+			return rt
+		}
 		if !srv.version.Is2010() {
 			if act != nil && act.dag != "" && act.dag != srv.dag {
 				// a database of another DAG: relay to that DAG's members (Q-2016)

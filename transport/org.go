@@ -62,6 +62,7 @@ type Org struct {
 	message1     [1]smtp.Message
 	trk          trackState   // what tracking rows remember between events (track.go)
 	plog         protoLogging // connectors' ProtocolLoggingLevel (protolevel.go)
+	sites        siteTable    // AD sites and site links (adsites.go)
 	slabs        struct {
 		msgs  slab[message]
 		rcpts rcptSlab
@@ -211,6 +212,7 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 	}
 	o.extRR = map[string]int{}
 	o.initHosts() // smarthost.go
+	o.initSites() // adsites.go
 	for _, srv := range o.servers {
 		if srv.transport {
 			o.newPersistentQueues(srv)

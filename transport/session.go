@@ -148,6 +148,13 @@ func (o *Org) smtpAttempt(q *queue) {
 	var notActive *server
 	var firstDown *server
 	var pressured *server
+	if why := o.inboundBlocked(q); why != "" { // Set-AdSite -InboundMailEnabled $false (adsites.go)
+		q.busy = false
+		if !o.backOff(q, why) {
+			o.fail(q, why)
+		}
+		return
+	}
 	switch q.dtype {
 	case "SmartHostConnectorDelivery", "DnsConnectorDelivery":
 		if o.frontProxied(q) {
@@ -290,6 +297,9 @@ func (o *Org) smtpAttempt(q *queue) {
 			q.busy = false
 			if q.dtype == "SmtpRelayWithinAdSite" {
 				o.resubmitDirect(q, lastErr)
+			}
+			if c.ConnectFailure != 0 && o.backOff(q, lastErr) {
+				return // queue at point of failure (adsites.go)
 			}
 			o.fail(q, lastErr)
 		})

@@ -183,6 +183,8 @@ type importer struct {
 	servers      []*server
 	byName       map[string]*server // lower-case name and FQDN → server
 	sites        []string
+	siteSet      map[string]siteSettings // lower-case name → Set-AdSite settings (adsites.go)
+	links        []siteLink
 	dags         []dag
 	dagOf        map[string]string
 	databases    []database
@@ -480,21 +482,10 @@ func (im *importer) readSites() {
 			seen[strings.ToLower(name)] = true
 			im.sites = append(im.sites, name)
 		}
-		if b, _ := boolOf(v.Get("HubSiteEnabled")); b {
-			im.warn(Warning{File: "GetADSite.xml", Object: name, Property: "HubSiteEnabled", Msg: "hub site routing is not modelled"})
-		}
+		im.readSite(name, v) // adsites.go
 	})
 	sort.Strings(im.sites)
-	im.each("GetAdSiteLink.xml", func(v clixml.Value) {
-		name := v.Get("Name").String()
-		var sites []string
-		for _, s := range list(v.Get("Sites")) {
-			sites = append(sites, siteName(lastPathPart(clixml.Value{Tag: "S", Text: s})))
-		}
-		note := fmt.Sprintf("site link %s: sites %s; Cost %s; ExchangeCost %s", name, strings.Join(sites, ", "), orNone(v.Get("Cost").String()), orNone(v.Get("ExchangeCost").String()))
-		im.comments = append(im.comments, note)
-		im.warn(Warning{File: "GetAdSiteLink.xml", Object: name, Msg: "site links and their costs are not in today's scenario format (topology.siteLinks is planned); kept as a comment"})
-	})
+	im.each("GetAdSiteLink.xml", im.readSiteLink)
 }
 
 func orNone(s string) string {

@@ -1,6 +1,7 @@
 package inventory
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"maps"
@@ -64,6 +65,8 @@ func TestImportIsDeterministic(t *testing.T) {
 type org struct {
 	Name, Version string
 	Sites         []string
+	SiteSettings  []string
+	SiteLinks     []string
 	Servers       []string
 	DAGs          []string
 	Databases     []string
@@ -79,6 +82,13 @@ func orgOf(sc *scenarios.Scenario) org {
 	o.Sites = slices.Sorted(slices.Values(sc.Topology.Sites))
 	for _, s := range sc.Topology.Servers {
 		o.Servers = append(o.Servers, strings.Join([]string{s.Name, s.Site, s.Version, strings.Join(s.Roles, ",")}, " "))
+	}
+	for _, s := range sc.Topology.ADSites {
+		o.SiteSettings = append(o.SiteSettings, fmt.Sprintf("%s hub=%v inbound=%v", s.Name, s.HubSiteEnabled, s.InboundMailEnabled))
+	}
+	slices.Sort(o.SiteSettings)
+	for _, l := range sc.Topology.SiteLinks {
+		o.SiteLinks = append(o.SiteLinks, fmt.Sprintf("%s %s cost=%d exchangeCost=%d max=%d", l.Name, strings.Join(l.Sites, ","), l.Cost, l.ExchangeCost, l.MaxMessageSize))
 	}
 	for _, d := range sc.Topology.DAGs {
 		o.DAGs = append(o.DAGs, d.Name+" "+strings.Join(d.Members, ",")+" "+d.Witness)

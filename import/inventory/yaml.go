@@ -110,7 +110,7 @@ func (im *importer) yaml() string {
 	p("seed: 1")
 	p("")
 	p("topology:")
-	p("  sites: %s", qlist(im.sites))
+	im.sitesYAML(p) // adsites.go
 	p("  servers:")
 	for _, s := range im.servers {
 		ver := ""

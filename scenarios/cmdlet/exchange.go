@@ -189,6 +189,20 @@ var supported = []Spec{
 		{Name: "MailboxServer", Type: Server},
 		{Name: "ConfigurationOnly", Switch: true},
 	}},
+	// Routing between AD sites (exchange-site-resilience.md 7.3): -Identity names a
+	// site or site link; -ExchangeCost and -MaxMessageSize take $null to revert.
+	{Name: "Get-AdSite", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Text}}},
+	{Name: "Set-AdSite", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "HubSiteEnabled", Type: Boolean},
+		{Name: "InboundMailEnabled", Type: Boolean, MinVersion: "Exchange2013"},
+	}},
+	{Name: "Get-AdSiteLink", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Text}}},
+	{Name: "Set-AdSiteLink", Params: []ParamSpec{
+		{Name: "Identity", Position: 1, Required: true, Type: Text},
+		{Name: "ExchangeCost", Type: Text},
+		{Name: "MaxMessageSize", Type: Text},
+	}},
 	{Name: "Get-Queue", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Type: Queue},
 		{Name: "Server", Type: Server},

@@ -66,6 +66,8 @@ var mechanisms = []mechanism{
 		return ok && e.Dumpster
 	}},
 	{"Redirect-Message hand-overs", "transport.redirect", nil},
+	{"relays through a hub site", "transport.route", is[transport.HubSiteRelay]},
+	{"queue at point of failure back-offs", "transport.route", is[transport.SiteBackOff]},
 	{"SPOF windows opened", "transport.spof", nil},
 	{"duplicates", "transport.duplicate", nil},
 	{"messages lost", "transport.lost", nil},

@@ -39,7 +39,7 @@ func Marshal(sc *scenarios.Scenario, comment string) ([]byte, error) {
 	t := sc.Topology
 	b.WriteString("\ntopology:\n")
 	if len(t.Sites) > 0 {
-		kv("  ", "sites", list(t.Sites))
+		marshalSites(&b, t)
 	}
 	b.WriteString("  servers:\n")
 	for _, sv := range t.Servers {
@@ -395,4 +395,42 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// marshalSites writes topology.sites (a flow list when every site has the defaults,
+// else one item a line with the settings that differ) and topology.siteLinks.
+func marshalSites(b *bytes.Buffer, t scenarios.Topology) {
+	plain := true
+	for _, s := range t.ADSites {
+		plain = plain && !s.HubSiteEnabled && s.InboundMailEnabled
+	}
+	if plain {
+		fmt.Fprintf(b, "  sites: %s\n", list(t.Sites))
+	} else {
+		b.WriteString("  sites:\n")
+		for _, s := range t.ADSites {
+			f := []string{"name: " + q(s.Name)}
+			if s.HubSiteEnabled {
+				f = append(f, "hubSiteEnabled: true")
+			}
+			if !s.InboundMailEnabled {
+				f = append(f, "inboundMailEnabled: false")
+			}
+			b.WriteString("    - " + flow(f) + "\n")
+		}
+	}
+	if len(t.SiteLinks) == 0 {
+		return
+	}
+	b.WriteString("  siteLinks:\n")
+	for _, l := range t.SiteLinks {
+		f := []string{"name: " + q(l.Name), "sites: " + list(l.Sites), "cost: " + strconv.Itoa(l.Cost)}
+		if l.ExchangeCost > 0 {
+			f = append(f, "exchangeCost: "+strconv.Itoa(l.ExchangeCost))
+		}
+		if l.MaxMessageSize > 0 {
+			f = append(f, "maxMessageSize: "+strconv.FormatInt(l.MaxMessageSize, 10))
+		}
+		b.WriteString("    - " + flow(f) + "\n")
+	}
 }

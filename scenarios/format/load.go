@@ -666,7 +666,7 @@ func (l *loader) topology(n ast.Node) error {
 	t.Pos = posOf(n)
 	t.Latency = DefaultLatency
 	t.Internet.SenderRetry = DefaultSenderRetry
-	es, err := l.mapping(n, "topology", "sites", "servers", "dags", "databases", "mailboxes",
+	es, err := l.mapping(n, "topology", "sites", "siteLinks", "servers", "dags", "databases", "mailboxes",
 		"sendConnectors", "internet", "latency")
 	if err != nil {
 		return err
@@ -695,17 +695,13 @@ func (l *loader) topology(n ast.Node) error {
 		}
 	}
 	if v := get("sites"); v != nil {
-		if t.Sites, t.SitePos, err = l.strs(v, "sites", false); err != nil {
+		if err := l.sitesDecl(v); err != nil { // adsites.go
 			return err
 		}
-		for i, s := range t.Sites {
-			if strings.ContainsAny(s, " \t,\\") {
-				return l.errf(t.SitePos[i], "site name %q must not contain spaces, commas or backslashes", s)
-			}
-			if _, dup := l.sites[strings.ToLower(s)]; dup {
-				return l.errf(t.SitePos[i], "site %q is declared twice", s)
-			}
-			l.sites[strings.ToLower(s)] = s
+	}
+	if v := get("siteLinks"); v != nil {
+		if err := l.siteLinksDecl(v); err != nil {
+			return err
 		}
 	}
 	if err := l.serversDecl(get("servers")); err != nil {

@@ -109,6 +109,8 @@ type Topology struct {
 	Pos            Pos
 	Sites          []string
 	SitePos        []Pos
+	ADSites        []ADSiteSpec   // the declared sites' Exchange settings, as Sites (adsites.go)
+	SiteLinks      []SiteLinkSpec // IP site links; none: DEFAULTIPSITELINK
 	Servers        []ServerSpec
 	DAGs           []DAGSpec
 	Databases      []DatabaseSpec

@@ -14,7 +14,7 @@ var routineKinds = map[string]bool{
 	"transport.submit": true, "transport.ack": true, "transport.delayedack": true, "transport.spof": true,
 	"transport.shadow": true, "transport.deliver": true, "transport.session": true, "transport.sender": true,
 	"transport.promotion": true, "transport.dsn": true, "transport.heartbeat": true, "transport.queue": true,
-	"monitor.probe": true,
+	"transport.route": true, "monitor.probe": true,
 }
 
 // narration lists the narrated records. Past maxNarration lines it keeps every

@@ -86,6 +86,10 @@ var badFiles = map[string]struct{ path, why string }{
 	"unknown-version":        {path: "/version"},
 	"dac-mode-unknown":       {path: "/topology/dags/0/datacenterActivationMode"},
 	"witness-unknown-key":    {path: "/topology/dags/0/witness/sitee"},
+	"site-bad-bool":          {path: "/topology/sites/1"},
+	"site-link-cost-range":   {path: "/topology/siteLinks/0/cost"},
+	"site-link-one-site":     {path: "/topology/siteLinks/0/sites"},
+	"site-unknown-key":       {path: "/topology/sites/1"},
 
 	// Not YAML the decoder accepts: the schema never sees a document.
 	"duplicate-key": {why: "yaml: duplicate mapping key"},
@@ -130,6 +134,8 @@ var badFiles = map[string]struct{ path, why string }{
 	"unknown-recipient":             {why: "cross-reference: an address in an organization domain must be a mailbox"},
 	"unknown-server-in-step":        {why: "cross-reference: unknown server"},
 	"unknown-site":                  {why: "cross-reference: unknown site"},
+	"site-link-unknown-site":        {why: "cross-reference: unknown site"},
+	"site-link-twice":               {why: "uniqueness of names across list items, case-insensitive"},
 	"witness-unknown-site":          {why: "cross-reference: unknown site"},
 	"witness-site-mismatch":         {why: "cross-reference: a declared witness server's own site"},
 	"alternate-witness-member":      {why: "cross-reference: DAG membership"},
@@ -431,6 +437,8 @@ var where = map[string]string{
 	"the scenario":           "#",
 	"topology":               "#/$defs/topology",
 	"a server":               "#/$defs/server",
+	"a site":                 "#/$defs/site",
+	"a site link":            "#/$defs/siteLink",
 	"a DAG":                  "#/$defs/dag",
 	"a database":             "#/$defs/database",
 	"a mailbox":              "#/$defs/mailbox",
