@@ -346,6 +346,8 @@ var handlers = map[string]handler{
 		}
 		return c.objects(objs, c.version(""))
 	},
+	"Get-TransportService": func(c *call) (string, error) { return c.transportServiceObjects() },
+	"Get-TransportServer":  func(c *call) (string, error) { return c.transportServiceObjects() },
 	"Get-ExchangeDiagnosticInfo": func(c *call) (string, error) {
 		server := c.str("Server")
 		if server == "" {

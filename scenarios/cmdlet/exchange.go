@@ -217,6 +217,10 @@ var supported = []Spec{
 		{Name: "Server", Type: Server},
 	}},
 	{Name: "Get-SendConnector", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Text}}},
+	// Get-TransportService [[-Identity] SERVER] (2013+) and Get-TransportServer, its
+	// 2010 name, which 2013+ shells still run: the transport service settings.
+	{Name: "Get-TransportService", MinVersion: "Exchange2013", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Server}}},
+	{Name: "Get-TransportServer", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Server}}},
 	{Name: "Set-TransportConfig", Params: []ParamSpec{
 		{Name: "ShadowRedundancyEnabled", Type: Boolean},
 		{Name: "MaxAcknowledgementDelay", Type: Duration},
