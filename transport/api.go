@@ -63,6 +63,12 @@ type Connector struct {
 	// FrontendProxyEnabled sends the connector's mail through a Front End Transport
 	// service (2013+, "Proxy through client access server"; frontend.go).
 	FrontendProxyEnabled bool
+	// RequireTLS and SmartHostAuthMechanism (None, BasicAuth, BasicAuthRequireTLS)
+	// are Set-SendConnector's: the session to a smart host then starts TLS and
+	// authenticates (transport/smtp tls.go); its hosts must offer STARTTLS and AUTH
+	// LOGIN (HostCapabilities).
+	RequireTLS             bool
+	SmartHostAuthMechanism string
 }
 
 // The load balancer methods a Topology may give (Citrix NetScaler's ROUNDROBIN,
@@ -100,8 +106,11 @@ type Topology struct {
 	SenderRetry   time.Duration // internet sender retry interval (default 15m, for up to 5 days)
 	// MX holds the MX records of external domains (lower-case names) for DNS routing
 	// (smarthost.go); a domain without records is delivered to "mx.<domain>".
-	MX      map[string][]MX
-	Latency time.Duration // one SMTP hop (default 50ms)
+	MX map[string][]MX
+	// HostCapabilities are the EHLO capabilities an external host offers, by
+	// lower-case name; a host not listed offers smtp.InternetHostCaps.
+	HostCapabilities map[string][]string
+	Latency          time.Duration // one SMTP hop (default 50ms)
 	// ProtocolLogEverything makes every connector log its sessions, whatever its
 	// ProtocolLoggingLevel (model tests that read protocol rows); off, each connector
 	// logs at its product default or its Set-*Connector level (protolevel.go).
