@@ -78,7 +78,7 @@ func TestEveryGetCmdletPrintsItsDefaultViewPerVersion(t *testing.T) {
 		"Get-ReceiveConnector -Server EX1",
 		"Get-SendConnector",
 	}
-	for _, v := range []string{"Exchange2010SP1", "Exchange2013", "Exchange2016", "Exchange2019"} {
+	for _, v := range []string{"Exchange2010SP1", "Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE"} {
 		t.Run(v, func(t *testing.T) {
 			steps := views
 			if v != "Exchange2010SP1" {
