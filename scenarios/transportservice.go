@@ -73,6 +73,10 @@ func (c *call) transportServices() ([][]psfmt.Field, error) {
 		}
 		v := versionOf(sv.Version)
 		is2010 := strings.HasPrefix(v, "Exchange2010")
+		if is2010 && c.name == "Get-TransportService" && sv.HasRole("HubTransport") {
+			// The loader refuses it when a server is named; without one, here.
+			return nil, fmt.Errorf("Get-TransportService does not exist in %s (server %s): it came with Exchange2013; use Get-TransportServer", v, sv.Name)
+		}
 		if is2010 && !sv.HasRole("HubTransport") || !is2010 && !sv.HasRole("Mailbox") {
 			continue
 		}

@@ -109,6 +109,8 @@ func TestGetTransportServiceShowsTheServiceDefaultsAndWhatASetChanged(t *testing
 	require.ErrorContains(t, err, `unknown server "EX9"`)
 	_, err = Parse("x.yaml", []byte(viewScenario("Exchange2010SP1", "Get-TransportService EX1")))
 	require.ErrorContains(t, err, "Get-TransportService")
+	out = stepOutputs(t, viewScenario("Exchange2010SP1", "Get-TransportService"))
+	require.Equal(t, []string{"PS> Get-TransportService\nERROR: Get-TransportService does not exist in Exchange2010SP1 (server EX1): it came with Exchange2013; use Get-TransportServer\n"}, out)
 }
 
 // The 2013+ Get-ServerComponentState table's Server column is the FQDN
