@@ -94,9 +94,12 @@ func certificateRows(c Certificate) [][2]string {
 
 // usesTLS says whether an Exchange client starts TLS with a host outside the
 // organization that offers caps: when it offers STARTTLS, as Exchange's Send
-// connectors do unless -IgnoreSTARTTLS (opportunistic TLS; the real SmtpSend log to
-// Postfix does it with no setting), and always when the connector has RequireTLS or
-// BasicAuthRequireTLS (the loader makes sure the host then offers STARTTLS).
+// connectors do unless -IgnoreSTARTTLS (opportunistic TLS: the decompiled 2013 CU23
+// EHLO handling traces "we will try to starttls opportunistically", found with the
+// code search; the real SmtpSend log to Postfix does it with no setting), and always
+// when the connector has RequireTLS or BasicAuthRequireTLS. A host that then offers
+// no STARTTLS makes Exchange fail the session over (RequireTLSToSendMail in the same
+// code); exsim does not play that: the loader refuses such a connector.
 func (c *Conversation) usesTLS(caps []string) bool {
 	return Has(caps, "STARTTLS") || c.RequireTLS || c.SmartHostAuth == AuthBasicRequireTLS
 }
