@@ -109,10 +109,24 @@ func (c *call) sendConnectors() ([][]psfmt.Field, error) {
 		if sc.SmartHost != "" {
 			dns = "False"
 		}
+		auth := sc.SmartHostAuthMechanism
+		if auth == "" {
+			auth = "None"
+		}
+		requireTLS := "False"
+		if sc.RequireTLS {
+			requireTLS = "True"
+		}
 		out = append(out, []psfmt.Field{
 			{Name: "AddressSpaces", Value: psfmt.Collection(spaces)},
 			{Name: "DNSRoutingEnabled", Value: dns},
 			{Name: "Enabled", Value: "True"},
+			// IgnoreSTARTTLS, RequireTLS, SmartHostAuthMechanism: the 2019 capture's
+			// False, False, None by default; the scenario's requireTLS and
+			// smartHostAuthMechanism (IgnoreSTARTTLS is not a key: always False).
+			{Name: "IgnoreSTARTTLS", Value: "False"},
+			{Name: "RequireTLS", Value: requireTLS},
+			{Name: "SmartHostAuthMechanism", Value: auth},
 			{Name: "SmartHosts", Value: psfmt.Collection(hosts)},
 			{Name: "SourceTransportServers", Value: psfmt.Collection(sc.SourceServers)},
 			{Name: "Name", Value: sc.Name},

@@ -89,3 +89,14 @@ func TestSmartHostCapabilitiesDecideTLSAuthAndSize(t *testing.T) {
 func TestDefaultHostCapabilitiesAreTheTransportsInternetHost(t *testing.T) {
 	require.Equal(t, smtp.InternetHostCaps, format.DefaultHostCapabilities)
 }
+
+// Get-SendConnector shows the connector's RequireTLS and SmartHostAuthMechanism as
+// the scenario sets them, and False/None otherwise, as the 2019 capture shows a
+// default connector (import-shapes.md §1.5).
+// fact: import-shapes.md §1.5
+func TestGetSendConnectorShowsRequireTLSAndSmartHostAuthMechanism(t *testing.T) {
+	src := tlsScenario("Exchange2016", `[PIPELINING, STARTTLS, "AUTH LOGIN"]`, ", requireTLS: true, smartHostAuthMechanism: BasicAuth")
+	src = strings.Replace(src, "expect:\n", "steps:\n  - {at: 2m, run: \"Get-SendConnector Internet | fl IgnoreSTARTTLS,RequireTLS,SmartHostAuthMechanism\"}\nexpect:\n", 1)
+	out := stepOutputs(t, src)
+	require.Equal(t, []string{"PS> Get-SendConnector Internet | fl IgnoreSTARTTLS,RequireTLS,SmartHostAuthMechanism\nIgnoreSTARTTLS         : False\nRequireTLS             : True\nSmartHostAuthMechanism : BasicAuth\n"}, out)
+}
