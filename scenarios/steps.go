@@ -372,9 +372,7 @@ var handlers = map[string]handler{
 	"Set-ReceiveConnector": func(c *call) (string, error) {
 		return "", c.w.tr.SetReceiveConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
 	},
-	"Set-SendConnector": func(c *call) (string, error) {
-		return "", c.w.tr.SetSendConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
-	},
+	"Set-SendConnector": func(c *call) (string, error) { return "", c.setSendConnector() },
 	"Edit-EdgeTransportConfig": func(c *call) (string, error) {
 		server := c.str("Server")
 		if server == "" {

@@ -100,3 +100,37 @@ func TestGetSendConnectorShowsRequireTLSAndSmartHostAuthMechanism(t *testing.T) 
 	out := stepOutputs(t, src)
 	require.Equal(t, []string{"PS> Get-SendConnector Internet | fl IgnoreSTARTTLS,RequireTLS,SmartHostAuthMechanism\nIgnoreSTARTTLS         : False\nRequireTLS             : True\nSmartHostAuthMechanism : BasicAuth\n"}, out)
 }
+
+// Set-SendConnector -RequireTLS, -SmartHostAuthMechanism and -IgnoreSTARTTLS change
+// the connector from its next session, and Get-SendConnector shows them;
+// -IgnoreSTARTTLS $true turns opportunistic TLS off; a setting the smart host cannot
+// serve, or one that both requires and ignores TLS, is an error naming why.
+// fact: import-shapes.md §1.5
+func TestSetSendConnectorChangesTLSAndAuthFromTheNextSession(t *testing.T) {
+	src := tlsScenario("Exchange2016", `[PIPELINING, STARTTLS, "AUTH LOGIN"]`, "")
+	src = strings.Replace(src, "expect:\n", `steps:
+  - {at: 10s, run: "Set-SendConnector Internet -IgnoreSTARTTLS $true"}
+  - {at: 20s, run: "Get-SendConnector Internet | fl IgnoreSTARTTLS,RequireTLS,SmartHostAuthMechanism"}
+  - {at: 30s, run: "Set-SendConnector Internet -RequireTLS $true"}
+  - {at: 40s, run: "Set-SendConnector Internet -IgnoreSTARTTLS $false -SmartHostAuthMechanism basicauth"}
+  - {at: 50s, run: "Get-SendConnector Internet | fl IgnoreSTARTTLS,RequireTLS,SmartHostAuthMechanism"}
+  - {at: 55s, run: "Set-SendConnector Internet"}
+expect:
+`, 1)
+	out := stepOutputs(t, src)
+	require.Equal(t, []string{
+		"PS> Get-SendConnector Internet | fl IgnoreSTARTTLS,RequireTLS,SmartHostAuthMechanism\nIgnoreSTARTTLS         : True\nRequireTLS             : False\nSmartHostAuthMechanism : None\n",
+		"PS> Set-SendConnector Internet -RequireTLS $true\nERROR: Set-SendConnector: Internet cannot both require TLS and ignore STARTTLS\n",
+		"PS> Get-SendConnector Internet | fl IgnoreSTARTTLS,RequireTLS,SmartHostAuthMechanism\nIgnoreSTARTTLS         : False\nRequireTLS             : False\nSmartHostAuthMechanism : BasicAuth\n",
+		"PS> Set-SendConnector Internet\nERROR: Set-SendConnector Internet: give -ProtocolLoggingLevel, -RequireTLS, -SmartHostAuthMechanism or -IgnoreSTARTTLS (the parameters exsim supports)\n",
+	}, out)
+	logs := sendLogs(t, src)
+	require.Contains(t, logs, ",>,STARTTLS,", "TLS again once IgnoreSTARTTLS is off")
+	require.Contains(t, logs, ",>,AUTH LOGIN,")
+
+	ignored := strings.Replace(src, "-IgnoreSTARTTLS $false -SmartHostAuthMechanism basicauth", "-SmartHostAuthMechanism None", 1)
+	require.NotContains(t, sendLogs(t, ignored), ",>,STARTTLS,", "the message at 1m goes without TLS")
+
+	noAuth := strings.Replace(tlsScenario("Exchange2016", "[PIPELINING, STARTTLS]", ""), "expect:\n", "steps:\n  - {at: 10s, run: \"Set-SendConnector Internet -SmartHostAuthMechanism BasicAuth\"}\nexpect:\n", 1)
+	require.Equal(t, []string{"PS> Set-SendConnector Internet -SmartHostAuthMechanism BasicAuth\nERROR: Set-SendConnector: smart host relay.contoso.net of Internet does not offer AUTH LOGIN\n"}, stepOutputs(t, noAuth))
+}

@@ -69,6 +69,8 @@ type Connector struct {
 	// LOGIN (HostCapabilities).
 	RequireTLS             bool
 	SmartHostAuthMechanism string
+	// IgnoreSTARTTLS: no opportunistic TLS with a host that offers STARTTLS.
+	IgnoreSTARTTLS bool
 }
 
 // The load balancer methods a Topology may give (Citrix NetScaler's ROUNDROBIN,

@@ -59,7 +59,7 @@ func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
 func (o *Org) connectorSecurity(name string, c *smtp.Conversation) {
 	for i := range o.top.Connectors {
 		if k := &o.top.Connectors[i]; k.Name == name {
-			c.RequireTLS, c.SmartHostAuth = k.RequireTLS, k.SmartHostAuthMechanism
+			c.RequireTLS, c.SmartHostAuth, c.IgnoreSTARTTLS = k.RequireTLS, k.SmartHostAuthMechanism, k.IgnoreSTARTTLS
 			return
 		}
 	}

@@ -258,9 +258,15 @@ var supported = []Spec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
 		{Name: "ProtocolLoggingLevel", Required: true, Type: EnumType, Enum: protocolLoggingLevels},
 	}},
+	// Set-SendConnector: -ProtocolLoggingLevel, and for a smart-host connector
+	// -RequireTLS, -SmartHostAuthMechanism (the ones transport/smtp plays) and
+	// -IgnoreSTARTTLS; at least one of them.
 	{Name: "Set-SendConnector", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
-		{Name: "ProtocolLoggingLevel", Required: true, Type: EnumType, Enum: protocolLoggingLevels},
+		{Name: "ProtocolLoggingLevel", Type: EnumType, Enum: protocolLoggingLevels},
+		{Name: "RequireTLS", Type: Boolean},
+		{Name: "SmartHostAuthMechanism", Type: EnumType, Enum: []string{"None", "BasicAuth", "BasicAuthRequireTLS"}},
+		{Name: "IgnoreSTARTTLS", Type: Boolean},
 	}},
 	// Get-ExchangeDiagnosticInfo [-Server] -Process -Component [-Argument]
 	// (exchange-stress.md 1.7): only the back pressure view, EdgeTransport's

@@ -124,9 +124,10 @@ type Conversation struct {
 	// SmartHostAuthMechanism ("" or AuthNone: none) for a session from Exchange to a
 	// host outside the organization (tls.go); the session also starts TLS whenever
 	// that host offers STARTTLS.
-	RequireTLS    bool
-	SmartHostAuth string
-	Messages      []Message
+	RequireTLS     bool
+	SmartHostAuth  string
+	IgnoreSTARTTLS bool // Set-SendConnector -IgnoreSTARTTLS: no opportunistic TLS
+	Messages       []Message
 }
 
 // Outcome is what the client learned about one message.

@@ -294,6 +294,7 @@ func TestConverseLogsAgreeOnTheWire(t *testing.T) {
 			c.MailReply = &ServiceNotActive
 		}
 		c.RequireTLS = rapid.Bool().Draw(t, "requiretls")
+		c.IgnoreSTARTTLS = rapid.Bool().Draw(t, "ignorestarttls")
 		c.SmartHostAuth = rapid.SampledFrom([]string{"", AuthNone, AuthBasic, AuthBasicRequireTLS}).Draw(t, "auth")
 		n := rapid.IntRange(0, 3).Draw(t, "messages")
 		for i := 0; i < n; i++ {
@@ -394,6 +395,7 @@ func TestTimingAgreesWithConverse(t *testing.T) {
 			c.MailReply = &ServiceNotActive
 		}
 		c.RequireTLS = rapid.Bool().Draw(t, "requiretls")
+		c.IgnoreSTARTTLS = rapid.Bool().Draw(t, "ignorestarttls")
 		c.SmartHostAuth = rapid.SampledFrom([]string{"", AuthNone, AuthBasic, AuthBasicRequireTLS}).Draw(t, "auth")
 		for i := range rapid.IntRange(0, 3).Draw(t, "messages") {
 			to := rapid.SliceOfN(rapid.StringMatching(`[a-z]{1,3}@x\.com`), 1, 3).Draw(t, "to")

@@ -101,7 +101,7 @@ func certificateRows(c Certificate) [][2]string {
 // no STARTTLS makes Exchange fail the session over (RequireTLSToSendMail in the same
 // code); exsim does not play that: the loader refuses such a connector.
 func (c *Conversation) usesTLS(caps []string) bool {
-	return Has(caps, "STARTTLS") || c.RequireTLS || c.SmartHostAuth == AuthBasicRequireTLS
+	return Has(caps, "STARTTLS") && !c.IgnoreSTARTTLS || c.RequireTLS || c.SmartHostAuth == AuthBasicRequireTLS
 }
 
 // usesAuth says whether the client authenticates to the smart host.
