@@ -64,7 +64,8 @@ func sendLogs(t *testing.T, src string) string {
 // when it offers STARTTLS, authenticates with AUTH LOGIN for smartHostAuthMechanism
 // BasicAuth, sends SIZE= only when SIZE is offered and BDAT only with CHUNKING; a
 // host the scenario does not describe offers the seed's smart host's SIZE 36700160
-// and PIPELINING, and gets neither TLS nor AUTH. One golden Send log per version.
+// and PIPELINING, and gets neither TLS nor AUTH; ignoreSTARTTLS turns opportunistic
+// TLS off. One golden Send log per version.
 // fact: exchange-2013-pipeline.md §6.1
 func TestSmartHostCapabilitiesDecideTLSAuthAndSize(t *testing.T) {
 	for _, v := range []string{"Exchange2010SP3", "Exchange2016"} {
@@ -78,6 +79,9 @@ func TestSmartHostCapabilitiesDecideTLSAuthAndSize(t *testing.T) {
 			simtest.Golden(t, "tls/"+v+".golden", out)
 		})
 	}
+	ignored := sendLogs(t, tlsScenario("Exchange2016", "[PIPELINING, STARTTLS]", ", ignoreSTARTTLS: true"))
+	require.Contains(t, ignored, ",<,250-STARTTLS,")
+	require.NotContains(t, ignored, ",>,STARTTLS,", "ignoreSTARTTLS: no opportunistic TLS")
 	plain := sendLogs(t, tlsScenario("Exchange2016", "", ""))
 	require.NotContains(t, plain, "STARTTLS")
 	require.NotContains(t, plain, "AUTH LOGIN")

@@ -1083,7 +1083,7 @@ func (l *loader) connectors(n ast.Node) error {
 		return err
 	}
 	for _, it := range items {
-		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost", "smartHosts", "maxMessageSize", "frontendProxyEnabled", "requireTLS", "smartHostAuthMechanism")
+		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost", "smartHosts", "maxMessageSize", "frontendProxyEnabled", "requireTLS", "smartHostAuthMechanism", "ignoreSTARTTLS")
 		if err != nil {
 			return err
 		}
@@ -1140,6 +1140,17 @@ func (l *loader) connectors(n ast.Node) error {
 					case "false":
 					default:
 						err = l.errf(posOf(e.val), "requireTLS is true or false, not %q", v)
+					}
+				}
+			case "ignoreSTARTTLS":
+				var v string
+				if v, err = l.scalar(e.val, "ignoreSTARTTLS"); err == nil {
+					switch strings.ToLower(v) {
+					case "true":
+						c.IgnoreSTARTTLS = true
+					case "false":
+					default:
+						err = l.errf(posOf(e.val), "ignoreSTARTTLS is true or false, not %q", v)
 					}
 				}
 			case "smartHostAuthMechanism":
@@ -1402,6 +1413,9 @@ func (l *loader) connectorSecurity() error {
 	for _, c := range t.SendConnectors {
 		tls := c.RequireTLS || c.SmartHostAuthMechanism == "BasicAuthRequireTLS"
 		auth := c.SmartHostAuthMechanism == "BasicAuth" || c.SmartHostAuthMechanism == "BasicAuthRequireTLS"
+		if tls && c.IgnoreSTARTTLS {
+			return l.errf(c.Pos, "send connector %q cannot both require TLS and ignore STARTTLS", c.Name)
+		}
 		if !tls && !auth {
 			continue
 		}

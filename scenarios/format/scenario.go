@@ -208,6 +208,7 @@ type SendConnector struct {
 	// STARTTLS (and AUTH LOGIN to authenticate).
 	RequireTLS             bool
 	SmartHostAuthMechanism string
+	IgnoreSTARTTLS         bool // no opportunistic TLS (Set-SendConnector -IgnoreSTARTTLS)
 }
 
 // Unlimited is a size limit's "unlimited".

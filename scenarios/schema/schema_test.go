@@ -125,6 +125,7 @@ var badFiles = map[string]struct{ path, why string }{
 	"too-many-messages":                  {why: "the message total depends on perHour times the duration"},
 	"traffic-after-duration":             {why: "traffic times against the scenario's duration"},
 	"unknown-cmdlet":                     {why: "cmdlet names inside run"},
+	"require-and-ignore-tls":             {why: "cross-reference: two keys of one connector"},
 	"require-tls-without-starttls":       {why: "cross-reference: a connector's setting against its smart host's capabilities"},
 	"smart-host-auth-without-auth-login": {why: "cross-reference: a connector's setting against its smart host's capabilities"},
 	"unknown-external-host":              {why: "cross-reference: unknown smart host or MX host"},
