@@ -112,10 +112,20 @@ func (c *call) sendConnectors() ([][]psfmt.Field, error) {
 		if sc.SmartHost != "" {
 			dns = "False"
 		}
+		require, auth, ignore, err := c.w.tr.SendConnectorSecurity(sc.Name)
+		if err != nil {
+			return nil, err
+		}
 		out = append(out, []psfmt.Field{
 			{Name: "AddressSpaces", Value: psfmt.Collection(spaces)},
 			{Name: "DNSRoutingEnabled", Value: dns},
 			{Name: "Enabled", Value: "True"},
+			// IgnoreSTARTTLS, RequireTLS, SmartHostAuthMechanism: the 2019 capture's
+			// False, False, None by default; the scenario's keys, or a
+			// Set-SendConnector step's.
+			{Name: "IgnoreSTARTTLS", Value: psBool(ignore)},
+			{Name: "RequireTLS", Value: psBool(require)},
+			{Name: "SmartHostAuthMechanism", Value: auth},
 			{Name: "SmartHosts", Value: psfmt.Collection(hosts)},
 			{Name: "SourceTransportServers", Value: psfmt.Collection(sc.SourceServers)},
 			{Name: "Name", Value: sc.Name},
@@ -126,4 +136,49 @@ func (c *call) sendConnectors() ([][]psfmt.Field, error) {
 		return nil, fmt.Errorf("The operation couldn't be performed because object '%s' couldn't be found.", id)
 	}
 	return out, nil
+}
+
+// psBool prints a Boolean as the shell does.
+func psBool(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+// setSendConnector is Set-SendConnector NAME with -ProtocolLoggingLevel and/or
+// -RequireTLS, -SmartHostAuthMechanism, -IgnoreSTARTTLS.
+func (c *call) setSendConnector() error {
+	id := c.str("Identity")
+	if !c.has("ProtocolLoggingLevel") && !c.has("RequireTLS") && !c.has("SmartHostAuthMechanism") && !c.has("IgnoreSTARTTLS") {
+		return fmt.Errorf("Set-SendConnector %s: give -ProtocolLoggingLevel, -RequireTLS, -SmartHostAuthMechanism or -IgnoreSTARTTLS (the parameters exsim supports)", id)
+	}
+	if c.has("ProtocolLoggingLevel") {
+		if err := c.w.tr.SetSendConnectorProtocolLogging(id, c.str("ProtocolLoggingLevel")); err != nil {
+			return err
+		}
+	}
+	if !c.has("RequireTLS") && !c.has("SmartHostAuthMechanism") && !c.has("IgnoreSTARTTLS") {
+		return nil
+	}
+	var require, ignore *bool
+	var auth *string
+	if c.has("RequireTLS") {
+		b := c.flag("RequireTLS")
+		require = &b
+	}
+	if c.has("IgnoreSTARTTLS") {
+		b := c.flag("IgnoreSTARTTLS")
+		ignore = &b
+	}
+	if c.has("SmartHostAuthMechanism") {
+		a := c.str("SmartHostAuthMechanism")
+		for _, m := range []string{"None", "BasicAuth", "BasicAuthRequireTLS"} {
+			if strings.EqualFold(m, a) {
+				a = m // the shell binds the enum's own spelling
+			}
+		}
+		auth = &a
+	}
+	return c.w.tr.SetSendConnectorSecurity(id, require, auth, ignore)
 }

@@ -357,6 +357,8 @@ var handlers = map[string]handler{
 		}
 		return c.objects(objs, c.version(""))
 	},
+	"Get-TransportService": func(c *call) (string, error) { return c.transportServiceObjects() },
+	"Get-TransportServer":  func(c *call) (string, error) { return c.transportServiceObjects() },
 	"Get-ExchangeDiagnosticInfo": func(c *call) (string, error) {
 		server := c.str("Server")
 		if server == "" {
@@ -392,9 +394,7 @@ var handlers = map[string]handler{
 		}
 		return "", nil
 	},
-	"Set-SendConnector": func(c *call) (string, error) {
-		return "", c.w.tr.SetSendConnectorProtocolLogging(c.str("Identity"), c.str("ProtocolLoggingLevel"))
-	},
+	"Set-SendConnector": func(c *call) (string, error) { return "", c.setSendConnector() },
 	"Edit-EdgeTransportConfig": func(c *call) (string, error) {
 		server := c.str("Server")
 		if server == "" {

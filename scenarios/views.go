@@ -90,6 +90,14 @@ var (
 	// Get-SendConnector: Identity, AddressSpaces, Enabled, recalled; no capture of
 	// the table and no widths known.
 	getSendConnector = view{cols: []viewColumn{col("Identity", 0), col("AddressSpaces", 0), col("Enabled", 0)}}
+	// Get-TransportService (2010: Get-TransportServer, the same TransportServer
+	// object): Name, MaxConcurrentMailboxDeliveries, MaxConcurrentMailboxSubmissions,
+	// MaxOutboundConnections. A choice: no capture of the table and no format.ps1xml
+	// text is stored (import-shapes.md §1.8: "no real output found"); these are the
+	// server's name and the throttling limits admins read it for, sized to the
+	// content, which keeps the line within 120 characters. Every version alike.
+	getTransportService = view{cols: []viewColumn{col("Name", 0), col("MaxConcurrentMailboxDeliveries", 0),
+		col("MaxConcurrentMailboxSubmissions", 0), col("MaxOutboundConnections", 0)}}
 	// Get-MailboxDatabase: Name 30, Server 15, Recovery 15, ReplicationType 15,
 	// recalled from 2010-2019 shells (no capture stored).
 	getMailboxDatabase = view{cols: []viewColumn{col("Name", 30), col("Server", 15), col("Recovery", 15), col("ReplicationType", 15)}}
@@ -120,6 +128,8 @@ func viewOf(cmdlet, version string) (view, bool) {
 		return getReceiveConnector, true
 	case "Get-SendConnector":
 		return getSendConnector, true
+	case "Get-TransportService", "Get-TransportServer":
+		return getTransportService, true
 	}
 	return view{}, false
 }

@@ -78,15 +78,39 @@ func TestEveryGetCmdletPrintsItsDefaultViewPerVersion(t *testing.T) {
 		"Get-ReceiveConnector -Server EX1",
 		"Get-SendConnector",
 	}
-	for _, v := range []string{"Exchange2010SP1", "Exchange2013", "Exchange2016", "Exchange2019"} {
+	for _, v := range []string{"Exchange2010SP1", "Exchange2013", "Exchange2016", "Exchange2019", "ExchangeSE"} {
 		t.Run(v, func(t *testing.T) {
 			steps := views
 			if v != "Exchange2010SP1" {
-				steps = append(steps, "Get-ServerComponentState EX1 -Component HubTransport")
+				steps = append(steps, "Get-ServerComponentState EX1 -Component HubTransport", "Get-TransportService")
 			}
+			steps = append(steps, "Get-TransportServer EX1 | fl")
 			simtest.Golden(t, "views/"+v+".golden", strings.Join(stepOutputs(t, viewScenario(v, steps...)), "\n"))
 		})
 	}
+}
+
+// Get-TransportService (2010: Get-TransportServer, which 2013+ shells still run)
+// lists the servers that run the Transport service with the settings exsim models
+// as a step left them (the defaults of Set-TransportService, import-shapes.md §1.8)
+// and the log paths of the version's install folder.
+// fact: import-shapes.md §1.8
+func TestGetTransportServiceShowsTheServiceDefaultsAndWhatASetChanged(t *testing.T) {
+	out := stepOutputs(t, viewScenario("Exchange2016",
+		"Get-TransportService EX1.contoso.com | fl MessageRetryInterval,TransientFailureRetryCount,MessageExpirationTimeout,IntraOrgConnectorProtocolLoggingLevel,ReceiveProtocolLogPath",
+		"Set-TransportService EX1 -MessageRetryInterval 00:05:00 -IntraOrgConnectorProtocolLoggingLevel Verbose",
+		"Get-TransportService | ft Name,MessageRetryInterval,IntraOrgConnectorProtocolLoggingLevel"))
+	require.Len(t, out, 2)
+	require.Contains(t, out[0], "MessageRetryInterval                  : 00:15:00\nTransientFailureRetryCount            : 6\nMessageExpirationTimeout              : 2.00:00:00\nIntraOrgConnectorProtocolLoggingLevel : None\n")
+	require.Contains(t, out[0], `ReceiveProtocolLogPath                : C:\Program Files\Microsoft\Exchange Server\V15\TransportRoles\Logs\Hub\ProtocolLog\SmtpReceive`)
+	require.Contains(t, out[1], "EX1  00:05:00             Verbose\n")
+	require.Contains(t, out[1], "EX2  00:15:00             None\n")
+	_, err := Parse("x.yaml", []byte(viewScenario("Exchange2016", "Get-TransportService EX9")))
+	require.ErrorContains(t, err, `unknown server "EX9"`)
+	_, err = Parse("x.yaml", []byte(viewScenario("Exchange2010SP1", "Get-TransportService EX1")))
+	require.ErrorContains(t, err, "Get-TransportService")
+	out = stepOutputs(t, viewScenario("Exchange2010SP1", "Get-TransportService"))
+	require.Equal(t, []string{"PS> Get-TransportService\nERROR: Get-TransportService does not exist in Exchange2010SP1 (server EX1): it came with Exchange2013; use Get-TransportServer\n"}, out)
 }
 
 // The 2013+ Get-ServerComponentState table's Server column is the FQDN

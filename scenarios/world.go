@@ -227,7 +227,14 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		topo.Connectors = append(topo.Connectors, transport.Connector{
 			Name: c.Name, AddressSpaces: c.AddressSpaces, SourceServers: c.SourceServers, SmartHost: c.SmartHost, SmartHosts: c.SmartHosts,
 			MaxMessageSize: c.MaxMessageSize, FrontendProxyEnabled: c.FrontendProxyEnabled,
+			RequireTLS: c.RequireTLS, SmartHostAuthMechanism: c.SmartHostAuthMechanism, IgnoreSTARTTLS: c.IgnoreSTARTTLS,
 		})
+	}
+	for _, h := range sc.Topology.Internet.Hosts { // EHLO capabilities (transport/smtp tls.go)
+		if topo.HostCapabilities == nil {
+			topo.HostCapabilities = map[string][]string{}
+		}
+		topo.HostCapabilities[strings.ToLower(h.Name)] = h.Capabilities
 	}
 	for _, d := range sc.Topology.Internet.Domains { // MX records (transport/smarthost.go)
 		if topo.MX == nil {

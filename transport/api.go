@@ -63,6 +63,14 @@ type Connector struct {
 	// FrontendProxyEnabled sends the connector's mail through a Front End Transport
 	// service (2013+, "Proxy through client access server"; frontend.go).
 	FrontendProxyEnabled bool
+	// RequireTLS and SmartHostAuthMechanism (None, BasicAuth, BasicAuthRequireTLS)
+	// are Set-SendConnector's: the session to a smart host then starts TLS and
+	// authenticates (transport/smtp tls.go); its hosts must offer STARTTLS and AUTH
+	// LOGIN (HostCapabilities).
+	RequireTLS             bool
+	SmartHostAuthMechanism string
+	// IgnoreSTARTTLS: no opportunistic TLS with a host that offers STARTTLS.
+	IgnoreSTARTTLS bool
 }
 
 // The load balancer methods a Topology may give (Citrix NetScaler's ROUNDROBIN,
@@ -106,7 +114,10 @@ type Topology struct {
 	// false: the domain does not resolve and its mail is returned with
 	// SMTPSEND.DNS.NonExistentDomain). smarthost.go.
 	ARecord map[string]bool
-	Latency time.Duration // one SMTP hop (default 50ms)
+	// HostCapabilities are the EHLO capabilities an external host offers, by
+	// lower-case name; a host not listed offers smtp.InternetHostCaps.
+	HostCapabilities map[string][]string
+	Latency          time.Duration // one SMTP hop (default 50ms)
 	// ProtocolLogEverything makes every connector log its sessions, whatever its
 	// ProtocolLoggingLevel (model tests that read protocol rows); off, each connector
 	// logs at its product default or its Set-*Connector level (protolevel.go).

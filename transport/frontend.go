@@ -681,6 +681,7 @@ func (o *Org) outboundProxy(q *queue) {
 	sid2, port2 := o.nextSession()
 	leg2 := smtp.Conversation{Epoch: o.s.Start(), Start: r1.Outcomes[0].QueuedAt, Latency: o.top.Latency, Client: o.peer(fe, port2),
 		Server: o.externalPeer(host, 25), SendConnector: o.connectorName(q), SendSessionID: sid2}
+	o.connectorSecurity(leg2.SendConnector, &leg2)
 	if !o.reachable(fe.name, internet) {
 		leg2.ConnectFailure = smtp.WinsockTimedOut
 	}

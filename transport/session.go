@@ -47,7 +47,22 @@ func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
 	if o.inetIP == "" {
 		o.inetIP = o.ip(internet)
 	}
-	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port, Caps: smtp.InternetHostCaps}
+	caps := smtp.InternetHostCaps
+	if h := o.ext[strings.ToLower(fqdn)]; h != nil && h.caps != nil {
+		caps = h.caps
+	}
+	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port, Caps: caps}
+}
+
+// connectorSecurity gives c the RequireTLS and SmartHostAuthMechanism of the Send
+// connector named name (none for an implicit connector).
+func (o *Org) connectorSecurity(name string, c *smtp.Conversation) {
+	for i := range o.top.Connectors {
+		if k := &o.top.Connectors[i]; k.Name == name {
+			c.RequireTLS, c.SmartHostAuth, c.IgnoreSTARTTLS = k.RequireTLS, k.SmartHostAuthMechanism, k.IgnoreSTARTTLS
+			return
+		}
+	}
 }
 
 func (o *Org) nextSession() (id string, port int) {
@@ -163,6 +178,7 @@ func (o *Org) smtpAttempt(q *queue) {
 		}
 		external = true
 		c.SendConnector = o.connectorName(q)
+		o.connectorSecurity(c.SendConnector, &c)
 		if !o.externalTarget(q, &c) { // smarthost.go: rotation, MX, failover
 			return
 		}

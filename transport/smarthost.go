@@ -59,6 +59,7 @@ type MX struct {
 // extHost is the state of one external SMTP host the faults can reach.
 type extHost struct {
 	ip     string
+	caps   []string // EHLO capabilities (Topology.HostCapabilities)
 	down   bool
 	refuse smtp.Reply // Code 0: accepts
 }
@@ -89,7 +90,7 @@ func (o *Org) initHosts() {
 	add := func(h string) {
 		k := strings.ToLower(h)
 		if _, ok := o.ext[k]; !ok {
-			o.ext[k] = &extHost{ip: "203.0.113." + strconv.Itoa(25+len(o.ext))}
+			o.ext[k] = &extHost{ip: "203.0.113." + strconv.Itoa(25+len(o.ext)), caps: o.top.HostCapabilities[k]}
 		}
 	}
 	for i := range o.top.Connectors {

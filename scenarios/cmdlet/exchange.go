@@ -245,6 +245,10 @@ var supported = []Spec{
 		{Name: "Server", Type: Server},
 	}},
 	{Name: "Get-SendConnector", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Text}}},
+	// Get-TransportService [[-Identity] SERVER] (2013+) and Get-TransportServer, its
+	// 2010 name, which 2013+ shells still run: the transport service settings.
+	{Name: "Get-TransportService", MinVersion: "Exchange2013", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Server}}},
+	{Name: "Get-TransportServer", Params: []ParamSpec{{Name: "Identity", Position: 1, Type: Server}}},
 	{Name: "Set-TransportConfig", Params: []ParamSpec{
 		{Name: "ShadowRedundancyEnabled", Type: Boolean},
 		{Name: "MaxAcknowledgementDelay", Type: Duration},
@@ -286,9 +290,15 @@ var supported = []Spec{
 		{Name: "ProtocolLoggingLevel", Type: EnumType, Enum: protocolLoggingLevels},
 		{Name: "MaxMessageSize", Type: Text},
 	}},
+	// Set-SendConnector: -ProtocolLoggingLevel, and for a smart-host connector
+	// -RequireTLS, -SmartHostAuthMechanism (the ones transport/smtp plays) and
+	// -IgnoreSTARTTLS; at least one of them.
 	{Name: "Set-SendConnector", Params: []ParamSpec{
 		{Name: "Identity", Position: 1, Required: true, Type: Text},
-		{Name: "ProtocolLoggingLevel", Required: true, Type: EnumType, Enum: protocolLoggingLevels},
+		{Name: "ProtocolLoggingLevel", Type: EnumType, Enum: protocolLoggingLevels},
+		{Name: "RequireTLS", Type: Boolean},
+		{Name: "SmartHostAuthMechanism", Type: EnumType, Enum: []string{"None", "BasicAuth", "BasicAuthRequireTLS"}},
+		{Name: "IgnoreSTARTTLS", Type: Boolean},
 	}},
 	// Get-ExchangeDiagnosticInfo [-Server] -Process -Component [-Argument]
 	// (exchange-stress.md 1.7): only the back pressure view, EdgeTransport's

@@ -732,7 +732,7 @@ func (l *loader) topology(n ast.Node) error {
 			return err
 		}
 	}
-	return nil
+	return l.connectorSecurity()
 }
 
 func (l *loader) serversDecl(n ast.Node) error {
@@ -1079,7 +1079,7 @@ func (l *loader) connectors(n ast.Node) error {
 		return err
 	}
 	for _, it := range items {
-		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost", "smartHosts", "maxMessageSize", "frontendProxyEnabled")
+		es, err := l.mapping(it, "a send connector", "name", "addressSpaces", "sourceServers", "smartHost", "smartHosts", "maxMessageSize", "frontendProxyEnabled", "requireTLS", "smartHostAuthMechanism", "ignoreSTARTTLS")
 		if err != nil {
 			return err
 		}
@@ -1127,6 +1127,38 @@ func (l *loader) connectors(n ast.Node) error {
 						err = l.errf(posOf(e.val), "frontendProxyEnabled is true or false, not %q", v)
 					}
 				}
+			case "requireTLS":
+				var v string
+				if v, err = l.scalar(e.val, "requireTLS"); err == nil {
+					switch strings.ToLower(v) {
+					case "true":
+						c.RequireTLS = true
+					case "false":
+					default:
+						err = l.errf(posOf(e.val), "requireTLS is true or false, not %q", v)
+					}
+				}
+			case "ignoreSTARTTLS":
+				var v string
+				if v, err = l.scalar(e.val, "ignoreSTARTTLS"); err == nil {
+					switch strings.ToLower(v) {
+					case "true":
+						c.IgnoreSTARTTLS = true
+					case "false":
+					default:
+						err = l.errf(posOf(e.val), "ignoreSTARTTLS is true or false, not %q", v)
+					}
+				}
+			case "smartHostAuthMechanism":
+				var v string
+				if v, err = l.str(e.val, "smartHostAuthMechanism"); err == nil {
+					i := slices.IndexFunc(smartHostAuthMechanisms, func(m string) bool { return strings.EqualFold(m, v) })
+					if i < 0 {
+						err = l.errf(posOf(e.val), "smartHostAuthMechanism %q is not supported (exsim plays %s)%s", v, strings.Join(smartHostAuthMechanisms, ", "), didYouMean(v, smartHostAuthMechanisms))
+					} else {
+						c.SmartHostAuthMechanism = smartHostAuthMechanisms[i]
+					}
+				}
 			case "maxMessageSize":
 				c.MaxMessageSize, err = l.size(e.val, "maxMessageSize", true)
 			case "smartHosts":
@@ -1162,10 +1194,11 @@ func inboundOK(sv *ServerSpec) bool {
 func (l *loader) internet(n ast.Node) error {
 	in := &l.s.Topology.Internet
 	in.Pos = posOf(n)
-	es, err := l.mapping(n, "internet", "inbound", "senderRetry", "domains")
+	es, err := l.mapping(n, "internet", "inbound", "senderRetry", "domains", "hosts")
 	if err != nil {
 		return err
 	}
+	var hosts ast.Node
 	for _, e := range es {
 		switch e.key {
 		case "senderRetry":
@@ -1176,10 +1209,15 @@ func (l *loader) internet(n ast.Node) error {
 			err = l.inbound(e.val)
 		case "domains":
 			err = l.externalDomains(e.val)
+		case "hosts":
+			hosts = e.val // after domains: it names their MX hosts
 		}
 		if err != nil {
 			return err
 		}
+	}
+	if hosts != nil {
+		return l.externalHosts(hosts)
 	}
 	return nil
 }
@@ -1302,6 +1340,128 @@ func (l *loader) externalDomains(n ast.Node) error {
 			d.MX = append(d.MX, MXRecord{Pos: ps[i], Host: f[0], Preference: pref})
 		}
 		in.Domains = append(in.Domains, d)
+	}
+	return nil
+}
+
+// smartHostAuthMechanisms are the Set-SendConnector -SmartHostAuthMechanism values
+// exsim plays (ExchangeServer and ExternalAuthoritative are not).
+var smartHostAuthMechanisms = []string{"None", "BasicAuth", "BasicAuthRequireTLS"}
+
+// ehloKeywords are the ESMTP extensions an external host may offer in
+// internet.hosts (RFC 1870 SIZE with an optional limit, RFC 2920, 3461, 2034, 3207,
+// 4954 AUTH with its mechanisms, 6152, 3030, 6531).
+var ehloKeywords = []string{"SIZE", "PIPELINING", "DSN", "ENHANCEDSTATUSCODES", "STARTTLS", "AUTH", "8BITMIME", "BINARYMIME", "CHUNKING", "SMTPUTF8"}
+
+// externalHosts reads internet.hosts: {relay.contoso.net: {capabilities: ["SIZE
+// 36700160", PIPELINING, STARTTLS, "AUTH LOGIN PLAIN"]}}: the EHLO capabilities of
+// a smart host or MX host the topology names, in the order the host lists them.
+func (l *loader) externalHosts(n ast.Node) error {
+	r, err := l.resolve(n)
+	if err != nil {
+		return err
+	}
+	var mvs []*ast.MappingValueNode
+	switch m := r.(type) {
+	case *ast.MappingNode:
+		mvs = m.Values
+	case *ast.MappingValueNode:
+		mvs = []*ast.MappingValueNode{m}
+	default:
+		return l.errf(posOf(n), "hosts must be a mapping of host names, found %s", describe(r))
+	}
+	in := &l.s.Topology.Internet
+	known := l.s.Topology.ExternalHosts()
+	for _, mv := range mvs {
+		name, err := l.str(mv.Key, "a host name")
+		if err != nil {
+			return err
+		}
+		j := slices.IndexFunc(known, func(h string) bool { return strings.EqualFold(h, name) })
+		if j < 0 {
+			return l.errf(posOf(mv.Key), "%q is not a smart host or MX host of the topology%s", name, didYouMean(name, known))
+		}
+		if slices.ContainsFunc(in.Hosts, func(h ExternalHost) bool { return strings.EqualFold(h.Name, name) }) {
+			return l.errf(posOf(mv.Key), "host %q is given twice", name)
+		}
+		h := ExternalHost{Pos: posOf(mv.Key), Name: known[j]}
+		es, err := l.mapping(mv.Value, "an external host", "capabilities")
+		if err != nil {
+			return err
+		}
+		if err := l.require(mv.Value, "an external host", es, "capabilities"); err != nil {
+			return err
+		}
+		caps, ps, err := l.strs(es[0].val, "capabilities", false)
+		if err != nil {
+			return err
+		}
+		for i, c := range caps {
+			f := strings.Fields(c)
+			if len(f) == 0 {
+				return l.errf(ps[i], "an empty capability")
+			}
+			k := slices.IndexFunc(ehloKeywords, func(w string) bool { return strings.EqualFold(w, f[0]) })
+			switch {
+			case k < 0:
+				return l.errf(ps[i], "capability %q is not an ESMTP extension exsim knows (want one of %s)%s", f[0], strings.Join(ehloKeywords, ", "), didYouMean(f[0], ehloKeywords))
+			case ehloKeywords[k] == "SIZE" && len(f) > 2, ehloKeywords[k] == "SIZE" && len(f) == 2 && !allDigits(f[1]):
+				return l.errf(ps[i], "capability %q: SIZE takes at most a byte count, e.g. \"SIZE 36700160\"", c)
+			case ehloKeywords[k] == "AUTH" && len(f) == 1:
+				return l.errf(ps[i], "capability %q: AUTH names its mechanisms, e.g. \"AUTH LOGIN PLAIN\"", c)
+			case ehloKeywords[k] != "SIZE" && ehloKeywords[k] != "AUTH" && len(f) > 1:
+				return l.errf(ps[i], "capability %q: %s takes no parameter", c, ehloKeywords[k])
+			}
+			f[0] = ehloKeywords[k]
+			h.Capabilities = append(h.Capabilities, strings.Join(f, " "))
+		}
+		in.Hosts = append(in.Hosts, h)
+	}
+	return nil
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// connectorSecurity checks each connector's requireTLS and smartHostAuthMechanism
+// against what its smart hosts offer: exsim plays TLS and AUTH with smart hosts only,
+// and does not model a session refused for want of them.
+func (l *loader) connectorSecurity() error {
+	t := &l.s.Topology
+	for _, c := range t.SendConnectors {
+		tls := c.RequireTLS || c.SmartHostAuthMechanism == "BasicAuthRequireTLS"
+		auth := c.SmartHostAuthMechanism == "BasicAuth" || c.SmartHostAuthMechanism == "BasicAuthRequireTLS"
+		if tls && c.IgnoreSTARTTLS {
+			return l.errf(c.Pos, "send connector %q cannot both require TLS and ignore STARTTLS", c.Name)
+		}
+		if !tls && !auth {
+			continue
+		}
+		hosts := c.Hosts()
+		if len(hosts) == 0 {
+			return l.errf(c.Pos, "send connector %q: requireTLS and smartHostAuthMechanism are played with smart hosts only (give smartHost or smartHosts)", c.Name)
+		}
+		for _, h := range hosts {
+			caps := t.Internet.HostCapabilities(h)
+			has := func(w string) bool {
+				return slices.ContainsFunc(caps, func(c string) bool { return strings.EqualFold(strings.Fields(c)[0], w) })
+			}
+			if tls && !has("STARTTLS") {
+				return l.errf(c.Pos, "send connector %q requires TLS but smart host %q does not offer STARTTLS (list it in internet.hosts.%s.capabilities; exsim does not model the refused session)", c.Name, h, h)
+			}
+			if auth && !slices.ContainsFunc(caps, func(c string) bool {
+				f := strings.Fields(strings.ToUpper(c))
+				return f[0] == "AUTH" && slices.Contains(f[1:], "LOGIN")
+			}) {
+				return l.errf(c.Pos, "send connector %q authenticates with %s but smart host %q does not offer AUTH LOGIN (list it in internet.hosts.%s.capabilities)", c.Name, c.SmartHostAuthMechanism, h, h)
+			}
+		}
 	}
 	return nil
 }

@@ -205,6 +205,12 @@ type SendConnector struct {
 	// FrontendProxyEnabled: the connector's mail goes out through a Front End
 	// Transport service (2013+).
 	FrontendProxyEnabled bool
+	// RequireTLS and SmartHostAuthMechanism (None, BasicAuth, BasicAuthRequireTLS)
+	// are Set-SendConnector's; a smart-host connector only, whose hosts offer
+	// STARTTLS (and AUTH LOGIN to authenticate).
+	RequireTLS             bool
+	SmartHostAuthMechanism string
+	IgnoreSTARTTLS         bool // no opportunistic TLS (Set-SendConnector -IgnoreSTARTTLS)
 }
 
 // Unlimited is a size limit's "unlimited".
@@ -216,6 +222,15 @@ type Internet struct {
 	Inbound     Inbound
 	SenderRetry time.Duration    // default 15m; an internet sender retries for up to 5 days
 	Domains     []ExternalDomain // external domains with MX records, in file order
+	Hosts       []ExternalHost   // external hosts' EHLO capabilities, in file order
+}
+
+// ExternalHost is a smart host or MX host whose EHLO capabilities the scenario gives
+// (internet.hosts); a host not listed offers "SIZE 36700160" and PIPELINING.
+type ExternalHost struct {
+	Pos          Pos
+	Name         string // as the topology names it
+	Capabilities []string
 }
 
 // ExternalDomain is an internet domain whose MX records the scenario gives (DNS
@@ -262,6 +277,22 @@ func (t *Topology) ExternalHosts() []string {
 		}
 	}
 	return out
+}
+
+// DefaultHostCapabilities are what an external host the scenario does not describe
+// offers: the seed's smart host's "SIZE 36700160" and PIPELINING
+// (transport/smtp.InternetHostCaps).
+var DefaultHostCapabilities = []string{"SIZE 36700160", "PIPELINING"}
+
+// HostCapabilities are the EHLO capabilities of external host name: its
+// internet.hosts entry, or DefaultHostCapabilities.
+func (in *Internet) HostCapabilities(name string) []string {
+	for _, h := range in.Hosts {
+		if strings.EqualFold(h.Name, name) {
+			return h.Capabilities
+		}
+	}
+	return DefaultHostCapabilities
 }
 
 // Hosts lists the connector's smart hosts: SmartHosts, or SmartHost's comma list.

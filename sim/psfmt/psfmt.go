@@ -4,7 +4,10 @@
 package psfmt
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -102,4 +105,26 @@ func List(objects [][]Field) string {
 // Collection renders a multi-valued property as PowerShell does: {a, b}.
 func Collection(items []string) string {
 	return "{" + strings.Join(items, ", ") + "}"
+}
+
+// TimeSpan prints a duration as .NET's TimeSpan.ToString() does, the way Format-List
+// shows a TimeSpan property: [-][d.]hh:mm:ss[.fffffff], the fraction in 100 ns ticks
+// and only when there is one (a 2010 Format-List: "MessageLatency : 00:00:00.5320000").
+func TimeSpan(d time.Duration) string {
+	sign := ""
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	days := int64(d / (24 * time.Hour))
+	d -= time.Duration(days) * 24 * time.Hour
+	h, m, s := int64(d/time.Hour), int64(d/time.Minute)%60, int64(d/time.Second)%60
+	out := sign
+	if days > 0 {
+		out += strconv.FormatInt(days, 10) + "."
+	}
+	out += fmt.Sprintf("%02d:%02d:%02d", h, m, s)
+	if ticks := int64(d%time.Second) / 100; ticks > 0 {
+		out += fmt.Sprintf(".%07d", ticks)
+	}
+	return out
 }

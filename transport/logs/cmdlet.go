@@ -185,8 +185,9 @@ func PropertyNames(version string) ([]string, error) {
 //     custom-data pairs {[Key, Value], ...}, each cut after four items with "..."
 //     ($FormatEnumerationLimit);
 //   - a zero InternalMessageId is empty, as the seed's SUBMIT row shows it;
-//   - MessageLatency is empty and MessageLatencyType None on every row: how the
-//     cmdlet computes them is not sourced, so exsim claims no latency.
+//   - MessageLatency and MessageLatencyType come from message-info as the cmdlet
+//     computes them (MessageLatency: a TimeSpan on DELIVER, SEND, SUBMIT and a
+//     STOREDRIVER RESUBMIT, empty elsewhere).
 func EventProperties(version string, e *TrackingEvent, start time.Time, runspace string) ([]psfmt.Field, error) {
 	p, err := lookup(version)
 	if err != nil {
@@ -212,8 +213,11 @@ func EventProperties(version string, e *TrackingEvent, start time.Time, runspace
 		case "RecipientCount":
 			v = strconv.Itoa(e.RecipientCount)
 		case "MessageLatency":
+			if d, ok, _ := MessageLatency(e, start); ok {
+				v = psfmt.TimeSpan(d)
+			}
 		case "MessageLatencyType":
-			v = "None"
+			_, _, v = MessageLatency(e, start)
 		case "EventData":
 			var items []string
 			for _, kv := range ParseCustomData(e.CustomData) {

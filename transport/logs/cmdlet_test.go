@@ -3,6 +3,7 @@ package logs
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -92,6 +93,65 @@ func FuzzParseCustomData(f *testing.F) {
 			if strings.Contains(kv[0], ";") {
 				t.Fatalf("key %q holds a separator", kv[0])
 			}
+		}
+	})
+}
+
+// The cmdlet fills MessageLatency (the row's time minus message-info's original
+// arrival time) and MessageLatencyType (LSRV= LocalServer, SRV= EndToEnd) on
+// DELIVER, SEND, SUBMIT and a STOREDRIVER RESUBMIT only (GetMessageTrackingLog's
+// CalculateLatencyProperties, a real 2010 Format-List: see MessageLatency).
+// fact: exchange-2013-pipeline.md §5.1
+func TestMessageLatencyIsTheTimeSinceOriginalArrivalOnDeliverSendSubmit(t *testing.T) {
+	at := func(e TrackingEvent, ms int) TrackingEvent {
+		e.At = time.Duration(ms)*time.Millisecond + 250*time.Microsecond // sub-ms is not in the log
+		return e
+	}
+	arrival := seedStart.Add(time.Second).UTC().Format(TimeLayout)
+	cases := []struct {
+		name    string
+		e       TrackingEvent
+		latency string
+		typ     string
+	}{
+		{"deliver local", at(TrackingEvent{EventID: EventDeliver, Source: SourceStoreDriver, MessageInfo: arrival + ";LSRV=EX1.contoso.com:TOTAL-DEL=0.5"}, 1532), "00:00:00.5320000", LatencyLocalServer},
+		{"send end to end", at(TrackingEvent{EventID: EventSend, Source: SourceSMTP, MessageInfo: arrival + ";SRV=EX1.contoso.com:TOTAL=0"}, 62_000), "00:01:01", LatencyEndToEnd},
+		{"last part decides", at(TrackingEvent{EventID: EventSend, MessageInfo: arrival + ";SRV=FE:TOTAL-FE=0.1;LSRV=EX1:TOTAL-HUB=2"}, 3000), "00:00:02", LatencyLocalServer},
+		{"arrival only", at(TrackingEvent{EventID: EventDeliver, MessageInfo: arrival}, 2000), "00:00:01", LatencyNone},
+		{"never negative", at(TrackingEvent{EventID: EventSubmit, MessageInfo: arrival + ";LSRV=EX1:TOTAL-SUB=0"}, 500), "00:00:00", LatencyLocalServer},
+		{"store driver resubmit", at(TrackingEvent{EventID: EventResubmit, Source: SourceStoreDriver, MessageInfo: arrival}, 1001), "00:00:00.0010000", LatencyNone},
+		{"safety net resubmit", at(TrackingEvent{EventID: EventResubmit, Source: SourceSafetyNet, MessageInfo: arrival}, 5000), "", LatencyNone},
+		{"receive", at(TrackingEvent{EventID: EventReceive, MessageInfo: "0cA: "}, 5000), "", LatencyNone},
+		{"defer", at(TrackingEvent{EventID: EventDefer, MessageInfo: arrival}, 5000), "", LatencyNone},
+		{"no arrival", at(TrackingEvent{EventID: EventDeliver, MessageInfo: "LSRV=EX1:TOTAL=0"}, 5000), "", LatencyLocalServer},
+		{"empty", at(TrackingEvent{EventID: EventDeliver}, 5000), "", LatencyNone},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fs, err := EventProperties("Exchange2016", &c.e, seedStart, "")
+			require.NoError(t, err)
+			got := map[string]string{}
+			for _, f := range fs {
+				got[f.Name] = f.Value
+			}
+			require.Equal(t, c.latency, got["MessageLatency"])
+			require.Equal(t, c.typ, got["MessageLatencyType"])
+		})
+	}
+}
+
+func FuzzMessageLatency(f *testing.F) {
+	for _, s := range []string{"2024-01-07T00:00:05.535Z;LSRV=ex.example.com:TOTAL-HUB=1.921", "0cA: ", ";", "2024-01-07T00:00:05.535Z", "SRV=a;LSRV=b"} {
+		f.Add(s, int64(0))
+	}
+	f.Fuzz(func(t *testing.T, info string, at int64) {
+		e := TrackingEvent{EventID: EventDeliver, MessageInfo: info, At: time.Duration(at)}
+		d, ok, typ := MessageLatency(&e, seedStart)
+		if d < 0 || (!ok && d != 0) {
+			t.Fatalf("latency %v ok %v", d, ok)
+		}
+		if typ != LatencyNone && typ != LatencyLocalServer && typ != LatencyEndToEnd {
+			t.Fatalf("type %q", typ)
 		}
 	})
 }

@@ -14,8 +14,16 @@
 //     endpoint empty until the Send side has connected (the seed's 2010 Send log; a
 //     real 2016 Send log).
 //
-// Choices where no capture was found: TLS (STARTTLS, X-ANONYMOUSTLS) and the XSHADOW /
-// XSHADOWREQUEST verbs are advertised but not played (the seed leaves TLS out too);
+// TLS and AUTH (tls.go): an Exchange client starts TLS with a host outside the
+// organization that offers STARTTLS (opportunistic TLS) or whose connector has
+// RequireTLS, logs the certificate and TLS rows as the real SmtpSend logs show them,
+// says EHLO again, and authenticates with AUTH LOGIN when the connector's
+// SmartHostAuthMechanism is BasicAuth or BasicAuthRequireTLS. No crypto runs: the
+// certificates' serial numbers and thumbprints are hashed from the host names.
+//
+// Choices where no capture was found: X-ANONYMOUSTLS between Exchange servers and the
+// XSHADOW / XSHADOWREQUEST verbs are advertised but not played (the seed leaves TLS
+// out too);
 // between Exchange servers the data goes as "BDAT <size> LAST" because the server
 // advertises CHUNKING, and as DATA otherwise; a host that is not Exchange answers as
 // the seed's smart host does ("250 2.1.0 Ok", "250 2.0.0 Ok: queued as <id>", "221 2.0.0 Bye").

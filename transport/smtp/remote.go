@@ -19,6 +19,6 @@ func RemoteQueueID(recordID int64) uint64 {
 // InternetHostCaps are the EHLO capabilities exsim gives a host outside the
 // organization (a smart host, an MX): the seed's smart host answers "250-SIZE
 // 36700160" and takes MAIL FROM and RCPT TO before answering either (PIPELINING).
-// It offers neither STARTTLS nor AUTH: exsim does not play the TLS and AUTH exchange,
-// so a host that offered them would be told a session Exchange would not have.
+// It offers neither STARTTLS nor AUTH; a scenario gives a host that does its own
+// list (internet.hosts), and the Send side then plays them (tls.go).
 var InternetHostCaps = []string{"SIZE 36700160", "PIPELINING"}

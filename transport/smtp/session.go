@@ -125,7 +125,14 @@ type Conversation struct {
 	// XProxyFrom, when set, is the front end's XPROXYFROM line, sent after EHLO and
 	// answered with XProxyFromAccepted (the Front End Transport proxy hop).
 	XProxyFrom string
-	Messages   []Message
+	// RequireTLS and SmartHostAuth are the Send connector's RequireTLS and
+	// SmartHostAuthMechanism ("" or AuthNone: none) for a session from Exchange to a
+	// host outside the organization (tls.go); the session also starts TLS whenever
+	// that host offers STARTTLS.
+	RequireTLS     bool
+	SmartHostAuth  string
+	IgnoreSTARTTLS bool // Set-SendConnector -IgnoreSTARTTLS: no opportunistic TLS
+	Messages       []Message
 }
 
 // Outcome is what the client learned about one message.
@@ -155,8 +162,10 @@ type Result struct {
 // A MailReply (421 4.3.2 from a server whose transport is Inactive or Draining) comes
 // after an accepted EHLO, and the server closes the session (KB 2866822).
 //
-// Version differences (chosen from the captures read; TLS is not simulated, as the
-// seed leaves it out): 2013+ Send logs open with "*,SendRoutingHeaders,Set Session
+// With a host outside the organization the client plays STARTTLS and AUTH after
+// EHLO when the host offers them or the connector requires them (tls.go). Between
+// Exchange servers TLS is not played, as the seed leaves it out. Version differences
+// (chosen from the captures read): 2013+ Send logs open with "*,SendRoutingHeaders,Set Session
 // Permissions" and log "sending message with RecordId n and InternetMessageId <id>",
 // end with QUIT and "-,,Remote" (a real 2016 log); 2010 Send logs log "*,<RecordId>,
 // sending message" and the 221 (the seed). The Send log lists the EHLO reply one line
@@ -245,6 +254,9 @@ func Converse(c Conversation) (Result, error) {
 	t += 2 * L
 	for _, l := range lines {
 		cl(t, logs.ProtoReceive, l, "")
+	}
+	if clientMajor > 0 && serverMajor == 0 {
+		t, caps = c.playTLSAndAuth(t, caps, cl)
 	}
 	if c.XProxyFrom != "" {
 		cl(t, logs.ProtoSend, c.XProxyFrom, "")
@@ -410,6 +422,19 @@ func (c *Conversation) check() (clientMajor, serverMajor int, caps []string, err
 	if caps == nil && c.Server.Version != "" {
 		caps, _ = capsOf(c.Server.Version)
 	}
+	switch c.SmartHostAuth {
+	case "", AuthNone, AuthBasic, AuthBasicRequireTLS:
+	default:
+		return 0, 0, nil, fmt.Errorf("smtp: SmartHostAuthMechanism %q is not played (want %s, %s or %s)", c.SmartHostAuth, AuthNone, AuthBasic, AuthBasicRequireTLS)
+	}
+	if serverMajor == 0 && clientMajor > 0 {
+		if (c.RequireTLS || c.SmartHostAuth == AuthBasicRequireTLS) && !Has(caps, "STARTTLS") {
+			return 0, 0, nil, fmt.Errorf("smtp: the connector requires TLS but %s does not offer STARTTLS", c.Server.FQDN)
+		}
+		if c.usesAuth() && !offersAuthLogin(caps) {
+			return 0, 0, nil, fmt.Errorf("smtp: the connector authenticates with %s but %s does not offer AUTH LOGIN", c.SmartHostAuth, c.Server.FQDN)
+		}
+	}
 	return clientMajor, serverMajor, caps, nil
 }
 
@@ -455,7 +480,7 @@ func (c *Conversation) finalReply(m Message, serverMajor int) Reply {
 // outcome, failure and end time only, for runs whose journal is off (benchmarks).
 func Timing(c Conversation) (Result, error) {
 	var res Result
-	_, serverMajor, caps, err := c.check()
+	clientMajor, serverMajor, caps, err := c.check()
 	if err != nil {
 		return res, err
 	}
@@ -473,6 +498,11 @@ func Timing(c Conversation) (Result, error) {
 		return res, nil
 	}
 	t += 4 * L // connect and banner, EHLO and its reply
+	if clientMajor > 0 && serverMajor == 0 {
+		var d time.Duration
+		d, caps = c.tlsAndAuthTime(caps)
+		t += d
+	}
 	if c.XProxyFrom != "" {
 		t += 2 * L
 	}
