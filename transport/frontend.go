@@ -137,12 +137,23 @@ func (o *Org) frontendConnector(s *server) string {
 	return s.feConn
 }
 
+// frontendPeer is fe's Front End Transport on port 25, advertising its Default
+// Frontend connector's capabilities (SIZE with the connector's MaxMessageSize).
+func (o *Org) frontendPeer(fe *server) smtp.Peer {
+	p := o.peer(fe, 25)
+	if size := o.receiveLimit(fe, "Default Frontend"); fe.feCaps == nil || fe.feCapsSize != size {
+		fe.feCaps, fe.feCapsSize = smtp.FrontendCapabilities(size), size
+	}
+	p.Caps = fe.feCaps
+	return p
+}
+
 // tryFrontEnd: the internet sender of m connects to port 25 of cands[k], a front end.
 func (o *Org) tryFrontEnd(m *message, sender *item, cands []*server, k int) {
 	fe := cands[k]
 	rid, port := o.nextSession()
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency,
-		Client: o.externalPeer(o.senderHost(m), port), Server: o.peer(fe, 25),
+		Client: o.externalPeer(o.senderHost(m), port), Server: o.frontendPeer(fe),
 		ReceiveConnector: o.frontendConnector(fe), ReceiveSessionID: rid}
 	c.Client.Server = ""
 	c.Messages = o.oneMessage(o.smtpMessage(sender, 0))
@@ -369,7 +380,7 @@ func (o *Org) frontAck(pa *pendingAck, atFE time.Duration) time.Duration {
 	if !fs.logged {
 		return atFE + o.top.Latency
 	}
-	r, _ := smtp.Queued(string(pa.srv.version), o.msgID(fs.m, nil), int64(pa.root.intID), o.fqdn(pa.srv))
+	r, _ := smtp.Queued(string(pa.srv.version), o.msgID(fs.m, nil), int64(pa.root.intID), o.fqdn(pa.srv), smtp.Transfer{Bytes: max(fs.m.m.Size, 1), Took: o.top.Latency + o.now() - pa.queuedAt})
 	fs.c.Messages[0].DataReply = &r
 	fs.c.Messages[0].AckDelay = atFE - fs.queuedAt
 	return o.converseFront(fs, logProxyDestinations).Outcomes[0].AckAt

@@ -142,6 +142,16 @@ type ledger struct {
 	peak    int
 	perSrv  map[string]time.Duration
 	dsns    int
+	// instantClosed lists the windows that closed at instantAt after lasting no
+	// time (a second copy appeared the instant the window opened): if the window
+	// opens again in that instant its SPOFOpened has been journaled already.
+	instantAt     time.Duration
+	instantClosed []instantWindow
+}
+
+type instantWindow struct {
+	msg int
+	srv *server
 }
 
 func (m *message) final(i int) bool { return m.rcpts[i].fate != "" }
@@ -317,10 +327,26 @@ func (o *Org) spofUpdate(m *message) {
 				return
 			}
 		}
-		if o.s.Journal().Enabled() {
+		if o.s.Journal().Enabled() && !o.led.reopenedInstantly(m.id, only, o.now()) {
 			emit(o, only.name, "", SPOFOpened{Msg: Msg{m.id}, Server: only.name})
 		}
 	}
+}
+
+// reopenedInstantly reports whether m's window on srv closed at now after lasting
+// no time, so that opening it again continues the window the journal already opened
+// (with long SMTP latencies a next hop can take a copy and refuse it, 451 4.4.0, in
+// the instant the sender's copy became the only one: one window, one SPOFOpened).
+func (l *ledger) reopenedInstantly(msg int, srv *server, now time.Duration) bool {
+	if l.instantAt != now {
+		return false
+	}
+	for _, w := range l.instantClosed {
+		if w.msg == msg && w.srv == srv {
+			return true
+		}
+	}
+	return false
 }
 
 func (o *Org) coversOpen(it *item) bool {
@@ -334,6 +360,12 @@ func (o *Org) coversOpen(it *item) bool {
 
 func (o *Org) closeWindow(m *message) {
 	w := SPOFWindow{Message: m.id, Server: m.spofSrv.name, From: m.spofFrom, To: o.now()}
+	if w.To == w.From {
+		if o.led.instantAt != w.To {
+			o.led.instantAt, o.led.instantClosed = w.To, o.led.instantClosed[:0]
+		}
+		o.led.instantClosed = append(o.led.instantClosed, instantWindow{m.id, m.spofSrv})
+	}
 	if w.To > w.From {
 		o.led.windows = append(o.led.windows, w)
 		if o.led.perSrv == nil {

@@ -103,6 +103,8 @@ type server struct {
 	mtdStopped      bool       // MSExchangeDelivery (Mailbox Transport Delivery) stopped
 	mtsStopped      bool       // MSExchangeSubmission (Mailbox Transport Submission) stopped
 	feConn          string
+	feCaps          []string // Default Frontend's EHLO list, for feCapsSize
+	feCapsSize      int64
 	queues          []*queue
 	byKey           map[qkey]*queue
 	nextQueue       int

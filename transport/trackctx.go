@@ -20,7 +20,7 @@ func (rs *relaySession) sendContext(it *item) string {
 	if rs.external {
 		return sid + ";" + smtp.RemoteQueued(smtp.RemoteQueueID(int64(it.intID))).String()
 	}
-	r, _ := smtp.Queued(string(rs.target.version), rs.o.msgID(it.m, nil), rs.firstID+int64(rs.index(it)), rs.o.fqdn(rs.target))
+	r, _ := smtp.Queued(string(rs.target.version), rs.o.msgID(it.m, nil), rs.firstID+int64(rs.index(it)), rs.o.fqdn(rs.target), smtp.Transfer{Bytes: max(it.m.m.Size, 1), Took: rs.o.top.Latency})
 	return sid + ";" + r.String()
 }
 

@@ -472,7 +472,7 @@ func (c *Conversation) finalReply(m Message, serverMajor int) Reply {
 		}
 		return RemoteQueued(id)
 	}
-	final, _ := Queued(c.Server.Version, m.MessageID, m.InternalID, c.Server.FQDN)
+	final, _ := Queued(c.Server.Version, m.MessageID, m.InternalID, c.Server.FQDN, Transfer{m.Size, c.Latency + m.AckDelay})
 	return final
 }
 

@@ -435,3 +435,26 @@ func TestCapabilitiesReturnsACopy(t *testing.T) {
 	b, _ := Capabilities("Exchange2016")
 	require.Equal(t, "SIZE", b[0])
 }
+
+// fact: exchange-2013-pipeline.md §6.4 and §6.5 (a 2013+ 250 2.6.0 states the data's
+// size, time and rate: "3454 bytes in 0.777, 4.338 KB/sec Queued mail for delivery");
+// 2010's reply has no such part (the seed).
+func TestQueuedReplyStatesBytesTimeAndRateOn2013AndLater(t *testing.T) {
+	q16, err := Queued("Exchange2016", "<id@EX1>", 42842298777605, "OLDEXCHANGE.DOMAIN", Transfer{Bytes: 3454, Took: 777 * time.Millisecond})
+	require.NoError(t, err)
+	require.Equal(t, "250 2.6.0 <id@EX1> [InternalId=42842298777605, Hostname=OLDEXCHANGE.DOMAIN] 3454 bytes in 0.777, 4.341 KB/sec Queued mail for delivery", q16.String())
+	q10, err := Queued("Exchange2010SP3", "<id@EX1>", 7, "EX1.contoso.com", Transfer{Bytes: 3454, Took: time.Second})
+	require.NoError(t, err)
+	require.Equal(t, "250 2.6.0 <id@EX1> [InternalId=7] Queued mail for delivery", q10.String())
+	require.Equal(t, "6144 bytes in 0.000, 6000.000 KB/sec", Transfer{Bytes: 6144}.String(), "no time is one millisecond's rate, never a division by zero")
+}
+
+// fact: exchange-2013-pipeline.md §6.4 (Default Frontend's EHLO answer: SIZE with the
+// connector's limit, no XEXCH50 or XSHADOWREQUEST, ending in XRDST; two real sessions
+// agree).
+func TestDefaultFrontendAdvertisesSizeWithItsLimitAndNoExchangeVerbs(t *testing.T) {
+	caps := FrontendCapabilities(37748736)
+	require.Equal(t, "SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES STARTTLS X-ANONYMOUSTLS AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XRDST", strings.Join(caps, " "))
+	require.True(t, Has(caps, "SIZE"))
+	require.False(t, Has(caps, "XSHADOWREQUEST"))
+}
