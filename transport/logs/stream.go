@@ -2,7 +2,6 @@ package logs
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -21,24 +20,25 @@ type TrackingStream struct {
 	dir       string
 	versionOf func(server string) string
 	start     time.Time
+	stamp     *stamper
 	open      map[string]*trackingFile // server + "/" + series -> its current file
 	versions  map[string]string        // versionOf's answers, asked once per server
 	err       error
 }
 
 type trackingFile struct {
-	day time.Time // the period
-	f   *os.File
-	bw  *bufio.Writer
-	cw  *csv.Writer
-	p   profile
-	row []string
+	day  time.Time // the period
+	f    *os.File
+	bw   *bufio.Writer
+	cols []column
+	line []byte // the row being encoded
+	join []byte // a multi-valued field being joined
 }
 
 // NewTrackingStream writes under dir/<Server>/MessageTracking/; versionOf gives a
 // server's profile, start the wall-clock time of t=0.
 func NewTrackingStream(dir string, versionOf func(server string) string, start time.Time) *TrackingStream {
-	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, open: map[string]*trackingFile{}, versions: map[string]string{}}
+	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, stamp: newStamper(start), open: map[string]*trackingFile{}, versions: map[string]string{}}
 }
 
 // Row writes e. The first error stops the stream; [TrackingStream.Close] returns it.
@@ -71,10 +71,8 @@ func (t *TrackingStream) Row(e *TrackingEvent) {
 		}
 		t.open[key] = tf
 	}
-	for j, f := range tf.p.fields {
-		tf.row[j] = trackingValue(t.start, e, f)
-	}
-	t.err = tf.cw.Write(tf.row)
+	tf.line, tf.join = appendTrackingRow(tf.line[:0], tf.join, t.stamp, e, tf.cols)
+	_, t.err = tf.bw.Write(tf.line)
 }
 
 func (t *TrackingStream) create(server, series string, day time.Time, at time.Duration) (*trackingFile, error) {
@@ -93,17 +91,11 @@ func (t *TrackingStream) create(server, series string, day time.Time, at time.Du
 	}
 	bw := bufio.NewWriterSize(f, 64<<10)
 	writeHeader(bw, p.trackingVersion, "Message Tracking Log", Stamp(t.start, at), p.fields)
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-	return &trackingFile{day: day, f: f, bw: bw, cw: cw, p: p, row: make([]string, len(p.fields))}, nil
+	return &trackingFile{day: day, f: f, bw: bw, cols: columnsOf(p.fields)}, nil
 }
 
 func (tf *trackingFile) close() error {
-	tf.cw.Flush()
-	err := tf.cw.Error()
-	if err == nil {
-		err = tf.bw.Flush()
-	}
+	err := tf.bw.Flush()
 	if cerr := tf.f.Close(); err == nil {
 		err = cerr
 	}
