@@ -14,8 +14,11 @@ import (
 // ip gives every server a stable private address and the internet a documentation one.
 func (o *Org) ip(name string) string {
 	for k, s := range o.servers {
-		if strings.EqualFold(s.name, name) {
-			return fmt.Sprintf("10.0.0.%d", 11+k)
+		if s.name == name || strings.EqualFold(s.name, name) {
+			if s.ipAddr == "" { // made once (as peer() keeps it): it was a Sprintf per tracking row
+				s.ipAddr = "10.0.0." + strconv.Itoa(11+k)
+			}
+			return s.ipAddr
 		}
 	}
 	return "203.0.113.25"
