@@ -29,6 +29,8 @@ func (o *Org) ip(name string) string {
 type trackState struct {
 	rows    uint64                   // rows written: the n of each log-id
 	arrived map[hopKey]time.Duration // when a server's copy arrived (TOTAL-HUB); gone at its SEND
+	// customData is the custom-data every 2013+ row starts from (BuildCommonCustomData)
+	customData string
 }
 
 type hopKey struct {
@@ -87,7 +89,10 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		e.NetworkMessageID = o.networkMessageID(m)
 		// BuildCommonCustomData (2013 code): every Transport row; 2010 rows keep
 		// custom-data empty (no 2010 row read shows one).
-		e.CustomData = "S:DeliveryPriority=Normal;S:AccountForest=" + o.orgDomain()
+		if o.trk.customData == "" { // made once: orgDomain sorts the domains at every call
+			o.trk.customData = "S:DeliveryPriority=Normal;S:AccountForest=" + o.orgDomain()
+		}
+		e.CustomData = o.trk.customData
 	}
 	local := o.ip(srv.name)
 	switch ev {
