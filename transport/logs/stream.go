@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -21,10 +22,14 @@ type TrackingStream struct {
 	versionOf func(server string) string
 	start     time.Time
 	stamp     *stamper
-	open      map[string]*trackingFile // server + "/" + series -> its current file
+	open      map[fileOf]*trackingFile // a server's series -> its current file
 	versions  map[string]string        // versionOf's answers, asked once per server
 	err       error
 }
+
+// fileOf names a server's tracking series (not server+"/"+series: that concatenation
+// was an allocation per row).
+type fileOf struct{ server, series string }
 
 type trackingFile struct {
 	day  time.Time // the period
@@ -38,7 +43,7 @@ type trackingFile struct {
 // NewTrackingStream writes under dir/<Server>/MessageTracking/; versionOf gives a
 // server's profile, start the wall-clock time of t=0.
 func NewTrackingStream(dir string, versionOf func(server string) string, start time.Time) *TrackingStream {
-	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, stamp: newStamper(start), open: map[string]*trackingFile{}, versions: map[string]string{}}
+	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, stamp: newStamper(start), open: map[fileOf]*trackingFile{}, versions: map[string]string{}}
 }
 
 // Row writes e. The first error stops the stream; [TrackingStream.Close] returns it.
@@ -57,7 +62,7 @@ func (t *TrackingStream) Row(e *TrackingEvent) {
 	}
 	series := TrackingPrefix(v, e)
 	day := period(t.start, e.At, trackingHourly(v))
-	key := e.Server + "/" + series
+	key := fileOf{e.Server, series}
 	tf := t.open[key]
 	if tf != nil && !tf.day.Equal(day) {
 		if t.err = tf.close(); t.err != nil {
@@ -109,15 +114,15 @@ func (t *TrackingStream) Close() error {
 			t.err = err
 		}
 	}
-	t.open = map[string]*trackingFile{}
+	t.open = map[fileOf]*trackingFile{}
 	return t.err
 }
 
-func sortedServers(m map[string]*trackingFile) []string {
-	out := make([]string, 0, len(m))
+func sortedServers(m map[fileOf]*trackingFile) []fileOf {
+	out := make([]fileOf, 0, len(m))
 	for s := range m {
 		out = append(out, s)
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b fileOf) int { return strings.Compare(a.server+"/"+a.series, b.server+"/"+b.series) })
 	return out
 }
