@@ -374,15 +374,16 @@ func (o *Org) leave(srv *server, id int) { delete(o.trk.arrived, hopKey{srv, id}
 // real SEND rows; exsim does not split the total into pipeline stages); 2010 writes
 // the origination time only (MT-2016 field notes).
 func (o *Org) latency(srv *server, m *message, id int, key string) string {
-	at := o.s.Wall(o.arrival(m)).UTC().Format(logs.TimeLayout)
+	var stamp [len(logs.TimeLayout) + 8]byte // formatted in place: one string, not two
+	at := o.s.Wall(o.arrival(m)).UTC().AppendFormat(stamp[:0], logs.TimeLayout)
 	if srv.version.Is2010() {
-		return at
+		return string(at)
 	}
 	since, ok := o.trk.arrived[hopKey{srv, id}]
 	if !ok {
 		since = o.arrival(m)
 	}
-	return at + ";LSRV=" + o.fqdn(srv) + ":" + key + "=" + secs(o.now()-since)
+	return string(at) + ";LSRV=" + o.fqdn(srv) + ":" + key + "=" + secs(o.now()-since)
 }
 
 // authCode is the message-info of a RECEIVE: the MultilevelAuth code the message
