@@ -421,11 +421,11 @@ func (w *world) pick(addr, prefix string, r *sim.Stream) string {
 		w.boxes[addr] = boxes
 	}
 	if len(boxes) == 0 { // an outside domain: one of 1,000 numbered addresses, each built once
-		key := prefix + addr
+		key := numberedKey{prefix, addr} // not prefix+addr: that was a concatenation per message
 		names := w.numbered[key]
 		if names == nil {
 			if w.numbered == nil {
-				w.numbered = map[string][]string{}
+				w.numbered = map[numberedKey][]string{}
 			}
 			names = make([]string, 1000)
 			w.numbered[key] = names

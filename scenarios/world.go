@@ -32,10 +32,10 @@ type world struct {
 	// in the liveness phase.
 	failed          []string
 	mon             *scom.Monitors
-	boxes           map[string][]string // wildcard recipient "*@domain" -> its mailboxes, built on first use
-	numbered        map[string][]string // prefix+"*@domain" -> its numbered outside addresses, built as drawn
-	streamsTracking bool                // tracking rows go to a stream as they happen
-	scripted        bool                // an admin script runs: it may read tracking rows
+	boxes           map[string][]string      // wildcard recipient "*@domain" -> its mailboxes, built on first use
+	numbered        map[numberedKey][]string // a prefix and "*@domain" -> its numbered outside addresses, built as drawn
+	streamsTracking bool                     // tracking rows go to a stream as they happen
+	scripted        bool                     // an admin script runs: it may read tracking rows
 	snaps           []snapshot
 	fail            []string // failed expectations found while running (queue and state snapshots)
 }
@@ -293,3 +293,7 @@ func sortedNames[V any](m map[string]V) []string {
 	slices.Sort(out)
 	return out
 }
+
+// numberedKey names one outside domain's numbered addresses: the traffic line's
+// prefix and its "*@domain".
+type numberedKey struct{ prefix, wildcard string }

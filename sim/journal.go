@@ -55,6 +55,12 @@ type Journal struct {
 	omit    []string // kinds not recorded (few: a slice beats a map here)
 	keep    []string // when set, the only kinds recorded
 	taps    []Tap
+	// tapped holds the record the taps of an Add read, one per Add in progress (a
+	// tap may add records). Handing a tap &r of Add's own parameter moved every
+	// added record to the heap: 600,000 allocations in a run of day-100k with
+	// --tracking-logs (its memory profile).
+	tapping []*Record
+	depth   int
 }
 
 // Tap receives the records of one kind as they are added, whether or not the
@@ -135,10 +141,8 @@ func (j *Journal) Add(r Record) {
 		return
 	}
 	r.Seq = len(j.records)
-	for _, t := range j.taps {
-		if t.Kind == r.Kind {
-			t.Fn(&r)
-		}
+	if j.tapped(r.Kind) {
+		r = j.tap(r)
 	}
 	consumed := false
 	for _, t := range j.taps {
@@ -163,3 +167,21 @@ func (j *Journal) Records() []Record { return j.records }
 
 // Len is the number of records.
 func (j *Journal) Len() int { return len(j.records) }
+
+// tap runs r's taps on a reused copy of r and returns the copy as they left it.
+func (j *Journal) tap(r Record) Record {
+	if j.depth == len(j.tapping) {
+		j.tapping = append(j.tapping, new(Record))
+	}
+	p := j.tapping[j.depth]
+	*p = r
+	j.depth++
+	for _, t := range j.taps {
+		if t.Kind == r.Kind {
+			t.Fn(p)
+		}
+	}
+	j.depth--
+	r, *p = *p, Record{} // the copy keeps no payload alive
+	return r
+}

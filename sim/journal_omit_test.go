@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -57,4 +58,29 @@ func TestJournalTapSeesRecordsItDoesNotKeep(t *testing.T) {
 	all.Add(Record{Kind: "transport.track"})
 	all.Add(Record{Kind: "transport.shadow"})
 	require.Equal(t, 1, all.Len(), "a consuming tap takes its records from a journal that keeps everything")
+}
+
+// A tap may add records while it is tapped: each Add hands its taps its own record,
+// and what a tap leaves in the record is what the journal keeps.
+func TestJournalTapsMayAddRecordsWhileTapped(t *testing.T) {
+	var j Journal
+	var seen []string
+	j.Tap(Tap{Kind: "outer", Fn: func(r *Record) {
+		j.Add(Record{Kind: "inner", Subject: "from the tap"})
+		seen = append(seen, r.Kind+":"+r.Subject)
+		r.Server = "EX1"
+	}})
+	j.Tap(Tap{Kind: "inner", Fn: func(r *Record) { seen = append(seen, r.Kind+":"+r.Subject) }})
+	j.Add(Record{Kind: "outer", Subject: "first"})
+	j.Add(Record{Kind: "outer", Subject: "second"})
+	if want := []string{"inner:from the tap", "outer:first", "inner:from the tap", "outer:second"}; !slices.Equal(seen, want) {
+		t.Fatalf("taps saw %q, want %q", seen, want)
+	}
+	var kept []string
+	for _, r := range j.Records() {
+		kept = append(kept, r.Kind+":"+r.Subject+"@"+r.Server)
+	}
+	if want := []string{"inner:from the tap@", "outer:first@EX1", "inner:from the tap@", "outer:second@EX1"}; !slices.Equal(kept, want) {
+		t.Fatalf("journal kept %q, want %q", kept, want)
+	}
 }

@@ -674,9 +674,12 @@ func (o *Org) place(srv *server, it *item, r route) {
 // routeFor decides the next hop of recipient r of it on srv.
 func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 	rc := it.m.rcpts[r]
-	dom := strings.ToLower(rc.addr[strings.LastIndex(rc.addr, "@")+1:])
-	if rc.db == "" && o.domains[dom] {
-		return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
+	var dom string // read only for a recipient without a mailbox: every mailbox branch below returns
+	if rc.db == "" {
+		dom = strings.ToLower(rc.addr[strings.LastIndex(rc.addr, "@")+1:])
+		if o.domains[dom] {
+			return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
+		}
 	}
 	if ndr := o.orgSizeLimit(srv, it.m); ndr != "" && (it.m.fromOrg || rc.db != "") {
 		return route{bounce: ndr} // size.go

@@ -487,14 +487,13 @@ func (o *Org) converseFront(fs *frontSession, line string) smtp.Result {
 func (o *Org) proxyTargets(fe *server, m *message, out *[frontEndMaxTargets]*server) int {
 	ix := o.frontIndex()
 	n, remote := 0, 0
+	o.proxyPick++ // a server whose proxyPicked is this is in out already
 	add := func(b *server) {
-		if n == len(out) || !o.routable(b) {
+		// out's membership is a mark, not a scan of out (the scan and routable were a
+		// third of proxyTargets, 6% of the anchors workload's instructions, cachegrind);
+		// routable is a pure test, so asking it only of a new member changes nothing
+		if n == len(out) || b.proxyPicked == o.proxyPick || !o.routable(b) {
 			return
-		}
-		for _, x := range out[:n] {
-			if x == b {
-				return
-			}
 		}
 		if b.site != fe.site {
 			if remote == frontEndMaxRemote {
@@ -503,6 +502,7 @@ func (o *Org) proxyTargets(fe *server, m *message, out *[frontEndMaxTargets]*ser
 			remote++
 		}
 		out[n] = b
+		b.proxyPicked = o.proxyPick
 		n++
 	}
 	var group []*server
@@ -517,9 +517,11 @@ func (o *Org) proxyTargets(fe *server, m *message, out *[frontEndMaxTargets]*ser
 		if act == nil {
 			continue
 		}
-		g := ix.site[act.site]
+		var g []*server
 		if act.dag != "" {
 			g = ix.dag[act.dag]
+		} else {
+			g = ix.site[act.site]
 		}
 		if group == nil {
 			group = g
@@ -532,13 +534,15 @@ func (o *Org) proxyTargets(fe *server, m *message, out *[frontEndMaxTargets]*ser
 	local := ix.site[fe.site]
 	if group != nil {
 		// round robin inside the group, local-site members first
-		start := fe.proxyRR
+		start := fe.proxyRR % len(group)
 		fe.proxyRR++
 		for pass := 0; pass < 2; pass++ {
-			for k := range group {
-				b := group[(start+k)%len(group)]
-				if (b.site == fe.site) == (pass == 0) {
+			for k, j := 0, start; k < len(group); k++ { // j is (start+k) % len(group)
+				if b := group[j]; (b.site == fe.site) == (pass == 0) {
 					add(b)
+				}
+				if j++; j == len(group) {
+					j = 0
 				}
 			}
 		}

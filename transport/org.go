@@ -56,6 +56,7 @@ type Org struct {
 	inbound      []*server
 	feIdx        *frontIndex
 	routeTo      func(*server) bool // tests: narrows the front ends' routing tables
+	proxyPick    uint64             // proxyTargets' calls: marks the servers one call listed
 	blank        []string
 	iota         []int
 	outcome1     [1]smtp.Outcome
@@ -100,6 +101,7 @@ type server struct {
 	fetEpoch        int        // bumped when FET stops or the host goes down: its sessions die
 	hubStopped      bool       // MSExchangeTransport stopped alone: the host (and FET) runs on
 	proxyRR         int        // FET's round robin inside a delivery group
+	proxyPicked     uint64     // the Org's proxyPick when a front end last listed it as a destination
 	mtdStopped      bool       // MSExchangeDelivery (Mailbox Transport Delivery) stopped
 	mtsStopped      bool       // MSExchangeSubmission (Mailbox Transport Submission) stopped
 	feConn          string

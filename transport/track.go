@@ -14,8 +14,11 @@ import (
 // ip gives every server a stable private address and the internet a documentation one.
 func (o *Org) ip(name string) string {
 	for k, s := range o.servers {
-		if strings.EqualFold(s.name, name) {
-			return fmt.Sprintf("10.0.0.%d", 11+k)
+		if s.name == name || strings.EqualFold(s.name, name) {
+			if s.ipAddr == "" { // made once (as peer() keeps it): it was a Sprintf per tracking row
+				s.ipAddr = "10.0.0." + strconv.Itoa(11+k)
+			}
+			return s.ipAddr
 		}
 	}
 	return "203.0.113.25"
@@ -26,6 +29,8 @@ func (o *Org) ip(name string) string {
 type trackState struct {
 	rows    uint64                   // rows written: the n of each log-id
 	arrived map[hopKey]time.Duration // when a server's copy arrived (TOTAL-HUB); gone at its SEND
+	// customData is the custom-data every 2013+ row starts from (BuildCommonCustomData)
+	customData string
 }
 
 type hopKey struct {
@@ -84,7 +89,10 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		e.NetworkMessageID = o.networkMessageID(m)
 		// BuildCommonCustomData (2013 code): every Transport row; 2010 rows keep
 		// custom-data empty (no 2010 row read shows one).
-		e.CustomData = "S:DeliveryPriority=Normal;S:AccountForest=" + o.orgDomain()
+		if o.trk.customData == "" { // made once: orgDomain sorts the domains at every call
+			o.trk.customData = "S:DeliveryPriority=Normal;S:AccountForest=" + o.orgDomain()
+		}
+		e.CustomData = o.trk.customData
 	}
 	local := o.ip(srv.name)
 	switch ev {
@@ -366,15 +374,16 @@ func (o *Org) leave(srv *server, id int) { delete(o.trk.arrived, hopKey{srv, id}
 // real SEND rows; exsim does not split the total into pipeline stages); 2010 writes
 // the origination time only (MT-2016 field notes).
 func (o *Org) latency(srv *server, m *message, id int, key string) string {
-	at := o.s.Wall(o.arrival(m)).UTC().Format(logs.TimeLayout)
+	var stamp [len(logs.TimeLayout) + 8]byte // formatted in place: one string, not two
+	at := o.s.Wall(o.arrival(m)).UTC().AppendFormat(stamp[:0], logs.TimeLayout)
 	if srv.version.Is2010() {
-		return at
+		return string(at)
 	}
 	since, ok := o.trk.arrived[hopKey{srv, id}]
 	if !ok {
 		since = o.arrival(m)
 	}
-	return at + ";LSRV=" + o.fqdn(srv) + ":" + key + "=" + secs(o.now()-since)
+	return string(at) + ";LSRV=" + o.fqdn(srv) + ":" + key + "=" + secs(o.now()-since)
 }
 
 // authCode is the message-info of a RECEIVE: the MultilevelAuth code the message

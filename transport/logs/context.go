@@ -25,5 +25,6 @@ func SubmitMessageInfo(origin time.Time, serverFQDN string, total int) string {
 // the session (the same triple the Receive log's "receiving message" row carries, so
 // an admin can jump from one log to the other).
 func SMTPSourceContext(sessionID string, started time.Time, n int) string {
-	return sessionID + ";" + started.UTC().Format(TimeLayout) + ";" + strconv.Itoa(n)
+	var stamp [len(TimeLayout) + 8]byte // formatted in place: no string of its own
+	return sessionID + ";" + string(started.UTC().AppendFormat(stamp[:0], TimeLayout)) + ";" + strconv.Itoa(n)
 }

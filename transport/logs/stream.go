@@ -2,11 +2,11 @@ package logs
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -21,24 +21,29 @@ type TrackingStream struct {
 	dir       string
 	versionOf func(server string) string
 	start     time.Time
-	open      map[string]*trackingFile // server + "/" + series -> its current file
+	stamp     *stamper
+	open      map[fileOf]*trackingFile // a server's series -> its current file
 	versions  map[string]string        // versionOf's answers, asked once per server
 	err       error
 }
 
+// fileOf names a server's tracking series (not server+"/"+series: that concatenation
+// was an allocation per row).
+type fileOf struct{ server, series string }
+
 type trackingFile struct {
-	day time.Time // the period
-	f   *os.File
-	bw  *bufio.Writer
-	cw  *csv.Writer
-	p   profile
-	row []string
+	day  time.Time // the period
+	f    *os.File
+	bw   *bufio.Writer
+	cols []column
+	line []byte // the row being encoded
+	join []byte // a multi-valued field being joined
 }
 
 // NewTrackingStream writes under dir/<Server>/MessageTracking/; versionOf gives a
 // server's profile, start the wall-clock time of t=0.
 func NewTrackingStream(dir string, versionOf func(server string) string, start time.Time) *TrackingStream {
-	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, open: map[string]*trackingFile{}, versions: map[string]string{}}
+	return &TrackingStream{dir: dir, versionOf: versionOf, start: start, stamp: newStamper(start), open: map[fileOf]*trackingFile{}, versions: map[string]string{}}
 }
 
 // Row writes e. The first error stops the stream; [TrackingStream.Close] returns it.
@@ -57,7 +62,7 @@ func (t *TrackingStream) Row(e *TrackingEvent) {
 	}
 	series := TrackingPrefix(v, e)
 	day := period(t.start, e.At, trackingHourly(v))
-	key := e.Server + "/" + series
+	key := fileOf{e.Server, series}
 	tf := t.open[key]
 	if tf != nil && !tf.day.Equal(day) {
 		if t.err = tf.close(); t.err != nil {
@@ -71,10 +76,8 @@ func (t *TrackingStream) Row(e *TrackingEvent) {
 		}
 		t.open[key] = tf
 	}
-	for j, f := range tf.p.fields {
-		tf.row[j] = trackingValue(t.start, e, f)
-	}
-	t.err = tf.cw.Write(tf.row)
+	tf.line, tf.join = appendTrackingRow(tf.line[:0], tf.join, t.stamp, e, tf.cols)
+	_, t.err = tf.bw.Write(tf.line)
 }
 
 func (t *TrackingStream) create(server, series string, day time.Time, at time.Duration) (*trackingFile, error) {
@@ -93,17 +96,11 @@ func (t *TrackingStream) create(server, series string, day time.Time, at time.Du
 	}
 	bw := bufio.NewWriterSize(f, 64<<10)
 	writeHeader(bw, p.trackingVersion, "Message Tracking Log", Stamp(t.start, at), p.fields)
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-	return &trackingFile{day: day, f: f, bw: bw, cw: cw, p: p, row: make([]string, len(p.fields))}, nil
+	return &trackingFile{day: day, f: f, bw: bw, cols: columnsOf(p.fields)}, nil
 }
 
 func (tf *trackingFile) close() error {
-	tf.cw.Flush()
-	err := tf.cw.Error()
-	if err == nil {
-		err = tf.bw.Flush()
-	}
+	err := tf.bw.Flush()
 	if cerr := tf.f.Close(); err == nil {
 		err = cerr
 	}
@@ -117,15 +114,15 @@ func (t *TrackingStream) Close() error {
 			t.err = err
 		}
 	}
-	t.open = map[string]*trackingFile{}
+	t.open = map[fileOf]*trackingFile{}
 	return t.err
 }
 
-func sortedServers(m map[string]*trackingFile) []string {
-	out := make([]string, 0, len(m))
+func sortedServers(m map[fileOf]*trackingFile) []fileOf {
+	out := make([]fileOf, 0, len(m))
 	for s := range m {
 		out = append(out, s)
 	}
-	slices.Sort(out)
+	slices.SortFunc(out, func(a, b fileOf) int { return strings.Compare(a.server+"/"+a.series, b.server+"/"+b.series) })
 	return out
 }

@@ -91,24 +91,17 @@ func WriteTrackingLog(w io.Writer, version string, start time.Time, events []Tra
 	}
 	bw := bufio.NewWriter(w)
 	writeHeader(bw, p.trackingVersion, "Message Tracking Log", Stamp(start, opened), p.fields)
-	cw := csv.NewWriter(bw)
-	cw.UseCRLF = true
-	row := make([]string, len(p.fields))
+	cols, st := columnsOf(p.fields), newStamper(start)
+	var line, join []byte
 	for i := range events {
 		e := &events[i]
 		if e.At < 0 {
 			return fmt.Errorf("tracking event %d (%s on %s) is before the start of the run", i, e.EventID, e.Server)
 		}
-		for j, f := range p.fields {
-			row[j] = trackingValue(start, e, f)
-		}
-		if err := cw.Write(row); err != nil {
+		line, join = appendTrackingRow(line[:0], join, st, e, cols)
+		if _, err := bw.Write(line); err != nil {
 			return err
 		}
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		return err
 	}
 	return bw.Flush()
 }

