@@ -19,7 +19,8 @@ func lastSet(t *testing.T, st *Store) StateSet {
 	return StateSet{}
 }
 
-// fact: exchange-dag-components.md §1.5: ServerWideOffline, when not Active, overrides
+// fact: exchange-dag-components.md §1.5 and exchange-stress.md §5.3: ServerWideOffline,
+// when not Active, overrides
 // every component except Monitoring and RecoveryActionsEnabled. The journal's StateSet
 // says when a write is overridden (the narration "but it still reads Inactive because
 // ServerWideOffline is not Active").
@@ -56,7 +57,8 @@ func TestServerWideOfflineOverridesEveryComponentExceptMonitoringAndRecoveryActi
 	}
 }
 
-// fact: exchange-dag-components.md §1.5 (precedence across requesters: Inactive beats
+// fact: exchange-dag-components.md §1.5 and exchange-stress.md §5.3 (precedence across
+// requesters: Inactive beats
 // Draining beats Active): a write that does not take effect names the other requesters
 // whose entries hold the component at its effective state; one that takes effect names
 // none.

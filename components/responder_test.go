@@ -52,6 +52,8 @@ func TestEnableResponderValidation(t *testing.T) {
 	require.EqualError(t, st.SetDAGMember("EX9", true), `unknown server "EX9"`)
 }
 
+// fact: exchange-stress.md §5.2 (the seed's limits, at most one attempt a day on a
+// standalone server, as the throttle numbers found give them).
 func TestResponderRestartsAnInconsistentTransportOnceADayOnAStandaloneServer(t *testing.T) {
 	s, st := world(t, "EX1=Exchange2016")
 	var calls []time.Duration
@@ -79,6 +81,7 @@ func TestResponderRestartsAnInconsistentTransportOnceADayOnAStandaloneServer(t *
 	golden(t, "responder", narration(s))
 }
 
+// fact: exchange-stress.md §5.2 (at most four a day across a DAG's throttle group).
 func TestResponderRestartsUpToFourTimesADayOnADAGMember(t *testing.T) {
 	s, st := world(t, "EX1=Exchange2013")
 	var calls []time.Duration

@@ -80,7 +80,8 @@ func TestEverySettingAcceptsItsDocumentedRangeInclusiveAndRefusesBeyond(t *testi
 	}
 }
 
-// fact: exchange-transport.md §1.2, §1.4, §1.5, §2.3, §2.4, §2.5, §3.6: the defaults,
+// fact: exchange-transport.md §1.2, §1.4, §1.5, §2.3, §2.4, §2.5, §3.6 and
+// exchange-stress.md §4.6 (the shadow redundancy parameters under stress): the defaults,
 // per version where they differ: ShadowHeartbeatTimeoutInterval 5 min x
 // ShadowHeartbeatRetryCount 3 on 2010 RTM, 15 min x 12 from SP1; MessageRetryInterval
 // 1 min on 2010, 15 min on 2013+ (section 9 conflict 3); the rest the same everywhere.

@@ -27,6 +27,8 @@ func crashNarration(h *harness) []string {
 	return out
 }
 
+// fact: exchange-stress.md §4.4 (PoisonThreshold 2, one hidden poison queue, never
+// expired).
 // PoisonThreshold (Set-TransportService, default 2): a message whose processing
 // crashed the transport service twice is put in <Server>\Poison when the service
 // starts again; Get-Queue shows the queue (DeliveryType Undefined, NextHopDomain
@@ -60,7 +62,8 @@ func TestPoisonMessageCrashesTransportTwiceThenWaitsInPoisonQueue(t *testing.T) 
 	require.Len(t, crashNarration(h), 2, "the poison message is not processed again")
 }
 
-// With PoisonThreshold 1 the first crash is enough.
+// fact: exchange-stress.md §4.4 (PoisonThreshold takes 1-10): with 1 the first crash
+// is enough.
 func TestPoisonThresholdOneQuarantinesAfterOneCrash(t *testing.T) {
 	top, w := oneServer2016()
 	h := newHarness(t, top, w)
