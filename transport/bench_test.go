@@ -75,6 +75,29 @@ func BenchmarkAnchorsWorkload(b *testing.B) {
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
 }
 
+// BenchmarkAnchorsWorkloadWithoutResourceMonitoring is the anchors workload with back
+// pressure turned off on every server (EnableResourceMonitoring false): beside
+// BenchmarkAnchorsWorkload it measures what resource monitoring costs when no
+// resource is under pressure (issue 16: it should cost nothing measurable).
+func BenchmarkAnchorsWorkloadWithoutResourceMonitoring(b *testing.B) {
+	const n = 100_000
+	for i := 0; i < b.N; i++ {
+		s, o, _ := anchorsWorld(b, n)
+		for k := 0; k < 8; k++ {
+			if err := o.SetEdgeTransportConfig(fmt.Sprintf("MX%02d", k+1), "EnableResourceMonitoring", "false"); err != nil {
+				b.Fatal(err)
+			}
+		}
+		if err := s.RunUntil(day + 10*time.Minute); err != nil {
+			b.Fatal(err)
+		}
+		if v := o.Verdict(); v.Delivered < n*95/100 {
+			b.Fatalf("delivered %d of %d", v.Delivered, len(v.Fates))
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+}
+
 // The anchors workload at a smaller scale: every message delivered, none lost, no
 // single point of failure (every message had a shadow before its ack).
 func TestAnchorsWorkloadSmall(t *testing.T) {
