@@ -32,3 +32,16 @@ func TestInternetSenderGivesUpAfterFiveDaysWithoutA250(t *testing.T) {
 	require.Equal(t, 5*day+100*time.Millisecond, v.Fates[0].Latency, "the last try's connection timed out")
 	require.Equal(t, 0, v.DSNs, "the sender's own bounce, not an Exchange NDR")
 }
+
+// A recipient is local-part@domain: Submit refuses one with either part empty (as an
+// SMTP client would at RCPT TO) and accepts the shortest valid address.
+func TestSubmitRefusesARecipientWithoutLocalPartOrDomain(t *testing.T) {
+	top, w := redSite()
+	h := newHarness(t, top, w)
+	for _, to := range []string{"@contoso.com", "user1@", "user1", "@"} {
+		_, err := h.o.Submit(Message{From: "a@fabrikam.net", To: []string{to}})
+		require.ErrorContains(t, err, "bad recipient", to)
+	}
+	_, err := h.o.Submit(Message{From: "a@fabrikam.net", To: []string{"u@c"}})
+	require.NoError(t, err)
+}
