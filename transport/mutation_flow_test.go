@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -44,4 +45,81 @@ func TestSubmitRefusesARecipientWithoutLocalPartOrDomain(t *testing.T) {
 	}
 	_, err := h.o.Submit(Message{From: "a@fabrikam.net", To: []string{"u@c"}})
 	require.NoError(t, err)
+}
+
+// firstReceiver is the server that logged message id's first tracking event (the
+// inbound server the load balancer gave the sender).
+func firstReceiver(t *testing.T, h *harness, id int) string {
+	t.Helper()
+	p := trackingPath(h, id)
+	require.NotEmpty(t, p, "#%d", id)
+	return strings.Fields(p[0])[0]
+}
+
+// Seed 003's load balancer with least connections (dag2010_test.go's fact): a session
+// counts as open from its connection until its data is queued, and not after. #1 is
+// over when #2 and #3 arrive together: #2 goes to the other server (the tie in turn),
+// #3 to the first, which has no open session while the other has #2's.
+func TestLeastConnectionsCountsOnlyTheSessionsStillOpen(t *testing.T) {
+	top, w := twoNodeDAG("EX13-1")
+	top.InboundPolicy = LBLeastConnections
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@gmail.com", To: []string{"alan.reid@mynet.lan"}, Subject: "1"}) })
+	h.at(2*time.Minute, func() {
+		h.submit(Message{From: "a@gmail.com", To: []string{"alan.reid@mynet.lan"}, Subject: "2"})
+		h.submit(Message{From: "a@gmail.com", To: []string{"alan.reid@mynet.lan"}, Subject: "3"})
+	})
+	h.run(5 * time.Minute)
+	require.Equal(t, []string{"EX13-1", "EX13-2", "EX13-1"},
+		[]string{firstReceiver(t, h, 1), firstReceiver(t, h, 2), firstReceiver(t, h, 3)})
+}
+
+// fact: exchange-transport.md §5: a 5xx gives a FAIL tracking event and an NDR. The
+// categorizer's 550 5.1.1 RESOLVER.ADR.RecipNotFound for an address of an accepted
+// domain that has no mailbox is an NDR Exchange generates (counted in DSNs), for each
+// such recipient.
+func TestUnknownRecipientOfAnAcceptedDomainGetsAnNDR(t *testing.T) {
+	top, w := redSite()
+	w.mounted["DB1"] = true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() {
+		h.submit(Message{From: "a@fabrikam.net", To: []string{"nobody@contoso.com", "user1@contoso.com", "ghost@contoso.com"}, Subject: "who"})
+	})
+	h.run(5 * time.Minute)
+	v := h.o.Verdict()
+	require.Equal(t, 2, v.Bounced)
+	require.Equal(t, 1, v.Delivered)
+	require.Equal(t, 2, v.DSNs)
+	require.Len(t, trackingRows(h, "FAB-RED-HUB1", "FAIL"), 2)
+}
+
+// fact: exchange-transport.md §1.6: Shadow Redundancy Promotion redirects to the local
+// site's delivery group only when one exists: a hub that is the only hub of its site
+// keeps the message and delivers it itself (no HAREDIRECT).
+func TestPromotionNeedsAnotherHubInTheSite(t *testing.T) {
+	top, w := redSite()
+	top.Servers = []ServerSpec{top.Servers[0], top.Servers[2]} // no FAB-RED-HUB2
+	w.mounted["DB1"] = true
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetEdgeTransportConfig("", "ShadowRedundancyPromotionEnabled", "True"))
+	h.at(time.Minute, func() { h.submit(internetMail("alone")) })
+	h.run(5 * time.Minute)
+	require.Empty(t, promotedOn(h))
+	require.Empty(t, trackingRows(h, "FAB-RED-HUB1", "HAREDIRECT"))
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	require.Equal(t, []string{"FAB-RED-HUB1 RECEIVE", "FAB-RED-HUB1 DELIVER"}, trackingPath(h, 1))
+}
+
+// fact: exchange-transport.md §6.1: a hub that is a DAG member with the recipient's
+// database mounted locally re-routes the message to another hub of its AD site; with
+// no other hub in the site it delivers the message itself (MapiDelivery).
+func TestDAGHubAloneInItsSiteDeliversToItsOwnDatabase(t *testing.T) {
+	top, w := twoNodeDAG("EX13-1")
+	top.Servers[1].Site = "Other-Site"
+	top.Inbound, top.InboundLoadBalanced = []string{"EX13-1"}, false
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@gmail.com", To: []string{"alan.reid@mynet.lan"}, Subject: "local"}) })
+	h.run(5 * time.Minute)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	require.Equal(t, []string{"EX13-1 RECEIVE", "EX13-1 DELIVER"}, trackingPath(h, 1))
 }
