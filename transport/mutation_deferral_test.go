@@ -52,3 +52,35 @@ func TestSuspendedDeferredMessageIsNotOfferedWhenItsDeferralEnds(t *testing.T) {
 	runBounded(h, 15*time.Minute+10*time.Second, 100000)
 	require.Equal(t, 2, offers(), "offered again at once")
 }
+
+// offerTimes lists, per message, the instants MBX13 refused it (HAREDIRECTFAIL: one
+// per offer from HUB1).
+func offerTimes(h *harness) map[int][]time.Duration {
+	out := map[int][]time.Duration{}
+	for _, r := range h.s.Journal().Records() {
+		if e, ok := r.Data.(logs.TrackingEvent); ok && r.Server == "MBX13" && e.EventID == "HAREDIRECTFAIL" {
+			out[MessageOf(r.Data)] = append(out[MessageOf(r.Data)], r.At)
+		}
+	}
+	return out
+}
+
+// fact: exchange-transport.md §5: each deferred message gets its own retry after
+// MessageRetryInterval: two messages deferred 30 s apart in one queue are each offered
+// again a minute (2010) after their own deferral, the earlier one first.
+func TestEachDeferredMessageIsRetriedAfterItsOwnMessageRetryInterval(t *testing.T) {
+	h := mixed2010to2013(t, true)
+	h.at(10*time.Minute, func() { h.submit(internetMail("first")) })
+	h.at(10*time.Minute+30*time.Second, func() { h.submit(internetMail("second")) })
+	runBounded(h, 13*time.Minute+45*time.Second, 100000)
+	got := offerTimes(h)
+	for id := 1; id <= 2; id++ {
+		require.Len(t, got[id], 4, "#%d: the first offer and three retries", id)
+		for k := 1; k < 4; k++ {
+			gap := got[id][k] - got[id][k-1]
+			// a minute, plus the time a new session takes to reach the data
+			require.True(t, gap > time.Minute && gap < time.Minute+time.Second, "#%d gap %d: %v", id, k, gap)
+		}
+	}
+	require.Less(t, got[1][1], got[2][1])
+}
