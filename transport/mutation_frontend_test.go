@@ -1,0 +1,134 @@
+package transport
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exsim/exsim/transport/logs"
+	"github.com/stretchr/testify/require"
+)
+
+// Tests of the Front End Transport service (frontend.go) that pin sourced facts, found
+// by mutation testing (issue 24).
+
+// remoteDAG2019 is a 2019 front end F1 alone in site S1 (no DAG) and DAGB's n members
+// B1..Bn in site S2; the recipient's database DBB is on B1; internet mail enters at F1.
+func remoteDAG2019(n int) (Topology, *world) {
+	top := Topology{
+		Servers:   []ServerSpec{{Name: "F1", Site: "S1", Version: Exchange2019, Roles: []string{"Mailbox"}}},
+		Mailboxes: []Mailbox{{Address: "b@contoso.com", Database: "DBB"}},
+		Inbound:   []string{"F1"},
+	}
+	for i := 1; i <= n; i++ {
+		top.Servers = append(top.Servers, ServerSpec{Name: fmt.Sprintf("B%d", i), Site: "S2", Version: Exchange2019, Roles: []string{"Mailbox"}, DAG: "DAGB"})
+	}
+	w := newWorld()
+	w.active["DBB"], w.mounted["DBB"] = "B1", true
+	return top, w
+}
+
+// fact: exchange-2013-pipeline.md §1.5: FET's destinations are the recipients'
+// delivery group then its own site's servers, at most 4 of them in other sites
+// (ProxyRoutingMaxRemoteSiteHubCount); it tries each once. With the six members of the
+// recipient's DAG in another site unreachable, FET tries four of them and then its
+// own site's Transport service, and says so when it relays the 250.
+func TestFrontEndTriesAtMostFourServersInOtherSites(t *testing.T) {
+	top, w := remoteDAG2019(6)
+	for i := 1; i <= 6; i++ {
+		w.cut[[2]string{"F1", fmt.Sprintf("B%d", i)}] = true
+	}
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "far"}) })
+	h.run(5 * time.Minute)
+	var tried []string
+	for _, f := range payloads[ProxyAttemptFailed](h) {
+		tried = append(tried, f.BackEnd)
+	}
+	require.Equal(t, []string{"B1", "B2", "B3", "B4"}, tried)
+	px := payloads[Proxied](h)
+	require.Len(t, px, 1)
+	require.Equal(t, "F1", px[0].BackEnd)
+	rel := payloads[FrontEndRelayed](h)
+	require.Len(t, rel, 1)
+	require.Equal(t, "after 4 failed attempt(s)", rel[0].Detour)
+}
+
+// fact: exchange-2013-pipeline.md §1.5: a message FET proxies to its first destination
+// went nowhere else: FrontEndRelayed names no detour.
+func TestFrontEndRelayedToItsFirstDestinationHasNoDetour(t *testing.T) {
+	top, w := twoDAGs2019()
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "s"}) })
+	h.run(5 * time.Minute)
+	rel := payloads[FrontEndRelayed](h)
+	require.Len(t, rel, 1)
+	require.Empty(t, rel[0].Detour)
+	require.Empty(t, payloads[ProxyAttemptFailed](h))
+}
+
+// fact: exchange-2013-pipeline.md §1.5 and §6.2: with no destination FET logs "No
+// destinations could be obtained to proxy to" in its SmtpReceive log just before its
+// 451 4.7.0 ... PRX1 reply to the data; the sender has the reply one crossing later,
+// and QUIT and 221 take two more before it tries its next server.
+func TestFrontEndWithNoDestinationLogsItBeforeItsPRX1Reply(t *testing.T) {
+	top, w := twoDAGs2019()
+	h := newHarness(t, top, w)
+	h.at(30*time.Second, func() {
+		for _, s := range []string{"B1", "B2", "A1", "A2"} {
+			h.w.states[s] = "Inactive"
+			require.NoError(t, h.o.RestartService(s, "MSExchangeTransport"))
+		}
+	})
+	h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "s"}) })
+	h.run(5 * time.Minute)
+	var rows []logs.ProtocolEvent
+	for _, r := range h.s.Journal().Records() {
+		if e, ok := r.Data.(logs.ProtocolEvent); ok && e.Server == "A1" && e.Service == logs.FrontEnd && e.Log == "Receive" {
+			rows = append(rows, e)
+		}
+	}
+	at := -1
+	for i, e := range rows {
+		if e.Context == logNoDestinations {
+			at = i
+		}
+	}
+	require.GreaterOrEqual(t, at, 0, "the no-destinations line")
+	require.Less(t, at+1, len(rows))
+	next := rows[at+1]
+	require.Equal(t, logs.ProtoSend, next.Event)
+	require.True(t, strings.HasPrefix(next.Data, "451 4.7.0 Temporary server error. Please try again later. PRX1"), next.Data)
+	for i, e := range rows {
+		require.Equal(t, i, e.SequenceNumber)
+	}
+	var refused []time.Duration
+	for _, r := range h.s.Journal().Records() {
+		if _, ok := r.Data.(ProxyRefused); ok {
+			refused = append(refused, r.At)
+		}
+	}
+	require.Equal(t, []time.Duration{rows[at].At + 3*50*time.Millisecond}, refused)
+}
+
+// fact: exchange-2013-pipeline.md §1.1: FET queues nothing, so a session through a
+// front end is open from the connection until the headers are in (the least-connections
+// balancer of seed 003 counts it only then): #1 is over when #2 and #3 arrive
+// together, #2 goes to the other front end (the tie in turn) and #3 back to the first.
+func TestLeastConnectionsCountsFrontEndSessionsOnlyWhileOpen(t *testing.T) {
+	top, w := twoDAGs2019()
+	top.Inbound, top.InboundLoadBalanced, top.InboundPolicy = []string{"A1", "A2"}, true, LBLeastConnections
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "x@gmail.com", To: []string{"a@contoso.com"}, Subject: "1"}) })
+	h.at(2*time.Minute, func() {
+		h.submit(Message{From: "x@gmail.com", To: []string{"a@contoso.com"}, Subject: "2"})
+		h.submit(Message{From: "x@gmail.com", To: []string{"a@contoso.com"}, Subject: "3"})
+	})
+	h.run(5 * time.Minute)
+	var fe []string
+	for _, p := range payloads[Proxied](h) {
+		fe = append(fe, p.FrontEnd)
+	}
+	require.Equal(t, []string{"A1", "A2", "A1"}, fe)
+}
