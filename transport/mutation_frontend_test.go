@@ -132,3 +132,28 @@ func TestLeastConnectionsCountsFrontEndSessionsOnlyWhileOpen(t *testing.T) {
 	}
 	require.Equal(t, []string{"A1", "A2", "A1"}, fe)
 }
+
+// fact: exchange-2013-pipeline.md §1.5: for a message with no mailbox recipient FET
+// picks a Mailbox server of its own site; a 2013 Client Access server whose site has
+// none (its Mailbox server is in another site) has no destination and answers PRX1.
+func TestFrontEndAloneInItsSiteHasNoDestinationForAMessageWithoutMailboxRecipient(t *testing.T) {
+	top := Topology{
+		Servers: []ServerSpec{
+			{Name: "CAS1", Site: "S1", Version: Exchange2013, Roles: []string{"ClientAccess"}},
+			{Name: "MBX1", Site: "S2", Version: Exchange2013, Roles: []string{"Mailbox"}},
+		},
+		Mailboxes: []Mailbox{{Address: "a@contoso.com", Database: "DB1"}},
+		Inbound:   []string{"CAS1"},
+	}
+	w := newWorld()
+	w.active["DB1"], w.mounted["DB1"] = "MBX1", true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"nobody@contoso.com"}, Subject: "s"}) })
+	h.run(5 * time.Minute)
+	var got []string
+	for _, p := range payloads[ProxyRefused](h) {
+		got = append(got, p.Reply)
+	}
+	require.Equal(t, []string{"451 4.7.0 Temporary server error. Please try again later. PRX1 "}, got)
+	require.Empty(t, payloads[Proxied](h))
+}
