@@ -123,3 +123,17 @@ func TestDAGHubAloneInItsSiteDeliversToItsOwnDatabase(t *testing.T) {
 	require.Equal(t, 1, h.o.Verdict().Delivered)
 	require.Equal(t, []string{"EX13-1 RECEIVE", "EX13-1 DELIVER"}, trackingPath(h, 1))
 }
+
+// Seed 003's round-robin load balancer (dag2010_test.go's fact): the health probe skips
+// servers that are down, and a turn in which every server was down leaves the round
+// where it was: the server after the last one chosen is next.
+func TestRoundRobinWithEveryServerDownKeepsItsTurn(t *testing.T) {
+	top, w := twoNodeDAG("EX13-1")
+	h := newHarness(t, top, w)
+	m := &message{m: Message{From: "a@gmail.com"}}
+	require.Equal(t, "EX13-1", h.o.inboundCandidates(m)[0].name)
+	h.o.byName["ex13-1"].up, h.o.byName["ex13-2"].up = false, false
+	require.Empty(t, h.o.inboundCandidates(m))
+	h.o.byName["ex13-1"].up, h.o.byName["ex13-2"].up = true, true
+	require.Equal(t, "EX13-2", h.o.inboundCandidates(m)[0].name)
+}
