@@ -157,3 +157,79 @@ func TestFrontEndAloneInItsSiteHasNoDestinationForAMessageWithoutMailboxRecipien
 	require.Equal(t, []string{"451 4.7.0 Temporary server error. Please try again later. PRX1 "}, got)
 	require.Empty(t, payloads[Proxied](h))
 }
+
+// feLogRows lists server's protocol log rows of service and log (Send or Receive)
+// whose connector id contains conn, in journal order.
+func feLogRows(h *harness, server, service, log, conn string) []logs.ProtocolEvent {
+	var out []logs.ProtocolEvent
+	for _, r := range h.s.Journal().Records() {
+		if e, ok := r.Data.(logs.ProtocolEvent); ok && e.Server == server && e.Service == service && e.Log == log && strings.Contains(e.ConnectorID, conn) {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// rowWith is the first row whose Data starts with prefix.
+func rowWith(t *testing.T, rows []logs.ProtocolEvent, prefix string) logs.ProtocolEvent {
+	t.Helper()
+	for _, e := range rows {
+		if strings.HasPrefix(e.Data, prefix) {
+			return e
+		}
+	}
+	t.Fatalf("no row %q", prefix)
+	return logs.ProtocolEvent{}
+}
+
+// fact: exchange-2013-pipeline.md §1.5: FET answers the sender only when the back end
+// has answered; a back end that rejects the data (451 4.4.0, RejectMessageOnShadowFailure
+// with no shadow possible) gets FET's generic 451 4.7.0 sent to the sender at the
+// instant FET has the back end's reply.
+func TestFrontEndAnswersABackEndRejectionWhenItHasIt(t *testing.T) {
+	top := Topology{
+		Servers: []ServerSpec{
+			{Name: "CAS1", Site: "S1", Version: Exchange2013, Roles: []string{"ClientAccess"}},
+			{Name: "MBX1", Site: "S1", Version: Exchange2013, Roles: []string{"Mailbox"}},
+		},
+		Mailboxes: []Mailbox{{Address: "a@contoso.com", Database: "DB1"}},
+		Inbound:   []string{"CAS1"},
+	}
+	w := newWorld()
+	w.active["DB1"], w.mounted["DB1"] = "MBX1", true
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$true"}}))
+	h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"a@contoso.com"}, Subject: "s"}) })
+	h.run(time.Minute + 5*time.Second)
+	back := rowWith(t, feLogRows(h, "CAS1", logs.FrontEnd, logs.Send, ""), "451 4.4.0 Message failed to be made redundant")
+	mine := rowWith(t, feLogRows(h, "CAS1", logs.FrontEnd, logs.Receive, ""), "451 4.7.0 Temporary server error. Please try again later")
+	require.Equal(t, back.At, mine.At)
+	require.Equal(t, logs.ProtoSend, mine.Event)
+}
+
+// fact: exchange-2013-pipeline.md §1.6: with FrontendProxyEnabled the front end answers
+// the Transport service (on 717) with the remote host's reply once it has it, and
+// with 451 4.7.0 ... PRX3 once its own attempt to reach the remote host has failed.
+func TestOutboundProxyFrontEndAnswersWhenTheRemoteHostHasAnswered(t *testing.T) {
+	for _, cut := range []bool{false, true} {
+		top, w := twoDAGs2019()
+		top.Connectors = []Connector{{Name: "Internet", AddressSpaces: []string{"*"}, SourceServers: []string{"A1"},
+			SmartHost: "relay.contoso.net", FrontendProxyEnabled: true}}
+		if cut {
+			w.cut[[2]string{"A1", internet}] = true
+		}
+		h := newHarness(t, top, w)
+		h.at(time.Minute, func() { h.submit(Message{From: "a@contoso.com", To: []string{"x@fabrikam.net"}, Subject: "out"}) })
+		h.run(time.Minute + 5*time.Second)
+		remote := feLogRows(h, "A1", logs.FrontEnd, logs.Send, "Internet")
+		require.NotEmpty(t, remote)
+		toTransport := feLogRows(h, "A1", logs.FrontEnd, logs.Receive, `\Outbound Proxy Frontend `)
+		if cut {
+			prx := rowWith(t, toTransport, "451 4.7.0 Temporary server error. Please try again later. PRX3")
+			require.Equal(t, remote[len(remote)-1].At, prx.At, "when the remote attempt ended")
+			continue
+		}
+		ok := rowWith(t, remote, "250 2.0.0 Ok: queued as")
+		require.Equal(t, ok.At, rowWith(t, toTransport, "250 2.0.0 Ok: queued as").At)
+	}
+}
