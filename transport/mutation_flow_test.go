@@ -137,3 +137,30 @@ func TestRoundRobinWithEveryServerDownKeepsItsTurn(t *testing.T) {
 	h.o.byName["ex13-1"].up, h.o.byName["ex13-2"].up = true, true
 	require.Equal(t, "EX13-2", h.o.inboundCandidates(m)[0].name)
 }
+
+// fact: exchange-transport.md §3.7: while Redirect-Message drains a server, it won't
+// accept new messages: a 2013 Mailbox server (its Transport service on port 25)
+// answers MAIL FROM with 421 4.3.2 and the internet sender tries its next server.
+func TestRedirectMessageSourceRefusesNewMessages(t *testing.T) {
+	top := Topology{
+		Servers: []ServerSpec{
+			{Name: "MBX1", Site: "S1", Version: Exchange2013, Roles: []string{"Mailbox"}},
+			{Name: "MBX2", Site: "S1", Version: Exchange2013, Roles: []string{"Mailbox"}},
+		},
+		Mailboxes: []Mailbox{{Address: "a@contoso.com", Database: "DB1"}},
+		Inbound:   []string{"MBX1", "MBX2"},
+	}
+	w := newWorld()
+	w.active["DB1"], w.mounted["DB1"] = "MBX2", true
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.RedirectMessage("MBX1", "MBX2.contoso.com"))
+	h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"a@contoso.com"}, Subject: "s"}) })
+	h.run(5 * time.Minute)
+	ref := payloads[MailFromRefused](h)
+	require.Len(t, ref, 1)
+	require.Equal(t, "MBX1", ref[0].Server)
+	require.Equal(t, "Redirect-Message is draining it", ref[0].Why)
+	require.True(t, strings.HasPrefix(ref[0].Reply, "421 4.3.2"), ref[0].Reply)
+	require.Equal(t, "MBX2 RECEIVE", trackingPath(h, 1)[0])
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+}
