@@ -164,3 +164,23 @@ func TestRedirectMessageSourceRefusesNewMessages(t *testing.T) {
 	require.Equal(t, "MBX2 RECEIVE", trackingPath(h, 1)[0])
 	require.Equal(t, 1, h.o.Verdict().Delivered)
 }
+
+// fact: exchange-transport.md §1.6 (Microsoft's reading, exsim's ExsimPromotionTrigger
+// AckTimeout): when MaxAcknowledgementDelay runs out the hub routes the message to
+// another hub of its site instead of acknowledging unprotected; a hub with no other
+// hub in its site routes nothing, and its 250 says the delay ran out.
+func TestAckTimeoutPromotionNeedsAnotherHubInTheSite(t *testing.T) {
+	top, w := redSite()
+	top.Servers = []ServerSpec{top.Servers[0], top.Servers[2]} // no FAB-RED-HUB2
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetEdgeTransportConfig("", "ShadowRedundancyPromotionEnabled", "True"))
+	require.NoError(t, h.o.SetEdgeTransportConfig("", "ExsimPromotionTrigger", "AckTimeout"))
+	h.at(time.Minute, func() { h.submit(internetMail("alone")) })
+	h.run(5 * time.Minute)
+	require.Empty(t, promotedOn(h))
+	var why []AckReason
+	for _, a := range payloads[Acknowledged](h) {
+		why = append(why, a.Why)
+	}
+	require.Equal(t, []AckReason{AckDelayExpired}, why)
+}
