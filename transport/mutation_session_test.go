@@ -1,0 +1,89 @@
+package transport
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exsim/exsim/transport/logs"
+	"github.com/stretchr/testify/require"
+)
+
+// Tests of the SMTP sessions between servers (session.go) that pin sourced facts,
+// found by mutation testing (issue 24).
+
+// mailsPerSession counts the MAIL FROM commands of each of server's SmtpSend sessions
+// on connector conn, in the order the sessions started.
+func mailsPerSession(h *harness, server, conn string) []int {
+	var order []string
+	n := map[string]int{}
+	for _, r := range h.s.Journal().Records() {
+		e, ok := r.Data.(logs.ProtocolEvent)
+		if !ok || e.Server != server || e.Log != logs.Send || e.ConnectorID != conn {
+			continue
+		}
+		if _, seen := n[e.SessionID]; !seen {
+			order = append(order, e.SessionID)
+			n[e.SessionID] = 0
+		}
+		if strings.HasPrefix(e.Data, "MAIL FROM:") {
+			n[e.SessionID]++
+		}
+	}
+	var out []int
+	for _, id := range order {
+		if n[id] > 0 {
+			out = append(out, n[id])
+		}
+	}
+	return out
+}
+
+// fact: exchange-stress.md §2.4: a send connector's SmtpMaxMessagesPerConnection is 20
+// by default: 25 messages queued for site Blue while HUB1 could not reach its hubs go
+// in one session of 20 and one of 5, and the receiver's 250 for each names the
+// internal id it gave that message (exchange-transport.md §4.3).
+func TestRelaySessionCarriesAtMostTwentyMessages(t *testing.T) {
+	top, w := twoSites2010()
+	h := newHarness(t, top, w)
+	h.at(30*time.Second, func() {
+		h.w.cut[[2]string{"HUB1", "HUB3"}], h.w.cut[[2]string{"HUB1", "HUB4"}] = true, true
+		h.o.NetworkChanged()
+	})
+	for i := 0; i < 25; i++ {
+		h.at(time.Minute+time.Duration(i)*time.Second, func() {
+			h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: fmt.Sprint("batch ", i)})
+		})
+	}
+	h.at(10*time.Minute, func() { h.w.cut = map[[2]string]bool{}; h.o.NetworkChanged() })
+	h.run(40 * time.Minute)
+	require.Equal(t, 25, h.o.Verdict().Delivered)
+	require.Equal(t, []int{20, 5}, mailsPerSession(h, "HUB1", "Intra-Organization SMTP Send Connector"))
+	require.GreaterOrEqual(t, internalIDsAgree(t, h), 25)
+}
+
+// fact: exchange-transport.md §6.1 (a hub load-balances over the hubs it relays to;
+// exsim: round robin, a server that is down skipped): the turn goes on after the
+// server chosen, not after the one skipped.
+func TestRelayRoundRobinContinuesAfterTheServerChosen(t *testing.T) {
+	top, w := twoSites2010()
+	top.Servers = append(top.Servers, ServerSpec{Name: "HUB5", Site: "Blue", Version: Exchange2010SP1, Roles: []string{"HubTransport"}})
+	h := newHarness(t, top, w)
+	h.o.Stop("HUB3")
+	for i := 0; i < 2; i++ {
+		h.at(time.Duration(i+1)*time.Minute, func() {
+			h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "rr"})
+		})
+	}
+	h.run(5 * time.Minute)
+	var got []string
+	for id := 1; id <= 2; id++ {
+		for _, p := range trackingPath(h, id) {
+			if f := strings.Fields(p); f[1] == "RECEIVE" && f[0] != "HUB1" {
+				got = append(got, f[0])
+			}
+		}
+	}
+	require.Equal(t, []string{"HUB4", "HUB5"}, got)
+}
