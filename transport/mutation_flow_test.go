@@ -184,3 +184,16 @@ func TestAckTimeoutPromotionNeedsAnotherHubInTheSite(t *testing.T) {
 	}
 	require.Equal(t, []AckReason{AckDelayExpired}, why)
 }
+
+// fact: exchange-transport.md §5 and §2.2: a sender that got no 250 still owns the
+// message. A 2016 hub that dies while it makes the shadow of a mailbox's message drops
+// the submission: the message stays in the Outbox and Mailbox Transport Submission
+// submits it again (not an internet sender's retry).
+func TestHubDyingBeforeItsShadowLeavesAMailboxMessageInTheOutbox(t *testing.T) {
+	h := pressureHarness(t, Exchange2016)
+	h.at(time.Minute, func() { h.submit(Message{From: "user@contoso.com", To: []string{"user@contoso.com"}, Subject: "s"}) })
+	h.at(time.Minute+60*time.Millisecond, func() { h.o.Crash("EX1", false) })
+	h.run(3 * time.Minute)
+	require.Len(t, payloads[SubmitInterrupted](h), 1)
+	require.Empty(t, payloads[SenderRetry](h))
+}
