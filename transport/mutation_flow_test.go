@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -196,4 +197,35 @@ func TestHubDyingBeforeItsShadowLeavesAMailboxMessageInTheOutbox(t *testing.T) {
 	h.run(3 * time.Minute)
 	require.Len(t, payloads[SubmitInterrupted](h), 1)
 	require.Empty(t, payloads[SenderRetry](h))
+}
+
+// fact: exchange-transport.md §4.1: the categorizer bifurcates a message with
+// recipients on different next hops; each fork is a new item of the server's queue
+// database, logged TRANSFER (source ROUTING) with its own InternalMessageId, one the
+// server had not given before, and the original's in reference.
+func TestEachForkOfABifurcatedMessageGetsANewInternalMessageID(t *testing.T) {
+	top, w := redSite()
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "user2@contoso.com", Database: "DB2"})
+	w.active["DB2"], w.mounted["DB1"], w.mounted["DB2"] = "FAB-RED-MBX1", true, true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(internetMail("one")) })
+	h.at(2*time.Minute, func() {
+		h.submit(Message{From: "a@fabrikam.net", To: []string{"user1@contoso.com", "user2@contoso.com"}, Subject: "two"})
+	})
+	h.run(5 * time.Minute)
+	require.Equal(t, 3, h.o.Verdict().Delivered)
+	seen := map[int64]bool{}
+	var received int64
+	for _, e := range trackingRows(h, "FAB-RED-HUB1", "RECEIVE") {
+		seen[e.InternalMessageID] = true
+		received = e.InternalMessageID // the second message's
+	}
+	tr := trackingRows(h, "FAB-RED-HUB1", "TRANSFER")
+	require.Len(t, tr, 2)
+	for _, e := range tr {
+		require.Equal(t, fmt.Sprint(received), e.Reference)
+		require.False(t, seen[e.InternalMessageID], "fork id %d given before", e.InternalMessageID)
+		require.Greater(t, e.InternalMessageID, received)
+		seen[e.InternalMessageID] = true
+	}
 }
