@@ -229,3 +229,23 @@ func TestEachForkOfABifurcatedMessageGetsANewInternalMessageID(t *testing.T) {
 		seen[e.InternalMessageID] = true
 	}
 }
+
+// A 2010 hub relays mail for a database on a 2013 server to the Transport services
+// that can deliver it (flow.go's routeTo2013, exsim's choice of targets: the active
+// copy's DAG, else the 2013+ servers of its AD site): a 2013 server outside any DAG
+// in another site is not one of them.
+func TestA2010HubRelaysTo2013ServersOfTheDatabasesSite(t *testing.T) {
+	top, w := redSite()
+	top.Servers = append(top.Servers,
+		ServerSpec{Name: "MBX13", Site: "Red", Version: Exchange2013, Roles: []string{"Mailbox"}},
+		ServerSpec{Name: "MBX13B", Site: "Blue", Version: Exchange2013, Roles: []string{"Mailbox"}})
+	top.Mailboxes = []Mailbox{{Address: "user1@contoso.com", Database: "DB13"}}
+	w.active["DB13"], w.mounted["DB13"] = "MBX13", true
+	h := newHarness(t, top, w)
+	for i := 0; i < 4; i++ {
+		h.at(time.Duration(i+1)*time.Minute, func() { h.submit(internetMail("to 2013")) })
+	}
+	h.run(10 * time.Minute)
+	require.Equal(t, 4, h.o.Verdict().Delivered)
+	require.Empty(t, trackingRows(h, "MBX13B", "RECEIVE"))
+}
