@@ -249,3 +249,22 @@ func TestA2010HubRelaysTo2013ServersOfTheDatabasesSite(t *testing.T) {
 	require.Equal(t, 4, h.o.Verdict().Delivered)
 	require.Empty(t, trackingRows(h, "MBX13B", "RECEIVE"))
 }
+
+// fact: exchange-transport.md §6.1 and §6.2: a mailbox's message leaves the Outbox
+// through the Mail Submission service on Exchange 2010 and through Mailbox Transport
+// Submission on 2013+ (the server holding the sender's database decides).
+func TestOutboxMessageWaitsForTheSubmissionServiceOfItsVersion(t *testing.T) {
+	top, w := redSite()
+	w.mounted["DB1"] = true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "user1@contoso.com", To: []string{"user1@contoso.com"}}) })
+	h.run(2 * time.Minute)
+	h2 := pressureHarness(t, Exchange2016)
+	h2.at(time.Minute, func() { h2.submit(Message{From: "user@contoso.com", To: []string{"user@contoso.com"}}) })
+	h2.run(2 * time.Minute)
+	var got []string
+	for _, p := range append(payloads[OutboxWaiting](h), payloads[OutboxWaiting](h2)...) {
+		got = append(got, p.Service)
+	}
+	require.Equal(t, []string{"Mail Submission service", "Mailbox Transport Submission service"}, got)
+}
