@@ -233,3 +233,52 @@ func TestOutboundProxyFrontEndAnswersWhenTheRemoteHostHasAnswered(t *testing.T) 
 		require.Equal(t, ok.At, rowWith(t, toTransport, "250 2.0.0 Ok: queued as").At)
 	}
 }
+
+// fact: exchange-2013-pipeline.md §1.5 and §2: FET answers the sender only with the
+// back end's reply; when MSExchangeFrontEndTransport stops after the back end took the
+// message but before its 250 came back, the sender got nothing: it keeps the message
+// and sends it again later, and the mailbox's duplicate detection drops the second
+// copy.
+func TestFrontEndStoppingBeforeTheBackEndsReplyMakesTheSenderRetry(t *testing.T) {
+	top, w := twoDAGs2019()
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "s"}) })
+	h.at(time.Minute+time.Second, func() { require.NoError(t, h.o.StopService("A1", "MSExchangeFrontEndTransport")) })
+	h.at(2*time.Minute, func() { require.NoError(t, h.o.StartService("A1", "MSExchangeFrontEndTransport")) })
+	h.run(time.Hour)
+	require.Len(t, payloads[Proxied](h), 2, "the back end got it, and again at the retry")
+	require.Len(t, payloads[FrontEndRelayed](h), 1, "only the retry's 250 reached the sender")
+	var died int
+	for _, r := range payloads[SenderRetry](h) {
+		if r.Why == SessionDied && r.Fault == "MSExchangeFrontEndTransport stopped" {
+			died++
+		}
+	}
+	require.Equal(t, 1, died)
+	v := h.o.Verdict()
+	require.Equal(t, 1, v.Delivered)
+	require.Equal(t, 1, v.DuplicatesDetected)
+}
+
+// fact: exchange-2013-pipeline.md §6.2: each proxy attempt of one session carries
+// XPROXYFROM with the next SEQNUM: 1 for the first destination, 2 after one failed.
+func TestXProxyFromSeqNumCountsTheProxyAttempts(t *testing.T) {
+	top, w := remoteDAG2019(6)
+	for i := 1; i <= 6; i++ {
+		w.cut[[2]string{"F1", fmt.Sprintf("B%d", i)}] = true
+	}
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "far"}) })
+	h.run(5 * time.Minute)
+	var seq []string
+	for _, e := range feLogRows(h, "F1", logs.FrontEnd, logs.Send, "") {
+		if strings.HasPrefix(e.Data, "XPROXYFROM ") {
+			for _, f := range strings.Fields(e.Data) {
+				if strings.HasPrefix(f, "SEQNUM=") {
+					seq = append(seq, f)
+				}
+			}
+		}
+	}
+	require.Equal(t, []string{"SEQNUM=5"}, seq, "four hops failed to connect and sent nothing")
+}
