@@ -87,3 +87,35 @@ func TestRelayRoundRobinContinuesAfterTheServerChosen(t *testing.T) {
 	}
 	require.Equal(t, []string{"HUB4", "HUB5"}, got)
 }
+
+// fact: exchange-transport.md §2.3: RejectMessageOnShadowFailure $true makes a 2013+
+// receiver answer 451 4.4.0 only when no shadow can be made; a member of a stretched
+// DAG (another member in each site) can make one, whatever its MaxRetriesForLocalSiteShadow
+// and MaxRetriesForRemoteSiteShadow, so the relay's protocol log shows the 250.
+func TestStretchedDAGMemberAcceptsARelayWithRejectMessageOnShadowFailure(t *testing.T) {
+	top := Topology{
+		Servers: []ServerSpec{
+			{Name: "HUB1", Site: "Red", Version: Exchange2010SP1, Roles: []string{"HubTransport"}},
+			{Name: "MBX13", Site: "Red", Version: Exchange2013, Roles: []string{"Mailbox"}, DAG: "DAG13"},
+			{Name: "MBX13R", Site: "Red", Version: Exchange2013, Roles: []string{"Mailbox"}, DAG: "DAG13"},
+			{Name: "MBX13B", Site: "Blue", Version: Exchange2013, Roles: []string{"Mailbox"}, DAG: "DAG13"},
+		},
+		Mailboxes: []Mailbox{{Address: "user1@contoso.com", Database: "DB13"}},
+		Inbound:   []string{"HUB1"},
+	}
+	w := newWorld()
+	w.active["DB13"], w.mounted["DB13"] = "MBX13", true
+	h := newHarness(t, top, w)
+	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$true"},
+		{Name: "MaxRetriesForLocalSiteShadow", Value: "2"}, {Name: "MaxRetriesForRemoteSiteShadow", Value: "2"}}))
+	h.at(time.Minute, func() { h.submit(internetMail("stretched")) })
+	h.run(5 * time.Minute)
+	require.Equal(t, 1, h.o.Verdict().Delivered)
+	var replies []string
+	for _, r := range h.s.Journal().Records() {
+		if e, ok := r.Data.(logs.ProtocolEvent); ok && e.Server == "HUB1" && e.Log == logs.Send && (strings.HasPrefix(e.Data, "250 2.6.0") || strings.HasPrefix(e.Data, "451 ")) {
+			replies = append(replies, e.Data[:9])
+		}
+	}
+	require.Equal(t, []string{"250 2.6.0"}, replies)
+}
