@@ -282,3 +282,27 @@ func TestXProxyFromSeqNumCountsTheProxyAttempts(t *testing.T) {
 	}
 	require.Equal(t, []string{"SEQNUM=5"}, seq, "four hops failed to connect and sent nothing")
 }
+
+// fact: exchange-2013-pipeline.md §1.5: FET takes the delivery group of the closest
+// recipient; with none in its own site, exsim takes the first recipient's (the sources
+// do not rank two remote groups): a message for a mailbox in DAGB (site S2) and one in
+// DAGC (site S3) goes to DAGB when its recipient is first.
+func TestFrontEndWithoutALocalRecipientTakesTheFirstRecipientsGroup(t *testing.T) {
+	top, w := remoteDAG2019(1)
+	top.Servers = append(top.Servers, ServerSpec{Name: "C1", Site: "S3", Version: Exchange2019, Roles: []string{"Mailbox"}, DAG: "DAGC"})
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "c@contoso.com", Database: "DBC"})
+	w.active["DBC"], w.mounted["DBC"] = "C1", true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() {
+		h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com", "c@contoso.com"}, Subject: "two groups"})
+	})
+	h.at(2*time.Minute, func() {
+		h.submit(Message{From: "x@fabrikam.net", To: []string{"c@contoso.com", "b@contoso.com"}, Subject: "two groups"})
+	})
+	h.run(5 * time.Minute)
+	var got []string
+	for _, p := range payloads[Proxied](h) {
+		got = append(got, p.BackEnd)
+	}
+	require.Equal(t, []string{"B1", "C1"}, got)
+}
