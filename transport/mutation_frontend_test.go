@@ -306,3 +306,43 @@ func TestFrontEndWithoutALocalRecipientTakesTheFirstRecipientsGroup(t *testing.T
 	}
 	require.Equal(t, []string{"B1", "C1"}, got)
 }
+
+// fact: exchange-2013-pipeline.md §1.5: inside the recipients' delivery group FET tries
+// the closest servers first (exsim: the members in its own site before the others).
+func TestFrontEndTriesTheGroupsMembersInItsOwnSiteFirst(t *testing.T) {
+	top, w := remoteDAG2019(2)
+	top.Servers[2].Site = "S1" // B2 is in the front end's site, B1 (listed first) is not
+	h := newHarness(t, top, w)
+	for i := 0; i < 2; i++ {
+		h.at(time.Duration(i+1)*time.Minute, func() {
+			h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "near"})
+		})
+	}
+	h.run(5 * time.Minute)
+	var got []string
+	for _, p := range payloads[Proxied](h) {
+		got = append(got, p.BackEnd)
+	}
+	require.Equal(t, []string{"B2", "B2"}, got)
+}
+
+// fact: exchange-2013-pipeline.md §1.6: when the front end cannot reach the remote host
+// the Transport service's connector queue goes to Retry with the failover LastError
+// naming the front end's 451 4.7.0 ... PRX3 on port 717.
+func TestOutboundProxyFailureRetriesTheQueueWithThePRX3(t *testing.T) {
+	top, w := twoDAGs2019()
+	top.Connectors = []Connector{{Name: "Internet", AddressSpaces: []string{"*"}, SourceServers: []string{"A1"}, FrontendProxyEnabled: true}}
+	w.cut[[2]string{"A1", internet}] = true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(Message{From: "a@contoso.com", To: []string{"x@fabrikam.net"}, Subject: "out"}) })
+	h.run(time.Minute + 5*time.Second)
+	var q QueueInfo
+	for _, r := range h.o.GetQueue("A1") {
+		if r.DeliveryType == "DnsConnectorDelivery" {
+			q = r
+		}
+	}
+	require.Equal(t, "Retry", q.Status)
+	require.Contains(t, q.LastError, "PRX3")
+	require.Contains(t, q.LastError, ":717")
+}
