@@ -346,3 +346,20 @@ func TestOutboundProxyFailureRetriesTheQueueWithThePRX3(t *testing.T) {
 	require.Contains(t, q.LastError, "PRX3")
 	require.Contains(t, q.LastError, ":717")
 }
+
+// fact: exchange-2013-pipeline.md §1.6 and exchange-stress.md §2.3: a connector with
+// FrontendProxyEnabled and no smart host has the front end send to the domain's mail
+// exchanger (a domain without MX records in the scenario: the host mx.<domain>, as the
+// Transport service itself would), and a smart-host connector to the smart host.
+func TestOutboundProxySendsToTheMXOrTheSmartHost(t *testing.T) {
+	for _, c := range []struct{ smartHost, want string }{{"", "220 mx.fabrikam.net "}, {"relay.contoso.net", "220 relay.contoso.net "}} {
+		top, w := twoDAGs2019()
+		top.Connectors = []Connector{{Name: "Internet", AddressSpaces: []string{"*"}, SourceServers: []string{"A1"},
+			SmartHost: c.smartHost, FrontendProxyEnabled: true}}
+		h := newHarness(t, top, w)
+		h.at(time.Minute, func() { h.submit(Message{From: "a@contoso.com", To: []string{"x@fabrikam.net"}, Subject: "out"}) })
+		h.run(time.Minute + 5*time.Second)
+		require.Equal(t, 1, h.o.Verdict().Delivered)
+		rowWith(t, feLogRows(h, "A1", logs.FrontEnd, logs.Send, "Internet"), c.want)
+	}
+}
