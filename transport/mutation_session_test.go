@@ -119,3 +119,33 @@ func TestStretchedDAGMemberAcceptsARelayWithRejectMessageOnShadowFailure(t *test
 	}
 	require.Equal(t, []string{"250 2.6.0"}, replies)
 }
+
+// fact: exchange-transport.md §2.3 and §5: a 2013+ server with RejectMessageOnShadowFailure
+// $true answers 451 4.4.0 when it cannot make a shadow, and the sender keeps the
+// message; a server that dies while another session still waits for its shadow drops
+// that session too, whose sender got no 250 and retries. Rejecting one message must
+// not forget the other sessions waiting on that server.
+func TestRejectingOneUnshadowedMessageKeepsTheOtherWaitingSessions(t *testing.T) {
+	h := pressureHarness(t, Exchange2016)
+	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$true"}}))
+	h.o.Stop("EX2") // the only other member: every shadow attempt fails
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "A"}) })
+	h.at(time.Minute+100*time.Millisecond, func() {
+		h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "B"})
+	})
+	h.at(time.Minute+time.Second+50*time.Millisecond, func() { h.o.Crash("EX1", false) }) // after #1's 451, before #2's
+	h.run(3 * time.Minute)
+	var rejected, died []int
+	for _, r := range h.s.Journal().Records() {
+		switch e := r.Data.(type) {
+		case ShadowFailed:
+			rejected = append(rejected, e.Message)
+		case SenderRetry:
+			if e.Why == SessionDied {
+				died = append(died, e.Message)
+			}
+		}
+	}
+	require.Equal(t, []int{1}, rejected)
+	require.Equal(t, []int{2}, died)
+}
