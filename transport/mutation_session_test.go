@@ -149,3 +149,24 @@ func TestRejectingOneUnshadowedMessageKeepsTheOtherWaitingSessions(t *testing.T)
 	require.Equal(t, []int{1}, rejected)
 	require.Equal(t, []int{2}, died)
 }
+
+// fact: exchange-transport.md §2.4 and §2.3: a shadow server takes a message over when
+// its primary stays silent; with RejectMessageOnShadowFailure $true a message that
+// cannot be made redundant is refused to a sender, but a taken-over message has no
+// sender to refuse: the server keeps it (unprotected) and delivers it, it is not lost.
+func TestTakenOverMessageIsKeptWhenItCannotBeShadowedAgain(t *testing.T) {
+	h := pressureHarness(t, Exchange2016)
+	h.w.backEnd = "EX1"
+	h.w.active["DB1"], h.w.mounted["DB1"] = "EX2", false
+	h = newHarness(t, h.o.top, h.w)
+	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$true"},
+		{Name: "ShadowHeartbeatTimeoutInterval", Value: "00:01:00"}}))
+	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "taken over"}) })
+	h.at(5*time.Minute, func() { h.o.Crash("EX1", true) })
+	h.at(30*time.Minute, func() { h.w.mounted["DB1"] = true })
+	h.run(4 * time.Hour)
+	require.NotEmpty(t, payloads[ShadowTakeover](h))
+	v := h.o.Verdict()
+	require.Equal(t, 0, v.Lost, "%+v", v.Fates)
+	require.Equal(t, 1, v.Delivered)
+}
