@@ -161,7 +161,9 @@ func TestTakenOverMessageIsKeptWhenItCannotBeShadowedAgain(t *testing.T) {
 	h = newHarness(t, h.o.top, h.w)
 	require.NoError(t, h.o.SetTransportConfig([]Param{{Name: "RejectMessageOnShadowFailure", Value: "$true"},
 		{Name: "ShadowHeartbeatTimeoutInterval", Value: "00:01:00"}}))
-	h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "taken over"}) })
+	h.at(time.Minute, func() {
+		h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "taken over"})
+	})
 	h.at(5*time.Minute, func() { h.o.Crash("EX1", true) })
 	h.at(30*time.Minute, func() { h.w.mounted["DB1"] = true })
 	h.run(4 * time.Hour)
