@@ -343,15 +343,20 @@ func (o *Org) ackTimeout(pa *pendingAck) {
 	srv := pa.srv
 	if o.promotionTrigger(srv) == "AckTimeout" && o.promotionOn(srv) {
 		// Microsoft's prose reading: instead of acknowledging unprotected, route the
-		// message to another hub of the site, which leaves this hub with a shadow.
+		// message to another hub of the site, which leaves this hub with a shadow. With
+		// no other hub nothing is routed, and the delay simply ran out.
+		promoted := false
 		for _, it := range o.leavesOf(pa.root) {
 			if it.q != nil && it.q.kind == qDelivery && !it.haHeader && len(o.relayPeers(srv, it)) > 0 {
 				o.takeFromQueue(it)
 				o.categorizePromote(srv, it)
+				promoted = true
 			}
 		}
-		o.sendAck(pa, Acknowledged{Why: AckPromotedOnTimeout})
-		return
+		if promoted {
+			o.sendAck(pa, Acknowledged{Why: AckPromotedOnTimeout})
+			return
+		}
 	}
 	o.sendAck(pa, Acknowledged{Why: AckDelayExpired, Delay: o.cfgDur(cMaxAcknowledgementDelay, srv)})
 }

@@ -1,0 +1,75 @@
+package transport
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/exsim/exsim/transport/logs"
+	"github.com/stretchr/testify/require"
+)
+
+// Tests that what happens does not depend on which logs are kept (mutation testing,
+// issue 24): the protocol log is built from the same sessions the model times, so a
+// run without it has the same events at the same instants.
+
+// withoutProtocolLog runs build's world for d, with or without the protocol log, and
+// returns every other journal record as "instant kind text", and the verdict.
+func withoutProtocolLog(t *testing.T, omit bool, d time.Duration, build func(t *testing.T) *harness) (string, Verdict) {
+	h := build(t)
+	if omit {
+		h.s.Journal().Omit(logs.KindProtocol)
+	}
+	h.run(d)
+	var b strings.Builder
+	for _, r := range h.s.Journal().Records() {
+		if r.Kind == logs.KindProtocol {
+			continue
+		}
+		fmt.Fprintf(&b, "%v %s %s %v\n", r.At, r.Kind, r.Subject, r.Text())
+	}
+	return b.String(), h.o.Verdict()
+}
+
+// fact: exchange-2013-pipeline.md §1.5 and §2: the sender has FET's reply one crossing
+// after the back end's 250 reached FET, whether or not the front end's protocol log is
+// kept; exchange-transport.md §1.4: the same for a 2010 hub's delayed acknowledgement.
+func TestAcknowledgementTimesDoNotDependOnTheProtocolLog(t *testing.T) {
+	worlds := map[string]func(t *testing.T) *harness{
+		"front end fails over": func(t *testing.T) *harness {
+			top, w := twoDAGs2019()
+			h := newHarness(t, top, w)
+			h.at(30*time.Second, func() { h.o.Crash("B1", false) })
+			for i := 0; i < 3; i++ {
+				h.at(time.Duration(i+1)*time.Minute, func() {
+					h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "s"})
+				})
+			}
+			return h
+		},
+		"2010 delayed ack": func(t *testing.T) *harness { return seed002World(t) },
+		"2010 hub defers to 2013": func(t *testing.T) *harness {
+			h := mixed2010to2013(t, true)
+			h.at(10*time.Minute, func() { h.submit(internetMail("deferred")) })
+			return h
+		},
+	}
+	for name, build := range worlds {
+		t.Run(name, func(t *testing.T) {
+			with, vWith := withoutProtocolLog(t, false, 20*time.Minute, build)
+			without, vWithout := withoutProtocolLog(t, true, 20*time.Minute, build)
+			require.Equal(t, with, without)
+			require.Equal(t, vWith, vWithout)
+		})
+	}
+}
+
+// seed002World is seed 002's world (DB1 dismounted) with two internet messages.
+func seed002World(t *testing.T) *harness {
+	top, w := redSite()
+	h := newHarness(t, top, w)
+	h.at(10*time.Minute, func() { h.submit(internetMail("test 1")) })
+	h.at(10*time.Minute+45*time.Second, func() { h.submit(internetMail("test 2")) })
+	return h
+}
