@@ -50,6 +50,9 @@ if [ $# -eq 0 ]; then
 	set -- sim components dag transport scenarios/format
 fi
 
+# transport's TestMain reads it: a failing rapid property shrinks for 1 s, not 30
+export EXSIM_MUTATION=1
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

@@ -1,18 +1,31 @@
 package transport
 
 import (
+	"flag"
 	"fmt"
-	"github.com/exsim/exsim/sim/simtest"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/sim/simtest"
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+// TestMain checks that no test leaks a goroutine. Under mutation testing
+// (scripts/mutation.sh sets EXSIM_MUTATION) a failing rapid property shrinks for a
+// second instead of rapid's default 30: the failure kills the mutant, and shrinking
+// it only made gremlins spend half a minute per mutant of ha.go.
+func TestMain(m *testing.M) {
+	if os.Getenv("EXSIM_MUTATION") != "" {
+		if err := flag.Set("rapid.shrinktime", "1s"); err != nil {
+			panic(err)
+		}
+	}
+	goleak.VerifyTestMain(m)
+}
 
 // world is a fake of the rest of exsim: database placement and the network.
 type world struct {
