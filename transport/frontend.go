@@ -689,13 +689,12 @@ func (o *Org) outboundProxy(q *queue) {
 	if err != nil {
 		panic(err)
 	}
-	host := q.nextHop
-	if q.dtype == "DnsConnectorDelivery" {
-		host = "mx." + q.nextHop
-	}
 	sid2, port2 := o.nextSession()
 	leg2 := smtp.Conversation{Epoch: o.s.Start(), Start: r1.Outcomes[0].QueuedAt, Latency: o.top.Latency, Client: o.peer(fe, port2),
-		Server: o.externalPeer(host, 25), SendConnector: o.connectorName(q), SendSessionID: sid2}
+		SendConnector: o.connectorName(q), SendSessionID: sid2}
+	if !o.proxyTarget(q, &leg2) {
+		return // the domain does not resolve: its mail was returned
+	}
 	o.connectorSecurity(leg2.SendConnector, &leg2)
 	if !o.reachable(fe.name, internet) {
 		leg2.ConnectFailure = smtp.WinsockTimedOut
@@ -738,6 +737,42 @@ func (o *Org) outboundProxy(q *queue) {
 	o.post(res.Outcomes[0].AckAt, rs, kindAck, 0)
 	o.post(res.End, rs, kindSession, 0)
 	rs.pending = 3
+}
+
+// proxyTarget sets c's server: the remote host Front End Transport connects to for
+// q's outbound proxy. It is the first of q's candidates (the connector's smart hosts
+// in rotation, or the domain's MX hosts by preference, or its A record: smarthost.go)
+// that is neither down nor refusing, as the Transport service's own failover picks;
+// when every one fails, the first, so the proxy's leg fails as a direct send would.
+// It reports false when the domain does not resolve (its mail has been returned).
+func (o *Org) proxyTarget(q *queue, c *smtp.Conversation) bool {
+	hosts := o.candidates(q)
+	if len(hosts) == 0 {
+		o.nonexistentDomain(q)
+		return false
+	}
+	pick := 0
+	for k, name := range hosts {
+		if h := o.ext[strings.ToLower(name)]; h == nil || (!h.down && h.refuse.Code == 0) {
+			pick = k
+			break
+		}
+		if k == len(hosts)-1 {
+			pick = -1
+		}
+	}
+	name := hosts[max(pick, 0)]
+	c.Server = o.externalPeer(name, 25)
+	if h := o.ext[strings.ToLower(name)]; h != nil {
+		c.Server.IP = h.ip
+		if pick < 0 && h.down {
+			c.ConnectFailure = smtp.WinsockTimedOut
+		} else if pick < 0 {
+			r := h.refuse
+			c.MailReply = &r
+		}
+	}
+	return true
 }
 
 // mailboxDeliveryConnector is the connector-id of Mailbox Transport Delivery's implicit

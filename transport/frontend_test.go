@@ -428,3 +428,35 @@ func TestOutboundProxyThroughFrontEndWhenFrontendProxyEnabled(t *testing.T) {
 		})
 	}
 }
+
+// fact: exchange-2013-pipeline.md §1.6 and exchange-stress.md §2.3: mail a Send
+// connector proxies through Front End Transport goes to the domain's MX hosts as the
+// Transport service's own sends do: the next MX when the first is down, and it waits in
+// Retry while every MX is down, losing nothing.
+func TestOutboundProxyFollowsTheMXRecordsAndTheirFailover(t *testing.T) {
+	h := outboundHarness(t, Exchange2016, Connector{Name: "Out", AddressSpaces: []string{"*"}, SourceServers: []string{"EX1"}, FrontendProxyEnabled: true},
+		map[string][]MX{"fabrikam.net": {{"mx1.fabrikam.net", 10}, {"mx2.fabrikam.net", 20}}})
+	require.NoError(t, h.o.HostDown("mx1.fabrikam.net"))
+	sendOut(h, time.Minute, "a@fabrikam.net")
+	h.at(10*time.Minute, func() { require.NoError(t, h.o.HostDown("mx2.fabrikam.net")) })
+	sendOut(h, 11*time.Minute, "b@fabrikam.net")
+	h.run(30 * time.Minute)
+	require.Equal(t, 1, h.o.Verdict().Delivered, "the second waits while both MX hosts are down")
+	h.at(31*time.Minute, func() { require.NoError(t, h.o.HostUp("mx1.fabrikam.net")) })
+	h.run(3 * time.Hour)
+	require.Equal(t, 2, h.o.Verdict().Delivered)
+	_, proto := logs.FromJournal(h.s.Journal().Records())
+	var to []string
+	for _, p := range proto {
+		if p.Log == logs.Send && p.Service == logs.FrontEnd && p.Event == logs.ProtoConnect {
+			to = append(to, p.RemoteEndpoint)
+		}
+	}
+	mx1, mx2 := h.o.ext["mx1.fabrikam.net"].ip+":25", h.o.ext["mx2.fabrikam.net"].ip+":25"
+	require.NotEmpty(t, to)
+	require.Equal(t, mx2, to[0], "mx1 was down: the front end connects to mx2")
+	require.Equal(t, mx1, to[len(to)-1], "after mx1 comes back")
+	for _, ep := range to {
+		require.Contains(t, []string{mx1, mx2}, ep, "never a host outside the MX records")
+	}
+}
