@@ -306,6 +306,7 @@ func (o *Org) smtpAttempt(q *queue) {
 			lastErr, _ = smtp.FailoverError(string(srv.version), res.Failure, c.Server.IP+":"+strconv.Itoa(c.Server.Port))
 		}
 		o.freeBatch(batch)
+		connectFailed := c.ConnectFailure != 0 // not c itself: a closure holding c moves every session's conversation to the heap
 		o.at(res.End, kindSession, func() {
 			if srv.epoch != ep || !srv.up {
 				return
@@ -314,7 +315,7 @@ func (o *Org) smtpAttempt(q *queue) {
 			if q.dtype == "SmtpRelayWithinAdSite" {
 				o.resubmitDirect(q, lastErr)
 			}
-			if c.ConnectFailure != 0 && o.backOff(q, lastErr) {
+			if connectFailed && o.backOff(q, lastErr) {
 				return // queue at point of failure (adsites.go)
 			}
 			o.fail(q, lastErr)
