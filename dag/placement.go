@@ -32,7 +32,13 @@ func (o *Org) SetMaximumActiveDatabases(server string, n int) error {
 // atMaxActive says why sv may not take db's active copy because of
 // MaximumActiveDatabases ("" if it may): the databases other than db mounted there.
 func (o *Org) atMaxActive(sv *server, db *database) string {
-	if sv.maxActive == 0 {
+	return o.atMax(sv, db, "MaximumActiveDatabases", sv.maxActive)
+}
+
+// atMax says that the setting named name (max 0: no limit) is reached on sv for db:
+// the databases other than db mounted there are max or more ("" if not).
+func (o *Org) atMax(sv *server, db *database, name string, max int) string {
+	if max == 0 {
 		return ""
 	}
 	n := 0
@@ -41,8 +47,8 @@ func (o *Org) atMaxActive(sv *server, db *database) string {
 			n++
 		}
 	}
-	if n >= sv.maxActive {
-		return fmt.Sprintf("MaximumActiveDatabases (%d) is reached on %s", sv.maxActive, sv.name)
+	if n >= max {
+		return fmt.Sprintf("%s (%d) is reached on %s", name, max, sv.name)
 	}
 	return ""
 }
@@ -74,19 +80,7 @@ func (o *Org) SetMaximumPreferredActiveDatabases(server string, n int) error {
 // atMaxPreferred says why sv is at its MaximumPreferredActiveDatabases for db ("" if
 // not): the databases other than db mounted there.
 func (o *Org) atMaxPreferred(sv *server, db *database) string {
-	if sv.maxPreferred == 0 {
-		return ""
-	}
-	n := 0
-	for _, d := range o.dbs {
-		if d != db && d.mounted && d.active.server == sv {
-			n++
-		}
-	}
-	if n >= sv.maxPreferred {
-		return fmt.Sprintf("MaximumPreferredActiveDatabases (%d) is reached on %s", sv.maxPreferred, sv.name)
-	}
-	return ""
+	return o.atMax(sv, db, "MaximumPreferredActiveDatabases", sv.maxPreferred)
 }
 
 // MaximumPreferredActiveDatabasesSet ("dag.policy"): Set-MailboxServer
