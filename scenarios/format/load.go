@@ -1117,38 +1117,11 @@ func (l *loader) connectors(n ast.Node) error {
 			case "smartHost":
 				c.SmartHost, err = l.str(e.val, "smartHost")
 			case "frontendProxyEnabled":
-				var v string
-				if v, err = l.scalar(e.val, "frontendProxyEnabled"); err == nil {
-					switch strings.ToLower(v) {
-					case "true":
-						c.FrontendProxyEnabled = true
-					case "false":
-					default:
-						err = l.errf(posOf(e.val), "frontendProxyEnabled is true or false, not %q", v)
-					}
-				}
+				c.FrontendProxyEnabled, err = l.boolean(e.val, "frontendProxyEnabled")
 			case "requireTLS":
-				var v string
-				if v, err = l.scalar(e.val, "requireTLS"); err == nil {
-					switch strings.ToLower(v) {
-					case "true":
-						c.RequireTLS = true
-					case "false":
-					default:
-						err = l.errf(posOf(e.val), "requireTLS is true or false, not %q", v)
-					}
-				}
+				c.RequireTLS, err = l.boolean(e.val, "requireTLS")
 			case "ignoreSTARTTLS":
-				var v string
-				if v, err = l.scalar(e.val, "ignoreSTARTTLS"); err == nil {
-					switch strings.ToLower(v) {
-					case "true":
-						c.IgnoreSTARTTLS = true
-					case "false":
-					default:
-						err = l.errf(posOf(e.val), "ignoreSTARTTLS is true or false, not %q", v)
-					}
-				}
+				c.IgnoreSTARTTLS, err = l.boolean(e.val, "ignoreSTARTTLS")
 			case "smartHostAuthMechanism":
 				var v string
 				if v, err = l.str(e.val, "smartHostAuthMechanism"); err == nil {
@@ -1296,18 +1269,11 @@ func (l *loader) externalDomains(n ast.Node) error {
 		var mx ast.Node
 		for _, e := range es {
 			if e.key == "a" {
-				v, err := l.scalar(e.val, "a")
+				a, err := l.boolean(e.val, "a")
 				if err != nil {
 					return err
 				}
-				switch strings.ToLower(v) {
-				case "true":
-					d.A = true
-				case "false":
-				default:
-					return l.errf(posOf(e.val), "a is true or false, not %q", v)
-				}
-				d.ASet = true
+				d.A, d.ASet = a, true
 			} else {
 				mx = e.val
 			}
