@@ -239,7 +239,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	o.tarpit(srv, &c, m)
-	res := o.timing(c)
+	res := o.timing(&c)
 	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	srv.inboundOpen++ // until its data is queued (Fire), for a least-connections balancer
