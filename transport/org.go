@@ -102,6 +102,8 @@ type server struct {
 	hubStopped      bool       // MSExchangeTransport stopped alone: the host (and FET) runs on
 	proxyRR         int        // FET's round robin inside a delivery group
 	proxyPicked     uint64     // the Org's proxyPick when a front end last listed it as a destination
+	siteNo          int32      // its AD site by number, and as a front end its site's and its delivery group's
+	feSite, feGroup []*server  // 2013+ Transport services (frontIndex)
 	mtdStopped      bool       // MSExchangeDelivery (Mailbox Transport Delivery) stopped
 	mtsStopped      bool       // MSExchangeSubmission (Mailbox Transport Submission) stopped
 	feConn          string
