@@ -68,11 +68,11 @@ next:
 		if err != nil {
 			return 0, fmt.Errorf("transport: probe origin: %w", err)
 		}
-		m.origin = srv
+		m.x().origin = srv
 		m.fromOrg = true
 	} else if db, ok := o.mailboxes[strings.ToLower(msg.From)]; ok {
 		m.fromOrg = true
-		m.senderDB = db
+		m.x().senderDB = db
 	}
 	o.msgs = appendDoubling(o.msgs, m)
 	for len(o.iota) < len(m.rcpts) {
@@ -454,9 +454,9 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 	if outbox.dead {
 		return
 	}
-	mbx := m.origin
+	mbx := m.r().origin
 	if mbx == nil {
-		act, mounted := o.activeCopy(m.senderDB)
+		act, mounted := o.activeCopy(m.r().senderDB)
 		if !mounted {
 			act = nil
 		}
@@ -843,9 +843,9 @@ func (pa *pendingAck) Fire(*sim.Sim, sim.Event) {
 // submissionService names the service that takes a message from the Outbox: Mail
 // Submission (2010) or Mailbox Transport Submission (2013+).
 func (o *Org) submissionService(m *message) string {
-	srv := m.origin
+	srv := m.r().origin
 	if srv == nil {
-		srv, _ = o.activeCopy(m.senderDB)
+		srv, _ = o.activeCopy(m.r().senderDB)
 	}
 	if srv != nil && !srv.version.Is2010() {
 		return "Mailbox Transport Submission service"
