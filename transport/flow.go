@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/sim"
-	"github.com/exsim/exsim/transport/logs"
 	"github.com/exsim/exsim/transport/smtp"
 )
 
@@ -244,7 +243,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	srv.inboundOpen++ // until its data is queued (Fire), for a least-connections balancer
 	o.versionBucketsMoved(srv)
-	if o.s.Journal().Wants(logs.KindProtocol) || o.s.Journal().Wants(logs.KindTracking) {
+	if o.wantsProtocol() || o.wantsTracking() {
 		cc := c // only the logs need the conversation later
 		is.c = &cc
 	}
@@ -401,7 +400,7 @@ func (o *Org) sendAck(pa *pendingAck, ack Acknowledged) {
 		}
 	}
 	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
-	if pa.conv != nil && o.s.Journal().Wants(logs.KindProtocol) {
+	if pa.conv != nil && o.wantsProtocol() {
 		pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
 		ackAt = o.converse(*pa.conv).Outcomes[0].AckAt
 	}

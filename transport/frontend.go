@@ -190,7 +190,7 @@ func (o *Org) tryFrontEnd(m *message, sender *item, cands []*server, k int) {
 	res := o.timing(&c)
 	fs := o.pools.fronts.get()
 	*fs = frontSession{o: o, m: m, sender: sender, fe: fe, fep: fe.fetEpoch, cands: cands, k: k}
-	if o.s.Journal().Wants(logs.KindProtocol) {
+	if o.wantsProtocol() {
 		// only the protocol log reads the sender's session later; copying it into
 		// every session was 3% of the anchors workload's instructions (cachegrind)
 		fs.logged = true
@@ -734,7 +734,7 @@ func (o *Org) outboundProxy(q *queue) {
 		leg2.ConnectFailure = smtp.WinsockTimedOut
 	}
 	leg2.Messages = []smtp.Message{o.smtpMessage(it, 0)}
-	logged := o.s.Journal().Wants(logs.KindProtocol)
+	logged := o.wantsProtocol()
 	r2, err := smtp.Timing(leg2)
 	if err != nil {
 		panic(err)

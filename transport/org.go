@@ -55,6 +55,7 @@ type Org struct {
 	crashes      map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
 	inbound      []*server
 	feIdx        *frontIndex
+	logWants     logWants
 	routeTo      func(*server) bool // tests: narrows the front ends' routing tables
 	proxyPick    uint64             // proxyTargets' calls: marks the servers one call listed
 	blank        []string

@@ -67,7 +67,7 @@ func (o *Org) connectorSecurity(name string, c *smtp.Conversation) {
 
 func (o *Org) nextSession() (id string, port int) {
 	o.sessions++
-	if !o.s.Journal().Wants(logs.KindProtocol) && !o.s.Journal().Wants(logs.KindTracking) {
+	if !o.wantsProtocol() && !o.wantsTracking() {
 		return "", 1024 + int(o.sessions%60000) // no log row will show it
 	}
 	return smtp.SessionID(o.sessions), 1024 + int(o.sessions%60000)
@@ -76,7 +76,7 @@ func (o *Org) nextSession() (id string, port int) {
 // converse plays c and journals both protocol logs; when the journal keeps no
 // protocol rows it only times the session.
 func (o *Org) converse(c smtp.Conversation) smtp.Result {
-	if !o.s.Journal().Wants(logs.KindProtocol) {
+	if !o.wantsProtocol() {
 		return o.timing(&c)
 	}
 	res, err := smtp.Converse(c)
@@ -131,7 +131,7 @@ func (o *Org) logService(c smtp.Conversation) (recv, send string) {
 
 func (o *Org) smtpMessage(it *item, internalID int64) smtp.Message {
 	m := smtp.Message{From: it.m.m.From, Size: max(it.m.m.Size, 1), RecordID: int64(it.intID), InternalID: internalID}
-	if !o.s.Journal().Wants(logs.KindProtocol) {
+	if !o.wantsProtocol() {
 		// only the timing is needed: the recipient count
 		for len(o.blank) < len(it.rcpts) {
 			o.blank = append(o.blank, "")
@@ -288,7 +288,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	} else {
 		c.Messages = o.oneMessage(o.smtpMessage(batch[0], 0))
 	}
-	if target != nil && !external && !finalHop(q) && o.s.Journal().Wants(logs.KindProtocol) && o.refusesUnshadowable(target) {
+	if target != nil && !external && !finalHop(q) && o.wantsProtocol() && o.refusesUnshadowable(target) {
 		// the receiver will refuse every message of this relay (rejectToPrevious); the
 		// protocol logs show its 451 to the data (timing is the same)
 		r := smtp.NotRedundant
@@ -641,7 +641,7 @@ func (o *Org) timing(c *smtp.Conversation) smtp.Result {
 // oneMessage is the message list of a one-message session; with the journal off the
 // list is only read for timing, at once, so one buffer serves.
 func (o *Org) oneMessage(m smtp.Message) []smtp.Message {
-	if o.s.Journal().Wants(logs.KindProtocol) {
+	if o.wantsProtocol() {
 		return []smtp.Message{m}
 	}
 	o.message1[0] = m

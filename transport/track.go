@@ -62,10 +62,10 @@ func (o *Org) trackRaw(srv *server, ev, src string, m *message, rcpts []int, int
 // seed for 2010's SUBMIT). Where no source says what a column holds, the choice is
 // written beside it.
 func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int, intID int, peer, ctx string) {
-	j := o.s.Journal()
-	if !j.Wants(logs.KindTracking) { // building a row is most of a message's cost
+	if !o.wantsTracking() { // building a row is most of a message's cost
 		return
 	}
+	j := o.s.Journal()
 	now := o.now()
 	old := srv.version.Is2010()
 	var origin *server
