@@ -56,6 +56,7 @@ type Org struct {
 	inbound      []*server
 	feIdx        *frontIndex
 	logWants     logWants
+	journal      *sim.Journal       // s.Journal(), for logWants
 	routeTo      func(*server) bool // tests: narrows the front ends' routing tables
 	proxyPick    uint64             // proxyTargets' calls: marks the servers one call listed
 	blank        []string
@@ -147,7 +148,7 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 	if t.SenderRetry < 0 || t.Latency < 0 {
 		return nil, errors.New("transport: negative SenderRetry or Latency")
 	}
-	o := &Org{s: s, top: t, env: env, byName: map[string]*server{}, mailboxes: map[string]string{}, domains: map[string]bool{},
+	o := &Org{s: s, journal: s.Journal(), logWants: logWants{seen: ^uint64(0)}, top: t, env: env, byName: map[string]*server{}, mailboxes: map[string]string{}, domains: map[string]bool{},
 		cfg: config{org: map[string]int64{}, server: map[string]map[string]int64{}}}
 	o.plog.all = t.ProtocolLogEverything
 	for _, sp := range t.Servers {
