@@ -206,7 +206,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	switch {
 	case !srv.up || !o.reachable(internet, srv.name):
 		c.ConnectFailure = smtp.WinsockTimedOut
-		res := o.converse(c)
+		res := o.converse(&c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
 				emit(o, srv.name, "", ConnectFailed{Msg: Msg{m.id}, Server: srv.name, Why: o.whyUnreachable(internet, srv)})
@@ -222,7 +222,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		}
 		r := smtp.ServiceNotActive
 		c.MailReply = &r
-		res := o.converse(c)
+		res := o.converse(&c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
 				emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why, Reply: r.String()})
@@ -402,7 +402,7 @@ func (o *Org) sendAck(pa *pendingAck, ack Acknowledged) {
 	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
 	if pa.conv != nil && o.wantsProtocol() {
 		pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
-		ackAt = o.converse(*pa.conv).Outcomes[0].AckAt
+		ackAt = o.converse(pa.conv).Outcomes[0].AckAt
 	}
 	if pa.front != nil {
 		if ackAt = o.frontAck(pa, ackAt); ackAt < 0 {

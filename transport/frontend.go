@@ -168,11 +168,11 @@ func (o *Org) tryFrontEnd(m *message, sender *item, cands []*server, k int) {
 	switch {
 	case !hostUp(fe) || !o.reachable(internet, fe.name):
 		c.ConnectFailure = smtp.WinsockTimedOut
-		next(o.converse(c).End, ConnectFailed{Msg: Msg{m.id}, Server: fe.name, Why: o.whyUnreachable(internet, fe)})
+		next(o.converse(&c).End, ConnectFailed{Msg: Msg{m.id}, Server: fe.name, Why: o.whyUnreachable(internet, fe)})
 		return
 	case fe.fetStopped:
 		c.ConnectFailure = smtp.WinsockRefused
-		next(o.converse(c).End, ConnectFailed{Msg: Msg{m.id}, Server: fe.name, Why: "MSExchangeFrontEndTransport is stopped: connection refused"})
+		next(o.converse(&c).End, ConnectFailed{Msg: Msg{m.id}, Server: fe.name, Why: "MSExchangeFrontEndTransport is stopped: connection refused"})
 		return
 	case o.tooBigToReceive(fe, m):
 		o.refuseSize(m, sender, fe, &c) // Default Frontend's MaxMessageSize, at MAIL FROM (size.go)
@@ -184,7 +184,7 @@ func (o *Org) tryFrontEnd(m *message, sender *item, cands []*server, k int) {
 		}
 		c.MailReply = &r
 		why := "the Front End Transport service's FrontendTransport component was " + fe.fetState + " when MSExchangeFrontEndTransport started"
-		next(o.converse(c).End, MailFromRefused{Msg: Msg{m.id}, Server: fe.name, Why: why, Reply: r.String()})
+		next(o.converse(&c).End, MailFromRefused{Msg: Msg{m.id}, Server: fe.name, Why: why, Reply: r.String()})
 		return
 	}
 	res := o.timing(&c)
@@ -298,7 +298,7 @@ func (o *Org) proxyTry(fs *frontSession) {
 		o.tarpit(b, &pc, m) // the back end's tarpit holds the proxied MAIL FROM (pressure_tarpit.go)
 	}
 	if why != "" {
-		res := o.converse(pc)
+		res := o.converse(&pc)
 		if o.s.Journal().Enabled() {
 			emit(o, fe.name, "", ProxyAttemptFailed{Msg: Msg{m.id}, FrontEnd: fe.name, BackEnd: b.name, Why: why})
 		}
@@ -747,7 +747,7 @@ func (o *Org) outboundProxy(q *queue) {
 		r := smtp.ProxyFailure(3)
 		leg1.Messages[0].DataReply = &r
 		leg1.Messages[0].AckDelay = r2.End - r1.Outcomes[0].QueuedAt
-		res := o.converse(leg1)
+		res := o.converse(&leg1)
 		lastErr, _ := smtp.FailoverError(string(srv.version), r, leg1.Server.IP+":717")
 		ep := srv.epoch
 		o.at(res.End, kindSession, func() {
@@ -761,7 +761,7 @@ func (o *Org) outboundProxy(q *queue) {
 	}
 	leg1.Messages[0].DataReply = &r2.Outcomes[0].Final // FET passes the remote host's reply on
 	leg1.Messages[0].AckDelay = r2.Outcomes[0].AckAt - r1.Outcomes[0].QueuedAt
-	res := o.converse(leg1)
+	res := o.converse(&leg1)
 	batch := append(o.newBatch(), it)
 	it.sending = true
 	rs := o.pools.relays.get()

@@ -144,7 +144,7 @@ func (o *Org) shadowTry(ss *shadowSession) {
 		c.MailReply = &r
 	}
 	c.Messages = o.oneMessage(o.smtpMessage(it, int64(b.nextInternal+1)))
-	res := o.converse(c)
+	res := o.converse(&c)
 	if res.Failure.Code != 0 {
 		ss.pending++
 		o.post(res.End, ss, kindSession, 0)
@@ -291,7 +291,7 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 		r := smtp.NotRedundant
 		if pa.conv != nil {
 			pa.conv.Messages[0].DataReply = &r
-			o.converse(*pa.conv)
+			o.converse(pa.conv)
 		}
 		if pa.front != nil {
 			o.frontRejected(pa)

@@ -75,11 +75,11 @@ func (o *Org) nextSession() (id string, port int) {
 
 // converse plays c and journals both protocol logs; when the journal keeps no
 // protocol rows it only times the session.
-func (o *Org) converse(c smtp.Conversation) smtp.Result {
+func (o *Org) converse(c *smtp.Conversation) smtp.Result {
 	if !o.wantsProtocol() {
-		return o.timing(&c)
+		return o.timing(c)
 	}
-	res, err := smtp.Converse(c)
+	res, err := smtp.Converse(*c)
 	if err != nil {
 		panic(err)
 	}
@@ -91,7 +91,7 @@ func (o *Org) converse(c smtp.Conversation) smtp.Result {
 		rows = append(rows, res.Receive...)
 	}
 	sort.SliceStable(rows, func(a, b int) bool { return rows[a].At < rows[b].At })
-	recv, send := o.logService(c)
+	recv, send := o.logService(*c)
 	o.journalRows(rows, recv, send)
 	return res
 }
@@ -296,7 +296,7 @@ func (o *Org) smtpAttempt(q *queue) {
 			c.Messages[k].DataReply = &r
 		}
 	}
-	res := o.converse(c)
+	res := o.converse(&c)
 	ep := srv.epoch
 	if res.Failure.Code != 0 {
 		var lastErr string
