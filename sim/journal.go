@@ -61,6 +61,8 @@ type Journal struct {
 	// --tracking-logs (its memory profile).
 	tapping []*Record
 	depth   int
+	// settings counts changes of off, omit, keep and taps (Settings)
+	settings uint64
 }
 
 // Tap receives the records of one kind as they are added, whether or not the
@@ -75,17 +77,25 @@ type Tap struct {
 
 // Tap adds t; its kind is then wanted even when [Journal.Keep] does not list it
 // ([Journal.Omit] still wins: an omitted kind is never built).
-func (j *Journal) Tap(t Tap) { j.taps = append(j.taps, t) }
+func (j *Journal) Tap(t Tap) { j.taps = append(j.taps, t); j.settings++ }
 
 // Omit stops recording records of the given kinds, for runs that need the journal
 // but not all of it (exploration counts mechanisms but reads no protocol log).
 // Producers ask [Journal.Wants] before building an expensive record.
-func (j *Journal) Omit(kinds ...string) { j.omit = append(j.omit, kinds...) }
+func (j *Journal) Omit(kinds ...string) { j.omit = append(j.omit, kinds...); j.settings++ }
 
 // Keep records only records of the given kinds (after Omit), for runs whose
 // outputs read a few kinds: a verdict-only run keeps the Get- step output and none
 // of the narration. Keep with no kinds records nothing but keeps the journal on.
-func (j *Journal) Keep(kinds ...string) { j.keep = append(make([]string, 0, len(kinds)), kinds...) }
+func (j *Journal) Keep(kinds ...string) {
+	j.keep = append(make([]string, 0, len(kinds)), kinds...)
+	j.settings++
+}
+
+// Settings changes whenever what Wants answers may change (Omit, Keep, Tap,
+// Disable, Enable): a model that asks Wants about the same kinds several times per
+// event remembers the answers while Settings stays the same.
+func (j *Journal) Settings() uint64 { return j.settings }
 
 // Wants reports whether a record of kind would be kept.
 func (j *Journal) Wants(kind string) bool {
@@ -123,10 +133,10 @@ func (j *Journal) tapped(kind string) bool {
 
 // Disable stops recording (for benchmarks that measure only the model). Enabled
 // reports false afterwards so callers can skip building records.
-func (j *Journal) Disable() { j.off = true }
+func (j *Journal) Disable() { j.off = true; j.settings++ }
 
 // Enable resumes recording after Disable.
-func (j *Journal) Enable() { j.off = false }
+func (j *Journal) Enable() { j.off = false; j.settings++ }
 
 // Enabled reports whether records are kept.
 func (j *Journal) Enabled() bool { return !j.off }

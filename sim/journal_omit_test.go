@@ -84,3 +84,22 @@ func TestJournalTapsMayAddRecordsWhileTapped(t *testing.T) {
 		t.Fatalf("journal kept %q, want %q", kept, want)
 	}
 }
+
+// Settings changes with every change of what Wants answers, so a model may remember
+// Wants's answers while it stays the same.
+func TestJournalSettingsChangeWhenWantsMayAnswerOtherwise(t *testing.T) {
+	var j Journal
+	seen := map[uint64]bool{j.Settings(): true}
+	for _, change := range []func(){
+		func() { j.Omit("a") }, func() { j.Keep("b") }, func() { j.Tap(Tap{Kind: "c", Fn: func(*Record) {}}) },
+		func() { j.Disable() }, func() { j.Enable() },
+	} {
+		change()
+		require.False(t, seen[j.Settings()])
+		seen[j.Settings()] = true
+	}
+	before := j.Settings()
+	j.Wants("a")
+	j.Add(Record{Kind: "b"})
+	require.Equal(t, before, j.Settings(), "asking and adding change nothing")
+}

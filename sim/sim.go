@@ -121,6 +121,9 @@ func (s *Sim) Post(at time.Duration, h Handler, ev Event) error {
 	if h == nil {
 		return errNoHandler
 	}
+	if err := s.q.room(s.seq + 1); err != nil {
+		return err
+	}
 	s.q.push(at, s.nextSeq(), entry{h: h, ev: ev})
 	return nil
 }
@@ -133,6 +136,9 @@ func (s *Sim) At(at time.Duration, kind Kind, fn func()) error {
 	}
 	if fn == nil {
 		return errNoHandler
+	}
+	if err := s.q.room(s.seq + 1); err != nil {
+		return err
 	}
 	s.q.push(at, s.nextSeq(), entry{h: funcHandler(fn), ev: Event{Kind: kind}})
 	return nil
@@ -169,6 +175,9 @@ func (s *Sim) PostSeq(at time.Duration, seq uint64, h Handler, ev Event) error {
 	}
 	if seq == 0 || seq > s.seq {
 		return fmt.Errorf("sim: sequence %d was not reserved", seq)
+	}
+	if err := s.q.room(seq); err != nil {
+		return err
 	}
 	s.q.push(at, seq, entry{h: h, ev: ev})
 	return nil
@@ -219,8 +228,8 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 	}
 	for s.q.len() > 0 {
 		k := s.q.top()
-		if k.timer {
-			if e := &s.q.slots[k.slot]; e.gen != e.timer.gen {
+		if k.timer() {
+			if e := &s.q.slots[k.slot()]; e.gen != e.timer.gen {
 				s.q.pop() // cancelled or re-armed: a stale entry
 				s.stale--
 				continue
@@ -236,7 +245,7 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 		s.now = k2.at
 		s.events++
 		s.mix(uint64(k2.at))
-		s.mix(k2.seq)
+		s.mix(k2.seq())
 		s.mix(uint64(ev.Kind))
 		if t != nil {
 			t.armed = false

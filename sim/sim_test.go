@@ -397,3 +397,18 @@ func TestStreamCloneDrawsTheSameWithoutMovingTheOriginal(t *testing.T) {
 	require.Equal(t, a, b)
 	require.Equal(t, r.Uint64(), c.Uint64())
 }
+
+// The agenda's keys pack the sequence number, the slot and the timer mark into one
+// word; a sequence number beyond what the word holds (2^39-1) is refused, not wrapped.
+func TestAgendaRefusesASequenceNumberBeyondItsKey(t *testing.T) {
+	const maxSeq = 1<<39 - 1
+	s := sim.New(sim.Config{Start: time.Unix(0, 0).UTC(), Seed: 1})
+	s.Reserve(maxSeq - 1)
+	require.NoError(t, s.At(time.Second, 0, func() {})) // the last one that fits
+	require.ErrorIs(t, s.At(time.Second, 0, func() {}), sim.ErrAgendaFull)
+	require.ErrorIs(t, s.NewFuncTimer(0, func() {}).Reset(time.Second), sim.ErrAgendaFull)
+	ran := 0
+	require.NoError(t, s.AtSeq(2*time.Second, maxSeq-1, 0, func() { ran++ }))
+	require.NoError(t, s.Run())
+	require.Equal(t, 1, ran)
+}

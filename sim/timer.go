@@ -41,6 +41,9 @@ func (t *Timer) Reset(at time.Duration) error {
 	if err := t.s.check(at); err != nil {
 		return err
 	}
+	if err := t.s.q.room(t.s.seq + 1); err != nil {
+		return err
+	}
 	if t.armed {
 		t.s.noteStale() // the entry of the earlier arming is now stale
 	}

@@ -160,6 +160,10 @@ type config struct {
 	gen    int                         // bumped at every change: invalidates cache
 	cache  map[*server][]int64         // resolved values per server (nil: organization)
 	cgen   int
+	// the organization's resolved values, valid while orgGen is gen+1 (as a server's
+	// cfgVals and cfgGen)
+	orgVals []int64
+	orgGen  int
 }
 
 // val is the resolved value of st on srv, from a cache rebuilt after any change (the
@@ -172,6 +176,11 @@ func (c *config) val(st *setting, srv *server) int64 {
 	var vals []int64
 	if srv != nil && srv.cfgGen == c.gen+1 {
 		vals = srv.cfgVals
+	} else if srv == nil && c.orgGen == c.gen+1 {
+		// the organization's values (no server), asked per message by keep and the
+		// heartbeats: a hash of the nil key per call was 1.4% of the anchors
+		// workload's instructions (cachegrind)
+		vals = c.orgVals
 	} else {
 		var ok bool
 		if vals, ok = c.cache[srv]; !ok {
@@ -183,6 +192,8 @@ func (c *config) val(st *setting, srv *server) int64 {
 		}
 		if srv != nil {
 			srv.cfgVals, srv.cfgGen = vals, c.gen+1
+		} else {
+			c.orgVals, c.orgGen = vals, c.gen+1
 		}
 	}
 	return vals[st.idx]

@@ -287,7 +287,11 @@
 // the pace: copies, ledger entries, recipient lists and sessions come from slabs (one
 // allocation per chunk of over 32 KB, see slab.go), copies are packed, the queues
 // looked up per message are reached through pointers kept on the server rather than
-// by hashing two-string keys, and heartbeats are typed handlers.
+// by hashing two-string keys, and heartbeats are typed handlers. What a held message
+// rarely needs is apart (msgExt, a recipient's reason), a recipient's fate is a byte,
+// a front end's destinations are picked with site numbers and a mark, and whether
+// protocol or tracking rows are journaled is remembered per journal setting
+// (logwants.go).
 //
 // # Journal events
 //

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/sim"
-	"github.com/exsim/exsim/transport/logs"
 	"github.com/exsim/exsim/transport/smtp"
 )
 
@@ -68,11 +67,11 @@ next:
 		if err != nil {
 			return 0, fmt.Errorf("transport: probe origin: %w", err)
 		}
-		m.origin = srv
+		m.x().origin = srv
 		m.fromOrg = true
 	} else if db, ok := o.mailboxes[strings.ToLower(msg.From)]; ok {
 		m.fromOrg = true
-		m.senderDB = db
+		m.x().senderDB = db
 	}
 	o.msgs = appendDoubling(o.msgs, m)
 	for len(o.iota) < len(m.rcpts) {
@@ -207,7 +206,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 	switch {
 	case !srv.up || !o.reachable(internet, srv.name):
 		c.ConnectFailure = smtp.WinsockTimedOut
-		res := o.converse(c)
+		res := o.converse(&c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
 				emit(o, srv.name, "", ConnectFailed{Msg: Msg{m.id}, Server: srv.name, Why: o.whyUnreachable(internet, srv)})
@@ -223,7 +222,7 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		}
 		r := smtp.ServiceNotActive
 		c.MailReply = &r
-		res := o.converse(c)
+		res := o.converse(&c)
 		o.at(res.End, kindSession, func() {
 			if o.s.Journal().Enabled() {
 				emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: why, Reply: r.String()})
@@ -239,12 +238,12 @@ func (o *Org) tryInbound(m *message, sender *item, cands []*server, k int) {
 		return
 	}
 	o.tarpit(srv, &c, m)
-	res := o.timing(c)
+	res := o.timing(&c)
 	is := o.pools.inbound.get()
 	*is = inboundSession{o: o, m: m, sender: sender, srv: srv, ep: srv.epoch}
 	srv.inboundOpen++ // until its data is queued (Fire), for a least-connections balancer
 	o.versionBucketsMoved(srv)
-	if o.s.Journal().Wants(logs.KindProtocol) || o.s.Journal().Wants(logs.KindTracking) {
+	if o.wantsProtocol() || o.wantsTracking() {
 		cc := c // only the logs need the conversation later
 		is.c = &cc
 	}
@@ -401,9 +400,9 @@ func (o *Org) sendAck(pa *pendingAck, ack Acknowledged) {
 		}
 	}
 	ackAt := o.now() + o.top.Latency // the 250 crosses back to the sender
-	if pa.conv != nil && o.s.Journal().Wants(logs.KindProtocol) {
+	if pa.conv != nil && o.wantsProtocol() {
 		pa.conv.Messages[0].AckDelay = o.now() - pa.queuedAt
-		ackAt = o.converse(*pa.conv).Outcomes[0].AckAt
+		ackAt = o.converse(pa.conv).Outcomes[0].AckAt
 	}
 	if pa.front != nil {
 		if ackAt = o.frontAck(pa, ackAt); ackAt < 0 {
@@ -454,9 +453,9 @@ func (o *Org) submitOutbox(m *message, outbox *item) {
 	if outbox.dead {
 		return
 	}
-	mbx := m.origin
+	mbx := m.r().origin
 	if mbx == nil {
-		act, mounted := o.activeCopy(m.senderDB)
+		act, mounted := o.activeCopy(m.r().senderDB)
 		if !mounted {
 			act = nil
 		}
@@ -843,9 +842,9 @@ func (pa *pendingAck) Fire(*sim.Sim, sim.Event) {
 // submissionService names the service that takes a message from the Outbox: Mail
 // Submission (2010) or Mailbox Transport Submission (2013+).
 func (o *Org) submissionService(m *message) string {
-	srv := m.origin
+	srv := m.r().origin
 	if srv == nil {
-		srv, _ = o.activeCopy(m.senderDB)
+		srv, _ = o.activeCopy(m.r().senderDB)
 	}
 	if srv != nil && !srv.version.Is2010() {
 		return "Mailbox Transport Submission service"

@@ -144,7 +144,7 @@ func (o *Org) shadowTry(ss *shadowSession) {
 		c.MailReply = &r
 	}
 	c.Messages = o.oneMessage(o.smtpMessage(it, int64(b.nextInternal+1)))
-	res := o.converse(c)
+	res := o.converse(&c)
 	if res.Failure.Code != 0 {
 		ss.pending++
 		o.post(res.End, ss, kindSession, 0)
@@ -291,7 +291,7 @@ func (o *Org) reject2013(pa *pendingAck, retryOutbox func(), it *item) {
 		r := smtp.NotRedundant
 		if pa.conv != nil {
 			pa.conv.Messages[0].DataReply = &r
-			o.converse(*pa.conv)
+			o.converse(pa.conv)
 		}
 		if pa.front != nil {
 			o.frontRejected(pa)
@@ -356,8 +356,8 @@ func (o *Org) keep(it *item, shadow bool) {
 	it.keptAt = o.now()
 	it.q = q
 	q.items = appendDoubling(q.items, it)
-	if m := it.m; m.lastFault != nil {
-		o.checkLost(m, it.rcpts, m.lastFault.fault, m.lastFault.where)
+	if m := it.m; m.r().lastFault != nil {
+		o.checkLost(m, it.rcpts, m.ext.lastFault.fault, m.ext.lastFault.where)
 	} else {
 		o.checkLost(m, it.rcpts, "its copies were passed on and then lost", srv.name)
 	}
@@ -467,8 +467,8 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 	for _, m := range o.msgs {
 		for r := range m.rcpts {
 			rc := &m.rcpts[r]
-			if rc.db == db && rc.fate == Delivered && rc.at >= from && rc.at <= to {
-				rc.fate = ""
+			if rc.db == db && rc.fate == fateDelivered && rc.at >= from && rc.at <= to {
+				rc.fate = fateNone
 				rc.dupDet = 0
 				list = append(list, undone{m, r})
 			}
@@ -508,7 +508,7 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 				sn := it
 				sn.armed++ // the recipient may wait on it
 				o.after(12*time.Hour, kindExpiry, func() {
-					if sn.dead || m.rcpts[r].fate != "" || sn.loc != locSafetyNet {
+					if sn.dead || m.rcpts[r].fate != fateNone || sn.loc != locSafetyNet {
 						sn.armed--
 						o.checkLost(m, []int{r}, fault, "")
 						return
@@ -523,8 +523,8 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 			}
 		}
 		if m.copiesOf(r) == 0 {
-			m.rcpts[r].fate = Lost
-			m.rcpts[r].reason = fault
+			m.rcpts[r].fate = fateLost
+			m.rcpts[r].setReason(fault)
 			m.rcpts[r].at = o.now()
 			if o.s.Journal().Enabled() {
 				emit(o, "", "", MessageLost{Msg: Msg{m.id}, Recipient: m.rcpts[r].addr, Fault: fault, Undone: true})
@@ -583,7 +583,7 @@ func (o *Org) serveRedeliveries(srv *server) {
 	list := srv.redeliver
 	srv.redeliver = nil
 	for _, rd := range list {
-		if !rd.it.dead && rd.it.loc == locSafetyNet && rd.it.m.rcpts[rd.r].fate == "" {
+		if !rd.it.dead && rd.it.loc == locSafetyNet && rd.it.m.rcpts[rd.r].fate == fateNone {
 			o.resubmitFromSafetyNet(rd.it, rd.r, "a request made while "+srv.name+" was down")
 		}
 		rd.it.armed--

@@ -283,7 +283,7 @@ func TestTimingCacheMatchesSmtpTiming(t *testing.T) {
 		for range 2 { // a miss, then a hit
 			want, err := smtp.Timing(c)
 			require.NoError(t, err)
-			got := o.timing(c)
+			got := o.timing(&c)
 			require.Equal(t, want.End, got.End)
 			require.Equal(t, want.Failure, got.Failure)
 			require.Equal(t, len(want.Outcomes), len(got.Outcomes))

@@ -95,15 +95,15 @@ func (o *Org) tickGUID(kind string, n uint64, at time.Time) string {
 // msgID is the Message-Id header of m, made once by the host that wrote m's Message-Id: the mailbox server that held the
 // sender's database when it was submitted, or the internet sender's host.
 func (o *Org) msgID(m *message, origin *server) string {
-	if m.msgID != "" {
-		return m.msgID
+	if id := m.r().msgID; id != "" {
+		return id
 	}
 	if m.fromOrg {
 		if origin == nil {
-			origin = m.origin
+			origin = m.r().origin
 		}
 		if origin == nil {
-			origin, _ = o.activeCopy(m.senderDB)
+			origin, _ = o.activeCopy(m.r().senderDB)
 		}
 	}
 	g := strings.ReplaceAll(o.guid("message-id", "", uint64(m.id)), "-", "")
@@ -114,17 +114,18 @@ func (o *Org) msgID(m *message, origin *server) string {
 			g = strings.ToUpper(g)
 		}
 	}
-	m.msgID = "<" + g + "@" + host + ">"
-	return m.msgID
+	x := m.x()
+	x.msgID = "<" + g + "@" + host + ">"
+	return x.msgID
 }
 
 // networkMessageID is constant across every copy and hop of m (2013+): stamped with
 // the time m was sent.
 func (o *Org) networkMessageID(m *message) string {
-	if m.netID == "" {
-		m.netID = o.tickGUID("network-message-id", uint64(m.id), o.s.Wall(m.submitted))
+	if m.r().netID == "" {
+		m.x().netID = o.tickGUID("network-message-id", uint64(m.id), o.s.Wall(m.submitted))
 	}
-	return m.netID
+	return m.ext.netID
 }
 
 // clientIP is the address of the Outlook client of a mailbox (original-client-ip of

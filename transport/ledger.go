@@ -8,45 +8,105 @@ import (
 	"time"
 )
 
-// message is one submitted message and its ledger entry.
+// message is one submitted message and its ledger entry. Safety Net keeps every
+// delivered message for SafetyNetHoldTime, so what most messages never set (a sender
+// inside the organization, a probe's origin, a fault's note, the ids and entry server
+// only the logs read) is apart in msgExt: 64 bytes less per message held (a 1M-message
+// day held some 600 MB at its end).
 type message struct {
 	id        int
 	m         Message
-	msgID     string
-	netID     string // network-message-id, made once (ids.go)
 	submitted time.Duration
 	accepted  time.Duration // when the organization first received it (expiry counts from here)
 	rcpts     []rcpt
 	items     []*item // live copies
 	itemsBuf  [3]*item
-	senderDB  string
-	origin    *server // probe origin
-	tries     int     // internet sender attempts
+	ext       *msgExt
+	tries     int // internet sender attempts
 	// SPOF window currently open
-	spofSrv *server
-	// the fault that last destroyed a copy, for a loss found later (a shadow discarded
-	// because its primary had passed the message on to a copy that was then destroyed)
-	lastFault *faultNote
+	spofSrv   *server
 	spofFrom  time.Duration
 	hasAccept bool
 	everAcked bool // the originator got a 250 (or the Outbox hand-off completed)
 	fromOrg   bool // sent by a mailbox (Outbox), not by the internet
 	delayDSN  bool
+}
+
+// msgExt is what few messages need, or only the logs: made on first write (x).
+type msgExt struct {
+	msgID    string
+	netID    string // network-message-id, made once (ids.go)
+	senderDB string
+	origin   *server // probe origin
+	// the fault that last destroyed a copy, for a loss found later (a shadow discarded
+	// because its primary had passed the message on to a copy that was then destroyed)
+	lastFault *faultNote
 	entry     *server // tracking only: the first server that had it (original-server-ip)
+}
+
+// x is m's extension, made on first write.
+func (m *message) x() *msgExt {
+	if m.ext == nil {
+		m.ext = &msgExt{}
+	}
+	return m.ext
+}
+
+// r is a copy of m's extension for reading: the zero value when none was made.
+func (m *message) r() msgExt {
+	if m.ext == nil {
+		return msgExt{}
+	}
+	return *m.ext
 }
 
 type faultNote struct{ fault, where string }
 
+// rcpt is one recipient of a message and its fate. The fate is a byte and the reason
+// (only a bounce or a loss has one) is apart: 80 bytes instead of 96, for every
+// recipient Safety Net holds.
 type rcpt struct {
 	addr   string
 	db     string // mailbox database; "" for an external recipient
-	fate   FateKind
 	at     time.Duration
-	reason string
 	server string
+	why    *string // the reason of a bounce or a loss; nil: none
 	dupDet int32
 	dupDel int32
+	fate   fateCode
 }
+
+// fateCode is a recipient's FateKind in a byte; fateNone: in flight.
+type fateCode uint8
+
+const (
+	fateNone fateCode = iota
+	fateDelivered
+	fateBounced
+	fateLost
+)
+
+// kind is the FateKind the verdict shows ("" in flight).
+func (f fateCode) kind() FateKind {
+	switch f {
+	case fateDelivered:
+		return Delivered
+	case fateBounced:
+		return Bounced
+	case fateLost:
+		return Lost
+	}
+	return ""
+}
+
+func (rc *rcpt) reason() string {
+	if rc.why == nil {
+		return ""
+	}
+	return *rc.why
+}
+
+func (rc *rcpt) setReason(s string) { rc.why = &s }
 
 type locKind uint8
 
@@ -154,7 +214,7 @@ type instantWindow struct {
 	srv *server
 }
 
-func (m *message) final(i int) bool { return m.rcpts[i].fate != "" }
+func (m *message) final(i int) bool { return m.rcpts[i].fate != fateNone }
 
 func (m *message) covers(it *item, i int) bool {
 	for _, r := range it.rcpts {
@@ -199,7 +259,7 @@ func (o *Org) removeCopy(it *item, fault, where string) {
 		}
 	}
 	if it.destroyed {
-		m.lastFault = &faultNote{fault, where}
+		m.x().lastFault = &faultNote{fault, where}
 	}
 	o.checkLost(m, it.rcpts, fault, where)
 	o.spofUpdate(m)
@@ -209,9 +269,9 @@ func (o *Org) removeCopy(it *item, fault, where string) {
 func (o *Org) checkLost(m *message, rcpts []int, fault, where string) {
 	for _, r := range rcpts {
 		if !m.final(r) && m.copiesOf(r) == 0 {
-			m.rcpts[r].fate = Lost
+			m.rcpts[r].fate = fateLost
 			m.rcpts[r].at = o.now()
-			m.rcpts[r].reason = fault
+			m.rcpts[r].setReason(fault)
 			m.rcpts[r].server = where
 			if o.s.Journal().Enabled() {
 				emit(o, where, "", MessageLost{Msg: Msg{m.id}, Recipient: m.rcpts[r].addr, Fault: fault})
@@ -246,14 +306,14 @@ func (o *Org) finish(it *item) {
 func (o *Org) deliverRcpt(m *message, r int, srv *server) {
 	rc := &m.rcpts[r]
 	switch rc.fate {
-	case "":
-		rc.fate = Delivered
+	case fateNone:
+		rc.fate = fateDelivered
 		rc.at = o.now()
 		rc.server = srv.name
 		for _, f := range o.delivered {
 			f(m.id, rc.addr, o.now())
 		}
-	case Delivered:
+	case fateDelivered:
 		if rc.db != "" {
 			rc.dupDet++
 			if o.s.Journal().Enabled() {
@@ -273,12 +333,12 @@ func (o *Org) deliverRcpt(m *message, r int, srv *server) {
 
 func (o *Org) bounceRcpt(m *message, r int, reason string) {
 	rc := &m.rcpts[r]
-	if rc.fate != "" {
+	if rc.fate != fateNone {
 		return
 	}
-	rc.fate = Bounced
+	rc.fate = fateBounced
 	rc.at = o.now()
-	rc.reason = reason
+	rc.setReason(reason)
 }
 
 // spofUpdate opens or closes m's single-point-of-failure window: an acknowledged,
@@ -382,7 +442,7 @@ func (o *Org) closeWindow(m *message) {
 
 func (m *message) allFinal() bool {
 	for i := range m.rcpts {
-		if m.rcpts[i].fate == "" {
+		if m.rcpts[i].fate == fateNone {
 			return false
 		}
 	}
@@ -428,17 +488,17 @@ func (o *Org) Check() error {
 		for i, rc := range m.rcpts {
 			c := m.copiesOf(i)
 			switch rc.fate {
-			case "":
+			case fateNone:
 				if c == 0 {
 					return fmt.Errorf("message #%d to %s: in flight with no copy", m.id, rc.addr)
 				}
-			case Lost:
+			case fateLost:
 				if c != 0 {
 					return fmt.Errorf("message #%d to %s: lost but %d copies remain", m.id, rc.addr, c)
 				}
-			case Delivered, Bounced:
+			case fateDelivered, fateBounced:
 			default:
-				return fmt.Errorf("message #%d to %s: unknown fate %q", m.id, rc.addr, rc.fate)
+				return fmt.Errorf("message #%d to %s: unknown fate %d", m.id, rc.addr, rc.fate)
 			}
 		}
 	}
@@ -464,18 +524,18 @@ func (o *Org) Verdict() Verdict {
 			perSrv[m.spofSrv.name] += now - m.spofFrom
 		}
 		for i, rc := range m.rcpts {
-			f := Fate{Message: m.id, Recipient: rc.addr, Fate: rc.fate, DuplicatesDetected: int(rc.dupDet), DuplicatesDelivered: int(rc.dupDel)}
+			f := Fate{Message: m.id, Recipient: rc.addr, Fate: rc.fate.kind(), DuplicatesDetected: int(rc.dupDet), DuplicatesDelivered: int(rc.dupDel)}
 			switch rc.fate {
-			case Delivered:
+			case fateDelivered:
 				f.Latency = rc.at - m.submitted
 				f.Server = rc.server
 				v.Delivered++
-			case Bounced:
+			case fateBounced:
 				f.Latency = rc.at - m.submitted
-				f.Reason = rc.reason
+				f.Reason = rc.reason()
 				v.Bounced++
-			case Lost:
-				f.Reason = rc.reason
+			case fateLost:
+				f.Reason = rc.reason()
 				f.Server = rc.server
 				v.Lost++
 			default:

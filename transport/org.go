@@ -55,6 +55,8 @@ type Org struct {
 	crashes      map[poisonKey]int // transport crashes per (message, server): the crash count Exchange keeps
 	inbound      []*server
 	feIdx        *frontIndex
+	logWants     logWants
+	journal      *sim.Journal       // s.Journal(), for logWants
 	routeTo      func(*server) bool // tests: narrows the front ends' routing tables
 	proxyPick    uint64             // proxyTargets' calls: marks the servers one call listed
 	blank        []string
@@ -102,6 +104,8 @@ type server struct {
 	hubStopped      bool       // MSExchangeTransport stopped alone: the host (and FET) runs on
 	proxyRR         int        // FET's round robin inside a delivery group
 	proxyPicked     uint64     // the Org's proxyPick when a front end last listed it as a destination
+	siteNo          int32      // its AD site by number, and as a front end its site's and its delivery group's
+	feSite, feGroup []*server  // 2013+ Transport services (frontIndex)
 	mtdStopped      bool       // MSExchangeDelivery (Mailbox Transport Delivery) stopped
 	mtsStopped      bool       // MSExchangeSubmission (Mailbox Transport Submission) stopped
 	feConn          string
@@ -144,7 +148,7 @@ func New(s *sim.Sim, t Topology, env Env) (*Org, error) {
 	if t.SenderRetry < 0 || t.Latency < 0 {
 		return nil, errors.New("transport: negative SenderRetry or Latency")
 	}
-	o := &Org{s: s, top: t, env: env, byName: map[string]*server{}, mailboxes: map[string]string{}, domains: map[string]bool{},
+	o := &Org{s: s, journal: s.Journal(), logWants: logWants{seen: ^uint64(0)}, top: t, env: env, byName: map[string]*server{}, mailboxes: map[string]string{}, domains: map[string]bool{},
 		cfg: config{org: map[string]int64{}, server: map[string]map[string]int64{}}}
 	o.plog.all = t.ProtocolLogEverything
 	for _, sp := range t.Servers {

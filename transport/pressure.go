@@ -586,7 +586,7 @@ func (o *Org) pressureRefuseInbound(m *message, sender *item, cands []*server, k
 	srv := cands[k]
 	r := smtp.InsufficientResources
 	c.MailReply = &r
-	res := o.converse(*c)
+	res := o.converse(c)
 	o.at(res.End, kindSession, func() {
 		if o.s.Journal().Enabled() {
 			emit(o, srv.name, "", MailFromRefused{Msg: Msg{m.id}, Server: srv.name, Why: o.pressureWhy(srv, refuseInternet), Reply: r.String()})

@@ -157,7 +157,7 @@ func (o *Org) tooBigToReceive(srv *server, m *message) bool {
 func (o *Org) refuseSize(m *message, sender *item, srv *server, c *smtp.Conversation) {
 	r := sizeExceeded
 	c.MailReply = &r
-	res := o.converse(*c)
+	res := o.converse(c)
 	o.at(res.End, kindSession, func() {
 		if sender.dead || sender.m != m {
 			return

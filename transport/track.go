@@ -62,10 +62,10 @@ func (o *Org) trackRaw(srv *server, ev, src string, m *message, rcpts []int, int
 // seed for 2010's SUBMIT). Where no source says what a column holds, the choice is
 // written beside it.
 func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int, intID int, peer, ctx string) {
-	j := o.s.Journal()
-	if !j.Wants(logs.KindTracking) { // building a row is most of a message's cost
+	if !o.wantsTracking() { // building a row is most of a message's cost
 		return
 	}
+	j := o.s.Journal()
 	now := o.now()
 	old := srv.version.Is2010()
 	var origin *server
@@ -142,7 +142,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		e.SourceContext = o.mailboxContext(m, mbx)
 		if !old {
 			e.ClientHostname = o.fqdn(mbx) // a real MSGTRKMS row: client FQDN, server short name
-			e.CustomData = "S:MailboxDatabaseGuid=" + o.guid("mdb", m.senderDB, 0) + ";S:ItemEntryId=" + o.itemEntryID(m) + ";" + e.CustomData
+			e.CustomData = "S:MailboxDatabaseGuid=" + o.guid("mdb", m.r().senderDB, 0) + ";S:ItemEntryId=" + o.itemEntryID(m) + ";" + e.CustomData
 		}
 		for range e.Recipients {
 			e.RecipientStatus = append(e.RecipientStatus, "To") // the P2 recipient type
@@ -344,10 +344,10 @@ func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f',
 // enter notes where m entered the organization (the first RECEIVE or SUBMIT) on m
 // itself, so tracking keeps nothing per message once it is done.
 func (o *Org) enter(m *message, srv *server) entry {
-	if m.entry == nil {
-		m.entry = srv
+	if m.r().entry == nil {
+		m.x().entry = srv
 	}
-	return entry{m.entry, o.arrival(m)}
+	return entry{m.ext.entry, o.arrival(m)}
 }
 
 // arrival is the organization's arrival time of m, the first element of a SEND or
@@ -396,7 +396,7 @@ func (o *Org) authCode(m *message) string {
 	switch {
 	case m.fromOrg:
 		return "04I: "
-	case m.entry != nil && m.entry.version.Is2010():
+	case m.r().entry != nil && m.ext.entry.version.Is2010():
 		return "00A: "
 	}
 	return "0cA: "
@@ -434,7 +434,7 @@ func (o *Org) mailboxContext(m *message, mbx *server) string {
 	if mbx.version.Is2010() {
 		ct = "User"
 	}
-	s := logs.MailboxSourceContext(o.guid("mdb", m.senderDB, 0), o.guid("mailbox", strings.ToLower(m.m.From), 0),
+	s := logs.MailboxSourceContext(o.guid("mdb", m.r().senderDB, 0), o.guid("mailbox", strings.ToLower(m.m.From), 0),
 		int64(o.hashOf("mapi-event", mbx.name, 0)%90000000)+int64(m.id), "IPM.Note", o.s.Wall(m.submitted), ct)
 	if !mbx.version.Is2010() {
 		s += ", SubmissionAssistant:MailboxTransportSubmissionEmailAssistant, ServerMdbConnectionId:" +

@@ -13,7 +13,7 @@ import (
 // sendContext is "<Send session id>;<the receiver's answer to the data of it>": what
 // a SEND row's source-context is made of.
 func (rs *relaySession) sendContext(it *item) string {
-	if !rs.o.s.Journal().Wants(logs.KindTracking) {
+	if !rs.o.wantsTracking() {
 		return "" // no row will show it: building it was a tenth of a run's time
 	}
 	sid := smtp.SessionID(rs.recvN - 1)
@@ -37,7 +37,7 @@ func (rs *relaySession) index(it *item) int {
 // of it: "<session id>;<session start>;<messages already received in the session>"
 // (a real 2016 row: ...;0 for the first message of its session).
 func (rs *relaySession) recvContext(it *item) string {
-	if !rs.o.s.Journal().Wants(logs.KindTracking) {
+	if !rs.o.wantsTracking() {
 		return ""
 	}
 	return logs.SMTPSourceContext(smtp.SessionID(rs.recvN), rs.o.s.Wall(rs.recvStart), rs.index(it))
@@ -54,7 +54,7 @@ func inboundContext(c *smtp.Conversation) string {
 // submissionContext is the source-context of the Transport service's RECEIVE of a
 // message Mailbox Transport Submission hands it over SMTP (2013+).
 func submissionContext(o *Org, m *message) string {
-	if !o.s.Journal().Wants(logs.KindTracking) {
+	if !o.wantsTracking() {
 		return ""
 	}
 	return logs.SMTPSourceContext(submissionSession(m), o.s.Wall(o.now()), 0)
