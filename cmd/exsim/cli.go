@@ -10,6 +10,7 @@ import (
 
 	"github.com/exsim/exsim/scenarios"
 	"github.com/exsim/exsim/scenarios/report"
+	"github.com/exsim/exsim/sim"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; the default
@@ -148,9 +149,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		opts.Outputs |= scenarios.ProtocolLogOutput
 	}
 	var htmlStream *report.HTMLStream
+	pageOpts := opts // the page's pass replays the run without the other outputs
 	if *htmlFile != "" {
-		opts.Outputs |= scenarios.HTMLOutput
-		htmlStream = report.NewHTMLStream() // the page keeps only what it shows
+		htmlStream = report.NewHTMLStream(sc) // the page keeps only what it shows
 		opts.Taps = append(opts.Taps, htmlStream.Tap())
 	}
 	res, err := scenarios.Run(sc, opts)
@@ -175,7 +176,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if *htmlFile != "" {
-		if err := writeFile(*htmlFile, func(w io.Writer) error { return htmlStream.Write(w, res) }); err != nil {
+		rerun := func(tap sim.Tap) (*scenarios.Result, error) {
+			o := pageOpts
+			o.Outputs, o.TrackingLogDir, o.Taps = scenarios.VerdictOutput, "", []sim.Tap{tap}
+			return scenarios.Run(sc, o)
+		}
+		if err := writeFile(*htmlFile, func(w io.Writer) error { return htmlStream.Write(w, res, rerun) }); err != nil {
 			fmt.Fprintf(stderr, "exsim: %v\n", err)
 			return 2
 		}
