@@ -26,7 +26,6 @@ import (
 // both ways give the same page.
 type HTMLStream struct {
 	census *hCensus
-	n      int // records the census saw
 }
 
 // NewHTMLStream returns a stream for a run of sc; pass its Tap to the run's
