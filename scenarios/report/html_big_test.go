@@ -6,14 +6,17 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"io"
+	"math/rand"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/exsim/exsim/scenarios"
 	"github.com/exsim/exsim/sim/simtest"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // bigRuns are generated runs of 20,000 messages each: Exchange 2010 hubs with
@@ -153,4 +156,42 @@ func TestHTMLOfBuiltinsMatchesDigests(t *testing.T) {
 		fmt.Fprintf(&b, "%s %s %s\n", bi.Name, digest(page), digest(masked(streamed)))
 	}
 	goldenFile(t, "html-pages.sha256.golden", []byte(b.String()))
+}
+
+// Property: a series folded as its changes come is the series bucket draws from all
+// of them, short (kept exactly) or long (one value per pixel column), with or
+// without dropping changes to the value it already has.
+func TestHTMLSeriesFoldsAsBucketDoes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		end := time.Duration(rapid.Int64Range(1, int64(48*time.Hour)).Draw(t, "end"))
+		dedup := rapid.Bool().Draw(t, "dedup")
+		n := rapid.SampledFrom([]int{10, maxSeries - 1, maxSeries, maxSeries + 1, 3 * maxSeries}).Draw(t, "changes")
+		seed := rapid.Int64().Draw(t, "seed")
+		rnd := rand.New(rand.NewSource(seed))
+		s := newSeries(end, dedup)
+		var all []depth // the changes as the batch builder listed them
+		at := time.Duration(0)
+		for i := 0; i < n; i++ {
+			if rnd.Intn(4) > 0 {
+				at += time.Duration(rnd.Int63n(int64(end)/int64(n)*3 + 1))
+			}
+			d := depth{At: at, Q: rnd.Intn(5), S: rnd.Intn(3)}
+			s.note(d)
+			if k := len(all); k > 0 && all[k-1].At == d.At {
+				all[k-1] = d
+			} else if !dedup || k == 0 || all[k-1].Q != d.Q || all[k-1].S != d.S {
+				all = append(all, d)
+			}
+		}
+		want := bucketFor(all, end)
+		got := s.result()
+		if len(want) != len(got) {
+			t.Fatalf("%d points, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if want[i] != got[i] {
+				t.Fatalf("point %d is %v, want %v", i, got[i], want[i])
+			}
+		}
+	})
 }
