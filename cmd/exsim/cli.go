@@ -175,17 +175,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	if *htmlFile != "" {
-		rerun := func(tap sim.Tap) (*scenarios.Result, error) {
-			o := pageOpts
-			o.Outputs, o.TrackingLogDir, o.Taps = scenarios.VerdictOutput, "", []sim.Tap{tap}
-			return scenarios.Run(sc, o)
-		}
-		if err := writeFile(*htmlFile, func(w io.Writer) error { return htmlStream.Write(w, res, rerun) }); err != nil {
-			fmt.Fprintf(stderr, "exsim: %v\n", err)
-			return 2
-		}
-	}
 	switch {
 	case *asJSON:
 		err = report.WriteJSON(stdout, res)
@@ -196,7 +185,26 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "exsim: %v\n", err)
 		return 2
 	}
-	if !res.Passed() {
+	passed := res.Passed()
+	if *htmlFile != "" {
+		// last, so that nothing else holds the run's result while the page's pass
+		// replays it (at a million messages its verdict alone is 100 MB)
+		rerun := func(tap sim.Tap) (*scenarios.Result, error) {
+			o := pageOpts
+			o.Outputs, o.TrackingLogDir, o.Taps = scenarios.VerdictOutput, "", []sim.Tap{tap}
+			return scenarios.Run(sc, o)
+		}
+		first := res // the stream takes the only reference
+		if err := writeFile(*htmlFile, func(w io.Writer) error {
+			r := first
+			first = nil
+			return htmlStream.Write(w, r, rerun)
+		}); err != nil {
+			fmt.Fprintf(stderr, "exsim: %v\n", err)
+			return 2
+		}
+	}
+	if !passed {
 		return 1
 	}
 	return 0

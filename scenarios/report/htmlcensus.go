@@ -153,12 +153,12 @@ func hopsOf(rec *sim.Record, first bool, lanes map[string]bool, fn func(server, 
 
 // hPlan is what the page's pass needs to know before it starts.
 type hPlan struct {
-	r        *scenarios.Result
 	end      time.Duration // the axis end
 	net      bool
 	names    []string
 	lane     map[string]int
-	fate     []transport.FateKind // by message number
+	fate     []uint8              // by message number: an index in fates
+	fates    []transport.FateKind // the fates fate numbers ("" first: none)
 	pick     []int                // messages whose paths are drawn, ascending
 	drawn    map[int]bool         // those of them with a point on a drawn lane
 	order    []int                // messages with a path, in the order of their first record
@@ -173,20 +173,28 @@ type hPlan struct {
 // draw, the narration's sampling, and the internet senders' series.
 func (c *hCensus) plan(r *scenarios.Result) *hPlan {
 	sc := r.Scenario
-	p := &hPlan{r: r, net: c.net, lane: map[string]int{}, names: []string{}, drawn: map[int]bool{}, sender: map[int][2]time.Duration{}}
+	p := &hPlan{net: c.net, lane: map[string]int{}, names: []string{}, drawn: map[int]bool{}, sender: map[int][2]time.Duration{}}
 	for i, sv := range sc.Topology.Servers {
 		p.lane[sv.Name] = i
 		p.names = append(p.names, sv.Name)
 	}
 	p.end = axisEndAfter(r, c.last)
-	p.fate = make([]transport.FateKind, len(c.msgs))
+	p.fate, p.fates = make([]uint8, len(c.msgs)), []transport.FateKind{""}
+	code := func(k transport.FateKind) uint8 {
+		i := slices.Index(p.fates, k)
+		if i < 0 {
+			i = len(p.fates)
+			p.fates = append(p.fates, k) // a handful of kinds
+		}
+		return uint8(i)
+	}
 	for _, f := range r.Verdict.Fates {
 		if f.Message <= 0 || f.Message >= len(p.fate) {
 			continue
 		}
 		// its first recipient's fate, or lost when any recipient's is
-		if p.fate[f.Message] == "" || f.Fate == transport.Lost {
-			p.fate[f.Message] = f.Fate
+		if p.fate[f.Message] == 0 || f.Fate == transport.Lost {
+			p.fate[f.Message] = code(f.Fate)
 		}
 	}
 	// choose: when there are too many, two thirds of the budget goes to troubled
@@ -198,7 +206,7 @@ func (c *hCensus) plan(r *scenarios.Result) *hPlan {
 		switch {
 		case c.msgs[m].flags&mHop == 0:
 			continue
-		case p.fate[m] == transport.Delivered:
+		case p.fateOf(m) == transport.Delivered:
 			fine = append(fine, m)
 		default:
 			troubled = append(troubled, m)
@@ -279,4 +287,12 @@ func (c *hCensus) netSeries(r *scenarios.Result, p *hPlan) []depth {
 		i++
 	}
 	return s.result()
+}
+
+// fateOf is message m's fate ("" when the verdict has none).
+func (p *hPlan) fateOf(m int) transport.FateKind {
+	if m < 0 || m >= len(p.fate) {
+		return ""
+	}
+	return p.fates[p.fate[m]]
 }

@@ -117,12 +117,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 		shadows[m] = append(shadows[m], [2]hop{openShadow[k], {at: b.end}})
 	}
 
-	fate := func(m int) transport.FateKind {
-		if m < len(b.plan.fate) {
-			return b.plan.fate[m]
-		}
-		return ""
-	}
+	fate := b.plan.fateOf
 	pick := b.plan.pick
 	notes = b.plan.notes
 	yOf := func(server string, m int) (float64, bool) {

@@ -46,12 +46,19 @@ func (s *HTMLStream) Tap() sim.Tap {
 type Rerun func(tap sim.Tap) (*scenarios.Result, error)
 
 // Write writes the page of r, the result of the census's run, taking the page's
-// pass through rerun.
+// pass through rerun and drawing the page from that pass's result (the same run), so
+// that the caller need not keep r, nor its verdict, during the pass. A stream
+// writes one page.
 func (s *HTMLStream) Write(w io.Writer, r *scenarios.Result, rerun Rerun) error {
 	if r == nil || r.Scenario == nil {
 		return fmt.Errorf("WriteHTML: no result to draw")
 	}
+	if s.census == nil {
+		return fmt.Errorf("WriteHTML: the stream has written its page")
+	}
 	plan := s.census.plan(r)
+	s.census = nil                   // the plan holds what the page's pass needs
+	hash, events := r.Hash, r.Events // and nothing more of r: it may go while the second run runs
 	rec := newRecorder(plan)
 	seq := 0
 	again, err := rerun(sim.Tap{Kind: sim.AllKinds, Fn: func(p *sim.Record) {
@@ -63,10 +70,10 @@ func (s *HTMLStream) Write(w io.Writer, r *scenarios.Result, rerun Rerun) error 
 	if err != nil {
 		return fmt.Errorf("WriteHTML: the page's pass: %w", err)
 	}
-	if again.Hash != r.Hash || again.Events != r.Events {
-		return fmt.Errorf("WriteHTML: the page's pass ran %d events (hash %016x), not the run's %d (hash %016x)", again.Events, again.Hash, r.Events, r.Hash)
+	if again.Hash != hash || again.Events != events {
+		return fmt.Errorf("WriteHTML: the page's pass ran %d events (hash %016x), not the run's %d (hash %016x)", again.Events, again.Hash, events, hash)
 	}
-	return renderHTML(w, r, rec)
+	return renderHTML(w, again, rec)
 }
 
 // buildPage is the page of a whole journal: both passes over its records.
