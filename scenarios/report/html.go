@@ -443,18 +443,10 @@ func (b *hbuild) links(lost []hMarker) []hLink {
 	return out
 }
 
-// axisEnd is where the time axis stops: the run's end, or shortly after the last
-// thing that happened when the run idles for most of its duration (a 2h scenario
-// whose story ends at 35m reads better on a 40m axis).
-func axisEnd(r *scenarios.Result) time.Duration {
-	var last time.Duration
-	for _, rec := range r.Journal {
-		last = max(last, rec.At)
-	}
-	return axisEndAfter(r, last)
-}
-
-// axisEndAfter is axisEnd when the last record was at last.
+// axisEndAfter is where the time axis stops when the run's last record was at
+// last: the run's end, or shortly after the last thing that happened when the run
+// idles for most of its duration (a 2h scenario whose story ends at 35m reads
+// better on a 40m axis).
 func axisEndAfter(r *scenarios.Result, last time.Duration) time.Duration {
 	for _, w := range r.Verdict.SPOF {
 		last = max(last, w.To)
