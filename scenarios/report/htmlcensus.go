@@ -161,7 +161,6 @@ type hPlan struct {
 	fates    []transport.FateKind // the fates fate numbers ("" first: none)
 	pick     []int                // messages whose paths are drawn, ascending
 	drawn    map[int]bool         // those of them with a point on a drawn lane
-	order    []int                // messages with a path, in the order of their first record
 	notes    []string
 	sample   bool // past maxNarration lines, routine and per-message lines are sampled
 	every    int  // keep every n-th sampled line
@@ -204,14 +203,12 @@ func (c *hCensus) plan(r *scenarios.Result) *hPlan {
 	for _, m32 := range c.order {
 		m := int(m32)
 		switch {
-		case c.msgs[m].flags&mHop == 0:
-			continue
+		case c.msgs[m].flags&mHop == 0: // no path to draw
 		case p.fateOf(m) == transport.Delivered:
 			fine = append(fine, m)
 		default:
 			troubled = append(troubled, m)
 		}
-		p.order = append(p.order, m)
 	}
 	pick := append(slices.Clone(troubled), fine...)
 	if n := len(pick); n > maxPaths {
