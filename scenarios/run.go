@@ -51,8 +51,8 @@ type Options struct {
 	// KeepKinds are kept besides what Outputs reads (exploration's coverage counters
 	// read a few kinds of the model's events and nothing else).
 	KeepKinds []string
-	// Taps receive records of their kind as the run goes, for a writer that streams
-	// (the HTML page's tracking rows). A consuming tap of tracking rows keeps them out
+	// Taps receive records of their kind (every kind: sim.AllKinds) as the run goes,
+	// for a writer that streams (the HTML page). A consuming tap of tracking rows keeps them out
 	// of the journal only when no output but the HTML and none of the scenario's own
 	// steps read them there.
 	Taps []sim.Tap
@@ -200,6 +200,24 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 			t.Consume = false // the journal keeps them for another reader
 		}
 		w.s.Journal().Tap(t)
+		if t.Kind == logs.KindTracking || t.Kind == sim.AllKinds {
+			w.streamsTracking = true // the tap reads them even when the journal keeps none
+		}
+	}
+	// a tap that takes nothing also sees what the world's setup journaled before it
+	// was installed (a DAG's quorum at t=0), so that it sees the whole run
+	setup := w.s.Journal().Records()
+	for _, t := range o.Taps {
+		for i := range setup {
+			if !t.Consume && (t.Kind == setup[i].Kind || t.Kind == sim.AllKinds) {
+				c := setup[i]
+				t.Fn(&c)
+			}
+		}
+	}
+	if w.streamsTracking && o.Outputs != 0 && !w.keepsTracking(o.Outputs) {
+		// built for the taps, kept for no output
+		w.s.Journal().Tap(sim.Tap{Kind: logs.KindTracking, Fn: func(*sim.Record) {}, Consume: true})
 	}
 	w.journalFor(o.Outputs, o.KeepKinds)
 	if err := w.configure(); err != nil {

@@ -69,11 +69,15 @@ type Journal struct {
 // journal keeps them: a writer that streams (a log written as things happen) needs
 // no copy of the run in memory.
 type Tap struct {
-	Kind string
+	Kind string // AllKinds: every record that is built (an omitted kind never is)
 	Fn   func(*Record)
 	// Consume: the tap takes the records; the journal keeps no copy of them.
 	Consume bool
 }
+
+// AllKinds as a [Tap]'s Kind receives every record, for a writer that summarizes
+// the whole run as it goes (the HTML page). It cannot consume.
+const AllKinds = "*"
 
 // Tap adds t; its kind is then wanted even when [Journal.Keep] does not list it
 // ([Journal.Omit] still wins: an omitted kind is never built).
@@ -124,7 +128,7 @@ func (j *Journal) kept(kind string) bool {
 
 func (j *Journal) tapped(kind string) bool {
 	for _, t := range j.taps {
-		if t.Kind == kind {
+		if t.Kind == kind || t.Kind == AllKinds {
 			return true
 		}
 	}
@@ -187,7 +191,7 @@ func (j *Journal) tap(r Record) Record {
 	*p = r
 	j.depth++
 	for _, t := range j.taps {
-		if t.Kind == r.Kind {
+		if t.Kind == r.Kind || t.Kind == AllKinds {
 			t.Fn(p)
 		}
 	}

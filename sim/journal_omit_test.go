@@ -103,3 +103,20 @@ func TestJournalSettingsChangeWhenWantsMayAnswerOtherwise(t *testing.T) {
 	j.Add(Record{Kind: "b"})
 	require.Equal(t, before, j.Settings(), "asking and adding change nothing")
 }
+
+// A tap of AllKinds sees every record that is built, kept or not, and never an
+// omitted kind; it takes nothing from the journal.
+func TestJournalTapOfAllKindsSeesEveryBuiltRecord(t *testing.T) {
+	var j Journal
+	var seen []string
+	j.Tap(Tap{Kind: AllKinds, Fn: func(r *Record) { seen = append(seen, r.Kind) }, Consume: true})
+	j.Omit("protocol")
+	j.Keep("output")
+	require.True(t, j.Wants("transport.shadow"))
+	require.False(t, j.Wants("protocol"))
+	j.Add(Record{Kind: "transport.shadow"})
+	j.Add(Record{Kind: "protocol"})
+	j.Add(Record{Kind: "output"})
+	require.Equal(t, []string{"transport.shadow", "output"}, seen)
+	require.Equal(t, 1, j.Len(), "the journal keeps what Keep lists")
+}

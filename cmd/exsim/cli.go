@@ -10,6 +10,7 @@ import (
 
 	"github.com/exsim/exsim/scenarios"
 	"github.com/exsim/exsim/scenarios/report"
+	"github.com/exsim/exsim/sim"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; the default
@@ -148,9 +149,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		opts.Outputs |= scenarios.ProtocolLogOutput
 	}
 	var htmlStream *report.HTMLStream
+	pageOpts := opts // the page's pass replays the run without the other outputs
 	if *htmlFile != "" {
-		opts.Outputs |= scenarios.HTMLOutput
-		htmlStream = report.NewHTMLStream() // the page keeps only what it shows
+		htmlStream = report.NewHTMLStream(sc) // the page keeps only what it shows
 		opts.Taps = append(opts.Taps, htmlStream.Tap())
 	}
 	res, err := scenarios.Run(sc, opts)
@@ -174,12 +175,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			return 2
 		}
 	}
-	if *htmlFile != "" {
-		if err := writeFile(*htmlFile, func(w io.Writer) error { return htmlStream.Write(w, res) }); err != nil {
-			fmt.Fprintf(stderr, "exsim: %v\n", err)
-			return 2
-		}
-	}
 	switch {
 	case *asJSON:
 		err = report.WriteJSON(stdout, res)
@@ -190,7 +185,26 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "exsim: %v\n", err)
 		return 2
 	}
-	if !res.Passed() {
+	passed := res.Passed()
+	if *htmlFile != "" {
+		// last, so that nothing else holds the run's result while the page's pass
+		// replays it (at a million messages its verdict alone is 100 MB)
+		rerun := func(tap sim.Tap) (*scenarios.Result, error) {
+			o := pageOpts
+			o.Outputs, o.TrackingLogDir, o.Taps = scenarios.VerdictOutput, "", []sim.Tap{tap}
+			return scenarios.Run(sc, o)
+		}
+		first := res // the stream takes the only reference
+		if err := writeFile(*htmlFile, func(w io.Writer) error {
+			r := first
+			first = nil
+			return htmlStream.Write(w, r, rerun)
+		}); err != nil {
+			fmt.Fprintf(stderr, "exsim: %v\n", err)
+			return 2
+		}
+	}
+	if !passed {
 		return 1
 	}
 	return 0

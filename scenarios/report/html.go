@@ -14,7 +14,6 @@ import (
 	"github.com/exsim/exsim/scenarios/fault"
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
-	"github.com/exsim/exsim/transport/logs"
 )
 
 // The teaching view: one self-contained HTML page of a run (porcupine's pattern:
@@ -105,12 +104,19 @@ const (
 // shaded on the server that held the only copy, alerts, steps and faults, the
 // narration beside the timeline, and controls to zoom, filter and replay it.
 // The same run always gives the same bytes.
-func WriteHTML(w io.Writer, r *scenarios.Result) error { return writeHTML(w, r, nil) }
-
-func writeHTML(w io.Writer, r *scenarios.Result, stream *HTMLStream) error {
+func WriteHTML(w io.Writer, r *scenarios.Result) error {
 	if r == nil || r.Scenario == nil {
 		return fmt.Errorf("WriteHTML: no result to draw")
 	}
+	return writePage(w, buildPage(r))
+}
+
+// renderHTML writes the page of r from the page's pass over its run.
+func renderHTML(w io.Writer, r *scenarios.Result, rec *hRecorder) error {
+	return writePage(w, drawPage(r, rec))
+}
+
+func writePage(w io.Writer, p *htmlPage) error {
 	t, err := template.ParseFS(htmlView, "htmlview/index.html")
 	if err != nil {
 		return fmt.Errorf("WriteHTML: %w", err)
@@ -123,13 +129,6 @@ func writeHTML(w io.Writer, r *scenarios.Result, stream *HTMLStream) error {
 	if err != nil {
 		return fmt.Errorf("WriteHTML: %w", err)
 	}
-	for _, rec := range r.Journal {
-		if rec.Kind == logs.KindTracking { // the journal kept them: they are all there
-			stream = nil
-			break
-		}
-	}
-	p := buildPageFrom(r, stream)
 	p.CSS = template.CSS(css)
 	p.JS = template.JS(js)
 	var buf bytes.Buffer
@@ -282,27 +281,21 @@ func ms(d time.Duration) int64 { return d.Milliseconds() }
 
 // hbuild carries the state of one page build.
 type hbuild struct {
-	sender map[int][2]time.Duration // how long each internet message sat with its sender
+	sender map[int][2]time.Duration // how long each drawn internet message sat with its sender
 	r      *scenarios.Result
 	end    time.Duration // axis end
 	lane   map[string]int
 	names  []string
-	geo    []hLane     // each lane's geometry (Y, H, HeadY, QY)
-	stream *HTMLStream // tracking rows the journal does not keep (nil: it does)
-	net    bool        // an internet lane is drawn
+	geo    []hLane // each lane's geometry (Y, H, HeadY, QY)
+	net    bool    // an internet lane is drawn
 	netY   int
+	plan   *hPlan
+	rec    *hRecorder
+	kept   []sim.Record // the records the page draws one by one, in journal order
 }
 
 // x is the plot's x of instant t: 0 at the run's start, hPlotW at the axis end.
-func (b *hbuild) x(t time.Duration) float64 {
-	if t > b.end {
-		t = b.end
-	}
-	if t < 0 {
-		t = 0
-	}
-	return float64(t) / float64(b.end) * hPlotW
-}
+func (b *hbuild) x(t time.Duration) float64 { return xOf(t, b.end) }
 
 func fx(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 
@@ -322,23 +315,19 @@ func internetSubmit(rec sim.Record) bool {
 // narrated reports whether a record has a narration line.
 func narrated(rec sim.Record) bool { return rec.Text() != "" }
 
-func buildPage(r *scenarios.Result) *htmlPage { return buildPageFrom(r, nil) }
+func newBuild(r *scenarios.Result, rec *hRecorder) *hbuild {
+	pl := rec.plan
+	return &hbuild{r: r, lane: pl.lane, names: pl.names, plan: pl, rec: rec, kept: rec.kept, end: pl.end, sender: pl.sender}
+}
 
-func buildPageFrom(r *scenarios.Result, stream *HTMLStream) *htmlPage {
+// drawPage draws r from the page's pass over its run.
+func drawPage(r *scenarios.Result, rec *hRecorder) *htmlPage {
 	sc := r.Scenario
-	b := &hbuild{r: r, lane: map[string]int{}, names: []string{}, stream: stream}
-	for i, sv := range sc.Topology.Servers {
-		b.lane[sv.Name] = i
-		b.names = append(b.names, sv.Name)
-	}
-	b.end = axisEndAfter(r, stream.lastRow())
+	b := newBuild(r, rec)
 	top := hAxisH + hAdminH + 4
-	for _, rec := range r.Journal {
-		if internetSubmit(rec) {
-			b.net, b.netY = true, top
-			top += hNetH + hLaneGp
-			break
-		}
+	if b.plan.net {
+		b.net, b.netY = true, top
+		top += hNetH + hLaneGp
 	}
 	rows := b.laneRows()
 	b.geo = make([]hLane, len(b.names))
@@ -365,7 +354,7 @@ func buildPageFrom(r *scenarios.Result, stream *HTMLStream) *htmlPage {
 	p.Ticks = b.ticks()
 	p.H = top
 
-	q := b.queues()
+	q := rec.queues.depths()
 	p.Lanes = make([]hLane, len(b.names))
 	p.Data = hData{End: ms(b.end), PlotX: hLabelW, PlotW: hPlotW, Start: sc.Start.UnixMilli(), Servers: b.names,
 		Queues: [][]hPoint{}, Down: [][]hSpan{}, SPOF: [][]hPoint{}, Lines: []int64{}, Net: []hPoint{},
@@ -396,7 +385,7 @@ func buildPageFrom(r *scenarios.Result, stream *HTMLStream) *htmlPage {
 	p.Paths, p.Lost, p.Bundles, notes = b.paths()
 	p.Bundled = len(p.Bundles) > 0
 	p.Note = append(p.Note, notes...)
-	p.Narration, p.Omitted = b.narration(p.Paths)
+	p.Narration, p.Omitted = b.narration()
 	kinds := map[string]bool{}
 	for _, l := range p.Narration {
 		p.Data.Lines = append(p.Data.Lines, l.T)
@@ -418,16 +407,6 @@ func buildPageFrom(r *scenarios.Result, stream *HTMLStream) *htmlPage {
 // where it was judged.
 func (b *hbuild) links(lost []hMarker) []hLink {
 	var out []hLink
-	lostAt := map[int]sim.Record{}
-	for _, rec := range b.r.Journal {
-		if _, ok := rec.Data.(transport.MessageLost); ok {
-			if m := transport.MessageOf(rec.Data); m != 0 {
-				if _, seen := lostAt[m]; !seen {
-					lostAt[m] = rec
-				}
-			}
-		}
-	}
 	n := 0
 	seen := map[int]bool{}
 	for _, f := range b.r.Verdict.Fates {
@@ -440,9 +419,9 @@ func (b *hbuild) links(lost []hMarker) []hLink {
 		}
 		l := hLink{Kind: "lost", Msg: f.Message, Server: f.Server, Seq: -1, T: ms(b.end)}
 		where := ""
-		if rec, ok := lostAt[f.Message]; ok {
-			l.T, l.Seq = ms(rec.At), rec.Seq
-			where = " at " + b.r.Clock(rec.At)
+		if at, ok := b.rec.lostFirst[f.Message]; ok {
+			l.T, l.Seq = ms(at.at), at.seq
+			where = " at " + b.r.Clock(at.at)
 		}
 		l.Text = fmt.Sprintf("#%d lost on %s%s", f.Message, f.Server, where)
 		out = append(out, l)
@@ -464,16 +443,11 @@ func (b *hbuild) links(lost []hMarker) []hLink {
 	return out
 }
 
-// axisEnd is where the time axis stops: the run's end, or shortly after the last
-// thing that happened when the run idles for most of its duration (a 2h scenario
-// whose story ends at 35m reads better on a 40m axis).
-func axisEnd(r *scenarios.Result) time.Duration { return axisEndAfter(r, 0) }
-
-// axisEndAfter is axisEnd when something also happened at last.
+// axisEndAfter is where the time axis stops when the run's last record was at
+// last: the run's end, or shortly after the last thing that happened when the run
+// idles for most of its duration (a 2h scenario whose story ends at 35m reads
+// better on a 40m axis).
 func axisEndAfter(r *scenarios.Result, last time.Duration) time.Duration {
-	for _, rec := range r.Journal {
-		last = max(last, rec.At)
-	}
 	for _, w := range r.Verdict.SPOF {
 		last = max(last, w.To)
 	}

@@ -73,11 +73,7 @@ func TestShortStepLabels(t *testing.T) {
 // lanesOf returns each server's rows as "label: text@from-to" strings, minutes.
 func lanesOf(t *testing.T, r *scenarios.Result) map[string][]string {
 	t.Helper()
-	b := &hbuild{r: r, lane: map[string]int{}, end: axisEnd(r)}
-	for i, sv := range r.Scenario.Topology.Servers {
-		b.lane[sv.Name] = i
-		b.names = append(b.names, sv.Name)
-	}
+	b := journalBuild(r)
 	out := map[string][]string{}
 	rows := b.laneRows()
 	for _, n := range b.names {

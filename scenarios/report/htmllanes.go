@@ -129,7 +129,7 @@ func (b *hbuild) laneRows() hRows {
 		}
 	}
 	copies := map[[2]string]bool{} // database copies seen
-	for _, rec := range b.r.Journal {
+	for _, rec := range b.kept {
 		switch e := rec.Data.(type) {
 		case scenarios.FaultInjected:
 			f, err := parseFault(rec)
@@ -329,7 +329,7 @@ func sortStrings(s []string) { slices.Sort(s) }
 // steps are the steps and faults of the run, with a short label each.
 func (b *hbuild) steps() []hStep {
 	out := []hStep{}
-	for _, rec := range b.r.Journal {
+	for _, rec := range b.kept {
 		var class, text string
 		switch e := rec.Data.(type) {
 		case scenarios.StepRun:
@@ -463,7 +463,7 @@ func layoutSteps(steps []hStep, end int64) (markers, labels []hMarker) {
 
 // faultMarkers puts each fault on the lane of the server it hits, in its header.
 func (b *hbuild) faultMarkers(lanes []hLane) {
-	for _, rec := range b.r.Journal {
+	for _, rec := range b.kept {
 		if _, ok := rec.Data.(scenarios.FaultInjected); !ok {
 			continue
 		}
@@ -475,7 +475,7 @@ func (b *hbuild) faultMarkers(lanes []hLane) {
 }
 
 func (b *hbuild) alertMarkers(lanes []hLane) {
-	for _, rec := range b.r.Journal {
+	for _, rec := range b.kept {
 		a, ok := rec.Data.(scom.Alert)
 		if !ok || rec.Kind != "monitor.alert" {
 			continue

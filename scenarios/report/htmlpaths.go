@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/scenarios"
-	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport"
 	"github.com/exsim/exsim/transport/logs"
 )
@@ -61,41 +60,34 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 			delete(openShadow, k)
 		}
 	}
-	lostAt := map[int]sim.Record{}
 	first := map[int]int{} // first narrated record of each message
-	var order []int
-	b.each(func(rec sim.Record, e *trow) {
+	for i := range b.kept {
+		rec := &b.kept[i]
 		m := transport.MessageOf(rec.Data)
-		if e != nil {
-			m = e.msg
-		}
-		if m == 0 {
-			return
+		if m <= 0 || !b.plan.drawn[m] {
+			continue
 		}
 		subject := "#" + strconv.Itoa(m)
-		if _, ok := hops[m]; !ok {
-			hops[m] = nil
-			order = append(order, m)
-		}
-		if _, ok := first[m]; !ok && narrated(rec) {
+		if _, ok := first[m]; !ok && narrated(*rec) {
 			first[m] = rec.Seq
 		}
 		switch rec.Kind {
 		case "transport.submit":
-			if internetSubmit(rec) && len(hops[m]) == 0 {
+			if internetSubmit(*rec) && len(hops[m]) == 0 {
 				hops[m] = append(hops[m], hop{rec.At, internetLane, "SENDER", rec.Seq})
 			}
 		case logs.KindTracking:
-			if e == nil {
-				return
+			e, ok := rec.Data.(logs.TrackingEvent)
+			if !ok {
+				continue
 			}
-			switch e.ev {
+			switch e.EventID {
 			case logs.EventReceive, logs.EventSend, logs.EventSubmit, logs.EventHARedirect, logs.EventFail:
-				hops[m] = append(hops[m], hop{rec.At, e.server, string(e.ev), -1})
+				hops[m] = append(hops[m], hop{rec.At, e.Server, string(e.EventID), -1})
 			case logs.EventDeliver:
-				hops[m] = append(hops[m], hop{rec.At, e.server, "DELIVER", -1})
-				if _, ok := b.lane[e.host]; ok && e.host != e.server {
-					hops[m] = append(hops[m], hop{rec.At, e.host, "DELIVERED", -1})
+				hops[m] = append(hops[m], hop{rec.At, e.Server, "DELIVER", -1})
+				if _, ok := b.lane[e.ServerHostname]; ok && e.ServerHostname != e.Server {
+					hops[m] = append(hops[m], hop{rec.At, e.ServerHostname, "DELIVERED", -1})
 				}
 				closeShadows(m, subject, rec.At)
 			}
@@ -111,10 +103,9 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 				openShadow[k] = hop{rec.At, rec.Server, "SHADOW", rec.Seq}
 			}
 		case "transport.lost":
-			lostAt[m] = rec
 			closeShadows(m, subject, rec.At)
 		}
-	})
+	}
 	// shadows still open at the end, in a fixed order
 	var still [][2]string
 	for k := range openShadow {
@@ -126,37 +117,9 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 		shadows[m] = append(shadows[m], [2]hop{openShadow[k], {at: b.end}})
 	}
 
-	fate := map[int]transport.FateKind{}
-	for _, f := range b.r.Verdict.Fates {
-		if f.Fate != transport.Delivered {
-			if _, ok := fate[f.Message]; !ok || f.Fate == transport.Lost {
-				fate[f.Message] = f.Fate
-			}
-		} else if _, ok := fate[f.Message]; !ok {
-			fate[f.Message] = f.Fate
-		}
-	}
-	// choose: when there are too many, two thirds of the budget goes to troubled
-	// (lost, stuck, bounced) messages and the rest to delivered ones, each picked
-	// evenly across the run so the drawing stays representative.
-	var troubled, fine []int
-	for _, m := range order {
-		switch {
-		case len(hops[m]) == 0:
-		case fate[m] == transport.Delivered:
-			fine = append(fine, m)
-		default:
-			troubled = append(troubled, m)
-		}
-	}
-	pick := append(slices.Clone(troubled), fine...)
-	if n := len(pick); n > maxPaths {
-		nt := min(len(troubled), max(maxPaths*2/3, maxPaths-len(fine)))
-		pick = append(spread(troubled, nt), spread(fine, maxPaths-nt)...)
-		notes = append(notes, fmt.Sprintf("Paths are drawn for %d of %d messages (%d of the %d lost, stuck or bounced, %d of the %d delivered, spread over the run); queue depths count every message.",
-			maxPaths, n, nt, len(troubled), maxPaths-nt, len(fine)))
-	}
-	slices.Sort(pick)
+	fate := b.plan.fateOf
+	pick := b.plan.pick
+	notes = b.plan.notes
 	yOf := func(server string, m int) (float64, bool) {
 		if server == internetLane {
 			return float64(b.netY+14) + float64(m%7)*2, b.net
@@ -169,14 +132,13 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 	}
 	bundled := len(pick) > bundleMin
 	if bundled {
-		bundles = b.bundles(order, hops, yOf)
-		notes = append(notes, fmt.Sprintf("With %d message paths the story level shows, at the top of each queue row, how many messages arrived there (darker: more); the detail level or a message number shows each path.", len(pick)))
+		bundles = b.bundles(yOf)
 	}
 	for _, m := range pick {
 		hs := hops[m]
 		var d strings.Builder
-		cls := "path " + strings.ToLower(string(fate[m]))
-		if bundled && fate[m] == transport.Delivered {
+		cls := "path " + strings.ToLower(string(fate(m)))
+		if bundled && fate(m) == transport.Delivered {
 			cls += " detail-only"
 		}
 		y := func(server string) (float64, bool) { return yOf(server, m) }
@@ -204,18 +166,18 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 			continue
 		}
 		endAt := b.end
-		if rec, ok := lostAt[m]; ok {
-			endAt = rec.At
+		if l, ok := b.rec.lostLast[m]; ok {
+			endAt = l.at
 		}
 		last := hs[len(hs)-1]
-		if fate[m] == transport.Delivered || last.event == "DELIVERED" || last.event == "FAIL" {
+		if fate(m) == transport.Delivered || last.event == "DELIVERED" || last.event == "FAIL" {
 			endAt = last.at
 		}
 		if x := b.x(endAt); x > lastX {
 			fmt.Fprintf(&d, "H%s", fx(x))
 		}
 		p := hPath{Msg: m, Class: cls, D: d.String(), Seq: first[m],
-			Title: fmt.Sprintf("Message #%d (%s): %s", m, strings.ToLower(string(fate[m])), hopText(hs, b.r))}
+			Title: fmt.Sprintf("Message #%d (%s): %s", m, strings.ToLower(string(fate(m))), hopText(hs, b.r))}
 		if sp, ok := b.sender[m]; ok && b.net {
 			yy, _ := y(internetLane)
 			p.Sender = fmt.Sprintf("M%s %sH%s", fx(b.x(sp[0])), fx(yy+5), fx(max(b.x(sp[1]), b.x(sp[0])+1)))
@@ -226,7 +188,7 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 			}
 		}
 		for _, h := range hs { // each logged event, with its message tracking EventId (not for bundled ones: the page stays small)
-			if bundled && fate[m] == transport.Delivered {
+			if bundled && fate(m) == transport.Delivered {
 				break
 			}
 			if yy, ok := y(h.server); ok && h.event != "DELIVERED" && h.event != "SENDER" {
@@ -258,10 +220,10 @@ func (b *hbuild) paths() (paths []hPath, lost []hMarker, bundles []hBundle, note
 			continue
 		}
 		seen[f.Message] = true
-		rec, ok := lostAt[f.Message]
+		l, ok := b.rec.lostLast[f.Message]
 		at, seq := b.end, -1
 		if ok {
-			at, seq = rec.At, rec.Seq
+			at, seq = l.at, l.seq
 		}
 		pl := place{f.Server, int(b.x(at) / 8)}
 		g := group[pl]
@@ -328,46 +290,36 @@ func hopText(hs []hop, r *scenarios.Result) string {
 // queue row in that column as dark as its count against the busiest: a density
 // strip, with no line crossing other lanes. Columns widen until there are at most
 // maxBundles shaded cells.
-func (b *hbuild) bundles(order []int, hops map[int][]hop, yOf func(string, int) (float64, bool)) []hBundle {
-	type key struct {
-		col int
-		to  string
-	}
-	type agg struct {
-		n        int
-		from, to time.Duration
-		sources  map[string]int
-	}
-	for width := float64(hClusterPx); ; width *= 2 {
-		count := map[key]*agg{}
-		var keys []key
-		for _, m := range order {
-			hs := hops[m]
-			for i := 1; i < len(hs); i++ {
-				a, c := hs[i-1], hs[i]
-				if a.server == c.server || c.event == "DELIVERED" && a.event != "DELIVER" {
-					continue
-				}
-				k := key{int(b.x(c.at) / width), c.server}
-				g := count[k]
-				if g == nil {
-					g = &agg{from: c.at, to: c.at, sources: map[string]int{}}
-					count[k] = g
-					keys = append(keys, k)
-				}
-				g.n++
-				g.sources[a.server]++
-				g.from, g.to = min(g.from, c.at), max(g.to, c.at)
+func (b *hbuild) bundles(yOf func(string, int) (float64, bool)) []hBundle {
+	a := b.rec.arrivals
+	for width, shift := float64(hClusterPx), 0; ; width, shift = width*2, shift+1 {
+		// a column of width is 2^shift of the narrowest: x/width is exact in floating
+		// point, so its column is the narrowest's shifted
+		count := map[cell]*arrivalCell{}
+		var keys []cell
+		for k, c := range a.cells {
+			wk := cell{col: k.col >> shift, to: k.to}
+			g := count[wk]
+			if g == nil {
+				g = &arrivalCell{from: c.from, to: c.to, sources: map[uint16]int{}}
+				count[wk] = g
+				keys = append(keys, wk)
 			}
+			g.n += c.n
+			for src, n := range c.sources {
+				g.sources[src] += n
+			}
+			g.from, g.to = min(g.from, c.from), max(g.to, c.to)
 		}
 		if len(keys) > maxBundles && width < hPlotW {
 			continue
 		}
-		slices.SortFunc(keys, func(p, q key) int {
+		server := func(id uint16) string { return a.names[id-1] }
+		slices.SortFunc(keys, func(p, q cell) int {
 			if p.col != q.col {
 				return p.col - q.col
 			}
-			return strings.Compare(p.to, q.to)
+			return strings.Compare(server(p.to), server(q.to))
 		})
 		busiest := 1
 		for _, g := range count {
@@ -382,22 +334,24 @@ func (b *hbuild) bundles(order []int, hops map[int][]hop, yOf func(string, int) 
 		out := []hBundle{}
 		for _, k := range keys {
 			g := count[k]
-			y, ok := yOf(k.to, 0)
+			y, ok := yOf(server(k.to), 0)
 			if !ok {
 				continue
 			}
 			var from []string
-			for src := range g.sources {
-				from = append(from, src)
+			n := map[string]int{}
+			for src, c := range g.sources {
+				from = append(from, server(src))
+				n[server(src)] = c
 			}
 			slices.Sort(from)
 			for i, src := range from {
-				from[i] = fmt.Sprintf("%d from %s", g.sources[src], name(src))
+				from[i] = fmt.Sprintf("%d from %s", n[src], name(src))
 			}
 			x := float64(k.col) * width
 			out = append(out, hBundle{X: fx(x), Y: fx(y - 9), W: fx(min(width, hPlotW-x)), T: ms(g.from),
 				Opacity: fx(0.15 + 0.75*float64(g.n)/float64(busiest)),
-				Title:   fmt.Sprintf("%d message(s) arrived on %s %s–%s: %s", g.n, name(k.to), hms(b.r, g.from), hms(b.r, g.to), strings.Join(from, ", "))})
+				Title:   fmt.Sprintf("%d message(s) arrived on %s %s–%s: %s", g.n, name(server(k.to)), hms(b.r, g.from), hms(b.r, g.to), strings.Join(from, ", "))})
 		}
 		return out
 	}

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -20,137 +19,234 @@ type depth struct {
 	Q, S int
 }
 
-// queues replays the journal into each server's queue depth over time.
-func (b *hbuild) queues() map[string][]depth {
-	type key struct {
-		server string
-		msg    int
+// queueState follows each server's queue depth as the run goes: the copies it
+// holds are the messages in flight, and each server's series of changes is kept
+// exactly while short and per pixel column once long (series).
+type queueState struct {
+	prim   map[qkey]int // recipients of msg queued on server
+	shadow map[qkey]bool
+	nq, ns map[string]int
+	out    map[string]*series
+	end    time.Duration
+}
+
+type qkey struct {
+	server string
+	msg    int
+}
+
+func newQueueState(end time.Duration) *queueState {
+	return &queueState{prim: map[qkey]int{}, shadow: map[qkey]bool{}, nq: map[string]int{}, ns: map[string]int{},
+		out: map[string]*series{}, end: end}
+}
+
+func (q *queueState) note(server string, at time.Duration) {
+	s := q.out[server]
+	if s == nil {
+		s = newSeries(q.end, true)
+		q.out[server] = s
 	}
-	prim := map[key]int{} // recipients of msg queued on server
-	shadow := map[key]bool{}
-	nq, ns := map[string]int{}, map[string]int{}
-	out := map[string][]depth{}
-	note := func(server string, at time.Duration) {
-		s := out[server]
-		d := depth{at, nq[server], ns[server]}
-		if n := len(s); n > 0 && s[n-1].At == at {
-			s[n-1] = d
-		} else if n == 0 || s[n-1].Q != d.Q || s[n-1].S != d.S {
-			s = append(s, d)
+	s.note(depth{at, q.nq[server], q.ns[server]})
+}
+
+func (q *queueState) addPrim(k qkey, n int, at time.Duration) {
+	if q.prim[k] == 0 {
+		q.nq[k.server]++
+	}
+	q.prim[k] += n
+	q.note(k.server, at)
+}
+
+func (q *queueState) sub(k qkey, n int, at time.Duration) {
+	if q.prim[k] == 0 {
+		return
+	}
+	q.prim[k] -= n
+	if q.prim[k] <= 0 {
+		delete(q.prim, k)
+		q.nq[k.server]--
+	}
+	q.note(k.server, at)
+}
+
+func (q *queueState) unshadow(k qkey, at time.Duration) {
+	if q.shadow[k] {
+		delete(q.shadow, k)
+		q.ns[k.server]--
+		q.note(k.server, at)
+	}
+}
+
+func (q *queueState) addShadow(k qkey, at time.Duration) {
+	if !q.shadow[k] {
+		q.shadow[k] = true
+		q.ns[k.server]++
+		q.note(k.server, at)
+	}
+}
+
+// forget drops every copy matching pred, in a deterministic (sorted) order.
+func (q *queueState) forget(at time.Duration, pred func(qkey) bool) {
+	var ks []qkey
+	for k := range q.prim {
+		if pred(k) {
+			ks = append(ks, k)
 		}
-		out[server] = s
 	}
-	add := func(k key, n int, at time.Duration) {
-		if prim[k] == 0 {
-			nq[k.server]++
+	for k := range q.shadow {
+		if pred(k) {
+			ks = append(ks, k)
 		}
-		prim[k] += n
-		note(k.server, at)
 	}
-	sub := func(k key, n int, at time.Duration) {
-		if prim[k] == 0 {
+	slices.SortFunc(ks, func(a, c qkey) int {
+		if a.server != c.server {
+			return strings.Compare(a.server, c.server)
+		}
+		return a.msg - c.msg
+	})
+	for _, k := range ks {
+		if n := q.prim[k]; n > 0 {
+			q.sub(k, n, at)
+		}
+		q.unshadow(k, at)
+	}
+}
+
+// add replays one record into the queue depths.
+func (q *queueState) add(rec *sim.Record) {
+	m := transport.MessageOf(rec.Data)
+	switch rec.Kind {
+	case logs.KindTracking:
+		e, ok := rec.Data.(logs.TrackingEvent)
+		if !ok || e.Message == 0 {
 			return
 		}
-		prim[k] -= n
-		if prim[k] <= 0 {
-			delete(prim, k)
-			nq[k.server]--
+		m = e.Message
+		k := qkey{e.Server, m}
+		n := max(len(e.Recipients), 1)
+		switch e.EventID {
+		case logs.EventReceive:
+			q.addPrim(k, n, rec.At)
+		case logs.EventSend, logs.EventDeliver, logs.EventFail, logs.EventSubmit:
+			// SUBMIT ends the Mailbox Transport Submission service's RECEIVE
+			// (2013+: NOTIFYMAPI, RECEIVE STOREDRIVER, SUBMIT, then Transport's own
+			// RECEIVE); on 2010 the mailbox server logs SUBMIT with nothing queued.
+			q.sub(k, n, rec.At)
 		}
-		note(k.server, at)
+		switch e.EventID {
+		case logs.EventHAReceive: // 2013+: the shadow server logs the copy it keeps
+			q.addShadow(k, rec.At)
+		case logs.EventHADiscard: // the shadow server learned the message went on
+			q.unshadow(k, rec.At)
+		}
+		if e.EventID == logs.EventDeliver {
+			q.forget(rec.At, func(x qkey) bool { return x.msg == m && q.shadow[x] && q.prim[x] == 0 })
+		}
+	case "transport.shadow":
+		if m == 0 {
+			return
+		}
+		k := qkey{rec.Server, m}
+		switch e := rec.Data.(type) {
+		case transport.ShadowTakeover:
+			q.unshadow(k, rec.At)
+			q.addPrim(k, 1, rec.At)
+		case transport.ShadowMade:
+			if e.XShadow { // 2010: the sending hub keeps the shadow (no HARECEIVE is logged)
+				q.addShadow(k, rec.At)
+			}
+		}
+	case "transport.lost":
+		if m == 0 {
+			return
+		}
+		q.forget(rec.At, func(x qkey) bool { return x.msg == m })
+	case "fault":
+		if f, err := parseFault(*rec); err == nil && f.Kind == fault.Crash && f.LoseQueue {
+			server := rec.Server
+			q.forget(rec.At, func(x qkey) bool { return x.server == server })
+		}
 	}
-	unshadow := func(k key, at time.Duration) {
-		if shadow[k] {
-			delete(shadow, k)
-			ns[k.server]--
-			note(k.server, at)
+}
+
+// depths is each server's queue depth over time, bucketed as the page draws it.
+func (q *queueState) depths() map[string][]depth {
+	out := map[string][]depth{}
+	for server, s := range q.out {
+		out[server] = s.result()
+	}
+	return out
+}
+
+// series is one depth over time as the page draws it: every change while there are
+// at most maxSeries of them, else one value per pixel column holding the column's
+// peak (bucket), folded in as the changes come so that a long run's changes are
+// never all held.
+type series struct {
+	end   time.Duration
+	dedup bool    // a change to the value it already has is no change
+	raw   []depth // the changes (once bucketing: the last, which may still change)
+	n     int     // changes so far
+	peaks []depth // per column, once there are more than maxSeries changes
+}
+
+func newSeries(end time.Duration, dedup bool) *series { return &series{end: end, dedup: dedup} }
+
+// note records the value from d.At on; a second value at one instant replaces the
+// first.
+func (s *series) note(d depth) {
+	if k := len(s.raw); k > 0 && s.raw[k-1].At == d.At {
+		s.raw[k-1] = d
+		return
+	} else if s.dedup && k > 0 && s.raw[k-1].Q == d.Q && s.raw[k-1].S == d.S {
+		return
+	}
+	s.raw = append(s.raw, d)
+	s.n++
+	if s.peaks == nil && s.n > maxSeries {
+		s.peaks = make([]depth, hPlotW+1)
+		for i := range s.peaks {
+			s.peaks[i].At = time.Duration(float64(i) / hPlotW * float64(s.end))
+			s.peaks[i].Q, s.peaks[i].S = -1, -1
 		}
 	}
-	addShadow := func(k key, at time.Duration) {
-		if !shadow[k] {
-			shadow[k] = true
-			ns[k.server]++
-			note(k.server, at)
+	if s.peaks != nil {
+		for i := 0; i+1 < len(s.raw); i++ {
+			s.fold(s.raw[i], s.col(s.raw[i+1].At))
+		}
+		s.raw = append(s.raw[:0], s.raw[len(s.raw)-1])
+	}
+}
+
+func (s *series) col(t time.Duration) int {
+	return int(float64(min(t, s.end)) / float64(s.end) * hPlotW)
+}
+
+// fold puts change d, which holds until column last, into the columns' peaks.
+func (s *series) fold(d depth, last int) {
+	for c := s.col(d.At); c <= last && c <= hPlotW; c++ {
+		if s.peaks[c].Q < 0 { // the column's value starts with its first change
+			s.peaks[c].At = max(s.peaks[c].At, d.At)
+		}
+		s.peaks[c].Q, s.peaks[c].S = max(s.peaks[c].Q, d.Q), max(s.peaks[c].S, d.S)
+	}
+}
+
+// result is the series as bucket would draw it from all its changes.
+func (s *series) result() []depth {
+	if s.peaks == nil {
+		return s.raw
+	}
+	for _, d := range s.raw {
+		s.fold(d, hPlotW)
+	}
+	s.raw = nil
+	var out []depth
+	for _, p := range s.peaks {
+		if p.Q >= 0 {
+			out = append(out, p)
 		}
 	}
-	// forget drops every copy matching pred, in a deterministic (sorted) order.
-	forget := func(at time.Duration, pred func(key) bool) {
-		var ks []key
-		for k := range prim {
-			if pred(k) {
-				ks = append(ks, k)
-			}
-		}
-		for k := range shadow {
-			if pred(k) {
-				ks = append(ks, k)
-			}
-		}
-		slices.SortFunc(ks, func(a, c key) int {
-			if a.server != c.server {
-				return strings.Compare(a.server, c.server)
-			}
-			return a.msg - c.msg
-		})
-		for _, k := range ks {
-			if n := prim[k]; n > 0 {
-				sub(k, n, at)
-			}
-			unshadow(k, at)
-		}
-	}
-	b.each(func(rec sim.Record, e *trow) {
-		m := transport.MessageOf(rec.Data)
-		if e != nil {
-			m = e.msg
-		}
-		switch rec.Kind {
-		case logs.KindTracking:
-			if e == nil || m == 0 {
-				return
-			}
-			k := key{e.server, m}
-			n := e.n
-			switch e.ev {
-			case logs.EventReceive:
-				add(k, n, rec.At)
-			case logs.EventSend, logs.EventDeliver, logs.EventFail, logs.EventSubmit:
-				// SUBMIT ends the Mailbox Transport Submission service's RECEIVE
-				// (2013+: NOTIFYMAPI, RECEIVE STOREDRIVER, SUBMIT, then Transport's own
-				// RECEIVE); on 2010 the mailbox server logs SUBMIT with nothing queued.
-				sub(k, n, rec.At)
-			}
-			switch e.ev {
-			case logs.EventHAReceive: // 2013+: the shadow server logs the copy it keeps
-				addShadow(k, rec.At)
-			case logs.EventHADiscard: // the shadow server learned the message went on
-				unshadow(k, rec.At)
-			}
-			if e.ev == logs.EventDeliver {
-				forget(rec.At, func(x key) bool { return x.msg == m && shadow[x] && prim[x] == 0 })
-			}
-		case "transport.shadow":
-			if m == 0 {
-				return
-			}
-			k := key{rec.Server, m}
-			switch e := rec.Data.(type) {
-			case transport.ShadowTakeover:
-				unshadow(k, rec.At)
-				add(k, 1, rec.At)
-			case transport.ShadowMade:
-				if e.XShadow { // 2010: the sending hub keeps the shadow (no HARECEIVE is logged)
-					addShadow(k, rec.At)
-				}
-			}
-		case "transport.lost":
-			forget(rec.At, func(x key) bool { return x.msg == m })
-		case "fault":
-			if f, err := parseFault(rec); err == nil && f.Kind == fault.Crash && f.LoseQueue {
-				server := rec.Server
-				forget(rec.At, func(x key) bool { return x.server == server })
-			}
-		}
-	})
 	return out
 }
 
@@ -245,69 +341,9 @@ type hNet struct {
 	series    []hPoint
 }
 
-// internet replays how many messages internet senders hold over time. A sender's
-// copy ends at the server's 250 (the "transport.ack" record); where transport writes
-// none (2013+ acknowledges once the shadow exists, within the SMTP session), at the
-// message's first RECEIVE.
+// internet is the internet senders' lane, from the census's series (netSeries).
 func (b *hbuild) internet() *hNet {
-	b.sender = map[int][2]time.Duration{}
-	var order []int
-	acked := map[int]bool{}
-	b.each(func(rec sim.Record, tr *trow) {
-		m := transport.MessageOf(rec.Data)
-		if tr != nil {
-			m = tr.msg
-		}
-		if m == 0 {
-			return
-		}
-		sp, ok := b.sender[m]
-		switch {
-		case internetSubmit(rec):
-			if !ok {
-				b.sender[m] = [2]time.Duration{rec.At, -1}
-				order = append(order, m)
-			}
-		case !ok:
-		case rec.Kind == "transport.ack":
-			sp[1], acked[m] = rec.At, true
-			b.sender[m] = sp
-		case tr != nil && !acked[m] && sp[1] < 0:
-			if tr.ev == logs.EventReceive {
-				sp[1] = rec.At
-				b.sender[m] = sp
-			}
-		}
-	})
-	type edge struct {
-		at    time.Duration
-		delta int
-	}
-	var es []edge
-	for _, m := range order {
-		sp := b.sender[m]
-		if sp[1] < 0 {
-			sp[1] = b.r.End
-			b.sender[m] = sp
-		}
-		es = append(es, edge{sp[0], 1}, edge{sp[1], -1})
-	}
-	slices.SortStableFunc(es, func(a, c edge) int {
-		if a.at != c.at {
-			return cmp.Compare(a.at, c.at)
-		}
-		return a.delta - c.delta
-	})
-	var ds []depth
-	n := 0
-	for _, e := range es {
-		n += e.delta
-		if k := len(ds); k > 0 && ds[k-1].At == e.at {
-			ds[k-1].Q = n
-		} else {
-			ds = append(ds, depth{At: e.at, Q: n})
-		}
-	}
+	ds := b.plan.netDepth
 	l := &hNet{Y: b.netY, H: hNetH, series: seriesJSON(ds, b.end)}
 	l.Path, _, l.Max, _ = b.depthPaths(ds, b.netY+hNetH-3, 22, 0, 0)
 	return l
