@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/exsim/exsim/sim"
 )
 
 // TrackingStream writes message tracking rows to their files as they are journaled,
@@ -27,6 +29,10 @@ import (
 // stream only reads the rows it is handed, copies the caller cannot change). A run
 // of fewer rows than one batch never starts the goroutine: [TrackingStream.Close]
 // writes them. Close must be called (it stops the goroutine) even after an error.
+//
+// Fed by its [TrackingStream.Tap], the stream keeps the journal record's payload (a
+// TrackingEvent boxed once by its producer, which nothing changes) rather than a copy
+// of the 500-byte row: the simulation's thread only appends two words to a batch.
 type TrackingStream struct {
 	versionOf func(server string) string
 	versions  map[string]string // versionOf's answers, asked once per server
@@ -39,16 +45,17 @@ type TrackingStream struct {
 	w         *trackingWriter // only the writer goroutine touches it once started
 }
 
-// streamBatchRows and streamBatches bound the rows in flight (about 500 bytes each:
-// at most streamBatches+2 batches of streamBatchRows, 1.5 MB, exist at once).
+// streamBatchRows and streamBatches bound the rows in flight (about 500 bytes each
+// with their batch entry: at most streamBatches+2 batches of streamBatchRows, 1.5 MB,
+// exist at once).
 const (
 	streamBatchRows = 512
 	streamBatches   = 4
 )
 
 type streamRow struct {
-	version string
-	e       TrackingEvent
+	server, version string
+	row             sim.Payload // a TrackingEvent of server
 }
 
 // trackingWriter encodes rows into their files; one goroutine at a time uses it.
@@ -84,19 +91,35 @@ func NewTrackingStream(dir string, versionOf func(server string) string, start t
 
 // Row writes a copy of e (the caller may reuse e). The first error stops the
 // stream; [TrackingStream.Close] returns it.
-func (t *TrackingStream) Row(e *TrackingEvent) {
+func (t *TrackingStream) Row(e *TrackingEvent) { t.add(e.Server, *e) }
+
+// Tap is the journal tap that feeds the stream the tracking rows as they are
+// journaled; consume: the journal keeps no copy of them.
+func (t *TrackingStream) Tap(consume bool) sim.Tap {
+	return sim.Tap{Kind: KindTracking, Fn: t.record, Consume: consume}
+}
+
+// record takes a tracking record's payload as it is: a record's Server is its row's
+// (the writer checks it), so the row is not copied out to find its server.
+func (t *TrackingStream) record(r *sim.Record) {
+	if _, ok := r.Data.(TrackingEvent); ok {
+		t.add(r.Server, r.Data)
+	}
+}
+
+func (t *TrackingStream) add(server string, row sim.Payload) {
 	if t.closed {
 		return
 	}
-	v, ok := t.versions[e.Server]
+	v, ok := t.versions[server]
 	if !ok {
-		v = t.versionOf(e.Server) // on the caller's goroutine: versionOf may read the caller's state
-		t.versions[e.Server] = v
+		v = t.versionOf(server) // on the caller's goroutine: versionOf may read the caller's state
+		t.versions[server] = v
 	}
 	if t.batch == nil {
 		t.batch = make([]streamRow, 0, t.batchRows)
 	}
-	t.batch = append(t.batch, streamRow{v, *e})
+	t.batch = append(t.batch, streamRow{server, v, row})
 	if len(t.batch) == t.batchRows {
 		t.handOver()
 	}
@@ -137,7 +160,12 @@ func (w *trackingWriter) run(full <-chan []streamRow, free chan<- []streamRow, d
 
 func (w *trackingWriter) rows(b []streamRow) {
 	for i := range b {
-		w.row(b[i].version, &b[i].e)
+		e := b[i].row.(TrackingEvent)
+		if e.Server != b[i].server && w.err == nil {
+			w.err = fmt.Errorf("a tracking record of %s holds a row of %s", b[i].server, e.Server)
+		}
+		w.row(b[i].version, &e)
+		b[i] = streamRow{} // the batch keeps no row alive once written
 	}
 }
 

@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"pgregory.net/rapid"
+
+	"github.com/exsim/exsim/sim"
 )
 
 // The stream's writer goroutine writes the bytes the batch writer builds from the
@@ -87,4 +89,34 @@ func TestStreamRejectsARowBeforeTheStart(t *testing.T) {
 	st.Row(&TrackingEvent{At: -time.Second, Server: "EX1", EventID: EventSend})
 	st.Row(&TrackingEvent{At: time.Second, Server: "EX1", EventID: EventDeliver})
 	require.EqualError(t, st.Close(), "tracking event SEND on EX1 is before the start of the run")
+}
+
+// The stream's journal tap takes tracking records as the journal hands them over
+// (the payload itself, not a copy), writes the same file as Row does, skips a record
+// of another payload, and finds a record whose server is not its row's.
+func TestStreamTapWritesTheJournalsRows(t *testing.T) {
+	version := func(string) string { return "Exchange2016" }
+	rows := seedInternal()
+	want, err := TrackingFiles(version, seedStart, rows)
+	require.NoError(t, err)
+	dir := t.TempDir()
+	st := NewTrackingStream(dir, version, seedStart)
+	st.batchRows = 2
+	tap := st.Tap(true)
+	require.Equal(t, KindTracking, tap.Kind)
+	require.True(t, tap.Consume)
+	for _, e := range rows {
+		tap.Fn(&sim.Record{Kind: KindTracking, Server: e.Server, Data: e})
+		tap.Fn(&sim.Record{Kind: KindTracking, Server: e.Server, Data: ProtocolEvent{Server: e.Server}})
+	}
+	require.NoError(t, st.Close())
+	for _, f := range want {
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		require.NoError(t, err)
+		require.Equal(t, string(f.Data), string(got), f.Path)
+	}
+
+	st = NewTrackingStream(t.TempDir(), version, seedStart)
+	st.Tap(false).Fn(&sim.Record{Kind: KindTracking, Server: "EX2", Data: TrackingEvent{Server: "EX1", EventID: EventSend}})
+	require.EqualError(t, st.Close(), "a tracking record of EX2 holds a row of EX1")
 }
