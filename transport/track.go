@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -341,7 +342,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 				id = int64(it.shadow.intID)
 			}
 			r, _ := smtp.Queued(string(peerSrv.version), e.MessageID, id, o.fqdn(peerSrv))
-			e.SourceContext = o.fqdn(peerSrv) + "=" + strings.Replace(r.String(), "Queued mail for delivery", "Queued mail for redundancy", 1)
+			e.SourceContext = redundancyAnswer(o.fqdn(peerSrv), r)
 		}
 	case "HARECEIVE":
 		e.ServerHostname = srv.name
@@ -377,6 +378,21 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		}
 	}
 	j.Add(simRecord(o, srv.name, m, ev, e))
+}
+
+// redundancyAnswer is "<shadow FQDN>=<its 250, Queued mail for redundancy>" (the
+// shadow's Queued line with its first "Queued mail for delivery" replaced), built in
+// one string: the line, the replacement and the concatenation were three.
+func redundancyAnswer(fqdn string, queued smtp.Reply) string {
+	const delivery, redundancy = "Queued mail for delivery", "Queued mail for redundancy"
+	var buf [256]byte
+	b := queued.AppendTo(append(append(buf[:0], fqdn...), '='))
+	line := b[len(fqdn)+1:]
+	if i := bytes.Index(line, []byte(delivery)); i >= 0 {
+		tail := string(line[i+len(delivery):]) // a copy: the append below overwrites it
+		b = append(append(b[:len(fqdn)+1+i], redundancy...), tail...)
+	}
+	return string(b)
 }
 
 func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
