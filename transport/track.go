@@ -198,7 +198,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		// sender, the submission latency and the item; nothing of the message yet.
 		e = logs.TrackingEvent{At: now, Server: srv.name, EventID: logs.EventNotifyMAPI, Source: logs.SourceStoreDriver,
 			ClientIP: local, ClientHostname: srv.name, SourceContext: o.mailboxContext(m, srv), Sender: m.m.From,
-			MessageInfo: o.s.Wall(m.submitted).UTC().Format(logs.TimeLayout) + ";LSRV=" + o.fqdn(srv) + ":TOTAL-SUB=" +
+			MessageInfo: logs.FormatTime(o.s.Wall(m.submitted)) + ";LSRV=" + o.fqdn(srv) + ":TOTAL-SUB=" +
 				secs(now-m.submitted) + "|SA=" + secs(now-m.submitted) + "|MTSS-PEN=0.000",
 			CustomData: "S:ItemEntryId=" + o.itemEntryID(m)}
 	case "SUBMIT":
@@ -275,7 +275,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 			for range e.Recipients {
 				e.RecipientStatus = append(e.RecipientStatus, smtp.Delivered.String())
 			}
-			e.MessageInfo = o.s.Wall(o.arrival(m)).UTC().Format(logs.TimeLayout)
+			e.MessageInfo = logs.FormatTime(o.s.Wall(o.arrival(m)))
 			o.leave(srv, intID)
 			break
 		}
@@ -308,7 +308,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		}
 		e.SourceContext = ""
 		if it != nil && it.ext != nil && it.ext.deferUntil > 0 {
-			e.MessageInfo = o.s.Wall(it.ext.deferUntil).UTC().Format(logs.TimeLayout) // DeferUntil
+			e.MessageInfo = logs.FormatTime(o.s.Wall(it.ext.deferUntil)) // DeferUntil
 		}
 	case "FAIL":
 		e.ServerHostname = srv.name
@@ -436,7 +436,7 @@ func (o *Org) leave(srv *server, id int) { delete(o.trk.arrived, hopKey{srv, id}
 // the origination time only (MT-2016 field notes).
 func (o *Org) latency(srv *server, m *message, id int, key string) string {
 	var buf [128]byte // formatted in place: one string, not three
-	b := o.s.Wall(o.arrival(m)).UTC().AppendFormat(buf[:0], logs.TimeLayout)
+	b := logs.AppendTime(buf[:0], o.s.Wall(o.arrival(m)))
 	if srv.version.Is2010() {
 		return string(b)
 	}
@@ -491,7 +491,7 @@ func (o *Org) clientSubmitTime(m *message) string {
 	if !m.fromOrg {
 		return ""
 	}
-	return o.s.Wall(m.submitted).UTC().Format(logs.TimeLayout)
+	return logs.FormatTime(o.s.Wall(m.submitted))
 }
 
 // mailboxContext is the source-context of the store-side rows: the mailbox database,

@@ -33,7 +33,7 @@ func (rs *relaySession) sendContext(it *item) string {
 	}
 	b = append(b, ";ClientSubmitTime:"...)
 	if it.m.fromOrg {
-		b = rs.o.s.Wall(it.m.submitted).UTC().AppendFormat(b, logs.TimeLayout)
+		b = logs.AppendTime(b, rs.o.s.Wall(it.m.submitted))
 	}
 	return string(b)
 }

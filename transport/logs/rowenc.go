@@ -92,8 +92,8 @@ func newStamper(start time.Time) *stamper { return &stamper{start: start} }
 func (s *stamper) append(buf []byte, at time.Duration) []byte {
 	t := s.start.Add(at).UTC()
 	if sec := t.Unix(); sec != s.sec || s.prefix == nil {
-		full := t.Format(TimeLayout)
-		s.sec, s.prefix = sec, append(s.prefix[:0], full[:len(full)-len("000Z")]...)
+		full := AppendTime(s.prefix[:0], t)
+		s.sec, s.prefix = sec, full[:len(full)-len("000Z")]
 	}
 	ms := t.Nanosecond() / 1e6 // Format truncates to the millisecond, so does this
 	return append(append(buf, s.prefix...), byte('0'+ms/100), byte('0'+ms/10%10), byte('0'+ms%10), 'Z')

@@ -25,16 +25,22 @@ func DefaultReceiveConnector(server string) string {
 // SessionID formats the n-th session of a log as Exchange prints session ids: 16
 // upper-case hex digits (real ones start 08D..., from a time-based counter).
 func SessionID(n uint64) string {
-	var b [16]byte
-	return string(AppendSessionID(b[:0], n))
+	b := sessionDigits(n)
+	return string(b[:])
 }
 
 // AppendSessionID appends [SessionID] of n to b.
 func AppendSessionID(b []byte, n uint64) []byte {
+	d := sessionDigits(n)
+	return append(b, d[:]...)
+}
+
+func sessionDigits(n uint64) (b [16]byte) {
 	const digits = "0123456789ABCDEF" // "%016X", by hand: one per session, and fmt showed in profiles
 	v := 0x08D0000000000000 + n
-	for i := 60; i >= 0; i -= 4 {
-		b = append(b, digits[v>>uint(i)&0xf])
+	for i := len(b) - 1; i >= 0; i-- {
+		b[i] = digits[v&0xf]
+		v >>= 4
 	}
 	return b
 }
