@@ -32,7 +32,8 @@ import (
 //
 // Fed by its [TrackingStream.Tap], the stream keeps the journal record's payload (a
 // TrackingEvent boxed once by its producer, which nothing changes) rather than a copy
-// of the 500-byte row: the simulation's thread only appends two words to a batch.
+// of the 500-byte row: the simulation's thread only appends the payload, its server
+// and that server's profile to a batch.
 type TrackingStream struct {
 	versionOf func(server string) string
 	versions  map[string]string // versionOf's answers, asked once per server
@@ -45,9 +46,9 @@ type TrackingStream struct {
 	w         *trackingWriter // only the writer goroutine touches it once started
 }
 
-// streamBatchRows and streamBatches bound the rows in flight (about 500 bytes each
-// with their batch entry: at most streamBatches+2 batches of streamBatchRows, 1.5 MB,
-// exist at once).
+// streamBatchRows and streamBatches bound the rows in flight (a 512-byte boxed row
+// and a 48-byte batch entry each: at most streamBatches+2 batches of streamBatchRows,
+// under 2 MB, exist at once).
 const (
 	streamBatchRows = 512
 	streamBatches   = 4
