@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/exsim/exsim/sim"
 )
 
 // Tracking logs streamed to disk as the run goes are byte for byte the files built
@@ -47,4 +49,15 @@ func TestStreamedTrackingLogsEqualTheJournalsFiles(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A run that fails part-way (here its event budget runs out after the tracking
+// stream's writer goroutine has started) stops the writer and closes the files it had
+// open: goleak (TestMain) finds the goroutine otherwise.
+func TestRunThatFailsStopsItsTrackingLogWriter(t *testing.T) {
+	full := runBuiltin(t, "datacenter-switchover") // 4,974 tracking rows: about ten batches
+	sc, err := Open("datacenter-switchover")
+	require.NoError(t, err)
+	_, err = Run(sc, Options{Outputs: VerdictOutput, TrackingLogDir: t.TempDir(), MaxEvents: full.Events / 2})
+	require.ErrorIs(t, err, sim.ErrEventBudget)
 }

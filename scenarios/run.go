@@ -188,11 +188,8 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 	var stream *logs.TrackingStream
 	if o.TrackingLogDir != "" {
 		stream = logs.NewTrackingStream(o.TrackingLogDir, func(s string) string { return serverVersion(sc, s) }, sc.Start)
-		w.s.Journal().Tap(sim.Tap{Kind: logs.KindTracking, Fn: func(r *sim.Record) {
-			if e, ok := r.Data.(logs.TrackingEvent); ok {
-				stream.Row(&e)
-			}
-		}, Consume: !w.keepsTracking(o.Outputs)})
+		defer stream.Close() // stops its writer when the run fails; the run's own Close below reports its error
+		w.s.Journal().Tap(stream.Tap(!w.keepsTracking(o.Outputs)))
 		w.streamsTracking = true
 	}
 	for _, t := range o.Taps {

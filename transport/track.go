@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -31,6 +32,44 @@ type trackState struct {
 	arrived map[hopKey]time.Duration // when a server's copy arrived (TOTAL-HUB); gone at its SEND
 	// customData is the custom-data every 2013+ row starts from (BuildCommonCustomData)
 	customData string
+	// servers are the servers rows name as peers, by the name as the caller spells
+	// it: lower-casing "EX3" for byName was an allocation per row.
+	servers map[string]*server
+	inetIP  string // o.ip(internet), which scans every server's name
+	// clientIPs are the mailboxes' client addresses (clientIP formats one with fmt)
+	clientIPs   map[string]string
+	recipientOK string // smtp.RecipientOK's line
+}
+
+// ipOf is srv's address, made once (o.ip scans the servers for the name).
+func (o *Org) ipOf(srv *server) string {
+	if srv.ipAddr == "" {
+		srv.ipAddr = o.ip(srv.name)
+	}
+	return srv.ipAddr
+}
+
+// internetIP is the internet's address in tracking rows.
+func (o *Org) internetIP() string {
+	if o.trk.inetIP == "" {
+		o.trk.inetIP = o.ip(internet)
+	}
+	return o.trk.inetIP
+}
+
+// peerServer is the server named peer (any case), nil for a host outside.
+func (o *Org) peerServer(peer string) *server {
+	if s, ok := o.trk.servers[peer]; ok {
+		return s
+	}
+	s := o.byName[strings.ToLower(peer)]
+	if s != nil { // only servers are kept: outside hosts' names are many
+		if o.trk.servers == nil {
+			o.trk.servers = map[string]*server{}
+		}
+		o.trk.servers[peer] = s
+	}
+	return s
 }
 
 type hopKey struct {
@@ -75,7 +114,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 	e := logs.TrackingEvent{At: now, Server: srv.name, EventID: logs.EventID(ev), Source: logs.Source(src),
 		InternalMessageID: int64(intID), MessageID: o.msgID(m, origin), MessageSubject: m.m.Subject, Sender: m.m.From,
 		ReturnPath: m.m.From, TotalBytes: m.m.Size, SourceContext: ctx}
-	peerSrv := o.byName[strings.ToLower(peer)]
+	peerSrv := o.peerServer(peer)
 	for _, r := range rcpts {
 		e.Recipients = append(e.Recipients, m.rcpts[r].addr)
 	}
@@ -94,7 +133,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		}
 		e.CustomData = o.trk.customData
 	}
-	local := o.ip(srv.name)
+	local := o.ipOf(srv)
 	switch ev {
 	case "RECEIVE":
 		in := o.enter(m, srv)
@@ -105,19 +144,19 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		if src == "SMTP" {
 			e.ConnectorID = o.receiveConnector(srv)
 			if peerSrv == nil { // the internet sender, by its HELO name
-				e.ClientIP, e.ClientHostname = o.ip(internet), o.senderHost(m)
+				e.ClientIP, e.ClientHostname = o.internetIP(), o.senderHost(m)
 				if !old {
 					e.CustomData = "S:FromEntity=Internet;S:FirstForestHop=" + o.fqdn(in.srv) + ";" + e.CustomData
 				}
 			} else { // another Exchange server: its HELO is its FQDN
-				e.ClientIP, e.ClientHostname = o.ip(peerSrv.name), o.fqdn(peerSrv)
+				e.ClientIP, e.ClientHostname = o.ipOf(peerSrv), o.fqdn(peerSrv)
 				if !old && !m.fromOrg && in.srv == srv {
 					// The first Transport hop of internet mail, proxied by the Front End
 					// Transport of peer: the real 2019 row (pipeline 5.3) names the proxy
 					// hop, the first forest hop and the internet client.
 					fe := o.fqdn(peerSrv)
 					e.CustomData = "S:ProxyHop1=" + fe + "(" + e.ClientIP + ");S:FirstForestHop=" + fe +
-						";S:FromEntity=Internet;S:ProxiedClientIPAddress=" + o.ip(internet) +
+						";S:FromEntity=Internet;S:ProxiedClientIPAddress=" + o.internetIP() +
 						";S:ProxiedClientHostname=" + o.senderHost(m) + ";" + e.CustomData
 				}
 			}
@@ -137,8 +176,8 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		if hub == nil {
 			hub = srv
 		}
-		e.ClientIP, e.ClientHostname = o.ip(mbx.name), mbx.name
-		e.ServerIP, e.ServerHostname = o.ip(hub.name), hub.name
+		e.ClientIP, e.ClientHostname = o.ipOf(mbx), mbx.name
+		e.ServerIP, e.ServerHostname = o.ipOf(hub), hub.name
 		e.SourceContext = o.mailboxContext(m, mbx)
 		if !old {
 			e.ClientHostname = o.fqdn(mbx) // a real MSGTRKMS row: client FQDN, server short name
@@ -159,7 +198,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		// sender, the submission latency and the item; nothing of the message yet.
 		e = logs.TrackingEvent{At: now, Server: srv.name, EventID: logs.EventNotifyMAPI, Source: logs.SourceStoreDriver,
 			ClientIP: local, ClientHostname: srv.name, SourceContext: o.mailboxContext(m, srv), Sender: m.m.From,
-			MessageInfo: o.s.Wall(m.submitted).UTC().Format(logs.TimeLayout) + ";LSRV=" + o.fqdn(srv) + ":TOTAL-SUB=" +
+			MessageInfo: logs.FormatTime(o.s.Wall(m.submitted)) + ";LSRV=" + o.fqdn(srv) + ":TOTAL-SUB=" +
 				secs(now-m.submitted) + "|SA=" + secs(now-m.submitted) + "|MTSS-PEN=0.000",
 			CustomData: "S:ItemEntryId=" + o.itemEntryID(m)}
 	case "SUBMIT":
@@ -177,30 +216,32 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 			e.InternalMessageID, e.Recipients, e.Sender, e.ReturnPath = 0, nil, "", ""
 			break
 		}
-		e.ServerIP = o.ip(peer)
+		if peerSrv != nil {
+			e.ServerIP = o.ipOf(peerSrv)
+		} else {
+			e.ServerIP = o.ip(peer)
+		}
 		e.InternalMessageID = o.submissionID(srv, m)
 	case "SEND":
 		e.ClientIP, e.ClientHostname = local, srv.name
-		sess, reply, _ := strings.Cut(ctx, ";") // from the session: its id and the 250
-		rcptOK := smtp.RecipientOK.String()
+		rcptOK := o.trk.recipientOK
+		if rcptOK == "" {
+			rcptOK = smtp.RecipientOK.String()
+			o.trk.recipientOK = rcptOK // made once: it was a string per SEND row
+		}
 		if peerSrv == nil {
 			rcptOK = "250 2.1.5 Ok" // the smart host's answer (seed 003)
 		}
 		if peerSrv != nil {
-			e.ServerIP, e.ServerHostname = o.ip(peerSrv.name), o.fqdn(peerSrv)
+			e.ServerIP, e.ServerHostname = o.ipOf(peerSrv), o.fqdn(peerSrv)
 			e.ConnectorID = smtp.IntraOrgSendConnector
 		} else {
-			e.ServerIP, e.ServerHostname = o.ip(internet), peer
+			e.ServerIP, e.ServerHostname = o.internetIP(), peer
 			if c := o.connectorFor(recipientDomain(m, rcpts)); c != nil {
 				e.ConnectorID = c.Name
 			}
 		}
-		// source-context: "<session>;<reply>;ClientSubmitTime:<t>" (2013 code); the
-		// first element is empty in 2016+ rows. 2010: the 2013 form (chosen).
-		if !old && srv.version != Exchange2013 {
-			sess = ""
-		}
-		e.SourceContext = sess + ";" + reply + ";ClientSubmitTime:" + o.clientSubmitTime(m)
+		// source-context: ctx is the whole of it, from the session ([relaySession.sendContext])
 		for range e.Recipients {
 			e.RecipientStatus = append(e.RecipientStatus, rcptOK)
 		}
@@ -228,13 +269,13 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		if mbx == nil {
 			mbx = srv
 		}
-		e.ClientIP, e.ClientHostname = o.ip(hub.name), hub.name
-		e.ServerIP, e.ServerHostname = o.ip(mbx.name), mbx.name
+		e.ClientIP, e.ClientHostname = o.ipOf(hub), hub.name
+		e.ServerIP, e.ServerHostname = o.ipOf(mbx), mbx.name
 		if old {
 			for range e.Recipients {
 				e.RecipientStatus = append(e.RecipientStatus, smtp.Delivered.String())
 			}
-			e.MessageInfo = o.s.Wall(o.arrival(m)).UTC().Format(logs.TimeLayout)
+			e.MessageInfo = logs.FormatTime(o.s.Wall(o.arrival(m)))
 			o.leave(srv, intID)
 			break
 		}
@@ -258,7 +299,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		if src == "SMTP" { // the next hop's reply to this message, as for SEND
 			e.ClientIP = local
 			if peerSrv != nil {
-				e.ServerIP, e.ServerHostname = o.ip(peerSrv.name), o.fqdn(peerSrv)
+				e.ServerIP, e.ServerHostname = o.ipOf(peerSrv), o.fqdn(peerSrv)
 			}
 			e.ConnectorID = smtp.IntraOrgSendConnector
 		}
@@ -267,7 +308,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 		}
 		e.SourceContext = ""
 		if it != nil && it.ext != nil && it.ext.deferUntil > 0 {
-			e.MessageInfo = o.s.Wall(it.ext.deferUntil).UTC().Format(logs.TimeLayout) // DeferUntil
+			e.MessageInfo = logs.FormatTime(o.s.Wall(it.ext.deferUntil)) // DeferUntil
 		}
 	case "FAIL":
 		e.ServerHostname = srv.name
@@ -301,7 +342,7 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 				id = int64(it.shadow.intID)
 			}
 			r, _ := smtp.Queued(string(peerSrv.version), e.MessageID, id, o.fqdn(peerSrv))
-			e.SourceContext = o.fqdn(peerSrv) + "=" + strings.Replace(r.String(), "Queued mail for delivery", "Queued mail for redundancy", 1)
+			e.SourceContext = redundancyAnswer(o.fqdn(peerSrv), r)
 		}
 	case "HARECEIVE":
 		e.ServerHostname = srv.name
@@ -339,7 +380,27 @@ func (o *Org) row(srv *server, ev, src string, m *message, it *item, rcpts []int
 	j.Add(simRecord(o, srv.name, m, ev, e))
 }
 
+// redundancyAnswer is "<shadow FQDN>=<its 250, Queued mail for redundancy>" (the
+// shadow's Queued line with its first "Queued mail for delivery" replaced), built in
+// one string: the line, the replacement and the concatenation were three.
+func redundancyAnswer(fqdn string, queued smtp.Reply) string {
+	const delivery, redundancy = "Queued mail for delivery", "Queued mail for redundancy"
+	var buf [256]byte
+	b := queued.AppendTo(append(append(buf[:0], fqdn...), '='))
+	line := b[len(fqdn)+1:]
+	if i := bytes.Index(line, []byte(delivery)); i >= 0 {
+		tail := string(line[i+len(delivery):]) // a copy: the append below overwrites it
+		b = append(append(b[:len(fqdn)+1+i], redundancy...), tail...)
+	}
+	return string(b)
+}
+
 func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 3, 64) }
+
+// appendSecs appends secs(d).
+func appendSecs(b []byte, d time.Duration) []byte {
+	return strconv.AppendFloat(b, d.Seconds(), 'f', 3, 64)
+}
 
 // enter notes where m entered the organization (the first RECEIVE or SUBMIT) on m
 // itself, so tracking keeps nothing per message once it is done.
@@ -374,16 +435,17 @@ func (o *Org) leave(srv *server, id int) { delete(o.trk.arrived, hopKey{srv, id}
 // real SEND rows; exsim does not split the total into pipeline stages); 2010 writes
 // the origination time only (MT-2016 field notes).
 func (o *Org) latency(srv *server, m *message, id int, key string) string {
-	var stamp [len(logs.TimeLayout) + 8]byte // formatted in place: one string, not two
-	at := o.s.Wall(o.arrival(m)).UTC().AppendFormat(stamp[:0], logs.TimeLayout)
+	var buf [128]byte // formatted in place: one string, not three
+	b := logs.AppendTime(buf[:0], o.s.Wall(o.arrival(m)))
 	if srv.version.Is2010() {
-		return string(at)
+		return string(b)
 	}
 	since, ok := o.trk.arrived[hopKey{srv, id}]
 	if !ok {
 		since = o.arrival(m)
 	}
-	return string(at) + ";LSRV=" + o.fqdn(srv) + ":" + key + "=" + secs(o.now()-since)
+	b = append(append(append(append(append(b, ";LSRV="...), o.fqdn(srv)...), ':'), key...), '=')
+	return string(appendSecs(b, o.now()-since))
 }
 
 // authCode is the message-info of a RECEIVE: the MultilevelAuth code the message
@@ -406,12 +468,19 @@ func (o *Org) authCode(m *message) string {
 // gave the message to the organization and the server it gave it to
 // (X-MS-Exchange-Organization-OriginalClientIPAddress / ...ServerIPAddress).
 func (o *Org) originalIPs(m *message, in entry) (client, server string) {
-	client = o.ip(internet)
+	client = o.internetIP()
 	if m.fromOrg {
-		client = o.clientIP(m.m.From)
+		client = o.trk.clientIPs[m.m.From]
+		if client == "" {
+			if o.trk.clientIPs == nil {
+				o.trk.clientIPs = map[string]string{}
+			}
+			client = o.clientIP(m.m.From)
+			o.trk.clientIPs[m.m.From] = client
+		}
 	}
 	if in.srv != nil {
-		server = o.ip(in.srv.name)
+		server = o.ipOf(in.srv)
 	}
 	return client, server
 }
@@ -422,7 +491,7 @@ func (o *Org) clientSubmitTime(m *message) string {
 	if !m.fromOrg {
 		return ""
 	}
-	return o.s.Wall(m.submitted).UTC().Format(logs.TimeLayout)
+	return logs.FormatTime(o.s.Wall(m.submitted))
 }
 
 // mailboxContext is the source-context of the store-side rows: the mailbox database,

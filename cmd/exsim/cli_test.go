@@ -127,3 +127,16 @@ func TestRunWritesSelfContainedHTML(t *testing.T) {
 	require.NotContains(t, string(data), "http://")
 	require.NotContains(t, string(data), "https://")
 }
+
+// A tracking log that cannot be written fails the run (exit 2, the error on stderr),
+// whether the stream's writer goroutine met the error (dag-maintenance writes more
+// rows than one batch) or the run's end did (hub-failure: fewer).
+func TestRunFailsWhenTrackingLogsCannotBeWritten(t *testing.T) {
+	notADir := filepath.Join(t.TempDir(), "file")
+	require.NoError(t, os.WriteFile(notADir, nil, 0o644))
+	for _, name := range []string{"dag-maintenance", "hub-failure"} {
+		code, _, errOut := exsim("run", name, "--quiet", "--tracking-logs", filepath.Join(notADir, "t"))
+		require.Equal(t, 2, code, name)
+		require.Contains(t, errOut, "tracking logs: mkdir "+notADir+": not a directory", name)
+	}
+}

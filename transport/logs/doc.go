@@ -49,6 +49,13 @@
 // Hub\ProtocolLog\SmtpSend). [MailboxSourceContext], [SubmitMessageInfo] and
 // [SMTPSourceContext] word the columns whose form real rows show.
 //
+// [TrackingStream] writes the tracking files as a run journals their rows (its
+// [TrackingStream.Tap]), byte for byte what [TrackingFiles] builds afterwards. It
+// encodes and writes on one goroutine of its own, fed batches of rows in journal
+// order through a bounded channel: the only goroutine in a run, off the simulation's
+// thread, which stays single-threaded and deterministic ([TrackingStream.Close] stops
+// it and returns the first write error).
+//
 // # Journal events
 //
 // A [TrackingEvent] (kind transport.track) and a [ProtocolEvent] (transport.smtp) are

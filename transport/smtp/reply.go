@@ -41,6 +41,18 @@ func (r Reply) String() string {
 	return b.String()
 }
 
+// AppendTo appends the reply line ([Reply.String]) to b.
+func (r Reply) AppendTo(b []byte) []byte {
+	b = strconv.AppendInt(b, int64(r.Code), 10)
+	if r.Enhanced != "" {
+		b = append(append(b, ' '), r.Enhanced...)
+	}
+	if r.Text != "" {
+		b = append(append(b, ' '), r.Text...)
+	}
+	return b
+}
+
 // Positive reports a 2xx or 3xx reply.
 func (r Reply) Positive() bool { return r.Code >= 200 && r.Code < 400 }
 
@@ -117,14 +129,18 @@ func Queued(version, messageID string, internalID int64, hostFQDN string, data .
 	if err != nil {
 		return Reply{}, err
 	}
-	id := "[InternalId=" + strconv.FormatInt(internalID, 10) + "]"
+	// one string built in place: the pieces were seven allocations per message hop
+	var buf [256]byte
+	b := append(append(buf[:0], messageID...), " [InternalId="...)
+	b = strconv.AppendInt(b, internalID, 10)
 	if major >= 15 {
-		id = "[InternalId=" + strconv.FormatInt(internalID, 10) + ", Hostname=" + hostFQDN + "]"
-		if len(data) > 0 {
-			id += " " + data[0].String()
-		}
+		b = append(append(b, ", Hostname="...), hostFQDN...)
 	}
-	return Reply{250, "2.6.0", messageID + " " + id + " Queued mail for delivery"}, nil
+	b = append(b, ']')
+	if major >= 15 && len(data) > 0 {
+		b = data[0].appendTo(append(b, ' '))
+	}
+	return Reply{250, "2.6.0", string(append(b, " Queued mail for delivery"...))}, nil
 }
 
 // Transfer is how a message's data came in: its size and the time from its first
@@ -139,9 +155,16 @@ type Transfer struct {
 // under a millisecond counts as one, as the product's three decimals would show
 // 0.000 but never divide by it.
 func (x Transfer) String() string {
+	var buf [64]byte
+	return string(x.appendTo(buf[:0]))
+}
+
+func (x Transfer) appendTo(b []byte) []byte {
 	secs := x.Took.Seconds()
 	rate := float64(x.Bytes) / 1024 / max(secs, 0.001)
-	return strconv.Itoa(x.Bytes) + " bytes in " + strconv.FormatFloat(secs, 'f', 3, 64) + ", " + strconv.FormatFloat(rate, 'f', 3, 64) + " KB/sec"
+	b = append(strconv.AppendInt(b, int64(x.Bytes), 10), " bytes in "...)
+	b = append(strconv.AppendFloat(b, secs, 'f', 3, 64), ", "...)
+	return append(strconv.AppendFloat(b, rate, 'f', 3, 64), " KB/sec"...)
 }
 
 // FailoverError is the LastError a queue shows when the next hop answered with

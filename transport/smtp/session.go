@@ -25,14 +25,24 @@ func DefaultReceiveConnector(server string) string {
 // SessionID formats the n-th session of a log as Exchange prints session ids: 16
 // upper-case hex digits (real ones start 08D..., from a time-based counter).
 func SessionID(n uint64) string {
+	b := sessionDigits(n)
+	return string(b[:])
+}
+
+// AppendSessionID appends [SessionID] of n to b.
+func AppendSessionID(b []byte, n uint64) []byte {
+	d := sessionDigits(n)
+	return append(b, d[:]...)
+}
+
+func sessionDigits(n uint64) (b [16]byte) {
 	const digits = "0123456789ABCDEF" // "%016X", by hand: one per session, and fmt showed in profiles
-	var b [16]byte
 	v := 0x08D0000000000000 + n
 	for i := len(b) - 1; i >= 0; i-- {
 		b[i] = digits[v&0xf]
 		v >>= 4
 	}
-	return string(b[:])
+	return b
 }
 
 // Session builds the rows of one session in one protocol log: it stamps the connector,

@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"bytes"
+	"fmt"
 	"github.com/exsim/exsim/sim/simtest"
 	"slices"
 	"strings"
@@ -457,4 +458,27 @@ func TestDefaultFrontendAdvertisesSizeWithItsLimitAndNoExchangeVerbs(t *testing.
 	require.Equal(t, "SIZE 37748736 PIPELINING DSN ENHANCEDSTATUSCODES STARTTLS X-ANONYMOUSTLS AUTH NTLM X-EXPS GSSAPI NTLM 8BITMIME BINARYMIME CHUNKING XRDST", strings.Join(caps, " "))
 	require.True(t, Has(caps, "SIZE"))
 	require.False(t, Has(caps, "XSHADOWREQUEST"))
+}
+
+// AppendTo writes the line String returns, whichever parts a reply has.
+func TestReplyAppendToWritesItsString(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		r := Reply{
+			Code:     rapid.IntRange(0, 599).Draw(t, "code"),
+			Enhanced: rapid.SampledFrom([]string{"", "2.6.0", "4.4.7"}).Draw(t, "enhanced"),
+			Text:     rapid.StringMatching(`[ -~]{0,20}`).Draw(t, "text"),
+		}
+		require.Equal(t, "x"+r.String(), string(r.AppendTo([]byte("x"))))
+	})
+}
+
+// A session id is "%016X" of the session's number above 08D0000000000000, however
+// it is built.
+func TestSessionIDIsSixteenUpperCaseHexDigits(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.Uint64Range(0, 1<<40).Draw(t, "n")
+		want := fmt.Sprintf("%016X", 0x08D0000000000000+n)
+		require.Equal(t, want, SessionID(n))
+		require.Equal(t, "x"+want, string(AppendSessionID([]byte("x"), n)))
+	})
 }
