@@ -309,8 +309,12 @@ func (s *scanner) startBuf() {
 	switch {
 	case s.nameless: // go-yaml's parser takes it for the anchor's name
 		s.nameless = false
-	case s.anchor: // the name, or text while go-yaml still reads an anchor
+	case s.anchor && !s.named: // the name, or text while go-yaml still reads an anchor
 		s.named = true
+	case s.anchor:
+		// the anchor has its name (a quoted one: "&'' ,: x"), and go-yaml's scanner
+		// makes this text a token of its own after it: the anchor's node
+		s.node()
 	case !s.alias:
 		s.node()
 	}
