@@ -128,3 +128,16 @@ func TestInboundMailDisabledSiteGetsNoMailForItsDAG(t *testing.T) {
 	require.Contains(t, held[0].LastError, "InboundMailEnabled $false")
 	require.Equal(t, Delivered, fateOf(h, 1).Fate, "delivered once Blue takes mail again")
 }
+
+// fact: exchange-site-resilience.md §7.3 Routing between AD sites: a site link's cost
+// is 1 to 99,999: Set-AdSiteLink -ExchangeCost takes both ends and refuses 0 and
+// 100000.
+func TestSetAdSiteLinkExchangeCostTakesOneTo99999(t *testing.T) {
+	h := siteHarness(t)
+	for _, v := range []string{"1", "99999"} {
+		require.NoError(t, h.o.SetADSiteLink("GB", []Param{{Name: "ExchangeCost", Value: v}}), v)
+	}
+	for _, v := range []string{"0", "100000"} {
+		require.ErrorContains(t, h.o.SetADSiteLink("GB", []Param{{Name: "ExchangeCost", Value: v}}), "must be between 1 and 99999", v)
+	}
+}
