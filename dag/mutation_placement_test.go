@@ -1,0 +1,55 @@
+package dag
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Tests that kill mutants of placement.go that survived the mutation run of the code
+// added since ff5252e~1 (MUTATION.md, "dag, second run (fifth session)").
+
+// fact: exchange-site-resilience.md §6.1 (MaximumActiveDatabases and
+// MaximumPreferredActiveDatabases default to $null): setting either back to $null
+// (0) is accepted and lifts the limit; a negative count is refused.
+func TestMaximumActiveDatabasesBackToNullLiftsTheLimit(t *testing.T) {
+	w := three(t) // DB1 on EX1, DB2 on EX2
+	require.NoError(t, w.o.SetMaximumActiveDatabases("EX3", 1))
+	require.NoError(t, w.o.Move("DB1", "EX3"))
+	require.ErrorContains(t, w.o.Move("DB2", "EX3"), "MaximumActiveDatabases (1)")
+	require.NoError(t, w.o.SetMaximumActiveDatabases("EX3", 0))
+	require.NoError(t, w.o.Move("DB2", "EX3"))
+	require.Error(t, w.o.SetMaximumActiveDatabases("EX3", -1))
+
+	require.NoError(t, w.o.SetMaximumPreferredActiveDatabases("EX1", 1))
+	require.NoError(t, w.o.SetMaximumPreferredActiveDatabases("EX1", 0))
+	require.Error(t, w.o.SetMaximumPreferredActiveDatabases("EX1", -1))
+	w.run(time.Minute)
+}
+
+// fact: exchange-site-resilience.md §6.3 (RedistributeActiveDatabases.ps1 moves each
+// database to its most preferred copy by a switchover) and §3.4 (a lagged copy
+// activates only with -SkipLagChecks, which the script does not pass): the script
+// moves what it can; a database whose most preferred copy lags stays where it is and
+// is reported as failed, with the switchover's error.
+func TestRedistributeReportsTheDatabaseItCouldNotMove(t *testing.T) {
+	w := three(t) // DB1 prefers EX1, DB2 prefers EX2
+	require.NoError(t, w.o.Move("DB1", "EX3"))
+	require.NoError(t, w.o.Move("DB2", "EX3"))
+	lag := time.Hour
+	require.NoError(t, w.o.SetCopyLag("DB1", "EX1", &lag, nil))
+	w.run(time.Minute)
+	_, err := w.o.Redistribute("DAG1", false)
+	require.ErrorContains(t, err, "SkipLagChecks")
+	var e Redistributed
+	for _, r := range w.s.Journal().Records() {
+		if x, ok := r.Data.(Redistributed); ok {
+			e = x
+		}
+	}
+	require.Equal(t, []string{"DB2 EX3 -> EX2"}, e.Moved)
+	require.Equal(t, []string{"DB1"}, e.Failed)
+	srv, _ := w.active("DB1")
+	require.Equal(t, "EX3", srv)
+}
