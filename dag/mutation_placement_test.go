@@ -53,3 +53,25 @@ func TestRedistributeReportsTheDatabaseItCouldNotMove(t *testing.T) {
 	srv, _ := w.active("DB1")
 	require.Equal(t, "EX3", srv)
 }
+
+// fact: exchange-site-resilience.md §6.3 (the distribution's columns: Server, active,
+// passive, mounted and dismounted counts and the preference count list, e.g. the
+// unbalanced "EX3 12 4 12 0 13, 2, 1, 0"): with both databases active on EX3, one of
+// them dismounted, EX3 counts two active copies, one mounted and one dismounted, and
+// EX1 and EX2 two passive copies each.
+func TestRedistributeDistributionCountsActivePassiveMountedAndDismountedCopies(t *testing.T) {
+	w := three(t)
+	require.NoError(t, w.o.Move("DB1", "EX3"))
+	require.NoError(t, w.o.Move("DB2", "EX3"))
+	lag := time.Hour
+	require.NoError(t, w.o.SetCopyLag("DB1", "EX1", &lag, nil))
+	require.NoError(t, w.o.SetCopyLag("DB2", "EX2", &lag, nil))
+	require.NoError(t, w.o.Dismount("DB2"))
+	w.run(time.Minute)
+	rows, _ := w.o.Redistribute("DAG1", false) // neither can move: their preferred copies lag
+	require.Equal(t, []DistributionRow{
+		{ServerName: "EX1", TotalDbs: 2, PassiveDbs: 2, PreferenceCountList: []int{1, 1, 0}, DagName: "DAG1"},
+		{ServerName: "EX2", TotalDbs: 2, PassiveDbs: 2, PreferenceCountList: []int{1, 1, 0}, DagName: "DAG1"},
+		{ServerName: "EX3", TotalDbs: 2, ActiveDbs: 2, PreferenceCountList: []int{0, 0, 2}, MountedDbs: 1, DismountedDbs: 1, DagName: "DAG1"},
+	}, rows)
+}
