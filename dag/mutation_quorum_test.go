@@ -57,3 +57,19 @@ func TestVoteAdjustmentsSayWhoLeftWhoReturnedAndWhoseVoteKeepsTheCountOdd(t *tes
 		"it took the vote of EX4 to keep the count odd",
 	}, why)
 }
+
+// fact: exchange-site-resilience.md §2.1 (4 members + witness = 5 voters; at least 3
+// must communicate) with §2.8 (dynamic weights): the vote adjustment's narration
+// gives the votes in all and the majority of them that quorum needs.
+func TestVoteAdjustmentNarrationGivesTheMajorityNeeded(t *testing.T) {
+	w := fourPlusWitness(t, true)
+	w.o.ServerDown("EX4")
+	w.run(time.Minute)
+	var got []string
+	for _, r := range w.s.Journal().Records() {
+		if e, ok := r.Data.(VotesAdjusted); ok {
+			got = append(got, e.Narrate())
+		}
+	}
+	require.Equal(t, []string{"Dynamic quorum: the cluster removed EX4 from its membership and vote, so DAG DAG1's votes are now DynamicWeight EX1=1, EX2=1, EX3=1, EX4=0; witness FSW WitnessDynamicWeight 0; 3 vote(s) in all, a majority of 2 needed."}, got)
+}

@@ -35,3 +35,17 @@ func TestAddedCopyLagsAtMostFourteenDays(t *testing.T) {
 	require.NoError(t, w.o.AddCopy("DB1", "EX4", AddCopyOptions{ReplayLagTime: MaxLag, TruncationLagTime: MaxLag}))
 	require.Equal(t, []LaggedCopy{{Database: "DB1", Server: "EX4", ReplayLagTime: MaxLag}}, w.o.LaggedCopies())
 }
+
+// fact: exchange-site-resilience.md §4.5 (600 GB over a 100 Mbps link, about 13 MB/s,
+// took about 13 hours): twice the rate seeds in half the time; a rate for a DAG
+// that does not exist is an error.
+func TestSeedingRateSetsTheSeedsDuration(t *testing.T) {
+	w := four(t)
+	require.NoError(t, w.o.SetDatabaseSize("DB1", 600))
+	require.NoError(t, w.o.SetSeedingRate("DAG1", 26))
+	require.NoError(t, w.o.AddCopy("DB1", "EX4", AddCopyOptions{}))
+	w.run(6*time.Hour + 33*time.Minute + 51*time.Second) // 600*1024/26 s = 6h33m51s
+	require.Equal(t, Initializing, w.status(`DB1\EX4`).Status)
+	require.Error(t, w.o.SetSeedingRate("DAG9", 26))
+	require.Error(t, w.o.SetDatabaseSize("DB9", 1))
+}
