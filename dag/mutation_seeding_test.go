@@ -1,6 +1,7 @@
 package dag
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -48,4 +49,77 @@ func TestSeedingRateSetsTheSeedsDuration(t *testing.T) {
 	require.Equal(t, Initializing, w.status(`DB1\EX4`).Status)
 	require.Error(t, w.o.SetSeedingRate("DAG9", 26))
 	require.Error(t, w.o.SetDatabaseSize("DB9", 1))
+}
+
+// fact: exchange-site-resilience.md §4.2 (copies: up to 16 per database): a database
+// with 16 copies takes no 17th.
+func TestADatabaseHasAtMostSixteenCopies(t *testing.T) {
+	w := newWorld(t)
+	var names []string
+	for i := 1; i <= 17; i++ {
+		names = append(names, fmt.Sprintf("EX%d", i))
+		require.NoError(t, w.o.AddServer(names[i-1], "Red"))
+	}
+	require.NoError(t, w.o.AddDAG("DAG1", names, ""))
+	require.NoError(t, w.o.AddDatabase("DB1", names[:15]))
+	require.NoError(t, w.o.AddCopy("DB1", "EX16", AddCopyOptions{SeedingPostponed: true}))
+	require.ErrorContains(t, w.o.AddCopy("DB1", "EX17", AddCopyOptions{SeedingPostponed: true}), "16 copies")
+}
+
+// fact: exchange-site-resilience.md §6.1 (ActivationPreference: at least 1, at most
+// the number of copies) and §3.1's example (Add-MailboxDatabaseCopy ...
+// -ActivationPreference 2): a new copy takes the preference given when it is within
+// the copies it makes, the others shift down; none given or beyond, it is last.
+func TestAddedCopyTakesTheActivationPreferenceGiven(t *testing.T) {
+	prefs := func(w *world) map[string]int {
+		rows, err := w.o.CopyStatus("DB1")
+		require.NoError(t, err)
+		out := map[string]int{}
+		for _, r := range rows {
+			out[r.Name] = r.ActivationPreference
+		}
+		return out
+	}
+	w := four(t) // DB1 on EX1, EX2, EX3
+	require.NoError(t, w.o.AddCopy("DB1", "EX4", AddCopyOptions{ActivationPreference: 1, SeedingPostponed: true}))
+	require.Equal(t, map[string]int{`DB1\EX4`: 1, `DB1\EX1`: 2, `DB1\EX2`: 3, `DB1\EX3`: 4}, prefs(w))
+
+	w = four(t)
+	require.NoError(t, w.o.RemoveCopy("DB1", "EX2"))
+	require.Equal(t, map[string]int{`DB1\EX1`: 1, `DB1\EX3`: 2}, prefs(w), "removing a copy renumbers the rest")
+	require.NoError(t, w.o.AddCopy("DB1", "EX4", AddCopyOptions{ActivationPreference: 2, SeedingPostponed: true}))
+	require.Equal(t, map[string]int{`DB1\EX1`: 1, `DB1\EX4`: 2, `DB1\EX3`: 3}, prefs(w))
+
+	w = four(t)
+	require.NoError(t, w.o.AddCopy("DB1", "EX4", AddCopyOptions{ActivationPreference: 9, SeedingPostponed: true}))
+	require.Equal(t, 4, prefs(w)[`DB1\EX4`])
+}
+
+// fact: exchange-site-resilience.md §4.2/§4.3 (Add-MailboxDatabaseCopy seeds the new
+// copy unless -SeedingPostponed; a seed needs the source): a new copy that cannot
+// reach the active copy is added but its seed is refused, and the cmdlet says so.
+func TestAddedCopyThatCannotReachTheActiveCopyFailsItsSeed(t *testing.T) {
+	w := four(t)
+	w.partition([]string{"EX4"}, []string{"EX1"})
+	require.ErrorContains(t, w.o.AddCopy("DB1", "EX4", AddCopyOptions{}), "can't reach the source")
+	require.Equal(t, Suspended, w.status(`DB1\EX4`).Status)
+}
+
+// fact: exchange-site-resilience.md §4.2 (Remove-MailboxDatabaseCopy removes the
+// copy) and §4.1 (SeedingSource: the copy is the source of a seed): removing a copy
+// while it seeds ends the seed; it never finishes, and its source is no longer
+// SeedingSource.
+func TestRemovingACopyWhileItSeedsEndsTheSeed(t *testing.T) {
+	w := four(t)
+	require.NoError(t, w.o.AddCopy("DB1", "EX4", AddCopyOptions{SeedingPostponed: true}))
+	require.NoError(t, w.o.UpdateCopy("DB1", "EX4", UpdateCopyOptions{SourceServer: "EX3"}))
+	require.Equal(t, SeedingSource, w.status(`DB1\EX3`).Status)
+	require.NoError(t, w.o.RemoveCopy("DB1", "EX4"))
+	w.run(time.Hour)
+	require.Equal(t, Healthy, w.status(`DB1\EX3`).Status)
+	for _, r := range w.s.Journal().Records() {
+		_, finished := r.Data.(SeedFinished)
+		_, failed := r.Data.(SeedFailed)
+		require.False(t, finished || failed, "the removed copy's seed ended with it: %v", r.Data)
+	}
 }
