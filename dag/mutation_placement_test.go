@@ -75,3 +75,14 @@ func TestRedistributeDistributionCountsActivePassiveMountedAndDismountedCopies(t
 		{ServerName: "EX3", TotalDbs: 2, ActiveDbs: 2, PreferenceCountList: []int{0, 0, 2}, MountedDbs: 1, DismountedDbs: 1, DagName: "DAG1"},
 	}, rows)
 }
+
+// fact: exchange-site-resilience.md §6.1 (MaximumActiveDatabases, default $null) and
+// §6.3 (RedistributeActiveDatabases.ps1 -BalanceDbsByActivationPreference /
+// -BalanceDbsBySiteAndActivationPreference): the narration names the limit or $null,
+// the switch the script ran with, what it moved and what it could not.
+func TestPlacementNarrationNamesTheLimitTheSwitchAndTheMoves(t *testing.T) {
+	require.Equal(t, "Set-MailboxServer EX1 -MaximumActiveDatabases $null: no limit on active databases.", MaximumActiveDatabasesSet{Server: "EX1"}.Narrate())
+	require.Contains(t, MaximumActiveDatabasesSet{Server: "EX1", Max: 2}.Narrate(), "-MaximumActiveDatabases 2: once 2 databases")
+	require.Equal(t, "RedistributeActiveDatabases.ps1 -DagName DAG1 -BalanceDbsByActivationPreference: every database is already on its most preferred available copy.", Redistributed{DAG: "DAG1"}.Narrate())
+	require.Equal(t, "RedistributeActiveDatabases.ps1 -DagName DAG1 -BalanceDbsBySiteAndActivationPreference: moved DB2 EX3 -> EX2; could not move DB1.", Redistributed{DAG: "DAG1", BySite: true, Moved: []string{"DB2 EX3 -> EX2"}, Failed: []string{"DB1"}}.Narrate())
+}

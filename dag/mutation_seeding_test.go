@@ -123,3 +123,27 @@ func TestRemovingACopyWhileItSeedsEndsTheSeed(t *testing.T) {
 		require.False(t, finished || failed, "the removed copy's seed ended with it: %v", r.Data)
 	}
 }
+
+// fact: exchange-site-resilience.md §4.2 (Remove-MailboxDatabaseCopy leaves the files)
+// and §4.3 (-DeleteExistingFiles removes the files it checks for, and a seed needs
+// its source): a reseed of DB1 with -DeleteExistingFiles removes DB1's leftover files
+// only, so DB2's removed copy on the same server still needs the switch; a seed
+// whose copy cannot reach the source is refused.
+func TestDeleteExistingFilesRemovesOnlyThatDatabasesFiles(t *testing.T) {
+	w := three(t) // DB1 and DB2 on EX1, EX2, EX3
+	require.NoError(t, w.o.RemoveCopy("DB1", "EX3"))
+	require.NoError(t, w.o.RemoveCopy("DB2", "EX3"))
+	require.NoError(t, w.o.AddCopy("DB1", "EX3", AddCopyOptions{SeedingPostponed: true}))
+	require.NoError(t, w.o.AddCopy("DB2", "EX3", AddCopyOptions{SeedingPostponed: true}))
+	require.NoError(t, w.o.UpdateCopy("DB1", "EX3", UpdateCopyOptions{DeleteExistingFiles: true}))
+	require.ErrorContains(t, w.o.UpdateCopy("DB2", "EX3", UpdateCopyOptions{}), "-DeleteExistingFiles")
+	w.partition([]string{"EX3"}, []string{"EX2"})
+	require.ErrorContains(t, w.o.UpdateCopy("DB2", "EX3", UpdateCopyOptions{DeleteExistingFiles: true}), "can't reach the source")
+	var sizes []float64
+	for _, r := range w.s.Journal().Records() {
+		if e, ok := r.Data.(SeedStarted); ok {
+			sizes = append(sizes, e.SizeGB)
+		}
+	}
+	require.Equal(t, []float64{DefaultDatabaseSize}, sizes, "a database nobody sized seeds as 1 GB")
+}
