@@ -59,3 +59,27 @@ func TestACopyWhoseLagIsRemovedShowsPlayDownReasonNone(t *testing.T) {
 	require.NoError(t, w.o.SetCopyLag("DB1", "EX4", &zero, nil))
 	require.Contains(t, w.lagStatus(), "Enabled:False; PlayDownReason:None; ReplaySuspendReason:None; Percentage:0; Configured:00:00:00")
 }
+
+// fact: exchange-site-resilience.md §3.4 ("replay everything": a lagged copy activated
+// with -SkipLagChecks replays its replay queue as it mounts; §3.1 the lag holds each
+// copied log): the activation counts the logs the lagged copy still had to replay,
+// not those it replayed before; a copy without a lag replays nothing as a lagged one.
+func TestLaggedActivationReplaysOnlyItsReplayQueue(t *testing.T) {
+	w := three(t)
+	w.commit("DB1", 2)
+	w.run(2500 * time.Millisecond) // shipped after 2 s, replayed 1 s later
+	require.EqualValues(t, 2, w.status(`DB1\EX2`).ReplayQueueLength)
+	require.NoError(t, w.o.Move("DB1", "EX2"))
+	require.Zero(t, w.activations()[len(w.activations())-1].LaggedReplay)
+	w.run(time.Minute)
+
+	lag := time.Hour
+	require.NoError(t, w.o.SetCopyLag("DB1", "EX3", &lag, nil))
+	w.commit("DB1", 3)
+	w.run(lag + time.Minute) // EX3 replays these three
+	w.commit("DB1", 5)
+	w.run(time.Minute)
+	require.EqualValues(t, 5, w.status(`DB1\EX3`).ReplayQueueLength)
+	require.NoError(t, w.o.MoveWith("DB1", "EX3", MoveOptions{SkipLagChecks: true}))
+	require.EqualValues(t, 5, w.activations()[len(w.activations())-1].LaggedReplay)
+}
