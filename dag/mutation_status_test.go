@@ -35,3 +35,15 @@ func TestGetDatabaseAvailabilityGroupShowsReplayLagManagerEnabledFrom2013(t *tes
 	_, ok = field(old)
 	require.False(t, ok, "Exchange 2010 has no ReplayLagManagerEnabled")
 }
+
+// fact: exchange-site-resilience.md §5 (Get-DatabaseAvailabilityGroup [[-Identity]
+// <DAG>]): without -Identity it lists every DAG, none being an empty answer; an
+// -Identity that names no DAG is an error.
+func TestGetDatabaseAvailabilityGroupOfAnUnknownIdentityIsAnError(t *testing.T) {
+	w := newWorld(t)
+	rows, err := w.o.DAGStatus("", true)
+	require.NoError(t, err)
+	require.Empty(t, rows)
+	_, err = w.o.DAGStatus("DAG9", true)
+	require.ErrorContains(t, err, "couldn't be found")
+}
