@@ -22,6 +22,8 @@
 #                                 machine, since building the mutant is part of its run)
 #   MUTATION_ARGS                 more gremlins flags, e.g. -E 'narrate\.go' to exclude
 #                                 files (recorded in the command)
+#   MUTATION_DIFF                 a commit: mutate only the lines changed since it
+#                                 (gremlins' -D, made to work on a package directory)
 #   GREMLINS_VERSION              the pinned tool (default v0.6.0)
 #
 # Not part of .ci/run: a full run takes minutes per small package and far longer for
@@ -36,6 +38,7 @@ version=${GREMLINS_VERSION:-v0.6.0}
 workers=${MUTATION_WORKERS:-1}
 coef=${MUTATION_TIMEOUT_COEFFICIENT:-10}
 extra=${MUTATION_ARGS:-}
+diff=${MUTATION_DIFF:-}
 report=${MUTATION_REPORT:-$root/MUTATION.md}
 
 bin=$(go env GOBIN)
@@ -62,15 +65,32 @@ for pkg in "$@"; do
 	[ -d "$pkg" ] || { echo "mutation.sh: no package directory $pkg" >&2; exit 2; }
 	json=$tmp/$(echo "$pkg" | tr / _).json
 	# shellcheck disable=SC2086 # MUTATION_ARGS is a list of flags
-	cmd="gremlins unleash ./$pkg --workers $workers --timeout-coefficient $coef${extra:+ $extra}"
-	echo "== $cmd" >&2
 	start=$(date -u +%Y-%m-%dT%H:%MZ)
-	# shellcheck disable=SC2086
-	"$gremlins" unleash "./$pkg" --workers "$workers" --timeout-coefficient "$coef" $extra -o "$json" >&2
-	python3 - "$report" "$pkg" "$json" "$cmd" "$start" "$version" "$extra" <<'EOF'
+	if [ -n "$diff" ]; then
+		# gremlins v0.6.0 matches `git diff REF`'s file names, relative to the
+		# repository, against its mutants' names, relative to the package: run it
+		# in the package with diff.relative, and with no context lines, since it
+		# takes a hunk's context lines for changed ones and misses added lines
+		# after them.
+		cmd="(cd $pkg && GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=diff.relative GIT_CONFIG_VALUE_0=true GIT_CONFIG_KEY_1=diff.context GIT_CONFIG_VALUE_1=0 gremlins unleash \$PWD -D $diff --workers $workers --timeout-coefficient $coef${extra:+ $extra})"
+		echo "== $cmd" >&2
+		# shellcheck disable=SC2086
+		(cd "$pkg" && GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=diff.relative GIT_CONFIG_VALUE_0=true \
+			GIT_CONFIG_KEY_1=diff.context GIT_CONFIG_VALUE_1=0 \
+			"$gremlins" unleash "$PWD" -D "$diff" --workers "$workers" --timeout-coefficient "$coef" $extra -o "$json" >&2)
+	else
+		cmd="gremlins unleash ./$pkg --workers $workers --timeout-coefficient $coef${extra:+ $extra}"
+		echo "== $cmd" >&2
+		# shellcheck disable=SC2086
+		"$gremlins" unleash "./$pkg" --workers "$workers" --timeout-coefficient "$coef" $extra -o "$json" >&2
+	fi
+	runby="scripts/mutation.sh $pkg"
+	[ -z "$extra" ] || runby="MUTATION_ARGS='$extra' $runby"
+	[ -z "$diff" ] || runby="MUTATION_DIFF=$diff $runby"
+	python3 - "$report" "$pkg" "$json" "$cmd" "$start" "$version" "$runby" <<'EOF'
 import json, os, re, sys
 
-report, pkg, path, cmd, start, version, extra = sys.argv[1:]
+report, pkg, path, cmd, start, version, runby = sys.argv[1:]
 d = json.load(open(path))
 count = {}
 lived = []
@@ -88,7 +108,7 @@ lines = [
     f"## {pkg}",
     "",
     f"- Command: `{cmd}` (gremlins {version}, run by "
-    + (f"`MUTATION_ARGS='{extra}' scripts/mutation.sh {pkg}`)" if extra else f"`scripts/mutation.sh {pkg}`)"),
+    + f"`{runby}`)",
     f"- Date: {start}",
     f"- Killed {k}, lived {l}, not covered {nc}, timed out {to}, not viable {nv}",
     f"- Efficacy (killed / (killed + lived), gremlins' figure): **{eff:.1f}%**; "
