@@ -46,21 +46,24 @@ func (m *multi) Set(v string) error {
 // and N from the batch engine's environment (see autoShard); --report writes the
 // job's result for exsim merge.
 func cmdCheck(args []string, stdout, stderr io.Writer) int {
-	defer sweepGC(os.LookupEnv)()
+	defer sweepGC(os.LookupEnv, sweepGCPercent)()
 	return checkWith(args, os.LookupEnv, stdout, stderr)
 }
 
-// sweepGC lets the garbage collector's heap grow to 5x the live heap (GOGC=400)
-// for a sweep or a run, unless GOGC is set, and caps the heap softly at
-// softMemoryLimit unless GOMEMLIMIT is set. A sweep's live heap is tens of megabytes
-// (peak RSS 26-37 MB for 1,000 variants of dag-maintenance), and at the default the
-// collector runs so often that it takes a good part of the work (the same sweep:
-// 2.9-3.1 s on one worker at GOGC=100, 2.0-2.3 s at 400; 1.9-2.2 s and 1.4-1.6 s on
-// two). A run of a day of mail is the same (BENCHMARKS.md, issue 22); the soft limit
-// keeps a run of a million messages, whose live heap is hundreds of megabytes, under
-// a gigabyte: near the limit the collector runs as often as it must. It returns the
-// function that restores both settings.
-func sweepGC(env lookupEnv) func() {
+// sweepGC sets the garbage collector's target to gcPercent (GOGC) for a sweep or a
+// run, unless GOGC is set, and caps the heap softly at softMemoryLimit unless
+// GOMEMLIMIT is set. It returns the function that restores both settings.
+//
+// A sweep (sweepGCPercent) has a live heap of tens of megabytes and allocates about
+// 600 MB/s per worker, so at the default the collector takes a good part of the work
+// and, with two workers, of the second core: 3,000 variants of dag-maintenance
+// (BENCHMARKS.md, issue 22) take 5.5-5.6 s on one worker and 3.2 s on two at
+// GOGC=400 (1.75x), 5.5 s and 3.0 s at 1600 (1.84x), for a peak RSS of 93-135 MB. A
+// run of a day of mail (runGCPercent) keeps its live heap for the verdict (70 MB at
+// 100,000 messages), and 400 keeps its peak near 100 MB; the soft limit keeps a run
+// of a million messages, whose live heap is hundreds of megabytes, under a gigabyte:
+// near the limit the collector runs as often as it must.
+func sweepGC(env lookupEnv, gcPercent int) func() {
 	restoreLimit := func() {}
 	if _, set := env("GOMEMLIMIT"); !set {
 		old := debug.SetMemoryLimit(softMemoryLimit)
@@ -69,9 +72,15 @@ func sweepGC(env lookupEnv) func() {
 	if _, set := env("GOGC"); set {
 		return restoreLimit
 	}
-	old := debug.SetGCPercent(400)
+	old := debug.SetGCPercent(gcPercent)
 	return func() { debug.SetGCPercent(old); restoreLimit() }
 }
+
+// The collector targets of a sweep (exsim check, exsim plan) and of exsim run.
+const (
+	sweepGCPercent = 1600
+	runGCPercent   = 400
+)
 
 // softMemoryLimit is the heap exsim run and exsim check aim to stay under (the
 // runtime's soft limit; GOMEMLIMIT overrides it).

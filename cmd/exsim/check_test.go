@@ -243,22 +243,22 @@ func TestCounterexampleKeepsItsScriptBesideIt(t *testing.T) {
 func TestSweepGCRespectsGOGCAndRestores(t *testing.T) {
 	before := debug.SetGCPercent(100)
 	defer debug.SetGCPercent(before)
-	restore := sweepGC(func(string) (string, bool) { return "", false })
-	require.Equal(t, 400, debug.SetGCPercent(400))
+	restore := sweepGC(func(string) (string, bool) { return "", false }, sweepGCPercent)
+	require.Equal(t, sweepGCPercent, debug.SetGCPercent(100))
 	restore()
 	require.Equal(t, 100, debug.SetGCPercent(100))
-	sweepGC(func(k string) (string, bool) { return "50", k == "GOGC" })()
+	sweepGC(func(k string) (string, bool) { return "50", k == "GOGC" }, runGCPercent)()
 	require.Equal(t, 100, debug.SetGCPercent(100), "GOGC set: untouched")
 }
 
 // The soft memory limit is set for the run and put back, unless GOMEMLIMIT is set.
 func TestSweepGCSetsSoftMemoryLimitUnlessGOMEMLIMIT(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
-	restore := sweepGC(func(string) (string, bool) { return "", false })
+	restore := sweepGC(func(string) (string, bool) { return "", false }, runGCPercent)
 	require.Equal(t, int64(softMemoryLimit), debug.SetMemoryLimit(-1))
 	restore()
 	require.Equal(t, before, debug.SetMemoryLimit(-1))
-	restore = sweepGC(func(k string) (string, bool) { return "1GiB", k == "GOMEMLIMIT" })
+	restore = sweepGC(func(k string) (string, bool) { return "1GiB", k == "GOMEMLIMIT" }, runGCPercent)
 	require.Equal(t, before, debug.SetMemoryLimit(-1), "GOMEMLIMIT set: untouched")
 	restore()
 }

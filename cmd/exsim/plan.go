@@ -23,7 +23,7 @@ const planUsage = `exsim plan FILE|NAME --safest [--property no-loss,no-stuck] [
 // plan, and writes the best as a scenario. Exit 0: a plan keeps the properties
 // (the best is written); 1: none of those tried does; 2: bad input.
 func cmdPlan(args []string, stdout, stderr io.Writer) int {
-	defer sweepGC(os.LookupEnv)()
+	defer sweepGC(os.LookupEnv, sweepGCPercent)()
 	fs := newFlagSet("plan", stderr)
 	safest := fs.Bool("safest", false, "search the orders and timings of the plan's run steps for the safest")
 	props := fs.String("property", "no-loss,no-stuck", "properties a plan must keep, comma separated: "+strings.Join(explore.PropertyNames, ", "))
