@@ -24,3 +24,49 @@ func TestDurationOfTwoToTheSixtyThreeNanosecondsIsTooLong(t *testing.T) {
 	_, err = Parse("neg.yaml", []byte(minimal+"steps:\n  - {at: 9223372036854775807ns, run: Get-Queue}\n"))
 	require.EqualError(t, err, `neg.yaml:8:10: at: duration "9223372036854775807ns" is too long`)
 }
+
+// TestTimeSpanFieldsAcceptTheirLargestValue: 23 hours, 59 minutes, 59 seconds, nine
+// digits of a second and 106,750 days are the largest of each TimeSpan field; one more
+// is refused, with why.
+func TestTimeSpanFieldsAcceptTheirLargestValue(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want time.Duration
+	}{
+		{"23:59:59", 23*time.Hour + 59*time.Minute + 59*time.Second},
+		{"00:00:01.123456789", time.Second + 123456789},
+		{"00:00:01.5", 1500 * time.Millisecond},
+		{"106750.23:59:59", 106750*24*time.Hour + 23*time.Hour + 59*time.Minute + 59*time.Second},
+	} {
+		got, err := ParseDuration(tt.in)
+		require.NoError(t, err, tt.in)
+		require.Equal(t, tt.want, got, tt.in)
+	}
+	for _, tt := range []struct{ in, why string }{
+		{"24:00:00", "hours must be 0-23"},
+		{"00:60:00", "minutes must be 0-59"},
+		{"00:00:60", "seconds must be 0-59"},
+		{"00:00:01.1234567890", "bad fraction of a second"},
+		{"106751.00:00:00", "too many days"},
+		{".01:00:00", "bad day count"},
+		{"1:2:3:4", "too many or too few fields"},
+		{"001:00", "each field is one or two digits"},
+	} {
+		_, err := ParseDuration(tt.in)
+		require.EqualError(t, err, `invalid duration "`+tt.in+`" (`+tt.why+`; want hh:mm:ss or d.hh:mm:ss)`)
+	}
+}
+
+// TestGoDurationsNameTheirUnitOrItsAbsence: a number without a unit and an unknown
+// unit are told apart, so the author knows which to fix.
+func TestGoDurationsNameTheirUnitOrItsAbsence(t *testing.T) {
+	_, err := ParseDuration("5m3")
+	require.EqualError(t, err, `duration "5m3" needs a unit (ns, us, ms, s, m, h, d)`)
+	_, err = ParseDuration("5w")
+	require.EqualError(t, err, `unknown unit "w" in duration "5w" (want ns, us, ms, s, m, h or d)`)
+	_, err = ParseDuration("5 m")
+	require.EqualError(t, err, `invalid duration "5 m" (want e.g. 90s, 30m, 2h, 2d or hh:mm:ss)`)
+	d, err := ParseDuration("1h0.5m9s")
+	require.NoError(t, err)
+	require.Equal(t, time.Hour+39*time.Second, d)
+}

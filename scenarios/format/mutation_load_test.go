@@ -1,0 +1,238 @@
+package format
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Mutation testing of load.go (issue 24): each limit a scenario's YAML can reach is
+// accepted at its value and refused one past it, and errors keep file:line:col.
+
+// org is a scenario head: two Mailbox servers, a database and a mailbox; %s is the
+// duration.
+const org = `name: b
+description: d
+version: Exchange2016
+duration: %s
+topology:
+  servers: [{name: EX1, roles: [Mailbox]}, {name: EX2, roles: [Mailbox]}]
+  databases: [{name: DB1, copies: [EX1]}]
+  mailboxes: [{address: u1@contoso.com, database: DB1}]
+`
+
+func orgFor(dur string) string { return fmt.Sprintf(org, dur) }
+
+func loads(t *testing.T, src string) *Scenario {
+	t.Helper()
+	s, err := Parse("b.yaml", []byte(src))
+	require.NoError(t, err, src)
+	return s
+}
+
+func refused(t *testing.T, src, want string) {
+	t.Helper()
+	_, err := Parse("b.yaml", []byte(src))
+	require.EqualError(t, err, want, src)
+}
+
+func TestScenarioDurationOfExactlyThirtyDaysLoads(t *testing.T) {
+	s := loads(t, orgFor("30d"))
+	require.Equal(t, MaxDuration, s.Duration)
+}
+
+// TestTrafficWhoseLastMessageFallsOnTheDurationLoads: the last message of count/every
+// may be sent at the scenario's last instant, not one every later; when count*every
+// overflows the window the error names the entry's at.
+func TestTrafficWhoseLastMessageFallsOnTheDurationLoads(t *testing.T) {
+	s := loads(t, orgFor("30d")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, count: 31, every: 1d}\n")
+	require.Equal(t, 31, s.Traffic[0].Count)
+	loads(t, orgFor("1h")+"traffic:\n  - {at: 10m, from: a@f.net, to: u1@contoso.com, count: 3, every: 25m}\n")
+	loads(t, orgFor("1h")+"traffic:\n  - {at: 10m, from: a@f.net, to: u1@contoso.com, count: 1, every: 1m}\n")
+	refused(t, orgFor("1h")+"traffic:\n  - {at: 10m, from: a@f.net, to: u1@contoso.com, count: 4, every: 20m}\n",
+		"b.yaml:10:10: traffic at 10m0s (last message at 1h10m0s) is after the scenario's duration 1h0m0s")
+	refused(t, orgFor("30d")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, count: 2, every: 31d}\n",
+		"b.yaml:10:6: traffic at 0s (last message at 720h0m0.000000001s) is after the scenario's duration 720h0m0s")
+}
+
+// TestTrafficOfExactlyOneMillionMessagesLoads: MaxMessages is the limit itself, and
+// the entries add up (fixed counts and Poisson expectations alike).
+func TestTrafficOfExactlyOneMillionMessagesLoads(t *testing.T) {
+	s := loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, count: 1000000}\n")
+	require.Equal(t, float64(MaxMessages), s.expectedMessages)
+	refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, count: 600000}\n  - {from: a@f.net, to: u1@contoso.com, count: 400001}\n",
+		"b.yaml:11:6: traffic adds up to more than 1000000 messages, the limit")
+	s = loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, perHour: 1500000, start: 30m}\n  - {from: a@f.net, to: u1@contoso.com, perHour: 1000, until: 30m}\n")
+	require.InDelta(t, 750000+500, s.expectedMessages, 1e-6, "perHour over [start, until)")
+	refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, perHour: 1000001}\n",
+		"b.yaml:10:6: traffic adds up to more than 1000000 messages, the limit")
+}
+
+// TestPoissonTrafficWindowIsStartBeforeUntil: until may be the duration (its
+// default); start must be before until.
+func TestPoissonTrafficWindowIsStartBeforeUntil(t *testing.T) {
+	s := loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, perHour: 10, until: 1h}\n")
+	require.Equal(t, s.Duration, s.Traffic[0].Until)
+	refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, perHour: 10, start: 30m, until: 30m}\n",
+		"b.yaml:10:6: traffic start 30m0s must be before until 30m0s")
+	refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, perHour: 10, until: 61m}\n",
+		"b.yaml:10:6: traffic until 1h1m0s is after the scenario's duration 1h0m0s")
+	refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, perHour: 0}\n",
+		"b.yaml:10:50: perHour must be more than 0")
+	refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, perHour: -1}\n",
+		`b.yaml:10:50: perHour must be a number of at least 0, found "-1"`)
+}
+
+func TestStepAndExpectationAtTheDurationLoad(t *testing.T) {
+	s := loads(t, orgFor("1h")+"steps:\n  - {at: 1h, run: Get-Queue}\nexpect:\n  queues: [{at: 1h, queue: 'EX1\\Submission', status: active}]\n")
+	require.Equal(t, s.Duration, s.Steps[0].At)
+	require.Equal(t, "Active", s.Expect.Queues[0].Status, "the first status, resolved to its spelling")
+	refused(t, orgFor("1h")+"expect:\n  queues: [{at: 61m, queue: 'EX1\\Submission'}]\n",
+		"b.yaml:10:17: at 1h1m0s is after the scenario's duration 1h0m0s")
+}
+
+// TestComputerNamesOfFifteenCharactersLoad: NetBIOS names hold 15 characters.
+func TestComputerNamesOfFifteenCharactersLoad(t *testing.T) {
+	src := "name: c\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n  servers: [{name: %s, roles: [Mailbox]}]\n"
+	s := loads(t, fmt.Sprintf(src, "ABCDEFGHIJKLMNO"))
+	require.Equal(t, "ABCDEFGHIJKLMNO", s.Topology.Servers[0].Name)
+	refused(t, fmt.Sprintf(src, "ABCDEFGHIJKLMNOP"),
+		`b.yaml:6:20: server name "ABCDEFGHIJKLMNOP" must be a computer name: up to 15 letters, digits and hyphens`)
+}
+
+// TestDAGOfSixteenMembersLoads: a DAG holds at most 16 members; the 17th is the
+// one named in the error.
+func TestDAGOfSixteenMembersLoads(t *testing.T) {
+	build := func(n int) string {
+		var sv, ms []string
+		for i := 1; i <= n; i++ {
+			sv = append(sv, fmt.Sprintf("{name: M%d, roles: [Mailbox]}", i))
+			ms = append(ms, fmt.Sprintf("M%d", i))
+		}
+		return "name: c\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n  servers: [" + strings.Join(sv, ", ") +
+			"]\n  dags:\n    - {name: DAG1, witness: FS1, members: [" + strings.Join(ms, ", ") + "]}\n"
+	}
+	s := loads(t, build(16))
+	require.Len(t, s.Topology.DAGs[0].Members, 16)
+	refused(t, build(17), "b.yaml:8:115: DAG \"DAG1\" has 17 members: a DAG holds at most 16")
+}
+
+// TestWholeNumbersLoadAtBothEndsOfTheirRange: cost and exchangeCost are 1-99,999
+// (Set-AdSiteLink), missed 1-1000, autoReseedSpares 0-64, count from 1.
+func TestWholeNumbersLoadAtBothEndsOfTheirRange(t *testing.T) {
+	sites := "name: c\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n  sites: [A, B]\n  siteLinks: [{name: L, sites: [A, B], %s}]\n  servers: [{name: EX1, site: A, roles: [Mailbox]}]\n"
+	s := loads(t, fmt.Sprintf(sites, "cost: 1, exchangeCost: 99999"))
+	require.Equal(t, 1, s.Topology.SiteLinks[0].Cost)
+	require.Equal(t, 99999, s.Topology.SiteLinks[0].ExchangeCost)
+	s = loads(t, fmt.Sprintf(sites, "cost: 99999, exchangeCost: 1"))
+	require.Equal(t, 99999, s.Topology.SiteLinks[0].Cost)
+	refused(t, fmt.Sprintf(sites, "cost: 100000"), "b.yaml:7:43: cost must be between 1 and 99999, found 100000")
+	refused(t, fmt.Sprintf(sites, "cost: 0"), "b.yaml:7:43: cost must be between 1 and 99999, found 0")
+	s = loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, count: 1}\nmonitors:\n  - {kind: heartbeat, servers: [EX1], missed: 1000}\n")
+	require.Equal(t, 1, s.Traffic[0].Count)
+	require.Equal(t, 1000, s.Monitors[0].Missed)
+	refused(t, orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1], missed: 1001}\n",
+		"b.yaml:10:46: missed must be between 1 and 1000, found 1001")
+	s = loads(t, orgFor("1h")+"  dags: [{name: DAG1, members: [EX1], autoReseedSpares: 64}]\n")
+	require.Equal(t, 64, s.Topology.DAGs[0].AutoReseedSpares)
+}
+
+// TestMessageSizesLoadFromOneByteToTwoGigabytes.
+func TestMessageSizesLoadFromOneByteToTwoGigabytes(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+	}{{"1", 1}, {"2GB", 2 << 30}, {"25MB", 25 << 20}, {"1.5 KB", 1536}, {"6144B", 6144}} {
+		s := loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, size: \""+tt.in+"\"}\n")
+		require.Equal(t, tt.want, s.Traffic[0].Size, tt.in)
+	}
+	for _, in := range []string{"0.5", "2049MB", "NaN", "unlimited"} {
+		refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, size: \""+in+"\"}\n",
+			`b.yaml:10:53: size "`+in+`": want a size such as 25MB, 512KB or 6144 (bytes), from 1 byte to 2GB`)
+	}
+	s := loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, size: [1KB, 2KB]}\n")
+	require.Equal(t, []int64{1024, 2048}, s.Traffic[0].Sizes)
+}
+
+// TestMXPreferenceIsZeroTo65535.
+func TestMXPreferenceIsZeroTo65535(t *testing.T) {
+	dom := orgFor("1h") + "  internet:\n    domains: {f.net: {mx: [\"mx1.f.net %s\"]}}\n"
+	for _, p := range []int{0, 65535} {
+		s := loads(t, fmt.Sprintf(dom, fmt.Sprint(p)))
+		require.Equal(t, p, s.Topology.Internet.Domains[0].MX[0].Preference)
+	}
+	for _, p := range []string{"-1", "65536", "ten"} {
+		refused(t, fmt.Sprintf(dom, p), `b.yaml:10:28: MX record "mx1.f.net `+p+`": want "HOST PREFERENCE", e.g. "mx1.fabrikam.net 10" (preference 0-65535)`)
+	}
+}
+
+// TestZeroIntervalsAreRefused: senderRetry, a monitor's every and latencyThreshold
+// are more than 0.
+func TestZeroIntervalsAreRefused(t *testing.T) {
+	refused(t, orgFor("1h")+"  internet: {senderRetry: 0}\n", "b.yaml:9:27: senderRetry must be more than 0")
+	refused(t, orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1], every: 0}\n", "b.yaml:10:46: every must be more than 0")
+	refused(t, orgFor("1h")+"monitors:\n  - {kind: mailflow, from: EX1, to: EX2, every: 1m, latencyThreshold: 0}\n",
+		"b.yaml:10:71: latencyThreshold must be more than 0")
+}
+
+// TestEventBudgetIsTheLimitItselfAndAddsUpMonitors: a heartbeat every 72µs over an
+// hour is exactly MaxEvents and loads; monitors and messages add up, and the
+// suggested interval is what fits the events the others leave.
+func TestEventBudgetIsTheLimitItselfAndAddsUpMonitors(t *testing.T) {
+	loads(t, orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1], every: 72us}\n")
+	refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com}\nmonitors:\n  - {kind: heartbeat, servers: [EX1], every: 72us}\n",
+		"b.yaml:12:6: a heartbeat monitor every 72µs over 1h0m0s would take about 5e+07 events; a run is limited to 50000000 (make every at least 1s)")
+	refused(t, orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1], every: 72015ns}\n  - {kind: mailflow, from: EX1, to: EX2, every: 1s, latencyThreshold: 1m}\n",
+		"b.yaml:11:6: a mailflow monitor every 1s over 1h0m0s would take about 5.04e+04 events; a run is limited to 50000000 (make every at least 5s)")
+}
+
+// TestEchoedValuesAreShortenedPastEightyCharacters.
+func TestEchoedValuesAreShortenedPastEightyCharacters(t *testing.T) {
+	src := "name: %s\ndescription: d\nduration: 1h\ntopology:\n  servers: [{name: EX1, roles: [Mailbox]}]\n"
+	name := strings.Repeat("É", 80)
+	refused(t, fmt.Sprintf(src, name), `b.yaml:1:7: name "`+name+`" must be lowercase words joined by '-', like hub-failure`)
+	refused(t, fmt.Sprintf(src, name+"É"), `b.yaml:1:7: name "`+name+`…(81 characters)" must be lowercase words joined by '-', like hub-failure`)
+}
+
+// TestEmptyMappingIsReportedWhereItStands: `{}` has no first key to point at; the
+// error points at the brace.
+func TestEmptyMappingIsReportedWhereItStands(t *testing.T) {
+	refused(t, "name: c\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n  servers: [{}]\n",
+		`b.yaml:6:13: a server needs "name"`)
+}
+
+// TestScenarioFileOfExactlyTheSizeLimitLoads: MaxFileSize bytes load, one more does not.
+func TestScenarioFileOfExactlyTheSizeLimitLoads(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(minimal)
+	line := "#" + strings.Repeat("x", 1022) + "\n"
+	for b.Len()+len(line) <= MaxFileSize {
+		b.WriteString(line)
+	}
+	b.WriteString("#" + strings.Repeat("x", MaxFileSize-b.Len()-2) + "\n")
+	require.Equal(t, MaxFileSize, b.Len())
+	loads(t, b.String())
+	refused(t, b.String()+"\n", "b.yaml:1:1: the file is larger than 1048576 bytes, the limit")
+}
+
+// TestListItemsUpToTheLimitLoad: the loader visits at most maxItems list items,
+// aliases counted each time; exactly that many load.
+func TestListItemsUpToTheLimitLoad(t *testing.T) {
+	// 2 (servers, roles) + 254 traffic entries + 254 x 3,936 addresses = 1,000,000
+	build := func(extra string) string {
+		var b strings.Builder
+		b.WriteString("name: m\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n" + extra + "  servers: [{name: EX1, roles: [Mailbox]}]\ntraffic:\n  - {at: 1m, from: a@b.net, to: &l0 [")
+		b.WriteString(strings.Repeat("x@y.net, ", 3935))
+		b.WriteString("x@y.net]}\n")
+		for range 253 {
+			b.WriteString("  - {at: 1m, from: a@b.net, to: *l0}\n")
+		}
+		return b.String()
+	}
+	s := loads(t, build(""))
+	require.Len(t, s.Traffic, 254)
+	_, err := Parse("b.yaml", []byte(build("  sites: [S1]\n")))
+	require.ErrorContains(t, err, "more than 1000000 list items")
+}
