@@ -128,13 +128,13 @@ func TestWholeNumbersLoadAtBothEndsOfTheirRange(t *testing.T) {
 	require.Equal(t, 99999, s.Topology.SiteLinks[0].ExchangeCost)
 	s = loads(t, fmt.Sprintf(sites, "cost: 99999, exchangeCost: 1"))
 	require.Equal(t, 99999, s.Topology.SiteLinks[0].Cost)
-	refused(t, fmt.Sprintf(sites, "cost: 100000"), "b.yaml:7:43: cost must be between 1 and 99999, found 100000")
-	refused(t, fmt.Sprintf(sites, "cost: 0"), "b.yaml:7:43: cost must be between 1 and 99999, found 0")
+	refused(t, fmt.Sprintf(sites, "cost: 100000"), "b.yaml:7:46: cost must be between 1 and 99999, found 100000")
+	refused(t, fmt.Sprintf(sites, "cost: 0"), "b.yaml:7:46: cost must be between 1 and 99999, found 0")
 	s = loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, count: 1}\nmonitors:\n  - {kind: heartbeat, servers: [EX1], missed: 1000}\n")
 	require.Equal(t, 1, s.Traffic[0].Count)
 	require.Equal(t, 1000, s.Monitors[0].Missed)
 	refused(t, orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1], missed: 1001}\n",
-		"b.yaml:10:46: missed must be between 1 and 1000, found 1001")
+		"b.yaml:10:47: missed must be between 1 and 1000, found 1001")
 	s = loads(t, orgFor("1h")+"  dags: [{name: DAG1, members: [EX1], autoReseedSpares: 64}]\n")
 	require.Equal(t, 64, s.Topology.DAGs[0].AutoReseedSpares)
 }
@@ -150,7 +150,7 @@ func TestMessageSizesLoadFromOneByteToTwoGigabytes(t *testing.T) {
 	}
 	for _, in := range []string{"0.5", "2049MB", "NaN", "unlimited"} {
 		refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, size: \""+in+"\"}\n",
-			`b.yaml:10:53: size "`+in+`": want a size such as 25MB, 512KB or 6144 (bytes), from 1 byte to 2GB`)
+			`b.yaml:10:47: size "`+in+`": want a size such as 25MB, 512KB or 6144 (bytes), from 1 byte to 2GB`)
 	}
 	s := loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, size: [1KB, 2KB]}\n")
 	require.Equal(t, []int64{1024, 2048}, s.Traffic[0].Sizes)
@@ -224,7 +224,7 @@ func TestListItemsUpToTheLimitLoad(t *testing.T) {
 	build := func(extra string) string {
 		var b strings.Builder
 		b.WriteString("name: m\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n" + extra + "  servers: [{name: EX1, roles: [Mailbox]}]\ntraffic:\n  - {at: 1m, from: a@b.net, to: &l0 [")
-		b.WriteString(strings.Repeat("x@y.net, ", 3935))
+		b.WriteString(strings.Repeat("\n      x@y.net,", 3935))
 		b.WriteString("x@y.net]}\n")
 		for range 253 {
 			b.WriteString("  - {at: 1m, from: a@b.net, to: *l0}\n")
