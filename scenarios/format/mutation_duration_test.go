@@ -51,6 +51,10 @@ func TestTimeSpanFieldsAcceptTheirLargestValue(t *testing.T) {
 		{".01:00:00", "bad day count"},
 		{"1:2:3:4", "too many or too few fields"},
 		{"001:00", "each field is one or two digits"},
+		{"ab:00", "each field is one or two digits"},
+		{"+1:00", "each field is one or two digits"},
+		{"+1.00:00:00", "bad day count"},
+		{"00:00:01.x", "bad fraction of a second"},
 	} {
 		_, err := ParseDuration(tt.in)
 		require.EqualError(t, err, `invalid duration "`+tt.in+`" (`+tt.why+`; want hh:mm:ss or d.hh:mm:ss)`)
