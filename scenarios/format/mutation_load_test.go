@@ -2,6 +2,8 @@ package format
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -235,4 +237,22 @@ func TestListItemsUpToTheLimitLoad(t *testing.T) {
 	require.Len(t, s.Traffic, 254)
 	_, err := Parse("b.yaml", []byte(build("  sites: [S1]\n")))
 	require.ErrorContains(t, err, "more than 1000000 list items")
+}
+
+// TestLoadErrorsNameTheFileByItsBaseName: as Load's documentation says, whatever
+// refuses the file (too large, not a regular file, missing); a refusal before the
+// parser keeps its line and column.
+func TestLoadErrorsNameTheFileByItsBaseName(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big.yaml")
+	require.NoError(t, os.WriteFile(big, []byte(strings.Repeat("#", MaxFileSize+10)), 0o644))
+	_, err := Load(big)
+	require.EqualError(t, err, "big.yaml:1:1048577: the file is 1048586 bytes; the limit is 1048576 bytes")
+	_, err = Load(dir)
+	require.ErrorContains(t, err, filepath.Base(dir)+": ")
+	require.NotContains(t, err.Error(), dir)
+	_, err = Load(filepath.Join(dir, "none.yaml"))
+	require.Regexp(t, `^none\.yaml: `, err.Error())
+	_, err = Parse("nul.yaml", []byte("name: a\x00\n"))
+	require.Regexp(t, `^nul\.yaml:1:8: `, err.Error())
 }
