@@ -256,3 +256,70 @@ func TestLoadErrorsNameTheFileByItsBaseName(t *testing.T) {
 	_, err = Parse("nul.yaml", []byte("name: a\x00\n"))
 	require.Regexp(t, `^nul\.yaml:1:8: `, err.Error())
 }
+
+// TestEventBudgetCountsTwelveEventsAMessage: 100 messages (1,200 events) and a
+// heartbeat of 49,999,000 ticks are over MaxEvents; 83 messages (996) are not.
+func TestEventBudgetCountsTwelveEventsAMessage(t *testing.T) {
+	src := orgFor("49999ms") + "traffic:\n  - {from: a@f.net, to: u1@contoso.com, count: %d}\nmonitors:\n  - {kind: heartbeat, servers: [EX1], every: 1us}\n"
+	loads(t, fmt.Sprintf(src, 83))
+	_, err := Parse("b.yaml", []byte(fmt.Sprintf(src, 100)))
+	require.ErrorContains(t, err, "b.yaml:12:6: a heartbeat monitor every 1µs over 49.999s would take about 5e+07 events")
+}
+
+// org3 has an Exchange 2016 and an Exchange 2013 Mailbox server, and a 2013 Client
+// Access server.
+const org3 = `name: v
+description: d
+duration: 1h
+topology:
+  servers:
+    - {name: EX16, version: Exchange2016, roles: [Mailbox]}
+    - {name: EX13, version: Exchange2013, roles: [Mailbox]}
+    - {name: CAS13, version: Exchange2013, roles: [ClientAccess]}
+steps:
+`
+
+// TestParameterExistsFromItsMinVersion: Get-MessageTrackingLog -Source came with
+// Exchange 2016: it binds on a 2016 server and is the shell's "cannot be found" on 2013.
+func TestParameterExistsFromItsMinVersion(t *testing.T) {
+	s := loads(t, org3+"  - {at: 1m, run: \"Get-MessageTrackingLog -Server EX16 -Source SMTP\"}\n")
+	require.Equal(t, "Get-MessageTrackingLog", s.Steps[0].Run[0].Name)
+	refused(t, org3+"  - {at: 1m, run: \"Get-MessageTrackingLog -Server EX13 -Source SMTP\"}\n",
+		"b.yaml:10:64: Get-MessageTrackingLog: a parameter cannot be found that matches parameter name 'Source' (it came with Exchange2016; EX13 runs Exchange2013)")
+}
+
+// TestCmdletExistsFromItsMinVersion: Get-ServerComponentState came with Exchange 2013.
+func TestCmdletExistsFromItsMinVersion(t *testing.T) {
+	loads(t, org3+"  - {at: 1m, run: \"Get-ServerComponentState EX13\"}\n")
+	s := loads(t, orgFor("1h")+"expect:\n  states: [{at: 1m, server: EX1, component: ServerWideOffline, state: active}]\n")
+	require.Equal(t, StateExpect{Pos: s.Expect.States[0].Pos, At: 60e9, Server: "EX1", Component: "ServerWideOffline", State: "Active"}, s.Expect.States[0])
+	s = loads(t, org3+"  - {at: 1m, run: Get-Queue}\nexpect:\n  states: [{at: 1m, server: ex13, component: HubTransport, state: Draining}]\n")
+	require.Equal(t, "EX13", s.Expect.States[0].Server)
+}
+
+// TestMailboxTransportServicesRunOn2013MailboxServers: Exchange 2013 has the
+// Front End Transport service on Client Access servers and the Mailbox Transport
+// services on Mailbox servers; 2016 has all three on its Mailbox servers.
+func TestMailboxTransportServicesRunOn2013MailboxServers(t *testing.T) {
+	for _, ok := range []string{
+		"{at: 1m, on: CAS13, run: \"Restart-Service MSExchangeFrontEndTransport\"}",
+		"{at: 1m, on: EX13, run: \"Restart-Service MSExchangeDelivery\"}",
+		"{at: 1m, on: EX13, run: \"Restart-Service MSExchangeSubmission\"}",
+		"{at: 1m, on: EX16, run: \"Restart-Service MSExchangeFrontEndTransport\"}",
+	} {
+		loads(t, org3+"  - "+ok+"\n")
+	}
+	refused(t, org3+"  - {at: 1m, on: EX13, run: \"Restart-Service MSExchangeFrontEndTransport\"}\n",
+		"b.yaml:10:30: EX13 has no MSExchangeFrontEndTransport service (Exchange2013)")
+	refused(t, org3+"  - {at: 1m, on: CAS13, run: \"Restart-Service MSExchangeDelivery\"}\n",
+		"b.yaml:10:31: CAS13 has no MSExchangeDelivery service (the Mailbox Transport services run on Exchange 2013+ Mailbox servers)")
+}
+
+// TestFilterOfAGetCmdletIsCheckedAtLoad: Get-Queue -Filter is parsed when the
+// scenario loads, so a broken filter is an error with its position.
+func TestFilterOfAGetCmdletIsCheckedAtLoad(t *testing.T) {
+	s := loads(t, orgFor("1h")+"steps:\n  - {at: 1m, run: \"Get-Queue -Filter 'MessageCount -gt 5' | Where-Object {$_.MessageCount -gt 1}\"}\n")
+	require.Len(t, s.Steps[0].Run, 2)
+	_, err := Parse("b.yaml", []byte(orgFor("1h")+"steps:\n  - {at: 1m, run: \"Get-Queue -Filter 'MessageCount -gt'\"}\n"))
+	require.ErrorContains(t, err, "b.yaml:10:38: Get-Queue -Filter: {MessageCount -gt}: -gt has no value")
+}
