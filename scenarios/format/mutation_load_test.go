@@ -323,3 +323,104 @@ func TestFilterOfAGetCmdletIsCheckedAtLoad(t *testing.T) {
 	_, err := Parse("b.yaml", []byte(orgFor("1h")+"steps:\n  - {at: 1m, run: \"Get-Queue -Filter 'MessageCount -gt'\"}\n"))
 	require.ErrorContains(t, err, "b.yaml:10:38: Get-Queue -Filter: {MessageCount -gt}: -gt has no value")
 }
+
+// TestSmartHostsAndTheirCapabilitiesResolve: a connector's smart hosts (smartHost
+// "a, b" or smartHosts) are the hosts internet.hosts and down/refuse faults may
+// name, resolved to the topology's spelling; SIZE and AUTH take parameters, the
+// other extensions none; None is a smartHostAuthMechanism.
+func TestSmartHostsAndTheirCapabilitiesResolve(t *testing.T) {
+	head := orgFor("1h") + "  sendConnectors:\n    - {name: Out, addressSpaces: ['*'], sourceServers: [EX1], smartHost: \"relay1.f.net, relay2.f.net\", smartHostAuthMechanism: none}\n  internet:\n    hosts:\n"
+	s := loads(t, head+"      RELAY1.f.net: {capabilities: [\"size 1000\", pipelining, \"AUTH LOGIN\"]}\n      relay2.f.net: {capabilities: [SIZE]}\nsteps:\n  - {at: 1m, fault: \"down Relay1.F.net\"}\n  - {at: 2m, fault: \"up relay2.f.net\"}\n")
+	require.Equal(t, []string{"relay1.f.net", "relay2.f.net"}, s.Topology.SendConnectors[0].Hosts())
+	require.Equal(t, "None", s.Topology.SendConnectors[0].SmartHostAuthMechanism)
+	require.Equal(t, []ExternalHost{
+		{Pos: s.Topology.Internet.Hosts[0].Pos, Name: "relay1.f.net", Capabilities: []string{"SIZE 1000", "PIPELINING", "AUTH LOGIN"}},
+		{Pos: s.Topology.Internet.Hosts[1].Pos, Name: "relay2.f.net", Capabilities: []string{"SIZE"}},
+	}, s.Topology.Internet.Hosts)
+	require.Equal(t, "relay1.f.net", s.Steps[0].Fault.Host)
+	for _, tt := range []struct{ caps, want string }{
+		{`["SIZE 10 20"]`, `capability "SIZE 10 20": SIZE takes at most a byte count, e.g. "SIZE 36700160"`},
+		{`["SIZE ten"]`, `capability "SIZE ten": SIZE takes at most a byte count, e.g. "SIZE 36700160"`},
+		{`[AUTH]`, `capability "AUTH": AUTH names its mechanisms, e.g. "AUTH LOGIN PLAIN"`},
+		{`["STARTTLS now"]`, `capability "STARTTLS now": STARTTLS takes no parameter`},
+		{`[STARTLS]`, `capability "STARTLS" is not an ESMTP extension exsim knows (want one of SIZE, PIPELINING, DSN, ENHANCEDSTATUSCODES, STARTTLS, AUTH, 8BITMIME, BINARYMIME, CHUNKING, SMTPUTF8) (did you mean "STARTTLS"?)`},
+	} {
+		refused(t, head+"      relay1.f.net: {capabilities: "+tt.caps+"}\n", "b.yaml:13:37: "+tt.want)
+	}
+	refused(t, head+"      relay3.f.net: {capabilities: [SIZE]}\n", `b.yaml:13:7: "relay3.f.net" is not a smart host or MX host of the topology (did you mean "relay1.f.net"?)`)
+}
+
+// TestTrackingMessageNumbersExistInTheTraffic: with fixed traffic, expect.tracking
+// names messages 1 to the count; with none there is none; with a monitor (probe
+// messages) the count is not known before the run.
+func TestTrackingMessageNumbersExistInTheTraffic(t *testing.T) {
+	head := orgFor("1h") + "traffic:\n  - {from: a@f.net, to: u1@contoso.com, count: 3}\n"
+	tr := "expect:\n  tracking: [{message: %d, events: [\"ex1 deliver\"]}]\n"
+	s := loads(t, head+fmt.Sprintf(tr, 3))
+	require.Equal(t, TrackingExpect{Pos: s.Expect.Tracking[0].Pos, Message: 3, Events: []string{"EX1 DELIVER"}}, s.Expect.Tracking[0])
+	refused(t, head+fmt.Sprintf(tr, 4), "b.yaml:12:24: message 4 does not exist: traffic sends 3")
+	refused(t, orgFor("1h")+fmt.Sprintf(tr, 1), "b.yaml:10:24: message 1 does not exist: traffic sends 0")
+	loads(t, head+"monitors:\n  - {kind: heartbeat, servers: [EX1]}\n"+fmt.Sprintf(tr, 4))
+}
+
+// TestOnlyHubTransportServersOf2010SendMail: an Exchange 2010 Mailbox server has no
+// Transport service, so it cannot be a connector's source server; the error names the
+// role it needs.
+func TestOnlyHubTransportServersOf2010SendMail(t *testing.T) {
+	src := "name: c\ndescription: d\nversion: Exchange2010\nduration: 1h\ntopology:\n  servers: [{name: MBX, roles: [Mailbox]}, {name: HUB, roles: [HubTransport]}]\n  sendConnectors: [{name: Out, addressSpaces: ['*'], sourceServers: [%s]}]\n"
+	loads(t, fmt.Sprintf(src, "HUB"))
+	refused(t, fmt.Sprintf(src, "MBX"), `b.yaml:7:70: source server "MBX" does not run the Transport service (Exchange2010 needs the HubTransport role)`)
+	require.True(t, Is2010("Exchange2010"))
+	require.True(t, Is2010("Exchange2010SP3"))
+	require.False(t, Is2010("Exchange2013"))
+	require.False(t, Is2010("Exchange5.5"))
+}
+
+// TestDACAllowedForEveryLaterVersion: DACAllowed refuses only an Exchange 2010 RTM
+// DAG of fewer than three members or one site; no members is no RTM DAG.
+func TestDACAllowedForEveryLaterVersion(t *testing.T) {
+	require.NoError(t, DACAllowed(nil))
+	rtm := func(site string) ServerSpec { return ServerSpec{Version: "Exchange2010", Site: site} }
+	require.NoError(t, DACAllowed([]ServerSpec{rtm("A"), rtm("A"), rtm("B")}))
+	require.Error(t, DACAllowed([]ServerSpec{rtm("A"), rtm("A"), rtm("A")}))
+	require.Error(t, DACAllowed([]ServerSpec{rtm("A"), rtm("B")}))
+	require.NoError(t, DACAllowed([]ServerSpec{rtm("A"), {Version: "Exchange2010SP1", Site: "A"}}))
+}
+
+// TestServerListsPointAtTheUnknownName: in -Instance EX1,EXX the error points at EXX.
+func TestServerListsPointAtTheUnknownName(t *testing.T) {
+	loads(t, orgFor("1h")+"steps:\n  - {at: 1m, run: \"Start-SCOMMaintenanceMode -Instance EX1,EX2 -EndTime 30m\"}\n")
+	refused(t, orgFor("1h")+"steps:\n  - {at: 1m, run: \"Start-SCOMMaintenanceMode -Instance EX1,EXX -EndTime 30m\"}\n",
+		`b.yaml:10:60: unknown server "EXX" (did you mean "EX1"?)`)
+}
+
+// TestServerFQDNsNameTheirServer: EX1.contoso.com is EX1 when contoso.com is the
+// organization's domain (the first of its mailboxes' domains in sorted order;
+// contoso.com without mailboxes); another domain's FQDN is no server of ours.
+func TestServerFQDNsNameTheirServer(t *testing.T) {
+	s := loads(t, orgFor("1h")+"steps:\n  - {at: 1m, run: \"Get-Queue -Server ex1.CONTOSO.com\"}\n")
+	require.Equal(t, "contoso.com", s.OrgDomain())
+	require.Equal(t, "EX1", s.ShortServerName("ex1.contoso.com"))
+	require.Equal(t, "EX9.contoso.com", s.ShortServerName("EX9.contoso.com"))
+	require.Equal(t, "EX1.fabrikam.com", s.ShortServerName("EX1.fabrikam.com"))
+	require.Equal(t, "EX1", s.ShortServerName("EX1"))
+	s.Topology.Mailboxes = []Mailbox{{Address: "b@Zeta.net"}, {Address: "a@alpha.net"}, {Address: "nobody"}}
+	require.Equal(t, "alpha.net", s.OrgDomain())
+	s.Topology.Mailboxes = nil
+	require.Equal(t, "contoso.com", s.OrgDomain())
+	refused(t, orgFor("1h")+"steps:\n  - {at: 1m, run: \"Get-Queue -Server ex1.fabrikam.com\"}\n",
+		`b.yaml:10:38: unknown server "ex1.fabrikam.com"`)
+}
+
+// TestCommandChecksALineAgainstTheLoadedScenario: a script's cmdlet line gets the
+// load's checks, and its error is the message alone.
+func TestCommandChecksALineAgainstTheLoadedScenario(t *testing.T) {
+	s := loads(t, orgFor("1h"))
+	pl, err := s.Command("get-queue -Server ex2", "EX1")
+	require.NoError(t, err)
+	require.Equal(t, "Get-Queue", pl[0].Name)
+	_, err = s.Command("Get-Queue -Server EX3", "EX1")
+	require.EqualError(t, err, `unknown server "EX3" (did you mean "EX1"?)`)
+	_, err = (&Scenario{}).Command("Get-Queue", "")
+	require.EqualError(t, err, "the scenario was not loaded by Parse or Load")
+}
