@@ -424,3 +424,23 @@ func TestCommandChecksALineAgainstTheLoadedScenario(t *testing.T) {
 	_, err = (&Scenario{}).Command("Get-Queue", "")
 	require.EqualError(t, err, "the scenario was not loaded by Parse or Load")
 }
+
+// TestVerbsListsOneVerbPerArgument: flags, width and precision are skipped, "%%"
+// takes no argument, and a '%' at the end has no verb, so errf shortens the right
+// argument.
+func TestVerbsListsOneVerbPerArgument(t *testing.T) {
+	for _, tt := range []struct{ format, want string }{
+		{"%q and %v", "qv"},
+		{"%+q %-5d %#v % x %08.3f", "qdvxf"},
+		{"100%% of %q", "q"},
+		{"50%", ""},
+		{"%.3g%", "g"},
+		{"", ""},
+	} {
+		require.Equal(t, tt.want, string(verbs(tt.format)), tt.format)
+	}
+	l := &loader{file: "e.yaml"}
+	long := strings.Repeat("x", 81)
+	require.EqualError(t, l.errf(Pos{Line: 1, Col: 2}, "%+q %q %s", long, long, long),
+		`e.yaml:1:2: "`+long[:80]+`\u2026(81 characters)" "`+long[:80]+`…(81 characters)" `+long)
+}
