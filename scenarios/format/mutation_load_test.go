@@ -444,3 +444,52 @@ func TestVerbsListsOneVerbPerArgument(t *testing.T) {
 	require.EqualError(t, l.errf(Pos{Line: 1, Col: 2}, "%+q %q %s", long, long, long),
 		`e.yaml:1:2: "`+long[:80]+`\u2026(81 characters)" "`+long[:80]+`…(81 characters)" `+long)
 }
+
+// TestServerSiteDefaultsOnlyWhenTheTopologyHasOneSite: no sites is the default site,
+// one site is that site, several need the server to say which.
+func TestServerSiteDefaultsOnlyWhenTheTopologyHasOneSite(t *testing.T) {
+	src := "name: c\ndescription: d\nversion: Exchange2016\nduration: 1h\nstart: 2011-03-01T10:00:00+01:00\ntopology:\n%s  servers: [{name: EX1, roles: [Mailbox]}]\n"
+	s := loads(t, fmt.Sprintf(src, ""))
+	require.Equal(t, DefaultSite, s.Topology.Servers[0].Site)
+	require.Equal(t, "2011-03-01T09:00:00Z", s.Start.Format("2006-01-02T15:04:05Z07:00"), "in UTC")
+	s = loads(t, fmt.Sprintf(src, "  sites: [Red]\n"))
+	require.Equal(t, "Red", s.Topology.Servers[0].Site)
+	refused(t, fmt.Sprintf(src, "  sites: [Red, Blue]\n"), `b.yaml:8:14: server "EX1" needs a site: the topology has several`)
+	refused(t, strings.Replace(fmt.Sprintf(src, ""), "2011-03-01T10:00:00+01:00", "2011-03-01 10:00", 1),
+		`b.yaml:5:8: start must be an RFC 3339 time like 2011-03-01T09:00:00Z, found "2011-03-01 10:00"`)
+}
+
+// TestAServerBelongsToOneDAG: the error tells a server listed twice in one DAG from
+// one already in another; a DAG is a computer of its own, declared once.
+func TestAServerBelongsToOneDAG(t *testing.T) {
+	head := "name: c\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n  servers: [{name: EX1, roles: [Mailbox]}, {name: EX2, roles: [Mailbox]}, {name: EX3, roles: [Mailbox]}]\n  dags:\n"
+	loads(t, head+"    - {name: DAG1, members: [EX1]}\n    - {name: DAG2, members: [EX2, EX3], witness: FS1}\n")
+	refused(t, head+"    - {name: DAG1, members: [EX1, ex1], witness: FS1}\n", `b.yaml:8:35: server "EX1" is listed twice in DAG "DAG1"`)
+	refused(t, head+"    - {name: DAG1, members: [EX1]}\n    - {name: DAG2, members: [EX1]}\n", `b.yaml:9:30: server "EX1" is already a member of DAG "DAG1": a server belongs to one DAG`)
+	refused(t, head+"    - {name: DAG1, members: [EX1]}\n    - {name: dag1, members: [EX2]}\n", `b.yaml:9:8: DAG "dag1" is declared twice`)
+	refused(t, head+"    - {name: ex3, members: [EX1]}\n", `b.yaml:8:8: DAG "ex3" has the name of a server: a DAG is a computer account of its own`)
+	refused(t, head+"    - {name: DAG1, members: [EX1, EX2], witness: ex2}\n", `b.yaml:8:50: witness "ex2" is a member of DAG "DAG1": the witness must be another server`)
+}
+
+// TestDatabaseCopiesAreInOneDAG.
+func TestDatabaseCopiesAreInOneDAG(t *testing.T) {
+	head := "name: c\ndescription: d\nversion: Exchange2016\nduration: 1h\ntopology:\n  servers: [{name: EX1, roles: [Mailbox]}, {name: EX2, roles: [Mailbox]}, {name: EX3, roles: [Mailbox]}]\n  dags: [{name: DAG1, members: [EX1, EX2], witness: FS1}, {name: DAG2, members: [EX3]}]\n  databases:\n"
+	s := loads(t, head+"    - {name: DB1, copies: [ex2, EX1], sizeGB: 2.5}\n    - {name: DB2, copies: [EX3]}\n")
+	require.Equal(t, []string{"EX2", "EX1"}, s.Topology.Databases[0].Copies)
+	require.Equal(t, 2.5, s.Topology.Databases[0].SizeGB)
+	refused(t, head+"    - {name: DB1, copies: [EX1, EX3]}\n", `b.yaml:9:33: the copies of "DB1" are in DAGs "DAG1" and "DAG2": all copies of a database are in one DAG`)
+	refused(t, head+"    - {name: DB1, copies: [EX1, ex1]}\n", `b.yaml:9:33: database "DB1" has two copies on "EX1"`)
+	refused(t, head+"    - {name: DB1, copies: [EX1]}\n    - {name: db1, copies: [EX2]}\n", `b.yaml:10:8: database "db1" is declared twice`)
+	refused(t, head+"    - {name: DB1, copies: [EX1], sizeGB: 0}\n", `b.yaml:9:42: sizeGB must be more than 0`)
+}
+
+// TestInternetMailLandsOnTransportOrFrontEndServers: a 2013 Client Access server
+// takes internet mail (Front End Transport); a 2010 Mailbox server does not.
+func TestInternetMailLandsOnTransportOrFrontEndServers(t *testing.T) {
+	s := loads(t, strings.Replace(org3, "steps:\n", "  internet: {inbound: [CAS13, EX13, EX16]}\n", 1))
+	require.Equal(t, []string{"CAS13", "EX13", "EX16"}, s.Topology.Internet.Inbound.Servers)
+	src := "name: c\ndescription: d\nversion: Exchange2010\nduration: 1h\ntopology:\n  servers: [{name: MBX, roles: [Mailbox, ClientAccess]}, {name: HUB, roles: [HubTransport]}]\n  internet: {inbound: [%s]}\n"
+	loads(t, fmt.Sprintf(src, "HUB"))
+	refused(t, fmt.Sprintf(src, "MBX"), `b.yaml:7:24: server "MBX" cannot take mail from the internet: in Exchange2010 that needs the HubTransport role`)
+	refused(t, fmt.Sprintf(src, "HUB, hub"), `b.yaml:7:29: inbound server "HUB" is listed twice`)
+}
