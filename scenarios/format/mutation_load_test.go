@@ -493,3 +493,39 @@ func TestInternetMailLandsOnTransportOrFrontEndServers(t *testing.T) {
 	refused(t, fmt.Sprintf(src, "MBX"), `b.yaml:7:24: server "MBX" cannot take mail from the internet: in Exchange2010 that needs the HubTransport role`)
 	refused(t, fmt.Sprintf(src, "HUB, hub"), `b.yaml:7:29: inbound server "HUB" is listed twice`)
 }
+
+// TestExternalDomainsTakeMXRecordsOrAnARecord: each domain is given once, with MX
+// records or a (true: the implicit MX, false: it does not resolve), not both.
+func TestExternalDomainsTakeMXRecordsOrAnARecord(t *testing.T) {
+	head := orgFor("1h") + "  internet:\n    domains:\n"
+	s := loads(t, head+"      F.net: {mx: [\"mx2.f.net 20\", \"MX1.f.net 10\"]}\n      t.net: {a: true}\n      n.net: {a: false}\n")
+	require.Equal(t, []ExternalDomain{
+		{Pos: Pos{Line: 11, Col: 7}, Name: "f.net", MX: []MXRecord{{Pos: Pos{Line: 11, Col: 20}, Host: "mx2.f.net", Preference: 20}, {Pos: Pos{Line: 11, Col: 36}, Host: "MX1.f.net", Preference: 10}}},
+		{Pos: Pos{Line: 12, Col: 7}, Name: "t.net", A: true, ASet: true},
+		{Pos: Pos{Line: 13, Col: 7}, Name: "n.net", ASet: true},
+	}, s.Topology.Internet.Domains)
+	require.Equal(t, []string{"mx2.f.net", "MX1.f.net", "t.net"}, s.Topology.ExternalHosts())
+	refused(t, head+"      f.net: {mx: [\"mx1.f.net 10\"]}\n      F.NET: {a: true}\n", `b.yaml:12:7: domain "f.net" is given twice`)
+	refused(t, head+"      f.net: {mx: []}\n", `b.yaml:11:19: mx needs at least one record`)
+	refused(t, head+"      f.net: {mx: [\"mx1.f.net 10\"], a: true}\n", `b.yaml:11:15: domain "f.net": give mx or a, not both (a is the fallback when a domain has no MX records)`)
+	refused(t, head+"      f_net: {a: true}\n", `b.yaml:11:7: "f_net" is not a domain name (want e.g. fabrikam.net)`)
+}
+
+// TestSmartHostOfferingSTARTTLSAndAuthLoginSatisfiesBasicAuthRequireTLS.
+func TestSmartHostOfferingSTARTTLSAndAuthLoginSatisfiesBasicAuthRequireTLS(t *testing.T) {
+	src := orgFor("1h") + "  sendConnectors:\n    - {name: Out, addressSpaces: ['*'], sourceServers: [EX1], smartHosts: [relay.f.net], %s}\n  internet:\n    hosts:\n      relay.f.net: {capabilities: [\"SIZE 19\", %s]}\n"
+	for _, c := range []struct{ conn, caps string }{
+		{"smartHostAuthMechanism: BasicAuthRequireTLS", "STARTTLS, \"AUTH PLAIN LOGIN\""},
+		{"smartHostAuthMechanism: basicauth", "\"auth login\""},
+		{"requireTLS: true", "starttls"},
+	} {
+		s := loads(t, fmt.Sprintf(src, c.conn, c.caps))
+		require.Equal(t, "SIZE 19", s.Topology.Internet.Hosts[0].Capabilities[0])
+	}
+	refused(t, fmt.Sprintf(src, "smartHostAuthMechanism: BasicAuthRequireTLS", "\"AUTH LOGIN\""),
+		`b.yaml:10:8: send connector "Out" requires TLS but smart host "relay.f.net" does not offer STARTTLS (list it in internet.hosts.relay.f.net.capabilities; exsim does not model the refused session)`)
+	refused(t, fmt.Sprintf(src, "smartHostAuthMechanism: BasicAuthRequireTLS", "STARTTLS, \"AUTH PLAIN\""),
+		`b.yaml:10:8: send connector "Out" authenticates with BasicAuthRequireTLS but smart host "relay.f.net" does not offer AUTH LOGIN (list it in internet.hosts.relay.f.net.capabilities)`)
+	refused(t, strings.Replace(fmt.Sprintf(src, "requireTLS: true", "STARTTLS"), "smartHosts: [relay.f.net], ", "", 1),
+		`b.yaml:13:7: "relay.f.net" is not a smart host or MX host of the topology`)
+}
