@@ -529,3 +529,11 @@ func TestSmartHostOfferingSTARTTLSAndAuthLoginSatisfiesBasicAuthRequireTLS(t *te
 	refused(t, strings.Replace(fmt.Sprintf(src, "requireTLS: true", "STARTTLS"), "smartHosts: [relay.f.net], ", "", 1),
 		`b.yaml:13:7: "relay.f.net" is not a smart host or MX host of the topology`)
 }
+
+// TestErrfWithMoreVerbsThanArgumentsDoesNotPanic: errf shortens only arguments that
+// exist; fmt reports the missing one.
+func TestErrfWithMoreVerbsThanArgumentsDoesNotPanic(t *testing.T) {
+	format := "%q and %q" // a variable: vet would refuse the constant
+	err := (&loader{file: "e.yaml"}).errf(Pos{Line: 1, Col: 1}, format, "a")
+	require.EqualError(t, err, `e.yaml:1:1: "a" and %!q(MISSING)`)
+}
