@@ -537,3 +537,28 @@ func TestErrfWithMoreVerbsThanArgumentsDoesNotPanic(t *testing.T) {
 	err := (&loader{file: "e.yaml"}).errf(Pos{Line: 1, Col: 1}, format, "a")
 	require.EqualError(t, err, `e.yaml:1:1: "a" and %!q(MISSING)`)
 }
+
+// TestServerAndDAGNamesAreCheckedAsWritten: a server's version resolves to its
+// declared spelling, and a DAG name is a computer name as a server's is.
+func TestServerAndDAGNamesAreCheckedAsWritten(t *testing.T) {
+	s := loads(t, strings.Replace(org3, "version: Exchange2013, roles: [Mailbox]", "version: exchange2013, roles: [Mailbox]", 1))
+	require.Equal(t, "Exchange2013", s.Topology.Servers[1].Version)
+	refused(t, orgFor("1h")+"  dags: [{name: DAG_1, members: [EX1]}]\n",
+		`b.yaml:9:17: DAG name "DAG_1" must be a computer name: up to 15 letters, digits and hyphens`)
+}
+
+// TestDeclarationsCheckWhatTheyName: a database name holds no backslash or comma, a
+// mailbox is an address, a send connector has address spaces and source servers,
+// resolved to their declared spelling.
+func TestDeclarationsCheckWhatTheyName(t *testing.T) {
+	refused(t, strings.Replace(orgFor("1h"), "name: DB1, copies", `name: 'DB\1', copies`, 1),
+		`b.yaml:7:22: database name "DB\\1" must not contain a backslash or comma`)
+	refused(t, strings.Replace(orgFor("1h"), "u1@contoso.com", "u1.contoso.com", 1),
+		`b.yaml:8:25: "u1.contoso.com" is not an email address like user@contoso.com`)
+	conn := orgFor("1h") + "  sendConnectors: [{name: Out, addressSpaces: %s, sourceServers: %s}]\n"
+	s := loads(t, fmt.Sprintf(conn, "['*']", "[ex2, EX1]"))
+	require.Equal(t, []string{"EX2", "EX1"}, s.Topology.SendConnectors[0].SourceServers)
+	refused(t, fmt.Sprintf(conn, "[]", "[EX1]"), "b.yaml:9:47: send connector needs at least one address space")
+	refused(t, fmt.Sprintf(conn, "['*']", "[]"), "b.yaml:9:69: send connector needs at least one source server")
+	refused(t, fmt.Sprintf(conn, "['*']", "[EX1, EX7]"), `b.yaml:9:75: unknown server "EX7" (did you mean "EX1"?)`)
+}
