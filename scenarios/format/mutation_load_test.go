@@ -560,5 +560,6 @@ func TestDeclarationsCheckWhatTheyName(t *testing.T) {
 	require.Equal(t, []string{"EX2", "EX1"}, s.Topology.SendConnectors[0].SourceServers)
 	refused(t, fmt.Sprintf(conn, "[]", "[EX1]"), "b.yaml:9:47: send connector needs at least one address space")
 	refused(t, fmt.Sprintf(conn, "['*']", "[]"), "b.yaml:9:69: send connector needs at least one source server")
+	refused(t, fmt.Sprintf(conn, "['*']", "[EX1], smartHosts: []"), "b.yaml:9:88: smartHosts needs at least one host")
 	refused(t, fmt.Sprintf(conn, "['*']", "[EX1, EX7]"), `b.yaml:9:75: unknown server "EX7" (did you mean "EX1"?)`)
 }
