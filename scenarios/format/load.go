@@ -106,12 +106,15 @@ func parse(filename string, data []byte, files func(string) ([]byte, error)) (*S
 	return s, nil
 }
 
-// fileError turns a refusal of the input package into the loader's error type. It
-// names the file as file (Load's base name): input names it by the path it was given.
+// fileError turns a refusal of the input package into the loader's error type.
 func fileError(file string, err error) error {
 	var ie *input.Error
 	if errors.As(err, &ie) {
-		return &Error{File: file, Pos: Pos{Line: ie.Line, Col: ie.Col}, Msg: ie.Msg}
+		e := &Error{File: ie.File, Pos: Pos{Line: ie.Line, Col: ie.Col}, Msg: ie.Msg}
+		if e.File == "" {
+			e.File = file
+		}
+		return e
 	}
 	return &Error{File: file, Msg: err.Error()}
 }

@@ -239,18 +239,18 @@ func TestListItemsUpToTheLimitLoad(t *testing.T) {
 	require.ErrorContains(t, err, "more than 1000000 list items")
 }
 
-// TestLoadErrorsNameTheFileByItsBaseName: as Load's documentation says, whatever
-// refuses the file (too large, not a regular file, missing); a refusal before the
-// parser keeps its line and column.
-func TestLoadErrorsNameTheFileByItsBaseName(t *testing.T) {
+// TestLoadRefusalsNameThePathInputWasGiven: a file input refuses before reading (too
+// large, a device, a directory) is named by the path given, as the command line's
+// issue-23 test wants for /dev/zero; a missing file and a refusal in the bytes (a NUL)
+// name the base name, with line and column where there is one.
+func TestLoadRefusalsNameThePathInputWasGiven(t *testing.T) {
 	dir := t.TempDir()
 	big := filepath.Join(dir, "big.yaml")
 	require.NoError(t, os.WriteFile(big, []byte(strings.Repeat("#", MaxFileSize+10)), 0o644))
 	_, err := Load(big)
-	require.EqualError(t, err, "big.yaml:1:1048577: the file is 1048586 bytes; the limit is 1048576 bytes")
+	require.EqualError(t, err, big+":1:1048577: the file is 1048586 bytes; the limit is 1048576 bytes")
 	_, err = Load(dir)
-	require.ErrorContains(t, err, filepath.Base(dir)+": ")
-	require.NotContains(t, err.Error(), dir)
+	require.ErrorContains(t, err, dir+": ")
 	_, err = Load(filepath.Join(dir, "none.yaml"))
 	require.Regexp(t, `^none\.yaml: `, err.Error())
 	_, err = Parse("nul.yaml", []byte("name: a\x00\n"))
