@@ -85,7 +85,9 @@ func parseGoDays(in string) (time.Duration, error) {
 		}
 		rest = rest[j:]
 		total += num * u
-		if total > math.MaxInt64 {
+		// float64(math.MaxInt64) is 2^63, one past the largest Duration: converting
+		// it wraps to a negative duration, so it is too long as well.
+		if total >= math.MaxInt64 {
 			return 0, fmt.Errorf("duration %q is too long", in)
 		}
 	}
