@@ -30,7 +30,9 @@ const MaxFileSize = 1 << 20
 // cannot make a small file expensive to load.
 const maxItems = 1_000_000
 
-// Load reads and parses a scenario file; errors name the file by its base name.
+// Load reads and parses a scenario file. Errors in its content name the file by its
+// base name, with line and column; a file refused before it is read (too large, a
+// device, a directory) is named by the path given, which is what the user typed.
 func Load(path string) (*Scenario, error) {
 	// a regular file only (a FIFO or /dev/zero is refused, never read), and never
 	// more than the size limit plus a byte
