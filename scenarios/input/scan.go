@@ -997,7 +997,11 @@ func (s *scanner) colon() error {
 		key = s.col // no key: an empty one, the node of any tag before it
 		s.node()
 	}
-	if s.propColLine == s.line && s.propCol < key {
+	keyLine := s.line
+	if !s.buf && s.lastQuoted {
+		keyLine = s.strLine // a quoted key over several lines: its tag or anchor is on its first
+	}
+	if s.propColLine == keyLine && s.propCol < key {
 		key = s.propCol // go-yaml places a tagged or anchored key at its tag or anchor
 	}
 	s.propColLine = 0
