@@ -82,3 +82,33 @@ func TestWithoutDACModeAReturningMinorityOfTheOldClusterDoesNotMount(t *testing.
 	w.run(time.Minute)
 	require.Equal(t, []string{"DB1", "DB2"}, w.splitBrain(), "3 of 5 votes: the split brain of a non-DAC DAG")
 }
+
+// The site-resilience cmdlets' narrations name the parameters given
+// (-ActiveDirectorySite, -ConfigurationOnly) and only the parts that apply.
+func TestSiteResilienceNarrationsNameWhatWasGivenAndWhatApplies(t *testing.T) {
+	for _, c := range []struct {
+		e    interface{ Narrate() string }
+		want string
+	}{
+		{DAGSet{DAG: "DAG1", AlternateWitness: "FSW2"}, "Set-DatabaseAvailabilityGroup DAG1 set AlternateWitnessServer FSW2."},
+		{DAGSet{DAG: "DAG1"}, "Set-DatabaseAvailabilityGroup DAG1 re-adjusted the quorum model."},
+		{DAGStopped{DAG: "DAG1", Site: "Red", Servers: []string{"EX1", "EX2"}},
+			"Stop-DatabaseAvailabilityGroup DAG1 -ActiveDirectorySite Red: EX1, EX2 on StoppedMailboxServers, so Active Manager will not mount databases there; their cluster service is stopped and disabled."},
+		{DAGStopped{DAG: "DAG1", Servers: []string{"EX1"}, ConfigurationOnly: true, Unreachable: []string{"EX1"}},
+			"Stop-DatabaseAvailabilityGroup DAG1 -ConfigurationOnly: EX1 on StoppedMailboxServers, so Active Manager will not mount databases there (EX1 could not be reached and were only marked in Active Directory)."},
+		{DAGRestored{DAG: "DAG1", By: "Restore-DatabaseAvailabilityGroup", Survivors: []string{"EX3", "EX4"}, Evicted: []string{"EX1", "EX2"}, Witness: "FSW2", Alternate: true, Unaware: []string{"EX1"}},
+			"Restore-DatabaseAvailabilityGroup DAG1: the cluster is forced to start on EX3, EX4 and evicts EX1, EX2; the remaining members are even (or one), so quorum is Node and File Share Majority with the alternate witness FSW2. The survivors' DACP bits are reset to 1; EX1, down or cut off, do not know they were evicted."},
+		{DAGRestored{DAG: "DAG1", By: "Restore-DatabaseAvailabilityGroup", Survivors: []string{"EX3"}, Evicted: []string{"EX1"}},
+			"Restore-DatabaseAvailabilityGroup DAG1: the cluster is forced to start on EX3 and evicts EX1; quorum is Node Majority. The survivors' DACP bits are reset to 1."},
+		{DAGStarted{DAG: "DAG1", Site: "Red", Servers: []string{"EX1"}, Joined: []string{"EX1"}},
+			"Start-DatabaseAvailabilityGroup DAG1 -ActiveDirectorySite Red: EX1 leave StoppedMailboxServers and EX1 rejoin the cluster."},
+		{DAGStarted{DAG: "DAG1", Servers: []string{"EX1"}, ConfigurationOnly: true},
+			"Start-DatabaseAvailabilityGroup DAG1 -ConfigurationOnly: EX1 leave StoppedMailboxServers."},
+		{SplitBrainMount{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes", AlsoMountedOn: "EX3"},
+			"SPLIT BRAIN: EX1, evicted from DAG1 while it was cut off, believes the old cluster has quorum (3 of 5 votes) and mounts DB1, which it still thinks is active there; DB1 is also mounted on EX3."},
+		{SplitBrainMount{DAG: "DAG1", Database: "DB1", Server: "EX1", Why: "3 of 5 votes"},
+			"SPLIT BRAIN: EX1, evicted from DAG1 while it was cut off, believes the old cluster has quorum (3 of 5 votes) and mounts DB1, which it still thinks is active there."},
+	} {
+		require.Equal(t, c.want, c.e.Narrate())
+	}
+}
