@@ -1,0 +1,37 @@
+package format
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Mutation testing of load.go past line 1473 (issue 24, the fifth session's second
+// loader run).
+
+// A traffic line's size list draws each message's size from it: an empty list has
+// nothing to draw and is refused where it stands.
+func TestTrafficSizeListNeedsAtLeastOneSize(t *testing.T) {
+	refused(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, size: []}\n",
+		"b.yaml:10:47: size needs at least one size")
+	s := loads(t, orgFor("1h")+"traffic:\n  - {from: a@f.net, to: u1@contoso.com, size: [3KB]}\n")
+	require.Equal(t, []int64{3072}, s.Traffic[0].Sizes)
+}
+
+// A step's id is lowercase letters, digits and hyphens (it names the step in plans
+// and in exsim check's permutations).
+func TestStepIDIsLowercaseLettersDigitsAndHyphens(t *testing.T) {
+	s := loads(t, orgFor("1h")+"steps:\n  - {at: 1m, id: ex1-drain, run: Get-Queue}\n")
+	require.Equal(t, "ex1-drain", s.Steps[0].ID)
+	refused(t, orgFor("1h")+"steps:\n  - {at: 1m, id: EX1_drain, run: Get-Queue}\n",
+		`b.yaml:10:18: step id "EX1_drain": want lowercase letters, digits and hyphens, such as ex1-drain`)
+}
+
+// The cluster cmdlets work on a DAG member, whichever parameter names the server:
+// Suspend-ClusterNode's -Name, Move-ClusterGroup's -Node.
+func TestClusterCmdletsNameADAGMemberByTheirNameAndNodeParameters(t *testing.T) {
+	refused(t, orgFor("1h")+"steps:\n  - {at: 1m, run: Suspend-ClusterNode -Name EX1}\n",
+		"b.yaml:10:19: Suspend-ClusterNode works on a DAG member, and EX1 is in no DAG")
+	refused(t, orgFor("1h")+"steps:\n  - {at: 1m, run: \"Move-ClusterGroup -Name 'Cluster Group' -Node EX2\"}\n",
+		"b.yaml:10:20: Move-ClusterGroup works on a DAG member, and EX2 is in no DAG")
+}
