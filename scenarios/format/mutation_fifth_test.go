@@ -35,3 +35,12 @@ func TestClusterCmdletsNameADAGMemberByTheirNameAndNodeParameters(t *testing.T) 
 	refused(t, orgFor("1h")+"steps:\n  - {at: 1m, run: \"Move-ClusterGroup -Name 'Cluster Group' -Node EX2\"}\n",
 		"b.yaml:10:20: Move-ClusterGroup works on a DAG member, and EX2 is in no DAG")
 }
+
+// A parameter that takes one database or one queue refuses a list, naming what it
+// takes.
+func TestDatabaseAndQueueParametersTakeOneValue(t *testing.T) {
+	_, err := Parse("b.yaml", []byte(orgFor("1h")+"steps:\n  - {at: 1m, run: \"Mount-Database -Identity DB1,DB2\"}\n"))
+	require.ErrorContains(t, err, "Mount-Database -Identity takes")
+	_, err = Parse("b.yaml", []byte(orgFor("1h")+"steps:\n  - at: 1m\n    run: Retry-Queue -Identity EX1\\Submission,EX2\\Submission\n"))
+	require.ErrorContains(t, err, "Retry-Queue -Identity takes")
+}
