@@ -112,3 +112,25 @@ func TestSiteResilienceNarrationsNameWhatWasGivenAndWhatApplies(t *testing.T) {
 		require.Equal(t, c.want, c.e.Narrate())
 	}
 }
+
+// fact: exchange-site-resilience.md §1.3: the returning members count the old
+// cluster's votes among those they reach: EX1 and EX2 back in Red but cut off from
+// each other (and from Blue) each hold their own vote and the witness's, 2 of 5, and
+// neither mounts.
+func TestReturningMembersThatCannotReachEachOtherCountTheirVotesApart(t *testing.T) {
+	w := stretched(t, false)
+	w.failRed()
+	w.run(time.Minute)
+	d := w.o.dagByN["dag1"]
+	red := []*server{w.o.servers["ex1"], w.o.servers["ex2"]}
+	blue := []*server{w.o.servers["ex3"], w.o.servers["ex4"]}
+	require.NoError(t, w.o.forceQuorum(d, red, blue, false, "the non-DAC switchover"))
+	w.run(time.Minute)
+	w.cut = map[[2]string]bool{}
+	w.partition(redNodes, blueNodes)
+	w.partition([]string{"EX1"}, []string{"EX2"})
+	w.o.ServerUp("EX1")
+	w.o.ServerUp("EX2")
+	w.run(time.Minute)
+	require.Empty(t, w.splitBrain(), "2 of 5 votes on each side")
+}
