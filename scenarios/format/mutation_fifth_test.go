@@ -44,3 +44,27 @@ func TestDatabaseAndQueueParametersTakeOneValue(t *testing.T) {
 	_, err = Parse("b.yaml", []byte(orgFor("1h")+"steps:\n  - at: 1m\n    run: Retry-Queue -Identity EX1\\Submission,EX2\\Submission\n"))
 	require.ErrorContains(t, err, "Retry-Queue -Identity takes")
 }
+
+// A heartbeat monitor watches at least one server, each a server of the topology
+// (the closest name suggested).
+func TestHeartbeatMonitorNeedsKnownServers(t *testing.T) {
+	_, err := Parse("b.yaml", []byte(orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: []}\n"))
+	require.ErrorContains(t, err, "a heartbeat monitor needs at least one server")
+	_, err = Parse("b.yaml", []byte(orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1, EX3]}\n"))
+	require.ErrorContains(t, err, "EX3")
+	s := loads(t, orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [ex1]}\n")
+	require.Equal(t, []string{"EX1"}, s.Monitors[0].Servers, "the name as the topology writes it")
+}
+
+// expect: spof and alerts read their counts and durations, and refuse a bad one.
+func TestSPOFAndAlertExpectationsReadTheirValues(t *testing.T) {
+	s := loads(t, orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1]}\nexpect:\n  spof: {windows: 0, maxExposure: 2m}\n  alerts:\n    - {monitor: heartbeat, count: 2}\n")
+	require.Equal(t, 2.0, s.Expect.Alerts[0].Count.Value)
+	require.NotNil(t, s.Expect.SPOF.MaxExposure)
+	_, err := Parse("b.yaml", []byte(orgFor("1h")+"expect:\n  spof: {windows: many}\n"))
+	require.Error(t, err)
+	_, err = Parse("b.yaml", []byte(orgFor("1h")+"expect:\n  spof: {maxExposure: soon}\n"))
+	require.Error(t, err)
+	_, err = Parse("b.yaml", []byte(orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1]}\nexpect:\n  alerts:\n    - {monitor: heartbeat, count: lots}\n"))
+	require.Error(t, err)
+}
