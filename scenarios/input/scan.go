@@ -575,7 +575,10 @@ func (s *scanner) char(r rune) error {
 				}
 				return s.text()
 			}
-			ends := (r == '-' || r == '.') && s.marker(byte(r)) ||
+			// go-yaml ends a block scalar at a document marker, except on the
+			// scalar's first line inside a flow collection ("{>\n---\n}" is one
+			// scalar "--- }" to it)
+			ends := (r == '-' || r == '.') && s.marker(byte(r)) && (s.blockText || !s.flowMode()) ||
 				s.lastDelim != 0 && s.col <= s.lastDelim
 			if ends {
 				s.mode = modeNormal
