@@ -68,3 +68,34 @@ func TestSPOFAndAlertExpectationsReadTheirValues(t *testing.T) {
 	_, err = Parse("b.yaml", []byte(orgFor("1h")+"monitors:\n  - {kind: heartbeat, servers: [EX1]}\nexpect:\n  alerts:\n    - {monitor: heartbeat, count: lots}\n"))
 	require.Error(t, err)
 }
+
+// expect: queues name a queue SERVER\QUEUE as Get-Queue shows it, the server as the
+// topology writes it; an unknown server is refused.
+func TestQueueExpectationNamesItsServerAsTheTopologyWritesIt(t *testing.T) {
+	s := loads(t, orgFor("1h")+"expect:\n  queues: [{at: 1h, queue: 'ex1\\Submission', status: active}]\n")
+	require.Equal(t, `EX1\Submission`, s.Expect.Queues[0].Queue)
+	_, err := Parse("b.yaml", []byte(orgFor("1h")+"expect:\n  queues: [{at: 1h, queue: 'EX9\\Submission', status: active}]\n"))
+	require.ErrorContains(t, err, "EX9")
+}
+
+// expect: states name a component as Get-ServerComponentState does, whatever its case.
+func TestStateExpectationNamesItsComponentAsExchangeDoes(t *testing.T) {
+	s := loads(t, orgFor("1h")+"expect:\n  states: [{at: 1h, server: EX1, component: hubtransport, state: Active}]\n")
+	require.Equal(t, "HubTransport", s.Expect.States[0].Component)
+}
+
+// A witness given as a plain name is a computer name too: NetBIOS names are at most
+// 15 characters.
+func TestPlainWitnessNameIsAComputerName(t *testing.T) {
+	_, err := Parse("b.yaml", []byte(orgFor("1h")+"  dags: [{name: DAG1, members: [EX1, EX2], witness: WITNESSSERVER1234}]\n"))
+	require.ErrorContains(t, err, "WITNESSSERVER1234")
+}
+
+// A queue identity names a server of the topology; a time span parameter takes one
+// value.
+func TestCmdletQueueServerIsKnownAndATimeSpanIsOneValue(t *testing.T) {
+	_, err := Parse("b.yaml", []byte(orgFor("1h")+"steps:\n  - at: 1m\n    run: Retry-Queue -Identity EX9\\Submission\n"))
+	require.ErrorContains(t, err, "EX9")
+	_, err = Parse("b.yaml", []byte(orgFor("1h")+"steps:\n  - at: 1m\n    run: Set-MailboxDatabaseCopy -Identity DB1\\EX1 -ReplayLagTime 1.00:00:00,2.00:00:00\n"))
+	require.ErrorContains(t, err, "-ReplayLagTime takes")
+}
