@@ -576,9 +576,9 @@ func (s *scanner) char(r rune) error {
 				return s.text()
 			}
 			// go-yaml ends a block scalar at a document marker, except on the
-			// scalar's first line inside a flow collection ("{>\n---\n}" is one
-			// scalar "--- }" to it)
-			ends := (r == '-' || r == '.') && s.marker(byte(r)) && (s.blockText || !s.flowMode()) ||
+			// scalar's first line inside a flow collection, right after its
+			// header ("{>\n---\n}" is one scalar "--- }" to it; "{>\n\n---" ends)
+			ends := (r == '-' || r == '.') && s.marker(byte(r)) && (s.blockText || s.blockNL || !s.flowMode()) ||
 				s.lastDelim != 0 && s.col <= s.lastDelim
 			if ends {
 				s.mode = modeNormal
