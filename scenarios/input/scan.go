@@ -573,6 +573,12 @@ func (s *scanner) char(r rune) error {
 				if s.tabAt == 0 {
 					s.tabAt = s.col
 				}
+				if s.lineIndent > 0 {
+					// go-yaml takes a tab after the indentation's spaces for text: the
+					// scalar is no longer only line breaks ("|\n \t\n[" ends it before
+					// a flow sequence)
+					s.blockText = true
+				}
 				return s.text()
 			}
 			// go-yaml ends a block scalar at a document marker, except on the
