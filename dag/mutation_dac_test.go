@@ -59,11 +59,10 @@ func TestDACNarrationSaysWhichRuleActedAndWhatChanged(t *testing.T) {
 	require.NotContains(t, DAGSet{DAG: "DAG1", DAC: DACDagOnly}.Narrate(), "WitnessServer")
 }
 
-// fact: exchange-site-resilience.md §1.3: the split brain DAC mode prevents comes from
-// members of the primary site that return with their old view of the cluster and form
-// a majority of its votes (EX1, EX2 and the witness: 3 of 5). One member and the
-// witness are 2 of 5: without DAC mode they still do not mount.
-func TestWithoutDACModeAReturningMinorityOfTheOldClusterDoesNotMount(t *testing.T) {
+// nonDACSwitchedToBlue is the stretched DAG without DAC mode after Red's power loss
+// and the non-DAC switchover (Blue forces quorum and evicts Red); Red's power is
+// back and the WAN is still down, with every Red server still off.
+func nonDACSwitchedToBlue(t *testing.T) *world {
 	w := stretched(t, false)
 	w.failRed()
 	w.run(time.Minute)
@@ -72,9 +71,18 @@ func TestWithoutDACModeAReturningMinorityOfTheOldClusterDoesNotMount(t *testing.
 	blue := []*server{w.o.servers["ex3"], w.o.servers["ex4"]}
 	require.NoError(t, w.o.forceQuorum(d, red, blue, false, "the non-DAC switchover"))
 	w.run(time.Minute)
-	// power back in Red for EX1 and the witness only; the WAN stays down
 	w.cut = map[[2]string]bool{}
 	w.partition(redNodes, blueNodes)
+	return w
+}
+
+// fact: exchange-site-resilience.md §1.3: the split brain DAC mode prevents comes from
+// members of the primary site that return with their old view of the cluster and form
+// a majority of its votes (EX1, EX2 and the witness: 3 of 5). One member and the
+// witness are 2 of 5: without DAC mode they still do not mount.
+func TestWithoutDACModeAReturningMinorityOfTheOldClusterDoesNotMount(t *testing.T) {
+	w := nonDACSwitchedToBlue(t)
+	// power back in Red for EX1 and the witness only; the WAN stays down
 	w.o.ServerUp("EX1")
 	w.run(time.Minute)
 	require.Empty(t, w.splitBrain(), "2 of 5 votes")
@@ -118,16 +126,7 @@ func TestSiteResilienceNarrationsNameWhatWasGivenAndWhatApplies(t *testing.T) {
 // each other (and from Blue) each hold their own vote and the witness's, 2 of 5, and
 // neither mounts.
 func TestReturningMembersThatCannotReachEachOtherCountTheirVotesApart(t *testing.T) {
-	w := stretched(t, false)
-	w.failRed()
-	w.run(time.Minute)
-	d := w.o.dagByN["dag1"]
-	red := []*server{w.o.servers["ex1"], w.o.servers["ex2"]}
-	blue := []*server{w.o.servers["ex3"], w.o.servers["ex4"]}
-	require.NoError(t, w.o.forceQuorum(d, red, blue, false, "the non-DAC switchover"))
-	w.run(time.Minute)
-	w.cut = map[[2]string]bool{}
-	w.partition(redNodes, blueNodes)
+	w := nonDACSwitchedToBlue(t)
 	w.partition([]string{"EX1"}, []string{"EX2"})
 	w.o.ServerUp("EX1")
 	w.o.ServerUp("EX2")
