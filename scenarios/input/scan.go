@@ -148,6 +148,9 @@ type scanner struct {
 	bufLine       int
 	bufCol        int
 	bufLen        int
+	bufEnd        int  // column of its last character that is not a blank, on its first line
+	bufShift      int  // blanks that ended its first line, as go-yaml counts them (keyCol)
+	untabs        int  // tabs on this line that go-yaml does not count in its columns
 	lastDelim     int  // column of the key of the last ':', of the last '-' or '?'
 	lastValue     bool // the last token was ':' ("{a: b:c}" is one scalar b:c)
 	lastQuoted    bool // the last token was a quoted scalar
@@ -276,7 +279,12 @@ func (s *scanner) newline(n int) error {
 	}
 	s.anchor, s.alias, s.directive = false, false, false
 	s.lineStart, s.lineIndent, s.tabAt = true, 0, 0
+	untabs := s.untabs
+	s.untabs = 0
 	if s.buf {
+		if s.line == s.bufLine {
+			s.bufShift = s.col - untabs - s.bufEnd - 1
+		}
 		return s.plain() // a plain scalar may go on on the next line
 	}
 	return nil
@@ -296,7 +304,7 @@ func (s *scanner) plain() error {
 	if !s.buf {
 		s.startBuf()
 	}
-	s.bufLen++
+	s.bufLen, s.bufEnd = s.bufLen+1, s.col
 	if s.bufLen > s.lim.Scalar {
 		return s.errorf(s.bufLine, s.bufCol, "a string longer than %d characters; the limit is %d", s.lim.Scalar, s.lim.Scalar)
 	}
@@ -305,7 +313,7 @@ func (s *scanner) plain() error {
 
 // startBuf starts buffered plain text at the current character.
 func (s *scanner) startBuf() {
-	s.buf, s.bufLine, s.bufCol, s.bufLen = true, s.line, s.col, 0
+	s.buf, s.bufLine, s.bufCol, s.bufLen, s.bufShift = true, s.line, s.col, 0, 0
 	switch {
 	case s.nameless: // go-yaml's parser takes it for the anchor's name
 		s.nameless = false
@@ -325,11 +333,23 @@ func (s *scanner) flush() {
 	if s.buf {
 		s.buf = false
 		s.token()
-		s.tokCol = s.bufCol
+		s.tokCol = s.keyCol()
 		if s.alias {
 			s.tokCol = s.aliasCol // the alias is the node, at its '*'
 		}
 	}
+}
+
+// keyCol is where go-yaml places the buffered plain text as a token. Over more than
+// one line (in a flow collection) it is the column of its first line's break less
+// the length of that line's text without the blanks that end it: its start moved
+// right by those blanks ("{k \n- a: " is a key at column 3, "{k\n- a: " at 2), which
+// decides whether the next line's '-' is right of it.
+func (s *scanner) keyCol() int {
+	if s.bufLine == s.line {
+		return s.bufCol
+	}
+	return s.bufCol + s.bufShift
 }
 
 // token records that the last token is neither ':' nor a quoted scalar.
@@ -923,6 +943,9 @@ func (s *scanner) normal(r rune) error {
 		if !s.blankAfter() {
 			return s.errorf(s.line, s.col, "a tab outside a quoted string, block scalar or comment; use spaces")
 		}
+		if s.buf && s.lastDelim < s.col-s.untabs {
+			s.untabs++ // go-yaml's column stays where it is
+		}
 		return nil
 	}
 	return s.plain()
@@ -996,7 +1019,7 @@ func (s *scanner) colon() error {
 			// go-yaml places such a key where no character is; YAML forbids it
 			return s.errorf(s.bufLine, s.bufCol, "a key over more than one line; YAML keys are on one line")
 		}
-		key = s.bufCol
+		key = s.keyCol()
 	} else if s.lastQuoted {
 		key = s.quoteCol
 	}

@@ -244,3 +244,30 @@ func TestScanAllocatesNothingPerByte(t *testing.T) {
 	require.Equal(t, small, large)
 	require.LessOrEqual(t, large, 3.0, "the scanner and its two stacks")
 }
+
+// go-yaml places a flow key over more than one line at its first line's break less
+// the length of that line's text without the blanks ending it (scanNewLine's
+// savedPos), so "{k \n" puts the key k at column 3, right of its 'k': a '-' at column
+// 3 on a later line is then at or left of the key and ends the scalar there, as a
+// sequence entry, where without the blank it goes on as folded text. The sixth
+// finding of the soak (FuzzScanTokens): 8 flow levels, Scan counted 2.
+func TestFlowKeyOverTwoLinesIsPlacedRightOfItsTrailingBlanks(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		flow int
+	}{
+		{strings.Repeat("{k \n  - a: ", 4), 4},
+		{strings.Repeat("{k \r\n  - a: ", 4), 4},
+		{strings.Repeat("{k  \n   - a: ", 4), 4},
+		{strings.Repeat("{k\n  - a: ", 4), 2}, // the rest is folded text
+		{strings.Repeat("{k \t\n  - a: ", 4), 4},
+		{strings.Repeat("{k \t\n   - a: ", 4), 2}, // go-yaml counts no column for that tab: the key is at 3
+	} {
+		s := newScanner("f.yaml", []byte(tt.in), Limits{}.withDefaults())
+		require.NoError(t, s.run(), "%q", tt.in)
+		fd, ok := yamlFlowDepth([]byte(tt.in))
+		require.True(t, ok, "%q", tt.in)
+		require.Equal(t, tt.flow, fd, "go-yaml's flow depth of %q", tt.in)
+		require.Equal(t, fd, s.maxFlow, "Scan's flow depth of %q", tt.in)
+	}
+}
