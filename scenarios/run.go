@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/exsim/exsim/dag"
 	"github.com/exsim/exsim/powershell"
@@ -394,13 +395,13 @@ func (a *arrivals) Fire(_ *sim.Sim, ev sim.Event) {
 // numbered sender of that domain; a wildcard recipient picks a mailbox of the domain.
 func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 	from := w.pick(tr.From, "sender", r)
-	var to []string
-	for _, rc := range tr.To {
-		to = append(to, w.pick(rc, "user", r))
+	to := w.recipients(len(tr.To))
+	for i, rc := range tr.To {
+		to[i] = w.pick(rc, "user", r)
 	}
 	subject := tr.Subject
 	if subject == "" {
-		subject = "Message " + strconv.Itoa(n)
+		subject = w.numberedSubject(n)
 	}
 	size := DefaultMessageSize
 	switch {
@@ -412,6 +413,32 @@ func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 	if _, err := w.tr.Submit(transport.Message{From: from, To: to, Subject: subject, Size: size}); err != nil {
 		w.s.Journal().Emit(w.s.Now(), "", "", TrafficError{Err: err.Error()})
 	}
+}
+
+// recipients is a recipient list of n addresses for one message. The message keeps
+// it, so lists are cut from a shared block: one allocation per 1,024 addresses
+// instead of one per message (a day of 100,000 messages made 100,000 of them).
+func (w *world) recipients(n int) []string {
+	if n > len(w.toBlock) {
+		w.toBlock = make([]string, max(n, 1024))
+	}
+	to := w.toBlock[:n:n]
+	w.toBlock = w.toBlock[n:]
+	return to
+}
+
+// numberedSubject is "Message n", the subject of a traffic line without one, made
+// in a shared block of bytes as recipients are: "Message " + strconv.Itoa(n) made
+// two allocations per message. The block's bytes are never written again once a
+// subject holds them.
+func (w *world) numberedSubject(n int) string {
+	const prefix = "Message "
+	if len(w.subjects)+len(prefix)+20 > cap(w.subjects) {
+		w.subjects = make([]byte, 0, 16<<10)
+	}
+	start := len(w.subjects)
+	w.subjects = strconv.AppendInt(append(w.subjects, prefix...), int64(n), 10)
+	return unsafe.String(&w.subjects[start], len(w.subjects)-start)
 }
 
 // pick resolves a wildcard address "*@domain": a mailbox of the domain when the

@@ -34,6 +34,8 @@ type world struct {
 	mon             *scom.Monitors
 	boxes           map[string][]string      // wildcard recipient "*@domain" -> its mailboxes, built on first use
 	numbered        map[numberedKey][]string // a prefix and "*@domain" -> its numbered outside addresses, built as drawn
+	toBlock         []string                 // what is left of the block recipient lists are cut from
+	subjects        []byte                   // the block numbered subjects are made in
 	streamsTracking bool                     // tracking rows go to a stream as they happen
 	scripted        bool                     // an admin script runs: it may read tracking rows
 	snaps           []snapshot
