@@ -164,6 +164,7 @@ type scanner struct {
 	dashLine      int  // line of a block '-' whose node has not started, 0 if none
 	dashNext      bool // the node starting (on a later line) is that entry's
 	tokCol        int  // where the last token began (a key for a ':' after it), 0 after an indicator
+	tokLine       int  // the line of the plain text tokCol is at, 0 for any other token
 	strLine       int  // start and length of a quoted or block scalar
 	strCol        int
 	strLen        int
@@ -333,7 +334,7 @@ func (s *scanner) flush() {
 	if s.buf {
 		s.buf = false
 		s.token()
-		s.tokCol = s.keyCol()
+		s.tokCol, s.tokLine = s.keyCol(), s.bufLine
 		if s.alias {
 			s.tokCol = s.aliasCol // the alias is the node, at its '*'
 		}
@@ -693,7 +694,7 @@ func (s *scanner) moreOnLine() bool {
 func (s *scanner) startString(mode int) {
 	s.node()
 	s.token()
-	s.tokCol = s.col
+	s.tokCol, s.tokLine = s.col, 0
 	s.lead, s.tabs = false, 0
 	s.mode = mode
 	s.strLine, s.strCol, s.strLen = s.line, s.col, 0
@@ -753,7 +754,7 @@ func (s *scanner) normal(r rune) error {
 		s.token()
 		s.node()
 		if s.flow == 0 {
-			s.tokCol = s.col // the outermost collection is the token a key is
+			s.tokCol, s.tokLine = s.col, 0 // the outermost collection is the token a key is
 		}
 		if r == '{' {
 			s.fmap++
@@ -834,7 +835,7 @@ func (s *scanner) normal(r rune) error {
 			s.buf = false
 			s.token()
 			s.node()
-			s.lastDelim, s.tokCol = s.col, s.col
+			s.lastDelim, s.tokCol, s.tokLine = s.col, s.col, 0
 			s.skip = 1
 			return nil
 		}
@@ -1023,13 +1024,17 @@ func (s *scanner) colon() error {
 	} else if s.lastQuoted {
 		key = s.quoteCol
 	}
+	keyLine := s.line
 	if key != 0 {
 		s.lastDelim = key
 	} else if key = s.tokCol; key == 0 { // a block scalar, a flow collection...
 		key = s.col // no key: an empty one, the node of any tag before it
 		s.node()
+	} else if s.tokLine != 0 {
+		// plain text that ended with its line ("&'' x\n: "): its tag or anchor is on
+		// that line
+		keyLine = s.tokLine
 	}
-	keyLine := s.line
 	if !s.buf && s.lastQuoted {
 		keyLine = s.strLine // a quoted key over several lines: its tag or anchor is on its first
 	}

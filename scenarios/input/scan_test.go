@@ -271,3 +271,20 @@ func TestFlowKeyOverTwoLinesIsPlacedRightOfItsTrailingBlanks(t *testing.T) {
 		require.Equal(t, fd, s.maxFlow, "Scan's flow depth of %q", tt.in)
 	}
 }
+
+// go-yaml places a key at its anchor when it is on the key's line, also
+// when the ':' is on the next line: "-\n&a x\n: " is a mapping at column 1, so a '-'
+// at column 1 after it is the empty key's value, one level deeper, not the next
+// entry of the outer sequence. The seventh finding of the soak (FuzzScanTokens):
+// "-\r\n&''---\n: \n" eight times is 16 deep, Scan counted 2.
+func TestKeyWithItsColonOnTheNextLineIsAtItsAnchor(t *testing.T) {
+	for _, in := range []string{
+		strings.Repeat("-\r\n&''---\n: \n", 4),
+		strings.Repeat("-\n&a x\n: \n", 4),
+		strings.Repeat("-\n&'' x\n: \n", 4),
+	} {
+		s := newScanner("f.yaml", []byte(in), Limits{}.withDefaults())
+		require.NoError(t, s.run(), "%q", in)
+		require.Equal(t, yamlDepth([]byte(in)), s.maxDepth, "Scan's depth of %q is not go-yaml's", in)
+	}
+}
