@@ -125,9 +125,10 @@ type dbCopy struct {
 	epoch            int // the lineage its logs follow
 	inspected        time.Duration
 	hasInspected     bool
-	repl             bool   // replicating at the last settle
-	conn, rconn      uint64 // bumped to void in-flight log shipping / replay
-	shown            Status // last journaled status
+	repl             bool       // replicating at the last settle
+	conn, rconn      uint64     // bumped to void in-flight log shipping / replay
+	logs             *logEvents // the handler of both (shipping.go); nil until the first
+	shown            Status     // last journaled status
 }
 
 // Org holds every mailbox server's databases and DAGs of an organization.
