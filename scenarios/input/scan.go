@@ -181,6 +181,7 @@ type scanner struct {
 	headerLen     int  // characters after | or >
 	headerIndent  int  // its indentation indicator, 0 if none
 	headerSign    bool
+	headerKeep    bool // a '+' in it: the scalar keeps its final line breaks
 	anchor, alias bool // reading an anchor's or alias's name
 	aliasCol      int
 	directive     bool
@@ -531,6 +532,7 @@ func (s *scanner) char(r rune) error {
 			s.headerIndent = int(r - '0')
 		}
 		s.headerSign = s.headerLen == 0 && (r == '-' || r == '+')
+		s.headerKeep = s.headerKeep || r == '+'
 		s.headerLen++
 		return nil
 	case modeSingle:
@@ -611,8 +613,11 @@ func (s *scanner) char(r rune) error {
 				s.mode = modeNormal
 				s.token()
 				// go-yaml keeps the line breaks of a scalar that has nothing
-				// else buffered: what follows is plain text to it ("|\n\n'x'")
-				s.keepBuf = !s.blockText && s.blockNL
+				// else buffered: what follows is plain text to it ("|\n\n'x'"),
+				// unless the header keeps them ('+'): then they are the
+				// scalar's text, a token of their own ("|+\r\r\n  [" opens a
+				// flow sequence)
+				s.keepBuf = !s.blockText && s.blockNL && !s.headerKeep
 				return s.normal(r)
 			}
 			s.lineStart = false
@@ -847,7 +852,7 @@ func (s *scanner) normal(r rune) error {
 			s.lastDelim = 1
 		}
 		s.startString(modeHeader)
-		s.headerLen, s.headerIndent, s.headerSign = 0, 0, false
+		s.headerLen, s.headerIndent, s.headerSign, s.headerKeep = 0, 0, false, false
 		return nil
 	case '!':
 		if s.buf || s.directive {

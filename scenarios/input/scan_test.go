@@ -276,7 +276,8 @@ func TestFlowKeyOverTwoLinesIsPlacedRightOfItsTrailingBlanks(t *testing.T) {
 // when the ':' is on the next line: "-\n&a x\n: " is a mapping at column 1, so a '-'
 // at column 1 after it is the empty key's value, one level deeper, not the next
 // entry of the outer sequence. The seventh finding of the soak (FuzzScanTokens):
-// "-\r\n&''---\n: \n" eight times is 16 deep, Scan counted 2.
+// a '-' line, an anchor named by an empty single-quoted string with "---" after it,
+// then ": ", eight times over, is 16 deep; Scan counted 2.
 func TestKeyWithItsColonOnTheNextLineIsAtItsAnchor(t *testing.T) {
 	for _, in := range []string{
 		strings.Repeat("-\r\n&''---\n: \n", 4),
@@ -286,5 +287,32 @@ func TestKeyWithItsColonOnTheNextLineIsAtItsAnchor(t *testing.T) {
 		s := newScanner("f.yaml", []byte(in), Limits{}.withDefaults())
 		require.NoError(t, s.run(), "%q", in)
 		require.Equal(t, yamlDepth([]byte(in)), s.maxDepth, "Scan's depth of %q is not go-yaml's", in)
+	}
+}
+
+// A block scalar of line breaks only that ends at a line left of its indentation
+// leaves them buffered, so go-yaml reads what follows as plain text ("|\n\n  ["
+// is the string "["); with the keep indicator '+' they are the scalar's own text
+// and a token, and what follows is read afresh: "|+\r\r\n  [" opens a flow sequence.
+// The eighth finding of the soak (FuzzScan), behind a double-quoted key over three
+// lines: 8 flow levels, Scan counted none.
+func TestBlockScalarKeepingItsLineBreaksEndsAsAToken(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		flow int
+	}{
+		{"  a: |+\r\r\n  [", 1},
+		{"  a: |2+\r\r\n  [", 1},
+		{"  a: >+\r\r\n  [", 1},
+		{"  a: |\r\r\n  [", 0},
+		{"  a: |-\n\n  [", 0},
+		{strings.Repeat("\"'': |+\r\r\n  [", 4), 2},
+	} {
+		s := newScanner("f.yaml", []byte(tt.in), Limits{}.withDefaults())
+		require.NoError(t, s.run(), "%q", tt.in)
+		fd, ok := yamlFlowDepth([]byte(tt.in))
+		require.True(t, ok, "%q", tt.in)
+		require.Equal(t, tt.flow, fd, "go-yaml's flow depth of %q", tt.in)
+		require.Equal(t, fd, s.maxFlow, "Scan's flow depth of %q", tt.in)
 	}
 }
