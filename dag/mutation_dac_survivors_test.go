@@ -42,7 +42,8 @@ func (w *world) dagField(status bool, name string) string {
 // Restore-DatabaseAvailabilityGroup (after Stop-DatabaseAvailabilityGroup, §2.4)
 // resets the bit and lets it mount. Stopping the lost member leaves the survivor
 // alone on StartedMailboxServers: it reaches no other started server, and that alone
-// sets no bit.
+// sets no bit. (The reference says only that the bit is set when another member
+// answers with 1; with no started member to answer, exsim sets none.)
 func TestTwoMemberDACSurvivorRestartedWithTheWitnessMountsOnlyAfterRestoreDAG(t *testing.T) {
 	w := two(t)
 	require.NoError(t, w.o.SetSiteOptions("DAG1", SiteOptions{AlternateWitness: "FSW2", DAC: DACDagOnly}))
@@ -74,7 +75,8 @@ func TestTwoMemberDACSurvivorRestartedWithTheWitnessMountsOnlyAfterRestoreDAG(t 
 // fact: exchange-site-resilience.md §1.3 (two-member DAGs): a member whose DACP bit
 // was set after the witness booted assumes an isolated reboot and may mount. EX1's
 // bit set by EX2's answer in the same instant as, but after, the witness's boot
-// counts as set after it.
+// counts as set after it. (The reference does not order the two within an instant;
+// exsim takes the order its events ran in.)
 func TestTwoMemberDACPBitSetRightAfterTheWitnessBootedAllowsAnIsolatedReboot(t *testing.T) {
 	w := two(t)
 	require.NoError(t, w.o.SetSiteOptions("DAG1", SiteOptions{DAC: DACDagOnly}))
