@@ -124,7 +124,7 @@ func (s *Sim) Post(at time.Duration, h Handler, ev Event) error {
 	if err := s.q.room(s.seq + 1); err != nil {
 		return err
 	}
-	s.q.push(at, s.nextSeq(), entry{h: h, ev: ev})
+	s.q.push(s.now, at, s.nextSeq(), entry{h: h, ev: ev})
 	return nil
 }
 
@@ -140,7 +140,7 @@ func (s *Sim) At(at time.Duration, kind Kind, fn func()) error {
 	if err := s.q.room(s.seq + 1); err != nil {
 		return err
 	}
-	s.q.push(at, s.nextSeq(), entry{h: funcHandler(fn), ev: Event{Kind: kind}})
+	s.q.push(s.now, at, s.nextSeq(), entry{h: funcHandler(fn), ev: Event{Kind: kind}})
 	return nil
 }
 
@@ -179,7 +179,7 @@ func (s *Sim) PostSeq(at time.Duration, seq uint64, h Handler, ev Event) error {
 	if err := s.q.room(seq); err != nil {
 		return err
 	}
-	s.q.push(at, seq, entry{h: h, ev: ev})
+	s.q.push(s.now, at, seq, entry{h: h, ev: ev})
 	return nil
 }
 
@@ -227,10 +227,15 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 		return false, nil
 	}
 	for s.q.len() > 0 {
-		k := s.q.top()
+		k, src := (*key)(nil), -1
+		if s.q.first == 0 {
+			k = &s.q.heap[0]
+		} else {
+			k, src = s.q.top()
+		}
 		if k.timer() {
 			if e := &s.q.slots[k.slot()]; e.gen != e.timer.gen {
-				s.q.pop() // cancelled or re-armed: a stale entry
+				s.q.pop(src) // cancelled or re-armed: a stale entry
 				s.stale--
 				continue
 			}
@@ -241,7 +246,7 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 		if s.limits.MaxEvents > 0 && s.events >= s.limits.MaxEvents {
 			return false, fmt.Errorf("%w: %d events run by %v (raise the limit or shorten the scenario)", ErrEventBudget, s.events, s.now)
 		}
-		k2, h, ev, t := s.q.pop()
+		k2, h, ev, t := s.q.pop(src)
 		s.now = k2.at
 		s.events++
 		s.mix(uint64(k2.at))

@@ -50,7 +50,7 @@ func (t *Timer) Reset(at time.Duration) error {
 	t.gen++
 	t.armed = true
 	t.at = at
-	t.s.q.push(at, t.s.nextSeq(), entry{timer: t, gen: t.gen, ev: t.ev})
+	t.s.q.push(t.s.now, at, t.s.nextSeq(), entry{timer: t, gen: t.gen, ev: t.ev})
 	return nil
 }
 
