@@ -158,9 +158,11 @@ func (q *agenda) pushLane(d time.Duration, k key) bool {
 	l := &q.lanes[i]
 	l.keys = append(l.keys, k)
 	q.inLanes++
-	if len(l.keys) == 1 { // a new head
+	if len(l.keys) == 1 { // a new head: first only moves if it is earlier
 		q.busy |= 1 << i
-		q.findFirst()
+		if f := q.first; f == 0 || k.before(&q.lanes[f-1].keys[q.lanes[f-1].head]) {
+			q.first = int8(i + 1)
+		}
 	}
 	return true
 }
