@@ -48,8 +48,10 @@ func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
 		o.inetIP = o.ip(internet)
 	}
 	caps := smtp.InternetHostCaps
-	if h := o.ext[strings.ToLower(fqdn)]; h != nil && h.caps != nil {
-		caps = h.caps
+	if len(o.ext) > 0 { // most worlds declare no external host: no lower-casing per session
+		if h := o.ext[strings.ToLower(fqdn)]; h != nil && h.caps != nil {
+			caps = h.caps
+		}
 	}
 	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port, Caps: caps}
 }
