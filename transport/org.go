@@ -256,10 +256,33 @@ func emit[P sim.Payload](o *Org, server, subject string, p P) {
 }
 
 func (o *Org) reachable(a, b string) bool {
-	if o.env.Reachable == nil || strings.EqualFold(a, b) {
+	if o.env.Reachable == nil || (!asciiFoldDiffers(a, b) && strings.EqualFold(a, b)) {
 		return true
 	}
 	return o.env.Reachable(a, b)
+}
+
+// asciiFoldDiffers reports that a and b are not equal under Unicode case folding
+// because their last bytes are ASCII and differ in more than case: an ASCII last
+// byte is a whole rune, and an ASCII rune folds only to ASCII runes (K, S aside,
+// whose other folds are not ASCII). Names that differ at the end (EX1, EX2) are
+// then told apart without a call to strings.EqualFold, which cost 1.3% of the
+// day-100k run.
+func asciiFoldDiffers(a, b string) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) != len(b)
+	}
+	x, y := a[len(a)-1], b[len(b)-1]
+	if x >= 0x80 || y >= 0x80 {
+		return false
+	}
+	if 'A' <= x && x <= 'Z' {
+		x += 'a' - 'A'
+	}
+	if 'A' <= y && y <= 'Z' {
+		y += 'a' - 'A'
+	}
+	return x != y
 }
 
 // activeCopy asks where db is mounted.
