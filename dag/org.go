@@ -127,6 +127,7 @@ type dbCopy struct {
 	hasInspected     bool
 	repl             bool   // replicating at the last settle
 	conn, rconn      uint64 // bumped to void in-flight log shipping / replay
+	logs             *copyLogs
 	shown            Status // last journaled status
 }
 
