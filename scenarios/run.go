@@ -394,13 +394,14 @@ func (a *arrivals) Fire(_ *sim.Sim, ev sim.Event) {
 // numbered sender of that domain; a wildcard recipient picks a mailbox of the domain.
 func (w *world) submit(tr Traffic, r *sim.Stream, n int) {
 	from := w.pick(tr.From, "sender", r)
-	var to []string
+	to := make([]string, 0, len(tr.To))
 	for _, rc := range tr.To {
 		to = append(to, w.pick(rc, "user", r))
 	}
 	subject := tr.Subject
-	if subject == "" {
-		subject = "Message " + strconv.Itoa(n)
+	if subject == "" { // one allocation, where Itoa and the concatenation made two
+		var b [32]byte
+		subject = string(strconv.AppendInt(append(b[:0], "Message "...), int64(n), 10))
 	}
 	size := DefaultMessageSize
 	switch {
