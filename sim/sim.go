@@ -106,9 +106,14 @@ func (s *Sim) Journal() *Journal { return &s.journal }
 
 func (s *Sim) check(at time.Duration) error {
 	if at < s.now {
-		return fmt.Errorf("%w: %v is before now (%v)", ErrPast, at, s.now)
+		return s.past(at)
 	}
 	return nil
+}
+
+// past is check's error, out of line so that check inlines into every scheduling call.
+func (s *Sim) past(at time.Duration) error {
+	return fmt.Errorf("%w: %v is before now (%v)", ErrPast, at, s.now)
 }
 
 func (s *Sim) nextSeq() uint64 { s.seq++; return s.seq }
@@ -124,7 +129,9 @@ func (s *Sim) Post(at time.Duration, h Handler, ev Event) error {
 	if err := s.q.room(s.seq + 1); err != nil {
 		return err
 	}
-	s.q.push(s.now, at, s.nextSeq(), entry{h: h, ev: ev})
+	slot, e := s.q.take()
+	e.h, e.ev = h, ev
+	s.q.push(s.now, at, s.nextSeq(), slot, false)
 	return nil
 }
 
@@ -140,7 +147,9 @@ func (s *Sim) At(at time.Duration, kind Kind, fn func()) error {
 	if err := s.q.room(s.seq + 1); err != nil {
 		return err
 	}
-	s.q.push(s.now, at, s.nextSeq(), entry{h: funcHandler(fn), ev: Event{Kind: kind}})
+	slot, e := s.q.take()
+	e.h, e.ev = funcHandler(fn), Event{Kind: kind}
+	s.q.push(s.now, at, s.nextSeq(), slot, false)
 	return nil
 }
 
@@ -179,7 +188,9 @@ func (s *Sim) PostSeq(at time.Duration, seq uint64, h Handler, ev Event) error {
 	if err := s.q.room(seq); err != nil {
 		return err
 	}
-	s.q.push(s.now, at, seq, entry{h: h, ev: ev})
+	slot, e := s.q.take()
+	e.h, e.ev = h, ev
+	s.q.push(s.now, at, seq, slot, false)
 	return nil
 }
 
