@@ -72,7 +72,7 @@ type agenda struct {
 	free    []uint32
 	lanes   [nLanes]lane
 	busy    uint8 // bit i: lanes[i] is not empty
-	first   int8  // 1 + the busy lane with the earliest head; 0 when none is busy
+	first   int8  // 1 + the busy lane with the earliest head, 0 when none is; Sim.step compares it with the heap's top
 	inLanes int
 }
 
@@ -81,8 +81,9 @@ type agenda struct {
 // them at O(1) a push and a pop. Long delays (timeouts, expiries) are the entries
 // that stay longest in a heap and deepen every sift: in the anchors workload the
 // 2-minute and 1-hour ones were 52 of its 57 pending entries. Short delays stay in
-// the heap, which is then shallow, and every pop compares only the few busy lanes'
-// heads. Any key still pops in (at, seq) order, so the run is the same.
+// the heap, which is then shallow; the earliest lane head is kept (first), so the
+// next event is the earlier of it and the heap's top. Any key still pops in (at,
+// seq) order, so the run is the same.
 type lane struct {
 	d    time.Duration
 	keys []key
@@ -95,21 +96,6 @@ const (
 )
 
 func (q *agenda) len() int { return len(q.heap) + q.inLanes }
-
-// top is the earliest key and where it is (a lane's index, or -1 for the heap); the
-// agenda must not be empty. Sim.step has the heap's case inline (first == 0), so
-// that a run without long delays pays no call for it.
-func (q *agenda) top() (*key, int) {
-	if q.first == 0 {
-		return &q.heap[0], -1
-	}
-	i := int(q.first) - 1
-	l := &q.lanes[i]
-	if k := &l.keys[l.head]; len(q.heap) == 0 || k.before(&q.heap[0]) {
-		return k, i
-	}
-	return &q.heap[0], -1
-}
 
 // findFirst sets first to the busy lane with the earliest head.
 func (q *agenda) findFirst() {
@@ -264,9 +250,10 @@ func (q *agenda) down(i int) {
 	h[i] = k
 }
 
-// pop removes the earliest key, at src as top reported it, and returns it with its entry's handler and event
-// (the timer's, for a timer entry), freeing the slot; the agenda must not be empty.
-// Fields are read from the slab in place rather than copying the whole entry.
+// pop removes the earliest key, at src (a lane, or -1 for the heap, as Sim.step
+// found it), and returns it with its entry's handler and event (the timer's, for a
+// timer entry), freeing the slot; the agenda must not be empty. Fields are read
+// from the slab in place rather than copying the whole entry.
 func (q *agenda) pop(src int) (k key, h Handler, ev Event, t *Timer) {
 	if src < 0 {
 		k = q.heap[0]
