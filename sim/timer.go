@@ -50,7 +50,9 @@ func (t *Timer) Reset(at time.Duration) error {
 	t.gen++
 	t.armed = true
 	t.at = at
-	t.s.q.push(at, t.s.nextSeq(), entry{timer: t, gen: t.gen, ev: t.ev})
+	slot, e := t.s.q.take()
+	e.timer, e.gen, e.ev = t, t.gen, t.ev
+	t.s.q.push(t.s.now, at, t.s.nextSeq(), slot, true)
 	return nil
 }
 

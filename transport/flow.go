@@ -816,7 +816,10 @@ func (o *Org) senderHost(m *message) string {
 	if !o.s.Journal().Enabled() {
 		return "" // only logs show it
 	}
-	return "mail." + senderDomain(m)
+	if d := senderDomain(m); d != o.senderHostOf[0] || o.senderHostOf[1] == "" {
+		o.senderHostOf = [2]string{d, "mail." + d} // senders repeat: made once, not per session
+	}
+	return o.senderHostOf[1]
 }
 
 // Fire: the 250 reached the sender, which lets its copy go.

@@ -48,8 +48,10 @@ func (o *Org) externalPeer(fqdn string, port int) smtp.Peer {
 		o.inetIP = o.ip(internet)
 	}
 	caps := smtp.InternetHostCaps
-	if h := o.ext[strings.ToLower(fqdn)]; h != nil && h.caps != nil {
-		caps = h.caps
+	if len(o.ext) > 0 { // most worlds declare no external host: no lower-casing per session
+		if h := o.ext[strings.ToLower(fqdn)]; h != nil && h.caps != nil {
+			caps = h.caps
+		}
 	}
 	return smtp.Peer{Server: internet, FQDN: fqdn, IP: o.inetIP, Port: port, Caps: caps}
 }
@@ -569,11 +571,9 @@ func (o *Org) keepOrRelease(it *item) {
 
 // timingKey is what the timing of a one-message session depends on.
 type timingKey struct {
-	client, server string
-	rcpts          int
+	shape          int // recipients<<2 | refused at MAIL FROM<<1 | proxied (the Front End Transport hop's XPROXYFROM)
 	connectFailure int
-	refused        bool
-	proxied        bool // the Front End Transport hop's XPROXYFROM
+	client, server string
 }
 
 type timingEntry struct {
@@ -599,12 +599,20 @@ func (o *Org) timing(c *smtp.Conversation) smtp.Result {
 		}
 		return res
 	}
-	k := timingKey{client: c.Client.Version, server: c.Server.Version, rcpts: len(c.Messages[0].To), connectFailure: c.ConnectFailure, refused: c.MailReply != nil, proxied: c.XProxyFrom != ""}
-	// a handful of shapes repeat: a linear scan beats hashing two strings
+	shape := len(c.Messages[0].To) << 2
+	if c.MailReply != nil {
+		shape |= 2
+	}
+	if c.XProxyFrom != "" {
+		shape |= 1
+	}
+	k := timingKey{shape: shape, connectFailure: c.ConnectFailure, client: c.Client.Version, server: c.Server.Version}
+	// a handful of shapes repeat: a linear scan beats hashing two strings, and the
+	// integers first reject most entries without a call to compare strings
 	var off timingOffsets
 	ok := false
 	for i := range o.timings {
-		if o.timings[i].k == k {
+		if e := &o.timings[i].k; e.shape == k.shape && e.connectFailure == k.connectFailure && e.client == k.client && e.server == k.server {
 			off, ok = o.timings[i].off, true
 			break
 		}
