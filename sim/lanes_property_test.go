@@ -29,16 +29,7 @@ func genLongProgram(t *rapid.T) []spec {
 // Keys of one long delay wait in a FIFO lane beside the heap (agenda.go): every event
 // still runs once, in (time, scheduling order), as the naive reference runs them.
 func TestPropertyLongFixedDelaysRunInTimeAndSchedulingOrder(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		prog := genLongProgram(t)
-		log := runProgram(t, prog)
-		got := make([]int, len(log))
-		for i, r := range log {
-			require.Equal(t, r.due, r.at, "event %d ran at its scheduled instant", r.id)
-			got[i] = r.id
-		}
-		require.Equal(t, referenceOrder(prog), got)
-	})
+	rapid.Check(t, func(t *rapid.T) { requireReferenceOrder(t, genLongProgram(t)) })
 }
 
 // With lanes in use, a run driven by RunUntil in steps is the run in one go, hash
@@ -46,17 +37,7 @@ func TestPropertyLongFixedDelaysRunInTimeAndSchedulingOrder(t *testing.T) {
 func TestPropertyLongFixedDelaysRunUntilInStepsEqualsOneRun(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		prog := genLongProgram(t)
-		steps := rapid.SliceOfN(rapid.SampledFrom(longDelays), 0, 8).Draw(t, "steps")
-		var checkpoints []time.Duration
-		at := time.Duration(0)
-		for _, d := range steps {
-			at += d
-			checkpoints = append(checkpoints, at)
-		}
-		whole, wholeHash := driveProgram(t, prog, nil)
-		pieces, piecesHash := driveProgram(t, prog, checkpoints)
-		require.Equal(t, whole, pieces)
-		require.Equal(t, wholeHash, piecesHash)
+		requireStepsEqualOneRun(t, prog, rapid.SliceOfN(rapid.SampledFrom(longDelays), 0, 8).Draw(t, "steps"))
 	})
 }
 

@@ -130,17 +130,27 @@ func TestPropertyRunUntilInStepsEqualsOneRun(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		prog := genProgram(t)
 		steps := rapid.SliceOfN(rapid.IntRange(0, 15), 0, 8).Draw(t, "steps")
-		var checkpoints []time.Duration
-		at := time.Duration(0)
+		var ds []time.Duration
 		for _, d := range steps {
-			at += time.Duration(d)
-			checkpoints = append(checkpoints, at)
+			ds = append(ds, time.Duration(d))
 		}
-		whole, wholeHash := driveProgram(t, prog, nil)
-		pieces, piecesHash := driveProgram(t, prog, checkpoints)
-		require.Equal(t, whole, pieces)
-		require.Equal(t, wholeHash, piecesHash)
+		requireStepsEqualOneRun(t, prog, ds)
 	})
+}
+
+// requireStepsEqualOneRun runs prog whole, then with RunUntil after each of steps in
+// turn, and requires the same events and hash.
+func requireStepsEqualOneRun(t require.TestingT, prog []spec, steps []time.Duration) {
+	var checkpoints []time.Duration
+	at := time.Duration(0)
+	for _, d := range steps {
+		at += d
+		checkpoints = append(checkpoints, at)
+	}
+	whole, wholeHash := driveProgram(t, prog, nil)
+	pieces, piecesHash := driveProgram(t, prog, checkpoints)
+	require.Equal(t, whole, pieces)
+	require.Equal(t, wholeHash, piecesHash)
 }
 
 // referenceOrder is a deliberately naive simulator: a list scanned for the smallest
@@ -204,15 +214,19 @@ func TestPropertyTiesRunInSchedulingOrder(t *testing.T) {
 }
 
 func TestPropertySchedulingFromInsideAnEventWorks(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		prog := genProgram(t)
-		log := runProgram(t, prog)
-		got := make([]int, len(log))
-		for i, r := range log {
-			got[i] = r.id
-		}
-		require.Equal(t, referenceOrder(prog), got, "every event, including those scheduled by events, runs once in (time, scheduling order)")
-	})
+	rapid.Check(t, func(t *rapid.T) { requireReferenceOrder(t, genProgram(t)) })
+}
+
+// requireReferenceOrder runs prog and requires every event to run once, at its
+// instant, in the naive reference's (time, scheduling order).
+func requireReferenceOrder(t require.TestingT, prog []spec) {
+	log := runProgram(t, prog)
+	got := make([]int, len(log))
+	for i, r := range log {
+		require.Equal(t, r.due, r.at, "event %d ran at its scheduled instant", r.id)
+		got[i] = r.id
+	}
+	require.Equal(t, referenceOrder(prog), got, "every event, including those scheduled by events, runs once in (time, scheduling order)")
 }
 
 // TestPropertyCancelledTimerNeverFiresAtItsOldTime drives a few timers with random
