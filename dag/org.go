@@ -143,6 +143,7 @@ type Org struct {
 	dbs     []*database
 	dbByN   map[string]*database
 	dbExact map[string]*database // by the name as created: transport asks by that name millions of times, and key() allocates
+	dbSlots [64]*database        // lookupDB's answers by exact name
 	losses  []loss
 	busy    bool
 	// witnessBoot is when each witness server last booted (dac.go); absent: before t=0.
@@ -180,8 +181,22 @@ func key(name string) string { return strings.ToLower(name) }
 // lookupDB finds a database by name, case-insensitively as Exchange does, trying the
 // name as created first: the per-message calls from transport (ActiveCopy, Committed)
 // use it, and lower-casing "DB01" allocates (5% of a 100,000-message run).
+//
+// Before the map, a slot picked by the name's length and last two bytes keeps the
+// last database found there: a day of mail asks some ten times a message, and hashing
+// the name for the map was 3% of the day-100k run (perf). Databases are never
+// removed, so a kept answer never goes stale; a slot two names share only misses.
 func (o *Org) lookupDB(name string) (*database, bool) {
+	n := len(name)
+	if n == 0 {
+		return nil, false
+	}
+	slot := &o.dbSlots[(n*7+int(name[n-1])+3*int(name[max(n-2, 0)]))&(len(o.dbSlots)-1)]
+	if d := *slot; d != nil && d.name == name {
+		return d, true
+	}
 	if d, ok := o.dbExact[name]; ok {
+		*slot = d
 		return d, true
 	}
 	d, ok := o.dbByN[key(name)]
