@@ -268,3 +268,35 @@ func TestOutboxMessageWaitsForTheSubmissionServiceOfItsVersion(t *testing.T) {
 	}
 	require.Equal(t, []string{"Mail Submission service", "Mailbox Transport Submission service"}, got)
 }
+
+// fact: exchange-transport.md §6.1: a message from a mailbox leaves its Outbox, one
+// from anywhere else arrives from the internet; addresses compare without regard to
+// case. Internet senders of one domain (kept by mayBeMailbox as a domain with no
+// mailbox) must not hide a mailbox sender that follows, spelled in any case, nor one
+// whose domain lower-cases to a mailbox domain only under Unicode rules (the Kelvin
+// sign folds to k), nor one of an address with no domain at all, which the transport
+// API accepts.
+func TestMailboxSenderIsFoundAfterInternetSendersOfAnotherDomain(t *testing.T) {
+	w := newWorld()
+	w.active["DB1"], w.mounted["DB1"] = "EX1", true
+	top := Topology{
+		Servers: []ServerSpec{
+			{Name: "EX1", Site: "S1", Version: Exchange2016, Roles: roles(Exchange2016), DAG: "DAG1"},
+			{Name: "EX2", Site: "S1", Version: Exchange2016, Roles: roles(Exchange2016), DAG: "DAG1"},
+		},
+		Mailboxes: []Mailbox{{Address: "user@contoso.com", Database: "DB1"}, {Address: "kim@k.com", Database: "DB1"}, {Address: "local@", Database: "DB1"}},
+		Inbound:   []string{"EX1"},
+	}
+	h := newHarness(t, top, w)
+	from := []string{"local@", "a@fabrikam.net", "b@fabrikam.net", "USER@Contoso.COM", "c@fabrikam.net", "kim@\u212a.com", "user@contoso.com.evil", "d@contoso.net"}
+	for i, f := range from {
+		h.at(time.Duration(i+1)*time.Minute, func() { h.submit(Message{From: f, To: []string{"user@contoso.com"}}) })
+	}
+	h.run(20 * time.Minute)
+	var outbox []int
+	for _, p := range payloads[OutboxWaiting](h) {
+		outbox = append(outbox, p.Message)
+	}
+	require.Equal(t, []int{1, 4, 6}, outbox, "the mailbox senders, and only they, leave an Outbox")
+	require.Len(t, payloads[InternetSubmitted](h), 5)
+}

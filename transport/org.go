@@ -30,17 +30,18 @@ const internet = "internet"
 
 // Org is the transport side of one organization.
 type Org struct {
-	s         *sim.Sim
-	top       Topology
-	env       Env
-	cfg       config
-	servers   []*server // topology order
-	byName    map[string]*server
-	mailboxes map[string]string   // lower-case address -> database
-	domains   map[string]bool     // accepted domains: those of the mailboxes
-	ext       map[string]*extHost // external smart hosts and MX hosts by lower-case name (smarthost.go)
-	extRR     map[string]int      // rotation over them per server and next hop
-	rcvMax    map[string]int64    // Set-ReceiveConnector -MaxMessageSize by lower-case identity (size.go)
+	s             *sim.Sim
+	top           Topology
+	env           Env
+	cfg           config
+	servers       []*server // topology order
+	byName        map[string]*server
+	mailboxes     map[string]string   // lower-case address -> database
+	foreignDomain string              // the last sender domain with no mailbox (mayBeMailbox)
+	domains       map[string]bool     // accepted domains: those of the mailboxes
+	ext           map[string]*extHost // external smart hosts and MX hosts by lower-case name (smarthost.go)
+	extRR         map[string]int      // rotation over them per server and next hop
+	rcvMax        map[string]int64    // Set-ReceiveConnector -MaxMessageSize by lower-case identity (size.go)
 	// idleResubmit: when each queue was last resubmitted (queueops.go)
 	idleResubmit map[*queue]time.Duration
 	resubmitReqs []ResubmitRequest // Add-ResubmitRequest (queueops.go)
