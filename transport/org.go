@@ -52,6 +52,7 @@ type Org struct {
 	led          ledger
 	sessions     uint64
 	timings      []timingEntry
+	timingSlots  [16]int32 // 1 + the index in timings of the last key found in the slot (timing)
 	inetIP       string
 	senderHostOf [2]string         // the last sender domain and its host name (senderHost)
 	named        [16]*server       // serverNamed's answers
