@@ -117,6 +117,7 @@ type server struct {
 	feCapsSize      int64
 	queues          []*queue
 	byKey           map[qkey]*queue
+	qSlots          [32]*queue // queueByKey's kept answers
 	nextQueue       int
 	nextInternal    int
 	acks            []*pendingAck
