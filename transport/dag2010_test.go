@@ -162,7 +162,7 @@ func TestRoutingToAnotherSiteAndAnotherDAG(t *testing.T) {
 // servers in turn; least connections the one with fewest open sessions (ties in turn);
 // source-IP affinity keeps a sender on the server it first went to while it is up.
 func TestLoadBalancerRoundRobinLeastConnectionsAndSourceIPAffinity(t *testing.T) {
-	from := func(addr string) *message { return &message{m: Message{From: addr}} }
+	from := func(addr string) *message { return &message{m: msgHeader{From: addr}} }
 	pick := func(h *harness, m *message) string { return h.o.inboundCandidates(m)[0].name }
 	top, w := twoNodeDAG("EX13-1")
 	h := newHarness(t, top, w)

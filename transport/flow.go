@@ -42,7 +42,8 @@ func (o *Org) Submit(msg Message) (int, error) {
 		return 0, fmt.Errorf("transport: bad sender %q", msg.From)
 	}
 	m := o.slabs.msgs.new() // zeroed: set fields, do not copy a whole struct
-	m.id, m.m, m.submitted = len(o.msgs)+1, msg, o.now()
+	m.id, m.submitted = len(o.msgs)+1, o.now()
+	m.m = msgHeader{From: msg.From, Subject: msg.Subject, Size: msg.Size, Poison: msg.Poison}
 	m.items = m.itemsBuf[:0]
 	m.rcpts = o.slabs.rcpts.new(len(msg.To))
 next:

@@ -496,7 +496,7 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 			} else {
 				// a server that is down answers the request when its transport starts
 				// again (exsim's choice: the sources do not say)
-				it.armed++
+				it.x().armed++
 				it.srv.redeliver = append(it.srv.redeliver, redelivery{it, r})
 			}
 		}
@@ -506,10 +506,10 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 		if len(shadow) > 0 {
 			for _, it := range shadow[:1] {
 				sn := it
-				sn.armed++ // the recipient may wait on it
+				sn.x().armed++ // the recipient may wait on it
 				o.after(12*time.Hour, kindExpiry, func() {
 					if sn.dead || m.rcpts[r].fate != fateNone || sn.loc != locSafetyNet {
-						sn.armed--
+						sn.x().armed--
 						o.checkLost(m, []int{r}, fault, "")
 						return
 					}
@@ -518,7 +518,7 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 						return
 					}
 					o.resubmitFromSafetyNet(sn, r, "the primary Safety Net did not redeliver it within 12 hours")
-					sn.armed--
+					sn.x().armed--
 				})
 			}
 		}
@@ -586,7 +586,7 @@ func (o *Org) serveRedeliveries(srv *server) {
 		if !rd.it.dead && rd.it.loc == locSafetyNet && rd.it.m.rcpts[rd.r].fate == fateNone {
 			o.resubmitFromSafetyNet(rd.it, rd.r, "a request made while "+srv.name+" was down")
 		}
-		rd.it.armed--
+		rd.it.x().armed--
 		o.checkLost(rd.it.m, []int{rd.r}, "a lossy failover whose redelivery found no copy", srv.name)
 	}
 }

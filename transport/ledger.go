@@ -15,14 +15,13 @@ import (
 // day held some 600 MB at its end).
 type message struct {
 	id        int
-	m         Message
+	m         msgHeader
 	submitted time.Duration
 	accepted  time.Duration // when the organization first received it (expiry counts from here)
 	rcpts     []rcpt
 	items     []*item // live copies
 	itemsBuf  [3]*item
 	ext       *msgExt
-	tries     int // internet sender attempts
 	// SPOF window currently open
 	spofSrv   *server
 	spofFrom  time.Duration
@@ -30,6 +29,16 @@ type message struct {
 	everAcked bool // the originator got a 250 (or the Outbox hand-off completed)
 	fromOrg   bool // sent by a mailbox (Outbox), not by the internet
 	delayDSN  bool
+	tries     int32 // internet sender attempts (in the bools' padding)
+}
+
+// msgHeader is what the ledger keeps of the submitted Message: its recipients are in
+// rcpts and a probe's origin in the extension, so keeping the whole Message (To and
+// Origin too) cost 40 bytes a message for nothing.
+type msgHeader struct {
+	From, Subject string
+	Size          int
+	Poison        bool
 }
 
 // msgExt is what few messages need, or only the logs: made on first write (x).
@@ -132,7 +141,6 @@ type item struct {
 	keptAt    time.Duration
 	ext       *itemExt // rarely set fields, apart to keep the copies Safety Net holds small
 	primaryDB int32    // shadow: the primary server's queue database ID when the shadow was made
-	armed     int32    // resubmission requests waiting on this Safety Net copy
 	loc       locKind
 	haHeader  bool // stamped X-MS-Exchange-Forest-RoutedForHighAvailability
 	xshadow   bool // received over a session that negotiated XSHADOW
@@ -164,6 +172,10 @@ type itemExt struct {
 	// Remove-Message while it was being delivered (PendingRemove, queueops.go): removed
 	// if that delivery fails, with an NDR when removeNDR
 	pendingRemove, removeNDR bool
+	// resubmission requests waiting on this Safety Net copy (armedN): here, not in
+	// item, so that an item is 112 bytes, not 120; some 200,000 copies sit in Safety
+	// Net in a day of 100,000 messages
+	armed int32
 }
 
 // x is it's extension, made on first write.
@@ -172,6 +184,14 @@ func (it *item) x() *itemExt {
 		it.ext = &itemExt{}
 	}
 	return it.ext
+}
+
+// armedN is the number of resubmission requests waiting on this Safety Net copy.
+func (it *item) armedN() int32 {
+	if it.ext == nil {
+		return 0
+	}
+	return it.ext.armed
 }
 
 func (it *item) visited() []string {
@@ -232,7 +252,7 @@ func (m *message) covers(it *item, i int) bool {
 func (m *message) copiesOf(i int) int {
 	n := 0
 	for _, it := range m.items {
-		if (it.loc != locSafetyNet || it.armed > 0) && m.covers(it, i) {
+		if (it.loc != locSafetyNet || it.armedN() > 0) && m.covers(it, i) {
 			n++
 		}
 	}
@@ -581,7 +601,7 @@ func (o *Org) whereStuck(m *message, r int) (string, string) {
 			where = append(where, "Outbox")
 			why = append(why, "still in the sender's Outbox: no Hub Transport server took it")
 		default:
-			if it.loc == locSafetyNet && it.armed == 0 {
+			if it.loc == locSafetyNet && it.armedN() == 0 {
 				continue
 			}
 			where = append(where, it.srv.name)

@@ -27,7 +27,7 @@ func TestInternetSenderGivesUpAfterFiveDaysWithoutA250(t *testing.T) {
 	h.at(sent, func() { h.submit(internetMail("never accepted")) })
 	h.run(sent + 6*day)
 	require.Len(t, h.records("transport.sender", "#1"), 480, "the retries before the last try")
-	require.Equal(t, 481, h.o.msgs[0].tries)
+	require.Equal(t, int32(481), h.o.msgs[0].tries)
 	v := h.o.Verdict()
 	require.Equal(t, 1, v.Bounced)
 	require.Equal(t, Bounced, v.Fates[0].Fate)
@@ -131,7 +131,7 @@ func TestDAGHubAloneInItsSiteDeliversToItsOwnDatabase(t *testing.T) {
 func TestRoundRobinWithEveryServerDownKeepsItsTurn(t *testing.T) {
 	top, w := twoNodeDAG("EX13-1")
 	h := newHarness(t, top, w)
-	m := &message{m: Message{From: "a@gmail.com"}}
+	m := &message{m: msgHeader{From: "a@gmail.com"}}
 	require.Equal(t, "EX13-1", h.o.inboundCandidates(m)[0].name)
 	h.o.byName["ex13-1"].up, h.o.byName["ex13-2"].up = false, false
 	require.Empty(t, h.o.inboundCandidates(m))

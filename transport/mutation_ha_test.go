@@ -211,7 +211,7 @@ func trackedResubmits(h *harness) []string {
 func armedCopies(h *harness) int {
 	n := 0
 	for _, it := range h.o.msgs[0].items {
-		if it.loc == locSafetyNet && it.armed > 0 {
+		if it.loc == locSafetyNet && it.armedN() > 0 {
 			n++
 		}
 	}

@@ -664,7 +664,7 @@ func (o *Org) AddResubmitRequestFor(f ResubmitFilter, start, end time.Duration) 
 			if sn.srv.up {
 				o.resubmitFromSafetyNet(sn, r, "Add-ResubmitRequest")
 			} else {
-				sn.armed++
+				sn.x().armed++
 				sn.srv.redeliver = append(sn.srv.redeliver, redelivery{sn, r})
 			}
 		}
