@@ -49,12 +49,23 @@ func (p partition) cuts(x, y string) bool {
 	return (p.a[x] && p.b[y]) || (p.b[x] && p.a[y])
 }
 
-// reachable is the network every model sees: partitions only. A server that is down
-// is down in each model's own state, not here.
-func (w *world) reachable(a, b string) bool {
-	if st := w.sites; len(w.parts) == 0 && st != nil && len(st.down) == 0 && len(st.witness) == 0 {
-		return true // no partition, failed site or declared witness: asked on every hop
-	}
+// reach is the network every model sees: partitions only. A server that is down is
+// down in each model's own state, not here. The models are handed this closure, in
+// which the whole-network test inlines (the method value it replaced was one more
+// call per hop): about twenty calls a message (transport's hops, dag's log shipping)
+// were 1.4% of the day-100k run (cachegrind).
+func (w *world) reach() func(a, b string) bool {
+	return func(a, b string) bool { return w.whole() || w.reachableCut(a, b) }
+}
+
+// whole reports that no partition, failed site or declared witness can cut a link.
+func (w *world) whole() bool {
+	st := w.sites
+	return len(w.parts) == 0 && st != nil && len(st.down) == 0 && len(st.witness) == 0
+}
+
+// reachableCut is reach when something may cut a link.
+func (w *world) reachableCut(a, b string) bool {
 	if w.sites.isDown(a) || w.sites.isDown(b) || w.witnessDown(a) || w.witnessDown(b) {
 		return false
 	}
@@ -137,7 +148,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		}
 	}
 	w.dag = dag.New(s, dag.Env{
-		Reachable:         w.reachable,
+		Reachable:         w.reach(),
 		ActivationBlocked: w.comp.ActivationBlocked,
 		// The maintenance scripts set HighAvailability as the Maintenance requester.
 		SetHighAvailability: func(server string, active bool) {
@@ -267,7 +278,7 @@ func newWorld(sc *Scenario, seed uint64, limits sim.Limits) (*world, error) {
 		ServiceStarted: func(server, service string) string {
 			return string(w.comp.ServiceStarted(server, service))
 		},
-		Reachable: w.reachable,
+		Reachable: w.reach(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", sc.File, err)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/exsim/exsim/sim"
 	"github.com/exsim/exsim/transport/logs"
@@ -576,6 +577,18 @@ type timingKey struct {
 	client, server string
 }
 
+// is compares the integers first, and the versions by pointer before their bytes:
+// they are the servers' own strings, so equal keys share them (the generated == of
+// the struct called memequal for each, 0.7% of the day-100k run).
+func (k *timingKey) is(o *timingKey) bool {
+	return k.shape == o.shape && k.connectFailure == o.connectFailure && sameString(k.client, o.client) && sameString(k.server, o.server)
+}
+
+// sameString is a == b, shortcut when both are the same bytes.
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
+}
+
 type timingEntry struct {
 	k   timingKey
 	off timingOffsets
@@ -614,7 +627,7 @@ func (o *Org) timing(c *smtp.Conversation) smtp.Result {
 	var off timingOffsets
 	ok := false
 	slot := &o.timingSlots[(k.shape*5+k.connectFailure*3+len(k.client)+7*len(k.server))&(len(o.timingSlots)-1)]
-	if i := *slot - 1; i >= 0 && o.timings[i].k == k {
+	if i := *slot - 1; i >= 0 && o.timings[i].k.is(&k) {
 		off, ok = o.timings[i].off, true
 	}
 	for i := 0; !ok && i < len(o.timings); i++ {

@@ -33,3 +33,15 @@ func TestAppendDoublingDoublesFullListsAndKeepsTheirElements(t *testing.T) {
 	require.Equal(t, 512, cap(s))
 	require.Equal(t, 7, s[256])
 }
+
+// sameString is ==: the same bytes at two addresses, at one address, and strings of
+// one length that differ.
+func TestSameStringIsStringEquality(t *testing.T) {
+	a := "Exchange2016"
+	b := string([]byte(a)) // other bytes, same text
+	require.True(t, sameString(a, a))
+	require.True(t, sameString(a, b))
+	require.False(t, sameString(a, "Exchange2019"))
+	require.False(t, sameString(a, a[:len(a)-1]))
+	require.True(t, sameString("", ""))
+}
