@@ -703,7 +703,7 @@ func (o *Org) routeFor(srv *server, it *item, r int, forcePromote bool) route {
 	var dom string // read only for a recipient without a mailbox: every mailbox branch below returns
 	if rc.db == "" {
 		dom = strings.ToLower(rc.addr[strings.LastIndex(rc.addr, "@")+1:])
-		if o.domains[strings.ToLower(dom)] {
+		if o.domains[dom] {
 			return route{bounce: "550 5.1.1 RESOLVER.ADR.RecipNotFound; not found"}
 		}
 	}
