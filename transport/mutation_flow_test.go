@@ -277,16 +277,8 @@ func TestOutboxMessageWaitsForTheSubmissionServiceOfItsVersion(t *testing.T) {
 // sign folds to k), nor one of an address with no domain at all, which the transport
 // API accepts.
 func TestMailboxSenderIsFoundAfterInternetSendersOfAnotherDomain(t *testing.T) {
-	w := newWorld()
-	w.active["DB1"], w.mounted["DB1"] = "EX1", true
-	top := Topology{
-		Servers: []ServerSpec{
-			{Name: "EX1", Site: "S1", Version: Exchange2016, Roles: roles(Exchange2016), DAG: "DAG1"},
-			{Name: "EX2", Site: "S1", Version: Exchange2016, Roles: roles(Exchange2016), DAG: "DAG1"},
-		},
-		Mailboxes: []Mailbox{{Address: "user@contoso.com", Database: "DB1"}, {Address: "kim@k.com", Database: "DB1"}, {Address: "local@", Database: "DB1"}},
-		Inbound:   []string{"EX1"},
-	}
+	top, w := twoMemberSite(Exchange2016)
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "kim@k.com", Database: "DB1"}, Mailbox{Address: "local@", Database: "DB1"})
 	h := newHarness(t, top, w)
 	from := []string{"local@", "a@fabrikam.net", "b@fabrikam.net", "USER@Contoso.COM", "c@fabrikam.net", "kim@\u212a.com", "user@contoso.com.evil", "d@contoso.net"}
 	for i, f := range from {

@@ -11,6 +11,13 @@ import (
 // Tests of back pressure, each named after its fact in exchange-stress.md section 1.
 
 func pressureHarness(t *testing.T, v Version) *harness {
+	top, w := twoMemberSite(v)
+	return newHarness(t, top, w)
+}
+
+// twoMemberSite is EX1 and EX2 of version v in DAG1 in one site, DB1 mounted on EX1
+// with user@contoso.com in it, and the internet sending to EX1.
+func twoMemberSite(v Version) (Topology, *world) {
 	w := newWorld()
 	w.active["DB1"], w.mounted["DB1"] = "EX1", true
 	top := Topology{
@@ -21,7 +28,7 @@ func pressureHarness(t *testing.T, v Version) *harness {
 		Mailboxes: []Mailbox{{Address: "user@contoso.com", Database: "DB1"}},
 		Inbound:   []string{"EX1"},
 	}
-	return newHarness(t, top, w)
+	return top, w
 }
 
 func roles(v Version) []string {

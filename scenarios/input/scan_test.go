@@ -263,12 +263,7 @@ func TestFlowKeyOverTwoLinesIsPlacedRightOfItsTrailingBlanks(t *testing.T) {
 		{strings.Repeat("{k \t\n  - a: ", 4), 4},
 		{strings.Repeat("{k \t\n   - a: ", 4), 2}, // go-yaml counts no column for that tab: the key is at 3
 	} {
-		s := newScanner("f.yaml", []byte(tt.in), Limits{}.withDefaults())
-		require.NoError(t, s.run(), "%q", tt.in)
-		fd, ok := yamlFlowDepth([]byte(tt.in))
-		require.True(t, ok, "%q", tt.in)
-		require.Equal(t, tt.flow, fd, "go-yaml's flow depth of %q", tt.in)
-		require.Equal(t, fd, s.maxFlow, "Scan's flow depth of %q", tt.in)
+		requireFlowDepth(t, tt.in, tt.flow)
 	}
 }
 
@@ -308,11 +303,18 @@ func TestBlockScalarKeepingItsLineBreaksEndsAsAToken(t *testing.T) {
 		{"  a: |-\n\n  [", 0},
 		{strings.Repeat("\"'': |+\r\r\n  [", 4), 2},
 	} {
-		s := newScanner("f.yaml", []byte(tt.in), Limits{}.withDefaults())
-		require.NoError(t, s.run(), "%q", tt.in)
-		fd, ok := yamlFlowDepth([]byte(tt.in))
-		require.True(t, ok, "%q", tt.in)
-		require.Equal(t, tt.flow, fd, "go-yaml's flow depth of %q", tt.in)
-		require.Equal(t, fd, s.maxFlow, "Scan's flow depth of %q", tt.in)
+		requireFlowDepth(t, tt.in, tt.flow)
 	}
+}
+
+// requireFlowDepth checks that go-yaml finds flow depth flow in the document in and
+// that Scan, which accepts it, finds the same.
+func requireFlowDepth(t *testing.T, in string, flow int) {
+	t.Helper()
+	s := newScanner("f.yaml", []byte(in), Limits{}.withDefaults())
+	require.NoError(t, s.run(), "%q", in)
+	fd, ok := yamlFlowDepth([]byte(in))
+	require.True(t, ok, "%q", in)
+	require.Equal(t, flow, fd, "go-yaml's flow depth of %q", in)
+	require.Equal(t, fd, s.maxFlow, "Scan's flow depth of %q", in)
 }
