@@ -142,7 +142,12 @@ func (o *Org) frontendConnector(s *server) string {
 func (o *Org) frontendPeer(fe *server) smtp.Peer {
 	p := o.peer(fe, 25)
 	if size := o.receiveLimit(fe, "Default Frontend"); fe.feCaps == nil || fe.feCapsSize != size {
-		fe.feCaps, fe.feCapsSize = smtp.FrontendCapabilities(size), size
+		// front ends of one size limit share one list: the session timing cache knows
+		// a receiver's capabilities by their list (timingKey)
+		if o.feCaps == nil || o.feCapsSize != size {
+			o.feCaps, o.feCapsSize = smtp.FrontendCapabilities(size), size
+		}
+		fe.feCaps, fe.feCapsSize = o.feCaps, size
 	}
 	p.Caps = fe.feCaps
 	return p

@@ -265,20 +265,48 @@ func TestExchange2016InternalMessageTrackingSequence(t *testing.T) {
 	require.Equal(t, 1, h.o.Verdict().Delivered)
 }
 
-// The session timing cache agrees with transport/smtp.Timing.
+// The session timing cache agrees with transport/smtp.Timing, also for sessions that
+// differ from one timed before only in what the cache's key once left out: a tarpit's
+// MAIL FROM delay (exchange-stress.md 1.1), a receiver's capabilities without
+// PIPELINING, a connect timeout, the latency, and TLS and authentication to a
+// smart host. Each of those once got the earlier session's times in runs without
+// protocol logs, and its own with them.
 func TestTimingCacheMatchesSmtpTiming(t *testing.T) {
 	top, w := threeMember2016()
 	h := newHarness(t, top, w)
 	h.s.Journal().Disable()
 	o := h.o
 	ex1, ex2 := o.byName["ex1"], o.byName["ex2"]
+	noPipelining := smtp.Peer{Server: internet, FQDN: "mx.y.z", IP: "192.0.2.9", Port: 25, Caps: []string{"SIZE", "8BITMIME"}}
+	plainEx2 := o.peer(ex2, 25) // a Receive connector that offers neither PIPELINING nor CHUNKING
+	plainEx2.Caps = []string{"SIZE", "8BITMIME"}
+	smartHost := smtp.Peer{Server: internet, FQDN: "relay.y.z", IP: "192.0.2.10", Port: 25,
+		Caps: []string{"PIPELINING", "CHUNKING", "STARTTLS", "AUTH LOGIN"}}
 	for _, c := range []smtp.Conversation{
 		{Start: 5 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: o.peer(ex2, 25),
 			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z"}, Size: 100}}},
+		{Start: 6 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: o.peer(ex2, 25),
+			MailDelay: 10 * time.Second, TarpitReason: "BackPressure",
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z"}, Size: 100}}},
+		{Start: 6 * time.Second, Latency: 80 * time.Millisecond, Client: o.peer(ex1, 1025), Server: o.peer(ex2, 25),
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z"}, Size: 100}}},
+		{Start: 6 * time.Second, Latency: 50 * time.Millisecond, Client: o.externalPeer("mail.b.c", 1025), Server: o.peer(ex2, 25),
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z", "w@y.z"}, Size: 100}}},
+		{Start: 6 * time.Second, Latency: 50 * time.Millisecond, Client: o.externalPeer("mail.b.c", 1025), Server: plainEx2,
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z", "w@y.z"}, Size: 100}}},
+		{Start: 6 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: noPipelining,
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z", "w@y.z"}, Size: 100}}},
+		{Start: 6 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: smartHost,
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z", "w@y.z"}, Size: 100}}},
+		{Start: 6 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: smartHost,
+			RequireTLS: true, SmartHostAuth: smtp.AuthBasicRequireTLS,
+			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z", "w@y.z"}, Size: 100}}},
 		{Start: 7 * time.Second, Latency: 50 * time.Millisecond, Client: o.externalPeer("mail.b.c", 1025), Server: o.peer(ex2, 25),
 			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z", "w@y.z"}, Size: 100, AckDelay: 3 * time.Second}}},
 		{Start: 9 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: o.peer(ex2, 25), ConnectFailure: smtp.WinsockTimedOut,
 			Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z"}, Size: 100}}},
+		{Start: 9 * time.Second, Latency: 50 * time.Millisecond, Client: o.peer(ex1, 1025), Server: o.peer(ex2, 25), ConnectFailure: smtp.WinsockTimedOut,
+			ConnectTimeout: 21 * time.Second, Messages: []smtp.Message{{From: "a@b.c", To: []string{"x@y.z"}, Size: 100}}},
 	} {
 		for range 2 { // a miss, then a hit
 			want, err := smtp.Timing(c)

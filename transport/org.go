@@ -52,6 +52,8 @@ type Org struct {
 	led          ledger
 	sessions     uint64
 	timings      []timingEntry
+	feCaps       []string // the last Default Frontend EHLO list made, for feCapsSize (frontendPeer)
+	feCapsSize   int64
 	timingSlots  [16]int32 // 1 + the index in timings of the last key found in the slot (timing)
 	inetIP       string
 	senderHostOf [2]string         // the last sender domain and its host name (senderHost)

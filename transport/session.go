@@ -570,18 +570,38 @@ func (o *Org) keepOrRelease(it *item) {
 	o.keep(it, false)
 }
 
-// timingKey is what the timing of a one-message session depends on.
+// timingKey is what the timing of a one-message session depends on, besides what
+// makes timing not cache it (cacheable). The receiver's capabilities (PIPELINING and
+// CHUNKING save round trips) are known by their list: lists are shared (a front
+// end's, the internet hosts', nil for a version's own), so one list is one key, and
+// equal lists apart are only two keys of the same offsets.
 type timingKey struct {
 	shape          int // recipients<<2 | refused at MAIL FROM<<1 | proxied (the Front End Transport hop's XPROXYFROM)
 	connectFailure int
 	client, server string
+	caps           *string
+	nCaps          int
 }
 
 // is compares the integers first, and the versions by pointer before their bytes:
 // they are the servers' own strings, so equal keys share them (the generated == of
 // the struct called memequal for each, 0.7% of the day-100k run).
 func (k *timingKey) is(o *timingKey) bool {
-	return k.shape == o.shape && k.connectFailure == o.connectFailure && sameString(k.client, o.client) && sameString(k.server, o.server)
+	return k.shape == o.shape && k.connectFailure == o.connectFailure && k.caps == o.caps && k.nCaps == o.nCaps &&
+		sameString(k.client, o.client) && sameString(k.server, o.server)
+}
+
+// cacheable: c is a one-message session with every recipient and the data accepted,
+// at the organization's latency, with no tarpit delay, no connect timeout of its own
+// and no TLS or authentication to a host outside Exchange. Those are what the
+// session's times depend on that timingKey does not hold; sessions with them are
+// rare (back pressure, smart hosts) and are timed each time. The cache once keyed on
+// less, and a tarpitted session got the untarpitted times without protocol logs
+// (TestTimingCacheMatchesSmtpTiming).
+func (o *Org) cacheable(c *smtp.Conversation) bool {
+	return len(c.Messages) == 1 && len(c.Messages[0].RcptReplies) == 0 && c.Messages[0].DataReply == nil &&
+		c.MailDelay == 0 && c.ConnectTimeout == 0 && c.Latency == o.top.Latency &&
+		(c.Client.Version == "" || c.Server.Version != "")
 }
 
 // sameString is a == b, shortcut when both are the same bytes.
@@ -605,7 +625,7 @@ type timingOffsets struct {
 // pointer and does not keep it: a conversation is some 400 bytes, and copying it per
 // call showed in the anchors workload's instruction counts (cachegrind).
 func (o *Org) timing(c *smtp.Conversation) smtp.Result {
-	if len(c.Messages) != 1 || len(c.Messages[0].RcptReplies) != 0 || c.Messages[0].DataReply != nil {
+	if !o.cacheable(c) {
 		res, err := smtp.Timing(*c)
 		if err != nil {
 			panic(err) // the conversation is built here from valid profiles: a bug
@@ -619,19 +639,21 @@ func (o *Org) timing(c *smtp.Conversation) smtp.Result {
 	if c.XProxyFrom != "" {
 		shape |= 1
 	}
-	k := timingKey{shape: shape, connectFailure: c.ConnectFailure, client: c.Client.Version, server: c.Server.Version}
+	k := timingKey{shape: shape, connectFailure: c.ConnectFailure, client: c.Client.Version, server: c.Server.Version,
+		caps: unsafe.SliceData(c.Server.Caps), nCaps: len(c.Server.Caps)}
 	// a handful of shapes repeat: a slot picked by the key's integers and the
 	// versions' lengths remembers where its last key was found, and a linear scan
 	// (which beats hashing two strings) finds the rest; the scan was 2% of the
 	// day-100k run's instructions (cachegrind)
 	var off timingOffsets
 	ok := false
-	slot := &o.timingSlots[(k.shape*5+k.connectFailure*3+len(k.client)+7*len(k.server))&(len(o.timingSlots)-1)]
+	slot := &o.timingSlots[(k.shape*5+k.connectFailure*3+len(k.client)+7*len(k.server)+11*k.nCaps)&(len(o.timingSlots)-1)]
 	if i := *slot - 1; i >= 0 && o.timings[i].k.is(&k) {
 		off, ok = o.timings[i].off, true
 	}
 	for i := 0; !ok && i < len(o.timings); i++ {
-		if e := &o.timings[i].k; e.shape == k.shape && e.connectFailure == k.connectFailure && e.client == k.client && e.server == k.server {
+		if e := &o.timings[i].k; e.shape == k.shape && e.connectFailure == k.connectFailure && e.caps == k.caps && e.nCaps == k.nCaps &&
+			e.client == k.client && e.server == k.server {
 			off, ok = o.timings[i].off, true
 			*slot = int32(i + 1)
 		}
