@@ -234,19 +234,28 @@ func (s *Sim) horizon() time.Duration {
 // event past the limit, and the budget is checked before the event leaves the
 // agenda, so an exhausted run keeps its pending events.
 func (s *Sim) step(limit time.Duration) (bool, error) {
-	if s.stopped {
-		return false, nil
+	n, err := s.run(limit, 1)
+	return n > 0, err
+}
+
+// run runs up to max live events due at or before limit, as step does one at a
+// time, and returns how many ran. RunUntil runs them all in this one loop: a call,
+// a return and the caller's checks per event were 1% of the day-100k run's
+// instructions (cachegrind).
+func (s *Sim) run(limit time.Duration, max uint64) (uint64, error) {
+	var ran uint64
+	budget := s.limits.MaxEvents
+	if budget == 0 {
+		budget = math.MaxUint64
 	}
-	for s.q.len() > 0 {
+	for ran < max && !s.stopped && s.q.len() > 0 {
 		// agenda.top written out: a call per event was 34M instructions of the
 		// whole day-100k run
-		k, src := (*key)(nil), -1
-		if f := s.q.first; f == 0 {
-			k = &s.q.heap[0]
-		} else if l := &s.q.lanes[f-1]; len(s.q.heap) == 0 || l.keys[l.head].before(&s.q.heap[0]) {
-			k, src = &l.keys[l.head], int(f-1)
-		} else {
-			k = &s.q.heap[0]
+		k, src := s.q.top(), -1
+		if f := s.q.first; f != 0 {
+			if l := &s.q.lanes[f-1]; k == nil || l.keys[l.head].before(k) {
+				k, src = &l.keys[l.head], int(f-1)
+			}
 		}
 		if k.timer() {
 			if e := &s.q.slots[k.slot()]; e.gen != e.timer.gen {
@@ -256,14 +265,15 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 			}
 		}
 		if k.at > limit {
-			return false, nil
+			break
 		}
-		if s.limits.MaxEvents > 0 && s.events >= s.limits.MaxEvents {
-			return false, fmt.Errorf("%w: %d events run by %v (raise the limit or shorten the scenario)", ErrEventBudget, s.events, s.now)
+		if s.events >= budget {
+			return ran, fmt.Errorf("%w: %d events run by %v (raise the limit or shorten the scenario)", ErrEventBudget, s.events, s.now)
 		}
 		k2, h, ev, t := s.q.pop(src)
 		s.now = k2.at
 		s.events++
+		ran++
 		s.mix(uint64(k2.at))
 		s.mix(k2.seq())
 		s.mix(uint64(ev.Kind))
@@ -273,22 +283,15 @@ func (s *Sim) step(limit time.Duration) (bool, error) {
 		} else {
 			h.Fire(s, ev)
 		}
-		return true, nil
 	}
-	return false, nil
+	return ran, nil
 }
 
 // Run runs events until the agenda is empty, the horizon is reached or Stop is called.
 // When a horizon is set, the clock ends at the horizon.
 func (s *Sim) Run() error {
-	for {
-		ok, err := s.Step()
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
+	if _, err := s.run(s.horizon(), math.MaxUint64); err != nil {
+		return err
 	}
 	if s.limits.Horizon > s.now && !s.stopped {
 		s.now = s.limits.Horizon
@@ -303,14 +306,8 @@ func (s *Sim) RunUntil(t time.Duration) error {
 		return err
 	}
 	limit := min(t, s.horizon())
-	for {
-		ok, err := s.step(limit)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			break
-		}
+	if _, err := s.run(limit, math.MaxUint64); err != nil {
+		return err
 	}
 	if limit > s.now && !s.stopped {
 		s.now = limit
