@@ -48,7 +48,7 @@ func (o *Org) Submit(msg Message) (int, error) {
 	m.rcpts = o.slabs.rcpts.new(len(msg.To))
 next:
 	for _, to := range msg.To {
-		at := strings.LastIndex(to, "@")
+		at := lastAt(to)
 		if at <= 0 || at == len(to)-1 {
 			return 0, fmt.Errorf("transport: bad recipient %q", to)
 		}
@@ -109,15 +109,35 @@ next:
 // domain of the address (lower-casing goes rune by rune and leaves '@'), so a domain
 // outside o.domains rules the address out.
 func (o *Org) mayBeMailbox(addr string) bool {
-	dom := addr[strings.LastIndexByte(addr, '@')+1:]
-	if dom != "" && dom == o.foreignDomain {
+	// addr ends in "@" and the kept domain, which has no '@': that is its domain,
+	// found without a search for the last '@'
+	if fd := o.foreignDomain; fd != "" && len(addr) > len(fd) && addr[len(addr)-len(fd)-1] == '@' && addr[len(addr)-len(fd):] == fd {
 		return false
 	}
+	dom := addr[lastAt(addr)+1:]
 	if o.domains[strings.ToLower(dom)] {
 		return true
 	}
 	o.foreignDomain = dom
 	return false
+}
+
+// lastAt is strings.LastIndexByte(s, '@') by forward searches, which are vectorised
+// where LastIndexByte is a byte loop: an address has one '@', near its end. Every
+// message's recipients and sender are searched; the byte loop was 1.4% of the
+// day-100k run's instructions (cachegrind).
+func lastAt(s string) int {
+	i := strings.IndexByte(s, '@')
+	if i < 0 {
+		return -1
+	}
+	for {
+		j := strings.IndexByte(s[i+1:], '@')
+		if j < 0 {
+			return i
+		}
+		i += j + 1
+	}
 }
 
 // inboundCandidates is the list of servers an internet sender of m tries, in order.

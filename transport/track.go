@@ -521,7 +521,7 @@ func (o *Org) dsnID(m *message, srv *server, intID int) string {
 	return "<" + g + "@" + o.fqdn(srv) + ">"
 }
 
-func senderDomain(m *message) string { return m.m.From[strings.LastIndex(m.m.From, "@")+1:] }
+func senderDomain(m *message) string { return m.m.From[lastAt(m.m.From)+1:] }
 
 func recipientDomain(m *message, rcpts []int) string {
 	if len(rcpts) == 0 {
