@@ -275,12 +275,15 @@ func TestOutboxMessageWaitsForTheSubmissionServiceOfItsVersion(t *testing.T) {
 // mailbox) must not hide a mailbox sender that follows, spelled in any case, nor one
 // whose domain lower-cases to a mailbox domain only under Unicode rules (the Kelvin
 // sign folds to k), nor one of an address with no domain at all, which the transport
-// API accepts.
+// API accepts, nor one whose domain ends with the kept one (xfabrikam.net after
+// fabrikam.net: the kept domain is compared as the address's suffix after its '@').
 func TestMailboxSenderIsFoundAfterInternetSendersOfAnotherDomain(t *testing.T) {
 	top, w := twoMemberSite(Exchange2016)
-	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "kim@k.com", Database: "DB1"}, Mailbox{Address: "local@", Database: "DB1"})
+	top.Mailboxes = append(top.Mailboxes, Mailbox{Address: "kim@k.com", Database: "DB1"}, Mailbox{Address: "local@", Database: "DB1"},
+		Mailbox{Address: "m@xfabrikam.net", Database: "DB1"})
 	h := newHarness(t, top, w)
-	from := []string{"local@", "a@fabrikam.net", "b@fabrikam.net", "USER@Contoso.COM", "c@fabrikam.net", "kim@\u212a.com", "user@contoso.com.evil", "d@contoso.net"}
+	from := []string{"local@", "a@fabrikam.net", "b@fabrikam.net", "USER@Contoso.COM", "c@fabrikam.net", "kim@\u212a.com", "user@contoso.com.evil", "d@contoso.net",
+		"e@fabrikam.net", "m@xfabrikam.net"} // the last ends as the kept foreign domain does, after an x, not an @
 	for i, f := range from {
 		h.at(time.Duration(i+1)*time.Minute, func() { h.submit(Message{From: f, To: []string{"user@contoso.com"}}) })
 	}
@@ -289,6 +292,6 @@ func TestMailboxSenderIsFoundAfterInternetSendersOfAnotherDomain(t *testing.T) {
 	for _, p := range payloads[OutboxWaiting](h) {
 		outbox = append(outbox, p.Message)
 	}
-	require.Equal(t, []int{1, 4, 6}, outbox, "the mailbox senders, and only they, leave an Outbox")
-	require.Len(t, payloads[InternetSubmitted](h), 5)
+	require.Equal(t, []int{1, 4, 6, 10}, outbox, "the mailbox senders, and only they, leave an Outbox")
+	require.Len(t, payloads[InternetSubmitted](h), 6)
 }
