@@ -141,6 +141,12 @@ func (o *Org) frontendConnector(s *server) string {
 // Frontend connector's capabilities (SIZE with the connector's MaxMessageSize).
 func (o *Org) frontendPeer(fe *server) smtp.Peer {
 	p := o.peer(fe, 25)
+	p.Caps = o.frontendCaps(fe)
+	return p
+}
+
+// frontendCaps is the EHLO list of fe's Default Frontend connector.
+func (o *Org) frontendCaps(fe *server) []string {
 	if size := o.receiveLimit(fe, "Default Frontend"); fe.feCaps == nil || fe.feCapsSize != size {
 		// front ends of one size limit share one list: the session timing cache knows
 		// a receiver's capabilities by their list (timingKey)
@@ -149,14 +155,22 @@ func (o *Org) frontendPeer(fe *server) smtp.Peer {
 		}
 		fe.feCaps, fe.feCapsSize = o.feCaps, size
 	}
-	p.Caps = fe.feCaps
-	return p
+	return fe.feCaps
 }
 
 // tryFrontEnd: the internet sender of m connects to port 25 of cands[k], a front end.
 func (o *Org) tryFrontEnd(m *message, sender *item, cands []*server, k int) {
 	fe := cands[k]
 	rid, port := o.nextSession()
+	if !o.wantsProtocol() && hostUp(fe) && o.reachable(internet, fe.name) && !fe.fetStopped && fe.fetState == "Active" &&
+		!o.tooBigToReceive(fe, m) {
+		// the session of every internet message, when it is refused nowhere and no log
+		// shows it: timed without building it (quickQueued)
+		if at, ok := o.quickQueued(len(sender.rcpts), false, nil, fe, o.frontendCaps(fe)); ok {
+			o.frontOpen(m, sender, cands, k, nil, at)
+			return
+		}
+	}
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency,
 		Client: o.externalPeer(o.senderHost(m), port), Server: o.frontendPeer(fe),
 		ReceiveConnector: o.frontendConnector(fe), ReceiveSessionID: rid}
@@ -192,18 +206,25 @@ func (o *Org) tryFrontEnd(m *message, sender *item, cands []*server, k int) {
 		next(o.converse(&c).End, MailFromRefused{Msg: Msg{m.id}, Server: fe.name, Why: why, Reply: r.String()})
 		return
 	}
-	res := o.timing(&c)
-	fs := o.pools.fronts.get()
-	*fs = frontSession{o: o, m: m, sender: sender, fe: fe, fep: fe.fetEpoch, cands: cands, k: k}
+	var logged *smtp.Conversation
 	if o.wantsProtocol() {
 		// only the protocol log reads the sender's session later; copying it into
 		// every session was 3% of the anchors workload's instructions (cachegrind)
-		fs.logged = true
 		cc := c
-		fs.c = &cc
+		logged = &cc
 	}
+	o.frontOpen(m, sender, cands, k, logged, o.timing(&c).Outcomes[0].QueuedAt)
+}
+
+// frontOpen: the sender's session with front end cands[k] is open and its data
+// reaches the front end at queuedAt. c is the session when the protocol log shows
+// it, else nil.
+func (o *Org) frontOpen(m *message, sender *item, cands []*server, k int, c *smtp.Conversation, queuedAt time.Duration) {
+	fe := cands[k]
+	fs := o.pools.fronts.get()
+	*fs = frontSession{o: o, m: m, sender: sender, fe: fe, fep: fe.fetEpoch, cands: cands, k: k, logged: c != nil, c: c}
 	fe.inboundOpen++ // until its data is complete, for a least-connections balancer
-	o.post(res.Outcomes[0].QueuedAt, fs, kindQueued, 0)
+	o.post(queuedAt, fs, kindQueued, 0)
 }
 
 func emitAny(o *Org, server string, p sim.Payload) {
@@ -266,6 +287,17 @@ func (o *Org) proxyTry(fs *frontSession) {
 	fs.seq++
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
+	if !fs.logged && hostUp(b) && o.reachable(fe.name, b.name) && b.up && !b.refuses(refuseInternet) &&
+		o.acceptState(b) == "Active" && o.tarpitDelay(b) == 0 {
+		// the proxied session of every internet message, when nothing refuses or
+		// holds it and no log shows it: timed without building it (quickQueued)
+		if at, ok := o.quickQueued(len(fs.sender.rcpts), true, fe, b, nil); ok {
+			fs.b, fs.bep, fs.pc = b, b.epoch, nil
+			fs.prid, fs.pstart = rid, o.now()+o.top.Latency
+			o.post(at, fs, kindQueued, 1)
+			return
+		}
+	}
 	pc := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(fe, port),
 		Server: o.peer(b, hubPort(b)), SendConnector: smtp.InboundProxySendConnector, ReceiveConnector: o.receiveConnector(b),
 		SendSessionID: sid, ReceiveSessionID: rid, XProxyFrom: "XPROXYFROM"}

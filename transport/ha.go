@@ -131,6 +131,16 @@ func (o *Org) shadowTry(ss *shadowSession) {
 	ss.b, ss.bep, ss.sh = b, b.epoch, nil
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
+	if !o.wantsProtocol() && b.up && o.reachable(srv.name, b.name) && o.acceptState(b) == "Active" && !b.refuses(refuseShadow) {
+		// the shadow session of every message, when b takes it and no log shows it:
+		// timed without building it (quickQueued)
+		if queued, ack, _, ok := o.quickTimes(len(it.rcpts), false, srv, b, nil); ok {
+			ss.pending += 2
+			o.post(queued, ss, kindQueued, 0)
+			o.post(ack, ss, kindAck, 0)
+			return
+		}
+	}
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port), Server: o.peer(b, hubPort(b)),
 		SendConnector: smtp.IntraOrgSendConnector, ReceiveConnector: o.receiveConnector(b), SendSessionID: sid, ReceiveSessionID: rid}
 	switch {

@@ -49,6 +49,28 @@ func TestAcknowledgementTimesDoNotDependOnTheProtocolLog(t *testing.T) {
 			return h
 		},
 		"2010 delayed ack": func(t *testing.T) *harness { return seed002World(t) },
+		// exchange-stress.md 1.1: the back end holds the proxied MAIL FROM; runs
+		// without protocol logs once lost the delay (the session timing cache)
+		"a tarpitting back end": func(t *testing.T) *harness {
+			h := pressureHarness(t, Exchange2016)
+			h.at(time.Second, func() { h.o.sample(h.o.byName["ex1"], UsedVersionBuckets, 1200) })
+			for i := 0; i < 6; i++ {
+				h.at(time.Duration(2+i)*time.Second, func() { h.submit(internetMail(fmt.Sprint("tarpitted ", i))) })
+			}
+			return h
+		},
+		// every session an internet message has, timed without being
+		// built when no protocol log shows it (quickQueued)
+		"a day of internet mail, compressed": func(t *testing.T) *harness {
+			top, w := threeMember2016()
+			h := newHarness(t, top, w)
+			for i := 0; i < 40; i++ {
+				h.at(time.Duration(i)*7*time.Second, func() {
+					h.submit(Message{From: "x@fabrikam.net", To: []string{"user@contoso.com"}, Subject: fmt.Sprint("m", i)})
+				})
+			}
+			return h
+		},
 		"2010 hub defers to 2013": func(t *testing.T) *harness {
 			h := mixed2010to2013(t, true)
 			h.at(10*time.Minute, func() { h.submit(internetMail("deferred")) })
