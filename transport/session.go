@@ -159,6 +159,9 @@ func (o *Org) smtpAttempt(q *queue) {
 	sid, port := o.nextSession()
 	rid, _ := o.nextSession()
 	recvN := o.sessions
+	if o.quickDelivery(q, recvN) {
+		return
+	}
 	c := smtp.Conversation{Epoch: o.s.Start(), Start: o.now(), Latency: o.top.Latency, Client: o.peer(srv, port),
 		SendConnector: smtp.IntraOrgSendConnector, SendSessionID: sid, ReceiveSessionID: rid}
 	var target *server
@@ -279,7 +282,7 @@ func (o *Org) smtpAttempt(q *queue) {
 		// without its message list and outcome (quickQueued)
 		if queued, ack, end, ok := o.quickTimes(len(batch[0].rcpts), false, srv, target, c.Server.Caps); ok {
 			batch[0].sending = true
-			rs := o.relayOpen(q, target, batch, external, &c, recvN)
+			rs := o.relayOpen(q, target, batch, external, c.Server, c.Start+c.Latency, recvN)
 			o.post(queued, rs, kindQueued, 0)
 			o.post(ack, rs, kindAck, 0)
 			o.post(end, rs, kindSession, 0)
@@ -341,7 +344,7 @@ func (o *Org) smtpAttempt(q *queue) {
 	for _, it := range batch {
 		it.sending = true
 	}
-	rs := o.relayOpen(q, target, batch, external, &c, recvN)
+	rs := o.relayOpen(q, target, batch, external, c.Server, c.Start+c.Latency, recvN)
 	for k := range res.Outcomes {
 		o.post(res.Outcomes[k].QueuedAt, rs, kindQueued, k)
 		o.post(res.Outcomes[k].AckAt, rs, kindAck, k)
@@ -350,14 +353,55 @@ func (o *Org) smtpAttempt(q *queue) {
 	rs.pending = 2*len(res.Outcomes) + 1
 }
 
-// relayOpen is the session of c from q's server carrying batch to target (nil:
-// outside Exchange), which accepted it; the caller posts its events.
-func (o *Org) relayOpen(q *queue, target *server, batch []*item, external bool, c *smtp.Conversation, recvN uint64) *relaySession {
+// quickDelivery is smtpAttempt's delivery of one message to the Mailbox Transport
+// Delivery service of its database's active copy when that is all q has to offer,
+// nothing refuses it and no protocol log shows it: the session is timed without
+// being built (quickQueued). It reports false, having changed nothing, when the
+// attempt is another.
+func (o *Org) quickDelivery(q *queue, recvN uint64) bool {
+	if q.dtype != "SmtpDeliveryToMailbox" || o.wantsProtocol() || o.inboundBlocked(q) != "" {
+		return false
+	}
+	srv := q.srv
+	act, mounted := o.activeCopy(q.nextHop)
+	if act == nil || !mounted || !hostUp(act) || !o.reachable(srv.name, act.name) || act.mtdStopped {
+		return false
+	}
+	var one *item
+	for _, it := range q.items {
+		if !it.sending && (it.ext == nil || (!o.deferredNow(it) && !it.ext.suspended)) {
+			if one != nil {
+				return false // a batch of several
+			}
+			one = it
+		}
+	}
+	if one == nil {
+		return false
+	}
+	queued, ack, end, ok := o.quickTimes(len(one.rcpts), false, srv, act, nil)
+	if !ok {
+		return false
+	}
+	batch := append(o.newBatch(), one)
+	one.sending = true
+	rs := o.relayOpen(q, act, batch, false, o.peer(act, 475), o.now()+o.top.Latency, recvN)
+	o.post(queued, rs, kindQueued, 0)
+	o.post(ack, rs, kindAck, 0)
+	o.post(end, rs, kindSession, 0)
+	rs.pending = 3
+	return true
+}
+
+// relayOpen is the session from q's server carrying batch to target (nil: outside
+// Exchange) at peer, which accepted it, its receiving side begun at recvStart; the
+// caller posts its events.
+func (o *Org) relayOpen(q *queue, target *server, batch []*item, external bool, peer smtp.Peer, recvStart time.Duration, recvN uint64) *relaySession {
 	srv := q.srv
 	rs := o.pools.relays.get()
 	*rs = relaySession{o: o, q: q, srv: srv, target: target, ep: srv.epoch, batch: batch, external: external,
-		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: c.Server.IP, serverPort: c.Server.Port,
-		recvN: recvN, recvStart: c.Start + c.Latency, serverHost: c.Server.FQDN}
+		final: q.dtype == "SmtpDeliveryToMailbox", serverIP: peer.IP, serverPort: peer.Port,
+		recvN: recvN, recvStart: recvStart, serverHost: peer.FQDN}
 	if target != nil {
 		rs.firstID = int64(target.nextInternal + 1) // as the conversation numbered them
 		rs.tep = target.epoch
