@@ -71,6 +71,38 @@ func TestAcknowledgementTimesDoNotDependOnTheProtocolLog(t *testing.T) {
 			}
 			return h
 		},
+		// exchange-2013-pipeline.md 1.7: with MSExchangeDelivery stopped, port 475
+		// refuses and the message waits in its delivery queue
+		"Mailbox Transport Delivery stopped": func(t *testing.T) *harness {
+			top, w := twoDAGs2019()
+			h := newHarness(t, top, w)
+			h.at(30*time.Second, func() { require.NoError(t, h.o.StopService("B1", "MSExchangeDelivery")) })
+			h.at(time.Minute, func() { h.submit(Message{From: "x@fabrikam.net", To: []string{"b@contoso.com"}, Subject: "in"}) })
+			h.at(6*time.Minute, func() { require.NoError(t, h.o.StartService("B1", "MSExchangeDelivery")) })
+			return h
+		},
+		// exchange-stress.md 4.2: a suspended message is not offered, even alone in
+		// its queue when its database comes back
+		"a suspended message": func(t *testing.T) *harness {
+			top, w := twoMemberSite(Exchange2016)
+			w.mounted["DB1"] = false
+			h := newHarness(t, top, w)
+			h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "suspended"}) })
+			h.at(5*time.Minute, func() {
+				n := 0
+				for _, srv := range []string{"EX1", "EX2"} {
+					for _, q := range h.o.GetQueue(srv) {
+						if q.DeliveryType == "SmtpDeliveryToMailbox" && q.MessageCount > 0 {
+							require.NoError(t, h.o.SuspendMessage(messageID(h, srv, "SmtpDeliveryToMailbox")))
+							n++
+						}
+					}
+				}
+				require.Equal(t, 1, n, "the message waits in one delivery queue")
+				w.mounted["DB1"] = true
+			})
+			return h
+		},
 		"2010 hub defers to 2013": func(t *testing.T) *harness {
 			h := mixed2010to2013(t, true)
 			h.at(10*time.Minute, func() { h.submit(internetMail("deferred")) })
