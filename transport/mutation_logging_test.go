@@ -87,7 +87,9 @@ func TestAcknowledgementTimesDoNotDependOnTheProtocolLog(t *testing.T) {
 			top, w := twoMemberSite(Exchange2016)
 			w.mounted["DB1"] = false
 			h := newHarness(t, top, w)
-			h.at(time.Minute, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "suspended"}) })
+			h.at(time.Minute, func() {
+				h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: "suspended"})
+			})
 			h.at(5*time.Minute, func() {
 				n := 0
 				for _, srv := range []string{"EX1", "EX2"} {
