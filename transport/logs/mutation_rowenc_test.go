@@ -3,10 +3,12 @@ package logs
 import (
 	"bytes"
 	"encoding/csv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 )
 
 // csvQuotes reports whether encoding/csv quotes f, the reference csvNeedsQuotes follows.
@@ -30,7 +32,7 @@ func TestTrackingFieldsAreQuotedAsEncodingCSVQuotesThem(t *testing.T) {
 		"0123456789abcdef", "0123456789abcde,",
 	} {
 		require.Equal(t, csvQuotes(t, f), csvNeedsQuotes(f), "%q", f)
-		require.Equal(t, csvQuotes(t, f), csvNeedsQuotes([]byte(f)), "%q as bytes", f)
+		require.Equal(t, csvQuotes(t, f), csvNeedsQuotes(bytesView([]byte(f))), "%q as bytes", f)
 	}
 }
 
@@ -40,4 +42,14 @@ func TestStamperWritesTheFirstRowOfAnEpochStart(t *testing.T) {
 	start := time.Unix(0, 0).UTC()
 	got := string(newStamper(start).append(nil, 500*time.Millisecond))
 	require.Equal(t, "1970-01-01T00:00:00.500Z", got)
+}
+
+// indexQuoteOrBreak is strings.IndexAny(f, "\"\r\n") for strings and byte slices,
+// with the bytes anywhere in and after the eight-byte words it tests at once.
+func TestPropertyIndexQuoteOrBreakIsIndexAny(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		f := rapid.StringOfN(rapid.SampledFrom([]rune{'a', '"', '\r', '\n', ',', ' ', 0x80, 0xff}), 0, 30, -1).Draw(t, "f")
+		require.Equal(t, strings.IndexAny(f, "\"\r\n"), indexQuoteOrBreak(f), "%q", f)
+		require.Equal(t, strings.IndexAny(f, "\"\r\n"), indexQuoteOrBreak(bytesView([]byte(f))), "%q as bytes", f)
+	})
 }
