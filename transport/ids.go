@@ -36,14 +36,28 @@ func mix(x uint64) uint64 {
 
 // hashOf names one synthetic value: the seed, what kind of thing it is, and which one.
 func (o *Org) hashOf(kind, name string, n uint64) uint64 {
-	h := uint64(14695981039346656037) // FNV-1a over kind and name
-	for _, s := range [2]string{kind, name} {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * 1099511628211
-		}
-		h = (h ^ 0xff) * 1099511628211
-	}
+	return o.hashOfKind(fnv(fnvOffset, kind), name, n)
+}
+
+// hashOfKind is hashOf(kind, name, n) with kind's bytes already hashed into h
+// (fnv from fnvOffset).
+func (o *Org) hashOfKind(h uint64, name string, n uint64) uint64 {
+	h = (h ^ 0xff) * fnvPrime // FNV-1a over kind, 0xff, name, 0xff
+	h = (fnv(h, name) ^ 0xff) * fnvPrime
 	return mix(o.s.Seed() ^ mix(h^mix(n)))
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
+
+// fnv folds s's bytes into the FNV-1a hash h.
+func fnv(h uint64, s string) uint64 {
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * fnvPrime
+	}
+	return h
 }
 
 // guid is a version-4 GUID for (kind, name, n): "%08x-%04x-4%03x-%04x-%012x" of
@@ -56,7 +70,10 @@ func (o *Org) guid(kind, name string, n uint64) string {
 // guidBytes is guid's text in an array, for a caller that changes it before making
 // the string (tickGUID: one allocation instead of three).
 func (o *Org) guidBytes(kind, name string, n uint64) (g [36]byte) {
-	a, b := o.hashOf(kind, name, n), o.hashOf(kind+"/2", name, n)
+	// the second hash is hashOf(kind+"/2", name, n), its kind's bytes not copied
+	// into a new string (an allocation per row of the tracking logs)
+	k := fnv(fnvOffset, kind)
+	a, b := o.hashOfKind(k, name, n), o.hashOfKind(fnv(k, "/2"), name, n)
 	hexTo(g[0:8], a>>32)
 	g[8] = '-'
 	hexTo(g[9:13], a>>16&0xffff)
@@ -70,14 +87,28 @@ func (o *Org) guidBytes(kind, name string, n uint64) (g [36]byte) {
 	return g
 }
 
-// hexTo writes v as len(dst) lower-case hex digits, zero-padded.
+// hexTo writes v as len(dst) lower-case hex digits, zero-padded, two digits a
+// lookup.
 func hexTo(dst []byte, v uint64) {
-	const digits = "0123456789abcdef"
-	for i := len(dst) - 1; i >= 0; i-- {
-		dst[i] = digits[v&0xf]
-		v >>= 4
+	i := len(dst) - 1
+	for ; i > 0; i -= 2 {
+		dst[i-1], dst[i] = hexPairs[2*(v&0xff)], hexPairs[2*(v&0xff)+1]
+		v >>= 8
+	}
+	if i == 0 {
+		dst[0] = hexPairs[2*(v&0xf)+1]
 	}
 }
+
+// hexPairs is "000102...ff": byte b's two lower-case hex digits at 2b.
+const hexPairs = "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f" +
+	"202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f" +
+	"404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f" +
+	"606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f" +
+	"808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f" +
+	"a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf" +
+	"c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf" +
+	"e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff"
 
 // dotNetTicks are 100 ns intervals since 0001-01-01 UTC.
 func dotNetTicks(t time.Time) uint64 {
