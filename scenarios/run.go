@@ -190,8 +190,15 @@ func Run(sc *Scenario, o Options) (*Result, error) {
 	if o.TrackingLogDir != "" {
 		stream = logs.NewTrackingStream(o.TrackingLogDir, func(s string) string { return serverVersion(sc, s) }, sc.Start)
 		defer stream.Close() // stops its writer when the run fails; the run's own Close below reports its error
-		w.s.Journal().Tap(stream.Tap(!w.keepsTracking(o.Outputs)))
-		w.streamsTracking = true
+		tapped := slices.ContainsFunc(o.Taps, func(t sim.Tap) bool { return t.Kind == logs.KindTracking || t.Kind == sim.AllKinds })
+		if o.Outputs != 0 && !w.keepsTracking(o.Outputs) && !tapped {
+			// the stream is the rows' only reader: transport hands them to it
+			// directly, and the journal builds no record of them
+			w.tr.SetTrackingSink(stream.Row)
+		} else {
+			w.s.Journal().Tap(stream.Tap(!w.keepsTracking(o.Outputs)))
+			w.streamsTracking = true
+		}
 	}
 	for _, t := range o.Taps {
 		if t.Consume && t.Kind == logs.KindTracking && (o.Outputs == 0 || w.keepsTracking(o.Outputs&^HTMLOutput|VerdictOutput)) {

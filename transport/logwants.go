@@ -15,7 +15,7 @@ type logWants struct {
 
 func (o *Org) refreshLogWants() {
 	j := o.s.Journal()
-	o.logWants = logWants{seen: j.Settings(), protocol: j.Wants(logs.KindProtocol), tracking: j.Wants(logs.KindTracking)}
+	o.logWants = logWants{seen: j.Settings(), protocol: j.Wants(logs.KindProtocol), tracking: o.trackSink != nil || j.Wants(logs.KindTracking)}
 }
 
 // wantsProtocol is Journal().Wants(logs.KindProtocol). It is small enough to be
@@ -28,7 +28,7 @@ func (o *Org) wantsProtocol() bool {
 	return o.logWants.protocol
 }
 
-// wantsTracking is Journal().Wants(logs.KindTracking).
+// wantsTracking is Journal().Wants(logs.KindTracking), or a tracking sink is set.
 func (o *Org) wantsTracking() bool {
 	if o.logWants.seen != o.journal.Settings() {
 		o.refreshLogWants()

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/exsim/exsim/sim"
+	"github.com/exsim/exsim/transport/logs"
 	"github.com/exsim/exsim/transport/smtp"
 )
 
@@ -52,7 +53,8 @@ type Org struct {
 	led          ledger
 	sessions     uint64
 	timings      []timingEntry
-	feCaps       []string // the last Default Frontend EHLO list made, for feCapsSize (frontendPeer)
+	trackSink    func(*logs.TrackingEvent) // SetTrackingSink
+	feCaps       []string                  // the last Default Frontend EHLO list made, for feCapsSize (frontendPeer)
 	feCapsSize   int64
 	timingSlots  [16]int32 // 1 + the index in timings of the last key found in the slot (timing)
 	inetIP       string

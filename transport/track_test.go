@@ -3,6 +3,7 @@ package transport
 import (
 	"bytes"
 	"encoding/csv"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -264,4 +265,36 @@ func TestResubmitNamesTheSafetyNetCopyInReference(t *testing.T) {
 	require.NotEqual(t, recv.InternalMessageID, e.InternalMessageID, "a new record")
 	require.Equal(t, recv.MessageID, e.MessageID)
 	require.Equal(t, recv.NetworkMessageID, e.NetworkMessageID)
+}
+
+// A tracking sink gets every row the journal would have recorded, in the same order
+// and with the same fields, and the journal then records none.
+func TestTrackingSinkGetsTheRowsTheJournalWouldRecord(t *testing.T) {
+	run := func(sink bool) (rows []logs.TrackingEvent, journaled int) {
+		top, w := threeMember2016()
+		h := newHarness(t, top, w)
+		if sink {
+			h.o.SetTrackingSink(func(e *logs.TrackingEvent) { rows = append(rows, *e) })
+		}
+		for i := 0; i < 5; i++ {
+			h.at(time.Duration(i+1)*time.Minute, func() {
+				h.submit(Message{From: "a@fabrikam.net", To: []string{"user@contoso.com"}, Subject: fmt.Sprint("s", i)})
+			})
+		}
+		h.run(time.Hour)
+		for _, r := range h.s.Journal().Records() {
+			if e, ok := r.Data.(logs.TrackingEvent); ok {
+				journaled++
+				if !sink {
+					rows = append(rows, e)
+				}
+			}
+		}
+		return rows, journaled
+	}
+	want, n := run(false)
+	require.NotZero(t, n)
+	got, n := run(true)
+	require.Zero(t, n, "the journal records no row a sink takes")
+	require.Equal(t, want, got)
 }
