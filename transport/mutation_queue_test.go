@@ -246,3 +246,24 @@ func TestShadowTakeoverAtTheLastSilentHeartbeat(t *testing.T) {
 		})
 	}
 }
+
+// A queue made after an idle one was dropped reuses its memory (dropQueue), timer
+// included: the new queue still retries on its own schedule and delivers once its
+// database is back, under its own identity.
+func TestAQueueMadeAfterAnIdleOneWasDroppedRetriesAndDelivers(t *testing.T) {
+	top, w := redSite()
+	w.mounted["DB1"] = true
+	h := newHarness(t, top, w)
+	h.at(time.Minute, func() { h.submit(internetMail("first")) })
+	h.at(10*time.Minute, func() {
+		require.Empty(t, deliveryQueues(h, "FAB-RED-HUB1"), "the first queue idled out")
+		w.mounted["DB1"] = false
+		h.submit(internetMail("second"))
+	})
+	h.at(15*time.Minute, func() {
+		require.Equal(t, []string{`FAB-RED-HUB1\2`}, deliveryQueues(h, "FAB-RED-HUB1"), "the second message waits in a new queue")
+		w.mounted["DB1"] = true
+	})
+	h.run(time.Hour)
+	require.Equal(t, 2, h.o.Verdict().Delivered, "the new queue's retry delivered it")
+}

@@ -122,6 +122,7 @@ type server struct {
 	queues          []*queue
 	byKey           map[qkey]*queue
 	qSlots          [32]*queue // queueByKey's kept answers
+	spareQueues     []*queue   // dropped delivery queues, for reuse (dropQueue)
 	nextQueue       int
 	nextInternal    int
 	acks            []*pendingAck
