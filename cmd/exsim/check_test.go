@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -261,4 +262,55 @@ func TestSweepGCSetsSoftMemoryLimitUnlessGOMEMLIMIT(t *testing.T) {
 	restore = sweepGC(func(k string) (string, bool) { return "1GiB", k == "GOMEMLIMIT" }, runGCPercent)
 	require.Equal(t, before, debug.SetMemoryLimit(-1), "GOMEMLIMIT set: untouched")
 	restore()
+}
+
+// exsim run turns GOGC off and sets the soft limit to the heap floor, puts both back
+// afterwards, and leaves the collector to GOGC or GOMEMLIMIT when either is set.
+func TestRunGCStartsAtTheHeapFloorAndRestores(t *testing.T) {
+	beforePct, beforeLim := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
+	defer func() { debug.SetGCPercent(beforePct); debug.SetMemoryLimit(beforeLim) }()
+	restore := runGC(func(string) (string, bool) { return "", false })
+	require.Equal(t, -1, debug.SetGCPercent(-1), "GOGC off")
+	require.Equal(t, int64(runHeapFloor), debug.SetMemoryLimit(-1))
+	restore()
+	require.Equal(t, 100, debug.SetGCPercent(100))
+	require.Equal(t, beforeLim, debug.SetMemoryLimit(-1))
+	runGC(func(k string) (string, bool) { return "50", k == "GOGC" })()
+	require.Equal(t, 100, debug.SetGCPercent(100), "GOGC set: as sweepGC")
+	restore = runGC(func(k string) (string, bool) { return "1GiB", k == "GOMEMLIMIT" })
+	require.Equal(t, runGCPercent, debug.SetGCPercent(100), "GOMEMLIMIT set: as sweepGC")
+	restore()
+}
+
+// After a collection the limit moves to ratio times the live heap, within the floor
+// and the ceiling, and again after the next one.
+func TestHeapFloorMovesTheLimitAfterEachCollection(t *testing.T) {
+	beforePct, beforeLim := debug.SetGCPercent(100), debug.SetMemoryLimit(-1)
+	defer func() { debug.SetGCPercent(beforePct); debug.SetMemoryLimit(beforeLim) }()
+	f := &heapFloor{floor: 1 << 20, ratio: 1 << 30, ceiling: 3 << 40}
+	restore := f.start()
+	defer restore()
+	// limits collects until n are set; finalizers run after the collection, on their
+	// own goroutine
+	limits := func(n int) []int64 {
+		for i := 0; i < 1000; i++ {
+			f.mu.Lock()
+			got := append([]int64(nil), f.limits...)
+			f.mu.Unlock()
+			if len(got) >= n {
+				return got
+			}
+			runtime.GC()
+			runtime.Gosched()
+		}
+		t.Fatalf("fewer than %d limits set", n)
+		return nil
+	}
+	require.Equal(t, int64(3<<40), limits(1)[0], "ratio x live heap is over the ceiling: the ceiling")
+	require.Equal(t, int64(3<<40), debug.SetMemoryLimit(3<<40))
+	f.mu.Lock()
+	f.ratio = 0
+	n := len(f.limits)
+	f.mu.Unlock()
+	require.Equal(t, int64(1<<20), limits(n + 1)[n], "ratio x live heap is under the floor: the floor")
 }

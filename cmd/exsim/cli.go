@@ -90,7 +90,7 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 }
 
 func cmdRun(args []string, stdout, stderr io.Writer) int {
-	defer sweepGC(os.LookupEnv, runGCPercent)()
+	defer runGC(os.LookupEnv)()
 	fs := newFlagSet("run", stderr)
 	seed := fs.Uint64("seed", 0, "override the scenario's seed")
 	asJSON := fs.Bool("json", false, "print the result as JSON instead of the narration")
