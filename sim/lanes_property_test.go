@@ -47,43 +47,63 @@ func TestPropertyLongFixedDelaysRunUntilInStepsEqualsOneRun(t *testing.T) {
 func TestPropertyTimersWithLongDelaysFireOnlyAtTheirLastArming(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		s := sim.New(sim.Config{})
-		const n = 3
-		var (
-			timers [n]*sim.Timer
-			want   [n]time.Duration
-			armed  [n]bool
-		)
-		for i := range timers {
-			timers[i] = s.NewFuncTimer(sim.Kind(i), func() {
-				require.True(t, armed[i], "timer %d fired disarmed at %v", i, s.Now())
-				require.Equal(t, want[i], s.Now(), "timer %d fired at an old instant", i)
-				armed[i] = false
-			})
-		}
-		pick := rapid.IntRange(0, n-1)
+		m := newModelTimers(t, s, 3)
 		delay := rapid.SampledFrom(longDelays)
 		t.Repeat(map[string]func(*rapid.T){
-			"churn": func(t *rapid.T) {
-				i := pick.Draw(t, "timer")
-				for range rapid.IntRange(1, 150).Draw(t, "times") {
-					d := delay.Draw(t, "delay")
-					require.NoError(t, timers[i].ResetAfter(d))
-					want[i], armed[i] = s.Now()+d, true
-				}
-			},
-			"stop": func(t *rapid.T) {
-				i := pick.Draw(t, "timer")
-				require.Equal(t, armed[i], timers[i].Stop())
-				armed[i] = false
-			},
+			"churn": func(t *rapid.T) { m.churn(t, func(t *rapid.T) time.Duration { return delay.Draw(t, "delay") }) },
+			"stop":  m.stop,
 			"run": func(t *rapid.T) {
 				require.NoError(t, s.RunUntil(s.Now()+delay.Draw(t, "for")))
 			},
 		})
-		require.NoError(t, s.Run())
-		for i := range armed {
-			require.False(t, armed[i], "timer %d still armed after the run", i)
-		}
-		require.Zero(t, s.Pending())
+		m.requireAllFired(t)
 	})
+}
+
+// modelTimers are func timers of s beside the model of when each must fire: one that
+// fires disarmed, or at another instant than its last arming, fails the test.
+type modelTimers struct {
+	s      *sim.Sim
+	timers []*sim.Timer
+	want   []time.Duration
+	armed  []bool
+}
+
+func newModelTimers(t *rapid.T, s *sim.Sim, n int) *modelTimers {
+	m := &modelTimers{s: s, timers: make([]*sim.Timer, n), want: make([]time.Duration, n), armed: make([]bool, n)}
+	for i := range m.timers {
+		m.timers[i] = s.NewFuncTimer(sim.Kind(i), func() {
+			require.True(t, m.armed[i], "timer %d fired disarmed at %v", i, s.Now())
+			require.Equal(t, m.want[i], s.Now(), "timer %d fired at an old instant", i)
+			m.armed[i] = false
+		})
+	}
+	return m
+}
+
+// churn re-arms one timer up to 150 times with delays drawn by delay: enough stale
+// keys to make the agenda compact itself.
+func (m *modelTimers) churn(t *rapid.T, delay func(*rapid.T) time.Duration) {
+	i := rapid.IntRange(0, len(m.timers)-1).Draw(t, "timer")
+	for range rapid.IntRange(1, 150).Draw(t, "times") {
+		d := delay(t)
+		require.NoError(t, m.timers[i].ResetAfter(d))
+		m.want[i], m.armed[i] = m.s.Now()+d, true
+	}
+}
+
+// stop stops one timer; Stop reports whether it was armed.
+func (m *modelTimers) stop(t *rapid.T) {
+	i := rapid.IntRange(0, len(m.timers)-1).Draw(t, "timer")
+	require.Equal(t, m.armed[i], m.timers[i].Stop())
+	m.armed[i] = false
+}
+
+// requireAllFired runs the rest: every armed timer fires, and nothing is left.
+func (m *modelTimers) requireAllFired(t *rapid.T) {
+	require.NoError(t, m.s.Run())
+	for i := range m.armed {
+		require.False(t, m.armed[i], "timer %d still armed after the run", i)
+	}
+	require.Zero(t, m.s.Pending())
 }

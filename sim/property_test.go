@@ -28,18 +28,25 @@ const howCount = 5
 // genProgram draws a program whose parents always come before their children, so
 // every event is scheduled exactly once.
 func genProgram(t *rapid.T) []spec {
-	n := rapid.IntRange(1, 60).Draw(t, "n")
 	// Few distinct instants so that ties are common.
-	maxDelay := rapid.IntRange(0, 20).Draw(t, "maxDelay")
+	return genProgramOf(t, 60, 20, 2)
+}
+
+// genProgramOf draws a program of up to maxN events with delays up to a drawn bound
+// of at most maxDelay, each event after the first the child of an earlier one with
+// odds 1 in childOdds.
+func genProgramOf(t *rapid.T, maxN, maxDelay, childOdds int) []spec {
+	n := rapid.IntRange(1, maxN).Draw(t, "n")
+	bound := rapid.IntRange(0, maxDelay).Draw(t, "maxDelay")
 	prog := make([]spec, n)
 	for i := range prog {
 		parent := -1
-		if i > 0 && rapid.Bool().Draw(t, fmt.Sprintf("child%d", i)) {
+		if i > 0 && rapid.IntRange(0, childOdds-1).Draw(t, fmt.Sprintf("child%d", i)) == 0 {
 			parent = rapid.IntRange(0, i-1).Draw(t, fmt.Sprintf("parent%d", i))
 		}
 		prog[i] = spec{
 			parent: parent,
-			delay:  time.Duration(rapid.IntRange(0, maxDelay).Draw(t, fmt.Sprintf("delay%d", i))),
+			delay:  time.Duration(rapid.IntRange(0, bound).Draw(t, fmt.Sprintf("delay%d", i))),
 			how:    rapid.IntRange(0, howCount-1).Draw(t, fmt.Sprintf("how%d", i)),
 		}
 	}
@@ -128,14 +135,17 @@ func driveProgram(t require.TestingT, prog []spec, checkpoints []time.Duration) 
 
 func TestPropertyRunUntilInStepsEqualsOneRun(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
-		prog := genProgram(t)
-		steps := rapid.SliceOfN(rapid.IntRange(0, 15), 0, 8).Draw(t, "steps")
-		var ds []time.Duration
-		for _, d := range steps {
-			ds = append(ds, time.Duration(d))
-		}
-		requireStepsEqualOneRun(t, prog, ds)
+		requireStepsEqualOneRun(t, genProgram(t), genSteps(t, 15))
 	})
+}
+
+// genSteps draws up to 8 RunUntil steps of up to max ticks each.
+func genSteps(t *rapid.T, max int) []time.Duration {
+	var ds []time.Duration
+	for _, d := range rapid.SliceOfN(rapid.IntRange(0, max), 0, 8).Draw(t, "steps") {
+		ds = append(ds, time.Duration(d))
+	}
+	return ds
 }
 
 // requireStepsEqualOneRun runs prog whole, then with RunUntil after each of steps in
