@@ -220,11 +220,9 @@ func (q *agenda) push(now, at time.Duration, seq uint64, slot uint32, timer bool
 	h[i] = k
 }
 
-// insert puts k into the sorted run, searching from its end.
+// insert puts k into the sorted run, searching from its end (a run that empties is
+// moved back to the front by pop).
 func (q *agenda) insert(k key) {
-	if q.hd > 0 && q.hd == len(q.heap) {
-		q.heap, q.hd = q.heap[:0], 0
-	}
 	q.heap = append(q.heap, k)
 	h := q.heap
 	i := len(h) - 1
@@ -254,6 +252,7 @@ func (q *agenda) compact(stale func(*entry) bool) {
 		h = append(h, k)
 	}
 	q.heap, q.hd = h, 0 // a sorted run filtered stays sorted
+	q.binary = q.binary && len(h) > 0
 	if q.binary {
 		for i := len(h)/2 - 1; i >= 0; i-- {
 			q.down(i)

@@ -249,8 +249,8 @@ func (s *Sim) run(limit time.Duration, max uint64) (uint64, error) {
 		budget = math.MaxUint64
 	}
 	for ran < max && !s.stopped && s.q.len() > 0 {
-		// agenda.top written out: a call per event was 34M instructions of the
-		// whole day-100k run
+		// the earlier of the heap's top and the earliest lane head, written out
+		// here: a call per event was 34M instructions of the whole day-100k run
 		k, src := s.q.top(), -1
 		if f := s.q.first; f != 0 {
 			if l := &s.q.lanes[f-1]; k == nil || l.keys[l.head].before(k) {

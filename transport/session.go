@@ -282,11 +282,7 @@ func (o *Org) smtpAttempt(q *queue) {
 		// without its message list and outcome (quickQueued)
 		if queued, ack, end, ok := o.quickTimes(len(batch[0].rcpts), false, srv, target, c.Server.Caps); ok {
 			batch[0].sending = true
-			rs := o.relayOpen(q, target, batch, external, c.Server, c.Start+c.Latency, recvN)
-			o.post(queued, rs, kindQueued, 0)
-			o.post(ack, rs, kindAck, 0)
-			o.post(end, rs, kindSession, 0)
-			rs.pending = 3
+			o.relayOne(o.relayOpen(q, target, batch, external, c.Server, c.Start+c.Latency, recvN), queued, ack, end)
 			return
 		}
 	}
@@ -385,12 +381,17 @@ func (o *Org) quickDelivery(q *queue, recvN uint64) bool {
 	}
 	batch := append(o.newBatch(), one)
 	one.sending = true
-	rs := o.relayOpen(q, act, batch, false, o.peer(act, 475), o.now()+o.top.Latency, recvN)
+	o.relayOne(o.relayOpen(q, act, batch, false, o.peer(act, 475), o.now()+o.top.Latency, recvN), queued, ack, end)
+	return true
+}
+
+// relayOne posts the events of rs, a session of one message: the receiver has it at
+// queued, the sender its 250 at ack, and the session ends at end.
+func (o *Org) relayOne(rs *relaySession, queued, ack, end time.Duration) {
 	o.post(queued, rs, kindQueued, 0)
 	o.post(ack, rs, kindAck, 0)
 	o.post(end, rs, kindSession, 0)
 	rs.pending = 3
-	return true
 }
 
 // relayOpen is the session from q's server carrying batch to target (nil: outside
