@@ -58,11 +58,11 @@ func cmdCheck(args []string, stdout, stderr io.Writer) int {
 // 600 MB/s per worker, so at the default the collector takes a good part of the work
 // and, with two workers, of the second core: 3,000 variants of dag-maintenance
 // (BENCHMARKS.md, issue 22) take 5.5-5.6 s on one worker and 3.2 s on two at
-// GOGC=400 (1.75x), 5.5 s and 3.0 s at 1600 (1.84x), for a peak RSS of 93-135 MB. A
-// run of a day of mail (runGCPercent) keeps its live heap for the verdict (70 MB at
-// 100,000 messages), and 400 keeps its peak near 100 MB; the soft limit keeps a run
-// of a million messages, whose live heap is hundreds of megabytes, under a gigabyte:
-// near the limit the collector runs as often as it must.
+// GOGC=400 (1.75x), 5.5 s and 3.0 s at 1600 (1.84x), for a peak RSS of 93-135 MB.
+// exsim run sets its own floor (runGC) and comes here, with runGCPercent, only when
+// GOMEMLIMIT is set. The soft limit keeps a run of a million messages, whose live
+// heap is hundreds of megabytes, under a gigabyte: near the limit the collector runs
+// as often as it must.
 func sweepGC(env lookupEnv, gcPercent int) func() {
 	restoreLimit := func() {}
 	if _, set := env("GOMEMLIMIT"); !set {
