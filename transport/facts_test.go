@@ -250,11 +250,7 @@ func TestShadowRedundancyPromotionRedirectsAMessageNotReceivedThroughXSHADOW(t *
 
 // safetyNetItems is how many copies srv's Safety Net holds.
 func safetyNetItems(h *harness, server string) int {
-	q := h.o.byName[server].byKey[qkey{"SafetyNet", ""}]
-	if q == nil {
-		return 0
-	}
-	return len(q.items)
+	return h.o.byName[server].sn.live
 }
 
 // fact: exchange-transport.md §2.5: Safety Net doesn't need a DAG (non-DAG servers use

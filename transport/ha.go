@@ -362,10 +362,8 @@ func (o *Org) keep(it *item, shadow bool) {
 	}
 	q := o.safetyNet(srv)
 	it.loc = locSafetyNet
-	it.shadowSN = shadow
-	it.keptAt = o.now()
 	it.q = q
-	q.items = appendDoubling(q.items, it)
+	o.keepCopy(srv, it, shadow)
 	if m := it.m; m.r().lastFault != nil {
 		o.checkLost(m, it.rcpts, m.ext.lastFault.fault, m.ext.lastFault.where)
 	} else {
@@ -373,7 +371,7 @@ func (o *Org) keep(it *item, shadow bool) {
 	}
 	o.spofUpdate(it.m)
 	if srv.version.Is2010() {
-		o.trimDumpster(q)
+		o.trimDumpster(srv)
 	}
 	o.armSweep(srv)
 }
@@ -397,20 +395,22 @@ const dumpsterSize = 75 << 10
 
 // trimDumpster evicts the oldest copies of each database beyond
 // MaxDumpsterSizePerDatabase (first in, first out, as 2007 documents).
-func (o *Org) trimDumpster(q *queue) {
+func (o *Org) trimDumpster(srv *server) {
 	limit := int64(o.cfgInt(cMaxDumpsterSizePerDatabase, nil))
 	per := map[string]int64{}
-	for k := len(q.items) - 1; k >= 0; k-- {
-		it := q.items[k]
-		db := it.m.rcpts[it.rcpts[0]].db
-		size := int64(it.m.m.Size)
+	for n := srv.sn.end - 1; n >= srv.sn.start; n-- {
+		c := srv.sn.at(n)
+		if c.dead {
+			continue
+		}
+		db := c.m.rcpts[o.recipients(c)[0]].db
+		size := int64(c.m.m.Size)
 		if size <= 0 {
 			size = dumpsterSize
 		}
 		per[db] += size
 		if per[db] > limit {
-			o.takeFromQueue(it)
-			o.removeCopy(it, "the transport dumpster evicted it (MaxDumpsterSizePerDatabase)", q.srv.name)
+			o.dropKept(srv, n, "the transport dumpster evicted it (MaxDumpsterSizePerDatabase)", srv.name, false)
 		}
 	}
 }
@@ -423,8 +423,7 @@ func (o *Org) armSweep(srv *server) {
 	srv.sweepArmed, srv.sweepEpoch = true, srv.epoch
 	o.on(srv, time.Hour, kindExpiry, func() {
 		srv.sweepArmed = false
-		q := srv.byKey[qkey{"SafetyNet", ""}]
-		if q == nil {
+		if srv.sn.live == 0 {
 			return
 		}
 		hold := o.cfgDur(cSafetyNetHoldTime, nil)
@@ -435,23 +434,23 @@ func (o *Org) armSweep(srv *server) {
 			hold = o.cfgDur(cMaxDumpsterTime, nil)
 		}
 		// copies are kept in order, so the expired ones are a prefix
-		n := 0
-		for n < len(q.items) && o.now()-q.items[n].keptAt >= hold {
-			n++
-		}
-		if n == 0 {
-			if len(q.items) > 0 {
-				o.armSweep(srv)
+		var old []int
+		n := srv.sn.start
+		for ; n < srv.sn.end; n++ {
+			if o.now()-srv.sn.at(n).keptAt < hold {
+				break
 			}
+			old = append(old, n) // (dropKept passes over a copy evicted already)
+		}
+		if len(old) == 0 {
+			o.armSweep(srv)
 			return
 		}
-		old := q.items[:n]
-		q.items = append([]*item(nil), q.items[n:]...)
-		for _, it := range old {
-			it.q = nil
-			o.removeCopy(it, "its Safety Net copy expired (SafetyNetHoldTime)", srv.name)
+		for _, k := range old {
+			o.dropKept(srv, k, "its Safety Net copy expired (SafetyNetHoldTime)", srv.name, false)
 		}
-		if len(q.items) > 0 {
+		srv.sn.dropBefore(n)
+		if srv.sn.live > 0 {
 			o.armSweep(srv)
 		}
 	})
@@ -484,53 +483,65 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 			}
 		}
 	}
+	var kept map[*message][]keptCopy
+	if len(list) > 0 {
+		kept = o.keptCopies()
+	}
 	for _, u := range list {
 		m, r := u.m, u.r
-		var primary, shadow []*item
+		// the copies that can resubmit r, in the order of m's copies
+		var primary []snRef
+		var shadow []keptCopy
+		var live []*item
 		for _, it := range m.items {
-			if (it.loc != locSafetyNet && it.loc != locShadow) || !m.covers(it, r) {
-				continue
-			}
-			if it.shadowSN || it.loc == locShadow {
-				shadow = append(shadow, it)
-			} else {
-				primary = append(primary, it)
+			if it.loc == locShadow && m.covers(it, r) {
+				live = append(live, it)
 			}
 		}
-		for _, it := range primary {
-			if it.srv.up {
-				o.resubmitFromSafetyNet(it, r, "")
-				if !it.srv.version.Is2010() {
+		for _, k := range kept[m] {
+			if k.ref.get() == nil || !k.c.covers(r) {
+				continue
+			}
+			if k.c.shadow {
+				shadow = append(shadow, k)
+			} else {
+				primary = append(primary, k.ref)
+			}
+		}
+		for _, ref := range primary {
+			if ref.srv.up {
+				o.resubmitFromSafetyNet(ref, r, "")
+				if !ref.srv.version.Is2010() {
 					break // one primary Safety Net copy is enough; 2010: every hub resubmits
 				}
 			} else {
 				// a server that is down answers the request when its transport starts
 				// again (exsim's choice: the sources do not say)
-				it.x().armed++
-				it.srv.redeliver = append(it.srv.redeliver, redelivery{it, r})
+				o.arm(ref)
+				ref.srv.redeliver = append(ref.srv.redeliver, redelivery{ref, m, r})
 			}
 		}
 		// The shadow Safety Net resubmits after 12 hours if the recipient still has no
 		// delivery (the primary Safety Net could not be reached, or lost what it
-		// resubmitted).
-		if len(shadow) > 0 {
-			for _, it := range shadow[:1] {
-				sn := it
-				sn.x().armed++ // the recipient may wait on it
-				o.after(12*time.Hour, kindExpiry, func() {
-					if sn.dead || m.rcpts[r].fate != fateNone || sn.loc != locSafetyNet {
-						sn.x().armed--
-						o.checkLost(m, []int{r}, fault, "")
-						return
-					}
-					if !sn.srv.up {
-						sn.srv.redeliver = append(sn.srv.redeliver, redelivery{sn, r}) // still armed
-						return
-					}
-					o.resubmitFromSafetyNet(sn, r, "the primary Safety Net did not redeliver it within 12 hours")
-					sn.x().armed--
-				})
-			}
+		// resubmitted). The first of m's shadows is asked: a copy in a shadow Safety
+		// Net, or a shadow still in its queue, which answers if it is in Safety Net by
+		// then.
+		if w, ok := firstShadow(live, shadow); ok {
+			o.armWait(w) // the recipient may wait on it
+			o.after(12*time.Hour, kindExpiry, func() {
+				ref, ok := w.resolve()
+				if !ok || m.rcpts[r].fate != fateNone {
+					o.disarmWait(w)
+					o.checkLost(m, []int{r}, fault, "")
+					return
+				}
+				if !ref.srv.up {
+					ref.srv.redeliver = append(ref.srv.redeliver, redelivery{ref, m, r}) // still armed
+					return
+				}
+				o.resubmitFromSafetyNet(ref, r, "the primary Safety Net did not redeliver it within 12 hours")
+				o.disarm(ref)
+			})
 		}
 		if m.copiesOf(r) == 0 {
 			m.rcpts[r].fate = fateLost
@@ -544,17 +555,18 @@ func (o *Org) LossyFailover(db string, from, to time.Duration) {
 	}
 }
 
-// resubmitFromSafetyNet makes a new primary copy for recipient r from a Safety Net or
-// dumpster copy and categorizes it (RESUBMIT, source SAFETYNET).
-func (o *Org) resubmitFromSafetyNet(sn *item, r int, why string) {
-	srv := sn.srv
-	it := o.newItem(srv, sn.m, []int{r})
+// resubmitFromSafetyNet makes a new primary copy for recipient r from the Safety Net
+// or dumpster copy ref names and categorizes it (RESUBMIT, source SAFETYNET).
+func (o *Org) resubmitFromSafetyNet(ref snRef, r int, why string) {
+	srv, c := ref.srv, ref.get()
+	m, intID := c.m, c.intID
+	it := o.newItem(srv, m, []int{r})
 	it.direct = true
 	it.resubmit = true
 	it.x().visited = []string{srv.name}
-	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", resubmitReference(sn))
+	o.track(srv, "RESUBMIT", "SAFETYNET", it, "", resubmitReference(intID))
 	if o.s.Journal().Enabled() {
-		emit(o, srv.name, "", Resubmitted{Msg: Msg{sn.m.id}, Server: srv.name, Recipient: sn.m.rcpts[r].addr, Dumpster: srv.version.Is2010(), Why: why})
+		emit(o, srv.name, "", Resubmitted{Msg: Msg{m.id}, Server: srv.name, Recipient: m.rcpts[r].addr, Dumpster: srv.version.Is2010(), Why: why})
 	}
 	o.addCopy(it)
 	o.categorize(srv, it)
@@ -582,10 +594,12 @@ func (o *Org) lostShadows(dead []*item) {
 	}
 }
 
-// redelivery is a resubmission request a server could not serve while it was down.
+// redelivery is a resubmission request a server could not serve while it was down:
+// for recipient r of m, from the copy ref names.
 type redelivery struct {
-	it *item
-	r  int
+	ref snRef
+	m   *message
+	r   int
 }
 
 // serveRedeliveries runs the requests that arrived while srv was down.
@@ -593,10 +607,10 @@ func (o *Org) serveRedeliveries(srv *server) {
 	list := srv.redeliver
 	srv.redeliver = nil
 	for _, rd := range list {
-		if !rd.it.dead && rd.it.loc == locSafetyNet && rd.it.m.rcpts[rd.r].fate == fateNone {
-			o.resubmitFromSafetyNet(rd.it, rd.r, "a request made while "+srv.name+" was down")
+		if rd.ref.get() != nil && rd.m.rcpts[rd.r].fate == fateNone {
+			o.resubmitFromSafetyNet(rd.ref, rd.r, "a request made while "+srv.name+" was down")
 		}
-		rd.it.x().armed--
-		o.checkLost(rd.it.m, []int{rd.r}, "a lossy failover whose redelivery found no copy", srv.name)
+		o.disarm(rd.ref)
+		o.checkLost(rd.m, []int{rd.r}, "a lossy failover whose redelivery found no copy", srv.name)
 	}
 }

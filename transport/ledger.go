@@ -3,6 +3,7 @@ package transport
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -51,6 +52,8 @@ type msgExt struct {
 	// because its primary had passed the message on to a copy that was then destroyed)
 	lastFault *faultNote
 	entry     *server // tracking only: the first server that had it (original-server-ip)
+	// its Safety Net copies a resubmission request waits on (arm): live copies
+	armedSN []snRef
 }
 
 // x is m's extension, made on first write.
@@ -127,19 +130,20 @@ const (
 	locSafetyNet                // a processed copy in Safety Net (2013+) or the transport dumpster (2010)
 )
 
-// item is one durable copy of a message for some of its recipients. Fields are
-// ordered to pack (the anchors workload keeps 200,000 of them in Safety Net).
+// item is one durable copy of a message for some of its recipients, in a queue or
+// with its sender. Fields are ordered to pack. A copy kept in Safety Net becomes a
+// record of its own (snCopy, safetynet.go).
 type item struct {
 	m         *message
 	rcpts     []int
 	srv       *server
 	q         *queue
 	intID     int
-	primary   *item // shadow: the primary it shadows
-	shadow    *item // 2013+ primary: its shadow
-	next      *item // the copy the next hop made of it
-	keptAt    time.Duration
-	ext       *itemExt // rarely set fields, apart to keep the copies Safety Net holds small
+	primary   *item    // shadow: the primary it shadows
+	shadow    *item    // 2013+ primary: its shadow
+	next      *item    // the copy the next hop made of it
+	ext       *itemExt // rarely set fields, apart
+	seq       uint32   // its place among its message's copies (addCopy): m.items' order, which a Safety Net copy keeps
 	primaryDB int32    // shadow: the primary server's queue database ID when the shadow was made
 	loc       locKind
 	haHeader  bool // stamped X-MS-Exchange-Forest-RoutedForHighAvailability
@@ -149,7 +153,6 @@ type item struct {
 	destroyed bool
 	dead      bool
 	sending   bool // on the wire in an SMTP session
-	shadowSN  bool // in the shadow Safety Net (else the primary one)
 	resubmit  bool // resubmitted from Safety Net: DSNs suppressed
 	awaiting  bool // sent; the 2013+ receiver has not acknowledged (it is making a shadow)
 	accepting bool // 2013+: received, shadow being made, not yet acknowledged
@@ -172,10 +175,12 @@ type itemExt struct {
 	// Remove-Message while it was being delivered (PendingRemove, queueops.go): removed
 	// if that delivery fails, with an NDR when removeNDR
 	pendingRemove, removeNDR bool
-	// resubmission requests waiting on this Safety Net copy (armedN): here, not in
-	// item, so that an item is 112 bytes, not 120; some 200,000 copies sit in Safety
-	// Net in a day of 100,000 messages
-	armed int32
+	// a lossy failover's shadow Safety Net request waits on this shadow, still in its
+	// shadow queue (armed); kept in Safety Net while armed, the request waits on the
+	// copy kept (keptAs) instead
+	armed  int32
+	kept   bool
+	keptAs snRef
 }
 
 // x is it's extension, made on first write.
@@ -184,14 +189,6 @@ func (it *item) x() *itemExt {
 		it.ext = &itemExt{}
 	}
 	return it.ext
-}
-
-// armedN is the number of resubmission requests waiting on this Safety Net copy.
-func (it *item) armedN() int32 {
-	if it.ext == nil {
-		return 0
-	}
-	return it.ext.armed
 }
 
 func (it *item) visited() []string {
@@ -245,21 +242,23 @@ func (m *message) covers(it *item, i int) bool {
 	return false
 }
 
-// copiesOf counts the live copies of recipient i: everything but a Safety Net or
-// dumpster copy nothing will resubmit (one is live only while a resubmission request
-// waits on it). A recipient whose last live copy goes is lost, even if an inert Safety
-// Net copy remains: nothing would ever send it.
+// copiesOf counts the live copies of recipient i: its copies in queues and with its
+// sender, and the Safety Net or dumpster copies a resubmission request waits on. A
+// recipient whose last live copy goes is lost, even if an inert Safety Net copy
+// remains: nothing would ever send it.
 func (m *message) copiesOf(i int) int {
 	n := 0
 	for _, it := range m.items {
-		if (it.loc != locSafetyNet || it.armedN() > 0) && m.covers(it, i) {
+		if m.covers(it, i) {
 			n++
 		}
 	}
-	return n
+	return n + m.armedCovering(i)
 }
 
 func (o *Org) addCopy(it *item) {
+	o.nextSeq++
+	it.seq = o.nextSeq
 	it.m.items = append(it.m.items, it)
 	o.spofUpdate(it.m)
 }
@@ -274,7 +273,7 @@ func (o *Org) removeCopy(it *item, fault, where string) {
 	m := it.m
 	for k, x := range m.items {
 		if x == it {
-			m.items = append(m.items[:k], m.items[k+1:]...)
+			m.items = slices.Delete(m.items, k, k+1) // clears the slot left: itemsBuf would keep the copy reachable
 			break
 		}
 	}
@@ -505,6 +504,13 @@ func (o *Org) Check() error {
 				n++
 			}
 		}
+		if m.ext != nil {
+			for _, ref := range m.ext.armedSN {
+				if c := ref.get(); c == nil || c.armed <= 0 || c.m != m {
+					return fmt.Errorf("message #%d: a resubmission request waits on a Safety Net copy on %s that is gone or not armed", m.id, ref.srv.name)
+				}
+			}
+		}
 		for i, rc := range m.rcpts {
 			c := m.copiesOf(i)
 			switch rc.fate {
@@ -524,6 +530,27 @@ func (o *Org) Check() error {
 	}
 	if n != len(inQueues) {
 		return errors.New("queues hold copies the ledger does not know")
+	}
+	for _, srv := range o.servers {
+		live := 0
+		var last time.Duration
+		var err error
+		srv.sn.each(func(n int, c *snCopy) {
+			live++
+			if c.keptAt < last && err == nil {
+				err = fmt.Errorf("message #%d: %s's Safety Net copies are out of order", c.m.id, srv.name)
+			}
+			last = c.keptAt
+			if c.armed > 0 && err == nil && !slices.Contains(c.m.ext.armedSN, snRef{srv, n}) {
+				err = fmt.Errorf("message #%d: an armed Safety Net copy on %s is not a live copy", c.m.id, srv.name)
+			}
+		})
+		if err != nil {
+			return err
+		}
+		if live != srv.sn.live {
+			return fmt.Errorf("%s's Safety Net counts %d copies and holds %d", srv.name, srv.sn.live, live)
+		}
 	}
 	return nil
 }
@@ -589,9 +616,28 @@ func (o *Org) Verdict() Verdict {
 // whereStuck says where an undelivered recipient's copies sit and why they do not move.
 func (o *Org) whereStuck(m *message, r int) (string, string) {
 	var where, why []string
+	// m's copies in their order: the items, and the Safety Net copies a resubmission
+	// request waits on
+	var armed []snRef
+	if m.ext != nil {
+		for _, ref := range m.ext.armedSN {
+			if c := ref.get(); c != nil && c.covers(r) {
+				armed = append(armed, ref)
+			}
+		}
+		sort.Slice(armed, func(a, b int) bool { return armed[a].get().seq < armed[b].get().seq })
+	}
+	waiting := func(ref snRef) {
+		where = append(where, ref.srv.name)
+		why = append(why, fmt.Sprintf("in the Safety Net of %s, waiting to be resubmitted", ref.srv.name))
+	}
 	for _, it := range m.items {
 		if !m.covers(it, r) {
 			continue
+		}
+		for len(armed) > 0 && armed[0].get().seq < it.seq {
+			waiting(armed[0])
+			armed = armed[1:]
 		}
 		switch it.loc {
 		case locSender:
@@ -601,15 +647,10 @@ func (o *Org) whereStuck(m *message, r int) (string, string) {
 			where = append(where, "Outbox")
 			why = append(why, "still in the sender's Outbox: no Hub Transport server took it")
 		default:
-			if it.loc == locSafetyNet && it.armedN() == 0 {
-				continue
-			}
 			where = append(where, it.srv.name)
 			switch {
 			case it.q != nil && it.q.kind == qPoison:
 				why = append(why, fmt.Sprintf("in %s: processing it crashed the transport service of %s PoisonThreshold times; poison messages never expire and wait for an administrator (Resume-Message or Remove-Message)", it.q.identity(), it.srv.name))
-			case it.loc == locSafetyNet:
-				why = append(why, fmt.Sprintf("in the Safety Net of %s, waiting to be resubmitted", it.srv.name))
 			case !it.srv.up:
 				why = append(why, fmt.Sprintf("in %s, and %s is down", it.q.identity(), it.srv.name))
 			case it.loc == locShadow:
@@ -620,6 +661,9 @@ func (o *Org) whereStuck(m *message, r int) (string, string) {
 				why = append(why, fmt.Sprintf("in %s (%s)", it.q.identity(), it.q.status))
 			}
 		}
+	}
+	for _, ref := range armed {
+		waiting(ref)
 	}
 	return strings.Join(where, ", "), strings.Join(why, "; ")
 }

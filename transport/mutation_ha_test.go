@@ -25,11 +25,7 @@ func dumpsterHub(t *testing.T) *harness {
 // kept lists the message numbers in server's Safety Net or dumpster, oldest first.
 func kept(h *harness, server string) []int {
 	var out []int
-	if q := h.o.byName[server].byKey[qkey{"SafetyNet", ""}]; q != nil {
-		for _, it := range q.items {
-			out = append(out, it.m.id)
-		}
-	}
+	h.o.byName[server].sn.each(func(_ int, c *snCopy) { out = append(out, c.m.id) })
 	return out
 }
 
@@ -76,10 +72,9 @@ func keptUntil(t *testing.T, h *harness, server string, hold time.Duration) (bef
 func keptUntilFrom(t *testing.T, h *harness, server string, send, hold time.Duration) (before, after bool) {
 	h.at(send, func() { h.submit(Message{From: "a@fabrikam.net", To: []string{mailboxOf(h)}, Subject: "kept"}) })
 	h.run(send + time.Minute)
-	q := h.o.byName[server].byKey[qkey{"SafetyNet", ""}]
-	require.NotNil(t, q)
-	require.Len(t, q.items, 1)
-	at := q.items[0].keptAt
+	sn := &h.o.byName[server].sn
+	require.Equal(t, 1, sn.live)
+	at := sn.at(sn.start).keptAt
 	h.at(at+hold-time.Nanosecond, func() { before = len(kept(h, server)) == 1 })
 	h.at(at+hold+time.Nanosecond, func() { after = len(kept(h, server)) == 1 })
 	h.run(at + hold + time.Minute)
@@ -210,9 +205,11 @@ func trackedResubmits(h *harness) []string {
 // resubmission request (live copies in the ledger's eyes).
 func armedCopies(h *harness) int {
 	n := 0
-	for _, it := range h.o.msgs[0].items {
-		if it.loc == locSafetyNet && it.armedN() > 0 {
-			n++
+	if x := h.o.msgs[0].ext; x != nil {
+		for _, ref := range x.armedSN {
+			if c := ref.get(); c != nil && c.armed > 0 {
+				n++
+			}
 		}
 	}
 	return n

@@ -69,6 +69,7 @@ type Org struct {
 	proxyPick    uint64             // proxyTargets' calls: marks the servers one call listed
 	blank        []string
 	iota         []int
+	nextSeq      uint32 // addCopy's numbering of copies (item.seq)
 	outcome1     [1]smtp.Outcome
 	message1     [1]smtp.Message
 	trk          trackState   // what tracking rows remember between events (track.go)
@@ -134,6 +135,7 @@ type server struct {
 	shadowSet       bool
 	cfgVals         []int64
 	redeliver       []redelivery
+	sn              snStore // its Safety Net (or dumpster) copies; snQ is their place among its queues
 	cfgGen          int
 	shadowRemote    []*server
 	shadowLocal     []*server
@@ -556,14 +558,26 @@ func (o *Org) down(srv *server, fault string) {
 // destroyQueueDatabase destroys every copy held on srv.
 func (o *Org) destroyQueueDatabase(srv *server, fault string) {
 	var dead []*item
+	kept := -1 // where the Safety Net's copies go among the copies lost, in its queues' order
 	for _, q := range srv.queues {
+		if q.kind == qSafetyNet {
+			kept = len(dead)
+		}
 		dead = append(dead, q.items...)
 		q.items = nil
 		q.gone = true
 	}
-	for _, it := range dead {
-		it.destroyed = true
-		o.removeCopy(it, fault, srv.name)
+	for k := 0; k <= len(dead); k++ {
+		if k == kept {
+			for n := srv.sn.start; n < srv.sn.end; n++ {
+				o.dropKept(srv, n, fault, srv.name, true)
+			}
+			srv.sn.reset()
+		}
+		if k < len(dead) {
+			dead[k].destroyed = true
+			o.removeCopy(dead[k], fault, srv.name)
+		}
 	}
 	o.lostShadows(dead)
 	srv.queues = nil
@@ -640,7 +654,7 @@ func (o *Org) boot(srv *server, withFrontEnd bool) {
 	}
 	// the hourly Safety Net / dumpster sweep died with the old process: without this a
 	// quiet server kept its copies past their hold time until it kept a new one
-	if q := srv.snQ; q != nil && !q.gone && len(q.items) > 0 {
+	if srv.sn.live > 0 {
 		o.armSweep(srv)
 	}
 	defer o.serveRedeliveries(srv)

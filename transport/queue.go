@@ -2,6 +2,7 @@ package transport
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -177,7 +178,7 @@ func (o *Org) takeFromQueue(it *item) {
 	}
 	for k, x := range q.items {
 		if x == it {
-			q.items = append(q.items[:k], q.items[k+1:]...)
+			q.items = slices.Delete(q.items, k, k+1) // clears the slot left: a stale copy there kept its whole slab chunk (and what it links to) alive
 			break
 		}
 	}

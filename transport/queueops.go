@@ -627,6 +627,7 @@ func (o *Org) AddResubmitRequestFor(f ResubmitFilter, start, end time.Duration) 
 		}
 	}
 	req.Conditions = strings.Join(conds, ";")
+	kept := o.keptCopies()
 	for _, m := range o.msgs {
 		if f.Sender != "" && !strings.EqualFold(m.m.From, f.Sender) {
 			continue
@@ -641,31 +642,33 @@ func (o *Org) AddResubmitRequestFor(f ResubmitFilter, start, end time.Duration) 
 			if f.Recipient != "" && !strings.EqualFold(m.rcpts[r].addr, f.Recipient) {
 				continue
 			}
-			var primary, shadow *item
-			for _, it := range m.items {
-				if it.loc != locSafetyNet || it.srv.version.Is2010() || !m.covers(it, r) || it.keptAt < start || it.keptAt > end {
+			var primary, shadow *keptCopy
+			for k := range kept[m] {
+				kc := &kept[m][k]
+				c := kc.c
+				if kc.ref.srv.version.Is2010() || !c.covers(r) || c.keptAt < start || c.keptAt > end {
 					continue
 				}
-				if !it.shadowSN && primary == nil {
-					primary = it
+				if !c.shadow && primary == nil {
+					primary = kc
 				}
-				if it.shadowSN && shadow == nil && it.srv.up {
-					shadow = it
+				if c.shadow && shadow == nil && kc.ref.srv.up {
+					shadow = kc
 				}
 			}
 			sn := primary
-			if primary != nil && unresponsive[primary.srv] || primary == nil && len(unresponsive) > 0 {
+			if primary != nil && unresponsive[primary.ref.srv] || primary == nil && len(unresponsive) > 0 {
 				sn = shadow // the primaries are down: the shadow servers' copies answer
 			}
 			if sn == nil {
 				continue
 			}
 			req.MessagesResubmitted++
-			if sn.srv.up {
-				o.resubmitFromSafetyNet(sn, r, "Add-ResubmitRequest")
+			if sn.ref.srv.up {
+				o.resubmitFromSafetyNet(sn.ref, r, "Add-ResubmitRequest")
 			} else {
-				sn.x().armed++
-				sn.srv.redeliver = append(sn.srv.redeliver, redelivery{sn, r})
+				o.arm(sn.ref)
+				sn.ref.srv.redeliver = append(sn.ref.srv.redeliver, redelivery{sn.ref, m, r})
 			}
 		}
 	}

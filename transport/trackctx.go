@@ -76,7 +76,7 @@ func submissionContext(o *Org, m *message) string {
 
 // resubmitReference is the reference of a RESUBMIT row: the record id of the Safety Net
 // copy it was made from (2013 code, TrackResubmit).
-func resubmitReference(sn *item) string { return strconv.Itoa(sn.intID) }
+func resubmitReference(intID int32) string { return strconv.Itoa(int(intID)) }
 
 // haRedirectFailContext is the source-context of HAREDIRECTFAIL: "No suitable shadow
 // servers" when there was none to try (a real 2016+ row; the 2013 code's string), else
