@@ -253,7 +253,10 @@ func (m *message) copiesOf(i int) int {
 			n++
 		}
 	}
-	return n + m.armedCovering(i)
+	if m.ext != nil && len(m.ext.armedSN) > 0 {
+		n += m.armedCovering(i)
+	}
+	return n
 }
 
 func (o *Org) addCopy(it *item) {
@@ -273,7 +276,7 @@ func (o *Org) removeCopy(it *item, fault, where string) {
 	m := it.m
 	for k, x := range m.items {
 		if x == it {
-			m.items = slices.Delete(m.items, k, k+1) // clears the slot left: itemsBuf would keep the copy reachable
+			m.items = without(m.items, k)
 			break
 		}
 	}

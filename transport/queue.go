@@ -2,7 +2,6 @@ package transport
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -178,7 +177,7 @@ func (o *Org) takeFromQueue(it *item) {
 	}
 	for k, x := range q.items {
 		if x == it {
-			q.items = slices.Delete(q.items, k, k+1) // clears the slot left: a stale copy there kept its whole slab chunk (and what it links to) alive
+			q.items = without(q.items, k)
 			break
 		}
 	}

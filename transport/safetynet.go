@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"slices"
 	"sort"
 	"time"
 	"unsafe"
@@ -33,15 +32,16 @@ type snCopy struct {
 // stays valid while its block is kept.
 type snStore struct {
 	blocks []snBlock
-	start  int // the number of the oldest copy not swept
-	end    int // the number the next copy gets
-	live   int // copies neither swept nor dead
-	next   int // bytes of the next block (grow)
+	last   []snCopy // the last block's recs, where add appends
+	start  int      // the number of the oldest copy not swept
+	end    int      // the number the next copy gets
+	live   int      // copies neither swept nor dead
+	next   int      // bytes of the next block (grow)
 }
 
 type snBlock struct {
-	at   int // the number of recs[0]
-	recs []snCopy
+	at   int      // the number of recs[0]
+	recs []snCopy // all of the block: those numbered from end on are not written yet
 }
 
 // snRef names a copy in srv's Safety Net.
@@ -70,16 +70,26 @@ func (s *snStore) at(n int) *snCopy {
 
 // add appends c and returns its number.
 func (s *snStore) add(c snCopy) int {
-	if len(s.blocks) == 0 || len(s.blocks[len(s.blocks)-1].recs) == cap(s.blocks[len(s.blocks)-1].recs) {
-		recs := make([]snCopy, 0, max(1, grow(&s.next)/int(unsafe.Sizeof(snCopy{}))))
-		prefault(recs[:cap(recs)])
-		s.blocks = append(s.blocks, snBlock{at: s.end, recs: recs})
+	p, n := s.push()
+	*p = c
+	return n
+}
+
+// push appends a zero copy and returns it, to be filled in place, and its number.
+func (s *snStore) push() (*snCopy, int) {
+	if len(s.last) == cap(s.last) {
+		s.newBlock()
 	}
-	b := &s.blocks[len(s.blocks)-1]
-	b.recs = append(b.recs, c)
+	s.last = s.last[:len(s.last)+1]
 	s.end++
 	s.live++
-	return s.end - 1
+	return &s.last[len(s.last)-1], s.end - 1
+}
+
+func (s *snStore) newBlock() {
+	s.last = make([]snCopy, 0, max(1, grow(&s.next)/int(unsafe.Sizeof(snCopy{}))))
+	prefault(s.last[:cap(s.last)])
+	s.blocks = append(s.blocks, snBlock{at: s.end, recs: s.last[:cap(s.last)]})
 }
 
 // dropBefore forgets the copies numbered below n (swept) and the blocks holding only
@@ -98,7 +108,7 @@ func (s *snStore) dropBefore(n int) {
 
 // reset forgets every copy (the queue database is gone); numbers go on from end.
 func (s *snStore) reset() {
-	s.blocks, s.start, s.live = nil, s.end, 0
+	s.blocks, s.last, s.start, s.live = nil, nil, s.end, 0
 }
 
 // each calls fn with the number of each live copy, oldest first.
@@ -106,7 +116,11 @@ func (s *snStore) each(fn func(n int, c *snCopy)) {
 	for k := range s.blocks {
 		b := &s.blocks[k]
 		for j := range b.recs {
-			if n := b.at + j; n >= s.start && !b.recs[j].dead {
+			n := b.at + j
+			if n >= s.end {
+				return
+			}
+			if n >= s.start && !b.recs[j].dead {
 				fn(n, &b.recs[j])
 			}
 		}
@@ -148,7 +162,9 @@ func snRecipients(m *message, rcpts []int) *[]int {
 			return nil
 		}
 	}
-	return &rcpts
+	p := new([]int) // here, not &rcpts: that moved rcpts to the heap on every call
+	*p = rcpts
+	return p
 }
 
 // keepCopy stores it in srv's Safety Net as a record of its own; the item itself is
@@ -158,11 +174,12 @@ func (o *Org) keepCopy(srv *server, it *item, shadow bool) {
 	m := it.m
 	for k, x := range m.items {
 		if x == it {
-			m.items = slices.Delete(m.items, k, k+1) // clears the slot left: itemsBuf would keep the copy reachable
+			m.items = without(m.items, k)
 			break
 		}
 	}
-	n := srv.sn.add(snCopy{m: m, rcpts: snRecipients(m, it.rcpts), keptAt: o.now(), seq: it.seq, intID: int32(it.intID), shadow: shadow})
+	c, n := srv.sn.push()
+	c.m, c.rcpts, c.keptAt, c.seq, c.intID, c.shadow = m, snRecipients(m, it.rcpts), o.now(), it.seq, int32(it.intID), shadow
 	if x := it.ext; x != nil && x.armed > 0 {
 		ref := snRef{srv, n}
 		x.kept, x.keptAs = true, ref
@@ -277,11 +294,8 @@ func (x *msgExt) unarm(ref snRef) {
 	}
 }
 
-// armedCovering counts m's armed Safety Net copies of recipient i.
+// armedCovering counts m's armed Safety Net copies of recipient i; m.ext is set.
 func (m *message) armedCovering(i int) int {
-	if m.ext == nil {
-		return 0
-	}
 	n := 0
 	for _, ref := range m.ext.armedSN {
 		if c := ref.get(); c != nil && c.covers(i) {

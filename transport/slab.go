@@ -158,3 +158,17 @@ func prefault[T any](b []T) {
 // pageBytes is the smallest page size of the platforms Go runs on: on larger pages
 // prefault only stores more often than it needs to.
 const pageBytes = 4096
+
+// without removes s[k], keeping the order, and clears the slot it leaves at the end:
+// append(s[:k], s[k+1:]...) left the last copy's pointer there, and queues' arrays
+// held enough of those to keep 168 MB of released copies' slab chunks (and what they
+// link to) alive in a day of 1,000,000 messages. (slices.Delete clears it too, by a
+// call to memclr per removal: 2% of the day-100k run's instructions.)
+func without(s []*item, k int) []*item {
+	n := len(s) - 1
+	if k < n {
+		copy(s[k:], s[k+1:])
+	}
+	s[n] = nil
+	return s[:n]
+}
