@@ -98,6 +98,9 @@ func TestSafetyNetStoreMatchesAModel(t *testing.T) {
 				}
 			case 7:
 				n := rapid.IntRange(start, len(model)).Draw(t, "sweep")
+				if k := rapid.IntRange(0, len(s.blocks)).Draw(t, "to a block"); k < len(s.blocks) && s.blocks[k].at >= start {
+					n = s.blocks[k].at // exactly where a block starts
+				}
 				for k := start; k < n; k++ {
 					if c := s.at(k); !c.dead {
 						c.dead = true
@@ -140,6 +143,9 @@ func TestSafetyNetStoreMatchesAModel(t *testing.T) {
 			require.Equal(t, want, live)
 			require.Equal(t, len(want), s.live)
 			require.Nil(t, s.at(len(model)))
+			if len(s.blocks) > 1 {
+				require.Greater(t, s.blocks[1].at, s.start, "a block of swept copies only is dropped")
+			}
 		}
 	})
 }
