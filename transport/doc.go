@@ -99,7 +99,10 @@
 //     failover ([Org.LossyFailover]) the primary Safety Net resubmits at once (RESUBMIT,
 //     SAFETYNET); if its server is down the Shadow Safety Net does after 12 hours. DSNs
 //     are suppressed for resubmitted messages; a recipient already holding the message is
-//     a duplicate the mailbox detects; an external one sees it.
+//     a duplicate the mailbox detects; an external one sees it. Of several copies that
+//     could answer, the first made does (exsim's choice; the sources do not say). A kept
+//     copy is a 40-byte record in its server's Safety Net (safetynet.go), not the queue
+//     copy it was made from: a day's Safety Net holds two for every message.
 //   - Redirect-Message drains the delivery queues to the target (a SmtpRelayToServers
 //     queue, exsim's choice of DeliveryType), which shadows them again; shadow queues stay;
 //     the source takes no new messages until its transport service next starts.
