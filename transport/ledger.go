@@ -551,6 +551,9 @@ func (o *Org) Check() error {
 		if err != nil {
 			return err
 		}
+		if live > 0 && (srv.snQ == nil || srv.snQ.gone || srv.byKey[srv.snQ.key] != srv.snQ) {
+			return fmt.Errorf("%s holds Safety Net copies and no Safety Net queue to place them among its queues", srv.name)
+		}
 		if live != srv.sn.live {
 			return fmt.Errorf("%s's Safety Net counts %d copies and holds %d", srv.name, srv.sn.live, live)
 		}

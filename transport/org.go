@@ -567,6 +567,9 @@ func (o *Org) destroyQueueDatabase(srv *server, fault string) {
 		q.items = nil
 		q.gone = true
 	}
+	if kept < 0 {
+		kept = len(dead) // (keep makes the queue before it keeps a copy: Check says so)
+	}
 	for k := 0; k <= len(dead); k++ {
 		if k == kept {
 			for n := srv.sn.start; n < srv.sn.end; n++ {
