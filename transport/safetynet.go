@@ -10,7 +10,7 @@ import (
 // dumpster (2010): 40 bytes held by value, where the queue copy it was made from is
 // 112 and was kept whole. A copy sits there for SafetyNetHoldTime (two days by
 // default), so a day of 100,000 messages ends with some 200,000 of them and a day of
-// 1,000,000 held 211 MB in items; what a kept copy still needs is only what
+// 1,000,000 held 225 MB in items; what a kept copy still needs is only what
 // resubmission, the sweep, the dumpster's limit and the ledger read.
 type snCopy struct {
 	m *message
@@ -32,7 +32,7 @@ type snCopy struct {
 // stays valid while its block is kept.
 type snStore struct {
 	blocks []snBlock
-	last   []snCopy // the last block's recs, where add appends
+	last   []snCopy // the last block's recs, where push appends
 	start  int      // the number of the oldest copy not swept
 	end    int      // the number the next copy gets
 	live   int      // copies neither swept nor dead
