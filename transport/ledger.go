@@ -177,9 +177,8 @@ type itemExt struct {
 	pendingRemove, removeNDR bool
 	// a lossy failover's shadow Safety Net request waits on this shadow, still in its
 	// shadow queue (armed); kept in Safety Net while armed, the request waits on the
-	// copy kept (keptAs) instead
+	// copy kept (keptAs, whose srv is nil until then) instead
 	armed  int32
-	kept   bool
 	keptAs snRef
 }
 

@@ -68,13 +68,6 @@ func (s *snStore) at(n int) *snCopy {
 	return &b.recs[n-b.at]
 }
 
-// add appends c and returns its number.
-func (s *snStore) add(c snCopy) int {
-	p, n := s.push()
-	*p = c
-	return n
-}
-
 // push appends a zero copy and returns it, to be filled in place, and its number.
 func (s *snStore) push() (*snCopy, int) {
 	if len(s.last) == cap(s.last) {
@@ -182,7 +175,7 @@ func (o *Org) keepCopy(srv *server, it *item, shadow bool) {
 	c.m, c.rcpts, c.keptAt, c.seq, c.intID, c.shadow = m, snRecipients(m, it.rcpts), o.now(), it.seq, int32(it.intID), shadow
 	if x := it.ext; x != nil && x.armed > 0 {
 		ref := snRef{srv, n}
-		x.kept, x.keptAs = true, ref
+		x.keptAs = ref
 		for range x.armed {
 			o.arm(ref)
 		}
@@ -223,7 +216,7 @@ func (o *Org) armWait(w shadowWait) {
 func (w shadowWait) resolve() (snRef, bool) {
 	ref := w.ref
 	if w.it != nil {
-		if !w.it.ext.kept {
+		if w.it.ext.keptAs.srv == nil {
 			return snRef{}, false
 		}
 		ref = w.it.ext.keptAs
@@ -232,7 +225,7 @@ func (w shadowWait) resolve() (snRef, bool) {
 }
 
 func (o *Org) disarmWait(w shadowWait) {
-	if w.it != nil && !w.it.ext.kept {
+	if w.it != nil && w.it.ext.keptAs.srv == nil {
 		w.it.ext.armed--
 		return
 	}

@@ -271,3 +271,10 @@ func TestKeptCopiesAreInTheOrderMade(t *testing.T) {
 	}
 	require.Equal(t, []string{"EX2/2", "EX1/7", "EX2/9"}, got)
 }
+
+// add appends c to s and returns its number (the tests' way to fill a store).
+func (s *snStore) add(c snCopy) int {
+	p, n := s.push()
+	*p = c
+	return n
+}
